@@ -1,0 +1,77 @@
+// swift-tools-version:6.0
+// Momentum: Spotify artist momentum, from API to data lake to dashboard.
+//
+// Three libraries that stand alone (none depends on another) and one thin executable that
+// composes them. Benchmarks live in their own package under Benchmarks/ so that consumers
+// never resolve benchmark-only dependencies.
+import PackageDescription
+
+let package = Package(
+    name: "Momentum",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "SpotifyKit", targets: ["SpotifyKit"]),
+        .library(name: "LakeKit", targets: ["LakeKit"]),
+        .library(name: "MomentumAnalytics", targets: ["MomentumAnalytics"]),
+        .executable(name: "momentum", targets: ["momentum-cli"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // The metric contract: pure functions over value types. No dependencies, no I/O.
+        .target(name: "MomentumAnalytics"),
+
+        // Object stores, JSON Lines, Parquet.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        .target(
+            name: "LakeKit",
+            dependencies: [
+                "CZlib",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Spotify Web API client.
+        .target(
+            name: "SpotifyKit",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+
+        // The local engine: reads a lake with LakeKit, computes with MomentumAnalytics.
+        // Internal to this package; the CLI is its only client for now.
+        .target(
+            name: "MomentumEngine",
+            dependencies: [
+                "LakeKit",
+                "MomentumAnalytics",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "momentum-cli",
+            dependencies: [
+                "MomentumEngine",
+                "LakeKit",
+                "MomentumAnalytics",
+                "SpotifyKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "MomentumAnalyticsTests", dependencies: ["MomentumAnalytics"]),
+        .testTarget(name: "LakeKitTests", dependencies: ["LakeKit"]),
+        .testTarget(name: "SpotifyKitTests", dependencies: ["SpotifyKit"]),
+        .testTarget(
+            name: "MomentumCLITests",
+            dependencies: ["MomentumEngine", "LakeKit", "MomentumAnalytics"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,169 @@
+// Snappy, the default Parquet codec of most writers, in pure Swift: a greedy LZ77 over 64 KiB
+// blocks with a 4-byte hash table, in the raw Snappy format (no framing), as Parquet wants it.
+
+public enum Snappy {
+    private static let blockSize = 1 << 16
+
+    public static func compress(_ input: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(32 + input.count + input.count / 6)
+        appendVarint(UInt64(input.count), to: &output)
+        var table = [Int32](repeating: -1, count: 1 << 14)
+        input.withUnsafeBufferPointer { bytes in
+            var blockStart = 0
+            while blockStart < bytes.count {
+                let blockEnd = min(blockStart + blockSize, bytes.count)
+                for i in table.indices { table[i] = -1 }
+                compressBlock(bytes, from: blockStart, to: blockEnd, table: &table, into: &output)
+                blockStart = blockEnd
+            }
+        }
+        return output
+    }
+
+    public static func decompress(_ input: [UInt8]) throws -> [UInt8] {
+        var position = 0
+        let expected = try readVarint(input, &position)
+        guard expected <= UInt64(Int32.max) else { throw LakeError.compression("snappy: length \(expected) is too large") }
+        var output: [UInt8] = []
+        output.reserveCapacity(Int(expected))
+        while position < input.count {
+            let tag = input[position]
+            position += 1
+            var length: Int
+            var offset = 0
+            switch tag & 3 {
+            case 0:
+                length = Int(tag >> 2) + 1
+                if length > 60 {
+                    let extra = length - 60
+                    guard position + extra <= input.count else { throw LakeError.compression("snappy: truncated literal") }
+                    length = 0
+                    for k in 0..<extra { length |= Int(input[position + k]) << (8 * k) }
+                    length += 1
+                    position += extra
+                }
+                guard position + length <= input.count else { throw LakeError.compression("snappy: truncated literal") }
+                output.append(contentsOf: input[position..<(position + length)])
+                position += length
+                continue
+            case 1:
+                guard position < input.count else { throw LakeError.compression("snappy: truncated copy") }
+                length = Int((tag >> 2) & 7) + 4
+                offset = (Int(tag >> 5) << 8) | Int(input[position])
+                position += 1
+            case 2:
+                guard position + 2 <= input.count else { throw LakeError.compression("snappy: truncated copy") }
+                length = Int(tag >> 2) + 1
+                offset = Int(input[position]) | Int(input[position + 1]) << 8
+                position += 2
+            default:
+                guard position + 4 <= input.count else { throw LakeError.compression("snappy: truncated copy") }
+                length = Int(tag >> 2) + 1
+                offset = 0
+                for k in 0..<4 { offset |= Int(input[position + k]) << (8 * k) }
+                position += 4
+            }
+            guard offset > 0, offset <= output.count else { throw LakeError.compression("snappy: copy offset \(offset) out of range") }
+            let start = output.count - offset
+            for k in 0..<length { output.append(output[start + k]) }
+        }
+        guard output.count == Int(expected) else {
+            throw LakeError.compression("snappy: produced \(output.count) bytes, header says \(expected)")
+        }
+        return output
+    }
+
+    private static func compressBlock(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, table: inout [Int32], into output: inout [UInt8]
+    ) {
+        @inline(__always) func load32(_ i: Int) -> UInt32 {
+            UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24
+        }
+        @inline(__always) func hash(_ v: UInt32) -> Int { Int((v &* 0x1E35_A7BD) >> 18) }
+
+        var literalStart = start
+        var i = start
+        let limit = end - 4
+        while i <= limit {
+            let value = load32(i)
+            let h = hash(value)
+            let candidate = Int(table[h])
+            table[h] = Int32(i)
+            if candidate >= start, load32(candidate) == value {
+                var matchEnd = i + 4
+                var candidateEnd = candidate + 4
+                while matchEnd < end, bytes[matchEnd] == bytes[candidateEnd] {
+                    matchEnd += 1
+                    candidateEnd += 1
+                }
+                emitLiteral(bytes, from: literalStart, to: i, into: &output)
+                emitCopy(offset: i - candidate, length: matchEnd - i, into: &output)
+                i = matchEnd
+                literalStart = i
+            } else {
+                i += 1
+            }
+        }
+        emitLiteral(bytes, from: literalStart, to: end, into: &output)
+    }
+
+    private static func emitLiteral(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, into output: inout [UInt8]) {
+        let length = end - start
+        guard length > 0 else { return }
+        let n = length - 1
+        if n < 60 {
+            output.append(UInt8(n << 2))
+        } else {
+            var extra: [UInt8] = []
+            var rest = n
+            while rest > 0 {
+                extra.append(UInt8(rest & 0xff))
+                rest >>= 8
+            }
+            output.append(UInt8((59 + extra.count) << 2))
+            output.append(contentsOf: extra)
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+    }
+
+    private static func emitCopy(offset: Int, length: Int, into output: inout [UInt8]) {
+        var remaining = length
+        // Copies of more than 64 bytes are split; keep the last piece at 4 bytes or more.
+        while remaining > 0 {
+            var piece = min(remaining, 64)
+            if remaining - piece > 0, remaining - piece < 4 { piece = remaining - 4 }
+            if piece >= 4, piece <= 11, offset < 2048 {
+                output.append(UInt8(((offset >> 8) << 5) | ((piece - 4) << 2) | 1))
+                output.append(UInt8(offset & 0xff))
+            } else {
+                output.append(UInt8(((piece - 1) << 2) | 2))
+                output.append(UInt8(offset & 0xff))
+                output.append(UInt8(offset >> 8))
+            }
+            remaining -= piece
+        }
+    }
+
+    static func appendVarint(_ value: UInt64, to output: inout [UInt8]) {
+        var v = value
+        while v >= 0x80 {
+            output.append(UInt8(v & 0x7f) | 0x80)
+            v >>= 7
+        }
+        output.append(UInt8(v))
+    }
+
+    private static func readVarint(_ input: [UInt8], _ position: inout Int) throws -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while position < input.count, shift < 64 {
+            let byte = input[position]
+            position += 1
+            result |= UInt64(byte & 0x7f) << shift
+            if byte & 0x80 == 0 { return result }
+            shift += 7
+        }
+        throw LakeError.compression("snappy: truncated length header")
+    }
+}

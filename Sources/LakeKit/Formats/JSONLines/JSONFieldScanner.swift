@@ -1,0 +1,338 @@
+// A purpose-built JSON scanner for the lake's flat records. Raw records are one flat object a
+// line with a handful of string, number, null, boolean and string-array fields; a general JSON
+// decoder spends most of its time building a tree we immediately throw away. This scanner walks
+// the bytes once, hands each key to the caller as raw bytes, and decodes only the value asked
+// for. Anything unexpected is a clear `LakeError.format`, never a crash.
+
+struct JSONFieldScanner: ~Copyable {
+    private let base: UnsafePointer<UInt8>
+    private let end: Int
+    private(set) var position = 0
+
+    init(_ buffer: UnsafeBufferPointer<UInt8>) {
+        // An empty buffer may have no base address; point at a static byte instead.
+        base = buffer.baseAddress ?? JSONFieldScanner.emptyBase
+        end = buffer.count
+    }
+
+    nonisolated(unsafe) private static let emptyBase: UnsafePointer<UInt8> = {
+        let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        pointer.initialize(to: 0)
+        return UnsafePointer(pointer)
+    }()
+
+    // MARK: Structure
+
+    /// Walks one object; `field` is called with each key and must consume its value.
+    mutating func forEachField(_ field: (UnsafeBufferPointer<UInt8>, inout JSONFieldScanner) throws -> Void) throws {
+        skipWhitespace()
+        try expect(UInt8(ascii: "{"), "a record must be a JSON object")
+        skipWhitespace()
+        if peek() == UInt8(ascii: "}") {
+            position += 1
+            return try expectEnd()
+        }
+        while true {
+            skipWhitespace()
+            guard peek() == UInt8(ascii: "\"") else { throw error("expected a field name in quotes") }
+            let key = try stringBytes()
+            skipWhitespace()
+            try expect(UInt8(ascii: ":"), "expected ':' after a field name")
+            skipWhitespace()
+            switch key {
+            case .raw(let bytes): try field(bytes, &self)
+            case .decoded(let bytes): try bytes.withUnsafeBufferPointer { try field($0, &self) }
+            }
+            skipWhitespace()
+            guard let next = peek() else { throw error("the object is not closed") }
+            position += 1
+            if next == UInt8(ascii: "}") { return try expectEnd() }
+            guard next == UInt8(ascii: ",") else { throw error("expected ',' or '}' after a value") }
+        }
+    }
+
+    private mutating func expectEnd() throws {
+        skipWhitespace()
+        guard position == end else { throw error("unexpected text after the object") }
+    }
+
+    // MARK: Values
+
+    mutating func isNull() -> Bool {
+        if matchLiteral("null") { return true }
+        return false
+    }
+
+    mutating func string() throws -> String {
+        guard peek() == UInt8(ascii: "\"") else { throw error("expected a string") }
+        position += 1
+        let start = position
+        // Fast path: no escapes.
+        while position < end {
+            let byte = base[position]
+            if byte == UInt8(ascii: "\"") {
+                let text = String(decoding: UnsafeBufferPointer(start: base + start, count: position - start), as: UTF8.self)
+                position += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw error("control character inside a string") }
+            position += 1
+        }
+        var bytes = [UInt8](UnsafeBufferPointer(start: base + start, count: position - start))
+        try continueEscapedString(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    mutating func optionalString() throws -> String? {
+        isNull() ? nil : try string()
+    }
+
+    /// An integer; a number with a fraction or out of range is an error.
+    mutating func integer() throws -> Int64 {
+        let start = position
+        var negative = false
+        if peek() == UInt8(ascii: "-") {
+            negative = true
+            position += 1
+        }
+        var value: Int64 = 0
+        var digits = 0
+        while position < end, base[position] >= 48, base[position] <= 57 {
+            let digit = Int64(base[position] - 48)
+            let (times, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = negative ? times.subtractingReportingOverflow(digit) : times.addingReportingOverflow(digit)
+            guard !o1, !o2 else { throw error("the number is too large") }
+            value = sum
+            digits += 1
+            position += 1
+        }
+        guard digits > 0 else {
+            position = start
+            throw error("expected a number")
+        }
+        if let next = peek(), next == UInt8(ascii: ".") || next == UInt8(ascii: "e") || next == UInt8(ascii: "E") {
+            // Accept integral values written as 1200.0 or 1.2e3; reject real fractions.
+            position = start
+            let number = try self.number()
+            guard number == number.rounded(), abs(number) < 9.0e15 else { throw error("expected an integer, found \(number)") }
+            return Int64(number)
+        }
+        return value
+    }
+
+    mutating func optionalInteger() throws -> Int64? {
+        isNull() ? nil : try integer()
+    }
+
+    mutating func boolean() throws -> Bool {
+        if matchLiteral("true") { return true }
+        if matchLiteral("false") { return false }
+        throw error("expected true or false")
+    }
+
+    /// An array of strings; `null` reads as empty.
+    mutating func stringArray() throws -> [String] {
+        if isNull() { return [] }
+        try expect(UInt8(ascii: "["), "expected an array")
+        var result: [String] = []
+        skipWhitespace()
+        if peek() == UInt8(ascii: "]") {
+            position += 1
+            return result
+        }
+        while true {
+            skipWhitespace()
+            result.append(try string())
+            skipWhitespace()
+            guard let next = peek() else { throw error("the array is not closed") }
+            position += 1
+            if next == UInt8(ascii: "]") { return result }
+            guard next == UInt8(ascii: ",") else { throw error("expected ',' or ']' in an array") }
+        }
+    }
+
+    /// Skips any JSON value (used for fields this schema does not know).
+    mutating func skipValue(depth: Int = 0) throws {
+        guard depth < 64 else { throw error("nesting is too deep") }
+        skipWhitespace()
+        guard let byte = peek() else { throw error("expected a value") }
+        switch byte {
+        case UInt8(ascii: "\""):
+            _ = try stringBytes()
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let close = byte == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            position += 1
+            skipWhitespace()
+            if peek() == close {
+                position += 1
+                return
+            }
+            while true {
+                skipWhitespace()
+                if close == UInt8(ascii: "}") {
+                    _ = try stringBytes()
+                    skipWhitespace()
+                    try expect(UInt8(ascii: ":"), "expected ':' after a field name")
+                }
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                guard let next = peek() else { throw error("a nested value is not closed") }
+                position += 1
+                if next == close { return }
+                guard next == UInt8(ascii: ",") else { throw error("expected ',' in a nested value") }
+            }
+        case UInt8(ascii: "t"), UInt8(ascii: "f"):
+            _ = try boolean()
+        case UInt8(ascii: "n"):
+            guard isNull() else { throw error("expected null") }
+        default:
+            _ = try number()
+        }
+    }
+
+    mutating func number() throws -> Double {
+        let start = position
+        if peek() == UInt8(ascii: "-") { position += 1 }
+        var sawDigit = false
+        while let b = peek(), (b >= 48 && b <= 57) || b == UInt8(ascii: ".") || b == UInt8(ascii: "e")
+                || b == UInt8(ascii: "E") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") {
+            if b >= 48 && b <= 57 { sawDigit = true }
+            position += 1
+        }
+        let text = String(decoding: UnsafeBufferPointer(start: base + start, count: position - start), as: UTF8.self)
+        guard sawDigit, let value = Double(text), value.isFinite else {
+            position = start
+            throw error("expected a number")
+        }
+        return value
+    }
+
+    // MARK: Helpers
+
+    @inline(__always) private func peek() -> UInt8? {
+        position < end ? base[position] : nil
+    }
+
+    @inline(__always) mutating func skipWhitespace() {
+        while position < end {
+            let b = base[position]
+            guard b == 0x20 || b == 0x09 || b == 0x0a || b == 0x0d else { return }
+            position += 1
+        }
+    }
+
+    private mutating func expect(_ byte: UInt8, _ message: String) throws {
+        guard peek() == byte else { throw error(message) }
+        position += 1
+    }
+
+    private mutating func matchLiteral(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard position + count <= end else { return false }
+        let pointer = literal.utf8Start
+        for k in 0..<count where base[position + k] != pointer[k] { return false }
+        position += count
+        return true
+    }
+
+    /// A string's bytes between the quotes: a view into the line when it has no escapes,
+    /// decoded otherwise.
+    private mutating func stringBytes() throws -> StringBytes {
+        position += 1
+        let start = position
+        while position < end {
+            let byte = base[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return .raw(UnsafeBufferPointer(start: base + start, count: position - 1 - start))
+            }
+            if byte == UInt8(ascii: "\\") {
+                var bytes = [UInt8](UnsafeBufferPointer(start: base + start, count: position - start))
+                try continueEscapedString(into: &bytes)
+                return .decoded(bytes)
+            }
+            if byte < 0x20 { throw error("control character inside a string") }
+            position += 1
+        }
+        throw error("a string is not closed")
+    }
+
+    private enum StringBytes {
+        case raw(UnsafeBufferPointer<UInt8>)
+        case decoded([UInt8])
+    }
+
+    private mutating func continueEscapedString(into bytes: inout [UInt8]) throws {
+        while position < end {
+            let byte = base[position]
+            position += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return
+            case UInt8(ascii: "\\"):
+                guard let escaped = peek() else { throw error("a string is not closed") }
+                position += 1
+                switch escaped {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(escaped)
+                case UInt8(ascii: "b"): bytes.append(0x08)
+                case UInt8(ascii: "f"): bytes.append(0x0c)
+                case UInt8(ascii: "n"): bytes.append(0x0a)
+                case UInt8(ascii: "r"): bytes.append(0x0d)
+                case UInt8(ascii: "t"): bytes.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4()
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        // A high surrogate must be followed by an escaped low surrogate.
+                        guard matchLiteral("\\u") else { throw error("unpaired surrogate in a string") }
+                        let low = try hex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw error("unpaired surrogate in a string") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00...0xDFFF).contains(scalar) {
+                        throw error("unpaired surrogate in a string")
+                    }
+                    guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
+                    bytes.append(contentsOf: UTF8.encode(unicode).map { Array($0) } ?? [])
+                default:
+                    throw error("invalid escape '\\\(Character(Unicode.Scalar(escaped)))'")
+                }
+            default:
+                guard byte >= 0x20 else { throw error("control character inside a string") }
+                bytes.append(byte)
+            }
+        }
+        throw error("a string is not closed")
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        guard position + 4 <= end else { throw error("truncated \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let b = base[position]
+            let digit: UInt32
+            switch b {
+            case 48...57: digit = UInt32(b - 48)
+            case 65...70: digit = UInt32(b - 55)
+            case 97...102: digit = UInt32(b - 87)
+            default: throw error("invalid \\u escape")
+            }
+            value = value << 4 | digit
+            position += 1
+        }
+        return value
+    }
+
+    func error(_ message: String) -> LakeError {
+        LakeError.format("\(message) (at byte \(position + 1))")
+    }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// Compares with an ASCII literal without building a String.
+    @inline(__always) func equals(_ literal: StaticString) -> Bool {
+        guard count == literal.utf8CodeUnitCount else { return false }
+        let pointer = literal.utf8Start
+        for k in 0..<count where self[k] != pointer[k] { return false }
+        return true
+    }
+}

@@ -1,0 +1,161 @@
+// The raw record schemas of the lake contract: what the daily and weekly jobs append, one JSON
+// object per line. Decoding is by the purpose-built scanner; encoding writes the same fields in
+// a fixed order.
+
+/// One follower/popularity observation (`raw/artist_metrics`).
+public struct RawArtistMetric: Sendable, Hashable {
+    public var artistID: String
+    public var artistName: String
+    public var followers: Int64?
+    public var popularity: Int32?
+    public var genres: [String]
+    /// `captured_at`, as nanoseconds since the epoch (UTC).
+    public var capturedAt: Int64
+    public var source: String
+
+    public init(
+        artistID: String, artistName: String, followers: Int64?, popularity: Int32?, genres: [String] = [],
+        capturedAt: Int64, source: String
+    ) {
+        self.artistID = artistID
+        self.artistName = artistName
+        self.followers = followers
+        self.popularity = popularity
+        self.genres = genres
+        self.capturedAt = capturedAt
+        self.source = source
+    }
+}
+
+/// One album seen in an artist's discography (`raw/releases`).
+public struct RawRelease: Sendable, Hashable {
+    public var artistID: String
+    public var albumID: String
+    public var albumName: String
+    public var albumType: String
+    public var albumGroup: String?
+    public var releaseDate: String
+    public var releaseDatePrecision: String
+    public var totalTracks: Int64
+    /// `discovered_at`, as nanoseconds since the epoch (UTC); nil when a record lacks it.
+    public var discoveredAt: Int64?
+    public var isNew: Bool
+
+    public init(
+        artistID: String, albumID: String, albumName: String, albumType: String, albumGroup: String?,
+        releaseDate: String, releaseDatePrecision: String, totalTracks: Int64, discoveredAt: Int64?, isNew: Bool
+    ) {
+        self.artistID = artistID
+        self.albumID = albumID
+        self.albumName = albumName
+        self.albumType = albumType
+        self.albumGroup = albumGroup
+        self.releaseDate = releaseDate
+        self.releaseDatePrecision = releaseDatePrecision
+        self.totalTracks = totalTracks
+        self.discoveredAt = discoveredAt
+        self.isNew = isNew
+    }
+}
+
+/// A record type that lives in the lake as JSON Lines.
+public protocol JSONLineRecord: Sendable {
+    /// Decodes one line; throws `LakeError` with the reason when the line is not a valid record.
+    init(jsonLine: UnsafeBufferPointer<UInt8>) throws
+    /// Appends the record as one JSON object, without the newline.
+    func appendJSON(to output: inout [UInt8])
+}
+
+extension RawArtistMetric: JSONLineRecord {
+    public init(jsonLine: UnsafeBufferPointer<UInt8>) throws {
+        var scanner = JSONFieldScanner(jsonLine)
+        var id: String?, name: String?, captured: Int64?
+        var followers: Int64?, popularity: Int64?, genres: [String] = [], source = ""
+        try scanner.forEachField { key, value in
+            if key.equals("artist_id") { id = try value.string() }
+            else if key.equals("artist_name") { name = try value.string() }
+            else if key.equals("followers") { followers = try value.optionalInteger() }
+            else if key.equals("popularity") { popularity = try value.optionalInteger() }
+            else if key.equals("genres") { genres = try value.stringArray() }
+            else if key.equals("captured_at") { captured = try value.timestamp() }
+            else if key.equals("source") { source = try value.optionalString() ?? "" }
+            else { try value.skipValue() }
+        }
+        guard let id, !id.isEmpty else { throw LakeError.format("missing field artist_id") }
+        guard let captured else { throw LakeError.format("missing field captured_at") }
+        if let popularity, popularity < Int64(Int32.min) || popularity > Int64(Int32.max) {
+            throw LakeError.format("popularity \(popularity) is out of range")
+        }
+        self.init(
+            artistID: id, artistName: name ?? "", followers: followers, popularity: popularity.map { Int32($0) },
+            genres: genres, capturedAt: captured, source: source
+        )
+    }
+
+    public func appendJSON(to output: inout [UInt8]) {
+        var json = JSONObjectWriter()
+        json.field("artist_id", artistID)
+        json.field("artist_name", artistName)
+        json.field("followers", followers)
+        json.field("popularity", popularity.map(Int64.init))
+        json.field("genres", genres)
+        json.field("captured_at", Timestamp.iso(nanoseconds: capturedAt))
+        json.field("source", source)
+        json.close(into: &output)
+    }
+}
+
+extension RawRelease: JSONLineRecord {
+    public init(jsonLine: UnsafeBufferPointer<UInt8>) throws {
+        var scanner = JSONFieldScanner(jsonLine)
+        var artistID: String?, albumID: String?, albumName: String?, albumType: String?, albumGroup: String?
+        var releaseDate: String?, precision: String?, totalTracks: Int64 = 0, discovered: Int64?, isNew = false
+        try scanner.forEachField { key, value in
+            if key.equals("artist_id") { artistID = try value.string() }
+            else if key.equals("album_id") { albumID = try value.string() }
+            else if key.equals("album_name") { albumName = try value.string() }
+            else if key.equals("album_type") { albumType = try value.optionalString() }
+            else if key.equals("album_group") { albumGroup = try value.optionalString() }
+            else if key.equals("release_date") { releaseDate = try value.string() }
+            else if key.equals("release_date_precision") { precision = try value.string() }
+            else if key.equals("total_tracks") { totalTracks = try value.optionalInteger() ?? 0 }
+            else if key.equals("discovered_at") { discovered = try value.isNull() ? nil : value.timestamp() }
+            else if key.equals("is_new") { isNew = try value.isNull() ? false : value.boolean() }
+            else { try value.skipValue() }
+        }
+        guard let artistID, !artistID.isEmpty else { throw LakeError.format("missing field artist_id") }
+        guard let albumID, !albumID.isEmpty else { throw LakeError.format("missing field album_id") }
+        guard let releaseDate else { throw LakeError.format("missing field release_date") }
+        guard let precision else { throw LakeError.format("missing field release_date_precision") }
+        self.init(
+            artistID: artistID, albumID: albumID, albumName: albumName ?? "", albumType: albumType ?? "",
+            albumGroup: albumGroup, releaseDate: releaseDate, releaseDatePrecision: precision,
+            totalTracks: totalTracks, discoveredAt: discovered, isNew: isNew
+        )
+    }
+
+    public func appendJSON(to output: inout [UInt8]) {
+        var json = JSONObjectWriter()
+        json.field("artist_id", artistID)
+        json.field("album_id", albumID)
+        json.field("album_name", albumName)
+        json.field("album_type", albumType)
+        json.field("album_group", albumGroup)
+        json.field("release_date", releaseDate)
+        json.field("release_date_precision", releaseDatePrecision)
+        json.field("total_tracks", totalTracks)
+        json.field("discovered_at", discoveredAt.map { Timestamp.iso(nanoseconds: $0) })
+        json.field("is_new", isNew)
+        json.close(into: &output)
+    }
+}
+
+extension JSONFieldScanner {
+    mutating func timestamp() throws -> Int64 {
+        let text = try string()
+        guard let value = Timestamp.nanoseconds(iso: text) else {
+            throw error("'\(text.prefix(40))' is not an ISO 8601 UTC timestamp")
+        }
+        return value
+    }
+}

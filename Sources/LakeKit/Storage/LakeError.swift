@@ -1,0 +1,48 @@
+// Errors of LakeKit: a struct wrapping a private code, so that new cases are not API breaks.
+
+/// An error from an object store, a codec or a file format.
+public struct LakeError: Error, Hashable, Sendable, CustomStringConvertible {
+    private enum Code: Hashable, Sendable {
+        case invalidKey
+        case notFound
+        case io
+        case compression
+        case format
+        case invalidArgument
+    }
+
+    private let code: Code
+    /// What went wrong and what to do about it.
+    public let message: String
+
+    private init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    public static func invalidKey(_ key: String, reason: String) -> LakeError {
+        LakeError(.invalidKey, "invalid object key '\(key)': \(reason)")
+    }
+    public static func notFound(_ key: String, in root: String) -> LakeError {
+        LakeError(.notFound, "no object '\(key)' in \(root)")
+    }
+    public static func io(_ message: String) -> LakeError { LakeError(.io, message) }
+    public static func compression(_ message: String) -> LakeError { LakeError(.compression, message) }
+    public static func format(_ message: String) -> LakeError { LakeError(.format, message) }
+    public static func invalidArgument(_ message: String) -> LakeError { LakeError(.invalidArgument, message) }
+
+    /// Matches errors of the same kind, whatever their message: `error ~= LakeError.notFoundKind`.
+    public static let notFoundKind = LakeError(.notFound, "")
+    public static let invalidKeyKind = LakeError(.invalidKey, "")
+    public static let formatKind = LakeError(.format, "")
+    public static let compressionKind = LakeError(.compression, "")
+
+    /// True when both errors are of the same kind.
+    public func isKind(of other: LakeError) -> Bool { code == other.code }
+
+    public static func ~= (pattern: LakeError, error: any Error) -> Bool {
+        (error as? LakeError)?.code == pattern.code
+    }
+}

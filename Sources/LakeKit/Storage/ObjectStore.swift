@@ -1,0 +1,61 @@
+// The object-store seam: the lake is a tree of objects under one root, locally a folder and in
+// the cloud an S3 prefix. Everything above this protocol uses keys only.
+
+/// An object's key and size, as listed.
+public struct ObjectInfo: Sendable, Hashable {
+    public var key: String
+    public var size: Int
+
+    public init(key: String, size: Int) {
+        self.key = key
+        self.size = size
+    }
+}
+
+/// A flat namespace of immutable objects addressed by `/`-separated keys.
+///
+/// Writes are all-or-nothing: a reader sees an object either complete or not at all.
+public protocol ObjectStore: Sendable {
+    /// A human-readable location (a path or `s3://bucket/prefix`), for messages.
+    var location: String { get }
+    /// Every object whose key starts with `prefix`, sorted by key.
+    func list(prefix: String) async throws -> [ObjectInfo]
+    /// The object's bytes; throws a `notFound` error when absent.
+    func get(_ key: String) async throws -> [UInt8]
+    /// Stores the object, replacing any existing one, atomically.
+    func put(_ key: String, bytes: [UInt8]) async throws
+    /// Removes the object; removing an absent object is not an error.
+    func delete(_ key: String) async throws
+}
+
+extension ObjectStore {
+    /// True when the object exists.
+    public func exists(_ key: String) async throws -> Bool {
+        let listed = try await list(prefix: key)
+        return listed.contains { $0.key == key }
+    }
+}
+
+/// Checks the shape of a key: relative, `/`-separated, no empty, `.` or `..` segment.
+public enum ObjectKey {
+    public static func validate(_ key: String) throws {
+        guard !key.isEmpty else { throw LakeError.invalidKey(key, reason: "it is empty") }
+        guard !key.hasPrefix("/") else { throw LakeError.invalidKey(key, reason: "keys are relative to the lake root") }
+        for segment in key.split(separator: "/", omittingEmptySubsequences: false) {
+            guard !segment.isEmpty, segment != ".", segment != ".." else {
+                throw LakeError.invalidKey(key, reason: "empty, '.' or '..' segments are not allowed")
+            }
+        }
+        guard !key.utf8.contains(0) else { throw LakeError.invalidKey(key, reason: "it contains a NUL byte") }
+    }
+
+    /// The last path segment.
+    public static func fileName(of key: String) -> Substring {
+        key.split(separator: "/").last ?? Substring(key)
+    }
+
+    /// True for temporary and hidden objects, which readers must ignore.
+    public static func isHidden(_ key: String) -> Bool {
+        key.split(separator: "/").contains { $0.hasPrefix(".") || $0.hasPrefix("_") }
+    }
+}

@@ -1,0 +1,135 @@
+// A UTC calendar day, the unit of every metric. Stored as days since 1970-01-01, which is
+// also how Parquet's DATE type stores it, so no conversion happens on the way to the lake.
+
+/// A calendar day in UTC.
+public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Days since 1970-01-01 (negative before it).
+    public let daysSinceEpoch: Int32
+
+    public init(daysSinceEpoch: Int32) {
+        self.daysSinceEpoch = daysSinceEpoch
+    }
+
+    /// A day from its civil date; nil when the date does not exist (e.g. February 30).
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...12).contains(month), day >= 1, day <= Day.daysIn(month: month, year: year),
+              (-9999...9999).contains(year)
+        else { return nil }
+        self.daysSinceEpoch = Int32(Day.daysFromCivil(year: year, month: month, day: day))
+    }
+
+    /// Parses exactly `YYYY-MM-DD`; nil for anything else.
+    public init?(iso text: some StringProtocol) {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+              let year = Day.digits(bytes[0..<4]), let month = Day.digits(bytes[5..<7]),
+              let day = Day.digits(bytes[8..<10])
+        else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
+    /// The civil date (year, month 1-12, day 1-31).
+    public var civil: (year: Int, month: Int, day: Int) {
+        Day.civilFromDays(Int(daysSinceEpoch))
+    }
+
+    /// `YYYY-MM-DD`.
+    public var isoString: String {
+        let (y, m, d) = civil
+        return Day.pad(y, 4) + "-" + Day.pad(m, 2) + "-" + Day.pad(d, 2)
+    }
+
+    /// `YYYY-MM`, the lake's monthly partition value.
+    public var monthString: String {
+        let (y, m, _) = civil
+        return Day.pad(y, 4) + "-" + Day.pad(m, 2)
+    }
+
+    public var description: String { isoString }
+
+    public static func < (lhs: Day, rhs: Day) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
+
+    /// The day `days` later (earlier when negative).
+    public static func + (lhs: Day, days: Int) -> Day {
+        Day(daysSinceEpoch: lhs.daysSinceEpoch + Int32(days))
+    }
+
+    public static func - (lhs: Day, days: Int) -> Day {
+        Day(daysSinceEpoch: lhs.daysSinceEpoch - Int32(days))
+    }
+
+    /// Calendar days from `rhs` to `lhs`.
+    public static func - (lhs: Day, rhs: Day) -> Int {
+        Int(lhs.daysSinceEpoch) - Int(rhs.daysSinceEpoch)
+    }
+}
+
+extension Day {
+    // Howard Hinnant's civil-date algorithms: exact for the proleptic Gregorian calendar.
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    static func digits(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var value = 0
+        for byte in bytes {
+            guard byte >= 48, byte <= 57 else { return nil }
+            value = value * 10 + Int(byte - 48)
+        }
+        return value
+    }
+
+    static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(abs(value))
+        let padded = text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        return value < 0 ? "-" + padded : padded
+    }
+}
+
+/// A point in time, with nanosecond resolution, in UTC.
+public struct Instant: Hashable, Comparable, Sendable {
+    /// Nanoseconds since 1970-01-01T00:00:00Z.
+    public let nanosecondsSinceEpoch: Int64
+
+    public init(nanosecondsSinceEpoch: Int64) {
+        self.nanosecondsSinceEpoch = nanosecondsSinceEpoch
+    }
+
+    /// The UTC day this instant falls on.
+    public var day: Day {
+        let perDay: Int64 = 86_400_000_000_000
+        var days = nanosecondsSinceEpoch / perDay
+        if nanosecondsSinceEpoch % perDay < 0 { days -= 1 }
+        return Day(daysSinceEpoch: Int32(days))
+    }
+
+    public static func < (lhs: Instant, rhs: Instant) -> Bool {
+        lhs.nanosecondsSinceEpoch < rhs.nanosecondsSinceEpoch
+    }
+}

@@ -1,0 +1,39 @@
+// The whole per-artist pipeline in one call. Work is artist by artist: memory grows with one
+// artist's history, and artists can be analysed in parallel.
+
+/// Everything the metric contract derives from one artist's raw data.
+public struct ArtistAnalysis: Sendable {
+    public let artistID: String
+    public let calendar: ReleaseCalendar
+    public let daily: [ArtistDaily]
+    public let signals: [ArtistSignal]
+    public let impacts: [ReleaseImpact]
+
+    /// Runs sections 1 to 5 of the contract for one artist.
+    ///
+    /// - Parameters:
+    ///   - observations: the artist's raw metric observations, in the order read.
+    ///   - releases: the artist's raw release records, in the order read.
+    public init(artistID: String, observations: [MetricObservation], releases: [ReleaseRecord]) {
+        self.artistID = artistID
+        calendar = ReleaseCalendar(artistID: artistID, releases: releases)
+        daily = DailyBuilder.build(artistID: artistID, observations: observations, calendar: calendar)
+        signals = SpikeDetector.signals(daily: daily)
+        impacts = EventStudy.impacts(events: calendar.events, daily: daily)
+    }
+
+    /// The artist's leaderboard entry as of a day (section 6), nil when its data is stale.
+    public func leaderboardEntry(asOf: Day) -> LeaderboardEntry? {
+        Leaderboard.entry(asOf: asOf, daily: daily, signals: signals, impacts: impacts)
+    }
+
+    /// Change points of the log-growth series (section 7).
+    public func changePoints() -> [ChangePoint] {
+        ChangePointDetector.changePoints(daily: daily, eventDays: calendar.eventDays)
+    }
+
+    /// Release/growth cross-correlation at lags -14…28 (section 7).
+    public func crossCorrelations() -> [LagCorrelation] {
+        CrossCorrelation.correlations(daily: daily, eventDays: calendar.eventDays)
+    }
+}

@@ -1,0 +1,136 @@
+// Sections 1 and 2 of the metric contract: raw observations become one row per artist-day
+// with growth measures.
+
+/// Builds `artist_daily` rows for one artist.
+public enum DailyBuilder {
+    /// One row per day with at least one observation, in day order.
+    ///
+    /// - Parameters:
+    ///   - observations: the artist's raw observations, in the order they were read (the
+    ///     last one read wins a complete tie).
+    ///   - calendar: the artist's releases, for `release_count` and `days_since_release`.
+    public static func build(
+        artistID: String, observations: [MetricObservation], calendar: ReleaseCalendar
+    ) -> [ArtistDaily] {
+        let chosen = latestPerDay(observations)
+        guard !chosen.isEmpty else { return [] }
+        let index = DayIndex(days: chosen.map { $0.capturedAt.day })
+        let counts = calendar.releaseCounts
+        let eventDays = calendar.eventDays
+
+        var rows: [ArtistDaily] = []
+        rows.reserveCapacity(chosen.count)
+        var previous: (day: Day, followers: Int64)?
+        var eventCursor = 0
+        for observation in chosen {
+            let day = observation.capturedAt.day
+            let followers = observation.followers
+            var row = ArtistDaily(
+                artistID: artistID, artistName: observation.artistName, day: day,
+                followers: followers, popularity: observation.popularity,
+                releaseCount: counts[day] ?? 0
+            )
+            if let f = followers, let prev = previous {
+                let gap = day - prev.day
+                row.prevDay = prev.day
+                row.gapDays = Int32(gap)
+                row.followerDelta = f - prev.followers
+                row.addsPerDay = Double(f - prev.followers) / Double(gap)
+                if f > 0, prev.followers > 0 {
+                    row.logGrowth = (Statistics.naturalLog(Double(f)) - Statistics.naturalLog(Double(prev.followers))) / Double(gap)
+                }
+                if prev.followers > 0 {
+                    row.pctChange = Double(f - prev.followers) / Double(prev.followers)
+                }
+            }
+            row.growth7d = growth(followers, lookback: 7, from: day, chosen: chosen, index: index)
+            row.growth28d = growth(followers, lookback: 28, from: day, chosen: chosen, index: index)
+            if let p = observation.popularity, let i = index.position(of: day - 7), let old = chosen[i].popularity {
+                row.popularityChange7d = p - old
+            }
+            while eventCursor < eventDays.count, eventDays[eventCursor] <= day { eventCursor += 1 }
+            if eventCursor > 0 {
+                row.daysSinceRelease = Int32(day - eventDays[eventCursor - 1])
+            }
+            if let f = followers { previous = (day, f) }
+            rows.append(row)
+        }
+        return rows
+    }
+
+    /// Section 1: per day the greatest `captured_at`, then the greater followers, then the
+    /// greater popularity (null below any number), then the one read last. Sorted by day.
+    static func latestPerDay(_ observations: [MetricObservation]) -> [MetricObservation] {
+        var best: [Day: Int] = [:]
+        for (i, observation) in observations.enumerated() {
+            let day = observation.capturedAt.day
+            if let current = best[day], wins(observations[current], over: observation) { continue }
+            best[day] = i
+        }
+        return best.sorted { $0.key < $1.key }.map { observations[$0.value] }
+    }
+
+    /// True when `a` strictly beats `b`; a full tie goes to the later read (the caller's `b`).
+    static func wins(_ a: MetricObservation, over b: MetricObservation) -> Bool {
+        if a.capturedAt != b.capturedAt { return a.capturedAt > b.capturedAt }
+        if a.followers != b.followers { return greater(a.followers, than: b.followers) }
+        if a.popularity != b.popularity { return greater(a.popularity, than: b.popularity) }
+        return false
+    }
+
+    /// Ordering with null below any number.
+    private static func greater<T: Comparable>(_ a: T?, than b: T?) -> Bool {
+        switch (a, b) {
+        case let (x?, y?): return x > y
+        case (_?, nil): return true
+        case (nil, _): return false
+        }
+    }
+
+    private static func growth(
+        _ followers: Int64?, lookback: Int, from day: Day, chosen: [MetricObservation], index: DayIndex
+    ) -> Double? {
+        guard let f = followers, let i = index.position(of: day - lookback),
+              let old = chosen[i].followers, old > 0
+        else { return nil }
+        return Double(f) / Double(old) - 1
+    }
+}
+
+/// Constant-time lookup of the row on an exact day, for the contract's "exactly day t-7".
+struct DayIndex: Sendable {
+    private let first: Int32
+    private let slots: [Int32]
+
+    /// `days` must be strictly increasing.
+    init(days: [Day]) {
+        guard let firstDay = days.first, let lastDay = days.last else {
+            first = 0
+            slots = []
+            return
+        }
+        first = firstDay.daysSinceEpoch
+        var slots = [Int32](repeating: -1, count: Int(lastDay.daysSinceEpoch - firstDay.daysSinceEpoch) + 1)
+        for (i, day) in days.enumerated() { slots[Int(day.daysSinceEpoch - firstDay.daysSinceEpoch)] = Int32(i) }
+        self.slots = slots
+    }
+
+    /// The position of the row on `day`, if there is one.
+    func position(of day: Day) -> Int? {
+        let offset = Int(day.daysSinceEpoch) - Int(first)
+        guard offset >= 0, offset < slots.count else { return nil }
+        let slot = slots[offset]
+        return slot < 0 ? nil : Int(slot)
+    }
+
+    /// Positions of the rows with `range.lowerBound <= day <= range.upperBound`, in day order.
+    func positions(from start: Day, through end: Day) -> [Int] {
+        guard !slots.isEmpty, start <= end else { return [] }
+        let lo = max(0, Int(start.daysSinceEpoch) - Int(first))
+        let hi = min(slots.count - 1, Int(end.daysSinceEpoch) - Int(first))
+        guard lo <= hi else { return [] }
+        var result: [Int] = []
+        for offset in lo...hi where slots[offset] >= 0 { result.append(Int(slots[offset])) }
+        return result
+    }
+}

@@ -1,0 +1,135 @@
+// Section 6 of the metric contract: the momentum leaderboard as of a day.
+//
+// The leaderboard is the one place where artists meet: each artist contributes one small
+// `LeaderboardEntry` (built from its own rows alone), and ranking happens over those entries.
+// That keeps the per-artist work streaming and the cross-artist work tiny.
+
+/// One artist's contribution to the leaderboard, before ranking.
+public struct LeaderboardEntry: Sendable, Hashable {
+    public var artistID: String
+    public var artistName: String
+    public var day: Day
+    public var followers: Int64?
+    public var growth7d: Double?
+    public var growth28d: Double?
+    public var acceleration7d: Double?
+    public var popularityChange28d: Int32?
+    public var spikes28d: Int32
+    public var lastEventDay: Day?
+    public var lastEventUplift: Double?
+    public var lastEventCar: Double?
+}
+
+public enum Leaderboard {
+    /// How far back from `as_of` an artist's latest row may lie.
+    public static let freshnessDays = 3
+
+    /// Component weights of the momentum score.
+    public static let weights = (growth28d: 0.4, growth7d: 0.3, acceleration7d: 0.2, popularityChange28d: 0.1)
+
+    /// The artist's entry as of `asOf`, or nil when it has no row in `[asOf - 3, asOf]`.
+    /// All inputs are the artist's own, in day order.
+    public static func entry(
+        asOf: Day, daily: [ArtistDaily], signals: [ArtistSignal], impacts: [ReleaseImpact]
+    ) -> LeaderboardEntry? {
+        let index = DayIndex(days: daily.map(\.day))
+        guard let position = (0...freshnessDays).lazy.compactMap({ index.position(of: asOf - $0) }).first else {
+            return nil
+        }
+        let row = daily[position]
+        var entry = LeaderboardEntry(
+            artistID: row.artistID, artistName: row.artistName, day: row.day, followers: row.followers,
+            growth7d: row.growth7d, growth28d: row.growth28d, spikes28d: 0
+        )
+        if let g = row.growth7d, let i = index.position(of: row.day - 7), let earlier = daily[i].growth7d {
+            entry.acceleration7d = g - earlier
+        }
+        if let p = row.popularity, let i = index.position(of: row.day - 28), let earlier = daily[i].popularity {
+            entry.popularityChange28d = p - earlier
+        }
+        let windowStart = row.day - 27
+        entry.spikes28d = Int32(signals.lazy.filter { $0.isSpike && $0.day >= windowStart && $0.day <= row.day }.count)
+        if let last = impacts.filter({ $0.eventDay <= row.day }).max(by: { $0.eventDay < $1.eventDay }) {
+            entry.lastEventDay = last.eventDay
+            entry.lastEventUplift = last.uplift
+            entry.lastEventCar = last.car
+        }
+        return entry
+    }
+
+    /// Scores and ranks the entries: by momentum score descending (nulls last), then artist id.
+    public static func rank(_ entries: [LeaderboardEntry]) -> [MomentumRow] {
+        let components: [(weight: Double, value: (LeaderboardEntry) -> Double?)] = [
+            (weights.growth28d, { $0.growth28d }),
+            (weights.growth7d, { $0.growth7d }),
+            (weights.acceleration7d, { $0.acceleration7d }),
+            (weights.popularityChange28d, { $0.popularityChange28d.map(Double.init) }),
+        ]
+        let rankers = components.map { PercentileRanker(entries.compactMap($0.value)) }
+
+        var scored: [(entry: LeaderboardEntry, score: Double?)] = entries.map { entry in
+            var weighted = 0.0
+            var totalWeight = 0.0
+            for (component, ranker) in zip(components, rankers) {
+                guard let value = component.value(entry) else { continue }
+                weighted += component.weight * ranker.rank(of: value)
+                totalWeight += component.weight
+            }
+            return (entry, totalWeight > 0 ? 100 * weighted / totalWeight : nil)
+        }
+        scored.sort { a, b in
+            switch (a.score, b.score) {
+            case let (x?, y?) where x != y: return x > y
+            case (_?, nil): return true
+            case (nil, _?): return false
+            default: return a.entry.artistID.utf8Less(than: b.entry.artistID)
+            }
+        }
+        return scored.enumerated().map { offset, item in
+            let e = item.entry
+            return MomentumRow(
+                rank: Int32(offset + 1), artistID: e.artistID, artistName: e.artistName, day: e.day,
+                followers: e.followers, growth7d: e.growth7d, growth28d: e.growth28d,
+                acceleration7d: e.acceleration7d, popularityChange28d: e.popularityChange28d,
+                momentumScore: item.score, spikes28d: e.spikes28d, lastEventDay: e.lastEventDay,
+                lastEventUplift: e.lastEventUplift, lastEventCar: e.lastEventCar
+            )
+        }
+    }
+}
+
+/// Percentile rank among a population: `(less + 0.5 × (equal - 1)) / (n - 1)`, 0.5 when n = 1.
+struct PercentileRanker {
+    private let sorted: [Double]
+
+    init(_ values: [Double]) {
+        sorted = values.sorted()
+    }
+
+    /// The rank of `value`, which must be a member of the population.
+    func rank(of value: Double) -> Double {
+        let n = sorted.count
+        guard n > 1 else { return 0.5 }
+        let less = lowerBound(value)
+        let equal = upperBound(value) - less
+        return (Double(less) + 0.5 * Double(equal - 1)) / Double(n - 1)
+    }
+
+    private func lowerBound(_ value: Double) -> Int {
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sorted[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    private func upperBound(_ value: Double) -> Int {
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sorted[mid] <= value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}

@@ -1,0 +1,233 @@
+// The local engine: reads the raw lake, runs the analytics artist by artist on every core, and
+// writes the processed tables. This is the embedded default; Athena is the scaled-out twin.
+
+import Foundation
+import LakeKit
+import Logging
+import MomentumAnalytics
+
+/// An error of the engine, with a message a user can act on.
+public struct EngineError: Error, CustomStringConvertible, Sendable {
+    private enum Code: Sendable { case noData, invalidInput }
+    private let code: Code
+    public let message: String
+
+    public var description: String { message }
+
+    static func noData(_ message: String) -> EngineError { EngineError(code: .noData, message: message) }
+    static func invalidInput(_ message: String) -> EngineError { EngineError(code: .invalidInput, message: message) }
+}
+
+/// The raw lake, decoded and grouped by artist.
+public struct RawLake: Sendable {
+    /// Artists in id order, each with its observations and releases in read order.
+    public var artists: [ArtistInput]
+    public var malformed: [MalformedLine]
+    public var files: Int
+    public var bytes: Int
+    public var metricRecords: Int
+    public var releaseRecords: Int
+
+    public struct ArtistInput: Sendable {
+        public var artistID: String
+        public var observations: [MetricObservation]
+        public var releases: [ReleaseRecord]
+    }
+
+    /// The same lake restricted to one artist.
+    public func only(artistID: String) -> RawLake {
+        var copy = self
+        copy.artists = artists.filter { $0.artistID == artistID }
+        return copy
+    }
+
+    /// The latest day with an observation: the leaderboard's default `as_of`.
+    public var latestDay: Day? {
+        artists.lazy.compactMap { $0.observations.lazy.map(\.capturedAt).max()?.day }.max()
+    }
+}
+
+/// Everything the engine computes from one lake.
+public struct LakeAnalysis: Sendable {
+    public var analyses: [ArtistAnalysis]
+    public var asOf: Day?
+    public var leaderboard: [MomentumRow]
+}
+
+public struct LocalEngine: Sendable {
+    public let store: FileSystemObjectStore
+    public let logger: Logger
+    public let parquetOptions: ParquetWriter.Options
+
+    public init(store: FileSystemObjectStore, logger: Logger = Logger(label: "momentum.engine"),
+                parquetOptions: ParquetWriter.Options = .init()) {
+        self.store = store
+        self.logger = logger
+        self.parquetOptions = parquetOptions
+    }
+
+    // MARK: Reading
+
+    /// Reads and groups every raw record of the lake.
+    public func loadRawLake() async throws -> RawLake {
+        async let metricsRead = RawLakeReader.read(RawArtistMetric.self, dataset: .artistMetrics, from: store)
+        async let releasesRead = RawLakeReader.read(RawRelease.self, dataset: .releases, from: store)
+        let metrics = try await metricsRead
+        let releases = try await releasesRead
+
+        var observations: [String: [MetricObservation]] = [:]
+        for record in metrics.records {
+            observations[record.artistID, default: []].append(MetricObservation(
+                artistID: record.artistID, artistName: record.artistName, followers: record.followers,
+                popularity: record.popularity, capturedAt: Instant(nanosecondsSinceEpoch: record.capturedAt)
+            ))
+        }
+        var releaseRecords: [String: [ReleaseRecord]] = [:]
+        for record in releases.records {
+            releaseRecords[record.artistID, default: []].append(ReleaseRecord(
+                artistID: record.artistID, albumID: record.albumID, albumName: record.albumName,
+                albumType: record.albumType, albumGroup: record.albumGroup, releaseDate: record.releaseDate,
+                releaseDatePrecision: record.releaseDatePrecision,
+                discoveredAt: record.discoveredAt.map(Instant.init(nanosecondsSinceEpoch:))
+            ))
+        }
+        let ids = Set(observations.keys).union(releaseRecords.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let artists = ids.map {
+            RawLake.ArtistInput(artistID: $0, observations: observations[$0] ?? [], releases: releaseRecords[$0] ?? [])
+        }
+        let malformed = metrics.malformed + releases.malformed
+        for line in malformed {
+            logger.warning("skipped a malformed line", metadata: ["line": "\(line)"])
+        }
+        return RawLake(
+            artists: artists, malformed: malformed, files: metrics.files + releases.files,
+            bytes: metrics.bytes + releases.bytes, metricRecords: metrics.records.count,
+            releaseRecords: releases.records.count
+        )
+    }
+
+    // MARK: Computing
+
+    /// Runs the analytics for every artist (in parallel) and ranks the leaderboard.
+    ///
+    /// - Parameter asOf: the leaderboard day; the latest observed day when nil.
+    public func analyze(_ lake: RawLake, asOf: Day? = nil) async -> LakeAnalysis {
+        let analyses = await LocalEngine.parallelMap(lake.artists) {
+            ArtistAnalysis(artistID: $0.artistID, observations: $0.observations, releases: $0.releases)
+        }
+        let day = asOf ?? lake.latestDay
+        let entries = day.map { day in analyses.compactMap { $0.leaderboardEntry(asOf: day) } } ?? []
+        return LakeAnalysis(analyses: analyses, asOf: day, leaderboard: Leaderboard.rank(entries))
+    }
+
+    /// Maps `items` on all cores, keeping their order.
+    static func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @escaping @Sendable (T) -> R) async -> [R] {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, items.count))
+        guard workers > 1 else { return items.map(transform) }
+        let chunk = (items.count + workers * 4 - 1) / (workers * 4)
+        return await withTaskGroup(of: (Int, [R]).self) { group in
+            for start in stride(from: 0, to: items.count, by: chunk) {
+                let slice = Array(items[start..<min(start + chunk, items.count)])
+                group.addTask { (start, slice.map(transform)) }
+            }
+            var parts: [(Int, [R])] = []
+            for await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
+    }
+
+    // MARK: Writing
+
+    /// What a transform wrote.
+    public struct TransformSummary: Sendable {
+        public var artists: Int
+        public var dailyRows: Int
+        public var signalRows: Int
+        public var events: Int
+        public var leaderboardRows: Int
+        public var asOf: Day?
+        public var objectsWritten: Int
+        public var objectsRemoved: Int
+        public var malformed: [MalformedLine]
+        public var rawBytes: Int
+    }
+
+    /// Reads the raw lake and replaces the processed tables.
+    public func transform() async throws -> TransformSummary {
+        let lake = try await loadRawLake()
+        guard lake.metricRecords + lake.releaseRecords > 0 else {
+            throw EngineError.noData(
+                "no raw records under \(store.location)/raw/ (expected \(LakeDataset.artistMetrics.prefix)dt=YYYY-MM-DD/*.jsonl): check --lake"
+            )
+        }
+        let analysis = await analyze(lake)
+        var files: [LakeDataset: [String: [UInt8]]] = [:]
+
+        let daily = analysis.analyses.flatMap(\.daily)
+        let signals = analysis.analyses.flatMap(\.signals)
+        let impacts = analysis.analyses.flatMap(\.impacts)
+        let options = parquetOptions
+        files[.artistDaily] = try await LocalEngine.monthlyFiles(daily, table: Tables.artistDaily, month: \.month, options: options)
+        files[.artistSignals] = try await LocalEngine.monthlyFiles(signals, table: Tables.artistSignals, month: \.month, options: options)
+        files[.releaseImpact] = [
+            LakeLayout.processedKey(.releaseImpact, partition: nil): try Tables.releaseImpact.parquetFile(impacts, options: options)
+        ]
+        if let asOf = analysis.asOf {
+            files[.momentum] = [
+                LakeLayout.processedKey(.momentum, partition: ("as_of", asOf.isoString)):
+                    try Tables.momentum.parquetFile(analysis.leaderboard, options: options)
+            ]
+        }
+
+        var written = 0
+        var removed = 0
+        for dataset in [LakeDataset.artistDaily, .artistSignals, .releaseImpact] {
+            let result = try await replace(dataset, with: files[dataset] ?? [:])
+            written += result.written
+            removed += result.removed
+        }
+        // Leaderboards of other days stay: each as_of partition is a snapshot of its own.
+        for (key, bytes) in files[.momentum] ?? [:] {
+            try await store.put(key, bytes: bytes)
+            written += 1
+        }
+        return TransformSummary(
+            artists: analysis.analyses.count, dailyRows: daily.count, signalRows: signals.count, events: impacts.count,
+            leaderboardRows: analysis.leaderboard.count, asOf: analysis.asOf, objectsWritten: written,
+            objectsRemoved: removed, malformed: lake.malformed, rawBytes: lake.bytes
+        )
+    }
+
+    /// One Parquet file per month partition, built in parallel.
+    static func monthlyFiles<Row: Sendable>(
+        _ rows: [Row], table: TableDefinition<Row>, month: @escaping @Sendable (Row) -> String, options: ParquetWriter.Options
+    ) async throws -> [String: [UInt8]] {
+        var byMonth: [String: [Row]] = [:]
+        for row in rows { byMonth[month(row), default: []].append(row) }
+        let partitions = byMonth.sorted { $0.key < $1.key }
+        let encoded = await parallelMap(partitions) { partition in
+            Result { try table.parquetFile(partition.value, options: options) }
+        }
+        var files: [String: [UInt8]] = [:]
+        for (partition, file) in zip(partitions, encoded) {
+            files[LakeLayout.processedKey(table.dataset, partition: ("month", partition.key))] = try file.get()
+        }
+        return files
+    }
+
+    /// Replaces a dataset partition by partition: each new file is put atomically, then files
+    /// the new version no longer has are removed. A reader sees, per partition, the old or the
+    /// new file, never a mix.
+    func replace(_ dataset: LakeDataset, with files: [String: [UInt8]]) async throws -> (written: Int, removed: Int) {
+        let existing = try await store.list(prefix: dataset.prefix).map(\.key).filter(LakeLayout.isDataKey)
+        for (key, bytes) in files.sorted(by: { $0.key < $1.key }) {
+            try await store.put(key, bytes: bytes)
+        }
+        var removed = 0
+        for key in existing where files[key] == nil {
+            try await store.delete(key)
+            removed += 1
+        }
+        return (files.count, removed)
+    }
+}

@@ -1,0 +1,76 @@
+// `momentum report`: the leaderboard, or one artist in detail.
+
+import ArgumentParser
+import Foundation
+import LakeKit
+import MomentumAnalytics
+import MomentumEngine
+
+struct Report: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the momentum leaderboard, or one artist's days, events and change points.",
+        discussion: """
+        With --artist, table output shows the artist's daily rows with spike signals, its release \
+        events with their impact, and its change points; json and csv print the daily rows with \
+        the signal and change-point columns (release_impact rows come from `momentum releases impact`).
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .customLong("as-of"), help: "Leaderboard day (YYYY-MM-DD); default: the latest day in the lake.")
+    var asOf: String?
+
+    @Option(help: "Show only the first N rows of the leaderboard.")
+    var top: Int?
+
+    @Option(help: "One artist's details instead of the leaderboard.")
+    var artist: String?
+
+    func validate() throws {
+        if let asOf, Day(iso: asOf) == nil { throw ValidationError("--as-of must be a date as YYYY-MM-DD, got '\(asOf)'") }
+        if let top, top < 1 { throw ValidationError("--top must be at least 1") }
+    }
+
+    func run() async throws {
+        let settings = try Settings.resolve(global)
+        let engine = LocalEngine(store: try settings.existingLocalStore(), logger: settings.logger)
+        let lake = try await engine.loadRawLake()
+        guard !lake.artists.isEmpty else {
+            throw CommandFailure.usage("the lake at \(engine.store.root.path) holds no raw records: run `momentum ingest` or check --lake")
+        }
+        if let artist {
+            try await printArtist(artist, lake: lake, engine: engine, format: settings.format)
+        } else {
+            let analysis = await engine.analyze(lake, asOf: asOf.flatMap { Day(iso: $0) })
+            let rows = top.map { Array(analysis.leaderboard.prefix($0)) } ?? analysis.leaderboard
+            Console.write(TableOutput(Tables.momentum, rows).render(settings.format))
+        }
+        try reportMalformed(lake)
+    }
+
+    private func printArtist(_ id: String, lake: RawLake, engine: LocalEngine, format: OutputFormat) async throws {
+        guard let input = lake.artists.first(where: { $0.artistID == id }) else {
+            throw CommandFailure.usage("artist \(id) is not in the lake at \(engine.store.root.path)")
+        }
+        let analysis = ArtistAnalysis(artistID: input.artistID, observations: input.observations, releases: input.releases)
+        let days = ArtistDayReport.rows(of: analysis)
+        guard format == .table else {
+            return Console.write(TableOutput(Tables.artistDays, days).render(format))
+        }
+        let name = analysis.daily.last?.artistName ?? id
+        var text = "\(name) (\(id))\n\nDaily\n" + TableOutput(Tables.artistDays, days).render(.table)
+        text += "\nRelease events\n" + TableOutput(Tables.releaseImpact, analysis.impacts).render(.table)
+        let points = analysis.changePoints()
+        text += "\nChange points\n"
+        text += points.isEmpty ? "(none)\n" : points.map { "\($0.day)\($0.releaseAligned ? "  release-aligned" : "")\n" }.joined()
+        Console.write(text)
+    }
+}
+
+/// Names every malformed raw line on stderr; a report still prints, from the valid lines.
+func reportMalformed(_ lake: RawLake) throws {
+    guard !lake.malformed.isEmpty else { return }
+    for line in lake.malformed { Console.error("malformed record skipped: \(line)") }
+    throw CommandFailure.partial("\(lake.malformed.count) malformed raw line(s) were skipped")
+}

@@ -1,0 +1,40 @@
+// Where output goes: data to stdout, logs and messages to stderr.
+
+import Foundation
+import Logging
+
+enum Console {
+    static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+
+    /// Colour only on a terminal and when NO_COLOR is not set.
+    static var useColor: Bool {
+        stderrIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+    }
+
+    static func error(_ message: String) {
+        let prefix = useColor ? "\u{1B}[31merror:\u{1B}[0m " : "error: "
+        FileHandle.standardError.write(Data((prefix + message + "\n").utf8))
+    }
+
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    // Set once, from the main task, before any work starts.
+    nonisolated(unsafe) private static var loggingBootstrapped = false
+
+    static func bootstrapLogging(level: Logger.Level) {
+        guard !loggingBootstrapped else { return }
+        loggingBootstrapped = true
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}

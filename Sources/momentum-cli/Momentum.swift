@@ -1,0 +1,78 @@
+// `momentum`: a thin command line over SpotifyKit, LakeKit and MomentumAnalytics.
+
+import ArgumentParser
+import Foundation
+import LakeKit
+import MomentumAnalytics
+import SpotifyKit
+
+@main
+struct Momentum: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "momentum",
+        abstract: "Track Spotify artists' momentum: snapshots, releases, growth and release impact.",
+        discussion: """
+        The lake is a local folder by default (--lake, MOMENTUM_LAKE or "lake" in momentum.json).
+        Exit codes: 0 success, 1 some items failed, 2 usage or configuration error,
+        3 an external service refused or was unreachable.
+        """,
+        version: Momentum.versionText,
+        subcommands: [Transform.self, Report.self, Releases.self]
+    )
+
+    static var versionText: String {
+        """
+        momentum \(MomentumCLI.version)
+        SpotifyKit \(SpotifyKit.version)
+        LakeKit \(LakeKit.version)
+        MomentumAnalytics \(MomentumAnalytics.version) (metric contract v\(MomentumAnalytics.metricContractVersion))
+        """
+    }
+
+    /// Parses, runs, and maps every failure to the exit codes of the CLI contract.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withContractCode: error)
+        }
+    }
+
+    static func exit(withContractCode error: Error) -> Never {
+        switch error {
+        case let failure as CommandFailure:
+            Console.error(failure.message)
+            Foundation.exit(failure.code.rawValue)
+        case let engine as EngineErrorConvertible:
+            Console.error(engine.userMessage)
+            Foundation.exit(ExitStatus.usage.rawValue)
+        default:
+            let code = exitCode(for: error)
+            if code == .success {
+                // --help and --version.
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            if code == .validationFailure || error is ValidationError {
+                Console.error(fullMessage(for: error))
+                Foundation.exit(ExitStatus.usage.rawValue)
+            }
+            if let lake = error as? LakeError {
+                Console.error(lake.message)
+                Foundation.exit(ExitStatus.failed.rawValue)
+            }
+            Console.error(fullMessage(for: error))
+            Foundation.exit(ExitStatus.failed.rawValue)
+        }
+    }
+}
+
+/// The version of the command-line tool itself.
+enum MomentumCLI {
+    static let version = "0.1.0"
+}
