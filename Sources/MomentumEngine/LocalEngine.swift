@@ -154,21 +154,24 @@ public struct LocalEngine: Sendable {
 
     /// Reads the raw lake and replaces the processed tables.
     public func transform() async throws -> TransformSummary {
+        var clock = PhaseClock(logger: logger)
         let lake = try await loadRawLake()
+        clock.lap("read \(lake.files) raw files (\(lake.bytes) bytes, \(lake.metricRecords + lake.releaseRecords) records)")
         guard lake.metricRecords + lake.releaseRecords > 0 else {
             throw EngineError.noData(
                 "no raw records under \(store.location)/raw/ (expected \(LakeDataset.artistMetrics.prefix)dt=YYYY-MM-DD/*.jsonl): check --lake"
             )
         }
         let analysis = await analyze(lake)
+        clock.lap("analysed \(analysis.analyses.count) artists")
         var files: [LakeDataset: [String: [UInt8]]] = [:]
 
         let daily = analysis.analyses.flatMap(\.daily)
         let signals = analysis.analyses.flatMap(\.signals)
         let impacts = analysis.analyses.flatMap(\.impacts)
         let options = parquetOptions
-        files[.artistDaily] = try await LocalEngine.monthlyFiles(daily, table: Tables.artistDaily, month: \.month, options: options)
-        files[.artistSignals] = try await LocalEngine.monthlyFiles(signals, table: Tables.artistSignals, month: \.month, options: options)
+        files[.artistDaily] = try await LocalEngine.monthlyFiles(daily, table: Tables.artistDaily, month: \.day.monthIndex, options: options)
+        files[.artistSignals] = try await LocalEngine.monthlyFiles(signals, table: Tables.artistSignals, month: \.day.monthIndex, options: options)
         files[.releaseImpact] = [
             LakeLayout.processedKey(.releaseImpact, partition: nil): try Tables.releaseImpact.parquetFile(impacts, options: options)
         ]
@@ -179,6 +182,7 @@ public struct LocalEngine: Sendable {
             ]
         }
 
+        clock.lap("encoded Parquet")
         var written = 0
         var removed = 0
         for dataset in [LakeDataset.artistDaily, .artistSignals, .releaseImpact] {
@@ -191,6 +195,7 @@ public struct LocalEngine: Sendable {
             try await store.put(key, bytes: bytes)
             written += 1
         }
+        clock.lap("wrote \(written) files, removed \(removed)")
         return TransformSummary(
             artists: analysis.analyses.count, dailyRows: daily.count, signalRows: signals.count, events: impacts.count,
             leaderboardRows: analysis.leaderboard.count, asOf: analysis.asOf, objectsWritten: written,
@@ -200,11 +205,11 @@ public struct LocalEngine: Sendable {
 
     /// One Parquet file per month partition, built in parallel.
     static func monthlyFiles<Row: Sendable>(
-        _ rows: [Row], table: TableDefinition<Row>, month: @escaping @Sendable (Row) -> String, options: ParquetWriter.Options
+        _ rows: [Row], table: TableDefinition<Row>, month: @escaping @Sendable (Row) -> Int32, options: ParquetWriter.Options
     ) async throws -> [String: [UInt8]] {
-        var byMonth: [String: [Row]] = [:]
+        var byMonth: [Int32: [Row]] = [:]
         for row in rows { byMonth[month(row), default: []].append(row) }
-        let partitions = byMonth.sorted { $0.key < $1.key }
+        let partitions = byMonth.sorted { $0.key < $1.key }.map { (key: Day.monthString(ofMonthIndex: $0.key), value: $0.value) }
         let encoded = await parallelMap(partitions) { partition in
             Result { try table.parquetFile(partition.value, options: options) }
         }
@@ -229,5 +234,22 @@ public struct LocalEngine: Sendable {
             removed += 1
         }
         return (files.count, removed)
+    }
+}
+
+/// Logs how long each phase of a job took, at debug level (`momentum -v`).
+struct PhaseClock {
+    let logger: Logger
+    private var last = DispatchTime.now()
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    mutating func lap(_ what: @autoclosure () -> String) {
+        let now = DispatchTime.now()
+        let milliseconds = Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1_000_000
+        logger.debug("\(what()) in \(Int(milliseconds)) ms")
+        last = now
     }
 }

@@ -15,18 +15,72 @@ public enum Cell: Sendable, Hashable {
     case boolean(Bool)
 }
 
-/// A column: its contract name, its Parquet type and how to read it from a row.
+/// A column: its contract name, its Parquet type and how to read it from a row. The reader is
+/// typed, so Parquet columns are filled without going through `Cell`.
 public struct TableColumn<Row>: Sendable {
     public let name: String
-    public let type: ParquetType
     public let nullable: Bool
-    let value: @Sendable (Row) -> Cell
+    let read: Reader
 
-    init(_ name: String, _ type: ParquetType, nullable: Bool = true, _ value: @escaping @Sendable (Row) -> Cell) {
-        self.name = name
-        self.type = type
-        self.nullable = nullable
-        self.value = value
+    enum Reader: Sendable {
+        case string(@Sendable (Row) -> String?)
+        case date(@Sendable (Row) -> Day?)
+        case int32(@Sendable (Row) -> Int32?)
+        case int64(@Sendable (Row) -> Int64?)
+        case double(@Sendable (Row) -> Double?)
+        case boolean(@Sendable (Row) -> Bool?)
+    }
+
+    public var type: ParquetType {
+        switch read {
+        case .string: return .string
+        case .date: return .date
+        case .int32: return .int32
+        case .int64: return .int64
+        case .double: return .double
+        case .boolean: return .boolean
+        }
+    }
+
+    static func string(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (Row) -> String?) -> Self { Self(name: name, nullable: nullable, read: .string(read)) }
+    static func date(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (Row) -> Day?) -> Self { Self(name: name, nullable: nullable, read: .date(read)) }
+    static func int32(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (Row) -> Int32?) -> Self { Self(name: name, nullable: nullable, read: .int32(read)) }
+    static func int64(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (Row) -> Int64?) -> Self { Self(name: name, nullable: nullable, read: .int64(read)) }
+    static func double(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (Row) -> Double?) -> Self { Self(name: name, nullable: nullable, read: .double(read)) }
+    static func boolean(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (Row) -> Bool?) -> Self { Self(name: name, nullable: nullable, read: .boolean(read)) }
+
+    /// The same column read from another row type.
+    func pulled<Other>(back transform: @escaping @Sendable (Other) -> Row) -> TableColumn<Other> {
+        switch read {
+        case .string(let f): return .string(name, nullable: nullable) { f(transform($0)) }
+        case .date(let f): return .date(name, nullable: nullable) { f(transform($0)) }
+        case .int32(let f): return .int32(name, nullable: nullable) { f(transform($0)) }
+        case .int64(let f): return .int64(name, nullable: nullable) { f(transform($0)) }
+        case .double(let f): return .double(name, nullable: nullable) { f(transform($0)) }
+        case .boolean(let f): return .boolean(name, nullable: nullable) { f(transform($0)) }
+        }
+    }
+
+    func cell(_ row: Row) -> Cell {
+        switch read {
+        case .string(let f): return f(row).map(Cell.string) ?? .null
+        case .date(let f): return f(row).map(Cell.date) ?? .null
+        case .int32(let f): return f(row).map { Cell.integer(Int64($0)) } ?? .null
+        case .int64(let f): return f(row).map(Cell.integer) ?? .null
+        case .double(let f): return f(row).map(Cell.double) ?? .null
+        case .boolean(let f): return f(row).map(Cell.boolean) ?? .null
+        }
+    }
+
+    func parquetColumn(_ rows: [Row]) -> ParquetColumn {
+        switch read {
+        case .string(let f): return .string(rows.map(f))
+        case .date(let f): return .date(rows.map { f($0)?.daysSinceEpoch })
+        case .int32(let f): return .int32(rows.map(f))
+        case .int64(let f): return .int64(rows.map(f))
+        case .double(let f): return .double(rows.map(f))
+        case .boolean(let f): return .boolean(rows.map(f))
+        }
     }
 }
 
@@ -41,24 +95,14 @@ public struct TableDefinition<Row>: Sendable {
         columns.map { ParquetField($0.name, $0.type, nullable: $0.nullable) }
     }
 
-    /// The rows as printable cells, column by column order.
+    /// The rows as printable cells, in column order.
     public func cells(_ rows: [Row]) -> [[Cell]] {
-        rows.map { row in columns.map { $0.value(row) } }
+        rows.map { row in columns.map { $0.cell(row) } }
     }
 
     /// The rows as Parquet columns.
     public func parquetColumns(_ rows: [Row]) -> [ParquetColumn] {
-        columns.map { column in
-            let cells = rows.map(column.value)
-            switch column.type {
-            case .string: return .string(cells.map { if case .string(let v) = $0 { v } else { nil } })
-            case .date: return .date(cells.map { if case .date(let v) = $0 { v.daysSinceEpoch } else { nil } })
-            case .int32: return .int32(cells.map { if case .integer(let v) = $0 { Int32(truncatingIfNeeded: v) } else { nil } })
-            case .int64: return .int64(cells.map { if case .integer(let v) = $0 { v } else { nil } })
-            case .double: return .double(cells.map { if case .double(let v) = $0 { v } else { nil } })
-            case .boolean: return .boolean(cells.map { if case .boolean(let v) = $0 { v } else { nil } })
-            }
-        }
+        columns.map { $0.parquetColumn(rows) }
     }
 
     /// A Parquet file of the rows.
@@ -69,74 +113,68 @@ public struct TableDefinition<Row>: Sendable {
     }
 }
 
-private func cell(_ value: String?) -> Cell { value.map(Cell.string) ?? .null }
-private func cell(_ value: Int64?) -> Cell { value.map(Cell.integer) ?? .null }
-private func cell(_ value: Int32?) -> Cell { value.map { Cell.integer(Int64($0)) } ?? .null }
-private func cell(_ value: Double?) -> Cell { value.map(Cell.double) ?? .null }
-private func cell(_ value: Day?) -> Cell { value.map(Cell.date) ?? .null }
-
 public enum Tables {
     public static let artistDaily = TableDefinition<ArtistDaily>(dataset: .artistDaily, columns: [
-        TableColumn("artist_id", .string, nullable: false) { .string($0.artistID) },
-        TableColumn("artist_name", .string) { cell($0.artistName) },
-        TableColumn("day", .date, nullable: false) { .date($0.day) },
-        TableColumn("followers", .int64) { cell($0.followers) },
-        TableColumn("popularity", .int32) { cell($0.popularity) },
-        TableColumn("prev_day", .date) { cell($0.prevDay) },
-        TableColumn("gap_days", .int32) { cell($0.gapDays) },
-        TableColumn("follower_delta", .int64) { cell($0.followerDelta) },
-        TableColumn("adds_per_day", .double) { cell($0.addsPerDay) },
-        TableColumn("log_growth", .double) { cell($0.logGrowth) },
-        TableColumn("pct_change", .double) { cell($0.pctChange) },
-        TableColumn("growth_7d", .double) { cell($0.growth7d) },
-        TableColumn("growth_28d", .double) { cell($0.growth28d) },
-        TableColumn("popularity_change_7d", .int32) { cell($0.popularityChange7d) },
-        TableColumn("release_count", .int32, nullable: false) { cell($0.releaseCount) },
-        TableColumn("days_since_release", .int32) { cell($0.daysSinceRelease) },
+        .string("artist_id", nullable: false) { $0.artistID },
+        .string("artist_name") { $0.artistName },
+        .date("day", nullable: false) { $0.day },
+        .int64("followers") { $0.followers },
+        .int32("popularity") { $0.popularity },
+        .date("prev_day") { $0.prevDay },
+        .int32("gap_days") { $0.gapDays },
+        .int64("follower_delta") { $0.followerDelta },
+        .double("adds_per_day") { $0.addsPerDay },
+        .double("log_growth") { $0.logGrowth },
+        .double("pct_change") { $0.pctChange },
+        .double("growth_7d") { $0.growth7d },
+        .double("growth_28d") { $0.growth28d },
+        .int32("popularity_change_7d") { $0.popularityChange7d },
+        .int32("release_count", nullable: false) { $0.releaseCount },
+        .int32("days_since_release") { $0.daysSinceRelease },
     ])
 
     public static let artistSignals = TableDefinition<ArtistSignal>(dataset: .artistSignals, columns: [
-        TableColumn("artist_id", .string, nullable: false) { .string($0.artistID) },
-        TableColumn("day", .date, nullable: false) { .date($0.day) },
-        TableColumn("adds_per_day", .double, nullable: false) { .double($0.addsPerDay) },
-        TableColumn("robust_z", .double) { cell($0.robustZ) },
-        TableColumn("is_spike", .boolean, nullable: false) { .boolean($0.isSpike) },
-        TableColumn("is_drop", .boolean, nullable: false) { .boolean($0.isDrop) },
+        .string("artist_id", nullable: false) { $0.artistID },
+        .date("day", nullable: false) { $0.day },
+        .double("adds_per_day", nullable: false) { $0.addsPerDay },
+        .double("robust_z") { $0.robustZ },
+        .boolean("is_spike", nullable: false) { $0.isSpike },
+        .boolean("is_drop", nullable: false) { $0.isDrop },
     ])
 
     public static let releaseImpact = TableDefinition<ReleaseImpact>(dataset: .releaseImpact, columns: [
-        TableColumn("artist_id", .string, nullable: false) { .string($0.artistID) },
-        TableColumn("artist_name", .string) { cell($0.artistName) },
-        TableColumn("event_day", .date, nullable: false) { .date($0.eventDay) },
-        TableColumn("album_ids", .string, nullable: false) { .string($0.albumIDs) },
-        TableColumn("album_names", .string, nullable: false) { .string($0.albumNames) },
-        TableColumn("n_baseline", .int32, nullable: false) { cell($0.nBaseline) },
-        TableColumn("n_window", .int32, nullable: false) { cell($0.nWindow) },
-        TableColumn("status", .string, nullable: false) { .string($0.status.rawValue) },
-        TableColumn("baseline_growth", .double) { cell($0.baselineGrowth) },
-        TableColumn("spread", .double) { cell($0.spread) },
-        TableColumn("abnormal_growth", .double) { cell($0.abnormalGrowth) },
-        TableColumn("car", .double) { cell($0.car) },
-        TableColumn("t_stat", .double) { cell($0.tStat) },
-        TableColumn("uplift", .double) { cell($0.uplift) },
-        TableColumn("contaminated", .boolean, nullable: false) { .boolean($0.contaminated) },
+        .string("artist_id", nullable: false) { $0.artistID },
+        .string("artist_name") { $0.artistName },
+        .date("event_day", nullable: false) { $0.eventDay },
+        .string("album_ids", nullable: false) { $0.albumIDs },
+        .string("album_names", nullable: false) { $0.albumNames },
+        .int32("n_baseline", nullable: false) { $0.nBaseline },
+        .int32("n_window", nullable: false) { $0.nWindow },
+        .string("status", nullable: false) { $0.status.rawValue },
+        .double("baseline_growth") { $0.baselineGrowth },
+        .double("spread") { $0.spread },
+        .double("abnormal_growth") { $0.abnormalGrowth },
+        .double("car") { $0.car },
+        .double("t_stat") { $0.tStat },
+        .double("uplift") { $0.uplift },
+        .boolean("contaminated", nullable: false) { $0.contaminated },
     ])
 
     public static let momentum = TableDefinition<MomentumRow>(dataset: .momentum, columns: [
-        TableColumn("rank", .int32, nullable: false) { cell($0.rank) },
-        TableColumn("artist_id", .string, nullable: false) { .string($0.artistID) },
-        TableColumn("artist_name", .string) { cell($0.artistName) },
-        TableColumn("day", .date, nullable: false) { .date($0.day) },
-        TableColumn("followers", .int64) { cell($0.followers) },
-        TableColumn("growth_7d", .double) { cell($0.growth7d) },
-        TableColumn("growth_28d", .double) { cell($0.growth28d) },
-        TableColumn("acceleration_7d", .double) { cell($0.acceleration7d) },
-        TableColumn("popularity_change_28d", .int32) { cell($0.popularityChange28d) },
-        TableColumn("momentum_score", .double) { cell($0.momentumScore) },
-        TableColumn("spikes_28d", .int32, nullable: false) { cell($0.spikes28d) },
-        TableColumn("last_event_day", .date) { cell($0.lastEventDay) },
-        TableColumn("last_event_uplift", .double) { cell($0.lastEventUplift) },
-        TableColumn("last_event_car", .double) { cell($0.lastEventCar) },
+        .int32("rank", nullable: false) { $0.rank },
+        .string("artist_id", nullable: false) { $0.artistID },
+        .string("artist_name") { $0.artistName },
+        .date("day", nullable: false) { $0.day },
+        .int64("followers") { $0.followers },
+        .double("growth_7d") { $0.growth7d },
+        .double("growth_28d") { $0.growth28d },
+        .double("acceleration_7d") { $0.acceleration7d },
+        .int32("popularity_change_28d") { $0.popularityChange28d },
+        .double("momentum_score") { $0.momentumScore },
+        .int32("spikes_28d", nullable: false) { $0.spikes28d },
+        .date("last_event_day") { $0.lastEventDay },
+        .double("last_event_uplift") { $0.lastEventUplift },
+        .double("last_event_car") { $0.lastEventCar },
     ])
 }
 
@@ -159,16 +197,12 @@ extension Tables {
     /// `artist_daily` columns plus the day's signal and change point.
     public static let artistDays = TableDefinition<ArtistDayReport>(
         dataset: .artistDaily,
-        columns: artistDaily.columns.map { column in
-            TableColumn(column.name, column.type, nullable: column.nullable) { column.value($0.daily) }
-        } + [
-            TableColumn("robust_z", .double) { cell($0.signal?.robustZ) },
-            TableColumn("is_spike", .boolean, nullable: false) { .boolean($0.signal?.isSpike ?? false) },
-            TableColumn("is_drop", .boolean, nullable: false) { .boolean($0.signal?.isDrop ?? false) },
-            TableColumn("change_point", .boolean, nullable: false) { .boolean($0.changePoint != nil) },
-            TableColumn("change_point_release_aligned", .boolean, nullable: false) {
-                .boolean($0.changePoint?.releaseAligned ?? false)
-            },
+        columns: artistDaily.columns.map { $0.pulled(back: \.daily) } + [
+            .double("robust_z") { $0.signal?.robustZ },
+            .boolean("is_spike", nullable: false) { $0.signal?.isSpike ?? false },
+            .boolean("is_drop", nullable: false) { $0.signal?.isDrop ?? false },
+            .boolean("change_point", nullable: false) { $0.changePoint != nil },
+            .boolean("change_point_release_aligned", nullable: false) { $0.changePoint?.releaseAligned ?? false },
         ]
     )
 }

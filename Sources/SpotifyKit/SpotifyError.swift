@@ -16,6 +16,10 @@ public struct SpotifyError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 
+    /// Errors are equal when they are of the same kind, whatever their message.
+    public static func == (lhs: SpotifyError, rhs: SpotifyError) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+
     static func invalidID(_ input: String, kind: SpotifyID.Kind, reason: String) -> SpotifyError {
         let shown = input.count > 80 ? String(input.prefix(80)) + "…" : input
         return SpotifyError(.invalidID, "'\(shown)' is not a Spotify \(kind.rawValue) id, URI or URL: \(reason)")

@@ -22,6 +22,10 @@ public struct LakeError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 
+    /// Errors are equal when they are of the same kind, whatever their message.
+    public static func == (lhs: LakeError, rhs: LakeError) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+
     public static func invalidKey(_ key: String, reason: String) -> LakeError {
         LakeError(.invalidKey, "invalid object key '\(key)': \(reason)")
     }

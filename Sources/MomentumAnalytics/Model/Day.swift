@@ -45,6 +45,18 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Day.pad(y, 4) + "-" + Day.pad(m, 2)
     }
 
+    /// Months since year 0 (`year × 12 + month - 1`): a cheap grouping key for partitions.
+    public var monthIndex: Int32 {
+        let (y, m, _) = civil
+        return Int32(y * 12 + m - 1)
+    }
+
+    /// `YYYY-MM` of a `monthIndex`.
+    public static func monthString(ofMonthIndex index: Int32) -> String {
+        let year = Int(index) / 12, month = Int(index) % 12 + 1
+        return pad(year, 4) + "-" + pad(month, 2)
+    }
+
     public var description: String { isoString }
 
     public static func < (lhs: Day, rhs: Day) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }

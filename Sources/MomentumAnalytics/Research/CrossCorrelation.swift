@@ -28,14 +28,18 @@ public enum CrossCorrelation {
 
     /// Pearson's r; nil with fewer than 3 pairs or when either side has no variance.
     static func pearson(_ xs: [Double], _ ys: [Double]) -> Double? {
-        guard xs.count >= 3, let mx = Statistics.mean(xs), let my = Statistics.mean(ys) else { return nil }
+        // Zero variance is decided on the values themselves: the sum of squares of a constant
+        // series can come out a hair above zero in floating point.
+        guard xs.count >= 3, let x0 = xs.first, let y0 = ys.first,
+              xs.contains(where: { $0 != x0 }), ys.contains(where: { $0 != y0 }),
+              let mx = Statistics.mean(xs), let my = Statistics.mean(ys)
+        else { return nil }
         var sxy = 0.0, sxx = 0.0, syy = 0.0
         for (x, y) in zip(xs, ys) {
             sxy += (x - mx) * (y - my)
             sxx += (x - mx) * (x - mx)
             syy += (y - my) * (y - my)
         }
-        guard sxx > 0, syy > 0 else { return nil }
         return sxy / Statistics.squareRoot(sxx * syy)
     }
 }

@@ -1,0 +1,76 @@
+import Foundation
+@testable import LakeKit
+import Testing
+
+func temporaryFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("momentum-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+@Suite struct FileSystemObjectStoreTests {
+    @Test func putGetListDelete() async throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = FileSystemObjectStore(root: root)
+        try await store.put("raw/artist_metrics/dt=2026-11-26/b.jsonl", bytes: [1, 2, 3])
+        try await store.put("raw/artist_metrics/dt=2026-11-25/a.jsonl", bytes: [4])
+        try await store.put("raw/releases/dt=2026-11-25/a.jsonl", bytes: [5])
+        #expect(try await store.get("raw/artist_metrics/dt=2026-11-26/b.jsonl") == [1, 2, 3])
+        #expect(try await store.list(prefix: "raw/artist_metrics/").map(\.key) == [
+            "raw/artist_metrics/dt=2026-11-25/a.jsonl", "raw/artist_metrics/dt=2026-11-26/b.jsonl",
+        ])
+        #expect(try await store.list(prefix: "raw/artist_metrics/dt=2026-11-2").count == 2)
+        #expect(try await store.list(prefix: "nothing/").isEmpty)
+        // Replacing is atomic and leaves no temporary file behind.
+        try await store.put("raw/artist_metrics/dt=2026-11-26/b.jsonl", bytes: [9])
+        #expect(try await store.get("raw/artist_metrics/dt=2026-11-26/b.jsonl") == [9])
+        let names = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("raw/artist_metrics/dt=2026-11-26").path)
+        #expect(names == ["b.jsonl"])
+        try await store.delete("raw/artist_metrics/dt=2026-11-26/b.jsonl")
+        try await store.delete("raw/artist_metrics/dt=2026-11-26/b.jsonl")
+        await #expect(throws: LakeError.notFoundKind) { try await store.get("raw/artist_metrics/dt=2026-11-26/b.jsonl") }
+    }
+
+    @Test(arguments: ["", "/abs", "a/../b", "a//b", "./a", "a/."])
+    func rejectsKeysThatEscapeTheRoot(_ key: String) async throws {
+        let store = FileSystemObjectStore(root: try temporaryFolder())
+        await #expect(throws: LakeError.invalidKeyKind) { try await store.put(key, bytes: [1]) }
+    }
+
+    @Test func layoutKeys() {
+        let day = LakeDate(iso: "2026-11-26")
+        #expect(day != nil)
+        if let day {
+            #expect(LakeLayout.rawKey(.artistMetrics, day: day, runID: "r1") == "raw/artist_metrics/dt=2026-11-26/r1.jsonl")
+            #expect(LakeLayout.rawKey(.releases, day: day, runID: "r1", gzip: true) == "raw/releases/dt=2026-11-26/r1.jsonl.gz")
+        }
+        #expect(LakeLayout.processedKey(.artistDaily, partition: ("month", "2026-11")) == "processed/artist_daily/month=2026-11/part-0.parquet")
+        #expect(LakeLayout.processedKey(.releaseImpact, partition: nil) == "processed/release_impact/part-0.parquet")
+        #expect(LakeLayout.isDataKey("raw/releases/dt=2026-11-26/x.jsonl.gz"))
+        #expect(!LakeLayout.isDataKey("raw/releases/dt=2026-11-26/.x.jsonl.tmp"))
+        #expect(!LakeLayout.isDataKey("raw/releases/dt=2026-11-26/_x.jsonl"))
+        #expect(!LakeLayout.isDataKey("raw/releases/dt=2026-11-26/x.json"))
+        #expect(LakeLayout.captureDay(ofRawKey: "raw/releases/dt=2026-11-26/x.jsonl")?.isoString == "2026-11-26")
+        var rng = SystemRandomNumberGenerator()
+        let id = LakeLayout.makeRunID(nanosecondsSinceEpoch: 1_795_672_803_000_000_000, using: &rng)
+        #expect(id.hasPrefix("20261126T060003Z-") && id.count == 25)
+    }
+
+    @Test func rawReaderKeepsKeyOrderAndCollectsMalformedLines() async throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = FileSystemObjectStore(root: root)
+        func record(_ id: String) -> RawArtistMetric {
+            RawArtistMetric(artistID: id, artistName: id, followers: 1, popularity: 1, capturedAt: 0, source: "t")
+        }
+        try await store.put("raw/artist_metrics/dt=2026-01-02/r.jsonl", bytes: JSONLines.encode([record("c")], gzip: true))
+        try await store.put("raw/artist_metrics/dt=2026-01-01/r.jsonl", bytes: JSONLines.encode([record("a"), record("b")]) + Array("oops\n".utf8))
+        try await store.put("raw/artist_metrics/dt=2026-01-01/.hidden.jsonl", bytes: JSONLines.encode([record("z")]))
+        try await store.put("raw/artist_metrics/dt=2026-01-01/notes.txt", bytes: [1])
+        let result = try await RawLakeReader.read(RawArtistMetric.self, dataset: .artistMetrics, from: store)
+        #expect(result.records.map(\.artistID) == ["a", "b", "c"])
+        #expect(result.files == 2)
+        #expect(result.malformed.map(\.description) == ["raw/artist_metrics/dt=2026-01-01/r.jsonl:3: a record must be a JSON object (at byte 1)"])
+    }
+}

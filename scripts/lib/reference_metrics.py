@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""An independent, deliberately plain implementation of the metric contract (Docs/METRICS.md,
+sections 1 to 6), used as a test oracle: it reads a raw lake, computes every processed table,
+and compares them with the Parquet files that `momentum transform` wrote (read with pyarrow).
+
+Exit status 0 when every row and every value agrees (1e-9 relative error), 1 otherwise.
+"""
+import argparse
+import datetime as dt
+import glob
+import json
+import math
+import os
+import sys
+
+import pyarrow.parquet as pq
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+def parse_ts(text):
+    value = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    return value.astimezone(dt.timezone.utc)
+
+
+def read_raw(lake, dataset):
+    keys = [k for k in glob.glob(os.path.join(lake, "raw", dataset, "**", "*"), recursive=True)
+            if (k.endswith(".jsonl")) and not any(p.startswith((".", "_")) for p in os.path.relpath(k, lake).split("/"))]
+    records = []
+    for key in sorted(keys, key=lambda k: os.path.relpath(k, lake).encode()):
+        with open(key, encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip():
+                    continue
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError:
+                    pass
+    return records
+
+
+def median(values):
+    s = sorted(values)
+    n = len(s)
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+
+
+def events_of(releases):
+    by_id = {}
+    for r in releases:
+        group = r.get("album_group") or r.get("album_type")
+        if r["release_date_precision"] != "day" or group not in ("album", "single"):
+            continue
+        try:
+            day = dt.date.fromisoformat(r["release_date"])
+        except ValueError:
+            continue
+        if r["album_id"] not in by_id:
+            by_id[r["album_id"]] = (r, day)
+    by_name = {}
+    for album_id in sorted(by_id, key=lambda s: s.encode()):
+        r, day = by_id[album_id]
+        key = (r["album_name"].strip().lower(), day)
+        if key not in by_name:
+            by_name[key] = (album_id, r["album_name"], day)
+    albums = sorted(by_name.values(), key=lambda a: (a[2], a[0].encode()))
+    events = []
+    for album in albums:
+        if events and (album[2] - events[-1][-1][2]).days <= 7:
+            events[-1].append(album)
+        else:
+            events.append([album])
+    return albums, events
+
+
+def compute(lake):
+    metrics = read_raw(lake, "artist_metrics")
+    releases = read_raw(lake, "releases")
+    by_artist = {}
+    for order, m in enumerate(metrics):
+        ts = parse_ts(m["captured_at"])
+        day = ts.date()
+        f, p = m.get("followers"), m.get("popularity")
+        rank = (ts, -math.inf if f is None else f, -math.inf if p is None else p, order)
+        days = by_artist.setdefault(m["artist_id"], {})
+        if day not in days or rank > days[day][0]:
+            days[day] = (rank, m)
+    rel_by_artist = {}
+    for r in releases:
+        rel_by_artist.setdefault(r["artist_id"], []).append(r)
+
+    daily, signals, impacts, latest = {}, {}, {}, None
+    artists = sorted(set(by_artist) | set(rel_by_artist), key=lambda s: s.encode())
+    per_artist = {}
+    for a in artists:
+        albums, events = events_of(rel_by_artist.get(a, []))
+        counts = {}
+        for album in albums:
+            counts[album[2]] = counts.get(album[2], 0) + 1
+        event_days = [e[0][2] for e in events]
+        rows = {}
+        prev = None
+        for day in sorted(by_artist.get(a, {})):
+            m = by_artist[a][day][1]
+            F, P = m.get("followers"), m.get("popularity")
+            row = dict(artist_id=a, artist_name=m.get("artist_name"), day=day, followers=F, popularity=P,
+                       prev_day=None, gap_days=None, follower_delta=None, adds_per_day=None, log_growth=None,
+                       pct_change=None, growth_7d=None, growth_28d=None, popularity_change_7d=None,
+                       release_count=counts.get(day, 0), days_since_release=None)
+            if F is not None and prev is not None:
+                gap = (day - prev[0]).days
+                row.update(prev_day=prev[0], gap_days=gap, follower_delta=F - prev[1], adds_per_day=(F - prev[1]) / gap)
+                if F > 0 and prev[1] > 0:
+                    row["log_growth"] = (math.log(F) - math.log(prev[1])) / gap
+                if prev[1] > 0:
+                    row["pct_change"] = (F - prev[1]) / prev[1]
+            for n, col in ((7, "growth_7d"), (28, "growth_28d")):
+                old = rows.get(day - dt.timedelta(days=n))
+                if old and F is not None and old["followers"] is not None and old["followers"] > 0:
+                    row[col] = F / old["followers"] - 1
+            old = rows.get(day - dt.timedelta(days=7))
+            if old and P is not None and old["popularity"] is not None:
+                row["popularity_change_7d"] = P - old["popularity"]
+            past = [r for r in event_days if r <= day]
+            if past:
+                row["days_since_release"] = (day - max(past)).days
+            if F is not None:
+                prev = (day, F)
+            rows[day] = row
+            latest = day if latest is None or day > latest else latest
+        for day, row in rows.items():
+            daily[(a, day)] = row
+            if row["adds_per_day"] is None:
+                continue
+            hist = [rows[d]["adds_per_day"] for d in (day - dt.timedelta(days=k) for k in range(1, 29))
+                    if d in rows and rows[d]["adds_per_day"] is not None]
+            z = None
+            if len(hist) >= 14:
+                med = median(hist)
+                mad = median([abs(b - med) for b in hist])
+                if mad > 0:
+                    z = 0.6745 * (row["adds_per_day"] - med) / mad
+            signals[(a, day)] = dict(artist_id=a, day=day, adds_per_day=row["adds_per_day"], robust_z=z,
+                                     is_spike=z is not None and z > 3.5, is_drop=z is not None and z < -3.5)
+        name = rows[max(rows)]["artist_name"] if rows else None
+        for event in events:
+            r = event[0][2]
+            E = [rows[d] for d in sorted(rows) if r - dt.timedelta(days=35) <= d <= r - dt.timedelta(days=8) and rows[d]["log_growth"] is not None]
+            W = [rows[d] for d in sorted(rows) if r <= d <= r + dt.timedelta(days=13) and rows[d]["log_growth"] is not None]
+            out = dict(artist_id=a, artist_name=name, event_day=r, album_ids=",".join(x[0] for x in event),
+                       album_names=" | ".join(x[1] for x in event), n_baseline=len(E), n_window=len(W),
+                       status="insufficient_data", baseline_growth=None, spread=None, abnormal_growth=None,
+                       car=None, t_stat=None, uplift=None,
+                       contaminated=any(r - dt.timedelta(days=35) <= o <= r - dt.timedelta(days=1) for o in event_days if o != r))
+            if len(E) >= 14 and len(W) >= 7:
+                base = median([x["log_growth"] for x in E])
+                spread = 1.4826 * median([abs(x["log_growth"] - base) for x in E])
+                abn = sum(x["log_growth"] for x in W) / len(W) - base
+                out.update(status="ok", baseline_growth=base, spread=spread, abnormal_growth=abn, car=14 * abn,
+                           t_stat=abn / (spread / math.sqrt(len(W))) if spread > 0 else None)
+                madds = median([x["adds_per_day"] for x in E])
+                if madds > 0:
+                    out["uplift"] = (sum(x["adds_per_day"] for x in W) / len(W)) / madds - 1
+            impacts[(a, r)] = out
+        per_artist[a] = (rows, [impacts[(a, e[0][2])] for e in events])
+
+    board = []
+    as_of = latest
+    for a, (rows, imps) in per_artist.items():
+        cands = [d for d in rows if as_of - dt.timedelta(days=3) <= d <= as_of]
+        if not cands:
+            continue
+        row = rows[max(cands)]
+        day = row["day"]
+        e = dict(artist_id=a, artist_name=row["artist_name"], day=day, followers=row["followers"],
+                 growth_7d=row["growth_7d"], growth_28d=row["growth_28d"], acceleration_7d=None,
+                 popularity_change_28d=None, last_event_day=None, last_event_uplift=None, last_event_car=None)
+        old = rows.get(day - dt.timedelta(days=7))
+        if row["growth_7d"] is not None and old and old["growth_7d"] is not None:
+            e["acceleration_7d"] = row["growth_7d"] - old["growth_7d"]
+        old = rows.get(day - dt.timedelta(days=28))
+        if row["popularity"] is not None and old and old["popularity"] is not None:
+            e["popularity_change_28d"] = row["popularity"] - old["popularity"]
+        e["spikes_28d"] = sum(1 for (sa, sd), s in signals.items() if sa == a and s["is_spike"] and day - dt.timedelta(days=27) <= sd <= day)
+        past = [i for i in imps if i["event_day"] <= day]
+        if past:
+            last = max(past, key=lambda i: i["event_day"])
+            e.update(last_event_day=last["event_day"], last_event_uplift=last["uplift"], last_event_car=last["car"])
+        board.append(e)
+    weights = [("growth_28d", 0.4), ("growth_7d", 0.3), ("acceleration_7d", 0.2), ("popularity_change_28d", 0.1)]
+    for e in board:
+        num = den = 0.0
+        for col, w in weights:
+            if e[col] is None:
+                continue
+            pop = [x[col] for x in board if x[col] is not None]
+            n = len(pop)
+            pr = 0.5 if n == 1 else (sum(v < e[col] for v in pop) + 0.5 * (sum(v == e[col] for v in pop) - 1)) / (n - 1)
+            num += w * pr
+            den += w
+        e["momentum_score"] = 100 * num / den if den else None
+    board.sort(key=lambda e: (e["momentum_score"] is None, -(e["momentum_score"] or 0), e["artist_id"].encode()))
+    momentum = {}
+    for i, e in enumerate(board):
+        e["rank"] = i + 1
+        momentum[(e["artist_id"],)] = e
+    return dict(artist_daily=daily, artist_signals=signals, release_impact=impacts, momentum=momentum), as_of
+
+
+def read_parquet(lake, table, keys):
+    files = sorted(glob.glob(os.path.join(lake, "processed", table, "**", "*.parquet"), recursive=True))
+    rows = {}
+    for f in files:
+        for r in pq.read_table(f).to_pylist():
+            key = tuple(r[k] for k in keys)
+            if key in rows:
+                raise SystemExit(f"{table}: duplicate row {key}")
+            rows[key] = r
+    return rows
+
+
+def same(a, b):
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, float) or isinstance(b, float):
+        return a == b or abs(a - b) <= 1e-9 * max(abs(a), abs(b))
+    return a == b
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("lake")
+    args = parser.parse_args()
+    expected, as_of = compute(args.lake)
+    keys = dict(artist_daily=("artist_id", "day"), artist_signals=("artist_id", "day"),
+                release_impact=("artist_id", "event_day"), momentum=("artist_id",))
+    problems = 0
+    for table, key in keys.items():
+        got = read_parquet(args.lake, table, key)
+        want = expected[table]
+        if set(got) != set(want):
+            print(f"{table}: rows differ: {len(set(want) - set(got))} missing, {len(set(got) - set(want))} extra")
+            problems += 1
+            continue
+        checked = 0
+        for k, row in want.items():
+            for col, value in row.items():
+                if col not in got[k]:
+                    print(f"{table}: column {col} missing from the Parquet file")
+                    problems += 1
+                    break
+                checked += 1
+                if not same(value, got[k][col]):
+                    problems += 1
+                    if problems < 20:
+                        print(f"{table} {k} {col}: expected {value!r}, got {got[k][col]!r}")
+        print(f"{table}: {len(want)} rows, {checked} values compared")
+    print(f"as_of {as_of}; {'OK' if problems == 0 else f'{problems} problems'}")
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
