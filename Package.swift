@@ -65,12 +65,14 @@ let package = Package(
             ]
         ),
 
+        // Tests: one target per product, plus shared helpers (paths, outside tools).
+        .target(name: "MomentumTestSupport", path: "Tests/Support"),
         .testTarget(name: "MomentumAnalyticsTests", dependencies: ["MomentumAnalytics"]),
-        .testTarget(name: "LakeKitTests", dependencies: ["LakeKit"]),
-        .testTarget(name: "SpotifyKitTests", dependencies: ["SpotifyKit"]),
+        .testTarget(name: "LakeKitTests", dependencies: ["LakeKit", "MomentumTestSupport"]),
+        .testTarget(name: "SpotifyKitTests", dependencies: ["SpotifyKit", "MomentumTestSupport"]),
         .testTarget(
             name: "MomentumCLITests",
-            dependencies: ["MomentumEngine", "LakeKit", "MomentumAnalytics"]
+            dependencies: ["MomentumEngine", "LakeKit", "MomentumAnalytics", "MomentumTestSupport", "momentum-cli"]
         ),
     ],
     swiftLanguageModes: [.v6]

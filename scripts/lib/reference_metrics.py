@@ -207,6 +207,57 @@ def compute(lake):
     return dict(artist_daily=daily, artist_signals=signals, release_impact=impacts, momentum=momentum), as_of
 
 
+# Column types of the lake contract, as pyarrow and DuckDB name them.
+S, D, I32, I64, F, B = "string", "date32[day]", "int32", "int64", "double", "bool"
+SCHEMAS = {
+    "artist_daily": [("artist_id", S), ("artist_name", S), ("day", D), ("followers", I64), ("popularity", I32),
+                     ("prev_day", D), ("gap_days", I32), ("follower_delta", I64), ("adds_per_day", F),
+                     ("log_growth", F), ("pct_change", F), ("growth_7d", F), ("growth_28d", F),
+                     ("popularity_change_7d", I32), ("release_count", I32), ("days_since_release", I32)],
+    "artist_signals": [("artist_id", S), ("day", D), ("adds_per_day", F), ("robust_z", F), ("is_spike", B), ("is_drop", B)],
+    "release_impact": [("artist_id", S), ("artist_name", S), ("event_day", D), ("album_ids", S), ("album_names", S),
+                       ("n_baseline", I32), ("n_window", I32), ("status", S), ("baseline_growth", F), ("spread", F),
+                       ("abnormal_growth", F), ("car", F), ("t_stat", F), ("uplift", F), ("contaminated", B)],
+    "momentum": [("rank", I32), ("artist_id", S), ("artist_name", S), ("day", D), ("followers", I64), ("growth_7d", F),
+                 ("growth_28d", F), ("acceleration_7d", F), ("popularity_change_28d", I32), ("momentum_score", F),
+                 ("spikes_28d", I32), ("last_event_day", D), ("last_event_uplift", F), ("last_event_car", F)],
+}
+DUCKDB_TYPES = {S: "VARCHAR", D: "DATE", I32: "INTEGER", I64: "BIGINT", F: "DOUBLE", B: "BOOLEAN"}
+PARTITIONS = {"artist_daily": "month", "artist_signals": "month", "momentum": "as_of"}
+
+
+def check_schemas(lake):
+    """Every processed file has the contract's columns and types, in pyarrow and in DuckDB."""
+    import duckdb
+    problems = 0
+    for table, columns in SCHEMAS.items():
+        files = sorted(glob.glob(os.path.join(lake, "processed", table, "**", "*.parquet"), recursive=True))
+        if not files:
+            print(f"{table}: no Parquet files")
+            problems += 1
+        for f in files:
+            got = [(field.name, str(field.type)) for field in pq.read_schema(f)]
+            if got != columns:
+                print(f"{f}: pyarrow schema {got} != {columns}")
+                problems += 1
+            partition = PARTITIONS.get(table)
+            if partition and f"/{partition}=" not in f:
+                print(f"{f}: not under a {partition}= partition")
+                problems += 1
+        pattern = os.path.join(lake, "processed", table, "**", "*.parquet")
+        described = duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet('{pattern}', hive_partitioning = false)").fetchall()
+        want = [(name, DUCKDB_TYPES[kind]) for name, kind in columns]
+        if [(row[0], row[1]) for row in described] != want:
+            print(f"{table}: DuckDB sees {[(r[0], r[1]) for r in described]}")
+            problems += 1
+        count = duckdb.sql(f"SELECT count(*) FROM read_parquet('{pattern}')").fetchall()[0][0]
+        arrow_count = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+        if count != arrow_count:
+            print(f"{table}: DuckDB counts {count} rows, pyarrow {arrow_count}")
+            problems += 1
+    return problems
+
+
 def read_parquet(lake, table, keys):
     files = sorted(glob.glob(os.path.join(lake, "processed", table, "**", "*.parquet"), recursive=True))
     rows = {}
@@ -234,7 +285,7 @@ def main():
     expected, as_of = compute(args.lake)
     keys = dict(artist_daily=("artist_id", "day"), artist_signals=("artist_id", "day"),
                 release_impact=("artist_id", "event_day"), momentum=("artist_id",))
-    problems = 0
+    problems = check_schemas(args.lake)
     for table, key in keys.items():
         got = read_parquet(args.lake, table, key)
         want = expected[table]

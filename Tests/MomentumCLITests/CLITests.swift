@@ -1,0 +1,193 @@
+// The `momentum` binary as a user runs it: exit codes, formats, messages, and the whole
+// transform checked against an independent implementation of the metric contract.
+
+import Foundation
+import LakeKit
+import MomentumTestSupport
+import Testing
+
+/// Writes a small hand-made raw lake: two artists, 60 days, one release each, and one artist
+/// without follower counts.
+func writeHandMadeLake(at root: URL, malformedLine: Bool = false) throws {
+    let store = FileSystemObjectStore(root: root)
+    let start = try #require(LakeDate(iso: "2026-03-01"))
+    for offset in 0..<60 {
+        let day = LakeDate(daysSinceEpoch: start.daysSinceEpoch + Int32(offset))
+        let at = Int64(day.daysSinceEpoch) * 86_400_000_000_000 + 6 * 3_600_000_000_000
+        let records = [
+            RawArtistMetric(artistID: "0TnOYISbd1XYRBk9myaseg", artistName: "Pitbull", followers: 1000 + Int64(offset * offset),
+                            popularity: Int32(50 + offset % 5), capturedAt: at, source: "test"),
+            RawArtistMetric(artistID: "1uNFoZAHBGtllmzznpCI3s", artistName: "Justin <b>Bieber</b>",
+                            followers: 5000 + Int64(offset * 10 + (offset % 3) * 7), popularity: 70, capturedAt: at, source: "test"),
+            RawArtistMetric(artistID: "2DevModeArtistNoCount0", artistName: "Dev Mode", followers: nil, popularity: nil,
+                            capturedAt: at, source: "test"),
+        ]
+        var bytes = try JSONLines.encode(records)
+        if malformedLine, offset == 10 { bytes += Array("{\"artist_id\": broken\n".utf8) }
+        try store.putSync(LakeLayout.rawKey(.artistMetrics, day: day, runID: "run\(offset)"), bytes: bytes)
+    }
+    let releases = [
+        RawRelease(artistID: "0TnOYISbd1XYRBk9myaseg", albumID: "album000000000000000001", albumName: "Climate Change",
+                   albumType: "album", albumGroup: "album", releaseDate: "2026-04-10", releaseDatePrecision: "day",
+                   totalTracks: 12, discoveredAt: nil, isNew: false),
+        RawRelease(artistID: "1uNFoZAHBGtllmzznpCI3s", albumID: "album000000000000000002", albumName: "Swag",
+                   albumType: "single", albumGroup: nil, releaseDate: "2026-04-12", releaseDatePrecision: "day",
+                   totalTracks: 1, discoveredAt: nil, isNew: true),
+    ]
+    try store.putSync(LakeLayout.rawKey(.releases, day: start, runID: "scan", gzip: true), bytes: JSONLines.encode(releases, gzip: true))
+}
+
+func momentum(_ arguments: String..., in folder: URL? = nil) throws -> ProcessResult {
+    var environment = ProcessInfo.processInfo.environment
+    environment["MOMENTUM_LAKE"] = nil
+    environment["MOMENTUM_CONFIG"] = nil
+    return try run(Repository.momentumBinary().path, arguments, environment: environment, currentDirectory: folder)
+}
+
+@Suite struct CLITests {
+    @Test func versionNamesEveryLibrary() throws {
+        let result = try momentum("--version")
+        #expect(result.status == 0)
+        for name in ["momentum ", "SpotifyKit ", "LakeKit ", "MomentumAnalytics "] {
+            #expect(result.stdout.contains(name), "\(result.stdout)")
+        }
+    }
+
+    @Test func usageErrorsExitTwoWithOneClearLine() throws {
+        let lake = try Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: lake) }
+        let cases: [[String]] = [
+            ["report", "--lake", lake.appendingPathComponent("missing").path],
+            ["report", "--lake", lake.path, "--as-of", "2026-02-30"],
+            ["report", "--lake", lake.path, "--format", "xml"],
+            ["report", "--lake", lake.path, "--top", "0"],
+            ["transform", "--lake", lake.path],
+            ["no-such-command"],
+            ["report", "--lake", lake.path, "--config", lake.appendingPathComponent("none.json").path],
+        ]
+        for arguments in cases {
+            let result = try run(Repository.momentumBinary().path, arguments)
+            #expect(result.status == 2, "\(arguments): \(result.status) \(result.stderr)")
+            #expect(result.stdout.isEmpty, "\(arguments) printed data: \(result.stdout)")
+            #expect(!result.stderr.isEmpty)
+        }
+        // Nothing was written by the failed transform.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: lake.path).isEmpty)
+    }
+
+    @Test func transformThenReportInEveryFormat() throws {
+        let lake = try Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: lake) }
+        try writeHandMadeLake(at: lake)
+        let transform = try momentum("transform", "--lake", lake.path)
+        #expect(transform.status == 0, "\(transform.stderr)")
+        for dataset in ["artist_daily/month=2026-03", "artist_daily/month=2026-04", "artist_signals/month=2026-04",
+                        "release_impact", "momentum/as_of=2026-04-29"] {
+            let file = lake.appendingPathComponent("processed/\(dataset)/part-0.parquet")
+            #expect(FileManager.default.fileExists(atPath: file.path), "missing \(file.path)")
+        }
+
+        let json = try momentum("report", "--lake", lake.path, "--format", "json")
+        #expect(json.status == 0, "\(json.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 3)
+        #expect(Set(rows[0].keys) == ["rank", "artist_id", "artist_name", "day", "followers", "growth_7d", "growth_28d",
+                                       "acceleration_7d", "popularity_change_28d", "momentum_score", "spikes_28d",
+                                       "last_event_day", "last_event_uplift", "last_event_car"])
+        #expect(rows.map { $0["rank"] as? Int } == [1, 2, 3])
+        // The development-mode artist has no growth at all: no score, ranked last.
+        #expect(rows[2]["artist_id"] as? String == "2DevModeArtistNoCount0")
+        #expect(rows[2]["momentum_score"] is NSNull)
+        #expect(rows[0]["day"] as? String == "2026-04-29")
+
+        let csv = try momentum("report", "--lake", lake.path, "--format", "csv", "--top", "2")
+        let lines = csv.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0] == "rank,artist_id,artist_name,day,followers,growth_7d,growth_28d,acceleration_7d,popularity_change_28d,momentum_score,spikes_28d,last_event_day,last_event_uplift,last_event_car")
+
+        let table = try momentum("report", "--lake", lake.path, "--format", "table")
+        #expect(table.stdout.contains("Justin <b>Bieber</b>") && table.stdout.contains("rank"))
+
+        let artist = try momentum("report", "--lake", lake.path, "--artist", "0TnOYISbd1XYRBk9myaseg", "--format", "json")
+        let days = try #require(try JSONSerialization.jsonObject(with: Data(artist.stdout.utf8)) as? [[String: Any]])
+        #expect(days.count == 60)
+        #expect(days.first?["robust_z"] != nil && days.first?["change_point"] != nil)
+        let artistTable = try momentum("report", "--lake", lake.path, "--artist", "0TnOYISbd1XYRBk9myaseg", "--format", "table")
+        #expect(artistTable.stdout.contains("Release events") && artistTable.stdout.contains("Change points"))
+
+        let impact = try momentum("releases", "impact", "--lake", lake.path, "--format", "json")
+        let events = try #require(try JSONSerialization.jsonObject(with: Data(impact.stdout.utf8)) as? [[String: Any]])
+        #expect(events.count == 2)
+        #expect(events.first?["status"] as? String == "ok")
+        let one = try momentum("releases", "impact", "--lake", lake.path, "--artist", "1uNFoZAHBGtllmzznpCI3s", "--format", "csv")
+        #expect(one.stdout.split(separator: "\n").count == 2)
+
+        let unknown = try momentum("report", "--lake", lake.path, "--artist", "nobody")
+        #expect(unknown.status == 2)
+    }
+
+    @Test func settingsComeFromFlagThenEnvironmentThenConfigFile() throws {
+        let folder = try Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lake = folder.appendingPathComponent("configured-lake")
+        try writeHandMadeLake(at: lake)
+        try Data(#"{"lake": "configured-lake", "format": "csv"}"#.utf8).write(to: folder.appendingPathComponent("momentum.json"))
+        let fromConfig = try momentum("report", "--top", "1", in: folder)
+        #expect(fromConfig.status == 0, "\(fromConfig.stderr)")
+        #expect(fromConfig.stdout.hasPrefix("rank,artist_id"))
+        let flagWins = try momentum("report", "--top", "1", "--format", "json", in: folder)
+        #expect(flagWins.stdout.hasPrefix("["))
+        var environment = ProcessInfo.processInfo.environment
+        environment["MOMENTUM_LAKE"] = folder.appendingPathComponent("elsewhere").path
+        let fromEnvironment = try run(Repository.momentumBinary().path, ["report"], environment: environment, currentDirectory: folder)
+        #expect(fromEnvironment.status == 2 && fromEnvironment.stderr.contains("elsewhere"))
+    }
+
+    @Test func malformedRawLinesAreNamedAndTheRestIsTransformed() throws {
+        let lake = try Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: lake) }
+        try writeHandMadeLake(at: lake, malformedLine: true)
+        let result = try momentum("transform", "--lake", lake.path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("raw/artist_metrics/dt=2026-03-11/run10.jsonl:4:"), "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: lake.appendingPathComponent("processed/release_impact/part-0.parquet").path))
+        let report = try momentum("report", "--lake", lake.path, "--format", "json")
+        #expect(report.status == 1 && report.stdout.hasPrefix("["))
+    }
+
+    @Test func aSecondTransformReplacesTheTablesWithoutLeftovers() throws {
+        let lake = try Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: lake) }
+        try writeHandMadeLake(at: lake)
+        #expect(try momentum("transform", "--lake", lake.path).status == 0)
+        // A stale partition from an older run disappears; hidden files are never produced.
+        let stale = lake.appendingPathComponent("processed/artist_daily/month=1999-01")
+        try FileManager.default.createDirectory(at: stale, withIntermediateDirectories: true)
+        try Data([1]).write(to: stale.appendingPathComponent("part-0.parquet"))
+        #expect(try momentum("transform", "--lake", lake.path, "--compression", "gzip").status == 0)
+        #expect(!FileManager.default.fileExists(atPath: stale.appendingPathComponent("part-0.parquet").path))
+        let everything = FileManager.default.enumerator(atPath: lake.appendingPathComponent("processed").path)?.allObjects as? [String] ?? []
+        #expect(!everything.contains { $0.split(separator: "/").contains { $0.hasPrefix(".") } })
+    }
+}
+
+@Suite(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"))
+struct ContractConformanceTests {
+    /// The processed tables of a generated lake (gaps, duplicate runs, null followers, market
+    /// duplicates, clustered releases) agree with an independent implementation of the metric
+    /// contract to 1e-9, and open in pyarrow and DuckDB with the contract's names and types.
+    @Test(arguments: [(artists: 25, days: 150, seed: 3), (artists: 8, days: 400, seed: 99)])
+    func transformMatchesTheReferenceImplementation(_ shape: (artists: Int, days: Int, seed: Int)) throws {
+        let lake = try Repository.temporaryFolder("conformance")
+        defer { try? FileManager.default.removeItem(at: lake) }
+        let generated = try OutsideTools.runScript("generate_lake.py", [
+            "--out", lake.path, "--artists", "\(shape.artists)", "--days", "\(shape.days)", "--seed", "\(shape.seed)",
+        ])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let transform = try momentum("transform", "--lake", lake.path)
+        #expect(transform.status == 0, "\(transform.stderr)")
+        let check = try OutsideTools.runScript("reference_metrics.py", [lake.path])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("OK"))
+    }
+}
