@@ -166,12 +166,14 @@ public struct LocalEngine: Sendable {
         clock.lap("analysed \(analysis.analyses.count) artists")
         var files: [LakeDataset: [String: [UInt8]]] = [:]
 
-        let daily = analysis.analyses.flatMap(\.daily)
-        let signals = analysis.analyses.flatMap(\.signals)
         let impacts = analysis.analyses.flatMap(\.impacts)
         let options = parquetOptions
-        files[.artistDaily] = try await LocalEngine.monthlyFiles(daily, table: Tables.artistDaily, month: \.day.monthIndex, options: options)
-        files[.artistSignals] = try await LocalEngine.monthlyFiles(signals, table: Tables.artistSignals, month: \.day.monthIndex, options: options)
+        let dailyRows = analysis.analyses.reduce(0) { $0 + $1.daily.count }
+        let signalRows = analysis.analyses.reduce(0) { $0 + $1.signals.count }
+        files[.artistDaily] = try await LocalEngine.monthlyFiles(
+            analysis.analyses.lazy.map(\.daily), table: Tables.artistDaily, month: \.day.monthIndex, options: options)
+        files[.artistSignals] = try await LocalEngine.monthlyFiles(
+            analysis.analyses.lazy.map(\.signals), table: Tables.artistSignals, month: \.day.monthIndex, options: options)
         files[.releaseImpact] = [
             LakeLayout.processedKey(.releaseImpact, partition: nil): try Tables.releaseImpact.parquetFile(impacts, options: options)
         ]
@@ -197,18 +199,21 @@ public struct LocalEngine: Sendable {
         }
         clock.lap("wrote \(written) files, removed \(removed)")
         return TransformSummary(
-            artists: analysis.analyses.count, dailyRows: daily.count, signalRows: signals.count, events: impacts.count,
+            artists: analysis.analyses.count, dailyRows: dailyRows, signalRows: signalRows, events: impacts.count,
             leaderboardRows: analysis.leaderboard.count, asOf: analysis.asOf, objectsWritten: written,
             objectsRemoved: removed, malformed: lake.malformed, rawBytes: lake.bytes
         )
     }
 
-    /// One Parquet file per month partition, built in parallel.
+    /// One Parquet file per month partition, built in parallel. `artists` gives each artist's
+    /// rows; they are grouped straight into their months, without an intermediate copy.
     static func monthlyFiles<Row: Sendable>(
-        _ rows: [Row], table: TableDefinition<Row>, month: @escaping @Sendable (Row) -> Int32, options: ParquetWriter.Options
+        _ artists: some Sequence<[Row]>, table: TableDefinition<Row>, month: KeyPath<Row, Int32>, options: ParquetWriter.Options
     ) async throws -> [String: [UInt8]] {
         var byMonth: [Int32: [Row]] = [:]
-        for row in rows { byMonth[month(row), default: []].append(row) }
+        for rows in artists {
+            for row in rows { byMonth[row[keyPath: month], default: []].append(row) }
+        }
         let partitions = byMonth.sorted { $0.key < $1.key }.map { (key: Day.monthString(ofMonthIndex: $0.key), value: $0.value) }
         let encoded = await parallelMap(partitions) { partition in
             Result { try table.parquetFile(partition.value, options: options) }

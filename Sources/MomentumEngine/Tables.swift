@@ -16,19 +16,21 @@ public enum Cell: Sendable, Hashable {
 }
 
 /// A column: its contract name, its Parquet type and how to read it from a row. The reader is
-/// typed, so Parquet columns are filled without going through `Cell`.
+/// typed, so Parquet columns are filled without going through `Cell`, and it reads through a
+/// pointer: passing rows by value to a stored generic closure copies each row (and retains each
+/// of its strings) once per column, which dominated the cost of writing a table.
 public struct TableColumn<Row>: Sendable {
     public let name: String
     public let nullable: Bool
     let read: Reader
 
     enum Reader: Sendable {
-        case string(@Sendable (Row) -> String?)
-        case date(@Sendable (Row) -> Day?)
-        case int32(@Sendable (Row) -> Int32?)
-        case int64(@Sendable (Row) -> Int64?)
-        case double(@Sendable (Row) -> Double?)
-        case boolean(@Sendable (Row) -> Bool?)
+        case string(@Sendable (UnsafePointer<Row>) -> String?)
+        case date(@Sendable (UnsafePointer<Row>) -> Day?)
+        case int32(@Sendable (UnsafePointer<Row>) -> Int32?)
+        case int64(@Sendable (UnsafePointer<Row>) -> Int64?)
+        case double(@Sendable (UnsafePointer<Row>) -> Double?)
+        case boolean(@Sendable (UnsafePointer<Row>) -> Bool?)
     }
 
     public var type: ParquetType {
@@ -42,26 +44,33 @@ public struct TableColumn<Row>: Sendable {
         }
     }
 
-    static func string(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (Row) -> String?) -> Self { Self(name: name, nullable: nullable, read: .string(read)) }
-    static func date(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (Row) -> Day?) -> Self { Self(name: name, nullable: nullable, read: .date(read)) }
-    static func int32(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (Row) -> Int32?) -> Self { Self(name: name, nullable: nullable, read: .int32(read)) }
-    static func int64(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (Row) -> Int64?) -> Self { Self(name: name, nullable: nullable, read: .int64(read)) }
-    static func double(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (Row) -> Double?) -> Self { Self(name: name, nullable: nullable, read: .double(read)) }
-    static func boolean(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (Row) -> Bool?) -> Self { Self(name: name, nullable: nullable, read: .boolean(read)) }
+    static func string(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (UnsafePointer<Row>) -> String?) -> Self { Self(name: name, nullable: nullable, read: .string(read)) }
+    static func date(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (UnsafePointer<Row>) -> Day?) -> Self { Self(name: name, nullable: nullable, read: .date(read)) }
+    static func int32(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (UnsafePointer<Row>) -> Int32?) -> Self { Self(name: name, nullable: nullable, read: .int32(read)) }
+    static func int64(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (UnsafePointer<Row>) -> Int64?) -> Self { Self(name: name, nullable: nullable, read: .int64(read)) }
+    static func double(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (UnsafePointer<Row>) -> Double?) -> Self { Self(name: name, nullable: nullable, read: .double(read)) }
+    static func boolean(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (UnsafePointer<Row>) -> Bool?) -> Self { Self(name: name, nullable: nullable, read: .boolean(read)) }
 
-    /// The same column read from another row type.
-    func pulled<Other>(back transform: @escaping @Sendable (Other) -> Row) -> TableColumn<Other> {
+    /// The same column read from a part of another row type.
+    func pulled<Other>(back part: KeyPath<Other, Row> & Sendable) -> TableColumn<Other> {
+        func through<T>(_ f: @escaping @Sendable (UnsafePointer<Row>) -> T) -> @Sendable (UnsafePointer<Other>) -> T {
+            { pointer in withUnsafePointer(to: pointer.pointee[keyPath: part]) { f($0) } }
+        }
         switch read {
-        case .string(let f): return .string(name, nullable: nullable) { f(transform($0)) }
-        case .date(let f): return .date(name, nullable: nullable) { f(transform($0)) }
-        case .int32(let f): return .int32(name, nullable: nullable) { f(transform($0)) }
-        case .int64(let f): return .int64(name, nullable: nullable) { f(transform($0)) }
-        case .double(let f): return .double(name, nullable: nullable) { f(transform($0)) }
-        case .boolean(let f): return .boolean(name, nullable: nullable) { f(transform($0)) }
+        case .string(let f): return .string(name, nullable: nullable, through(f))
+        case .date(let f): return .date(name, nullable: nullable, through(f))
+        case .int32(let f): return .int32(name, nullable: nullable, through(f))
+        case .int64(let f): return .int64(name, nullable: nullable, through(f))
+        case .double(let f): return .double(name, nullable: nullable, through(f))
+        case .boolean(let f): return .boolean(name, nullable: nullable, through(f))
         }
     }
 
     func cell(_ row: Row) -> Cell {
+        withUnsafePointer(to: row) { cell(at: $0) }
+    }
+
+    private func cell(at row: UnsafePointer<Row>) -> Cell {
         switch read {
         case .string(let f): return f(row).map(Cell.string) ?? .null
         case .date(let f): return f(row).map(Cell.date) ?? .null
@@ -74,12 +83,22 @@ public struct TableColumn<Row>: Sendable {
 
     func parquetColumn(_ rows: [Row]) -> ParquetColumn {
         switch read {
-        case .string(let f): return .string(rows.map(f))
-        case .date(let f): return .date(rows.map { f($0)?.daysSinceEpoch })
-        case .int32(let f): return .int32(rows.map(f))
-        case .int64(let f): return .int64(rows.map(f))
-        case .double(let f): return .double(rows.map(f))
-        case .boolean(let f): return .boolean(rows.map(f))
+        case .string(let f): return .string(Self.extract(rows, f))
+        case .date(let f): return .date(Self.extract(rows) { f($0)?.daysSinceEpoch })
+        case .int32(let f): return .int32(Self.extract(rows, f))
+        case .int64(let f): return .int64(Self.extract(rows, f))
+        case .double(let f): return .double(Self.extract(rows, f))
+        case .boolean(let f): return .boolean(Self.extract(rows, f))
+        }
+    }
+
+    private static func extract<T>(_ rows: [Row], _ read: (UnsafePointer<Row>) -> T) -> [T] {
+        rows.withUnsafeBufferPointer { buffer in
+            var values: [T] = []
+            values.reserveCapacity(buffer.count)
+            guard let base = buffer.baseAddress else { return values }
+            for index in buffer.indices { values.append(read(base + index)) }
+            return values
         }
     }
 }
@@ -115,66 +134,66 @@ public struct TableDefinition<Row>: Sendable {
 
 public enum Tables {
     public static let artistDaily = TableDefinition<ArtistDaily>(dataset: .artistDaily, columns: [
-        .string("artist_id", nullable: false) { $0.artistID },
-        .string("artist_name") { $0.artistName },
-        .date("day", nullable: false) { $0.day },
-        .int64("followers") { $0.followers },
-        .int32("popularity") { $0.popularity },
-        .date("prev_day") { $0.prevDay },
-        .int32("gap_days") { $0.gapDays },
-        .int64("follower_delta") { $0.followerDelta },
-        .double("adds_per_day") { $0.addsPerDay },
-        .double("log_growth") { $0.logGrowth },
-        .double("pct_change") { $0.pctChange },
-        .double("growth_7d") { $0.growth7d },
-        .double("growth_28d") { $0.growth28d },
-        .int32("popularity_change_7d") { $0.popularityChange7d },
-        .int32("release_count", nullable: false) { $0.releaseCount },
-        .int32("days_since_release") { $0.daysSinceRelease },
+        .string("artist_id", nullable: false) { $0.pointee.artistID },
+        .string("artist_name") { $0.pointee.artistName },
+        .date("day", nullable: false) { $0.pointee.day },
+        .int64("followers") { $0.pointee.followers },
+        .int32("popularity") { $0.pointee.popularity },
+        .date("prev_day") { $0.pointee.prevDay },
+        .int32("gap_days") { $0.pointee.gapDays },
+        .int64("follower_delta") { $0.pointee.followerDelta },
+        .double("adds_per_day") { $0.pointee.addsPerDay },
+        .double("log_growth") { $0.pointee.logGrowth },
+        .double("pct_change") { $0.pointee.pctChange },
+        .double("growth_7d") { $0.pointee.growth7d },
+        .double("growth_28d") { $0.pointee.growth28d },
+        .int32("popularity_change_7d") { $0.pointee.popularityChange7d },
+        .int32("release_count", nullable: false) { $0.pointee.releaseCount },
+        .int32("days_since_release") { $0.pointee.daysSinceRelease },
     ])
 
     public static let artistSignals = TableDefinition<ArtistSignal>(dataset: .artistSignals, columns: [
-        .string("artist_id", nullable: false) { $0.artistID },
-        .date("day", nullable: false) { $0.day },
-        .double("adds_per_day", nullable: false) { $0.addsPerDay },
-        .double("robust_z") { $0.robustZ },
-        .boolean("is_spike", nullable: false) { $0.isSpike },
-        .boolean("is_drop", nullable: false) { $0.isDrop },
+        .string("artist_id", nullable: false) { $0.pointee.artistID },
+        .date("day", nullable: false) { $0.pointee.day },
+        .double("adds_per_day", nullable: false) { $0.pointee.addsPerDay },
+        .double("robust_z") { $0.pointee.robustZ },
+        .boolean("is_spike", nullable: false) { $0.pointee.isSpike },
+        .boolean("is_drop", nullable: false) { $0.pointee.isDrop },
     ])
 
     public static let releaseImpact = TableDefinition<ReleaseImpact>(dataset: .releaseImpact, columns: [
-        .string("artist_id", nullable: false) { $0.artistID },
-        .string("artist_name") { $0.artistName },
-        .date("event_day", nullable: false) { $0.eventDay },
-        .string("album_ids", nullable: false) { $0.albumIDs },
-        .string("album_names", nullable: false) { $0.albumNames },
-        .int32("n_baseline", nullable: false) { $0.nBaseline },
-        .int32("n_window", nullable: false) { $0.nWindow },
-        .string("status", nullable: false) { $0.status.rawValue },
-        .double("baseline_growth") { $0.baselineGrowth },
-        .double("spread") { $0.spread },
-        .double("abnormal_growth") { $0.abnormalGrowth },
-        .double("car") { $0.car },
-        .double("t_stat") { $0.tStat },
-        .double("uplift") { $0.uplift },
-        .boolean("contaminated", nullable: false) { $0.contaminated },
+        .string("artist_id", nullable: false) { $0.pointee.artistID },
+        .string("artist_name") { $0.pointee.artistName },
+        .date("event_day", nullable: false) { $0.pointee.eventDay },
+        .string("album_ids", nullable: false) { $0.pointee.albumIDs },
+        .string("album_names", nullable: false) { $0.pointee.albumNames },
+        .int32("n_baseline", nullable: false) { $0.pointee.nBaseline },
+        .int32("n_window", nullable: false) { $0.pointee.nWindow },
+        .string("status", nullable: false) { $0.pointee.status.rawValue },
+        .double("baseline_growth") { $0.pointee.baselineGrowth },
+        .double("spread") { $0.pointee.spread },
+        .double("abnormal_growth") { $0.pointee.abnormalGrowth },
+        .double("car") { $0.pointee.car },
+        .double("t_stat") { $0.pointee.tStat },
+        .double("uplift") { $0.pointee.uplift },
+        .boolean("contaminated", nullable: false) { $0.pointee.contaminated },
     ])
 
     public static let momentum = TableDefinition<MomentumRow>(dataset: .momentum, columns: [
-        .int32("rank", nullable: false) { $0.rank },
-        .string("artist_id", nullable: false) { $0.artistID },
-        .string("artist_name") { $0.artistName },
-        .date("day", nullable: false) { $0.day },
-        .int64("followers") { $0.followers },
-        .double("growth_7d") { $0.growth7d },
-        .double("growth_28d") { $0.growth28d },
-        .double("acceleration_7d") { $0.acceleration7d },
-        .int32("popularity_change_28d") { $0.popularityChange28d },
-        .double("momentum_score") { $0.momentumScore },
-        .int32("spikes_28d", nullable: false) { $0.spikes28d },
-        .date("last_event_day") { $0.lastEventDay },
-        .double("last_event_uplift") { $0.lastEventUplift },
-        .double("last_event_car") { $0.lastEventCar },
+        .int32("rank", nullable: false) { $0.pointee.rank },
+        .string("artist_id", nullable: false) { $0.pointee.artistID },
+        .string("artist_name") { $0.pointee.artistName },
+        .date("day", nullable: false) { $0.pointee.day },
+        .int64("followers") { $0.pointee.followers },
+        .double("growth_7d") { $0.pointee.growth7d },
+        .double("growth_28d") { $0.pointee.growth28d },
+        .double("acceleration_7d") { $0.pointee.acceleration7d },
+        .int32("popularity_change_28d") { $0.pointee.popularityChange28d },
+        .double("momentum_score") { $0.pointee.momentumScore },
+        .int32("spikes_28d", nullable: false) { $0.pointee.spikes28d },
+        .date("last_event_day") { $0.pointee.lastEventDay },
+        .double("last_event_uplift") { $0.pointee.lastEventUplift },
+        .double("last_event_car") { $0.pointee.lastEventCar },
     ])
 }
 
@@ -198,11 +217,11 @@ extension Tables {
     public static let artistDays = TableDefinition<ArtistDayReport>(
         dataset: .artistDaily,
         columns: artistDaily.columns.map { $0.pulled(back: \.daily) } + [
-            .double("robust_z") { $0.signal?.robustZ },
-            .boolean("is_spike", nullable: false) { $0.signal?.isSpike ?? false },
-            .boolean("is_drop", nullable: false) { $0.signal?.isDrop ?? false },
-            .boolean("change_point", nullable: false) { $0.changePoint != nil },
-            .boolean("change_point_release_aligned", nullable: false) { $0.changePoint?.releaseAligned ?? false },
+            .double("robust_z") { $0.pointee.signal?.robustZ },
+            .boolean("is_spike", nullable: false) { $0.pointee.signal?.isSpike ?? false },
+            .boolean("is_drop", nullable: false) { $0.pointee.signal?.isDrop ?? false },
+            .boolean("change_point", nullable: false) { $0.pointee.changePoint != nil },
+            .boolean("change_point_release_aligned", nullable: false) { $0.pointee.changePoint?.releaseAligned ?? false },
         ]
     )
 }
