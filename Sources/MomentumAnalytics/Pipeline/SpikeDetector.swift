@@ -12,7 +12,9 @@ public enum SpikeDetector {
         var signals: [ArtistSignal] = []
         signals.reserveCapacity(daily.count)
         var history: [Double] = []
+        var deviations: [Double] = []
         history.reserveCapacity(28)
+        deviations.reserveCapacity(28)
         for row in daily {
             guard let adds = row.addsPerDay else { continue }
             history.removeAll(keepingCapacity: true)
@@ -20,9 +22,12 @@ public enum SpikeDetector {
                 if let earlier = daily[position].addsPerDay { history.append(earlier) }
             }
             var z: Double?
-            if history.count >= minimumHistory, let m = Statistics.median(history),
-               let mad = Statistics.medianAbsoluteDeviation(history, from: m), mad > 0 {
-                z = 0.6745 * (adds - m) / mad
+            if history.count >= minimumHistory, let m = Statistics.medianSortingInPlace(&history) {
+                deviations.removeAll(keepingCapacity: true)
+                for value in history { deviations.append(abs(value - m)) }
+                if let mad = Statistics.medianSortingInPlace(&deviations), mad > 0 {
+                    z = 0.6745 * (adds - m) / mad
+                }
             }
             signals.append(ArtistSignal(
                 artistID: row.artistID, day: row.day, addsPerDay: adds, robustZ: z,
