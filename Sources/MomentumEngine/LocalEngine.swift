@@ -54,23 +54,43 @@ public struct LakeAnalysis: Sendable {
     public var leaderboard: [MomentumRow]
 }
 
+/// How far a long job has come, for progress bars.
+public struct EngineProgress: Sendable {
+    public enum Phase: String, Sendable {
+        case reading = "reading raw files"
+        case analysing = "analysing artists"
+        case writing = "writing Parquet"
+    }
+
+    public var phase: Phase
+    public var completed: Int
+    public var total: Int
+}
+
 public struct LocalEngine: Sendable {
     public let store: FileSystemObjectStore
     public let logger: Logger
     public let parquetOptions: ParquetWriter.Options
+    /// Called as work completes; nil for no reports.
+    public let progress: (@Sendable (EngineProgress) -> Void)?
 
     public init(store: FileSystemObjectStore, logger: Logger = Logger(label: "momentum.engine"),
-                parquetOptions: ParquetWriter.Options = .init()) {
+                parquetOptions: ParquetWriter.Options = .init(),
+                progress: (@Sendable (EngineProgress) -> Void)? = nil) {
         self.store = store
         self.logger = logger
         self.parquetOptions = parquetOptions
+        self.progress = progress
     }
 
     // MARK: Reading
 
     /// Reads and groups every raw record of the lake.
     public func loadRawLake() async throws -> RawLake {
-        async let metricsRead = RawLakeReader.read(RawArtistMetric.self, dataset: .artistMetrics, from: store)
+        let report = progress
+        async let metricsRead = RawLakeReader.read(RawArtistMetric.self, dataset: .artistMetrics, from: store) { done, total in
+            report?(EngineProgress(phase: .reading, completed: done, total: total))
+        }
         async let releasesRead = RawLakeReader.read(RawRelease.self, dataset: .releases, from: store)
         let metrics = try await metricsRead
         let releases = try await releasesRead
@@ -112,7 +132,10 @@ public struct LocalEngine: Sendable {
     ///
     /// - Parameter asOf: the leaderboard day; the latest observed day when nil.
     public func analyze(_ lake: RawLake, asOf: Day? = nil) async -> LakeAnalysis {
-        let analyses = await LocalEngine.parallelMap(lake.artists) {
+        let report = progress
+        let analyses = await LocalEngine.parallelMap(lake.artists, progress: { done, total in
+            report?(EngineProgress(phase: .analysing, completed: done, total: total))
+        }) {
             ArtistAnalysis(artistID: $0.artistID, observations: $0.observations, releases: $0.releases)
         }
         let day = asOf ?? lake.latestDay
@@ -120,10 +143,15 @@ public struct LocalEngine: Sendable {
         return LakeAnalysis(analyses: analyses, asOf: day, leaderboard: Leaderboard.rank(entries))
     }
 
-    /// Maps `items` on all cores, keeping their order.
-    static func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @escaping @Sendable (T) -> R) async -> [R] {
+    /// Maps `items` on all cores, keeping their order; `progress` hears (items done, items).
+    static func parallelMap<T: Sendable, R: Sendable>(
+        _ items: [T], progress: ((Int, Int) -> Void)? = nil, _ transform: @escaping @Sendable (T) -> R
+    ) async -> [R] {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, items.count))
-        guard workers > 1 else { return items.map(transform) }
+        guard workers > 1 else {
+            defer { progress?(items.count, items.count) }
+            return items.map(transform)
+        }
         let chunk = (items.count + workers * 4 - 1) / (workers * 4)
         return await withTaskGroup(of: (Int, [R]).self) { group in
             for start in stride(from: 0, to: items.count, by: chunk) {
@@ -131,7 +159,12 @@ public struct LocalEngine: Sendable {
                 group.addTask { (start, slice.map(transform)) }
             }
             var parts: [(Int, [R])] = []
-            for await part in group { parts.append(part) }
+            var done = 0
+            for await part in group {
+                parts.append(part)
+                done += part.1.count
+                progress?(done, items.count)
+            }
             return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
         }
     }
@@ -170,8 +203,10 @@ public struct LocalEngine: Sendable {
         let options = parquetOptions
         let dailyRows = analysis.analyses.reduce(0) { $0 + $1.daily.count }
         let signalRows = analysis.analyses.reduce(0) { $0 + $1.signals.count }
+        let report = progress
         files[.artistDaily] = try await LocalEngine.monthlyFiles(
-            analysis.analyses.lazy.map(\.daily), table: Tables.artistDaily, month: \.day.monthIndex, options: options)
+            analysis.analyses.lazy.map(\.daily), table: Tables.artistDaily, month: \.day.monthIndex, options: options,
+            progress: { done, total in report?(EngineProgress(phase: .writing, completed: done, total: total)) })
         files[.artistSignals] = try await LocalEngine.monthlyFiles(
             analysis.analyses.lazy.map(\.signals), table: Tables.artistSignals, month: \.day.monthIndex, options: options)
         files[.releaseImpact] = [
@@ -208,14 +243,15 @@ public struct LocalEngine: Sendable {
     /// One Parquet file per month partition, built in parallel. `artists` gives each artist's
     /// rows; they are grouped straight into their months, without an intermediate copy.
     static func monthlyFiles<Row: Sendable>(
-        _ artists: some Sequence<[Row]>, table: TableDefinition<Row>, month: KeyPath<Row, Int32>, options: ParquetWriter.Options
+        _ artists: some Sequence<[Row]>, table: TableDefinition<Row>, month: KeyPath<Row, Int32>, options: ParquetWriter.Options,
+        progress: ((Int, Int) -> Void)? = nil
     ) async throws -> [String: [UInt8]] {
         var byMonth: [Int32: [Row]] = [:]
         for rows in artists {
             for row in rows { byMonth[row[keyPath: month], default: []].append(row) }
         }
         let partitions = byMonth.sorted { $0.key < $1.key }.map { (key: Day.monthString(ofMonthIndex: $0.key), value: $0.value) }
-        let encoded = await parallelMap(partitions) { partition in
+        let encoded = await parallelMap(partitions, progress: progress) { partition in
             Result { try table.parquetFile(partition.value, options: options) }
         }
         var files: [String: [UInt8]] = [:]

@@ -15,10 +15,13 @@ public struct RawReadResult<Record: JSONLineRecord>: Sendable {
 public enum RawLakeReader {
     /// Reads every data object of a raw dataset.
     ///
-    /// - Parameter parallelism: files decoded at once; defaults to the number of cores.
+    /// - Parameters:
+    ///   - parallelism: files decoded at once; defaults to the number of cores.
+    ///   - progress: called after each file with (files done, files in all).
     public static func read<Record: JSONLineRecord>(
         _ type: Record.Type, dataset: LakeDataset, from store: some ObjectStore,
-        parallelism: Int = ProcessInfo.processInfo.activeProcessorCount
+        parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> RawReadResult<Record> {
         let keys = try await store.list(prefix: dataset.prefix).map(\.key).filter(LakeLayout.isDataKey)
         var parts = [(records: [Record], malformed: [MalformedLine], bytes: Int)?](repeating: nil, count: keys.count)
@@ -35,8 +38,11 @@ public enum RawLakeReader {
                 }
             }
             for _ in 0..<min(max(1, parallelism), keys.count) { start() }
+            var done = 0
             while let (index, records, malformed, size) = try await group.next() {
                 parts[index] = (records, malformed, size)
+                done += 1
+                progress?(done, keys.count)
                 if next < keys.count { start() }
             }
         }

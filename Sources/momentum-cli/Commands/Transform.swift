@@ -29,9 +29,12 @@ struct Transform: AsyncParsableCommand {
         let settings = try Settings.resolve(global)
         let store = try settings.existingLocalStore()
         let codec: ParquetCodec = compression == "gzip" ? .gzip : compression == "none" ? .uncompressed : .snappy
-        let engine = LocalEngine(store: store, logger: settings.logger, parquetOptions: .init(codec: codec))
+        let bar = ProgressBar.forCommand(quiet: global.quiet)
+        let engine = LocalEngine(store: store, logger: settings.logger, parquetOptions: .init(codec: codec), progress: bar.update)
         let started = Date()
+        defer { bar.finish() }
         let summary = try await engine.transform()
+        bar.finish()
         let seconds = Date().timeIntervalSince(started)
         if !global.quiet {
             Console.note("""

@@ -1,0 +1,46 @@
+// A progress bar on stderr, drawn only when stderr is a terminal and the user did not ask for
+// quiet; redrawn at most ten times a second so that it costs nothing measurable.
+
+import Foundation
+import MomentumEngine
+
+final class ProgressBar: @unchecked Sendable {
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var lastDraw = Date.distantPast
+    private var drawn = false
+
+    init(enabled: Bool) {
+        self.enabled = enabled
+    }
+
+    /// A bar for a command with these options: on a terminal, unless `--quiet`.
+    static func forCommand(quiet: Bool) -> ProgressBar {
+        ProgressBar(enabled: !quiet && Console.stderrIsTerminal)
+    }
+
+    func update(_ progress: EngineProgress) {
+        guard enabled, progress.total > 0 else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        guard progress.completed == progress.total || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
+        lastDraw = now
+        let width = 30
+        let fraction = min(1, Double(progress.completed) / Double(progress.total))
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let text = "\r\(progress.phase.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(bar) \(Int(fraction * 100))% (\(progress.completed)/\(progress.total))"
+        FileHandle.standardError.write(Data((text + "\u{1B}[K").utf8))
+        drawn = true
+    }
+
+    /// Removes the bar, so that the next line starts clean.
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard drawn else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        drawn = false
+    }
+}
