@@ -17,7 +17,7 @@ struct Momentum: AsyncParsableCommand {
         3 an external service refused or was unreachable.
         """,
         version: Momentum.versionText,
-        subcommands: [Transform.self, Report.self, Releases.self]
+        subcommands: [Transform.self, Report.self, Releases.self, DashboardCommand.self]
     )
 
     static var versionText: String {

@@ -19,7 +19,7 @@ func rows(from start: Day, growth: [Double?], adds: [Double?]) -> [ArtistDaily] 
 
 func event(_ day: Day, ids: [String] = ["x"]) -> ReleaseEvent {
     ReleaseEvent(artistID: artist, eventDay: day,
-                 albums: ids.map { ReleaseEvent.Album(albumID: $0, albumName: "Album \($0)", releaseDay: day) })
+                 albums: ids.map { ReleaseEvent.Album(albumID: $0, albumName: "Album \($0)", releaseDay: day, group: "album") })
 }
 
 @Suite struct EventStudyTests {

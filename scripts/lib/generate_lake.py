@@ -16,7 +16,9 @@ import string
 
 NAMES = ["Aurora Vale", "Los Niños del Sur", "Björk-ish Echo", "Tame Lantern", "MØ Rivers",
          "The <Script> Kiddies", "\"Quoted\" Band", "Café Tacvba Tribute", "Ólafur & Friends",
-         "坂本 Sound", "Zeta Φ", "Anouk O'Brien", "DJ Ünder", "Sigur Rós Jr.", "Beyoncé Cover Band"]
+         "坂本 Sound", "Zeta Φ", "Anouk O'Brien", "DJ Ünder", "Sigur Rós Jr.", "Beyoncé Cover Band",
+         # Names that must stay text wherever they are shown (artists 16 and 17 of a lake).
+         "<script>alert(1)</script>", "\"onmouseover=alert(1) x=\""]
 
 
 def artist_id(rng):

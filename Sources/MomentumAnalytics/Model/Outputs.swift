@@ -36,6 +36,15 @@ public struct ReleaseEvent: Sendable, Hashable {
         public var albumID: String
         public var albumName: String
         public var releaseDay: Day
+        /// `album` or `single` (the album group, or the album type when the group is missing).
+        public var group: String
+
+        public init(albumID: String, albumName: String, releaseDay: Day, group: String) {
+            self.albumID = albumID
+            self.albumName = albumName
+            self.releaseDay = releaseDay
+            self.group = group
+        }
     }
 }
 

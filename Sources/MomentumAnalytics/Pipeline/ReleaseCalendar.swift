@@ -28,7 +28,10 @@ public struct ReleaseCalendar: Sendable, Hashable {
         for (id, entry) in byID {
             let key = NameDateKey(name: ReleaseCalendar.normalizedName(entry.record.albumName), day: entry.day)
             if let kept = byNameAndDate[key], kept.albumID.utf8Less(than: id) { continue }
-            byNameAndDate[key] = ReleaseEvent.Album(albumID: id, albumName: entry.record.albumName, releaseDay: entry.day)
+            byNameAndDate[key] = ReleaseEvent.Album(
+                albumID: id, albumName: entry.record.albumName, releaseDay: entry.day,
+                group: entry.record.albumGroup ?? entry.record.albumType
+            )
         }
         let albums = byNameAndDate.values.sorted {
             $0.releaseDay != $1.releaseDay ? $0.releaseDay < $1.releaseDay : $0.albumID.utf8Less(than: $1.albumID)

@@ -1,0 +1,210 @@
+// One artist's part of the dashboard: headline tiles, the followers chart with release
+// markers and change points, daily adds with spikes, popularity, and the release-impact table.
+
+struct ArtistPanel {
+    let analysis: ArtistAnalysis
+
+    private var daily: [ArtistDaily] { analysis.daily }
+
+    /// The days the charts span, nil without daily rows.
+    var chartRange: ClosedRange<Day>? {
+        guard let first = daily.first?.day, let last = daily.last?.day else { return nil }
+        return first...max(last, first + 1)
+    }
+
+    /// Events that fall on the followers chart, one marker each. (A first discography scan also
+    /// lists releases from years before tracking began; they appear in the impact table only, as
+    /// do the events of artists without follower counts, who get a note instead of a chart.)
+    var chartedEvents: [ReleaseEvent] {
+        guard hasFollowers, let range = chartRange else { return [] }
+        return analysis.calendar.events.filter { range.contains($0.eventDay) }
+    }
+    private var hasFollowers: Bool { daily.contains { $0.followers != nil } }
+
+    func render() -> String {
+        var out = tiles()
+        guard let range = chartRange else {
+            return out + "<p class=\"note\">No daily observations for this artist yet.</p>" + impactTable()
+        }
+        let (first, end) = (range.lowerBound, range.upperBound)
+        if hasFollowers {
+            out += followersChart(TimeChart(height: 250, start: first, end: end))
+            out += addsChart(TimeChart(height: 170, start: first, end: end))
+        } else {
+            out += "<p class=\"note missing-followers\">No follower counts for this artist: it was captured by a Spotify app in Development Mode, which since February 2026 gets no followers or popularity. Track it with an extended-quota app, or import a history with <code>momentum import csv</code>.</p>"
+        }
+        out += popularityChart(TimeChart(height: 150, start: first, end: end))
+        return out + impactTable()
+    }
+
+    // MARK: Tiles
+
+    private func tiles() -> String {
+        let index = DayIndex(days: daily.map(\.day))
+        let latest = daily.last { $0.followers != nil }
+        func change(_ days: Int) -> Int64? {
+            guard let row = latest, let f = row.followers, let i = index.position(of: row.day - days),
+                  let old = daily[i].followers else { return nil }
+            return f - old
+        }
+        let lastImpact = analysis.impacts.last
+        var items: [(String, String, String)] = [
+            ("Followers", latest?.followers.map(DisplayFormat.grouped) ?? "–", latest.map { "on \($0.day.isoString)" } ?? "no counts"),
+            ("Δ 1 day", change(1).map(DisplayFormat.signedGrouped) ?? "–", "followers"),
+            ("Δ 7 days", change(7).map(DisplayFormat.signedGrouped) ?? "–", "followers"),
+            ("Growth 28d", latest?.growth28d.map { DisplayFormat.percent($0) } ?? "–", "vs. 28 days earlier"),
+        ]
+        items.append(("Last release uplift", lastImpact?.uplift.map { DisplayFormat.percent($0, digits: 0) } ?? "–",
+                      lastImpact.map { "event of \($0.eventDay.isoString)" } ?? "no releases"))
+        var out = "<div class=\"tiles\">"
+        for (label, value, note) in items {
+            out += "<div class=\"tile\"><span class=\"label\">\(label)</span><span class=\"value\">\(HTMLText.escape(value))</span><span class=\"sub\">\(HTMLText.escape(note))</span></div>"
+        }
+        return out + "</div>"
+    }
+
+    // MARK: Followers
+
+    private func followersChart(_ chart: TimeChart) -> String {
+        let values = daily.compactMap { $0.followers.map(Double.init) }
+        let linear = YScale.fitting(values, logarithmic: false)
+        let log = YScale.fitting(values, logarithmic: true)
+        let points = daily.map { ($0.day, $0.followers.map(Double.init)) }
+        let linearLine = chart.line(points, linear)
+        let logLine = chart.line(points, log)
+
+        var svg = chart.open(class: "chart followers", label: "Followers over time")
+        svg += eventWindows(chart)
+        svg += chart.xAxis()
+        svg += "<g class=\"scale-linear\">" + chart.yAxis(linear)
+        svg += "<path class=\"series followers-line\" data-points=\"\(linearLine.points)\" d=\"\(linearLine.d)\"/></g>"
+        svg += "<g class=\"scale-log\">" + chart.yAxis(log)
+        svg += "<path class=\"series followers-line\" data-points=\"\(logLine.points)\" d=\"\(logLine.d)\"/></g>"
+        svg += changePointLines(chart)
+        svg += releaseMarkers(chart)
+        svg += "</svg>"
+        return figure("followers-figure", title: "Followers", svg: svg, toggle: true, legend: [
+            ("line", "followers (line breaks where a day is missing)"), ("marker", "release event (hover for titles)"),
+            ("window", "event window: release day + 13 days"), ("change", "change point in growth"),
+            ("change aligned", "change point within 3 days of a release"),
+        ])
+    }
+
+    private func eventWindows(_ chart: TimeChart) -> String {
+        var out = "<g class=\"event-windows\">"
+        for event in analysis.calendar.events where event.eventDay <= chart.end {
+            let x0 = chart.x(max(event.eventDay, chart.start))
+            let x1 = chart.x(min(event.eventDay + 13, chart.end)) + chart.dayWidth
+            guard x1 > x0 else { continue }
+            out += "<rect class=\"event-window\" x=\"\(chart.f(x0))\" y=\"\(chart.f(chart.top))\" width=\"\(chart.f(min(x1, chart.left + chart.plotWidth) - x0))\" height=\"\(chart.f(chart.plotHeight))\"/>"
+        }
+        return out + "</g>"
+    }
+
+    private func releaseMarkers(_ chart: TimeChart) -> String {
+        var out = "<g class=\"release-markers\">"
+        for event in chartedEvents {
+            let x = chart.f(chart.x(event.eventDay))
+            let titles = event.albums.map { "\($0.albumName) (\($0.group), \($0.releaseDay.isoString))" }.joined(separator: "\n")
+            out += "<g class=\"release-marker\" data-day=\"\(event.eventDay.isoString)\" tabindex=\"0\">"
+            out += "<title>\(HTMLText.escape("Release event \(event.eventDay.isoString)\n" + titles))</title>"
+            out += "<line class=\"hit\" x1=\"\(x)\" y1=\"\(chart.f(chart.top))\" x2=\"\(x)\" y2=\"\(chart.f(chart.plotBottom))\"/>"
+            out += "<line class=\"mark\" x1=\"\(x)\" y1=\"\(chart.f(chart.top))\" x2=\"\(x)\" y2=\"\(chart.f(chart.plotBottom))\"/>"
+            out += "<path class=\"flag\" d=\"M\(x) \(chart.f(chart.top))l5 -6h-10z\"/></g>"
+        }
+        return out + "</g>"
+    }
+
+    private func changePointLines(_ chart: TimeChart) -> String {
+        var out = "<g class=\"change-points\">"
+        for point in analysis.changePoints() {
+            let x = chart.f(chart.x(point.day))
+            out += "<line class=\"change-point\(point.releaseAligned ? " aligned" : "")\" data-day=\"\(point.day.isoString)\" x1=\"\(x)\" y1=\"\(chart.f(chart.top))\" x2=\"\(x)\" y2=\"\(chart.f(chart.plotBottom))\">"
+            out += "<title>Change in growth from \(point.day.isoString)\(point.releaseAligned ? " (within 3 days of a release)" : "")</title></line>"
+        }
+        return out + "</g>"
+    }
+
+    // MARK: Daily adds
+
+    private func addsChart(_ chart: TimeChart) -> String {
+        let signals = Dictionary(analysis.signals.map { ($0.day, $0) }, uniquingKeysWith: { a, _ in a })
+        let values = daily.compactMap(\.addsPerDay)
+        let scale = YScale.fitting(values, logarithmic: false, includeZero: true)
+        let zero = chart.y(0, scale)
+        var normal = "", spikes = "", drops = ""
+        var spikeCount = 0
+        for row in daily {
+            guard let adds = row.addsPerDay else { continue }
+            let bar = "M\(chart.f(chart.x(row.day) + chart.dayWidth / 2))\u{20}\(chart.f(zero))V\(chart.f(chart.y(adds, scale)))"
+            if signals[row.day]?.isSpike == true {
+                spikes += bar
+                spikeCount += 1
+            } else if signals[row.day]?.isDrop == true {
+                drops += bar
+            } else {
+                normal += bar
+            }
+        }
+        let barWidth = chart.f(max(1, chart.dayWidth * 0.75))
+        var svg = chart.open(class: "chart adds", label: "Daily follower adds")
+        svg += chart.xAxis() + chart.yAxis(scale)
+        svg += "<path class=\"bars\" stroke-width=\"\(barWidth)\" d=\"\(normal)\"/>"
+        svg += "<path class=\"bars spike\" data-spikes=\"\(spikeCount)\" stroke-width=\"\(barWidth)\" d=\"\(spikes)\"/>"
+        svg += "<path class=\"bars drop\" stroke-width=\"\(barWidth)\" d=\"\(drops)\"/>"
+        svg += "</svg>"
+        return figure("adds-figure", title: "Daily adds", svg: svg, toggle: false, legend: [
+            ("bar", "followers added per day"), ("bar spike", "spike (robust z > 3.5)"), ("bar drop", "drop (robust z < −3.5)"),
+        ])
+    }
+
+    // MARK: Popularity
+
+    private func popularityChart(_ chart: TimeChart) -> String {
+        let points = daily.map { ($0.day, $0.popularity.map(Double.init)) }
+        guard points.contains(where: { $0.1 != nil }) else {
+            return hasFollowers ? "<p class=\"note\">No popularity values for this artist.</p>" : ""
+        }
+        let scale = YScale(low: 0, high: 100, logarithmic: false)
+        let line = chart.line(points, scale)
+        var svg = chart.open(class: "chart popularity", label: "Popularity over time")
+        svg += chart.xAxis() + chart.yAxis(scale)
+        svg += "<path class=\"series popularity-line\" data-points=\"\(line.points)\" d=\"\(line.d)\"/></svg>"
+        return figure("popularity-figure", title: "Popularity (0–100)", svg: svg, toggle: false, legend: [("line popularity", "Spotify popularity")])
+    }
+
+    // MARK: Release impact
+
+    private func impactTable() -> String {
+        guard !analysis.impacts.isEmpty else { return "<p class=\"note\">No release events (albums and singles with a release day).</p>" }
+        var out = "<h3>Release impact</h3><div class=\"scroll\"><table class=\"impact\"><thead><tr>"
+        for header in ["Event day", "Releases", "Status", "CAR", "t", "Uplift", "Contaminated"] {
+            out += "<th scope=\"col\">\(header)</th>"
+        }
+        out += "</tr></thead><tbody>"
+        for impact in analysis.impacts {
+            out += "<tr data-day=\"\(impact.eventDay.isoString)\"><td><time datetime=\"\(impact.eventDay.isoString)\">\(impact.eventDay.isoString)</time></td>"
+            out += "<td>\(HTMLText.escape(impact.albumNames))</td>"
+            out += "<td><span class=\"status \(impact.status == .ok ? "ok" : "insufficient")\">\(impact.status == .ok ? "ok" : "insufficient data")</span></td>"
+            out += "<td class=\"num\">\(impact.car.map { DisplayFormat.fixed($0, 3) } ?? "–")</td>"
+            out += "<td class=\"num\">\(impact.tStat.map { DisplayFormat.fixed($0, 1) } ?? "–")</td>"
+            out += "<td class=\"num\">\(impact.uplift.map { DisplayFormat.percent($0, digits: 0) } ?? "–")</td>"
+            out += "<td>\(impact.contaminated ? "yes" : "no")</td></tr>"
+        }
+        return out + "</tbody></table></div>"
+    }
+
+    // MARK: Layout
+
+    private func figure(_ name: String, title: String, svg: String, toggle: Bool, legend: [(String, String)]) -> String {
+        var out = "<figure class=\"\(name)\"><figcaption><span>\(title)</span>"
+        if toggle {
+            out += "<span class=\"scale-toggle\" role=\"group\" aria-label=\"Scale\"><button type=\"button\" data-scale=\"linear\" aria-pressed=\"true\">linear</button><button type=\"button\" data-scale=\"log\" aria-pressed=\"false\">log</button></span>"
+        }
+        out += "</figcaption>" + svg + "<ul class=\"legend\">"
+        for (swatch, text) in legend {
+            out += "<li><span class=\"swatch \(swatch)\"></span>\(HTMLText.escape(text))</li>"
+        }
+        return out + "</ul></figure>"
+    }
+}

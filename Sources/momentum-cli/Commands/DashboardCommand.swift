@@ -1,0 +1,56 @@
+// `momentum dashboard`: the self-contained HTML dashboard.
+
+import ArgumentParser
+import Foundation
+import LakeKit
+import MomentumAnalytics
+import MomentumEngine
+
+struct DashboardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard",
+        abstract: "Write a self-contained HTML dashboard (no network needed to view it)."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Where to write the page.")
+    var out: String = "dashboard.html"
+
+    @Option(name: .customLong("as-of"), help: "Leaderboard day (YYYY-MM-DD); default: the latest day in the lake.")
+    var asOf: String?
+
+    func validate() throws {
+        if let asOf, Day(iso: asOf) == nil { throw ValidationError("--as-of must be a date as YYYY-MM-DD, got '\(asOf)'") }
+    }
+
+    func run() async throws {
+        let settings = try Settings.resolve(global)
+        let engine = LocalEngine(store: try settings.existingLocalStore(), logger: settings.logger,
+                                 progress: ProgressBar.forCommand(quiet: global.quiet).update)
+        let lake = try await engine.loadRawLake()
+        guard !lake.artists.isEmpty else {
+            throw CommandFailure.usage("the lake at \(engine.store.root.path) holds no raw records: nothing to show")
+        }
+        let analysis = await engine.analyze(lake, asOf: asOf.flatMap { Day(iso: $0) })
+        let html = Dashboard.render(
+            leaderboard: analysis.leaderboard, analyses: analysis.analyses, asOf: analysis.asOf,
+            options: .init(generatedAt: Timestamp.iso(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000))
+        )
+        try DashboardCommand.write(html, to: out)
+        if !global.quiet {
+            Console.note("wrote \(out) (\(html.utf8.count / 1024) KiB, \(analysis.analyses.count) artists)")
+        }
+        try reportMalformed(lake)
+    }
+
+    /// Writes atomically: a half-written page never replaces a good one.
+    static func write(_ html: String, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        do {
+            try Data(html.utf8).write(to: url, options: .atomic)
+        } catch {
+            throw CommandFailure.usage("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+}
