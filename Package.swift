@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "SpotifyKit", targets: ["SpotifyKit"]),
         .library(name: "LakeKit", targets: ["LakeKit"]),
         .library(name: "MomentumAnalytics", targets: ["MomentumAnalytics"]),
+        // A companion of SpotifyKit for tests and demos, as swift-log ships InMemoryLogging.
+        .library(name: "SpotifySimulator", targets: ["SpotifySimulator"]),
         .executable(name: "momentum", targets: ["momentum-cli"]),
     ],
     dependencies: [
@@ -43,6 +45,9 @@ let package = Package(
             dependencies: [.product(name: "Logging", package: "swift-log")]
         ),
 
+        // A deterministic Spotify Web API, in process or served on 127.0.0.1.
+        .target(name: "SpotifySimulator", dependencies: ["SpotifyKit"]),
+
         // The local engine: reads a lake with LakeKit, computes with MomentumAnalytics.
         // Internal to this package; the CLI is its only client for now.
         .target(
@@ -50,6 +55,7 @@ let package = Package(
             dependencies: [
                 "LakeKit",
                 "MomentumAnalytics",
+                "SpotifyKit",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -60,6 +66,7 @@ let package = Package(
                 "LakeKit",
                 "MomentumAnalytics",
                 "SpotifyKit",
+                "SpotifySimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -69,10 +76,16 @@ let package = Package(
         .target(name: "MomentumTestSupport", path: "Tests/Support"),
         .testTarget(name: "MomentumAnalyticsTests", dependencies: ["MomentumAnalytics"]),
         .testTarget(name: "LakeKitTests", dependencies: ["LakeKit", "MomentumTestSupport"]),
-        .testTarget(name: "SpotifyKitTests", dependencies: ["SpotifyKit", "MomentumTestSupport"]),
+        .testTarget(
+            name: "SpotifyKitTests",
+            dependencies: [
+                "SpotifyKit", "SpotifySimulator", "MomentumTestSupport",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "MomentumCLITests",
-            dependencies: ["MomentumEngine", "LakeKit", "MomentumAnalytics", "MomentumTestSupport", "momentum-cli"]
+            dependencies: ["MomentumEngine", "LakeKit", "MomentumAnalytics", "SpotifyKit", "SpotifySimulator", "MomentumTestSupport", "momentum-cli"]
         ),
     ],
     swiftLanguageModes: [.v6]

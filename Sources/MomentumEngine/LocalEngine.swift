@@ -14,8 +14,8 @@ public struct EngineError: Error, CustomStringConvertible, Sendable {
 
     public var description: String { message }
 
-    static func noData(_ message: String) -> EngineError { EngineError(code: .noData, message: message) }
-    static func invalidInput(_ message: String) -> EngineError { EngineError(code: .invalidInput, message: message) }
+    public static func noData(_ message: String) -> EngineError { EngineError(code: .noData, message: message) }
+    public static func invalidInput(_ message: String) -> EngineError { EngineError(code: .invalidInput, message: message) }
 }
 
 /// The raw lake, decoded and grouped by artist.
@@ -57,6 +57,7 @@ public struct LakeAnalysis: Sendable {
 /// How far a long job has come, for progress bars.
 public struct EngineProgress: Sendable {
     public enum Phase: String, Sendable {
+        case fetching = "fetching from Spotify"
         case reading = "reading raw files"
         case analysing = "analysing artists"
         case writing = "writing Parquet"
@@ -65,6 +66,12 @@ public struct EngineProgress: Sendable {
     public var phase: Phase
     public var completed: Int
     public var total: Int
+
+    public init(phase: Phase, completed: Int, total: Int) {
+        self.phase = phase
+        self.completed = completed
+        self.total = total
+    }
 }
 
 public struct LocalEngine: Sendable {

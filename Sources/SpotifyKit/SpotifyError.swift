@@ -1,17 +1,33 @@
 // Errors of SpotifyKit: a struct wrapping a private code, so that new cases are not API breaks.
+// Messages say what happened and what to do; they never contain a token or a secret.
 
 /// An error from the Spotify client, with a message a user can act on.
 public struct SpotifyError: Error, Hashable, Sendable, CustomStringConvertible {
     private enum Code: Hashable, Sendable {
         case invalidID
+        case authentication
+        case rateLimited
+        case notFound
+        case endpointUnavailable
+        case badRequest
+        case http
+        case transport
+        case decoding
+        case configuration
     }
 
     private let code: Code
     public let message: String
+    /// For rate limits: the seconds Spotify asked to wait.
+    public let retryAfter: Double?
+    /// The HTTP status, when the error came from a response.
+    public let status: Int?
 
-    private init(_ code: Code, _ message: String) {
+    private init(_ code: Code, _ message: String, retryAfter: Double? = nil, status: Int? = nil) {
         self.code = code
         self.message = message
+        self.retryAfter = retryAfter
+        self.status = status
     }
 
     public var description: String { message }
@@ -20,15 +36,82 @@ public struct SpotifyError: Error, Hashable, Sendable, CustomStringConvertible {
     public static func == (lhs: SpotifyError, rhs: SpotifyError) -> Bool { lhs.code == rhs.code }
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
+    /// True when Spotify (or the network) refused or could not be reached: worth retrying
+    /// later, not a fault of the input.
+    public var isServiceFailure: Bool {
+        [.authentication, .rateLimited, .http, .transport, .endpointUnavailable].contains(code)
+    }
+
+    // MARK: Kinds, for matching: `#expect(throws: SpotifyError.rateLimitedKind)`
+
+    public static let invalidIDKind = SpotifyError(.invalidID, "")
+    public static let authenticationKind = SpotifyError(.authentication, "")
+    public static let rateLimitedKind = SpotifyError(.rateLimited, "")
+    public static let notFoundKind = SpotifyError(.notFound, "")
+    public static let endpointUnavailableKind = SpotifyError(.endpointUnavailable, "")
+    public static let badRequestKind = SpotifyError(.badRequest, "")
+    public static let httpKind = SpotifyError(.http, "")
+    public static let transportKind = SpotifyError(.transport, "")
+    public static let decodingKind = SpotifyError(.decoding, "")
+    public static let configurationKind = SpotifyError(.configuration, "")
+
+    public static func ~= (pattern: SpotifyError, error: any Error) -> Bool {
+        (error as? SpotifyError)?.code == pattern.code
+    }
+
+    // MARK: Constructors
+
     static func invalidID(_ input: String, kind: SpotifyID.Kind, reason: String) -> SpotifyError {
         let shown = input.count > 80 ? String(input.prefix(80)) + "…" : input
         return SpotifyError(.invalidID, "'\(shown)' is not a Spotify \(kind.rawValue) id, URI or URL: \(reason)")
     }
 
-    /// Matches any invalid-id error: `#expect(throws: SpotifyError.invalidIDKind)`.
-    public static let invalidIDKind = SpotifyError(.invalidID, "")
+    static func authentication(_ detail: String, status: Int? = nil) -> SpotifyError {
+        SpotifyError(.authentication, "Spotify refused the client credentials (\(detail)): check SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET", status: status)
+    }
 
-    public static func ~= (pattern: SpotifyError, error: any Error) -> Bool {
-        (error as? SpotifyError)?.code == pattern.code
+    static func rateLimited(endpoint: String, retryAfter: Double, cap: Double) -> SpotifyError {
+        let wait = retryAfter >= 3600 ? "\(Int(retryAfter / 3600)) h \(Int(retryAfter.truncatingRemainder(dividingBy: 3600) / 60)) min"
+            : retryAfter >= 60 ? "\(Int(retryAfter / 60)) min \(Int(retryAfter.truncatingRemainder(dividingBy: 60))) s" : "\(Int(retryAfter)) s"
+        return SpotifyError(.rateLimited, "Spotify's rate limit: \(endpoint) asks to wait \(wait), longer than the \(Int(cap)) s this client waits; run again after that", retryAfter: retryAfter, status: 429)
+    }
+
+    static func rateLimitedRepeatedly(endpoint: String, attempts: Int) -> SpotifyError {
+        SpotifyError(.rateLimited, "Spotify's rate limit: \(endpoint) was still refused after \(attempts) attempts; run again later", status: 429)
+    }
+
+    static func notFound(_ what: String) -> SpotifyError {
+        SpotifyError(.notFound, "\(what) was not found on Spotify", status: 404)
+    }
+
+    static func endpointUnavailable(_ endpoint: String, status: Int) -> SpotifyError {
+        SpotifyError(.endpointUnavailable, "\(endpoint) is not available to this app (HTTP \(status))", status: status)
+    }
+
+    static func badRequest(_ endpoint: String, message: String) -> SpotifyError {
+        SpotifyError(.badRequest, "Spotify rejected \(endpoint): \(message)", status: 400)
+    }
+
+    static func http(_ endpoint: String, status: Int, message: String, attempts: Int) -> SpotifyError {
+        SpotifyError(.http, "Spotify answered \(endpoint) with HTTP \(status)\(message.isEmpty ? "" : " (\(message))")\(attempts > 1 ? " after \(attempts) attempts" : "")", status: status)
+    }
+
+    static func transport(_ endpoint: String, _ detail: String, attempts: Int) -> SpotifyError {
+        SpotifyError(.transport, "could not reach Spotify for \(endpoint) after \(attempts) attempt\(attempts == 1 ? "" : "s"): \(detail)")
+    }
+
+    static func decoding(_ endpoint: String, body: [UInt8], detail: String) -> SpotifyError {
+        var excerpt = String(decoding: body.prefix(160), as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
+        if body.count > 160 { excerpt += "…" }
+        return SpotifyError(.decoding, "unexpected answer from \(endpoint) (\(detail)); the body began: \(excerpt)")
+    }
+
+    /// Wraps an error that did not come from SpotifyKit, for APIs that report per-item results.
+    public static func unexpected(_ message: String) -> SpotifyError {
+        SpotifyError(.transport, message)
+    }
+
+    static func configuration(_ message: String) -> SpotifyError {
+        SpotifyError(.configuration, message)
     }
 }

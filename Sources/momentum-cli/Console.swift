@@ -21,6 +21,17 @@ enum Console {
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 
+    nonisolated(unsafe) private static var warned = Set<String>()
+
+    /// A warning shown once per process, however many times the condition recurs (the demo
+    /// runs the daily job 180 times).
+    static func warnOnce(_ message: String) {
+        guard !warned.contains(message) else { return }
+        warned.insert(message)
+        let prefix = useColor ? "\u{1B}[33mwarning:\u{1B}[0m " : "warning: "
+        FileHandle.standardError.write(Data((prefix + message + "\n").utf8))
+    }
+
     static func write(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))
     }

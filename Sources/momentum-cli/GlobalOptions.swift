@@ -36,6 +36,10 @@ struct Settings {
     var lake: String
     var format: OutputFormat
     var logger: Logger
+    var market: String
+    var spotifyAPIURL: String
+    var spotifyAccountsURL: String
+    var environment: [String: String]
 
     static func resolve(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
         let config = try ConfigFile.load(explicit: options.config ?? environment["MOMENTUM_CONFIG"])
@@ -45,7 +49,13 @@ struct Settings {
         Console.bootstrapLogging(level: level)
         var logger = Logger(label: "momentum")
         logger.logLevel = level
-        return Settings(lake: lake, format: format, logger: logger)
+        return Settings(
+            lake: lake, format: format, logger: logger,
+            market: environment["SPOTIFY_MARKET"] ?? config?.market ?? "US",
+            spotifyAPIURL: environment["SPOTIFY_API_URL"] ?? config?.spotifyAPIURL ?? "https://api.spotify.com/v1",
+            spotifyAccountsURL: environment["SPOTIFY_ACCOUNTS_URL"] ?? config?.spotifyAccountsURL ?? "https://accounts.spotify.com",
+            environment: environment
+        )
     }
 
     /// The local lake store; S3 lakes are not supported by this version.
@@ -67,10 +77,19 @@ struct Settings {
     }
 }
 
-/// `momentum.json`: settings shared by every command.
+/// `momentum.json`: settings shared by every command. `//` comments are allowed (the file
+/// `momentum init` writes explains each setting). Secrets never live here.
 struct ConfigFile: Decodable {
     var lake: String?
     var format: OutputFormat?
+    var market: String?
+    var spotifyAPIURL: String?
+    var spotifyAccountsURL: String?
+
+    enum CodingKeys: String, CodingKey {
+        case lake, format, market
+        case spotifyAPIURL = "spotify_api_url", spotifyAccountsURL = "spotify_accounts_url"
+    }
 
     static func load(explicit path: String?) throws -> ConfigFile? {
         let chosen = path ?? "momentum.json"
@@ -82,10 +101,38 @@ struct ConfigFile: Decodable {
             throw CommandFailure.usage("cannot read config file \(chosen)")
         }
         do {
-            return try JSONDecoder().decode(ConfigFile.self, from: data)
+            return try JSONDecoder().decode(ConfigFile.self, from: Data(stripComments(String(decoding: data, as: UTF8.self)).utf8))
         } catch {
-            throw CommandFailure.usage("config file \(chosen) is not valid: \(error)")
+            throw CommandFailure.usage("config file \(chosen) is not valid JSON (with // comments): \(error)")
         }
+    }
+
+    /// Removes `//` comments outside strings.
+    static func stripComments(_ text: String) -> String {
+        var out = ""
+        var inString = false, escaped = false, inComment = false
+        var previous: Character?
+        for character in text {
+            if inComment {
+                if character == "\n" { inComment = false; out.append(character) }
+                continue
+            }
+            if inString {
+                out.append(character)
+                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { inString = false }
+                continue
+            }
+            if character == "/", previous == "/" {
+                out.removeLast()
+                inComment = true
+                previous = nil
+                continue
+            }
+            if character == "\"" { inString = true }
+            out.append(character)
+            previous = character
+        }
+        return out
     }
 }
 

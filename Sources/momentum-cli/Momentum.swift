@@ -13,11 +13,14 @@ struct Momentum: AsyncParsableCommand {
         abstract: "Track Spotify artists' momentum: snapshots, releases, growth and release impact.",
         discussion: """
         The lake is a local folder by default (--lake, MOMENTUM_LAKE or "lake" in momentum.json).
-        Exit codes: 0 success, 1 some items failed, 2 usage or configuration error,
-        3 an external service refused or was unreachable.
+        Start with `momentum demo` (no account needed). Exit codes: 0 success, 1 some items
+        failed, 2 usage or configuration error, 3 an external service refused or was unreachable.
         """,
         version: Momentum.versionText,
-        subcommands: [Transform.self, Report.self, Releases.self, DashboardCommand.self]
+        subcommands: [
+            Demo.self, Init.self, Artists.self, Ingest.self, Import.self, Run.self, Transform.self, Report.self,
+            Releases.self, DashboardCommand.self, Simulator.self,
+        ]
     )
 
     static var versionText: String {
@@ -51,6 +54,10 @@ struct Momentum: AsyncParsableCommand {
         case let engine as EngineErrorConvertible:
             Console.error(engine.userMessage)
             Foundation.exit(ExitStatus.usage.rawValue)
+        case let spotify as SpotifyError:
+            // Spotify refused or could not be reached: 3. Bad input (an id, a setting): 2.
+            Console.error(spotify.message)
+            Foundation.exit(spotify.isServiceFailure ? ExitStatus.unavailable.rawValue : ExitStatus.usage.rawValue)
         default:
             let code = exitCode(for: error)
             if code == .success {

@@ -10,6 +10,11 @@ struct TableOutput {
     var columns: [String]
     var rows: [[Cell]]
 
+    init(columns: [String], rows: [[Cell]]) {
+        self.columns = columns
+        self.rows = rows
+    }
+
     init<Row>(_ table: TableDefinition<Row>, _ rows: [Row]) {
         columns = table.columnNames
         self.rows = table.cells(rows)

@@ -1,0 +1,86 @@
+// GET /artists/{id} and GET /artists?ids= (batches of 50, with a fallback to single calls for
+// apps that lost the batch endpoint in February 2026).
+
+extension SpotifyClient {
+    /// The largest batch `GET /artists?ids=` accepts.
+    public static let artistBatchSize = 50
+
+    /// One artist.
+    public func artist(_ id: SpotifyID) async throws -> Artist {
+        let artist = try await get(Artist.self, path: "artists/\(id.rawValue)", endpoint: "GET /artists/{id}")
+        if artist.followers?.total == nil { await state.sawArtistWithoutFollowers() }
+        return artist
+    }
+
+    /// One artist, from an id, a `spotify:artist:` URI or an `open.spotify.com` link.
+    public func artist(_ idOrLink: String) async throws -> Artist {
+        try await artist(SpotifyID(parsing: idOrLink, kind: .artist))
+    }
+
+    /// Several artists, in the order asked, each with its own result: one unknown id does not
+    /// sink the others. Uses batches of 50 while the API allows it, single calls otherwise.
+    public func artists(_ ids: [SpotifyID]) async -> [Result<Artist, SpotifyError>] {
+        var results = [Result<Artist, SpotifyError>?](repeating: nil, count: ids.count)
+        var singles: [Int] = []
+        var start = 0
+        while start < ids.count {
+            let range = start..<min(start + SpotifyClient.artistBatchSize, ids.count)
+            start = range.upperBound
+            guard await state.batchEndpointAvailable else {
+                singles.append(contentsOf: range)
+                continue
+            }
+            switch await batch(Array(ids[range])) {
+            case .success(let artists):
+                for (offset, artist) in artists.enumerated() {
+                    results[range.lowerBound + offset] = artist.map { .success($0) }
+                        ?? .failure(.notFound("artist \(ids[range.lowerBound + offset].rawValue)"))
+                }
+            case .failure(let error) where error == .endpointUnavailableKind:
+                logger?.notice("GET /artists?ids= is not available to this app (Development Mode); fetching artists one by one")
+                singles.append(contentsOf: range)
+            case .failure(let error):
+                for index in range { results[index] = .failure(error) }
+            }
+        }
+        if !singles.isEmpty {
+            await withTaskGroup(of: (Int, Result<Artist, SpotifyError>).self) { group in
+                for index in singles {
+                    group.addTask {
+                        do {
+                            return (index, .success(try await self.artist(ids[index])))
+                        } catch let error as SpotifyError {
+                            return (index, .failure(error))
+                        } catch {
+                            return (index, .failure(.transport("GET /artists/{id}", "\(error)", attempts: 1)))
+                        }
+                    }
+                }
+                for await (index, result) in group { results[index] = result }
+            }
+        }
+        return results.map { $0 ?? .failure(.transport("GET /artists", "no answer", attempts: 0)) }
+    }
+
+    /// One `GET /artists?ids=` call; `.endpointUnavailable` when the API says it is gone.
+    private func batch(_ ids: [SpotifyID]) async -> Result<[Artist?], SpotifyError> {
+        let endpoint = "GET /artists?ids="
+        do {
+            let response = try await send(path: "artists", query: [("ids", ids.map(\.rawValue).joined(separator: ","))],
+                                          endpoint: endpoint, passing: [403, 404])
+            if response.status == 403 || response.status == 404 {
+                await state.batchEndpointUnavailable()
+                return .failure(.endpointUnavailable(endpoint, status: response.status))
+            }
+            let batch = try decode(ArtistBatch.self, from: response, endpoint: endpoint)
+            if batch.artists.contains(where: { $0 != nil && $0?.followers?.total == nil }) {
+                await state.sawArtistWithoutFollowers()
+            }
+            return .success(batch.artists)
+        } catch let error as SpotifyError {
+            return .failure(error)
+        } catch {
+            return .failure(.transport(endpoint, "\(error)", attempts: 1))
+        }
+    }
+}

@@ -1,0 +1,123 @@
+// `momentum demo`: the whole product with no account and no network. The simulator answers in
+// process; the daily and weekly jobs, the transform and the dashboard are the production code.
+
+import ArgumentParser
+import Foundation
+import LakeKit
+import Logging
+import MomentumAnalytics
+import MomentumEngine
+import SpotifyKit
+import SpotifySimulator
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Simulate days of daily runs and weekly scans against the built-in Spotify simulator, then transform, report and write the dashboard."
+    )
+
+    @Option(help: "Folder for the demo (its lake and dashboard.html are replaced).")
+    var dir: String = "./momentum-demo"
+
+    @Option(help: "Number of simulated artists.")
+    var artists: Int = 50
+
+    @Option(help: "Number of simulated days, ending today.")
+    var days: Int = 180
+
+    @Option(help: "Seed of the simulated world.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Simulated API regime: extended or development.")
+    var mode: SpotifySimulator.Mode = .extended
+
+    @Flag(name: .shortAndLong, help: "Only errors on stderr.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "More log output on stderr.")
+    var verbose = false
+
+    func validate() throws {
+        guard (1...10_000).contains(artists) else { throw ValidationError("--artists must be between 1 and 10000") }
+        guard (1...3_650).contains(days) else { throw ValidationError("--days must be between 1 and 3650") }
+    }
+
+    func run() async throws {
+        let folder = URL(fileURLWithPath: dir, isDirectory: true).standardizedFileURL
+        let lakeURL = folder.appendingPathComponent("lake", isDirectory: true)
+        let dashboard = folder.appendingPathComponent("dashboard.html")
+        try Demo.prepare(folder: folder, lake: lakeURL)
+        Console.bootstrapLogging(level: quiet ? .error : verbose ? .debug : .warning)
+        var logger = Logger(label: "momentum.demo")
+        logger.logLevel = quiet ? .error : verbose ? .debug : .warning
+        let started = Date()
+
+        let store = FileSystemObjectStore(root: lakeURL)
+        let simulator = SpotifySimulator(options: .init(artists: artists, seed: seed, mode: mode))
+        let spotify = SpotifyClient(
+            clientID: "momentum-demo", clientSecret: "momentum-demo",
+            configuration: SpotifyConfiguration(apiURL: URL(string: "http://simulator.invalid/v1"),
+                                                accountsURL: URL(string: "http://simulator.invalid")),
+            transport: simulator, logger: logger)
+        let jobs = IngestionJobs(store: store, spotify: spotify, logger: logger, source: "spotify-simulator")
+        let tracked = TrackedArtists(artists: simulator.artistDirectory.map {
+            TrackedArtists.Entry(id: $0.id, name: $0.name, addedAt: Demo.iso(Date()))
+        })
+        try await tracked.save(to: store)
+
+        let bar = ProgressBar.forCommand(quiet: quiet)
+        let today = Date().timeIntervalSince1970 - Date().timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400)
+        var failures: [CommandFailure] = []
+        for offset in 0..<days {
+            let day = Date(timeIntervalSince1970: today - Double(days - 1 - offset) * 86_400)
+            // The daily job runs in the morning, a little later each day; the weekly scan an hour later.
+            let morning = day.addingTimeInterval(6 * 3600 + Double(offset % 17) * 60)
+            simulator.setDate(morning)
+            if let failure = try await IngestMetricsStep.run(jobs, now: morning, quiet: true) { failures.append(failure) }
+            if offset % 7 == 0 {
+                let scan = morning.addingTimeInterval(3600)
+                simulator.setDate(scan)
+                if let failure = try await IngestReleasesStep.run(jobs, now: scan, quiet: true) { failures.append(failure) }
+            }
+            bar.update(EngineProgress(phase: .fetching, completed: offset + 1, total: days))
+        }
+        bar.finish()
+
+        let engine = LocalEngine(store: store, logger: logger, progress: bar.update)
+        let summary = try await engine.transform()
+        let lake = try await engine.loadRawLake()
+        let analysis = await engine.analyze(lake)
+        let html = Dashboard.render(leaderboard: analysis.leaderboard, analyses: analysis.analyses, asOf: analysis.asOf,
+                                    options: .init(title: "Momentum demo", generatedAt: Demo.iso(Date())))
+        try DashboardCommand.write(html, to: dashboard.path)
+        bar.finish()
+
+        let requests = simulator.statistics.requests.values.reduce(0, +)
+        Console.write(TableOutput(Tables.momentum, Array(analysis.leaderboard.prefix(10))).render(Console.stdoutIsTerminal ? .table : .json))
+        if !quiet {
+            Console.note("""
+
+            \(days) simulated days · \(artists) artists · \(mode.rawValue) mode · \(requests) API requests · \(String(format: "%.1f", Date().timeIntervalSince(started))) s
+            lake:      \(lakeURL.path)  (\(summary.dailyRows) daily rows, \(summary.events) release events)
+            dashboard: \(dashboard.path)
+            explore:   momentum report --lake \(lakeURL.path) --artist \(analysis.leaderboard.first?.artistID ?? "<id>")
+            """)
+        }
+        if let first = failures.first { throw first }
+    }
+
+    /// A fresh lake: the demo's own folders are replaced; anything else in the folder is kept.
+    static func prepare(folder: URL, lake: URL) throws {
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(at: folder, withIntermediateDirectories: true)
+            if manager.fileExists(atPath: lake.path) { try manager.removeItem(at: lake) }
+            try manager.createDirectory(at: lake, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure.usage("cannot prepare \(folder.path): \(error.localizedDescription)")
+        }
+    }
+
+    static func iso(_ date: Date) -> String {
+        Timestamp.iso(nanoseconds: Int64(date.timeIntervalSince1970) * 1_000_000_000)
+    }
+}

@@ -1,0 +1,126 @@
+// `momentum ingest metrics|releases` and `momentum import csv`: the jobs that fill the raw lake.
+
+import ArgumentParser
+import Foundation
+import LakeKit
+import MomentumEngine
+import SpotifyKit
+
+struct Ingest: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fetch from Spotify into the raw lake.",
+        subcommands: [Metrics.self, Releases.self]
+    )
+
+    struct Metrics: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The daily job: followers and popularity of every tracked artist, one raw file a run.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "File the records under this capture day (YYYY-MM-DD), for back-fills and tests.")
+        var date: String?
+
+        func validate() throws {
+            if let date, LakeDate(iso: date) == nil { throw ValidationError("--date must be YYYY-MM-DD, got '\(date)'") }
+        }
+
+        func run() async throws {
+            let settings = try Settings.resolve(global)
+            let jobs = IngestionJobs(store: try settings.localStore(), spotify: try settings.spotifyClient(), logger: settings.logger,
+                                     progress: ProgressBar.forCommand(quiet: global.quiet).update)
+            let report = try await IngestMetricsStep.run(jobs, now: Date(), day: date.flatMap { LakeDate(iso: $0) }, quiet: global.quiet)
+            if let failure = report { throw failure }
+        }
+    }
+
+    struct Releases: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The weekly job: scan discographies, append new releases, update the state.")
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let settings = try Settings.resolve(global)
+            let jobs = IngestionJobs(store: try settings.localStore(), spotify: try settings.spotifyClient(), logger: settings.logger,
+                                     progress: ProgressBar.forCommand(quiet: global.quiet).update)
+            if let failure = try await IngestReleasesStep.run(jobs, now: Date(), quiet: global.quiet) { throw failure }
+        }
+    }
+}
+
+/// The daily job with its messages; shared by `ingest metrics`, `run` and `demo`.
+enum IngestMetricsStep {
+    /// Runs the job and reports; returns the failure to exit with, if any.
+    static func run(_ jobs: IngestionJobs, now: Date, day: LakeDate? = nil, quiet: Bool) async throws -> CommandFailure? {
+        let report = try await jobs.ingestMetrics(now: now, day: day)
+        if report.withoutFollowers > 0 {
+            Console.warnOnce("Spotify returned no follower counts: this app is in \(report.mode). \(report.withoutFollowers) artist\(report.withoutFollowers == 1 ? " was" : "s were") recorded with null followers and popularity.")
+        }
+        if !quiet, let key = report.key {
+            Console.note("recorded \(report.recorded) artist\(report.recorded == 1 ? "" : "s") in \(key)")
+        }
+        guard !report.failures.isEmpty else { return nil }
+        for failure in report.failures { Console.error("could not fetch \(failure)") }
+        return CommandFailure(code: failureStatus(succeeded: report.recorded, failures: report.failures.map(\.error)),
+                              message: "\(report.failures.count) artist\(report.failures.count == 1 ? "" : "s") could not be fetched; \(report.recorded) recorded")
+    }
+}
+
+/// The weekly job with its messages; shared by `ingest releases`, `run` and `demo`.
+enum IngestReleasesStep {
+    static func run(_ jobs: IngestionJobs, now: Date, quiet: Bool) async throws -> CommandFailure? {
+        let report = try await jobs.ingestReleases(now: now)
+        if !quiet {
+            Console.note("scanned \(report.artistsScanned) discograph\(report.artistsScanned == 1 ? "y" : "ies"): \(report.newAlbums) new release\(report.newAlbums == 1 ? "" : "s"), \(report.baselineAlbums) in first-scan baselines\(report.key.map { " → \($0)" } ?? "")")
+        }
+        guard !report.failures.isEmpty else { return nil }
+        for failure in report.failures { Console.error("could not scan \(failure)") }
+        return CommandFailure(code: failureStatus(succeeded: report.artistsScanned, failures: report.failures.map(\.error)),
+                              message: "\(report.failures.count) discograph\(report.failures.count == 1 ? "y" : "ies") could not be scanned; the others were recorded")
+    }
+}
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Import data into the raw lake.", subcommands: [CSV.self])
+
+    struct CSV: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "csv",
+            abstract: "Import a daily history (columns date,followers[,popularity], e.g. from Spotify for Artists)."
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The CSV file.")
+        var file: String
+
+        @Option(help: "The artist the history belongs to (id, URI or link).")
+        var artist: String
+
+        @Option(help: "The artist's name (default: the tracked artist's name).")
+        var name: String?
+
+        func run() async throws {
+            let settings = try Settings.resolve(global)
+            let store = try settings.localStore()
+            let id = try SpotifyID(parsing: artist, kind: .artist).rawValue
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw CommandFailure.usage("cannot read \(file)")
+            }
+            let tracked = try await TrackedArtists.load(from: store)
+            guard let artistName = name ?? tracked.artists.first(where: { $0.id == id })?.name else {
+                throw CommandFailure.usage("artist \(id) is not tracked: pass --name, or track it first with `momentum artists add`")
+            }
+            let report = CSVImport.parse(String(decoding: data, as: UTF8.self), artistID: id, artistName: artistName)
+            guard !report.records.isEmpty else {
+                for problem in report.problems { Console.error("\(file): \(problem)") }
+                throw CommandFailure.usage("\(file) holds no importable rows")
+            }
+            let keys = try await CSVImport.write(report.records, to: store, now: Date())
+            if !global.quiet { Console.note("imported \(report.records.count) days for \(artistName) into \(keys.count) raw files") }
+            if !report.problems.isEmpty {
+                for problem in report.problems { Console.error("\(file): \(problem)") }
+                throw CommandFailure.partial("\(report.problems.count) row\(report.problems.count == 1 ? "" : "s") skipped; the others were imported")
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+// `momentum run`: whatever is due, then transform. For cron or a systemd timer.
+
+import ArgumentParser
+import Foundation
+import MomentumEngine
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run what is due: daily metrics when today's are missing, releases when the last scan is 7 or more days old, then transform."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let settings = try Settings.resolve(global)
+        let store = try settings.localStore()
+        let now = Date()
+        let due = try await IngestionJobs.due(in: store, now: now)
+        var failures: [CommandFailure] = []
+        if due.metrics || due.releases {
+            let jobs = IngestionJobs(store: store, spotify: try settings.spotifyClient(), logger: settings.logger,
+                                     progress: ProgressBar.forCommand(quiet: global.quiet).update)
+            if due.metrics, let failure = try await IngestMetricsStep.run(jobs, now: now, quiet: global.quiet) { failures.append(failure) }
+            if due.releases, let failure = try await IngestReleasesStep.run(jobs, now: now, quiet: global.quiet) { failures.append(failure) }
+        } else if !global.quiet {
+            Console.note("nothing to fetch: today's metrics are in and the last release scan is under 7 days old")
+        }
+        let engine = LocalEngine(store: store, logger: settings.logger, progress: ProgressBar.forCommand(quiet: global.quiet).update)
+        let summary = try await engine.transform()
+        if !global.quiet {
+            Console.note("transformed \(summary.artists) artists (\(summary.dailyRows) daily rows, \(summary.events) release events)")
+        }
+        if !summary.malformed.isEmpty {
+            for line in summary.malformed { Console.error("malformed record skipped: \(line)") }
+            failures.append(.partial("\(summary.malformed.count) malformed raw line(s) were skipped"))
+        }
+        if let worst = failures.max(by: { $0.code.rawValue < $1.code.rawValue }) { throw worst }
+    }
+}

@@ -1,0 +1,296 @@
+// The client's behaviour, driven in memory with scripted answers.
+
+import Foundation
+import InMemoryLogging
+import Logging
+@testable import SpotifyKit
+import Testing
+
+@Suite struct AuthenticationTests {
+    @Test func theTokenIsFetchedOnceWithBasicAuthAndCached() async throws {
+        let transport = RecordingTransport { request, _ in
+            request.url.path == "/api/token" ? tokenAnswer : json(artistJSON(testID(1)))
+        }
+        let spotify = client(transport)
+        for _ in 0..<5 { _ = try await spotify.artist(testID(1)) }
+        #expect(transport.tokenRequests.count == 1)
+        let tokenRequest = try #require(transport.tokenRequests.first)
+        #expect(tokenRequest.method == "POST")
+        #expect(tokenRequest.header("Authorization") == "Basic " + Data("test-client:s3cr3t-value".utf8).base64EncodedString())
+        #expect(tokenRequest.header("Content-Type") == "application/x-www-form-urlencoded")
+        #expect(tokenRequest.body == Array("grant_type=client_credentials".utf8))
+        #expect(transport.apiRequests.allSatisfy { $0.header("Authorization") == "Bearer token-1" })
+    }
+
+    @Test func concurrentCallersShareOneRefresh() async throws {
+        let transport = RecordingTransport { request, _ in
+            if request.url.path == "/api/token" {
+                try await Task.sleep(nanoseconds: 50_000_000)
+                return tokenAnswer
+            }
+            return json(artistJSON(testID(1)))
+        }
+        let spotify = client(transport, configuration(maxConcurrent: 8))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<20 { group.addTask { _ = try await spotify.artist(testID(1)) } }
+            try await group.waitForAll()
+        }
+        #expect(transport.tokenRequests.count == 1)
+        #expect(transport.apiRequests.count == 20)
+    }
+
+    @Test func aTokenIsRefreshedAheadOfItsExpiry() async throws {
+        let clock = MutableClock()
+        let transport = RecordingTransport { request, number in
+            request.url.path == "/api/token"
+                ? json(["access_token": "token-\(number)", "token_type": "Bearer", "expires_in": 3600])
+                : json(artistJSON(testID(1)))
+        }
+        let tokens = ClientCredentialsTokenProvider(clientID: "a", clientSecret: "b", configuration: configuration(),
+                                                    transport: transport, refreshMargin: 60, now: { clock.now })
+        let spotify = SpotifyClient(tokenProvider: tokens, configuration: configuration(), transport: transport)
+        _ = try await spotify.artist(testID(1))
+        clock.advance(3500)  // 100 s left: still more than the margin
+        _ = try await spotify.artist(testID(1))
+        #expect(transport.tokenRequests.count == 1)
+        clock.advance(60)  // 40 s left: refresh before it runs out
+        _ = try await spotify.artist(testID(1))
+        #expect(transport.tokenRequests.count == 2)
+    }
+
+    @Test func a401RefreshesTheTokenOnceThenGivesUp() async throws {
+        let transport = RecordingTransport { request, number in
+            if request.url.path == "/api/token" { return json(["access_token": "token-\(number)", "expires_in": 3600]) }
+            return request.header("Authorization") == "Bearer token-0" ? spotifyError(401, "The access token expired") : json(artistJSON(testID(1)))
+        }
+        let spotify = client(transport)
+        _ = try await spotify.artist(testID(1))
+        #expect(transport.tokenRequests.count == 2)
+
+        let alwaysRefused = RecordingTransport { request, _ in
+            request.url.path == "/api/token" ? tokenAnswer : spotifyError(401, "Invalid access token")
+        }
+        await #expect(throws: SpotifyError.authenticationKind) { try await client(alwaysRefused).artist(testID(1)) }
+        #expect(alwaysRefused.tokenRequests.count == 2)
+    }
+
+    @Test func refusedCredentialsSayWhatToCheckAndNeverTheSecret() async throws {
+        let transport = RecordingTransport { _, _ in json(["error": "invalid_client", "error_description": "Invalid client"], status: 400) }
+        do {
+            _ = try await client(transport).artist(testID(1))
+            Issue.record("expected an error")
+        } catch let error as SpotifyError {
+            #expect(error == .authenticationKind && error.isServiceFailure)
+            #expect(error.message.contains("SPOTIFY_CLIENT_ID") && error.message.contains("invalid_client"))
+            #expect(!error.message.contains("s3cr3t"))
+        }
+        #expect(transport.apiRequests.isEmpty)
+    }
+}
+
+/// A clock the test moves.
+final class MutableClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Date(timeIntervalSince1970: 1_790_000_000)
+    var now: Date { lock.withLock { current } }
+    func advance(_ seconds: Double) { lock.withLock { current = current.addingTimeInterval(seconds) } }
+}
+
+@Suite struct ResilienceTests {
+    @Test func shortRateLimitsAreWaitedOut() async throws {
+        let sleeper = SleepRecorder()
+        let transport = RecordingTransport { request, number in
+            if request.url.path == "/api/token" { return tokenAnswer }
+            return number < 3 ? spotifyError(429, "API rate limit exceeded", headers: ["Retry-After": "7"]) : json(artistJSON(testID(1)))
+        }
+        let artist = try await client(transport, configuration(sleeper, retries: 5)).artist(testID(1))
+        #expect(artist.id == testID(1))
+        #expect(sleeper.waits == [7, 7])
+    }
+
+    @Test func longRateLimitsStopWithAMessageThatSaysWhenToRetry() async throws {
+        let sleeper = SleepRecorder()
+        let transport = RecordingTransport { request, _ in
+            request.url.path == "/api/token" ? tokenAnswer : spotifyError(429, "API rate limit exceeded", headers: ["Retry-After": "7380"])
+        }
+        do {
+            _ = try await client(transport, configuration(sleeper)).artist(testID(1))
+            Issue.record("expected a rate-limit error")
+        } catch let error as SpotifyError {
+            #expect(error == .rateLimitedKind && error.retryAfter == 7380 && error.isServiceFailure)
+            #expect(error.message.contains("2 h 3 min"), "\(error.message)")
+        }
+        #expect(sleeper.waits.isEmpty, "it must not hang for two hours")
+        #expect(transport.apiRequests.count == 1)
+    }
+
+    @Test func serverErrorsBackOffExponentiallyAndRecover() async throws {
+        let sleeper = SleepRecorder()
+        let transport = RecordingTransport { request, number in
+            if request.url.path == "/api/token" { return tokenAnswer }
+            return number <= 3 ? spotifyError([500, 502, 503][number - 1], "oops") : json(artistJSON(testID(1)))
+        }
+        var settings = configuration(sleeper, retries: 5)
+        settings.initialBackoff = 1
+        settings.maxBackoff = 100
+        _ = try await client(transport, settings).artist(testID(1))
+        let waits = sleeper.waits
+        #expect(waits.count == 3)
+        // Full jitter between half and all of 1, 2, 4 seconds.
+        for (wait, ceiling) in zip(waits, [1.0, 2, 4]) { #expect(wait >= ceiling / 2 && wait <= ceiling) }
+    }
+
+    @Test func persistentFailuresEndWithAnErrorNamingTheEndpoint() async throws {
+        let failing = RecordingTransport { request, _ in request.url.path == "/api/token" ? tokenAnswer : spotifyError(503, "Service unavailable") }
+        do {
+            _ = try await client(failing, configuration(retries: 2)).artist(testID(1))
+            Issue.record("expected an error")
+        } catch let error as SpotifyError {
+            #expect(error == .httpKind && error.status == 503)
+            #expect(error.message.contains("GET /artists/{id}") && error.message.contains("after 3 attempts"), "\(error.message)")
+        }
+        #expect(failing.apiRequests.count == 3)
+
+        let unreachable = RecordingTransport { request, _ in
+            if request.url.path == "/api/token" { return tokenAnswer }
+            throw TransportError("connection refused")
+        }
+        await #expect(throws: SpotifyError.transportKind) { try await client(unreachable, configuration(retries: 2)).artist(testID(1)) }
+        #expect(unreachable.apiRequests.count == 3)
+    }
+
+    @Test func decodingFailuresNameTheEndpointAndShowTheBodyButNotTheToken() async throws {
+        let transport = RecordingTransport { request, _ in
+            request.url.path == "/api/token" ? tokenAnswer : HTTPResponse(status: 200, body: Array(#"{"name": 42, "id": "x"}"#.utf8))
+        }
+        do {
+            _ = try await client(transport).artist(testID(1))
+            Issue.record("expected a decoding error")
+        } catch let error as SpotifyError {
+            #expect(error == .decodingKind)
+            #expect(error.message.contains("GET /artists/{id}") && error.message.contains("\"name\": 42"))
+            #expect(!error.message.contains("token-1"))
+        }
+    }
+
+    @Test func invalidIDsAreRefusedBeforeAnyRequest() async throws {
+        let transport = RecordingTransport { _, _ in tokenAnswer }
+        await #expect(throws: SpotifyError.invalidIDKind) { try await client(transport).artist("Pitbull") }
+        await #expect(throws: SpotifyError.invalidIDKind) { try await client(transport).artist("spotify:album:0TnOYISbd1XYRBk9myaseg") }
+        #expect(transport.requests.isEmpty)
+        _ = try? await client(transport).artist("https://open.spotify.com/artist/0TnOYISbd1XYRBk9myaseg?si=1")
+        #expect(transport.requests(to: "/artists/0TnOYISbd1XYRBk9myaseg").count == 1)
+    }
+
+    @Test func noMoreRequestsInFlightThanTheLimit() async throws {
+        let transport = RecordingTransport { request, _ in
+            if request.url.path == "/api/token" { return tokenAnswer }
+            try await Task.sleep(nanoseconds: 20_000_000)
+            return json(artistJSON(String(request.url.lastPathComponent)))
+        }
+        let spotify = client(transport, configuration(maxConcurrent: 3))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 0..<24 { group.addTask { _ = try await spotify.artist(testID(n)) } }
+            try await group.waitForAll()
+        }
+        #expect(transport.maxInFlight == 3)
+    }
+
+    @Test func logsNeverCarryTheSecretOrTheToken() async throws {
+        let handler = InMemoryLogHandler()
+        let logger = Logger(label: "test", factory: { _ in handler })
+        var level = logger
+        level.logLevel = .trace
+        let transport = RecordingTransport { request, number in
+            if request.url.path == "/api/token" { return tokenAnswer }
+            return number == 1 ? spotifyError(503, "busy") : json(artistJSON(testID(1)))
+        }
+        _ = try await client(transport, logger: level).artist(testID(1))
+        #expect(!handler.entries.isEmpty)
+        for entry in handler.entries {
+            let text = "\(entry.message) \(entry.metadata)"
+            #expect(!text.contains("s3cr3t") && !text.contains("token-1") && !text.contains("Basic "), "\(text)")
+        }
+    }
+}
+
+@Suite struct EndpointTests {
+    @Test func artistsComeInBatchesOfFiftyInOrderWithUnknownIDsApart() async throws {
+        let transport = RecordingTransport { request, _ in
+            if request.url.path == "/api/token" { return tokenAnswer }
+            let ids = URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.queryItems?.first { $0.name == "ids" }?.value ?? ""
+            return json(["artists": ids.split(separator: ",").map { id -> Any in id == Substring(testID(7)) ? NSNull() : artistJSON(String(id)) }])
+        }
+        let spotify = client(transport)
+        let results = await spotify.artists(try ids(120))
+        #expect(transport.apiRequests.count == 3)
+        #expect(transport.apiRequests.map { URLComponents(url: $0.url, resolvingAgainstBaseURL: false)?.queryItems?.first?.value?.split(separator: ",").count } == [50, 50, 20])
+        #expect(results.count == 120)
+        for (n, result) in results.enumerated() {
+            if n == 7 {
+                #expect(throws: SpotifyError.notFoundKind) { try result.get() }
+            } else {
+                #expect(try result.get().id == testID(n))
+            }
+        }
+        let mode = await spotify.apiMode
+        #expect(!mode.isDevelopmentMode)
+    }
+
+    @Test func aMissingBatchEndpointFallsBackToSingleCallsAndIsRemembered() async throws {
+        let transport = RecordingTransport { request, _ in
+            if request.url.path == "/api/token" { return tokenAnswer }
+            if request.url.path == "/v1/artists" { return spotifyError(403, "Forbidden") }
+            return json(artistJSON(request.url.lastPathComponent, followers: nil))
+        }
+        let spotify = client(transport)
+        let first = await spotify.artists(try ids(60))
+        #expect(first.allSatisfy { (try? $0.get()) != nil })
+        #expect(transport.requests(to: "/v1/artists").count == 1)
+        #expect(transport.apiRequests.count == 61)
+        _ = await spotify.artists(try ids(5))
+        #expect(transport.requests(to: "/v1/artists").count == 1, "the batch endpoint is not tried again")
+        let mode = await spotify.apiMode
+        #expect(mode.isDevelopmentMode && !mode.batchEndpointAvailable && mode.followersMissing)
+        #expect(mode.description.contains("Development Mode"))
+    }
+
+    @Test func albumsPageThroughEverythingWithTheMarketAndDropTheLimitWhenRefused() async throws {
+        let total = 37
+        let transport = RecordingTransport { request, _ in
+            if request.url.path == "/api/token" { return tokenAnswer }
+            let query = Dictionary(uniqueKeysWithValues: (URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.queryItems ?? []).map { ($0.name, $0.value ?? "") })
+            let limit = Int(query["limit"] ?? "") ?? 0, offset = Int(query["offset"] ?? "") ?? 0
+            guard limit <= 10 else { return spotifyError(400, "Invalid limit") }
+            let items = (offset..<min(offset + limit, total)).map { n -> [String: Any] in
+                ["id": testID(n), "name": "Album \(n)", "album_type": "single", "album_group": "single", "release_date": "2026-01-01", "release_date_precision": "day", "total_tracks": 1]
+            }
+            return json(["items": items, "limit": limit, "offset": offset, "total": total, "href": "x",
+                         "next": offset + limit < total ? "more" : NSNull(), "previous": NSNull()])
+        }
+        let spotify = client(transport)
+        var names: [String] = []
+        for try await album in spotify.albums(of: try SpotifyID(parsing: testID(1), kind: .artist), groups: [.album, .single]) {
+            names.append(album.name)
+        }
+        #expect(names == (0..<total).map { "Album \($0)" })
+        let queries = transport.apiRequests.map { URLComponents(url: $0.url, resolvingAgainstBaseURL: false)?.queryItems ?? [] }
+        #expect(queries.allSatisfy { $0.contains(URLQueryItem(name: "market", value: "US")) })
+        #expect(queries.allSatisfy { $0.contains(URLQueryItem(name: "include_groups", value: "album,single")) })
+        #expect(queries.map { $0.first { $0.name == "limit" }?.value } == ["50", "10", "10", "10", "10"])
+        let mode = await spotify.apiMode
+        #expect(mode.pageLimit == 10)
+    }
+
+    @Test func otherBadRequestsAreErrorsWithSpotifysMessage() async throws {
+        let transport = RecordingTransport { request, _ in
+            request.url.path == "/api/token" ? tokenAnswer : spotifyError(400, "Invalid market code")
+        }
+        do {
+            for try await _ in client(transport).albums(of: try SpotifyID(parsing: testID(1), kind: .artist)) {}
+            Issue.record("expected an error")
+        } catch let error as SpotifyError {
+            #expect(error == .badRequestKind && error.message.contains("Invalid market code"))
+        }
+    }
+}

@@ -1,0 +1,102 @@
+// Test transports and helpers: a recording transport around any other, a fake clock for
+// waits, and JSON answers.
+
+import Foundation
+@testable import SpotifyKit
+import SpotifySimulator
+
+/// Records every request, counts requests in flight, and answers through `handler`.
+final class RecordingTransport: HTTPTransport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var _requests: [HTTPRequest] = []
+    private var _exchanges: [(HTTPRequest, HTTPResponse?)] = []
+    private var inFlight = 0
+    private(set) var maxInFlight = 0
+    let handler: @Sendable (HTTPRequest, Int) async throws -> HTTPResponse
+
+    /// `handler` gets the request and its 0-based number.
+    init(_ handler: @escaping @Sendable (HTTPRequest, Int) async throws -> HTTPResponse) {
+        self.handler = handler
+    }
+
+    /// Records around another transport (the simulator, URLSession, ...).
+    convenience init(wrapping inner: any HTTPTransport) {
+        self.init { request, _ in try await inner.send(request) }
+    }
+
+    var requests: [HTTPRequest] { lock.withLock { _requests } }
+    var exchanges: [(HTTPRequest, HTTPResponse?)] { lock.withLock { _exchanges } }
+    func requests(to pathSuffix: String) -> [HTTPRequest] { requests.filter { $0.url.path.hasSuffix(pathSuffix) } }
+    var apiRequests: [HTTPRequest] { requests.filter { $0.url.path.contains("/v1/") } }
+    var tokenRequests: [HTTPRequest] { requests.filter { $0.url.path.hasSuffix("/api/token") } }
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let number: Int = lock.withLock {
+            _requests.append(request)
+            inFlight += 1
+            maxInFlight = max(maxInFlight, inFlight)
+            return _requests.count - 1
+        }
+        defer { lock.withLock { inFlight -= 1 } }
+        do {
+            let response = try await handler(request, number)
+            lock.withLock { _exchanges.append((request, response)) }
+            return response
+        } catch {
+            lock.withLock { _exchanges.append((request, nil)) }
+            throw error
+        }
+    }
+}
+
+/// Collects the waits the client asks for instead of sleeping.
+final class SleepRecorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _waits: [Double] = []
+    var waits: [Double] { lock.withLock { _waits } }
+    var sleep: @Sendable (Double) async throws -> Void {
+        { @Sendable [self] seconds in self.record(seconds) }
+    }
+    private func record(_ seconds: Double) { lock.withLock { _waits.append(seconds) } }
+}
+
+func json(_ object: Any, status: Int = 200, headers: [String: String] = [:]) -> HTTPResponse {
+    let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
+    return HTTPResponse(status: status, headers: headers.merging(["Content-Type": "application/json"]) { a, _ in a }, body: [UInt8](data))
+}
+
+func spotifyError(_ status: Int, _ message: String, headers: [String: String] = [:]) -> HTTPResponse {
+    json(["error": ["status": status, "message": message]], status: status, headers: headers)
+}
+
+let tokenAnswer = json(["access_token": "token-1", "token_type": "Bearer", "expires_in": 3600])
+
+func artistJSON(_ id: String, followers: Int? = 100) -> [String: Any] {
+    var object: [String: Any] = ["id": id, "name": "Artist \(id.prefix(4))", "type": "artist", "uri": "spotify:artist:\(id)"]
+    if let followers { object["followers"] = ["href": NSNull(), "total": followers]; object["popularity"] = 50 }
+    return object
+}
+
+/// A 22-character base-62 id from a number.
+func testID(_ n: Int) -> String {
+    let digits = String(n)
+    return String(repeating: "A", count: 22 - digits.count) + digits
+}
+
+func ids(_ count: Int) throws -> [SpotifyID] {
+    try (0..<count).map { try SpotifyID(parsing: testID($0), kind: .artist) }
+}
+
+func configuration(_ sleeper: SleepRecorder? = nil, maxConcurrent: Int = 4, retries: Int = 3, cap: Double = 60) -> SpotifyConfiguration {
+    SpotifyConfiguration(
+        apiURL: URL(string: "http://spotify.test/v1"), accountsURL: URL(string: "http://spotify.test"), market: "US",
+        maxConcurrentRequests: maxConcurrent, maxRetries: retries, retryAfterCap: cap,
+        sleep: sleeper?.sleep ?? { @Sendable _ in })
+}
+
+func client(_ transport: any HTTPTransport, _ configuration: SpotifyConfiguration = configuration(),
+            logger: Logger? = nil) -> SpotifyClient {
+    SpotifyClient(clientID: "test-client", clientSecret: "s3cr3t-value", configuration: configuration, transport: transport, logger: logger)
+}
+
+import Logging
