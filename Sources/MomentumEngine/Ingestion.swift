@@ -211,8 +211,8 @@ public enum CSVImport {
     /// Parses the CSV text. A header row is required; rows that do not parse are reported with
     /// their line numbers and left out.
     public static func parse(_ text: String, artistID: String, artistName: String) -> Report {
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" })
-            .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        // `isNewline` also matches "\r\n", which Swift treats as one character.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         while lines.last?.isEmpty == true { lines.removeLast() }
         guard let header = lines.first else { return Report(records: [], problems: ["the file is empty"]) }
         let names = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }

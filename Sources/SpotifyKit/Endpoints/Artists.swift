@@ -37,7 +37,7 @@ extension SpotifyClient {
                         ?? .failure(.notFound("artist \(ids[range.lowerBound + offset].rawValue)"))
                 }
             case .failure(let error) where error == .endpointUnavailableKind:
-                logger?.notice("GET /artists?ids= is not available to this app (Development Mode); fetching artists one by one")
+                logger?.info("GET /artists?ids= is not available to this app (Development Mode); fetching artists one by one")
                 singles.append(contentsOf: range)
             case .failure(let error):
                 for index in range { results[index] = .failure(error) }

@@ -44,7 +44,7 @@ public struct PageSequence<Item: Decodable & Sendable & Hashable>: AsyncSequence
                     let message = client.errorMessage(response)
                     // Development Mode apps may not ask for more than 10 a page (February 2026).
                     if message.lowercased().contains("limit"), limit > 10 {
-                        client.logger?.notice("\(sequence.endpoint): the API refused limit=\(limit) (\(message)); using pages of 10")
+                        client.logger?.info("\(sequence.endpoint): the API refused limit=\(limit) (\(message)); using pages of 10")
                         await client.state.limitPages(to: 10)
                         continue
                     }

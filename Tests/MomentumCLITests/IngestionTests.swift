@@ -1,0 +1,279 @@
+// The ingestion commands as a user runs them: the real URLSession transport against
+// `momentum simulator serve` on 127.0.0.1, with faults switched on.
+
+import Foundation
+import LakeKit
+import MomentumEngine
+import MomentumTestSupport
+import SpotifySimulator
+import Testing
+
+/// `momentum simulator serve` in the background, on a free port.
+final class ServedSimulator {
+    let process = Process()
+    let port: Int
+    let options: SpotifySimulator.Options
+
+    init(artists: Int, seed: UInt64, mode: SpotifySimulator.Mode, faultRate: Double) throws {
+        options = .init(artists: artists, seed: seed, mode: mode, faultRate: faultRate)
+        process.executableURL = try Repository.momentumBinary()
+        process.arguments = ["simulator", "serve", "--port", "0", "--artists", "\(artists)", "--seed", "\(seed)",
+                             "--mode", mode.rawValue, "--fault-rate", "\(faultRate)"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        let deadline = Date().addingTimeInterval(20)
+        while !text.contains("\n"), Date() < deadline {
+            let data = output.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        guard let match = text.firstRange(of: "http://127.0.0.1:"),
+              let port = Int(text[match.upperBound...].prefix { $0.isNumber }) else {
+            process.terminate()
+            throw TestSetupError("the simulator did not start: \(text)")
+        }
+        self.port = port
+    }
+
+    var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["SPOTIFY_ACCOUNTS_URL"] = "http://127.0.0.1:\(port)"
+        environment["SPOTIFY_API_URL"] = "http://127.0.0.1:\(port)/v1"
+        environment["SPOTIFY_CLIENT_ID"] = "integration"
+        environment["SPOTIFY_CLIENT_SECRET"] = "not-a-real-secret-42"
+        environment["MOMENTUM_LAKE"] = nil
+        environment["MOMENTUM_CONFIG"] = nil
+        return environment
+    }
+
+    func momentum(_ arguments: [String], in folder: URL? = nil) throws -> ProcessResult {
+        try run(Repository.momentumBinary().path, arguments, environment: environment, currentDirectory: folder)
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+func metricRecords(in lake: URL) throws -> [(key: String, record: RawArtistMetric)] {
+    let store = FileSystemObjectStore(root: lake)
+    return try store.listSync(prefix: LakeDataset.artistMetrics.prefix).flatMap { info in
+        try JSONLines.decode(RawArtistMetric.self, from: store.getSync(info.key), source: info.key).records.map { (info.key, $0) }
+    }
+}
+
+func releaseRecords(in lake: URL) throws -> [RawRelease] {
+    let store = FileSystemObjectStore(root: lake)
+    return try store.listSync(prefix: LakeDataset.releases.prefix).flatMap {
+        try JSONLines.decode(RawRelease.self, from: store.getSync($0.key), source: $0.key).records
+    }
+}
+
+@Suite(.serialized) struct IngestionTests {
+    @Test(arguments: SpotifySimulator.Mode.allCases)
+    func dailyJobOverLoopbackWithFaultsKeepsExactlyOneRecordPerArtist(_ mode: SpotifySimulator.Mode) throws {
+        let server = try ServedSimulator(artists: 30, seed: 21, mode: mode, faultRate: 0.2)
+        defer { server.stop() }
+        let folder = try Repository.temporaryFolder("ingest")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lake = folder.appendingPathComponent("lake").path
+        let ids = SpotifySimulator(options: server.options).artistDirectory.map(\.id)
+
+        let add = try server.momentum(["artists", "add", "--lake", lake, "--yes"] + ids)
+        #expect(add.status == 0, "\(add.stderr)")
+        let metrics = try server.momentum(["ingest", "metrics", "--lake", lake])
+        #expect(metrics.status == 0, "\(metrics.stderr)")
+        #expect(!metrics.stderr.contains("not-a-real-secret-42") && !metrics.stdout.contains("not-a-real-secret-42"))
+
+        let records = try metricRecords(in: URL(fileURLWithPath: lake))
+        #expect(records.count == 30, "none lost, none doubled")
+        #expect(Set(records.map(\.record.artistID)) == Set(ids))
+        #expect(Set(records.map(\.key)).count == 1, "one file per run")
+        let today = LakeDate(nanosecondsSinceEpoch: Int64(Date().timeIntervalSince1970) * 1_000_000_000)
+        #expect(records.allSatisfy { $0.key.contains("dt=\(today.isoString)/") })
+        let truth = SpotifySimulator(options: server.options)
+        switch mode {
+        case .extended:
+            for (_, record) in records {
+                #expect(record.followers.map(Int.init) == truth.followers(of: record.artistID, on: Date()))
+                #expect(record.popularity != nil && record.source == "spotify-web-api")
+            }
+        case .development:
+            #expect(records.allSatisfy { $0.record.followers == nil && $0.record.popularity == nil })
+            #expect(metrics.stderr.components(separatedBy: "Development Mode").count == 2, "warned once, plainly: \(metrics.stderr)")
+        }
+    }
+
+    @Test func weeklyJobWritesABaselineThenOnlyNewReleases() throws {
+        let server = try ServedSimulator(artists: 8, seed: 5, mode: .development, faultRate: 0.15)
+        defer { server.stop() }
+        let folder = try Repository.temporaryFolder("ingest")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lake = folder.appendingPathComponent("lake")
+        let ids = SpotifySimulator(options: server.options).artistDirectory.map(\.id)
+        #expect(try server.momentum(["artists", "add", "--lake", lake.path, "--yes"] + ids).status == 0)
+
+        let first = try server.momentum(["ingest", "releases", "--lake", lake.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        let baseline = try releaseRecords(in: lake)
+        #expect(!baseline.isEmpty && baseline.allSatisfy { !$0.isNew })
+        #expect(Set(baseline.map(\.albumID)).count == baseline.count)
+        for id in ids {
+            #expect(FileManager.default.fileExists(atPath: lake.appendingPathComponent("state/discography/\(id).json").path))
+        }
+        // Nothing new since: nothing is written again.
+        let second = try server.momentum(["ingest", "releases", "--lake", lake.path])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try releaseRecords(in: lake).count == baseline.count)
+
+        // An album missing from an artist's state comes back, marked new.
+        let stateFile = lake.appendingPathComponent("state/discography/\(ids[0]).json")
+        var state = try JSONDecoder().decode(DiscographyState.self, from: Data(contentsOf: stateFile))
+        let forgotten = state.albumIDs.removeLast()
+        try JSONEncoder().encode(state).write(to: stateFile)
+        #expect(try server.momentum(["ingest", "releases", "--lake", lake.path]).status == 0)
+        let after = try releaseRecords(in: lake)
+        #expect(after.count == baseline.count + 1)
+        #expect(after.last?.albumID == forgotten && after.last?.isNew == true)
+    }
+
+    @Test func artistsAreAddedByNameListedAndRemoved() throws {
+        let server = try ServedSimulator(artists: 40, seed: 8, mode: .extended, faultRate: 0)
+        defer { server.stop() }
+        let folder = try Repository.temporaryFolder("artists")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lake = folder.appendingPathComponent("lake").path
+        let directory = SpotifySimulator(options: server.options).artistDirectory
+        let name = directory[3].name
+
+        let unconfirmed = try server.momentum(["artists", "add", "--lake", lake, name])
+        #expect(unconfirmed.status == 2 && unconfirmed.stderr.contains("--yes"))
+        let added = try server.momentum(["artists", "add", "--lake", lake, "--yes", name.uppercased(),
+                                         "https://open.spotify.com/artist/\(directory[5].id)?si=abc", "spotify:artist:\(directory[6].id)"])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stderr.contains("→"), "the match is shown: \(added.stderr)")
+        let again = try server.momentum(["artists", "add", "--lake", lake, "--yes", directory[5].id])
+        #expect(again.status == 0 && again.stderr.contains("already tracked"))
+        let bad = try server.momentum(["artists", "add", "--lake", lake, "--yes", "zzz no such artist zzz"])
+        #expect(bad.status == 2)
+
+        let list = try server.momentum(["artists", "list", "--lake", lake, "--format", "json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 3)
+        #expect(rows.contains { ($0["artist_id"] as? String) == directory[6].id })
+
+        #expect(try server.momentum(["artists", "remove", "--lake", lake, directory[6].id]).status == 0)
+        #expect(try server.momentum(["artists", "remove", "--lake", lake, directory[6].id]).status == 2)
+        let after = try server.momentum(["artists", "list", "--lake", lake, "--format", "csv"])
+        #expect(after.stdout.split(separator: "\n").count == 3)
+    }
+
+    @Test func runDoesWhatIsDueThenTransforms() throws {
+        let server = try ServedSimulator(artists: 6, seed: 2, mode: .extended, faultRate: 0)
+        defer { server.stop() }
+        let folder = try Repository.temporaryFolder("run")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lake = folder.appendingPathComponent("lake")
+        let ids = SpotifySimulator(options: server.options).artistDirectory.map(\.id)
+        #expect(try server.momentum(["artists", "add", "--lake", lake.path, "--yes"] + ids).status == 0)
+        let first = try server.momentum(["run", "--lake", lake.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try metricRecords(in: lake).count == 6)
+        #expect(!(try releaseRecords(in: lake)).isEmpty)
+        #expect(FileManager.default.fileExists(atPath: lake.appendingPathComponent("processed/release_impact/part-0.parquet").path))
+        let second = try server.momentum(["run", "--lake", lake.path])
+        #expect(second.status == 0 && second.stderr.contains("nothing to fetch"), "\(second.stderr)")
+        #expect(try metricRecords(in: lake).count == 6)
+    }
+
+    @Test func missingCredentialsAreAConfigurationError() throws {
+        let folder = try Repository.temporaryFolder("credentials")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var environment = ProcessInfo.processInfo.environment
+        environment["SPOTIFY_CLIENT_ID"] = nil
+        environment["SPOTIFY_CLIENT_SECRET"] = nil
+        let result = try run(Repository.momentumBinary().path, ["ingest", "metrics", "--lake", folder.path], environment: environment)
+        #expect(result.status == 2 && result.stderr.contains("SPOTIFY_CLIENT_ID"))
+    }
+
+    @Test func anUnreachableSpotifyIsExitThree() throws {
+        let folder = try Repository.temporaryFolder("unreachable")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lake = folder.appendingPathComponent("lake")
+        try TrackedArtistsFile.write(["0TnOYISbd1XYRBk9myaseg"], to: lake)
+        var environment = ProcessInfo.processInfo.environment
+        environment["SPOTIFY_CLIENT_ID"] = "x"
+        environment["SPOTIFY_CLIENT_SECRET"] = "y"
+        // Port 9 (discard) on loopback: nothing listens there.
+        environment["SPOTIFY_ACCOUNTS_URL"] = "http://127.0.0.1:9"
+        environment["SPOTIFY_API_URL"] = "http://127.0.0.1:9/v1"
+        let result = try run(Repository.momentumBinary().path, ["ingest", "metrics", "--lake", lake.path], environment: environment)
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("api/token") || result.stderr.contains("reach"), "\(result.stderr)")
+    }
+}
+
+enum TrackedArtistsFile {
+    static func write(_ ids: [String], to lake: URL) throws {
+        let store = FileSystemObjectStore(root: lake)
+        let tracked = TrackedArtists(artists: ids.map { .init(id: $0, name: "Artist \($0.prefix(4))", addedAt: "2026-01-01T00:00:00Z") })
+        let encoder = JSONEncoder()
+        try store.putSync(TrackedArtists.key, bytes: [UInt8](try encoder.encode(tracked)))
+    }
+}
+
+@Suite struct CSVImportTests {
+    @Test func aHistoryBecomesRawRecordsAndBadRowsAreNamed() throws {
+        let folder = try Repository.temporaryFolder("csv")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lake = folder.appendingPathComponent("lake")
+        let csv = folder.appendingPathComponent("history.csv")
+        try Data("date,followers,popularity\r\n2026-01-01,1000,40\n2026-01-02,1010,\n2026-02-30,5,1\n2026-01-03,lots,2\n2026-01-04,1030,41\n".utf8).write(to: csv)
+        let result = try momentum("import", "csv", csv.path, "--artist", "spotify:artist:0TnOYISbd1XYRBk9myaseg", "--name", "Pitbull", "--lake", lake.path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("line 4") && result.stderr.contains("line 5"), "\(result.stderr)")
+        let records = try metricRecords(in: lake).map(\.record).sorted { $0.capturedAt < $1.capturedAt }
+        #expect(records.map(\.followers) == [1000, 1010, 1030])
+        #expect(records.map(\.popularity) == [40, nil, 41])
+        #expect(records.allSatisfy { $0.source == "csv-import" && $0.artistName == "Pitbull" })
+        #expect(Set(try metricRecords(in: lake).map(\.key)).count == 3, "one file per day")
+        let untracked = try momentum("import", "csv", csv.path, "--artist", "0TnOYISbd1XYRBk9myaseg", "--lake", lake.path)
+        #expect(untracked.status == 2 && untracked.stderr.contains("--name"))
+    }
+}
+
+@Suite(.serialized) struct DemoTests {
+    @Test func theDemoBuildsALakeADashboardAndAReport() throws {
+        let folder = try Repository.temporaryFolder("demo")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try momentum("demo", "--dir", folder.path, "--artists", "12", "--days", "70", "--seed", "3")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("dashboard:") && result.stderr.contains("lake:"))
+        let lake = folder.appendingPathComponent("lake")
+        let html = try String(contentsOf: folder.appendingPathComponent("dashboard.html"), encoding: .utf8)
+        #expect(html.contains("Momentum demo") && html.utf8.count > 50_000)
+        let records = try metricRecords(in: lake)
+        #expect(records.count == 12 * 70)
+        #expect(Set(records.map { $0.key.split(separator: "/")[2] }).count == 70, "one partition a day")
+        let report = try momentum("report", "--lake", lake.path, "--format", "json")
+        #expect(report.status == 0)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 12)
+        // A second demo in the same folder starts afresh.
+        #expect(try momentum("demo", "--dir", folder.path, "--artists", "5", "--days", "10").status == 0)
+        #expect(try metricRecords(in: lake).count == 50)
+    }
+
+    @Test(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"))
+    func theDemosNumbersFollowTheMetricContract() throws {
+        let folder = try Repository.temporaryFolder("demo-contract")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try momentum("demo", "--dir", folder.path, "--artists", "15", "--days", "120", "--seed", "8").status == 0)
+        let check = try OutsideTools.runScript("reference_metrics.py", [folder.appendingPathComponent("lake").path])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+    }
+}
