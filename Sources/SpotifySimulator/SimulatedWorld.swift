@@ -160,7 +160,7 @@ final class SimulatedWorld: @unchecked Sendable {
             let t = series.count
             var growth = artist.drift + artist.noise * rng.gaussian()
             for r in releaseDays where t - r >= 0 && t - r < 21 {
-                growth += 0.012 * exp(-Double(t - r) / 5)
+                growth += 0.005 * exp(-Double(t - r) / 5)
             }
             if Double.random(in: 0..<1, using: &rng) < 0.006 { growth += 0.04 }  // a viral day
             series.append(series[t - 1] + growth)

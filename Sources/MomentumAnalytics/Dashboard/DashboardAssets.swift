@@ -7,7 +7,7 @@ enum DashboardAssets {
     header{padding:16px 20px;background:var(--ink);color:#fff}header h1{margin:0;font-size:22px}header .meta{margin:4px 0 0;color:#c9d1dd;font-size:13px}
     main{max-width:1100px;margin:0 auto;padding:12px 16px 40px}section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:14px 16px;margin:14px 0}
     h2{font-size:18px;margin:0 0 10px}h2 small{font-weight:normal;color:var(--muted);font-size:12px}h3{font-size:15px;margin:18px 0 6px}
-    .scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:13.5px}th,td{padding:6px 7px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}th{white-space:normal;vertical-align:bottom}
+    .scroll{overflow-x:auto}.leaderboard .scroll{max-height:min(60vh,560px);overflow:auto}.leaderboard thead th{position:sticky;top:0;background:var(--card);z-index:1}table{border-collapse:collapse;width:100%;font-size:13.5px}th,td{padding:6px 7px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}th{white-space:normal;vertical-align:bottom}
     td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}th button{font:inherit;font-weight:600;background:none;border:0;padding:0;cursor:pointer;color:inherit}
     th[aria-sort=ascending] button::after{content:" ▲"}th[aria-sort=descending] button::after{content:" ▼"}
     tbody tr{cursor:pointer}tbody tr:hover{background:#eef3fb}tr.selected{background:#e1ecff}a{color:var(--accent);text-decoration:none}
