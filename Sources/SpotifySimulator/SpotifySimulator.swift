@@ -8,6 +8,9 @@ import SpotifyKit
 
 /// The simulated Spotify.
 public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
+    /// Semantic version of the SpotifySimulator product (see Docs/CHANGELOG-SpotifySimulator.md).
+    public static let version = "0.1.0"
+
     /// The two regimes of the Web API.
     public enum Mode: String, Sendable, CaseIterable {
         /// Extended quota: followers and popularity, batch endpoints, pages of 50.

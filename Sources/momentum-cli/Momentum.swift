@@ -5,6 +5,7 @@ import Foundation
 import LakeKit
 import MomentumAnalytics
 import SpotifyKit
+import SpotifySimulator
 
 @main
 struct Momentum: AsyncParsableCommand {
@@ -27,6 +28,7 @@ struct Momentum: AsyncParsableCommand {
         """
         momentum \(MomentumCLI.version)
         SpotifyKit \(SpotifyKit.version)
+        SpotifySimulator \(SpotifySimulator.version)
         LakeKit \(LakeKit.version)
         MomentumAnalytics \(MomentumAnalytics.version) (metric contract v\(MomentumAnalytics.metricContractVersion))
         """

@@ -48,7 +48,7 @@ func momentum(_ arguments: String..., in folder: URL? = nil) throws -> ProcessRe
     @Test func versionNamesEveryLibrary() throws {
         let result = try momentum("--version")
         #expect(result.status == 0)
-        for name in ["momentum ", "SpotifyKit ", "LakeKit ", "MomentumAnalytics "] {
+        for name in ["momentum ", "SpotifyKit ", "SpotifySimulator ", "LakeKit ", "MomentumAnalytics "] {
             #expect(result.stdout.contains(name), "\(result.stdout)")
         }
     }

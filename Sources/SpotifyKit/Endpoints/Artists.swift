@@ -22,26 +22,45 @@ extension SpotifyClient {
     public func artists(_ ids: [SpotifyID]) async -> [Result<Artist, SpotifyError>] {
         var results = [Result<Artist, SpotifyError>?](repeating: nil, count: ids.count)
         var singles: [Int] = []
-        var start = 0
-        while start < ids.count {
-            let range = start..<min(start + SpotifyClient.artistBatchSize, ids.count)
-            start = range.upperBound
-            guard await state.batchEndpointAvailable else {
-                singles.append(contentsOf: range)
-                continue
-            }
-            switch await batch(Array(ids[range])) {
-            case .success(let artists):
-                for (offset, artist) in artists.enumerated() {
-                    results[range.lowerBound + offset] = artist.map { .success($0) }
-                        ?? .failure(.notFound("artist \(ids[range.lowerBound + offset].rawValue)"))
+        let chunks = stride(from: 0, to: ids.count, by: SpotifyClient.artistBatchSize).map {
+            $0..<min($0 + SpotifyClient.artistBatchSize, ids.count)
+        }
+        if await state.batchEndpointAvailable, let first = chunks.first {
+            // The first batch alone tells whether the endpoint exists for this app; the rest
+            // then go out together, paced by the concurrency limit.
+            var answers = [(first, await batch(Array(ids[first])))]
+            if await state.batchEndpointAvailable {
+                answers += await withTaskGroup(of: (Range<Int>, Result<[Artist?], SpotifyError>).self) { group in
+                    for range in chunks.dropFirst() {
+                        group.addTask { (range, await self.batch(Array(ids[range]))) }
+                    }
+                    var rest: [(Range<Int>, Result<[Artist?], SpotifyError>)] = []
+                    for await answer in group { rest.append(answer) }
+                    return rest
                 }
-            case .failure(let error) where error == .endpointUnavailableKind:
-                logger?.info("GET /artists?ids= is not available to this app (Development Mode); fetching artists one by one")
-                singles.append(contentsOf: range)
-            case .failure(let error):
-                for index in range { results[index] = .failure(error) }
+            } else {
+                for range in chunks.dropFirst() { singles.append(contentsOf: range) }
             }
+            var unavailable = false
+            for (range, answer) in answers {
+                switch answer {
+                case .success(let artists):
+                    for (offset, artist) in artists.enumerated() {
+                        results[range.lowerBound + offset] = artist.map { .success($0) }
+                            ?? .failure(.notFound("artist \(ids[range.lowerBound + offset].rawValue)"))
+                    }
+                case .failure(let error) where error == .endpointUnavailableKind:
+                    unavailable = true
+                    singles.append(contentsOf: range)
+                case .failure(let error):
+                    for index in range { results[index] = .failure(error) }
+                }
+            }
+            if unavailable {
+                logger?.info("GET /artists?ids= is not available to this app (Development Mode); fetching artists one by one")
+            }
+        } else {
+            singles = Array(ids.indices)
         }
         if !singles.isEmpty {
             await withTaskGroup(of: (Int, Result<Artist, SpotifyError>).self) { group in
