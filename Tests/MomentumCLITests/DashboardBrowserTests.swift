@@ -78,6 +78,26 @@ struct DashboardBrowserTests {
         #expect(png.count > 50_000 && png.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
     }
 
+    /// The demo's own dashboard, as `momentum demo` writes it.
+    @Test func theDemosDashboardRendersWithMarkersAndNoNetwork() throws {
+        let folder = try Repository.temporaryFolder("demo-browser")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let demo = try momentum("demo", "--dir", folder.path, "--artists", "20", "--days", "120", "--seed", "6", "--quiet")
+        #expect(demo.status == 0, "\(demo.stderr)")
+        let page = folder.appendingPathComponent("dashboard.html")
+        let screenshot = folder.appendingPathComponent("demo.png")
+        let report = try browse(page, screenshot: screenshot)
+        #expect(report.network_requests.isEmpty, "\(report.network_requests)")
+        #expect(report.console.isEmpty, "\(report.console)")
+        #expect(report.leaderboard_rows == 20 && report.sections.count == 20 && report.visible_sections.count == 1)
+        let visible = try #require(report.sections.first { !$0.hidden })
+        #expect(visible.charts == 3 && visible.events > 0 && visible.markers == visible.events)
+        #expect(report.sections.allSatisfy { $0.markers == $0.events })
+        // Simulated names such as "<Noise>" stay text.
+        #expect(report.scripts.count == 2 && report.event_handler_attributes == 0)
+        #expect(try Data(contentsOf: screenshot).count > 50_000)
+    }
+
     @Test func theScriptSelectsTheArtistNamedInTheAddress() throws {
         let folder = try Repository.temporaryFolder("dashboard-browser")
         defer { try? FileManager.default.removeItem(at: folder) }
