@@ -185,7 +185,8 @@ final class MutableClock: @unchecked Sendable {
     @Test func noMoreRequestsInFlightThanTheLimit() async throws {
         let transport = RecordingTransport { request, _ in
             if request.url.path == "/api/token" { return tokenAnswer }
-            try await Task.sleep(nanoseconds: 20_000_000)
+            // Long enough that requests overlap even on a loaded machine.
+            try await Task.sleep(nanoseconds: 100_000_000)
             return json(artistJSON(String(request.url.lastPathComponent)))
         }
         let spotify = client(transport, configuration(maxConcurrent: 3))

@@ -140,22 +140,31 @@ struct SimulatedSpotify {
     }
 
     @Test func tokensAreCheckedAndExpire() async throws {
-        let simulator = SpotifySimulator(options: .init(artists: 3, clientID: "me", clientSecret: "pw", tokenLifetime: 1))
+        let simulator = SpotifySimulator(options: .init(artists: 3, clientID: "me", clientSecret: "pw"))
         let wrong = SpotifyClient(clientID: "me", clientSecret: "nope", transport: simulator)
         await #expect(throws: SpotifyError.authenticationKind) { try await wrong.artist(simulator.artistDirectory[0].id) }
         let right = SpotifyClient(clientID: "me", clientSecret: "pw", transport: simulator)
         _ = try await right.artist(simulator.artistDirectory[0].id)
         let artistURL = try #require(URL(string: "http://x/v1/artists/\(simulator.artistDirectory[0].id)"))
         #expect(simulator.handle(HTTPRequest(url: artistURL)).response.status == 401)
-        // A token stops working after its lifetime.
-        let issued = simulator.handle(HTTPRequest(
-            method: "POST", url: try #require(URL(string: "http://x/api/token")),
-            headers: ["Authorization": "Basic " + Data("me:pw".utf8).base64EncodedString()], body: Array("grant_type=client_credentials".utf8)))
-        let token = try #require(try JSONSerialization.jsonObject(with: Data(issued.response.body)) as? [String: Any])["access_token"] as? String
-        let bearer = ["Authorization": "Bearer \(token ?? "")"]
-        #expect(simulator.handle(HTTPRequest(url: artistURL, headers: bearer)).response.status == 200)
+
+        // A token stops working after its lifetime (one second here).
+        let shortLived = SpotifySimulator(options: .init(artists: 3, clientID: "me", clientSecret: "pw", tokenLifetime: 1))
+        let token = try Self.issueToken(shortLived)
         try await Task.sleep(nanoseconds: 1_100_000_000)
-        #expect(simulator.handle(HTTPRequest(url: artistURL, headers: bearer)).response.status == 401)
+        #expect(shortLived.handle(HTTPRequest(url: artistURL, headers: ["Authorization": "Bearer \(token)"])).response.status == 401)
+        let fresh = SpotifySimulator(options: .init(artists: 3, clientID: "me", clientSecret: "pw"))
+        let freshToken = try Self.issueToken(fresh)
+        #expect(fresh.handle(HTTPRequest(url: artistURL, headers: ["Authorization": "Bearer \(freshToken)"])).response.status == 200)
+    }
+
+    static func issueToken(_ simulator: SpotifySimulator) throws -> String {
+        let url = try #require(URL(string: "http://x/api/token"))
+        let issued = simulator.handle(HTTPRequest(
+            method: "POST", url: url, headers: ["Authorization": "Basic " + Data("me:pw".utf8).base64EncodedString()],
+            body: Array("grant_type=client_credentials".utf8)))
+        let object = try JSONSerialization.jsonObject(with: Data(issued.response.body)) as? [String: Any]
+        return try #require(object?["access_token"] as? String)
     }
 
     @Test func theClockMovesFollowersAndReleases() throws {
