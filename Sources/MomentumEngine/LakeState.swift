@@ -32,16 +32,8 @@ public struct TrackedArtists: Codable, Sendable, Equatable {
     public static let key = "state/artists.json"
 
     public static func load(from store: some ObjectStore) async throws -> TrackedArtists {
-        do {
-            let bytes = try await store.get(key)
-            do {
-                return try JSONDecoder().decode(TrackedArtists.self, from: Data(bytes))
-            } catch {
-                throw EngineError.invalidInput("\(store.location)/\(key) is not a valid list of tracked artists: \(error)")
-            }
-        } catch LakeError.notFoundKind {
-            return TrackedArtists(artists: [])
-        }
+        try await LakeStateJSON.load(TrackedArtists.self, key: key, from: store, what: "list of tracked artists")
+            ?? TrackedArtists(artists: [])
     }
 
     public func save(to store: some ObjectStore) async throws {
@@ -62,17 +54,8 @@ public struct DiscographyState: Codable, Sendable, Equatable {
     }
 
     public static func load(artistID: String, from store: some ObjectStore) async throws -> DiscographyState? {
-        let key = LakeLayout.discographyStateKey(artistID: artistID)
-        do {
-            let bytes = try await store.get(key)
-            do {
-                return try JSONDecoder().decode(DiscographyState.self, from: Data(bytes))
-            } catch {
-                throw EngineError.invalidInput("\(store.location)/\(key) is not a valid discography state: \(error)")
-            }
-        } catch LakeError.notFoundKind {
-            return nil
-        }
+        try await LakeStateJSON.load(DiscographyState.self, key: LakeLayout.discographyStateKey(artistID: artistID),
+                                     from: store, what: "discography state")
     }
 
     public func save(to store: some ObjectStore) async throws {
@@ -81,6 +64,22 @@ public struct DiscographyState: Codable, Sendable, Equatable {
 }
 
 enum LakeStateJSON {
+    /// The document at `key`, nil when there is none; a document that does not decode is an
+    /// error that names it (and is left in place for the user to look at).
+    static func load<T: Decodable>(_ type: T.Type, key: String, from store: some ObjectStore, what: String) async throws -> T? {
+        let bytes: [UInt8]
+        do {
+            bytes = try await store.get(key)
+        } catch LakeError.notFoundKind {
+            return nil
+        }
+        do {
+            return try JSONDecoder().decode(type, from: Data(bytes))
+        } catch {
+            throw EngineError.invalidInput("\(store.location)/\(key) is not a valid \(what): \(error)")
+        }
+    }
+
     static func encode(_ value: some Encodable) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

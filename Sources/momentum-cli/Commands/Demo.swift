@@ -18,17 +18,10 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Folder for the demo (its lake and dashboard.html are replaced).")
     var dir: String = "./momentum-demo"
 
-    @Option(help: "Number of simulated artists.")
-    var artists: Int = 50
+    @OptionGroup var world: Simulator.WorldOptions
 
     @Option(help: "Number of simulated days, ending today.")
     var days: Int = 180
-
-    @Option(help: "Seed of the simulated world.")
-    var seed: UInt64 = 1
-
-    @Option(help: "Simulated API regime: extended or development.")
-    var mode: SpotifySimulator.Mode = .extended
 
     @Flag(name: .shortAndLong, help: "Only errors on stderr.")
     var quiet = false
@@ -37,7 +30,6 @@ struct Demo: AsyncParsableCommand {
     var verbose = false
 
     func validate() throws {
-        guard (1...10_000).contains(artists) else { throw ValidationError("--artists must be between 1 and 10000") }
         guard (1...3_650).contains(days) else { throw ValidationError("--days must be between 1 and 3650") }
     }
 
@@ -52,7 +44,7 @@ struct Demo: AsyncParsableCommand {
         let started = Date()
 
         let store = FileSystemObjectStore(root: lakeURL)
-        let simulator = SpotifySimulator(options: .init(artists: artists, seed: seed, mode: mode))
+        let simulator = SpotifySimulator(options: .init(artists: world.artists, seed: world.seed, mode: world.mode))
         let spotify = SpotifyClient(
             clientID: "momentum-demo", clientSecret: "momentum-demo",
             configuration: SpotifyConfiguration(apiURL: URL(string: "http://simulator.invalid/v1"),
@@ -96,7 +88,7 @@ struct Demo: AsyncParsableCommand {
         if !quiet {
             Console.note("""
 
-            \(days) simulated days · \(artists) artists · \(mode.rawValue) mode · \(requests) API requests · \(String(format: "%.1f", Date().timeIntervalSince(started))) s
+            \(days) simulated days · \(world.artists) artists · \(world.mode.rawValue) mode · \(requests) API requests · \(String(format: "%.1f", Date().timeIntervalSince(started))) s
             lake:      \(lakeURL.path)  (\(summary.dailyRows) daily rows, \(summary.events) release events)
             dashboard: \(dashboard.path)
             explore:   momentum report --lake \(lakeURL.path) --artist \(analysis.leaderboard.first?.artistID ?? "<id>")
