@@ -13,9 +13,11 @@ struct Momentum: AsyncParsableCommand {
         commandName: "momentum",
         abstract: "Track Spotify artists' momentum: snapshots, releases, growth and release impact.",
         discussion: """
-        The lake is a local folder by default (--lake, MOMENTUM_LAKE or "lake" in momentum.json).
-        Start with `momentum demo` (no account needed). Exit codes: 0 success, 1 some items
-        failed, 2 usage or configuration error, 3 an external service refused or was unreachable.
+        Start with `momentum demo` (no account needed). The lake is a local folder (--lake, \
+        MOMENTUM_LAKE or "lake" in momentum.json; default ./lake).
+
+        Exit codes: 0 success, 1 some items failed, 2 usage or configuration error, \
+        3 an external service refused or was unreachable.
         """,
         version: Momentum.versionText,
         subcommands: [
