@@ -120,3 +120,26 @@ func event(_ day: Day, ids: [String] = ["x"]) -> ReleaseEvent {
         #expect(signals.last?.robustZ == nil)
     }
 }
+
+@Suite struct SortedWindowTests {
+    /// Property: the sliding window's median and MAD equal those of a plain sort, exactly.
+    @Test(arguments: [1, 2, 3, 4])
+    func matchesSortingExactly(seed: UInt64) {
+        var rng = SplitMix(seed: seed)
+        var window = SortedWindow()
+        var plain: [Double] = []
+        for step in 0..<400 {
+            let value = Double(Int(rng.next() % 2000) - 500) / Double(1 + rng.next() % 7)
+            if step % 3 == 2, !plain.isEmpty {
+                let victim = plain.remove(at: Int(rng.next() % UInt64(plain.count)))
+                window.remove(victim)
+            } else {
+                plain.append(value)
+                window.insert(value)
+            }
+            guard !plain.isEmpty, let m = Statistics.median(plain) else { continue }
+            #expect(window.median == m)
+            #expect(window.medianAbsoluteDeviation(from: m) == Statistics.medianAbsoluteDeviation(plain, from: m))
+        }
+    }
+}

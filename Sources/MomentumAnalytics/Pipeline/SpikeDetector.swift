@@ -5,29 +5,34 @@ public enum SpikeDetector {
     /// Minimum earlier days with adds in the 28-day look-back for a score.
     public static let minimumHistory = 14
     public static let threshold = 3.5
+    /// The look-back: days `t - 28 ... t - 1`.
+    public static let lookBackDays = 28
 
     /// One signal per row with `adds_per_day`, in day order. `daily` must be in day order.
+    ///
+    /// The look-back window slides along the rows as a sorted array, so each row costs a
+    /// binary-search insert and removal plus a linear pass for the MAD, instead of two sorts.
     public static func signals(daily: [ArtistDaily]) -> [ArtistSignal] {
-        let index = DayIndex(days: daily.map(\.day))
         var signals: [ArtistSignal] = []
         signals.reserveCapacity(daily.count)
-        var history: [Double] = []
-        var deviations: [Double] = []
-        history.reserveCapacity(28)
-        deviations.reserveCapacity(28)
+        var window = SortedWindow()
+        var entered = 0  // rows before this index have entered the window (if they had adds)
+        var left = 0     // rows before this index have left it
         for row in daily {
-            guard let adds = row.addsPerDay else { continue }
-            history.removeAll(keepingCapacity: true)
-            for position in index.positions(from: row.day - 28, through: row.day - 1) {
-                if let earlier = daily[position].addsPerDay { history.append(earlier) }
+            while entered < daily.count, daily[entered].day < row.day {
+                if let adds = daily[entered].addsPerDay { window.insert(adds) }
+                entered += 1
             }
+            while left < entered, daily[left].day < row.day - lookBackDays {
+                if let adds = daily[left].addsPerDay { window.remove(adds) }
+                left += 1
+            }
+            guard let adds = row.addsPerDay else { continue }
             var z: Double?
-            if history.count >= minimumHistory, let m = Statistics.medianSortingInPlace(&history) {
-                deviations.removeAll(keepingCapacity: true)
-                for value in history { deviations.append(abs(value - m)) }
-                if let mad = Statistics.medianSortingInPlace(&deviations), mad > 0 {
-                    z = 0.6745 * (adds - m) / mad
-                }
+            if window.count >= minimumHistory {
+                let m = window.median
+                let mad = window.medianAbsoluteDeviation(from: m)
+                if mad > 0 { z = 0.6745 * (adds - m) / mad }
             }
             signals.append(ArtistSignal(
                 artistID: row.artistID, day: row.day, addsPerDay: adds, robustZ: z,
@@ -36,5 +41,59 @@ public enum SpikeDetector {
             ))
         }
         return signals
+    }
+}
+
+/// A multiset of values kept sorted, with the contract's median (mean of the two middle
+/// values for an even count) and median absolute deviation.
+struct SortedWindow {
+    private(set) var values: [Double] = []
+
+    var count: Int { values.count }
+
+    mutating func insert(_ value: Double) {
+        values.insert(value, at: lowerBound(value))
+    }
+
+    mutating func remove(_ value: Double) {
+        let index = lowerBound(value)
+        if index < values.count, values[index] == value { values.remove(at: index) }
+    }
+
+    var median: Double {
+        let n = values.count, mid = n / 2
+        return n % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2
+    }
+
+    /// The median of |x - center| over the values, by merging the two sides of `center`
+    /// (each already in order of distance) up to the middle: linear, and bit-for-bit the
+    /// result of sorting the deviations, since `a - b` is exactly `-(b - a)` in IEEE 754.
+    func medianAbsoluteDeviation(from center: Double) -> Double {
+        let n = values.count
+        var below = lowerBound(center) - 1  // walks down: center - values[below] grows
+        var above = below + 1               // walks up: values[above] - center grows
+        var previous = 0.0, current = 0.0
+        for _ in 0...(n / 2) {
+            previous = current
+            let down = below >= 0 ? center - values[below] : Double.infinity
+            let up = above < n ? values[above] - center : Double.infinity
+            if down <= up {
+                current = down
+                below -= 1
+            } else {
+                current = up
+                above += 1
+            }
+        }
+        return n % 2 == 1 ? current : (previous + current) / 2
+    }
+
+    private func lowerBound(_ value: Double) -> Int {
+        var lo = 0, hi = values.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if values[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 }

@@ -20,27 +20,6 @@ enum Statistics {
         return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
     }
 
-    /// The median of a small buffer, sorting it in place (insertion sort: the spike detector
-    /// calls this for every row with at most 28 values, where it beats a general sort that
-    /// allocates). Nil for an empty buffer.
-    static func medianSortingInPlace(_ values: inout [Double]) -> Double? {
-        let n = values.count
-        guard n > 0 else { return nil }
-        values.withUnsafeMutableBufferPointer { buffer in
-            for i in 1..<max(n, 1) {
-                let value = buffer[i]
-                var j = i - 1
-                while j >= 0, buffer[j] > value {
-                    buffer[j + 1] = buffer[j]
-                    j -= 1
-                }
-                buffer[j + 1] = value
-            }
-        }
-        let mid = n / 2
-        return n % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2
-    }
-
     /// The arithmetic mean; nil for an empty collection.
     static func mean(_ values: [Double]) -> Double? {
         guard !values.isEmpty else { return nil }
