@@ -212,10 +212,10 @@ public struct LocalEngine: Sendable {
         let signalRows = analysis.analyses.reduce(0) { $0 + $1.signals.count }
         let report = progress
         files[.artistDaily] = try await LocalEngine.monthlyFiles(
-            analysis.analyses.lazy.map(\.daily), table: Tables.artistDaily, month: \.day.monthIndex, options: options,
+            analysis.analyses.lazy.map(\.daily), table: Tables.artistDaily, month: { $0.day.monthIndex }, options: options,
             progress: { done, total in report?(EngineProgress(phase: .writing, completed: done, total: total)) })
         files[.artistSignals] = try await LocalEngine.monthlyFiles(
-            analysis.analyses.lazy.map(\.signals), table: Tables.artistSignals, month: \.day.monthIndex, options: options)
+            analysis.analyses.lazy.map(\.signals), table: Tables.artistSignals, month: { $0.day.monthIndex }, options: options)
         files[.releaseImpact] = [
             LakeLayout.processedKey(.releaseImpact, partition: nil): try Tables.releaseImpact.parquetFile(impacts, options: options)
         ]
@@ -250,12 +250,12 @@ public struct LocalEngine: Sendable {
     /// One Parquet file per month partition, built in parallel. `artists` gives each artist's
     /// rows; they are grouped straight into their months, without an intermediate copy.
     static func monthlyFiles<Row: Sendable>(
-        _ artists: some Sequence<[Row]>, table: TableDefinition<Row>, month: KeyPath<Row, Int32>, options: ParquetWriter.Options,
+        _ artists: some Sequence<[Row]>, table: TableDefinition<Row>, month: (Row) -> Int32, options: ParquetWriter.Options,
         progress: ((Int, Int) -> Void)? = nil
     ) async throws -> [String: [UInt8]] {
         var byMonth: [Int32: [Row]] = [:]
         for rows in artists {
-            for row in rows { byMonth[row[keyPath: month], default: []].append(row) }
+            for row in rows { byMonth[month(row), default: []].append(row) }
         }
         let partitions = byMonth.sorted { $0.key < $1.key }.map { (key: Day.monthString(ofMonthIndex: $0.key), value: $0.value) }
         let encoded = await parallelMap(partitions, progress: progress) { partition in

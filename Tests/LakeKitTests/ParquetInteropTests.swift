@@ -25,7 +25,7 @@ import Testing
     static func columns(rows: Int) -> [(ParquetField, ParquetColumn, [Any?])] {
         let names = ["Beyoncé", "坂本龍一", "<script>alert(1)</script>", "\"quoted\", comma", "", "Zoë 🎵"]
         var strings: [String?] = [], ids: [String?] = [], dates: [Int32?] = [], small: [Int32?] = []
-        var big: [Int64?] = [], doubles: [Double?] = [], flags: [Bool?] = []
+        var big: [Int64?] = [], doubles: [Double?] = [], flags: [Bool?] = [], statuses: [String?] = []
         for i in 0..<rows {
             strings.append(i % 7 == 3 ? nil : names[i % names.count] + String(i % 11))
             ids.append("id" + String((i * 7919) % 100_000))
@@ -35,6 +35,8 @@ import Testing
             big.append(i == 2 ? Int64.max : i == 3 ? Int64.min : Int64(i) * 1_000_003)
             doubles.append(i % 6 == 0 ? nil : Double(i) / 7 - 3)
             flags.append(i % 3 == 0 ? nil : i % 2 == 0)
+            // Few distinct values, in runs: written with a dictionary.
+            statuses.append((i / 5) % 3 == 0 ? "ok" : "insufficient_data")
         }
         let dateValues: [Any?] = dates.map { $0.map { Int($0) } }
         let smallValues: [Any?] = small.map { $0.map { Int($0) } }
@@ -47,6 +49,7 @@ import Testing
             (ParquetField("followers", .int64, nullable: false), .int64(big), bigValues),
             (ParquetField("log_growth", .double), .double(doubles), doubles),
             (ParquetField("is_spike", .boolean), .boolean(flags), flags),
+            (ParquetField("status", .string, nullable: false), .string(statuses), statuses),
         ]
     }
 
@@ -91,7 +94,9 @@ import Testing
             ("ColumnMetaData", 1, "type"), ("ColumnMetaData", 2, "encodings"), ("ColumnMetaData", 3, "path_in_schema"),
             ("ColumnMetaData", 4, "codec"), ("ColumnMetaData", 5, "num_values"), ("ColumnMetaData", 6, "total_uncompressed_size"),
             ("ColumnMetaData", 7, "total_compressed_size"), ("ColumnMetaData", 9, "data_page_offset"),
-            ("ColumnMetaData", 12, "statistics"),
+            ("ColumnMetaData", 11, "dictionary_page_offset"), ("ColumnMetaData", 12, "statistics"),
+            ("PageHeader", 7, "dictionary_page_header"), ("DictionaryPageHeader", 1, "num_values"),
+            ("DictionaryPageHeader", 2, "encoding"),
             ("Statistics", 3, "null_count"), ("Statistics", 5, "max_value"), ("Statistics", 6, "min_value"),
             ("PageHeader", 1, "type"), ("PageHeader", 2, "uncompressed_page_size"), ("PageHeader", 3, "compressed_page_size"),
             ("PageHeader", 5, "data_page_header"),
@@ -112,7 +117,7 @@ import Testing
             ("ConvertedType", "UTF8", 0), ("ConvertedType", "DATE", 6), ("FieldRepetitionType", "REQUIRED", 0),
             ("FieldRepetitionType", "OPTIONAL", 1), ("Encoding", "PLAIN", 0), ("Encoding", "RLE", 3),
             ("CompressionCodec", "UNCOMPRESSED", 0), ("CompressionCodec", "SNAPPY", 1), ("CompressionCodec", "GZIP", 2),
-            ("PageType", "DATA_PAGE", 0),
+            ("PageType", "DATA_PAGE", 0), ("PageType", "DICTIONARY_PAGE", 2), ("Encoding", "RLE_DICTIONARY", 8),
         ]
         for (enumeration, name, value) in enums {
             let body = try #require(Self.body(of: enumeration, in: idl, keyword: "enum"))

@@ -50,3 +50,26 @@ import Testing
         #expect(t.bytes == [0x15, 0x01, 0x06, 40, 0x06, 0x11, 0x00])
     }
 }
+
+@Suite struct DictionaryEncodingTests {
+    @Test func repeatedStringsGetADictionaryAndDistinctOnesStayPlain() throws {
+        func file(_ values: [String?]) throws -> [UInt8] {
+            var writer = try ParquetWriter(schema: [ParquetField("s", .string)], options: .init(codec: .uncompressed))
+            try writer.append([.string(values)])
+            return writer.finish()
+        }
+        let repeated = try file(Array(repeating: "0TnOYISbd1XYRBk9myaseg", count: 5_000))
+        let distinct = try file((0..<5_000).map { String(format: "%022d", $0) })
+        // The repeated column holds one copy of the string and a single run of index 0.
+        #expect(repeated.count < 1_000)
+        #expect(distinct.count > 5_000 * 22)
+    }
+
+    @Test func runsEncodeValuesAndLengths() {
+        var out: [UInt8] = []
+        PlainEncoding.runs([3, 3, 3, 300, 300] as [UInt32], bitWidth: 9, into: &out)
+        // (3 << 1) then 3 in two bytes; (2 << 1) then 300 in two bytes.
+        #expect(out == [6, 3, 0, 4, 44, 1])
+        #expect(UInt32(0).bitWidthNeeded == 0 && UInt32(1).bitWidthNeeded == 1 && UInt32(255).bitWidthNeeded == 8 && UInt32(256).bitWidthNeeded == 9)
+    }
+}

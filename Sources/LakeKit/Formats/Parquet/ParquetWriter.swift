@@ -1,6 +1,7 @@
-// A Parquet writer in pure Swift for flat schemas: PLAIN-encoded data pages (v1), OPTIONAL
-// columns with RLE definition levels, min/max/null-count statistics per column chunk, row
-// groups and pages of bounded size, and the UNCOMPRESSED, SNAPPY and GZIP codecs. The output
+// A Parquet writer in pure Swift for flat schemas: data pages (v1) in PLAIN encoding, or for
+// strings with few distinct values a dictionary page and RLE_DICTIONARY indices; OPTIONAL
+// columns with RLE definition levels; min/max/null-count statistics per column chunk; row
+// groups and pages of bounded size; and the UNCOMPRESSED, SNAPPY and GZIP codecs. The output
 // is read by pyarrow, DuckDB, Spark and Athena alike (the test suite checks the first two).
 
 /// Writes one Parquet file into memory; the lake stores it with a single atomic put.
@@ -64,8 +65,8 @@ public struct ParquetWriter: Sendable {
         }
     }
 
-    /// The complete file: data, footer, footer length and magic.
-    public func finish() -> [UInt8] {
+    /// The complete file: data, footer, footer length and magic. The writer is spent.
+    public consuming func finish() -> [UInt8] {
         var file = output
         let footer = fileMetadata()
         file.append(contentsOf: footer)
@@ -79,7 +80,11 @@ public struct ParquetWriter: Sendable {
 
     private struct ColumnChunkMetadata {
         var field: ParquetField
+        /// Where the chunk starts: its dictionary page when it has one, else its first data page.
         var offset: Int64
+        var dataPageOffset: Int64
+        var dictionaryPageOffset: Int64?
+        var encodings: [Int32]
         var values: Int64
         var uncompressedSize: Int64
         var compressedSize: Int64
@@ -105,7 +110,9 @@ public struct ParquetWriter: Sendable {
 
     private mutating func writeColumnChunk(_ field: ParquetField, _ column: ParquetColumn, rows range: Range<Int>) throws -> ColumnChunkMetadata {
         switch column {
-        case .string(let v): return try writeChunk(field, v[range], plain: PlainEncoding.strings, less: PlainEncoding.bytewiseLess, bytes: { Array($0.utf8) })
+        case .string(let v):
+            if let chunk = try writeDictionaryChunk(field, v[range]) { return chunk }
+            return try writeChunk(field, v[range], plain: PlainEncoding.strings, less: PlainEncoding.bytewiseLess, bytes: { Array($0.utf8) })
         case .date(let v), .int32(let v): return try writeChunk(field, v[range], plain: PlainEncoding.fixedWidth, less: <, bytes: PlainEncoding.littleEndian)
         case .int64(let v): return try writeChunk(field, v[range], plain: PlainEncoding.fixedWidth, less: <, bytes: PlainEncoding.littleEndian)
         case .double(let v): return try writeChunk(field, v[range], plain: PlainEncoding.doubles, less: <, bytes: { PlainEncoding.littleEndian($0.bitPattern) })
@@ -150,22 +157,111 @@ public struct ParquetWriter: Sendable {
             pageStart = pageEnd
         }
         return ColumnChunkMetadata(
-            field: field, offset: offset, values: Int64(values.count), uncompressedSize: uncompressed,
-            compressedSize: compressed,
+            field: field, offset: offset, dataPageOffset: offset, dictionaryPageOffset: nil,
+            encodings: field.nullable ? [PlainEncoding.plain, PlainEncoding.rle] : [PlainEncoding.plain],
+            values: Int64(values.count), uncompressedSize: uncompressed, compressedSize: compressed,
             statistics: ColumnStatistics(nullCount: nulls, min: minimum.map(bytes), max: maximum.map(bytes))
+        )
+    }
+
+    /// Strings with few distinct values (artist ids and names repeat on every row of an
+    /// artist) are written as a dictionary page plus runs of indices: smaller files, less to
+    /// compress. Nil when the column has too many distinct values to gain from it.
+    private mutating func writeDictionaryChunk(_ field: ParquetField, _ values: ArraySlice<String?>) throws -> ColumnChunkMetadata? {
+        var dictionary: [String] = []
+        var positions: [String: UInt32] = [:]
+        var indices: [UInt32] = []
+        indices.reserveCapacity(values.count)
+        let limit = max(64, values.count / 2)
+        var previous: (value: String, index: UInt32)?
+        for value in values {
+            guard let value else { continue }
+            // Rows come grouped by artist: most values equal the one before.
+            if let previous, previous.value == value {
+                indices.append(previous.index)
+                continue
+            }
+            let index: UInt32
+            if let known = positions[value] {
+                index = known
+            } else {
+                guard dictionary.count < limit else { return nil }
+                index = UInt32(dictionary.count)
+                positions[value] = index
+                dictionary.append(value)
+            }
+            indices.append(index)
+            previous = (value, index)
+        }
+        guard !dictionary.isEmpty else { return nil }
+
+        let offset = Int64(output.count)
+        var uncompressed: Int64 = 0, compressed: Int64 = 0
+        var dictionaryBody: [UInt8] = []
+        PlainEncoding.strings(dictionary, into: &dictionaryBody)
+        let packedDictionary = try options.codec.compress(dictionaryBody)
+        let dictionaryHeader = dictionaryPageHeader(entries: dictionary.count, uncompressed: dictionaryBody.count, compressed: packedDictionary.count)
+        output.append(contentsOf: dictionaryHeader)
+        output.append(contentsOf: packedDictionary)
+        uncompressed += Int64(dictionaryHeader.count + dictionaryBody.count)
+        compressed += Int64(dictionaryHeader.count + packedDictionary.count)
+
+        let dataOffset = Int64(output.count)
+        let bitWidth = max(1, UInt32(dictionary.count - 1).bitWidthNeeded)
+        var pageStart = values.startIndex
+        var indexCursor = 0
+        while pageStart < values.endIndex {
+            let pageEnd = min(pageStart + options.pageRows, values.endIndex)
+            let page = values[pageStart..<pageEnd]
+            let present = page.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
+            var body: [UInt8] = []
+            if field.nullable { PlainEncoding.definitionLevels(page.map { $0 != nil }, into: &body) }
+            body.append(UInt8(bitWidth))
+            PlainEncoding.runs(indices[indexCursor..<(indexCursor + present)], bitWidth: bitWidth, into: &body)
+            indexCursor += present
+            let packed = try options.codec.compress(body)
+            let header = dataPageHeader(values: page.count, uncompressed: body.count, compressed: packed.count,
+                                        encoding: PlainEncoding.rleDictionary)
+            output.append(contentsOf: header)
+            output.append(contentsOf: packed)
+            uncompressed += Int64(header.count + body.count)
+            compressed += Int64(header.count + packed.count)
+            pageStart = pageEnd
+        }
+        // Statistics from the distinct values only.
+        let minimum = dictionary.min(by: PlainEncoding.bytewiseLess), maximum = dictionary.max(by: PlainEncoding.bytewiseLess)
+        return ColumnChunkMetadata(
+            field: field, offset: offset, dataPageOffset: dataOffset, dictionaryPageOffset: offset,
+            encodings: [PlainEncoding.plain, PlainEncoding.rle, PlainEncoding.rleDictionary],
+            values: Int64(values.count), uncompressedSize: uncompressed, compressedSize: compressed,
+            statistics: ColumnStatistics(nullCount: Int64(values.count - indices.count),
+                                         min: minimum.map { Array($0.utf8) }, max: maximum.map { Array($0.utf8) })
         )
     }
 
     // MARK: Thrift structures
 
-    private func dataPageHeader(values: Int, uncompressed: Int, compressed: Int) -> [UInt8] {
+    private func dictionaryPageHeader(entries: Int, uncompressed: Int, compressed: Int) -> [UInt8] {
+        var t = ThriftCompactWriter()
+        t.field(1, i32: 2)  // DICTIONARY_PAGE
+        t.field(2, i32: Int32(uncompressed))
+        t.field(3, i32: Int32(compressed))
+        t.beginStruct(7)
+        t.field(1, i32: Int32(entries))
+        t.field(2, i32: PlainEncoding.plain)
+        t.endStruct()
+        t.endMessage()
+        return t.bytes
+    }
+
+    private func dataPageHeader(values: Int, uncompressed: Int, compressed: Int, encoding: Int32 = PlainEncoding.plain) -> [UInt8] {
         var t = ThriftCompactWriter()
         t.field(1, i32: 0)  // DATA_PAGE
         t.field(2, i32: Int32(uncompressed))
         t.field(3, i32: Int32(compressed))
         t.beginStruct(5)
         t.field(1, i32: Int32(values))
-        t.field(2, i32: 0)  // PLAIN
+        t.field(2, i32: encoding)
         t.field(3, i32: 3)  // RLE definition levels
         t.field(4, i32: 3)  // RLE repetition levels (none are written: the schema is flat)
         t.endStruct()
@@ -214,16 +310,16 @@ public struct ParquetWriter: Sendable {
                 t.field(2, i64: chunk.offset)
                 t.beginStruct(3)
                 t.field(1, i32: chunk.field.type.physicalType)
-                t.beginList(2, of: .i32, count: 2)
-                t.element(i32: 0)  // PLAIN
-                t.element(i32: 3)  // RLE
+                t.beginList(2, of: .i32, count: chunk.encodings.count)
+                for encoding in chunk.encodings { t.element(i32: encoding) }
                 t.beginList(3, of: .binary, count: 1)
                 t.element(string: chunk.field.name)
                 t.field(4, i32: options.codec.thriftValue)
                 t.field(5, i64: chunk.values)
                 t.field(6, i64: chunk.uncompressedSize)
                 t.field(7, i64: chunk.compressedSize)
-                t.field(9, i64: chunk.offset)
+                t.field(9, i64: chunk.dataPageOffset)
+                if let dictionary = chunk.dictionaryPageOffset { t.field(11, i64: dictionary) }
                 t.beginStruct(12)
                 t.field(3, i64: chunk.statistics.nullCount)
                 if let max = chunk.statistics.max { t.field(5, binary: max) }
@@ -248,6 +344,11 @@ public struct ParquetWriter: Sendable {
         t.endMessage()
         return t.bytes
     }
+}
+
+extension UInt32 {
+    /// Bits needed to write the value (0 for 0).
+    var bitWidthNeeded: UInt32 { UInt32(UInt32.bitWidth - leadingZeroBitCount) }
 }
 
 struct ColumnStatistics {
@@ -280,8 +381,12 @@ extension ParquetColumn {
     }
 }
 
-/// Parquet's PLAIN encoding and the RLE/bit-packed hybrid for definition levels.
+/// Parquet's PLAIN encoding and the RLE/bit-packed hybrid for levels and dictionary indices.
 enum PlainEncoding {
+    static let plain: Int32 = 0
+    static let rle: Int32 = 3
+    static let rleDictionary: Int32 = 8
+
     static func fixedWidth<T: FixedWidthInteger>(_ values: [T], into output: inout [UInt8]) {
         output.reserveCapacity(output.count + values.count * MemoryLayout<T>.size)
         for value in values { withUnsafeBytes(of: value.littleEndian) { output.append(contentsOf: $0) } }
@@ -322,21 +427,37 @@ enum PlainEncoding {
 
     /// Definition levels (bit width 1) as RLE runs, prefixed by their byte length.
     static func definitionLevels(_ present: [Bool], into output: inout [UInt8]) {
-        var runs: [UInt8] = []
-        var i = 0
-        while i < present.count {
-            var j = i
-            while j < present.count, present[j] == present[i] { j += 1 }
-            var header = UInt64(j - i) << 1
+        var encoded: [UInt8] = []
+        runs(present.map { $0 ? UInt32(1) : 0 }, bitWidth: 1, into: &encoded)
+        output.append(contentsOf: withUnsafeBytes(of: UInt32(encoded.count).littleEndian, Array.init))
+        output.append(contentsOf: encoded)
+    }
+
+    /// Values as RLE runs of the hybrid encoding: a varint header `count << 1`, then the
+    /// value in `ceil(bitWidth / 8)` little-endian bytes.
+    static func runs(_ values: some Collection<UInt32>, bitWidth: UInt32, into output: inout [UInt8]) {
+        let valueBytes = Int((bitWidth + 7) / 8)
+        var iterator = values.makeIterator()
+        guard var current = iterator.next() else { return }
+        var count: UInt64 = 1
+        func flush() {
+            var header = count << 1
             while header >= 0x80 {
-                runs.append(UInt8(header & 0x7f) | 0x80)
+                output.append(UInt8(header & 0x7f) | 0x80)
                 header >>= 7
             }
-            runs.append(UInt8(header))
-            runs.append(present[i] ? 1 : 0)
-            i = j
+            output.append(UInt8(header))
+            for k in 0..<valueBytes { output.append(UInt8(truncatingIfNeeded: current >> (8 * UInt32(k)))) }
         }
-        output.append(contentsOf: withUnsafeBytes(of: UInt32(runs.count).littleEndian, Array.init))
-        output.append(contentsOf: runs)
+        while let value = iterator.next() {
+            if value == current {
+                count += 1
+            } else {
+                flush()
+                current = value
+                count = 1
+            }
+        }
+        flush()
     }
 }
