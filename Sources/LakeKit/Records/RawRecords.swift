@@ -60,25 +60,34 @@ public struct RawRelease: Sendable, Hashable {
 
 /// A record type that lives in the lake as JSON Lines.
 public protocol JSONLineRecord: Sendable {
-    /// Decodes one line; throws `LakeError` with the reason when the line is not a valid record.
-    init(jsonLine: UnsafeBufferPointer<UInt8>) throws
+    /// Decodes one line, sharing repeated strings through `strings`; throws `LakeError` with
+    /// the reason when the line is not a valid record.
+    init(jsonLine: UnsafeBufferPointer<UInt8>, strings: inout StringInterner) throws
     /// Appends the record as one JSON object, without the newline.
     func appendJSON(to output: inout [UInt8])
 }
 
-extension RawArtistMetric: JSONLineRecord {
+extension JSONLineRecord {
+    /// Decodes one line on its own.
     public init(jsonLine: UnsafeBufferPointer<UInt8>) throws {
+        var strings = StringInterner(capacity: 64)
+        try self.init(jsonLine: jsonLine, strings: &strings)
+    }
+}
+
+extension RawArtistMetric: JSONLineRecord {
+    public init(jsonLine: UnsafeBufferPointer<UInt8>, strings: inout StringInterner) throws {
         var scanner = JSONFieldScanner(jsonLine)
         var id: String?, name: String?, captured: Int64?
         var followers: Int64?, popularity: Int64?, genres: [String] = [], source = ""
         try scanner.forEachField { key, value in
-            if key.equals("artist_id") { id = try value.string() }
-            else if key.equals("artist_name") { name = try value.string() }
+            if key.equals("artist_id") { id = try value.string(interning: &strings) }
+            else if key.equals("artist_name") { name = try value.string(interning: &strings) }
             else if key.equals("followers") { followers = try value.optionalInteger() }
             else if key.equals("popularity") { popularity = try value.optionalInteger() }
             else if key.equals("genres") { genres = try value.stringArray() }
             else if key.equals("captured_at") { captured = try value.timestamp() }
-            else if key.equals("source") { source = try value.optionalString() ?? "" }
+            else if key.equals("source") { source = try value.optionalString(interning: &strings) ?? "" }
             else { try value.skipValue() }
         }
         guard let id, !id.isEmpty else { throw LakeError.format("missing field artist_id") }
@@ -106,18 +115,18 @@ extension RawArtistMetric: JSONLineRecord {
 }
 
 extension RawRelease: JSONLineRecord {
-    public init(jsonLine: UnsafeBufferPointer<UInt8>) throws {
+    public init(jsonLine: UnsafeBufferPointer<UInt8>, strings: inout StringInterner) throws {
         var scanner = JSONFieldScanner(jsonLine)
         var artistID: String?, albumID: String?, albumName: String?, albumType: String?, albumGroup: String?
         var releaseDate: String?, precision: String?, totalTracks: Int64 = 0, discovered: Int64?, isNew = false
         try scanner.forEachField { key, value in
-            if key.equals("artist_id") { artistID = try value.string() }
+            if key.equals("artist_id") { artistID = try value.string(interning: &strings) }
             else if key.equals("album_id") { albumID = try value.string() }
             else if key.equals("album_name") { albumName = try value.string() }
-            else if key.equals("album_type") { albumType = try value.optionalString() }
-            else if key.equals("album_group") { albumGroup = try value.optionalString() }
+            else if key.equals("album_type") { albumType = try value.optionalString(interning: &strings) }
+            else if key.equals("album_group") { albumGroup = try value.optionalString(interning: &strings) }
             else if key.equals("release_date") { releaseDate = try value.string() }
-            else if key.equals("release_date_precision") { precision = try value.string() }
+            else if key.equals("release_date_precision") { precision = try value.string(interning: &strings) }
             else if key.equals("total_tracks") { totalTracks = try value.optionalInteger() ?? 0 }
             else if key.equals("discovered_at") { discovered = try value.isNull() ? nil : value.timestamp() }
             else if key.equals("is_new") { isNew = try value.isNull() ? false : value.boolean() }

@@ -16,7 +16,8 @@ public enum RawLakeReader {
     /// Reads every data object of a raw dataset.
     ///
     /// - Parameters:
-    ///   - parallelism: files decoded at once; defaults to the number of cores.
+    ///   - parallelism: workers decoding files at once; defaults to the number of cores. Each
+    ///     worker shares strings across the files it decodes (ids and names repeat daily).
     ///   - progress: called after each file with (files done, files in all).
     public static func read<Record: JSONLineRecord>(
         _ type: Record.Type, dataset: LakeDataset, from store: some ObjectStore,
@@ -24,36 +25,61 @@ public enum RawLakeReader {
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> RawReadResult<Record> {
         let keys = try await store.list(prefix: dataset.prefix).map(\.key).filter(LakeLayout.isDataKey)
-        var parts = [(records: [Record], malformed: [MalformedLine], bytes: Int)?](repeating: nil, count: keys.count)
-        try await withThrowingTaskGroup(of: (Int, [Record], [MalformedLine], Int).self) { group in
-            var next = 0
-            func start() {
-                let index = next
-                let key = keys[index]
-                next += 1
+        let queue = WorkQueue(count: keys.count)
+        let workers = min(max(1, parallelism), max(1, keys.count))
+        let decoded = try await withThrowingTaskGroup(of: [(Int, [Record], [MalformedLine], Int)].self) { group in
+            for _ in 0..<workers {
                 group.addTask {
-                    let bytes = try await store.get(key)
-                    let decoded = try JSONLines.decode(Record.self, from: bytes, source: key)
-                    return (index, decoded.records, decoded.malformed, bytes.count)
+                    var strings = StringInterner()
+                    var done: [(Int, [Record], [MalformedLine], Int)] = []
+                    while let index = queue.next() {
+                        let bytes = try await store.get(keys[index])
+                        let file = try JSONLines.decode(Record.self, from: bytes, source: keys[index], strings: &strings)
+                        done.append((index, file.records, file.malformed, bytes.count))
+                        progress?(queue.finished(), keys.count)
+                    }
+                    return done
                 }
             }
-            for _ in 0..<min(max(1, parallelism), keys.count) { start() }
-            var done = 0
-            while let (index, records, malformed, size) = try await group.next() {
-                parts[index] = (records, malformed, size)
-                done += 1
-                progress?(done, keys.count)
-                if next < keys.count { start() }
-            }
+            var all: [(Int, [Record], [MalformedLine], Int)] = []
+            for try await part in group { all.append(contentsOf: part) }
+            return all.sorted { $0.0 < $1.0 }
         }
         var result = RawReadResult<Record>(records: [], malformed: [], files: keys.count, bytes: 0)
-        result.records.reserveCapacity(parts.reduce(0) { $0 + ($1?.records.count ?? 0) })
-        for part in parts {
-            guard let part else { continue }
-            result.records.append(contentsOf: part.records)
-            result.malformed.append(contentsOf: part.malformed)
-            result.bytes += part.bytes
+        result.records.reserveCapacity(decoded.reduce(0) { $0 + $1.1.count })
+        for (_, records, malformed, size) in decoded {
+            result.records.append(contentsOf: records)
+            result.malformed.append(contentsOf: malformed)
+            result.bytes += size
         }
         return result
+    }
+}
+
+/// Hands out indices 0..<count to workers, once each.
+private final class WorkQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private let count: Int
+    private var nextIndex = 0
+    private var finishedCount = 0
+
+    init(count: Int) {
+        self.count = count
+    }
+
+    func next() -> Int? {
+        lock.withLock {
+            guard nextIndex < count else { return nil }
+            defer { nextIndex += 1 }
+            return nextIndex
+        }
+    }
+
+    /// Marks one item finished; returns how many are.
+    func finished() -> Int {
+        lock.withLock {
+            finishedCount += 1
+            return finishedCount
+        }
     }
 }

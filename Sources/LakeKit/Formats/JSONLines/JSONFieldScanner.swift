@@ -88,6 +88,31 @@ struct JSONFieldScanner: ~Copyable {
         isNull() ? nil : try string()
     }
 
+    /// A string shared with earlier equal ones: raw files repeat the same ids, names and
+    /// labels on every line, and one copy of each saves an allocation per field.
+    mutating func string(interning strings: inout StringInterner) throws -> String {
+        guard peek() == UInt8(ascii: "\"") else { throw error("expected a string") }
+        let start = position + 1
+        var end = start
+        while end < self.end {
+            let byte = base[end]
+            if byte == UInt8(ascii: "\"") {
+                position = end + 1
+                return strings.intern(UnsafeBufferPointer(start: base + start, count: end - start))
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            end += 1
+        }
+        // Escapes (or an error): decode the slow way, then share the result.
+        let decoded = try string()
+        var copy = decoded
+        return copy.withUTF8 { strings.intern($0) }
+    }
+
+    mutating func optionalString(interning strings: inout StringInterner) throws -> String? {
+        isNull() ? nil : try string(interning: &strings)
+    }
+
     /// An integer; a number with a fraction or out of range is an error.
     mutating func integer() throws -> Int64 {
         let start = position
@@ -324,6 +349,33 @@ struct JSONFieldScanner: ~Copyable {
 
     func error(_ message: String) -> LakeError {
         LakeError.format("\(message) (at byte \(position + 1))")
+    }
+}
+
+/// Hands out one `String` per distinct byte sequence. Bounded: past `capacity` distinct
+/// strings it stops remembering new ones (it never fails).
+public struct StringInterner {
+    private var buckets: [UInt64: [String]] = [:]
+    private var stored = 0
+    private let capacity: Int
+
+    public init(capacity: Int = 200_000) {
+        self.capacity = capacity
+    }
+
+    public mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        // FNV-1a: quick for short keys, and good enough to keep buckets tiny.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        if let bucket = buckets[hash] {
+            for candidate in bucket where candidate.utf8.elementsEqual(bytes) { return candidate }
+        }
+        let string = String(decoding: bytes, as: UTF8.self)
+        if stored < capacity {
+            buckets[hash, default: []].append(string)
+            stored += 1
+        }
+        return string
     }
 }
 

@@ -80,11 +80,19 @@ public enum JSONLines {
     public static func decode<Record: JSONLineRecord>(
         _ type: Record.Type, from bytes: [UInt8], source: String
     ) throws -> (records: [Record], malformed: [MalformedLine]) {
+        var strings = StringInterner()
+        return try decode(type, from: bytes, source: source, strings: &strings)
+    }
+
+    /// The same, sharing strings with other files through `strings`.
+    public static func decode<Record: JSONLineRecord>(
+        _ type: Record.Type, from bytes: [UInt8], source: String, strings: inout StringInterner
+    ) throws -> (records: [Record], malformed: [MalformedLine]) {
         var records: [Record] = []
         var malformed: [MalformedLine] = []
         try forEachLine(in: bytes, source: source) { number, line in
             do {
-                records.append(try Record(jsonLine: line))
+                records.append(try Record(jsonLine: line, strings: &strings))
             } catch let error as LakeError {
                 malformed.append(MalformedLine(source: source, line: number, reason: error.message))
             }
