@@ -103,14 +103,14 @@ public struct LocalEngine: Sendable {
         let releases = try await releasesRead
 
         var observations: [String: [MetricObservation]] = [:]
-        for record in metrics.records {
+        for record in metrics.recordsByFile.joined() {
             observations[record.artistID, default: []].append(MetricObservation(
                 artistID: record.artistID, artistName: record.artistName, followers: record.followers,
                 popularity: record.popularity, capturedAt: Instant(nanosecondsSinceEpoch: record.capturedAt)
             ))
         }
         var releaseRecords: [String: [ReleaseRecord]] = [:]
-        for record in releases.records {
+        for record in releases.recordsByFile.joined() {
             releaseRecords[record.artistID, default: []].append(ReleaseRecord(
                 artistID: record.artistID, albumID: record.albumID, albumName: record.albumName,
                 albumType: record.albumType, albumGroup: record.albumGroup, releaseDate: record.releaseDate,
@@ -128,8 +128,8 @@ public struct LocalEngine: Sendable {
         }
         return RawLake(
             artists: artists, malformed: malformed, files: metrics.files + releases.files,
-            bytes: metrics.bytes + releases.bytes, metricRecords: metrics.records.count,
-            releaseRecords: releases.records.count
+            bytes: metrics.bytes + releases.bytes, metricRecords: metrics.recordCount,
+            releaseRecords: releases.recordCount
         )
     }
 
@@ -204,28 +204,31 @@ public struct LocalEngine: Sendable {
         }
         let analysis = await analyze(lake)
         clock.lap("analysed \(analysis.analyses.count) artists")
-        var files: [LakeDataset: [String: [UInt8]]] = [:]
-
         let impacts = analysis.analyses.flatMap(\.impacts)
         let options = parquetOptions
         let dailyRows = analysis.analyses.reduce(0) { $0 + $1.daily.count }
         let signalRows = analysis.analyses.reduce(0) { $0 + $1.signals.count }
-        let report = progress
-        files[.artistDaily] = try await LocalEngine.monthlyFiles(
-            analysis.analyses.lazy.map(\.daily), table: Tables.artistDaily, month: { $0.day.monthIndex }, options: options,
-            progress: { done, total in report?(EngineProgress(phase: .writing, completed: done, total: total)) })
-        files[.artistSignals] = try await LocalEngine.monthlyFiles(
-            analysis.analyses.lazy.map(\.signals), table: Tables.artistSignals, month: { $0.day.monthIndex }, options: options)
-        files[.releaseImpact] = [
-            LakeLayout.processedKey(.releaseImpact, partition: nil): try Tables.releaseImpact.parquetFile(impacts, options: options)
-        ]
-        if let asOf = analysis.asOf {
-            files[.momentum] = [
-                LakeLayout.processedKey(.momentum, partition: ("as_of", asOf.isoString)):
-                    try Tables.momentum.parquetFile(analysis.leaderboard, options: options)
-            ]
-        }
 
+        // Every file to write, as a job; all of them are then encoded together on all cores.
+        var jobs = LocalEngine.monthlyJobs(analysis.analyses.lazy.map(\.daily), table: Tables.artistDaily, options: options) { $0.day.monthIndex }
+        jobs += LocalEngine.monthlyJobs(analysis.analyses.lazy.map(\.signals), table: Tables.artistSignals, options: options) { $0.day.monthIndex }
+        jobs.append(EncodeJob(dataset: .releaseImpact, key: LakeLayout.processedKey(.releaseImpact, partition: nil)) {
+            try Tables.releaseImpact.parquetFile(impacts, options: options)
+        })
+        if let asOf = analysis.asOf {
+            let leaderboard = analysis.leaderboard
+            jobs.append(EncodeJob(dataset: .momentum, key: LakeLayout.processedKey(.momentum, partition: ("as_of", asOf.isoString))) {
+                try Tables.momentum.parquetFile(leaderboard, options: options)
+            })
+        }
+        let report = progress
+        let encoded = await LocalEngine.parallelMap(jobs, progress: { done, total in
+            report?(EngineProgress(phase: .writing, completed: done, total: total))
+        }) { job in Result { try job.encode() } }
+        var files: [LakeDataset: [String: [UInt8]]] = [:]
+        for (job, result) in zip(jobs, encoded) {
+            files[job.dataset, default: [:]][job.key] = try result.get()
+        }
         clock.lap("encoded Parquet")
         var written = 0
         var removed = 0
@@ -247,25 +250,28 @@ public struct LocalEngine: Sendable {
         )
     }
 
-    /// One Parquet file per month partition, built in parallel. `artists` gives each artist's
-    /// rows; they are grouped straight into their months, without an intermediate copy.
-    static func monthlyFiles<Row: Sendable>(
-        _ artists: some Sequence<[Row]>, table: TableDefinition<Row>, month: (Row) -> Int32, options: ParquetWriter.Options,
-        progress: ((Int, Int) -> Void)? = nil
-    ) async throws -> [String: [UInt8]] {
+    /// One Parquet file to build: where it goes and how to make it.
+    struct EncodeJob: Sendable {
+        var dataset: LakeDataset
+        var key: String
+        var encode: @Sendable () throws -> [UInt8]
+    }
+
+    /// One job per month partition. `artists` gives each artist's rows; they are grouped
+    /// straight into their months, without an intermediate copy of the whole table.
+    static func monthlyJobs<Row: Sendable>(
+        _ artists: some Sequence<[Row]>, table: TableDefinition<Row>, options: ParquetWriter.Options,
+        month: (Row) -> Int32
+    ) -> [EncodeJob] {
         var byMonth: [Int32: [Row]] = [:]
         for rows in artists {
             for row in rows { byMonth[month(row), default: []].append(row) }
         }
-        let partitions = byMonth.sorted { $0.key < $1.key }.map { (key: Day.monthString(ofMonthIndex: $0.key), value: $0.value) }
-        let encoded = await parallelMap(partitions, progress: progress) { partition in
-            Result { try table.parquetFile(partition.value, options: options) }
+        return byMonth.sorted { $0.key < $1.key }.map { index, rows in
+            EncodeJob(dataset: table.dataset, key: LakeLayout.processedKey(table.dataset, partition: ("month", Day.monthString(ofMonthIndex: index)))) {
+                try table.parquetFile(rows, options: options)
+            }
         }
-        var files: [String: [UInt8]] = [:]
-        for (partition, file) in zip(partitions, encoded) {
-            files[LakeLayout.processedKey(table.dataset, partition: ("month", partition.key))] = try file.get()
-        }
-        return files
     }
 
     /// Replaces a dataset partition by partition: each new file is put atomically, then files

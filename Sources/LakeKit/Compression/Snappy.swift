@@ -85,12 +85,16 @@ public enum Snappy {
         var literalStart = start
         var i = start
         let limit = end - 4
+        // As in the reference implementation, look further ahead the longer nothing matches:
+        // incompressible stretches are skipped over quickly.
+        var misses = 32
         while i <= limit {
             let value = load32(i)
             let h = hash(value)
             let candidate = Int(table[h])
             table[h] = Int32(i)
             if candidate >= start, load32(candidate) == value {
+                misses = 32
                 var matchEnd = i + 4
                 var candidateEnd = candidate + 4
                 while matchEnd < end, bytes[matchEnd] == bytes[candidateEnd] {
@@ -102,7 +106,8 @@ public enum Snappy {
                 i = matchEnd
                 literalStart = i
             } else {
-                i += 1
+                i += misses >> 5
+                misses += 1
             }
         }
         emitLiteral(bytes, from: literalStart, to: end, into: &output)

@@ -5,8 +5,12 @@ import Foundation
 
 /// The result of reading a raw dataset.
 public struct RawReadResult<Record: JSONLineRecord>: Sendable {
-    /// Records in key order, then line order: the order "read last" refers to.
-    public var records: [Record]
+    /// Each file's records, files in key order, lines in file order: the order "read last"
+    /// refers to. Kept per file so that large reads are not copied into one array.
+    public var recordsByFile: [[Record]]
+    /// All records in that order (a copy; prefer `recordsByFile` for large reads).
+    public var records: [Record] { recordsByFile.flatMap { $0 } }
+    public var recordCount: Int { recordsByFile.reduce(0) { $0 + $1.count } }
     public var malformed: [MalformedLine]
     public var files: Int
     public var bytes: Int
@@ -45,10 +49,10 @@ public enum RawLakeReader {
             for try await part in group { all.append(contentsOf: part) }
             return all.sorted { $0.0 < $1.0 }
         }
-        var result = RawReadResult<Record>(records: [], malformed: [], files: keys.count, bytes: 0)
-        result.records.reserveCapacity(decoded.reduce(0) { $0 + $1.1.count })
+        var result = RawReadResult<Record>(recordsByFile: [], malformed: [], files: keys.count, bytes: 0)
+        result.recordsByFile.reserveCapacity(decoded.count)
         for (_, records, malformed, size) in decoded {
-            result.records.append(contentsOf: records)
+            result.recordsByFile.append(records)
             result.malformed.append(contentsOf: malformed)
             result.bytes += size
         }

@@ -363,12 +363,21 @@ public struct StringInterner {
         self.capacity = capacity
     }
 
+    /// Byte equality through the string's contiguous storage (native strings always have it).
+    @inline(__always) static func equal(_ string: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        string.utf8.withContiguousStorageIfAvailable { stored in
+            guard stored.count == bytes.count else { return false }
+            for i in 0..<stored.count where stored[i] != bytes[i] { return false }
+            return true
+        } ?? string.utf8.elementsEqual(bytes)
+    }
+
     public mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         // FNV-1a: quick for short keys, and good enough to keep buckets tiny.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         if let bucket = buckets[hash] {
-            for candidate in bucket where candidate.utf8.elementsEqual(bytes) { return candidate }
+            for candidate in bucket where StringInterner.equal(candidate, bytes) { return candidate }
         }
         let string = String(decoding: bytes, as: UTF8.self)
         if stored < capacity {
