@@ -191,3 +191,31 @@ struct ContractConformanceTests {
         #expect(check.stdout.contains("OK"))
     }
 }
+
+@Suite struct StarterTests {
+    @Test func initWritesACommentedConfigThatLoads() throws {
+        let folder = try Repository.temporaryFolder("init")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let first = try momentum("init", in: folder)
+        #expect(first.status == 0, "\(first.stderr)")
+        let text = try String(contentsOf: folder.appendingPathComponent("momentum.json"), encoding: .utf8)
+        #expect(text.contains("//") && text.contains("\"lake\": \"./lake\""))
+        #expect(try momentum("init", in: folder).status == 2, "never overwrites without --force")
+        #expect(try momentum("init", "--force", in: folder).status == 0)
+        // The commented file is read as configuration.
+        let list = try momentum("artists", "list", "--format", "json", in: folder)
+        #expect(list.status == 0 && list.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]", "\(list.stderr)")
+    }
+
+    @Test func theSampleLakeInTheRepositoryReports() throws {
+        let report = try momentum("report", "--lake", Repository.root.appendingPathComponent("Examples/sample-lake").path, "--format", "json")
+        #expect(report.status == 0, "\(report.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 12)
+    }
+
+    @Test func anS3LakeIsRefusedClearly() throws {
+        let result = try momentum("report", "--lake", "s3://bucket/prefix")
+        #expect(result.status == 2 && result.stderr.contains("s3://bucket/prefix"))
+    }
+}

@@ -295,3 +295,13 @@ final class MutableClock: @unchecked Sendable {
         }
     }
 }
+
+@Suite struct TokenProviderTests {
+    @Test func aStaticTokenIsUsedAsIsAndNeverFetched() async throws {
+        let transport = RecordingTransport { request, _ in json(artistJSON(testID(2))) }
+        let spotify = SpotifyClient(tokenProvider: StaticTokenProvider(token: "user-token"), configuration: configuration(), transport: transport)
+        _ = try await spotify.artist(testID(2))
+        #expect(transport.tokenRequests.isEmpty)
+        #expect(transport.apiRequests.first?.header("Authorization") == "Bearer user-token")
+    }
+}

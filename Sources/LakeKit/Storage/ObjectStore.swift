@@ -28,14 +28,6 @@ public protocol ObjectStore: Sendable {
     func delete(_ key: String) async throws
 }
 
-extension ObjectStore {
-    /// True when the object exists.
-    public func exists(_ key: String) async throws -> Bool {
-        let listed = try await list(prefix: key)
-        return listed.contains { $0.key == key }
-    }
-}
-
 /// Checks the shape of a key: relative, `/`-separated, no empty, `.` or `..` segment.
 public enum ObjectKey {
     public static func validate(_ key: String) throws {
@@ -47,11 +39,6 @@ public enum ObjectKey {
             }
         }
         guard !key.utf8.contains(0) else { throw LakeError.invalidKey(key, reason: "it contains a NUL byte") }
-    }
-
-    /// The last path segment.
-    public static func fileName(of key: String) -> Substring {
-        key.split(separator: "/").last ?? Substring(key)
     }
 
     /// True for temporary and hidden objects, which readers must ignore.

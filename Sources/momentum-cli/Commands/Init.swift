@@ -16,8 +16,9 @@ struct Init: ParsableCommand {
       // Where the lake lives: a folder (created on first use) or s3://bucket/prefix.
       "lake": "./lake",
 
-      // Output of commands that print data when stdout is not a terminal: table, json or csv.
-      "format": "table",
+      // Output of commands that print data: table, json or csv. Without a setting: a table on
+      // a terminal, JSON otherwise.
+      // "format": "table",
 
       // The market (ISO 3166-1 alpha-2) sent with catalogue requests; without one Spotify
       // lists a release once per market it is sold in.

@@ -64,6 +64,14 @@ struct Report: AsyncParsableCommand {
         let points = analysis.changePoints()
         text += "\nChange points\n"
         text += points.isEmpty ? "(none)\n" : points.map { "\($0.day)\($0.releaseAligned ? "  release-aligned" : "")\n" }.joined()
+        // Does growth follow releases, and how many days later?
+        let correlations = analysis.crossCorrelations().filter { $0.correlation != nil }
+        text += "\nRelease/growth cross-correlation (lags −14…28 days)\n"
+        if let peak = correlations.max(by: { ($0.correlation ?? 0) < ($1.correlation ?? 0) }), let r = peak.correlation {
+            text += "strongest at \(peak.lag >= 0 ? "+" : "")\(peak.lag) days: r = \(String(format: "%.3f", r)) over \(peak.pairs) days\n"
+        } else {
+            text += "(not enough data: needs release events and days with growth on both sides)\n"
+        }
         Console.write(text)
     }
 }
