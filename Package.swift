@@ -83,6 +83,7 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "SpotifySimulatorTests", dependencies: ["SpotifySimulator", "SpotifyKit"]),
         .testTarget(
             name: "MomentumCLITests",
             dependencies: ["MomentumEngine", "LakeKit", "MomentumAnalytics", "SpotifyKit", "SpotifySimulator", "MomentumTestSupport", "momentum-cli"]

@@ -1,5 +1,5 @@
-// The simulator, and the client against it, the same cases in memory and over a real socket
-// on 127.0.0.1 with the URLSession transport.
+// The simulator, and the SpotifyKit client against it: the same cases in memory and over a
+// real socket on 127.0.0.1 with the URLSession transport.
 
 import Foundation
 @testable import SpotifyKit
@@ -18,7 +18,7 @@ struct SimulatedSpotify {
     let configuration: SpotifyConfiguration
     let server: SimulatorServer?
 
-    init(_ wire: Wire, options: SpotifySimulator.Options, sleeper: SleepRecorder? = nil, retries: Int = 8) throws {
+    init(_ wire: Wire, options: SpotifySimulator.Options, retries: Int = 8) throws {
         simulator = SpotifySimulator(options: options)
         var base = "http://simulator.invalid"
         switch wire {
@@ -34,7 +34,8 @@ struct SimulatedSpotify {
         configuration = SpotifyConfiguration(
             apiURL: URL(string: base + "/v1"), accountsURL: URL(string: base), market: "US",
             maxConcurrentRequests: 4, maxRetries: retries, retryAfterCap: 60, requestTimeout: 10,
-            initialBackoff: 0.01, maxBackoff: 0.05, sleep: sleeper?.sleep ?? { @Sendable seconds in
+            initialBackoff: 0.01, maxBackoff: 0.05, sleep: { @Sendable seconds in
+                // Waits shortened: the faults under test ask for 0-second Retry-After anyway.
                 try await Task.sleep(nanoseconds: UInt64(min(seconds, 0.05) * 1_000_000_000))
             })
     }
