@@ -392,8 +392,8 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
     }
 
     func json(_ object: Any, status: Int = 200, headers: [String: String] = [:]) -> HTTPResponse {
-        let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return HTTPResponse(status: status, headers: headers.merging(["Content-Type": "application/json; charset=utf-8"]) { a, _ in a }, body: [UInt8](body))
+        let body = SimulatorJSON.encode(object) ?? Array(#"{"error":{"status":500,"message":"simulator could not encode its answer"}}"#.utf8)
+        return HTTPResponse(status: status, headers: headers.merging(["Content-Type": "application/json; charset=utf-8"]) { a, _ in a }, body: body)
     }
 
     func error(_ status: Int, _ message: String, headers: [String: String] = [:]) -> HTTPResponse {
