@@ -110,26 +110,8 @@ struct PercentileRanker {
     func rank(of value: Double) -> Double {
         let n = sorted.count
         guard n > 1 else { return 0.5 }
-        let less = lowerBound(value)
-        let equal = upperBound(value) - less
+        let less = sorted.lowerBound(of: value)
+        let equal = sorted.upperBound(of: value) - less
         return (Double(less) + 0.5 * Double(equal - 1)) / Double(n - 1)
-    }
-
-    private func lowerBound(_ value: Double) -> Int {
-        var lo = 0, hi = sorted.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if sorted[mid] < value { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
-
-    private func upperBound(_ value: Double) -> Int {
-        var lo = 0, hi = sorted.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if sorted[mid] <= value { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
     }
 }

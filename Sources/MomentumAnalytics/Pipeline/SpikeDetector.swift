@@ -52,11 +52,11 @@ struct SortedWindow {
     var count: Int { values.count }
 
     mutating func insert(_ value: Double) {
-        values.insert(value, at: lowerBound(value))
+        values.insert(value, at: values.lowerBound(of: value))
     }
 
     mutating func remove(_ value: Double) {
-        let index = lowerBound(value)
+        let index = values.lowerBound(of: value)
         if index < values.count, values[index] == value { values.remove(at: index) }
     }
 
@@ -70,7 +70,7 @@ struct SortedWindow {
     /// result of sorting the deviations, since `a - b` is exactly `-(b - a)` in IEEE 754.
     func medianAbsoluteDeviation(from center: Double) -> Double {
         let n = values.count
-        var below = lowerBound(center) - 1  // walks down: center - values[below] grows
+        var below = values.lowerBound(of: center) - 1  // walks down: center - values[below] grows
         var above = below + 1               // walks up: values[above] - center grows
         var previous = 0.0, current = 0.0
         for _ in 0...(n / 2) {
@@ -86,14 +86,5 @@ struct SortedWindow {
             }
         }
         return n % 2 == 1 ? current : (previous + current) / 2
-    }
-
-    private func lowerBound(_ value: Double) -> Int {
-        var lo = 0, hi = values.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if values[mid] < value { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
     }
 }

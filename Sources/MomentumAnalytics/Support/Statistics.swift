@@ -34,3 +34,25 @@ enum Statistics {
     static func naturalLog(_ value: Double) -> Double { log(value) }
     static func squareRoot(_ value: Double) -> Double { sqrt(value) }
 }
+
+extension Array where Element == Double {
+    /// The first index whose value is not below `value` (the array must be sorted).
+    func lowerBound(of value: Double) -> Int {
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if self[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// The first index whose value is above `value` (the array must be sorted).
+    func upperBound(of value: Double) -> Int {
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if self[mid] <= value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}
