@@ -85,3 +85,17 @@ private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
         #expect(Timestamp.nanoseconds(iso: text) == nil)
     }
 }
+
+@Suite struct DamagedFileTests {
+    @Test func aTruncatedGzipFileKeepsItsReadableLinesAndIsReported() throws {
+        let records = (0..<2_000).map {
+            RawArtistMetric(artistID: "artist\($0)", artistName: "Name \($0)", followers: Int64($0), popularity: 1, capturedAt: 0, source: "t")
+        }
+        let packed = try JSONLines.encode(records, gzip: true)
+        let (decoded, malformed) = try JSONLines.decode(RawArtistMetric.self, from: Array(packed.prefix(packed.count * 2 / 3)), source: "raw/x.jsonl.gz")
+        #expect(decoded.count > 100 && decoded.count < 2_000)
+        #expect(decoded.map(\.artistID) == records.prefix(decoded.count).map(\.artistID))
+        #expect(malformed.count == 1)
+        #expect(malformed.first?.source == "raw/x.jsonl.gz" && malformed.first?.reason.contains("rest of the file") == true)
+    }
+}

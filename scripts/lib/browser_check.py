@@ -32,6 +32,9 @@ class CountingProxy:
         self.server.listen(16)
         self.port = self.server.getsockname()[1]
         self.requests = []
+        self.idle_connections = 0
+        self.handlers = []
+        self.lock = threading.Lock()
         self.running = True
         self.thread = threading.Thread(target=self.serve, daemon=True)
         self.thread.start()
@@ -43,19 +46,35 @@ class CountingProxy:
                 client, _ = self.server.accept()
             except OSError:
                 continue
-            try:
-                client.settimeout(1)
-                data = client.recv(4096).decode("latin-1")
+            handler = threading.Thread(target=self.handle, args=(client,), daemon=True)
+            handler.start()
+            self.handlers.append(handler)
+
+    def handle(self, client):
+        try:
+            # A connection may be opened ahead of need and used later, or never: wait for
+            # its first bytes as long as the browser may run.
+            client.settimeout(30)
+            data = client.recv(4096).decode("latin-1")
+            if not data.strip():
+                with self.lock:
+                    self.idle_connections += 1
+                return
+            with self.lock:
                 self.requests.append(data.split("\r\n", 1)[0])
-                client.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-            except OSError:
-                pass
-            finally:
-                client.close()
+            client.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        except OSError:
+            with self.lock:
+                self.idle_connections += 1
+        finally:
+            client.close()
 
     def stop(self):
+        # Chromium has exited: its connections are closed, so every handler finishes.
         self.running = False
         self.thread.join()
+        for handler in self.handlers:
+            handler.join(timeout=35)
         self.server.close()
 
 
@@ -184,6 +203,7 @@ def main():
         "browser_service_requests": [r.split(" ")[0] + " " + request_host(r) for r in proxy.requests
                                      if request_host(r) in BROWSER_SERVICE_HOSTS],
         "console": console,
+        "idle_proxy_connections": proxy.idle_connections,
         "dom_bytes": len(dom),
         "scripts": [{"type": s["type"], "has_alert": "alert(1)" in s["text"] and s["type"] != "application/json"} for s in summary.scripts],
         "event_handler_attributes": summary.event_handlers,

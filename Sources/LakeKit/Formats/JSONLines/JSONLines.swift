@@ -90,12 +90,20 @@ public enum JSONLines {
     ) throws -> (records: [Record], malformed: [MalformedLine]) {
         var records: [Record] = []
         var malformed: [MalformedLine] = []
-        try forEachLine(in: bytes, source: source) { number, line in
-            do {
-                records.append(try Record(jsonLine: line, strings: &strings))
-            } catch let error as LakeError {
-                malformed.append(MalformedLine(source: source, line: number, reason: error.message))
+        var lastLine = 0
+        do {
+            try forEachLine(in: bytes, source: source) { number, line in
+                lastLine = number
+                do {
+                    records.append(try Record(jsonLine: line, strings: &strings))
+                } catch let error as LakeError {
+                    malformed.append(MalformedLine(source: source, line: number, reason: error.message))
+                }
             }
+        } catch let error as LakeError where error.isKind(of: .compressionKind) {
+            // A damaged gzip file: keep every line before the damage, and say where it is.
+            malformed.append(MalformedLine(source: source, line: lastLine + 1,
+                                           reason: "\(error.message); the rest of the file cannot be read"))
         }
         return (records, malformed)
     }
@@ -107,14 +115,10 @@ public enum JSONLines {
         var splitter = JSONLinesSplitter()
         if Gzip.isGzip(bytes) {
             let decoder = try GzipDecoder()
-            do {
-                try decoder.feed(bytes) { chunk in
-                    try chunk.withUnsafeBufferPointer { try splitter.feed($0, body) }
-                }
-                try decoder.finish()
-            } catch let error as LakeError where error.isKind(of: .compressionKind) {
-                throw LakeError.format("\(source): \(error.message)")
+            try decoder.feed(bytes) { chunk in
+                try chunk.withUnsafeBufferPointer { try splitter.feed($0, body) }
             }
+            try decoder.finish()
         } else {
             try bytes.withUnsafeBufferPointer { try splitter.feed($0, body) }
         }

@@ -148,12 +148,9 @@ public struct ParquetWriter: Sendable {
             var body: [UInt8] = []
             if field.nullable { PlainEncoding.definitionLevels(page.map { $0 != nil }, into: &body) }
             plain(present, &body)
-            let packed = try options.codec.compress(body)
-            let header = dataPageHeader(values: page.count, uncompressed: body.count, compressed: packed.count)
-            output.append(contentsOf: header)
-            output.append(contentsOf: packed)
-            uncompressed += Int64(header.count + body.count)
-            compressed += Int64(header.count + packed.count)
+            let sizes = try writePage(body) { ParquetWriter.dataPageHeader(values: page.count, uncompressed: $0, compressed: $1) }
+            uncompressed += sizes.uncompressed
+            compressed += sizes.compressed
             pageStart = pageEnd
         }
         return ColumnChunkMetadata(
@@ -199,12 +196,11 @@ public struct ParquetWriter: Sendable {
         var uncompressed: Int64 = 0, compressed: Int64 = 0
         var dictionaryBody: [UInt8] = []
         PlainEncoding.strings(dictionary, into: &dictionaryBody)
-        let packedDictionary = try options.codec.compress(dictionaryBody)
-        let dictionaryHeader = dictionaryPageHeader(entries: dictionary.count, uncompressed: dictionaryBody.count, compressed: packedDictionary.count)
-        output.append(contentsOf: dictionaryHeader)
-        output.append(contentsOf: packedDictionary)
-        uncompressed += Int64(dictionaryHeader.count + dictionaryBody.count)
-        compressed += Int64(dictionaryHeader.count + packedDictionary.count)
+        let dictionarySizes = try writePage(dictionaryBody) {
+            ParquetWriter.dictionaryPageHeader(entries: dictionary.count, uncompressed: $0, compressed: $1)
+        }
+        uncompressed += dictionarySizes.uncompressed
+        compressed += dictionarySizes.compressed
 
         let dataOffset = Int64(output.count)
         let bitWidth = max(1, UInt32(dictionary.count - 1).bitWidthNeeded)
@@ -219,13 +215,11 @@ public struct ParquetWriter: Sendable {
             body.append(UInt8(bitWidth))
             PlainEncoding.runs(indices[indexCursor..<(indexCursor + present)], bitWidth: bitWidth, into: &body)
             indexCursor += present
-            let packed = try options.codec.compress(body)
-            let header = dataPageHeader(values: page.count, uncompressed: body.count, compressed: packed.count,
-                                        encoding: PlainEncoding.rleDictionary)
-            output.append(contentsOf: header)
-            output.append(contentsOf: packed)
-            uncompressed += Int64(header.count + body.count)
-            compressed += Int64(header.count + packed.count)
+            let sizes = try writePage(body) {
+                ParquetWriter.dataPageHeader(values: page.count, uncompressed: $0, compressed: $1, encoding: PlainEncoding.rleDictionary)
+            }
+            uncompressed += sizes.uncompressed
+            compressed += sizes.compressed
             pageStart = pageEnd
         }
         // Statistics from the distinct values only.
@@ -239,9 +233,19 @@ public struct ParquetWriter: Sendable {
         )
     }
 
+    /// Compresses a page body, writes its header and the body, and returns the sizes the
+    /// column chunk accounts for (headers included).
+    private mutating func writePage(_ body: [UInt8], header: (Int, Int) -> [UInt8]) throws -> (uncompressed: Int64, compressed: Int64) {
+        let packed = try options.codec.compress(body)
+        let head = header(body.count, packed.count)
+        output.append(contentsOf: head)
+        output.append(contentsOf: packed)
+        return (Int64(head.count + body.count), Int64(head.count + packed.count))
+    }
+
     // MARK: Thrift structures
 
-    private func dictionaryPageHeader(entries: Int, uncompressed: Int, compressed: Int) -> [UInt8] {
+    private static func dictionaryPageHeader(entries: Int, uncompressed: Int, compressed: Int) -> [UInt8] {
         var t = ThriftCompactWriter()
         t.field(1, i32: 2)  // DICTIONARY_PAGE
         t.field(2, i32: Int32(uncompressed))
@@ -254,7 +258,7 @@ public struct ParquetWriter: Sendable {
         return t.bytes
     }
 
-    private func dataPageHeader(values: Int, uncompressed: Int, compressed: Int, encoding: Int32 = PlainEncoding.plain) -> [UInt8] {
+    private static func dataPageHeader(values: Int, uncompressed: Int, compressed: Int, encoding: Int32 = PlainEncoding.plain) -> [UInt8] {
         var t = ThriftCompactWriter()
         t.field(1, i32: 0)  // DATA_PAGE
         t.field(2, i32: Int32(uncompressed))
