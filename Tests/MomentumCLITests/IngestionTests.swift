@@ -190,6 +190,22 @@ func releaseRecords(in lake: URL) throws -> [RawRelease] {
         #expect(try metricRecords(in: lake).count == 6)
     }
 
+    @Test func aBackFillFilesRecordsUnderTheDayItNames() throws {
+        let server = try ServedSimulator(artists: 3, seed: 4, mode: .extended, faultRate: 0)
+        defer { server.stop() }
+        let folder = try Repository.temporaryFolder("backfill")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lake = folder.appendingPathComponent("lake")
+        let ids = SpotifySimulator(options: server.options).artistDirectory.map(\.id)
+        #expect(try server.momentum(["artists", "add", "--lake", lake.path, "--yes"] + ids).status == 0)
+        let result = try server.momentum(["ingest", "metrics", "--lake", lake.path, "--date", "2026-01-05"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let records = try metricRecords(in: lake)
+        #expect(records.count == 3 && records.allSatisfy { $0.key.contains("/dt=2026-01-05/") })
+        #expect(records.allSatisfy { LakeDate(nanosecondsSinceEpoch: $0.record.capturedAt).isoString == "2026-01-05" })
+        #expect(try server.momentum(["ingest", "metrics", "--lake", lake.path, "--date", "5 Jan"]).status == 2)
+    }
+
     @Test func missingCredentialsAreAConfigurationError() throws {
         let folder = try Repository.temporaryFolder("credentials")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -76,9 +76,9 @@ struct ArtistPanel {
         var svg = chart.open(class: "chart followers", label: "Followers over time")
         svg += eventWindows(chart)
         svg += chart.xAxis()
-        svg += "<g class=\"scale-linear\">" + chart.yAxis(linear)
+        svg += "<g class=\"scale-linear\">" + chart.yAxis(linear, title: "followers")
         svg += "<path class=\"series followers-line\" data-points=\"\(linearLine.points)\" d=\"\(linearLine.d)\"/></g>"
-        svg += "<g class=\"scale-log\">" + chart.yAxis(log)
+        svg += "<g class=\"scale-log\">" + chart.yAxis(log, title: "followers (log scale)")
         svg += "<path class=\"series followers-line\" data-points=\"\(logLine.points)\" d=\"\(logLine.d)\"/></g>"
         svg += changePointLines(chart)
         svg += releaseMarkers(chart)
@@ -148,7 +148,7 @@ struct ArtistPanel {
         }
         let barWidth = chart.f(max(1, chart.dayWidth * 0.75))
         var svg = chart.open(class: "chart adds", label: "Daily follower adds")
-        svg += chart.xAxis() + chart.yAxis(scale)
+        svg += chart.xAxis() + chart.yAxis(scale, title: "added per day")
         svg += "<path class=\"bars\" stroke-width=\"\(barWidth)\" d=\"\(normal)\"/>"
         svg += "<path class=\"bars spike\" data-spikes=\"\(spikeCount)\" stroke-width=\"\(barWidth)\" d=\"\(spikes)\"/>"
         svg += "<path class=\"bars drop\" stroke-width=\"\(barWidth)\" d=\"\(drops)\"/>"
@@ -168,7 +168,7 @@ struct ArtistPanel {
         let scale = YScale(low: 0, high: 100, logarithmic: false)
         let line = chart.line(points, scale)
         var svg = chart.open(class: "chart popularity", label: "Popularity over time")
-        svg += chart.xAxis() + chart.yAxis(scale)
+        svg += chart.xAxis() + chart.yAxis(scale, title: "popularity")
         svg += "<path class=\"series popularity-line\" data-points=\"\(line.points)\" d=\"\(line.d)\"/></svg>"
         return figure("popularity-figure", title: "Popularity (0–100)", svg: svg, toggle: false, legend: [("line popularity", "Spotify popularity")])
     }

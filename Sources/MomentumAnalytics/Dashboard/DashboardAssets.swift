@@ -17,7 +17,7 @@ enum DashboardAssets {
     .tile .value{font-size:20px;font-weight:600;font-variant-numeric:tabular-nums}.tile .sub{font-size:11.5px;color:var(--muted)}
     figure{margin:12px 0}figcaption{display:flex;justify-content:space-between;align-items:center;font-weight:600;margin-bottom:4px}
     .scale-toggle button{font:inherit;font-size:12px;border:1px solid var(--line);background:#fff;padding:2px 8px;cursor:pointer}.scale-toggle button[aria-pressed=true]{background:var(--ink);color:#fff}
-    svg.chart{width:100%;height:auto;display:block}.axis line{stroke:#aab2bf;stroke-width:1}.axis line.grid{stroke:#eceff4}.axis text{font-size:11px;fill:var(--muted)}
+    svg.chart{width:100%;height:auto;display:block}.axis line{stroke:#aab2bf;stroke-width:1}.axis line.grid{stroke:#eceff4}.axis text{font-size:11px;fill:var(--muted)}.axis .axis-title{font-size:10.5px;letter-spacing:.02em}
     .series{fill:none;stroke:var(--accent);stroke-width:2;stroke-linejoin:round}.popularity-line{stroke:var(--pop)}
     .followers-figure .scale-log{display:none}.followers-figure.log .scale-log{display:inline}.followers-figure.log .scale-linear{display:none}
     .event-window{fill:var(--window)}.release-marker .mark{stroke:var(--release);stroke-width:1.5}.release-marker .hit{stroke:transparent;stroke-width:10}.release-marker .flag{fill:var(--release)}

@@ -47,9 +47,10 @@ struct TimeChart {
         return out + "</g>"
     }
 
-    /// Gridlines and labels for a y scale.
-    func yAxis(_ scale: YScale, class name: String = "axis y-axis") -> String {
+    /// Gridlines, tick labels and the axis title for a y scale.
+    func yAxis(_ scale: YScale, title: String, class name: String = "axis y-axis") -> String {
         var out = "<g class=\"\(name)\">"
+        out += "<text class=\"axis-title\" transform=\"translate(11 \(f(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTMLText.escape(title))</text>"
         for tick in scale.ticks() {
             let ty = y(tick, scale)
             out += "<line class=\"grid\" x1=\"\(f(left))\" y1=\"\(f(ty))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(ty))\"/>"
