@@ -197,13 +197,17 @@ public struct LocalEngine: Sendable {
         var clock = PhaseClock(logger: logger)
         let lake = try await loadRawLake()
         clock.lap("read \(lake.files) raw files (\(lake.bytes) bytes, \(lake.metricRecords + lake.releaseRecords) records)")
-        guard lake.metricRecords + lake.releaseRecords > 0 else {
-            throw EngineError.noData(
-                "no raw records under \(store.location)/raw/ (expected \(LakeDataset.artistMetrics.prefix)dt=YYYY-MM-DD/*.jsonl): check --lake"
-            )
-        }
+        try LocalEngine.requireRecords(in: lake, at: store)
         let analysis = await analyze(lake)
         clock.lap("analysed \(analysis.analyses.count) artists")
+        return try await writeProcessedTables(analysis, from: lake)
+    }
+
+    /// Replaces the processed tables with an analysis already computed from `lake` (the demo
+    /// renders its dashboard from the same analysis, so nothing is read or computed twice).
+    public func writeProcessedTables(_ analysis: LakeAnalysis, from lake: RawLake) async throws -> TransformSummary {
+        try LocalEngine.requireRecords(in: lake, at: store)
+        var clock = PhaseClock(logger: logger)
         let impacts = analysis.analyses.flatMap(\.impacts)
         let options = parquetOptions
         let dailyRows = analysis.analyses.reduce(0) { $0 + $1.daily.count }
@@ -248,6 +252,14 @@ public struct LocalEngine: Sendable {
             leaderboardRows: analysis.leaderboard.count, asOf: analysis.asOf, objectsWritten: written,
             objectsRemoved: removed, malformed: lake.malformed, rawBytes: lake.bytes
         )
+    }
+
+    static func requireRecords(in lake: RawLake, at store: FileSystemObjectStore) throws {
+        guard lake.metricRecords + lake.releaseRecords > 0 else {
+            throw EngineError.noData(
+                "no raw records under \(store.location)/raw/ (expected \(LakeDataset.artistMetrics.prefix)dt=YYYY-MM-DD/*.jsonl): check --lake"
+            )
+        }
     }
 
     /// One Parquet file to build: where it goes and how to make it.

@@ -204,10 +204,11 @@ public struct ArtistDayReport: Sendable {
     public var signal: ArtistSignal?
     public var changePoint: ChangePoint?
 
-    /// The days of one analysed artist, in day order.
-    public static func rows(of analysis: ArtistAnalysis) -> [ArtistDayReport] {
+    /// The days of one analysed artist, in day order, with its change points (computed by the
+    /// caller, who usually shows them too).
+    public static func rows(of analysis: ArtistAnalysis, changePoints: [ChangePoint]) -> [ArtistDayReport] {
         let signals = Dictionary(analysis.signals.map { ($0.day, $0) }, uniquingKeysWith: { a, _ in a })
-        let changePoints = Dictionary(analysis.changePoints().map { ($0.day, $0) }, uniquingKeysWith: { a, _ in a })
+        let changePoints = Dictionary(changePoints.map { ($0.day, $0) }, uniquingKeysWith: { a, _ in a })
         return analysis.daily.map { ArtistDayReport(daily: $0, signal: signals[$0.day], changePoint: changePoints[$0.day]) }
     }
 }

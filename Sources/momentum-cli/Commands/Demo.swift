@@ -75,9 +75,9 @@ struct Demo: AsyncParsableCommand {
         bar.finish()
 
         let engine = LocalEngine(store: store, logger: logger, progress: bar.update)
-        let summary = try await engine.transform()
         let lake = try await engine.loadRawLake()
         let analysis = await engine.analyze(lake)
+        let summary = try await engine.writeProcessedTables(analysis, from: lake)
         let html = Dashboard.render(leaderboard: analysis.leaderboard, analyses: analysis.analyses, asOf: analysis.asOf,
                                     options: .init(title: "Momentum demo", generatedAt: Demo.iso(Date())))
         try DashboardCommand.write(html, to: dashboard.path)

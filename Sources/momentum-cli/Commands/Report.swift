@@ -54,14 +54,14 @@ struct Report: AsyncParsableCommand {
             throw CommandFailure.usage("artist \(id) is not in the lake at \(engine.store.root.path)")
         }
         let analysis = ArtistAnalysis(artistID: input.artistID, observations: input.observations, releases: input.releases)
-        let days = ArtistDayReport.rows(of: analysis)
+        let points = analysis.changePoints()
+        let days = ArtistDayReport.rows(of: analysis, changePoints: points)
         guard format == .table else {
             return Console.write(TableOutput(Tables.artistDays, days).render(format))
         }
         let name = analysis.daily.last?.artistName ?? id
         var text = "\(name) (\(id))\n\nDaily\n" + TableOutput(Tables.artistDays, days).render(.table)
         text += "\nRelease events\n" + TableOutput(Tables.releaseImpact, analysis.impacts).render(.table)
-        let points = analysis.changePoints()
         text += "\nChange points\n"
         text += points.isEmpty ? "(none)\n" : points.map { "\($0.day)\($0.releaseAligned ? "  release-aligned" : "")\n" }.joined()
         // Does growth follow releases, and how many days later?
