@@ -3,6 +3,7 @@
 
 import Foundation
 import LakeKit
+import SpotifyKit
 
 /// The artists Momentum tracks (`state/artists.json`).
 public struct TrackedArtists: Codable, Sendable, Equatable {
@@ -31,13 +32,42 @@ public struct TrackedArtists: Codable, Sendable, Equatable {
 
     public static let key = "state/artists.json"
 
-    public static func load(from store: some ObjectStore) async throws -> TrackedArtists {
+    /// An entry whose id is a valid Spotify artist id.
+    public struct ValidEntry: Sendable {
+        public var id: SpotifyID
+        public var name: String
+    }
+
+    /// Entries whose id parses; the jobs work on these.
+    public var validEntries: [ValidEntry] {
+        artists.compactMap { entry in (try? SpotifyID(parsing: entry.id, kind: .artist)).map { ValidEntry(id: $0, name: entry.name) } }
+    }
+
+    /// Entries whose id does not parse (a hand edit): named and skipped by the jobs.
+    public var invalidEntries: [Entry] {
+        artists.filter { (try? SpotifyID(parsing: $0.id, kind: .artist)) == nil }
+    }
+
+    public static func load(from store: any ObjectStore) async throws -> TrackedArtists {
         try await LakeStateJSON.load(TrackedArtists.self, key: key, from: store, what: "list of tracked artists")
             ?? TrackedArtists(artists: [])
     }
 
-    public func save(to store: some ObjectStore) async throws {
+    public func save(to store: any ObjectStore) async throws {
         try await store.put(TrackedArtists.key, bytes: LakeStateJSON.encode(self))
+    }
+
+    /// Reads, changes and writes the list under the lake lock, so that two commands changing
+    /// it at once cannot lose each other's change.
+    public static func update<T: Sendable>(in store: any ObjectStore, command: String,
+                                           _ change: (inout TrackedArtists) async throws -> T) async throws -> T {
+        try await LakeLock.withLock(store, command: command) {
+            var tracked = try await load(from: store)
+            let before = tracked
+            let result = try await change(&tracked)
+            if tracked != before { try await tracked.save(to: store) }
+            return result
+        }
     }
 }
 
@@ -53,12 +83,19 @@ public struct DiscographyState: Codable, Sendable, Equatable {
         case artistID = "artist_id", albumIDs = "album_ids", firstScan = "first_scan", lastScan = "last_scan"
     }
 
-    public static func load(artistID: String, from store: some ObjectStore) async throws -> DiscographyState? {
+    public init(artistID: String, albumIDs: [String], firstScan: String, lastScan: String) {
+        self.artistID = artistID
+        self.albumIDs = albumIDs
+        self.firstScan = firstScan
+        self.lastScan = lastScan
+    }
+
+    public static func load(artistID: String, from store: any ObjectStore) async throws -> DiscographyState? {
         try await LakeStateJSON.load(DiscographyState.self, key: LakeLayout.discographyStateKey(artistID: artistID),
                                      from: store, what: "discography state")
     }
 
-    public func save(to store: some ObjectStore) async throws {
+    public func save(to store: any ObjectStore) async throws {
         try await store.put(LakeLayout.discographyStateKey(artistID: artistID), bytes: LakeStateJSON.encode(self))
     }
 }
@@ -66,12 +103,16 @@ public struct DiscographyState: Codable, Sendable, Equatable {
 enum LakeStateJSON {
     /// The document at `key`, nil when there is none; a document that does not decode is an
     /// error that names it (and is left in place for the user to look at).
-    static func load<T: Decodable>(_ type: T.Type, key: String, from store: some ObjectStore, what: String) async throws -> T? {
+    /// The document at `key`, nil when there is none. A document that exists but cannot be
+    /// read is an error, never "absent": treating it as absent would start over from nothing.
+    static func load<T: Decodable>(_ type: T.Type, key: String, from store: any ObjectStore, what: String) async throws -> T? {
         let bytes: [UInt8]
         do {
             bytes = try await store.get(key)
         } catch LakeError.notFoundKind {
             return nil
+        } catch let error as LakeError {
+            throw EngineError.invalidInput("cannot read the \(what) \(store.location)/\(key): \(error.message)")
         }
         do {
             return try JSONDecoder().decode(type, from: Data(bytes))
@@ -81,6 +122,7 @@ enum LakeStateJSON {
     }
 
     static func encode(_ value: some Encodable) throws -> [UInt8] {
+        // Plain JSON (no comments): `jq` and every JSON library read it.
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return [UInt8](try encoder.encode(value)) + [0x0a]

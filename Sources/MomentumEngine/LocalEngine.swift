@@ -41,6 +41,13 @@ public struct RawLake: Sendable {
         return copy
     }
 
+    /// Every day with an observation.
+    public var observedDays: Set<Day> {
+        var days = Set<Day>()
+        for artist in artists { for observation in artist.observations { days.insert(observation.capturedAt.day) } }
+        return days
+    }
+
     /// The latest day with an observation: the leaderboard's default `as_of`.
     public var latestDay: Day? {
         artists.lazy.compactMap { $0.observations.lazy.map(\.capturedAt).max()?.day }.max()
@@ -75,13 +82,13 @@ public struct EngineProgress: Sendable {
 }
 
 public struct LocalEngine: Sendable {
-    public let store: FileSystemObjectStore
+    public let store: any ObjectStore
     public let logger: Logger
     public let parquetOptions: ParquetWriter.Options
     /// Called as work completes; nil for no reports.
     public let progress: (@Sendable (EngineProgress) -> Void)?
 
-    public init(store: FileSystemObjectStore, logger: Logger = Logger(label: "momentum.engine"),
+    public init(store: any ObjectStore, logger: Logger = Logger(label: "momentum.engine"),
                 parquetOptions: ParquetWriter.Options = .init(),
                 progress: (@Sendable (EngineProgress) -> Void)? = nil) {
         self.store = store
@@ -192,8 +199,12 @@ public struct LocalEngine: Sendable {
         public var rawBytes: Int
     }
 
-    /// Reads the raw lake and replaces the processed tables.
+    /// Reads the raw lake and replaces the processed tables. Takes the lake lock.
     public func transform() async throws -> TransformSummary {
+        try await LakeLock.withLock(store, command: "transform") { try await transformLocked() }
+    }
+
+    private func transformLocked() async throws -> TransformSummary {
         var clock = PhaseClock(logger: logger)
         let lake = try await loadRawLake()
         clock.lap("read \(lake.files) raw files (\(lake.bytes) bytes, \(lake.metricRecords + lake.releaseRecords) records)")
@@ -206,6 +217,10 @@ public struct LocalEngine: Sendable {
     /// Replaces the processed tables with an analysis already computed from `lake` (the demo
     /// renders its dashboard from the same analysis, so nothing is read or computed twice).
     public func writeProcessedTables(_ analysis: LakeAnalysis, from lake: RawLake) async throws -> TransformSummary {
+        try await LakeLock.withLock(store, command: "transform") { try await writeProcessedTablesLocked(analysis, from: lake) }
+    }
+
+    private func writeProcessedTablesLocked(_ analysis: LakeAnalysis, from lake: RawLake) async throws -> TransformSummary {
         try LocalEngine.requireRecords(in: lake, at: store)
         var clock = PhaseClock(logger: logger)
         let impacts = analysis.analyses.flatMap(\.impacts)
@@ -241,10 +256,19 @@ public struct LocalEngine: Sendable {
             written += result.written
             removed += result.removed
         }
-        // Leaderboards of other days stay: each as_of partition is a snapshot of its own.
+        // Leaderboards of other days stay: each as_of partition is a snapshot of its own. A
+        // snapshot of a day the data no longer has (a future --date since removed) goes.
         for (key, bytes) in files[.momentum] ?? [:] {
             try await store.put(key, bytes: bytes)
             written += 1
+        }
+        let observedDays = lake.observedDays
+        for info in try await store.list(prefix: LakeDataset.momentum.prefix) where LakeLayout.isDataKey(info.key) {
+            let snapshotDay = info.key.split(separator: "/").first { $0.hasPrefix("as_of=") }.flatMap { Day(iso: String($0.dropFirst(6))) }
+            if let snapshotDay, !observedDays.contains(snapshotDay), snapshotDay != analysis.asOf {
+                try await store.delete(info.key)
+                removed += 1
+            }
         }
         clock.lap("wrote \(written) files, removed \(removed)")
         return TransformSummary(
@@ -254,7 +278,7 @@ public struct LocalEngine: Sendable {
         )
     }
 
-    static func requireRecords(in lake: RawLake, at store: FileSystemObjectStore) throws {
+    static func requireRecords(in lake: RawLake, at store: any ObjectStore) throws {
         guard lake.metricRecords + lake.releaseRecords > 0 else {
             throw EngineError.noData(
                 "no raw records under \(store.location)/raw/ (expected \(LakeDataset.artistMetrics.prefix)dt=YYYY-MM-DD/*.jsonl): check --lake"

@@ -14,6 +14,8 @@ public struct SpotifyError: Error, Hashable, Sendable, CustomStringConvertible {
         case transport
         case decoding
         case configuration
+        case redirect
+        case deadline
     }
 
     private let code: Code
@@ -39,7 +41,7 @@ public struct SpotifyError: Error, Hashable, Sendable, CustomStringConvertible {
     /// True when Spotify (or the network) refused or could not be reached: worth retrying
     /// later, not a fault of the input.
     public var isServiceFailure: Bool {
-        [.authentication, .rateLimited, .http, .transport, .endpointUnavailable].contains(code)
+        [.authentication, .rateLimited, .http, .transport, .endpointUnavailable, .redirect, .deadline].contains(code)
     }
 
     // MARK: Kinds, for matching: `#expect(throws: SpotifyError.rateLimitedKind)`
@@ -54,6 +56,8 @@ public struct SpotifyError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let transportKind = SpotifyError(.transport, "")
     public static let decodingKind = SpotifyError(.decoding, "")
     public static let configurationKind = SpotifyError(.configuration, "")
+    public static let redirectKind = SpotifyError(.redirect, "")
+    public static let deadlineKind = SpotifyError(.deadline, "")
 
     public static func ~= (pattern: SpotifyError, error: any Error) -> Bool {
         (error as? SpotifyError)?.code == pattern.code
@@ -71,9 +75,19 @@ public struct SpotifyError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     static func rateLimited(endpoint: String, retryAfter: Double, cap: Double) -> SpotifyError {
-        let wait = retryAfter >= 3600 ? "\(Int(retryAfter / 3600)) h \(Int(retryAfter.truncatingRemainder(dividingBy: 3600) / 60)) min"
-            : retryAfter >= 60 ? "\(Int(retryAfter / 60)) min \(Int(retryAfter.truncatingRemainder(dividingBy: 60))) s" : "\(Int(retryAfter)) s"
+        let wait = SpotifyError.formatWait(retryAfter)
         return SpotifyError(.rateLimited, "Spotify's rate limit: \(endpoint) asks to wait \(wait), longer than the \(Int(cap)) s this client waits; run again after that", retryAfter: retryAfter, status: 429)
+    }
+
+    /// `2 h 5 min`, `3 min 20 s`, `45 s`; absurd values (a server may send 1e30) are said as such
+    /// instead of trapping in an integer conversion.
+    static func formatWait(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "an unusable time (\(seconds))" }
+        guard seconds < 86_400 * 366 else { return "more than a year" }
+        let whole = Int(seconds)
+        if whole >= 3600 { return "\(whole / 3600) h \(whole % 3600 / 60) min" }
+        if whole >= 60 { return "\(whole / 60) min \(whole % 60) s" }
+        return "\(whole) s"
     }
 
     static func rateLimitedRepeatedly(endpoint: String, attempts: Int) -> SpotifyError {
@@ -89,21 +103,21 @@ public struct SpotifyError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     static func badRequest(_ endpoint: String, message: String) -> SpotifyError {
-        SpotifyError(.badRequest, "Spotify rejected \(endpoint): \(message)", status: 400)
+        SpotifyError(.badRequest, "Spotify rejected \(endpoint): \(Redaction.clean(message))", status: 400)
     }
 
     static func http(_ endpoint: String, status: Int, message: String, attempts: Int) -> SpotifyError {
-        SpotifyError(.http, "Spotify answered \(endpoint) with HTTP \(status)\(message.isEmpty ? "" : " (\(message))")\(attempts > 1 ? " after \(attempts) attempts" : "")", status: status)
+        SpotifyError(.http, "Spotify answered \(endpoint) with HTTP \(status)\(message.isEmpty ? "" : " (\(Redaction.clean(message)))")\(attempts > 1 ? " after \(attempts) attempts" : "")", status: status)
     }
 
     static func transport(_ endpoint: String, _ detail: String, attempts: Int) -> SpotifyError {
-        SpotifyError(.transport, "could not reach Spotify for \(endpoint) after \(attempts) attempt\(attempts == 1 ? "" : "s"): \(detail)")
+        SpotifyError(.transport, "could not reach Spotify for \(endpoint) after \(attempts) attempt\(attempts == 1 ? "" : "s"): \(Redaction.clean(detail))")
     }
 
-    static func decoding(_ endpoint: String, body: [UInt8], detail: String) -> SpotifyError {
-        var excerpt = String(decoding: body.prefix(160), as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
-        if body.count > 160 { excerpt += "…" }
-        return SpotifyError(.decoding, "unexpected answer from \(endpoint) (\(detail)); the body began: \(excerpt)")
+    static func decoding(_ endpoint: String, body: [UInt8], detail: String, secrets: [String] = []) -> SpotifyError {
+        var excerpt = Redaction.clean(String(decoding: body.prefix(160), as: UTF8.self), secrets: secrets)
+        if body.count > 160, !excerpt.hasSuffix("…") { excerpt += "…" }
+        return SpotifyError(.decoding, "unexpected answer from \(endpoint) (\(Redaction.clean(detail, secrets: secrets))); the body began: \(excerpt)")
     }
 
     /// Wraps an error that did not come from SpotifyKit, for APIs that report per-item results.
@@ -113,5 +127,19 @@ public struct SpotifyError: Error, Hashable, Sendable, CustomStringConvertible {
 
     static func configuration(_ message: String) -> SpotifyError {
         SpotifyError(.configuration, message)
+    }
+
+    static func redirect(_ endpoint: String, _ detail: String) -> SpotifyError {
+        SpotifyError(.redirect, "\(endpoint): \(detail)")
+    }
+
+    static func deadline(_ endpoint: String, seconds: Double) -> SpotifyError {
+        SpotifyError(.deadline, "\(endpoint) was not sent: the job's \(Int(seconds)) s deadline has passed")
+    }
+
+    /// A server answered something out of contract (an id that was not asked for, a count
+    /// out of range).
+    static func invalidAnswer(_ endpoint: String, _ detail: String) -> SpotifyError {
+        SpotifyError(.decoding, "unexpected answer from \(endpoint): \(Redaction.clean(detail))")
     }
 }

@@ -1,6 +1,9 @@
 // Serves a SpotifySimulator over HTTP/1.1 on 127.0.0.1, so that real clients (URLSession,
 // curl, other languages) can be pointed at it: the token endpoint at /api/token and the API
-// under /v1 on the same port. One thread per connection, one request per connection.
+// under /v1 on the same port. One thread per connection, one request per connection. It is a
+// test server that must survive hostile clients: connections are capped, each request must
+// arrive whole within a deadline (a slowloris is cut off), bodies are capped, and a failing
+// `accept` (out of file descriptors) pauses instead of stopping the server.
 
 import Foundation
 import SpotifyKit
@@ -16,6 +19,13 @@ public final class SimulatorServer: @unchecked Sendable {
     private var listener: Int32 = -1
     private let lock = NSLock()
     private var running = false
+    private var connections = 0
+    /// Connections served at once; more are answered 503 and closed.
+    public var maximumConnections = 256
+    /// Seconds a client has to send a whole request.
+    public var requestDeadline: Double = 10
+    /// The largest request body accepted.
+    public var maximumBodyBytes = 1 << 20
 
     public init(simulator: SpotifySimulator) {
         self.simulator = simulator
@@ -77,21 +87,44 @@ public final class SimulatorServer: @unchecked Sendable {
         while lock.withLock({ running }) {
             let client = accept(fd, nil, nil)
             guard client >= 0 else {
-                if errno == EINTR { continue }
-                return
+                // EMFILE, ENFILE, ECONNABORTED...: wait a little and go on; only stop() ends the loop.
+                if errno != EINTR { Thread.sleep(forTimeInterval: 0.05) }
+                continue
             }
             var one: Int32 = 1
             setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            // Each recv waits at most a second, so the request deadline is checked often.
+            var timeout = timeval(tv_sec: 1, tv_usec: 0)
+            setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let admitted = lock.withLock { () -> Bool in
+                guard connections < maximumConnections else { return false }
+                connections += 1
+                return true
+            }
+            guard admitted else {
+                writeAll(client, Array("HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".utf8))
+                close(client)
+                continue
+            }
             let thread = Thread { [weak self] in
                 self?.serve(client)
                 close(client)
+                self?.lock.withLock { self?.connections -= 1 }
             }
             thread.start()
         }
     }
 
     private func serve(_ client: Int32) {
-        guard let request = readRequest(client) else { return }
+        let request: HTTPRequest
+        switch readRequest(client) {
+        case .request(let read): request = read
+        case .tooLarge:
+            writeAll(client, Array("HTTP/1.1 413 Payload Too Large\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".utf8))
+            return
+        case .none: return
+        }
         let outcome = simulator.handle(request)
         if outcome.delay > 0 { Thread.sleep(forTimeInterval: outcome.delay) }
         let response = outcome.response
@@ -115,36 +148,57 @@ public final class SimulatorServer: @unchecked Sendable {
         }
     }
 
-    private func readRequest(_ client: Int32) -> HTTPRequest? {
+    private enum ReadOutcome {
+        case request(HTTPRequest)
+        case tooLarge
+        case none
+    }
+
+    /// One chunk from the client, or nil when it closed, failed, or the deadline passed.
+    private func receive(_ client: Int32, into chunk: inout [UInt8], before deadline: Date) -> Int? {
+        while Date() < deadline {
+            let n = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
+            if n > 0 { return n }
+            if n < 0, errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { continue }
+            return nil
+        }
+        return nil
+    }
+
+    private func readRequest(_ client: Int32) -> ReadOutcome {
+        let deadline = Date().addingTimeInterval(requestDeadline)
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16_384)
         var headerEnd: Int?
+        var searched = 0
         while headerEnd == nil {
-            let n = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
-            guard n > 0 else { return nil }
+            guard let n = receive(client, into: &chunk, before: deadline) else { return .none }
             buffer += chunk[0..<n]
-            headerEnd = SimulatorServer.find([13, 10, 13, 10], in: buffer)
-            if buffer.count > 1 << 20 { return nil }
+            headerEnd = SimulatorServer.find([13, 10, 13, 10], in: buffer, from: max(0, searched - 3))
+            searched = buffer.count
+            if headerEnd == nil, buffer.count > 64 << 10 { return .tooLarge }
         }
-        guard let end = headerEnd else { return nil }
+        guard let end = headerEnd else { return .none }
         let head = String(decoding: buffer[0..<end], as: UTF8.self)
         var lines = head.components(separatedBy: "\r\n")
         let requestLine = lines.removeFirst().split(separator: " ")
-        guard requestLine.count >= 2 else { return nil }
+        guard requestLine.count >= 2 else { return .none }
         var headers: [String: String] = [:]
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        let length = headers.first { $0.key.lowercased() == "content-length" }.flatMap { Int($0.value) } ?? 0
+        let lengthText = headers.first { $0.key.lowercased() == "content-length" }?.value
+        let length = lengthText.map { Int($0) ?? -1 } ?? 0
+        guard length >= 0 else { return .none }
+        guard length <= maximumBodyBytes else { return .tooLarge }
         var body = Array(buffer[(end + 4)...])
         while body.count < length {
-            let n = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
-            guard n > 0 else { return nil }
+            guard let n = receive(client, into: &chunk, before: deadline) else { return .none }
             body += chunk[0..<n]
         }
-        guard let url = URL(string: "http://127.0.0.1:\(port)\(requestLine[1])") else { return nil }
-        return HTTPRequest(method: String(requestLine[0]), url: url, headers: headers, body: length > 0 ? Array(body.prefix(length)) : nil)
+        guard let url = URL(string: "http://127.0.0.1:\(port)\(requestLine[1])") else { return .none }
+        return .request(HTTPRequest(method: String(requestLine[0]), url: url, headers: headers, body: length > 0 ? Array(body.prefix(length)) : nil))
     }
 
     private func writeAll(_ client: Int32, _ bytes: [UInt8]) {
@@ -156,9 +210,9 @@ public final class SimulatorServer: @unchecked Sendable {
         }
     }
 
-    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard haystack.count >= needle.count else { return nil }
-        for i in 0...(haystack.count - needle.count) where haystack[i] == needle[0] && Array(haystack[i..<(i + needle.count)]) == needle {
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int = 0) -> Int? {
+        guard haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+        for i in start...(haystack.count - needle.count) where haystack[i] == needle[0] && Array(haystack[i..<(i + needle.count)]) == needle {
             return i
         }
         return nil

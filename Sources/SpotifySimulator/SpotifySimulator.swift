@@ -44,8 +44,9 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
             self.artists = artists
             self.seed = seed
             self.mode = mode
-            self.faultRate = min(1, max(0, faultRate))
-            self.latency = max(0, latency)
+            self.faultRate = faultRate.isNaN ? 0 : min(1, max(0, faultRate))
+            // At most a minute, and never NaN or infinite: a latency is a sleep.
+            self.latency = latency.isNaN ? 0 : min(60, max(0, latency))
             self.clientID = clientID
             self.clientSecret = clientSecret
             self.tokenLifetime = tokenLifetime
@@ -279,7 +280,8 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
     private func paging(_ query: [String: String]) -> (Int, Int)? {
         let limit = query["limit"].map { Int($0) ?? -1 } ?? (options.mode == .extended ? 20 : 5)
         let offset = query["offset"].map { Int($0) ?? -1 } ?? 0
-        guard (1...maxLimit).contains(limit), offset >= 0 else { return nil }
+        // Spotify refuses offsets past its catalogue limits; a huge one must not overflow `offset + limit`.
+        guard (1...maxLimit).contains(limit), (0...100_000).contains(offset) else { return nil }
         return (limit, offset)
     }
 

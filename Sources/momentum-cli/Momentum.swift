@@ -77,6 +77,10 @@ struct Momentum: AsyncParsableCommand {
                 Console.error(lake.message)
                 Foundation.exit(ExitStatus.failed.rawValue)
             }
+            if let cancelled = error as? CancellationError {
+                Console.error("cancelled: \(cancelled)")
+                Foundation.exit(ExitStatus.failed.rawValue)
+            }
             Console.error(fullMessage(for: error))
             Foundation.exit(ExitStatus.failed.rawValue)
         }

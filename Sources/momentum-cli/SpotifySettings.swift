@@ -1,7 +1,9 @@
 // Building the Spotify client from the settings: credentials from the environment only.
 
 import Foundation
+import LakeKit
 import Logging
+import MomentumEngine
 import SpotifyKit
 
 extension Settings {
@@ -18,14 +20,34 @@ extension Settings {
         guard let accounts = URL(string: spotifyAccountsURL), accounts.scheme != nil else {
             throw CommandFailure.usage("SPOTIFY_ACCOUNTS_URL '\(spotifyAccountsURL)' is not a URL")
         }
-        let configuration = SpotifyConfiguration(apiURL: api, accountsURL: accounts, market: market)
+        // A job against an unresponsive server ends: by default after 6 hours in all.
+        let jobDeadline = try seconds(environment["MOMENTUM_JOB_TIMEOUT"], name: "MOMENTUM_JOB_TIMEOUT") ?? 6 * 3600
+        let configuration = SpotifyConfiguration(apiURL: api, accountsURL: accounts, market: market, jobDeadline: jobDeadline)
         return SpotifyClient(clientID: id, clientSecret: secret, configuration: configuration, transport: transport, logger: logger)
     }
 }
 
 /// Exit status for a job whose items failed: 3 when nothing worked and Spotify was the cause,
 /// 1 when some items failed.
-func failureStatus(succeeded: Int, failures: [any Error]) -> ExitStatus {
-    let serviceFailures = failures.allSatisfy { ($0 as? SpotifyError)?.isServiceFailure == true }
+func failureStatus(succeeded: Int, failures: [IngestFailure]) -> ExitStatus {
+    let serviceFailures = failures.allSatisfy(\.isServiceFailure)
     return succeeded == 0 && serviceFailures ? .unavailable : .failed
+}
+
+extension Settings {
+    /// Runs `body` holding the lake lock; waits up to `MOMENTUM_LOCK_WAIT` seconds (default 30)
+    /// for another command to finish.
+    func withLakeLock<T: Sendable>(_ store: any ObjectStore, command: String, _ body: () async throws -> T) async throws -> T {
+        let wait = try seconds(environment["MOMENTUM_LOCK_WAIT"], name: "MOMENTUM_LOCK_WAIT") ?? 30
+        return try await LakeLock.withLock(store, command: command, wait: .milliseconds(Int64(wait * 1000)), body)
+    }
+
+    /// A number of seconds from an environment variable: finite, non-negative, at most a week.
+    func seconds(_ text: String?, name: String) throws -> Double? {
+        guard let text else { return nil }
+        guard let value = Double(text), value.isFinite, (0...604_800).contains(value) else {
+            throw CommandFailure.usage("\(name) must be a number of seconds from 0 to 604800, got '\(text.prefix(40))'")
+        }
+        return value
+    }
 }

@@ -61,12 +61,13 @@ func temporaryFolder() throws -> URL {
         let root = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let store = FileSystemObjectStore(root: root)
-        func record(_ id: String) -> RawArtistMetric {
-            RawArtistMetric(artistID: id, artistName: id, followers: 1, popularity: 1, capturedAt: 0, source: "t")
+        func record(_ id: String, _ day: String) -> RawArtistMetric {
+            RawArtistMetric(artistID: id, artistName: id, followers: 1, popularity: 1,
+                            capturedAt: LakeDate(iso: day)?.startNanoseconds ?? 0, source: "t")
         }
-        try await store.put("raw/artist_metrics/dt=2026-01-02/r.jsonl", bytes: JSONLines.encode([record("c")], gzip: true))
-        try await store.put("raw/artist_metrics/dt=2026-01-01/r.jsonl", bytes: JSONLines.encode([record("a"), record("b")]) + Array("oops\n".utf8))
-        try await store.put("raw/artist_metrics/dt=2026-01-01/.hidden.jsonl", bytes: JSONLines.encode([record("z")]))
+        try await store.put("raw/artist_metrics/dt=2026-01-02/r.jsonl", bytes: JSONLines.encode([record("c", "2026-01-02")], gzip: true))
+        try await store.put("raw/artist_metrics/dt=2026-01-01/r.jsonl", bytes: JSONLines.encode([record("a", "2026-01-01"), record("b", "2026-01-01")]) + Array("oops\n".utf8))
+        try await store.put("raw/artist_metrics/dt=2026-01-01/.hidden.jsonl", bytes: JSONLines.encode([record("z", "2026-01-01")]))
         try await store.put("raw/artist_metrics/dt=2026-01-01/notes.txt", bytes: [1])
         let result = try await RawLakeReader.read(RawArtistMetric.self, dataset: .artistMetrics, from: store)
         #expect(result.records.map(\.artistID) == ["a", "b", "c"])

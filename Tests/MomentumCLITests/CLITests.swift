@@ -24,7 +24,7 @@ func writeHandMadeLake(at root: URL, malformedLine: Bool = false) throws {
         ]
         var bytes = try JSONLines.encode(records)
         if malformedLine, offset == 10 { bytes += Array("{\"artist_id\": broken\n".utf8) }
-        try store.putSync(LakeLayout.rawKey(.artistMetrics, day: day, runID: "run\(offset)"), bytes: bytes)
+        try store.writeFile(LakeLayout.rawKey(.artistMetrics, day: day, runID: "run\(offset)"), bytes: bytes)
     }
     let releases = [
         RawRelease(artistID: "0TnOYISbd1XYRBk9myaseg", albumID: "album000000000000000001", albumName: "Climate Change",
@@ -34,7 +34,7 @@ func writeHandMadeLake(at root: URL, malformedLine: Bool = false) throws {
                    albumType: "single", albumGroup: nil, releaseDate: "2026-04-12", releaseDatePrecision: "day",
                    totalTracks: 1, discoveredAt: nil, isNew: true),
     ]
-    try store.putSync(LakeLayout.rawKey(.releases, day: start, runID: "scan", gzip: true), bytes: JSONLines.encode(releases, gzip: true))
+    try store.writeFile(LakeLayout.rawKey(.releases, day: start, runID: "scan", gzip: true), bytes: JSONLines.encode(releases, gzip: true))
 }
 
 func momentum(_ arguments: String..., in folder: URL? = nil) throws -> ProcessResult {

@@ -61,15 +61,15 @@ final class ServedSimulator {
 
 func metricRecords(in lake: URL) throws -> [(key: String, record: RawArtistMetric)] {
     let store = FileSystemObjectStore(root: lake)
-    return try store.listSync(prefix: LakeDataset.artistMetrics.prefix).flatMap { info in
-        try JSONLines.decode(RawArtistMetric.self, from: store.getSync(info.key), source: info.key).records.map { (info.key, $0) }
+    return try store.keys(under: LakeDataset.artistMetrics.prefix).filter(LakeLayout.isDataKey).flatMap { key in
+        try JSONLines.decode(RawArtistMetric.self, from: store.readFile(key), source: key).records.map { (key, $0) }
     }
 }
 
 func releaseRecords(in lake: URL) throws -> [RawRelease] {
     let store = FileSystemObjectStore(root: lake)
-    return try store.listSync(prefix: LakeDataset.releases.prefix).flatMap {
-        try JSONLines.decode(RawRelease.self, from: store.getSync($0.key), source: $0.key).records
+    return try store.keys(under: LakeDataset.releases.prefix).filter(LakeLayout.isDataKey).flatMap {
+        try JSONLines.decode(RawRelease.self, from: store.readFile($0), source: $0).records
     }
 }
 
@@ -130,15 +130,16 @@ func releaseRecords(in lake: URL) throws -> [RawRelease] {
         #expect(second.status == 0, "\(second.stderr)")
         #expect(try releaseRecords(in: lake).count == baseline.count)
 
-        // An album missing from an artist's state comes back, marked new.
+        // An album missing from an artist's state (a kill before the state was written) is
+        // already in the raw releases: a rescan does not write it again.
         let stateFile = lake.appendingPathComponent("state/discography/\(ids[0]).json")
         var state = try JSONDecoder().decode(DiscographyState.self, from: Data(contentsOf: stateFile))
-        let forgotten = state.albumIDs.removeLast()
+        state.albumIDs.removeLast()
+        state.lastScan = "2020-01-01T00:00:00Z"
         try JSONEncoder().encode(state).write(to: stateFile)
         #expect(try server.momentum(["ingest", "releases", "--lake", lake.path]).status == 0)
         let after = try releaseRecords(in: lake)
-        #expect(after.count == baseline.count + 1)
-        #expect(after.last?.albumID == forgotten && after.last?.isNew == true)
+        #expect(after.count == baseline.count)
     }
 
     @Test func artistsAreAddedByNameListedAndRemoved() throws {
@@ -159,7 +160,7 @@ func releaseRecords(in lake: URL) throws -> [RawRelease] {
         let again = try server.momentum(["artists", "add", "--lake", lake, "--yes", directory[5].id])
         #expect(again.status == 0 && again.stderr.contains("already tracked"))
         let bad = try server.momentum(["artists", "add", "--lake", lake, "--yes", "zzz no such artist zzz"])
-        #expect(bad.status == 2)
+        #expect(bad.status == 1, "an item failed: exit 1 (2 is for usage errors)")
 
         let list = try server.momentum(["artists", "list", "--lake", lake, "--format", "json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
@@ -238,7 +239,7 @@ enum TrackedArtistsFile {
         let store = FileSystemObjectStore(root: lake)
         let tracked = TrackedArtists(artists: ids.map { .init(id: $0, name: "Artist \($0.prefix(4))", addedAt: "2026-01-01T00:00:00Z") })
         let encoder = JSONEncoder()
-        try store.putSync(TrackedArtists.key, bytes: [UInt8](try encoder.encode(tracked)))
+        try store.writeFile(TrackedArtists.key, bytes: [UInt8](try encoder.encode(tracked)))
     }
 }
 

@@ -26,7 +26,8 @@ public enum Snappy {
         let expected = try readVarint(input, &position)
         guard expected <= UInt64(Int32.max) else { throw LakeError.compression("snappy: length \(expected) is too large") }
         var output: [UInt8] = []
-        output.reserveCapacity(Int(expected))
+        // A hostile header must not reserve gigabytes for a few input bytes.
+        output.reserveCapacity(min(Int(expected), input.count &* 24 &+ 64))
         while position < input.count {
             let tag = input[position]
             position += 1
@@ -44,6 +45,7 @@ public enum Snappy {
                     position += extra
                 }
                 guard position + length <= input.count else { throw LakeError.compression("snappy: truncated literal") }
+                guard output.count + length <= Int(expected) else { throw LakeError.compression("snappy: more bytes than the header says") }
                 output.append(contentsOf: input[position..<(position + length)])
                 position += length
                 continue
@@ -65,6 +67,7 @@ public enum Snappy {
                 position += 4
             }
             guard offset > 0, offset <= output.count else { throw LakeError.compression("snappy: copy offset \(offset) out of range") }
+            guard output.count + length <= Int(expected) else { throw LakeError.compression("snappy: more bytes than the header says") }
             let start = output.count - offset
             for k in 0..<length { output.append(output[start + k]) }
         }

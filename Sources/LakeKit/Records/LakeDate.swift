@@ -27,6 +27,13 @@ public struct LakeDate: Hashable, Comparable, Sendable, CustomStringConvertible 
         daysSinceEpoch = Int32(days)
     }
 
+    /// The first instant of the day in nanoseconds since the epoch; nil outside the years
+    /// 1677 to 2262, which 64-bit nanoseconds cannot reach.
+    public var startNanoseconds: Int64? {
+        let (value, overflow) = Int64(daysSinceEpoch).multipliedReportingOverflow(by: 86_400_000_000_000)
+        return overflow ? nil : value
+    }
+
     public var isoString: String {
         let (y, m, d) = CivilCalendar.civil(Int(daysSinceEpoch))
         return CivilCalendar.pad(y, 4) + "-" + CivilCalendar.pad(m, 2) + "-" + CivilCalendar.pad(d, 2)
@@ -45,14 +52,17 @@ public struct LakeDate: Hashable, Comparable, Sendable, CustomStringConvertible 
 
 /// ISO 8601 timestamps, parsed to and printed from nanoseconds since the epoch.
 public enum Timestamp {
-    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; nil when it is not such a timestamp.
-    /// Fractions beyond nanoseconds are truncated.
-    public static func nanoseconds(iso text: String) -> Int64? {
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; nil when it is not such a timestamp
+    /// or lies outside what 64-bit nanoseconds hold (about 1677 to 2262). Fractions beyond
+    /// nanoseconds are truncated.
+    ///
+    /// - Parameter utcOnly: accept only the `Z` form, as the lake contract requires.
+    public static func nanoseconds(iso text: String, utcOnly: Bool = false) -> Int64? {
         var text = text
-        return text.withUTF8 { nanoseconds(isoBytes: $0) }
+        return text.withUTF8 { nanoseconds(isoBytes: $0, utcOnly: utcOnly) }
     }
 
-    static func nanoseconds(isoBytes b: UnsafeBufferPointer<UInt8>) -> Int64? {
+    static func nanoseconds(isoBytes b: UnsafeBufferPointer<UInt8>, utcOnly: Bool = false) -> Int64? {
         guard b.count >= 20, b[4] == 0x2d, b[7] == 0x2d, b[10] == 0x54 || b[10] == 0x74 || b[10] == 0x20,
               b[13] == 0x3a, b[16] == 0x3a,
               let y = CivilCalendar.number(b[0..<4]), let mo = CivilCalendar.number(b[5..<7]),
@@ -77,7 +87,7 @@ public enum Timestamp {
         var offsetSeconds = 0
         if b[i] == 0x5a || b[i] == 0x7a {
             i += 1
-        } else if b[i] == 0x2b || b[i] == 0x2d, i + 6 == b.count, b[i + 3] == 0x3a,
+        } else if !utcOnly, b[i] == 0x2b || b[i] == 0x2d, i + 6 == b.count, b[i + 3] == 0x3a,
                   let oh = CivilCalendar.number(b[(i + 1)..<(i + 3)]), let om = CivilCalendar.number(b[(i + 4)..<(i + 6)]),
                   oh < 24, om < 60 {
             offsetSeconds = (oh * 3600 + om * 60) * (b[i] == 0x2b ? 1 : -1)
@@ -88,7 +98,10 @@ public enum Timestamp {
         guard i == b.count else { return nil }
         let seconds = Int64(CivilCalendar.days(year: y, month: mo, day: d)) * 86_400
             + Int64(h * 3600 + mi * 60 + s) - Int64(offsetSeconds)
-        return seconds * 1_000_000_000 + fraction
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return nil }
+        let (value, overflowAdding) = scaled.addingReportingOverflow(fraction)
+        return overflowAdding ? nil : value
     }
 
     /// `YYYY-MM-DDTHH:MM:SS[.fraction]Z`, with the shortest fraction that is exact.

@@ -65,6 +65,13 @@ public protocol JSONLineRecord: Sendable {
     init(jsonLine: UnsafeBufferPointer<UInt8>, strings: inout StringInterner) throws
     /// Appends the record as one JSON object, without the newline.
     func appendJSON(to output: inout [UInt8])
+    /// Why the record breaks the lake contract, nil when it does not; `partitionDay` is the
+    /// `dt=` day of its file, when known.
+    func contractViolation(partitionDay: LakeDate?) -> String?
+}
+
+extension JSONLineRecord {
+    public func contractViolation(partitionDay: LakeDate?) -> String? { nil }
 }
 
 extension JSONLineRecord {
@@ -92,8 +99,9 @@ extension RawArtistMetric: JSONLineRecord {
         }
         guard let id, !id.isEmpty else { throw LakeError.format("missing field artist_id") }
         guard let captured else { throw LakeError.format("missing field captured_at") }
-        if let popularity, popularity < Int64(Int32.min) || popularity > Int64(Int32.max) {
-            throw LakeError.format("popularity \(popularity) is out of range")
+        if let followers, followers < 0 { throw LakeError.format("followers \(followers) is negative") }
+        if let popularity, !(0...100).contains(popularity) {
+            throw LakeError.format("popularity \(popularity) is outside 0-100")
         }
         self.init(
             artistID: id, artistName: name ?? "", followers: followers, popularity: popularity.map { Int32($0) },
@@ -111,6 +119,13 @@ extension RawArtistMetric: JSONLineRecord {
         json.field("captured_at", Timestamp.iso(nanoseconds: capturedAt))
         json.field("source", source)
         json.close(into: &output)
+    }
+
+    public func contractViolation(partitionDay: LakeDate?) -> String? {
+        if let partitionDay, LakeDate(nanosecondsSinceEpoch: capturedAt) != partitionDay {
+            return "captured_at \(Timestamp.iso(nanoseconds: capturedAt)) is not on the file's day dt=\(partitionDay)"
+        }
+        return nil
     }
 }
 
@@ -157,13 +172,20 @@ extension RawRelease: JSONLineRecord {
         json.field("is_new", isNew)
         json.close(into: &output)
     }
+
+    public func contractViolation(partitionDay: LakeDate?) -> String? {
+        if let partitionDay, let discoveredAt, LakeDate(nanosecondsSinceEpoch: discoveredAt) != partitionDay {
+            return "discovered_at \(Timestamp.iso(nanoseconds: discoveredAt)) is not on the file's day dt=\(partitionDay)"
+        }
+        return nil
+    }
 }
 
 extension JSONFieldScanner {
     mutating func timestamp() throws -> Int64 {
         let text = try string()
-        guard let value = Timestamp.nanoseconds(iso: text) else {
-            throw error("'\(text.prefix(40))' is not an ISO 8601 UTC timestamp")
+        guard let value = Timestamp.nanoseconds(iso: text, utcOnly: true) else {
+            throw error("'\(text.prefix(40))' is not an ISO 8601 UTC timestamp ending in Z, from 1678 to 2261")
         }
         return value
     }

@@ -1,7 +1,13 @@
 // The embedded default: a lake in a local folder. Writes go to a hidden temporary file in the
-// destination folder and are renamed into place, which POSIX makes atomic.
+// destination folder and are renamed into place, which POSIX makes atomic. Reads tell "absent"
+// from "unreadable": only ENOENT means absent.
 
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// An object store over a local directory.
 public struct FileSystemObjectStore: ObjectStore {
@@ -18,52 +24,146 @@ public struct FileSystemObjectStore: ObjectStore {
     public var location: String { root.path }
 
     public func list(prefix: String) async throws -> [ObjectInfo] {
-        try listSync(prefix: prefix)
+        let listing = try listingSync(prefix: prefix)
+        if let first = listing.unreadable.first {
+            throw LakeError.io("cannot list \(first)\(listing.unreadable.count > 1 ? " (and \(listing.unreadable.count - 1) more)" : "")")
+        }
+        return listing.objects
     }
 
-    /// Synchronous listing, for callers that are not async.
-    public func listSync(prefix: String) throws -> [ObjectInfo] {
+    public func listing(prefix: String) async throws -> ObjectListing {
+        try listingSync(prefix: prefix)
+    }
+
+    /// Synchronous listing, for callers that are not async (throws on an unreadable folder).
+    func listSync(prefix: String) throws -> [ObjectInfo] {
+        let listing = try listingSync(prefix: prefix)
+        if let first = listing.unreadable.first { throw LakeError.io("cannot list \(first)") }
+        return listing.objects
+    }
+
+    func listingSync(prefix: String) throws -> ObjectListing {
         // Walk only the deepest folder the prefix names completely.
         let folder = prefix.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        let start = folder.isEmpty ? root : root.appendingPathComponent(folder, isDirectory: true)
-        var results: [ObjectInfo] = []
-        let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard manager.fileExists(atPath: start.path, isDirectory: &isDirectory), isDirectory.boolValue else { return [] }
-        guard let enumerator = manager.enumerator(
-            at: start, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey], options: []
-        ) else { return [] }
-        let rootPath = root.path.hasSuffix("/") ? root.path : root.path + "/"
-        for case let url as URL in enumerator {
-            let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey])
-            guard values?.isRegularFile == true else { continue }
-            let path = url.standardizedFileURL.path
-            guard path.hasPrefix(rootPath) else { continue }
-            let key = String(path.dropFirst(rootPath.count))
-            guard key.hasPrefix(prefix) else { continue }
-            results.append(ObjectInfo(key: key, size: values?.fileSize ?? 0))
+        var objects: [ObjectInfo] = []
+        var unreadable: [String] = []
+        let start = folder.isEmpty ? root.path : root.appendingPathComponent(folder, isDirectory: true).path
+        var info = stat()
+        guard stat(start, &info) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { return ObjectListing(objects: []) }
+            return ObjectListing(objects: [], unreadable: ["\(start): \(String(cString: strerror(errno)))"])
         }
-        return results.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else { return ObjectListing(objects: []) }
+        walk(start, key: folder, prefix: prefix, depth: 0, into: &objects, unreadable: &unreadable)
+        objects.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        return ObjectListing(objects: objects, unreadable: unreadable)
+    }
+
+    private func walk(_ path: String, key: String, prefix: String, depth: Int,
+                      into objects: inout [ObjectInfo], unreadable: inout [String]) {
+        // A symlink loop or a hostile tree must not recurse forever.
+        guard depth < 64 else {
+            unreadable.append("\(path): folders nested deeper than 64 levels")
+            return
+        }
+        guard let directory = opendir(path) else {
+            unreadable.append("\(path): \(String(cString: strerror(errno)))")
+            return
+        }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != ".", name != ".." { names.append(name) }
+        }
+        for name in names {
+            let childKey = key.isEmpty ? name : key + "/" + name
+            // Prune subtrees that cannot hold a key with the prefix.
+            guard childKey.hasPrefix(prefix) || prefix.hasPrefix(childKey + "/") else { continue }
+            let childPath = path + "/" + name
+            var info = stat()
+            guard stat(childPath, &info) == 0 else {
+                unreadable.append("\(childPath): \(String(cString: strerror(errno)))")
+                continue
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                walk(childPath, key: childKey, prefix: prefix, depth: depth + 1, into: &objects, unreadable: &unreadable)
+            case S_IFREG:
+                if childKey.hasPrefix(prefix) { objects.append(ObjectInfo(key: childKey, size: Int(info.st_size))) }
+            default:
+                continue
+            }
+        }
     }
 
     public func get(_ key: String) async throws -> [UInt8] {
         try getSync(key)
     }
 
-    public func getSync(_ key: String) throws -> [UInt8] {
+    func getSync(_ key: String) throws -> [UInt8] {
         try ObjectKey.validate(key)
-        let url = fileURL(for: key)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw LakeError.notFound(key, in: location)
+        let path = fileURL(for: key).path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT || errno == ENOTDIR { throw LakeError.notFound(key, in: location) }
+            throw LakeError.io("cannot read \(path): \(String(cString: strerror(errno)))")
         }
-        return [UInt8](data)
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw LakeError.io("cannot read \(path): \(String(cString: strerror(errno)))") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw LakeError.io("cannot read \(path): it is not a regular file") }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(Int(info.st_size))
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw LakeError.io("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return bytes
     }
 
     public func put(_ key: String, bytes: [UInt8]) async throws {
         try putSync(key, bytes: bytes)
     }
 
-    public func putSync(_ key: String, bytes: [UInt8]) throws {
+    func putSync(_ key: String, bytes: [UInt8]) throws {
+        let (temporary, destination) = try writeTemporary(key, bytes: bytes)
+        // rename(2) replaces the destination atomically; FileManager.moveItem refuses to.
+        guard rename(temporary, destination) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw LakeError.io("cannot move \(temporary) into place at \(destination): \(reason)")
+        }
+    }
+
+    public func create(_ key: String, bytes: [UInt8]) async throws -> Bool {
+        let (temporary, destination) = try writeTemporary(key, bytes: bytes)
+        defer { unlink(temporary) }
+        // link(2) fails with EEXIST when the name is taken: an atomic "create if absent" that
+        // publishes a complete file.
+        var linked = link(temporary, destination) == 0
+        for _ in 0..<3 where !linked && errno == ENOENT && access(temporary, F_OK) == 0 {
+            // A delete emptied and removed the folder between our write and the link.
+            try? FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            linked = link(temporary, destination) == 0
+        }
+        guard linked else {
+            if errno == EEXIST { return false }
+            throw LakeError.io("cannot create \(destination): \(String(cString: strerror(errno)))")
+        }
+        return true
+    }
+
+    /// Writes the bytes to a hidden temporary file beside the key's file, flushed to disk.
+    private func writeTemporary(_ key: String, bytes: [UInt8]) throws -> (temporary: String, destination: String) {
         try ObjectKey.validate(key)
         let url = fileURL(for: key)
         let folder = url.deletingLastPathComponent()
@@ -72,34 +172,90 @@ public struct FileSystemObjectStore: ObjectStore {
         } catch {
             throw LakeError.io("cannot create folder \(folder.path): \(error.localizedDescription)")
         }
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        do {
-            try Data(bytes).write(to: temporary)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw LakeError.io("cannot write \(temporary.path): \(error.localizedDescription)")
+        let temporary = folder.appendingPathComponent(
+            FileSystemObjectStore.temporaryPrefix + url.lastPathComponent + "." + UUID().uuidString + FileSystemObjectStore.temporarySuffix).path
+        var fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if fd < 0, errno == ENOENT {
+            // A delete emptied and removed the folder just now: make it again, once.
+            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         }
-        // rename(2) replaces the destination atomically; FileManager.moveItem refuses to.
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw LakeError.io("cannot move \(temporary.path) into place at \(url.path): \(reason)")
+        guard fd >= 0 else { throw LakeError.io("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        var written = 0
+        var failure: String?
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                failure = String(cString: strerror(errno))
+                break
+            }
+            written += count
         }
+        // Flushed before the rename, so a power cut cannot publish an empty file.
+        if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        close(fd)
+        if let failure {
+            unlink(temporary)
+            throw LakeError.io("cannot write \(temporary): \(failure)")
+        }
+        return (temporary, url.path)
     }
 
     public func delete(_ key: String) async throws {
         try ObjectKey.validate(key)
-        let url = fileURL(for: key)
-        guard FileManager.default.fileExists(atPath: url.path) else { return }
-        do {
-            try FileManager.default.removeItem(at: url)
-        } catch {
-            throw LakeError.io("cannot delete \(url.path): \(error.localizedDescription)")
+        let path = fileURL(for: key).path
+        guard unlink(path) == 0 || errno == ENOENT else {
+            throw LakeError.io("cannot delete \(path): \(String(cString: strerror(errno)))")
+        }
+        // Folders the key leaves empty go too (a removed partition, the lock's folder), so a
+        // lake holds only what it holds. rmdir refuses non-empty folders, so this is safe.
+        var folder = (path as NSString).deletingLastPathComponent
+        let rootPath = root.path
+        while folder.count > rootPath.count, folder.hasPrefix(rootPath), rmdir(folder) == 0 {
+            folder = (folder as NSString).deletingLastPathComponent
         }
     }
 
     /// The local path of a key (it need not exist).
     public func fileURL(for key: String) -> URL {
         root.appendingPathComponent(key, isDirectory: false)
+    }
+
+    static let temporaryPrefix = "."
+    static let temporarySuffix = ".tmp"
+
+    /// Removes temporary files that killed writes left behind (`.<name>.<uuid>.tmp`). Call it
+    /// only while holding the lake lock, when no other writer can be mid-write; the lock's own
+    /// folder is left alone, since commands waiting for the lock write there. Returns the
+    /// paths removed.
+    @discardableResult
+    public func removeOrphanedTemporaryFiles() throws -> [String] {
+        var removed: [String] = []
+        var pending = [root.path]
+        while let folder = pending.popLast() {
+            guard let directory = opendir(folder) else { continue }
+            var names: [String] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if name != ".", name != ".." { names.append(name) }
+            }
+            closedir(directory)
+            for name in names {
+                let path = folder + "/" + name
+                var info = stat()
+                guard lstat(path, &info) == 0 else { continue }
+                if (info.st_mode & S_IFMT) == S_IFDIR {
+                    let isLockFolder = folder == root.path && name == "_momentum"
+                    if pending.count < 100_000, !isLockFolder { pending.append(path) }
+                } else if name.hasPrefix(FileSystemObjectStore.temporaryPrefix), name.hasSuffix(FileSystemObjectStore.temporarySuffix),
+                          name.count > 40, unlink(path) == 0 {
+                    removed.append(path)
+                }
+            }
+        }
+        return removed
     }
 }

@@ -9,6 +9,7 @@ public struct LakeError: Error, Hashable, Sendable, CustomStringConvertible {
         case compression
         case format
         case invalidArgument
+        case locked
     }
 
     private let code: Code
@@ -36,12 +37,16 @@ public struct LakeError: Error, Hashable, Sendable, CustomStringConvertible {
     public static func compression(_ message: String) -> LakeError { LakeError(.compression, message) }
     public static func format(_ message: String) -> LakeError { LakeError(.format, message) }
     public static func invalidArgument(_ message: String) -> LakeError { LakeError(.invalidArgument, message) }
+    /// Another writer holds the lake lock.
+    public static func locked(_ message: String) -> LakeError { LakeError(.locked, message) }
 
     /// Matches errors of the same kind, whatever their message: `error ~= LakeError.notFoundKind`.
     public static let notFoundKind = LakeError(.notFound, "")
     public static let invalidKeyKind = LakeError(.invalidKey, "")
     public static let formatKind = LakeError(.format, "")
     public static let compressionKind = LakeError(.compression, "")
+    public static let ioKind = LakeError(.io, "")
+    public static let lockedKind = LakeError(.locked, "")
 
     /// True when both errors are of the same kind.
     public func isKind(of other: LakeError) -> Bool { code == other.code }

@@ -12,6 +12,19 @@ public struct ObjectInfo: Sendable, Hashable {
     }
 }
 
+/// A listing that also names what could not be listed, so that a reader can report an
+/// unreadable folder instead of silently treating it as empty.
+public struct ObjectListing: Sendable, Hashable {
+    public var objects: [ObjectInfo]
+    /// Locations (paths or keys) that exist but could not be read, each with the reason.
+    public var unreadable: [String]
+
+    public init(objects: [ObjectInfo], unreadable: [String] = []) {
+        self.objects = objects
+        self.unreadable = unreadable
+    }
+}
+
 /// A flat namespace of immutable objects addressed by `/`-separated keys.
 ///
 /// Writes are all-or-nothing: a reader sees an object either complete or not at all.
@@ -20,18 +33,31 @@ public protocol ObjectStore: Sendable {
     var location: String { get }
     /// Every object whose key starts with `prefix`, sorted by key.
     func list(prefix: String) async throws -> [ObjectInfo]
-    /// The object's bytes; throws a `notFound` error when absent.
+    /// The object's bytes; throws a `notFound` error when absent and an `io` error when it
+    /// exists but cannot be read (never `notFound` for that).
     func get(_ key: String) async throws -> [UInt8]
     /// Stores the object, replacing any existing one, atomically.
     func put(_ key: String, bytes: [UInt8]) async throws
+    /// Stores the object only if no object has the key (S3: `If-None-Match: *`); returns false,
+    /// writing nothing, when one exists. Two racing callers cannot both succeed.
+    func create(_ key: String, bytes: [UInt8]) async throws -> Bool
     /// Removes the object; removing an absent object is not an error.
     func delete(_ key: String) async throws
+    /// Like `list`, and names what could not be listed. The default lists with `list`.
+    func listing(prefix: String) async throws -> ObjectListing
+}
+
+extension ObjectStore {
+    public func listing(prefix: String) async throws -> ObjectListing {
+        ObjectListing(objects: try await list(prefix: prefix))
+    }
 }
 
 /// Checks the shape of a key: relative, `/`-separated, no empty, `.` or `..` segment.
 public enum ObjectKey {
     public static func validate(_ key: String) throws {
         guard !key.isEmpty else { throw LakeError.invalidKey(key, reason: "it is empty") }
+        guard key.utf8.count <= 1024 else { throw LakeError.invalidKey(String(key.prefix(64)) + "…", reason: "keys are at most 1024 bytes") }
         guard !key.hasPrefix("/") else { throw LakeError.invalidKey(key, reason: "keys are relative to the lake root") }
         for segment in key.split(separator: "/", omittingEmptySubsequences: false) {
             guard !segment.isEmpty, segment != ".", segment != ".." else {

@@ -11,6 +11,8 @@ public struct RawReadResult<Record: JSONLineRecord>: Sendable {
     /// All records in that order (a copy; prefer `recordsByFile` for large reads).
     public var records: [Record] { recordsByFile.flatMap { $0 } }
     public var recordCount: Int { recordsByFile.reduce(0) { $0 + $1.count } }
+    /// Lines that break the contract, and (as line 0) files and folders that could not be
+    /// read or lie outside the layout.
     public var malformed: [MalformedLine]
     public var files: Int
     public var bytes: Int
@@ -28,19 +30,40 @@ public enum RawLakeReader {
         parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> RawReadResult<Record> {
-        let keys = try await store.list(prefix: dataset.prefix).map(\.key).filter(LakeLayout.isDataKey)
-        let queue = WorkQueue(count: keys.count)
-        let workers = min(max(1, parallelism), max(1, keys.count))
+        let listing = try await store.listing(prefix: dataset.prefix)
+        var problems = listing.unreadable.map { MalformedLine(source: $0, line: 0, reason: "cannot be read") }
+        var keys: [String] = []
+        for key in listing.objects.map(\.key) where LakeLayout.isDataKey(key) {
+            // The contract files every raw object under its capture day; anything else would be
+            // read under no day at all.
+            guard LakeLayout.captureDay(ofRawKey: key) != nil, key.split(separator: "/").count == 4 else {
+                problems.append(MalformedLine(source: key, line: 0, reason: "not in a dt=YYYY-MM-DD folder of \(dataset.prefix); the file was not read"))
+                continue
+            }
+            keys.append(key)
+        }
+        let readable = keys
+        let queue = WorkQueue(count: readable.count)
+        let workers = min(max(1, parallelism), max(1, readable.count))
         let decoded = try await withThrowingTaskGroup(of: [(Int, [Record], [MalformedLine], Int)].self) { group in
             for _ in 0..<workers {
                 group.addTask {
                     var strings = StringInterner()
                     var done: [(Int, [Record], [MalformedLine], Int)] = []
                     while let index = queue.next() {
-                        let bytes = try await store.get(keys[index])
-                        let file = try JSONLines.decode(Record.self, from: bytes, source: keys[index], strings: &strings)
+                        let bytes: [UInt8]
+                        do {
+                            bytes = try await store.get(readable[index])
+                        } catch let error as LakeError where !error.isKind(of: .invalidKeyKind) {
+                            // Unreadable (or gone since the listing): named, never silently empty.
+                            done.append((index, [], [MalformedLine(source: readable[index], line: 0, reason: error.message)], 0))
+                            progress?(queue.finished(), readable.count)
+                            continue
+                        }
+                        let file = try JSONLines.decode(Record.self, from: bytes, source: readable[index],
+                                                        partitionDay: LakeLayout.captureDay(ofRawKey: readable[index]), strings: &strings)
                         done.append((index, file.records, file.malformed, bytes.count))
-                        progress?(queue.finished(), keys.count)
+                        progress?(queue.finished(), readable.count)
                     }
                     return done
                 }
@@ -49,7 +72,7 @@ public enum RawLakeReader {
             for try await part in group { all.append(contentsOf: part) }
             return all.sorted { $0.0 < $1.0 }
         }
-        var result = RawReadResult<Record>(recordsByFile: [], malformed: [], files: keys.count, bytes: 0)
+        var result = RawReadResult<Record>(recordsByFile: [], malformed: problems, files: keys.count, bytes: 0)
         result.recordsByFile.reserveCapacity(decoded.count)
         for (_, records, malformed, size) in decoded {
             result.recordsByFile.append(records)

@@ -36,13 +36,15 @@ enum DashboardAssets {
     (function () {
       "use strict";
       var data = JSON.parse(document.getElementById("dashboard-data").textContent);
-      var sectionOf = {};
+      // A prototype-free map: an address such as #artist=__proto__ must find nothing.
+      var sectionOf = Object.create(null);
       data.artists.forEach(function (a) { sectionOf[a.id] = a.section; });
       var picker = document.getElementById("artist-picker");
 
       function show(id, updateHash) {
+        if (typeof id !== "string" || !Object.prototype.hasOwnProperty.call(sectionOf, id)) { return; }
         var section = sectionOf[id];
-        if (!section) { return; }
+        if (typeof section !== "string") { return; }
         document.querySelectorAll("section.artist").forEach(function (s) { s.hidden = s.id !== section; });
         document.querySelectorAll("#leaderboard tbody tr").forEach(function (r) {
           r.classList.toggle("selected", r.getAttribute("data-artist") === id);
@@ -53,8 +55,12 @@ enum DashboardAssets {
 
       function fromHash() {
         var match = /^#artist=(.+)$/.exec(location.hash);
-        if (match) { show(decodeURIComponent(match[1]), false); return true; }
-        return false;
+        if (!match) { return false; }
+        var id;
+        // A hand-typed or truncated address (#artist=%E0%A4%A) is ignored, not thrown.
+        try { id = decodeURIComponent(match[1]); } catch (error) { return false; }
+        show(id, false);
+        return true;
       }
 
       document.querySelectorAll("#leaderboard tbody tr").forEach(function (row) {

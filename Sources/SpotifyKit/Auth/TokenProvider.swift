@@ -97,7 +97,7 @@ public actor ClientCredentialsTokenProvider: TokenProvider {
         let request = HTTPRequest(
             method: "POST", url: url,
             headers: ["Authorization": "Basic \(basic)", "Content-Type": "application/x-www-form-urlencoded"],
-            body: Array("grant_type=client_credentials".utf8), timeout: retry.timeout
+            body: Array("grant_type=client_credentials".utf8), timeout: retry.timeout, deadline: retry.deadline
         )
         let response = try await retry.send(request, endpoint: "POST /api/token", via: transport)
         switch response.status {
@@ -108,7 +108,7 @@ public actor ClientCredentialsTokenProvider: TokenProvider {
             return (answer.access_token, now().addingTimeInterval(answer.expires_in ?? 3600))
         case 400, 401, 403:
             let detail = (try? JSONDecoder().decode(TokenError.self, from: Data(response.body)))?.error ?? "HTTP \(response.status)"
-            throw SpotifyError.authentication(detail, status: response.status)
+            throw SpotifyError.authentication(Redaction.clean(detail, secrets: [clientSecret, basic, clientID]), status: response.status)
         default:
             throw SpotifyError.http("POST /api/token", status: response.status, message: "", attempts: 1)
         }

@@ -1,6 +1,7 @@
 // When to try again: server errors and transport failures back off exponentially with jitter;
 // a 429 waits for its Retry-After when that is short, and ends with an error that says when
-// to come back when it is long (Spotify sometimes asks for hours).
+// to come back when it is long (Spotify sometimes asks for hours). Redirects are followed here
+// only within one origin, so that no credential ever reaches another host.
 
 import Foundation
 
@@ -10,7 +11,11 @@ struct RetryPolicy: Sendable {
     let initialBackoff: Double
     let maxBackoff: Double
     let timeout: Double
+    let deadline: Double
     let sleep: @Sendable (Double) async throws -> Void
+
+    /// Redirects followed per request, at most.
+    static let maximumRedirects = 5
 
     init(configuration: SpotifyConfiguration) {
         maxRetries = configuration.maxRetries
@@ -18,27 +23,39 @@ struct RetryPolicy: Sendable {
         initialBackoff = configuration.initialBackoff
         maxBackoff = configuration.maxBackoff
         timeout = configuration.requestTimeout
+        deadline = configuration.requestDeadline
         sleep = configuration.sleep
     }
 
     /// The delay before retry number `attempt` (1-based): exponential, with "full jitter" so
     /// that many clients do not retry in step.
     func backoff(attempt: Int) -> Double {
-        let ceiling = min(maxBackoff, initialBackoff * pow(2, Double(attempt - 1)))
+        let ceiling = min(maxBackoff, initialBackoff * pow(2, Double(min(attempt, 60) - 1)))
+        guard ceiling.isFinite, ceiling > 0 else { return 0 }
         return Double.random(in: (ceiling / 2)...ceiling)
+    }
+
+    /// The seconds a `Retry-After` header asks for: delta-seconds only; nil when absent,
+    /// negative, not a number or not finite (the caller then backs off as for a 5xx).
+    static func retryAfterSeconds(_ header: String?) -> Double? {
+        guard let header, let value = Double(header.trimmingCharacters(in: .whitespaces)), value.isFinite, value >= 0 else { return nil }
+        return value
     }
 
     /// Sends until a response that is not worth retrying, or the retries run out. Returns the
     /// last response (the caller interprets statuses); throws for transport failures that
-    /// outlast the retries and for rate limits longer than the cap.
+    /// outlast the retries, for rate limits longer than the cap and for refused redirects.
     func send(_ request: HTTPRequest, endpoint: String, via transport: any HTTPTransport,
               onRetry: ((String) -> Void)? = nil) async throws -> HTTPResponse {
         var attempt = 0
+        var current = request
+        var redirects = 0
         while true {
             attempt += 1
             let response: HTTPResponse
             do {
-                response = try await transport.send(request)
+                let sending = current
+                response = try await RetryPolicy.withDeadline(sending.deadline) { try await transport.send(sending) }
             } catch let error as CancellationError {
                 throw error
             } catch {
@@ -50,8 +67,21 @@ struct RetryPolicy: Sendable {
                 continue
             }
             switch response.status {
+            case 301, 302, 303, 307, 308:
+                guard let next = try RetryPolicy.redirect(from: current, response: response, endpoint: endpoint) else { return response }
+                redirects += 1
+                guard redirects <= RetryPolicy.maximumRedirects else {
+                    throw SpotifyError.redirect(endpoint, "more than \(RetryPolicy.maximumRedirects) redirects")
+                }
+                current = next
+                attempt -= 1
             case 429:
-                let wait = response.header("Retry-After").flatMap(Double.init) ?? 1
+                guard let wait = RetryPolicy.retryAfterSeconds(response.header("Retry-After")) else {
+                    guard attempt <= maxRetries else { throw SpotifyError.rateLimitedRepeatedly(endpoint: endpoint, attempts: attempt) }
+                    onRetry?("\(endpoint): rate limited without a usable Retry-After; backing off")
+                    try await sleep(backoff(attempt: attempt))
+                    continue
+                }
                 guard wait <= retryAfterCap else {
                     throw SpotifyError.rateLimited(endpoint: endpoint, retryAfter: wait, cap: retryAfterCap)
                 }
@@ -67,6 +97,45 @@ struct RetryPolicy: Sendable {
             default:
                 return response
             }
+        }
+    }
+
+    /// The request a redirect leads to, when it stays on the same origin; nil when the answer
+    /// has no usable `Location` (it is then returned as it is). A redirect to another origin
+    /// is refused: following it would hand our `Authorization` to another host.
+    static func redirect(from request: HTTPRequest, response: HTTPResponse, endpoint: String) throws -> HTTPRequest? {
+        guard let location = response.header("Location"), let target = URL(string: location, relativeTo: request.url)?.absoluteURL else {
+            return nil
+        }
+        guard sameOrigin(request.url, target) else {
+            throw SpotifyError.redirect(endpoint, "the server redirected to another origin (\(target.scheme ?? "?")://\(target.host ?? "?")); not followed, so that credentials stay with \(request.url.host ?? "?")")
+        }
+        var next = request
+        next.url = target
+        if response.status == 303 || ((response.status == 301 || response.status == 302) && request.method == "POST") {
+            next.method = "GET"
+            next.body = nil
+        }
+        return next
+    }
+
+    static func sameOrigin(_ a: URL, _ b: URL) -> Bool {
+        func port(_ url: URL) -> Int? { url.port ?? (url.scheme?.lowercased() == "https" ? 443 : url.scheme?.lowercased() == "http" ? 80 : nil) }
+        return a.scheme?.lowercased() == b.scheme?.lowercased() && a.host?.lowercased() == b.host?.lowercased() && port(a) == port(b)
+    }
+
+    /// Runs `body`, giving up after `seconds` whatever it does.
+    static func withDeadline<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        guard seconds.isFinite, seconds > 0 else { return try await body() }
+        return try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(min(seconds, 1e9) * 1_000_000_000))
+                throw TransportError("no complete answer within the \(seconds < 10 ? String(format: "%.1f", seconds) : String(Int(seconds))) s deadline")
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw CancellationError() }
+            return first
         }
     }
 }

@@ -19,6 +19,8 @@ public final class SpotifyClient: Sendable {
     let limiter: ConcurrencyLimiter
     let retry: RetryPolicy
     let state = ClientState()
+    /// When the client was made: the job deadline counts from here.
+    let started = ContinuousClock.now
 
     /// A client with the Client Credentials flow.
     public convenience init(
@@ -65,11 +67,12 @@ public final class SpotifyClient: Sendable {
         return try await limiter.withPermit {
             var refreshed = false
             while true {
+                let remaining = try remainingJobTime(endpoint: endpoint)
                 let token = try await tokens.accessToken()
                 let request = HTTPRequest(
                     url: url, headers: ["Authorization": "Bearer \(token)", "Accept": "application/json",
                                         "User-Agent": "SpotifyKit/\(SpotifyKit.version)"],
-                    timeout: configuration.requestTimeout
+                    timeout: configuration.requestTimeout, deadline: min(configuration.requestDeadline, remaining)
                 )
                 logger?.debug("request", metadata: ["endpoint": "\(endpoint)", "url": "\(url.path)"])
                 let response = try await retry.send(request, endpoint: endpoint, via: transport) { [logger] note in
@@ -84,9 +87,18 @@ public final class SpotifyClient: Sendable {
                 if (200..<300).contains(response.status) || passing.contains(response.status) {
                     return response
                 }
-                throw error(for: response, endpoint: endpoint)
+                throw error(for: response, endpoint: endpoint, secrets: [token])
             }
         }
+    }
+
+    /// Seconds left before the job deadline; throws once it has passed.
+    func remainingJobTime(endpoint: String) throws -> Double {
+        guard let limit = configuration.jobDeadline else { return .infinity }
+        let elapsed = ContinuousClock.now - started
+        let spent = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        guard spent < limit else { throw SpotifyError.deadline(endpoint, seconds: limit) }
+        return limit - spent
     }
 
     func makeURL(path: String, query: [(String, String)]) throws -> URL {
@@ -129,12 +141,13 @@ public final class SpotifyClient: Sendable {
         var error: Detail?
     }
 
-    func errorMessage(_ response: HTTPResponse) -> String {
-        (try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body)))?.error?.message ?? ""
+    /// The server's error message, cleaned of credentials and capped.
+    func errorMessage(_ response: HTTPResponse, secrets: [String] = []) -> String {
+        Redaction.clean((try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body)))?.error?.message ?? "", secrets: secrets)
     }
 
-    func error(for response: HTTPResponse, endpoint: String) -> SpotifyError {
-        let message = errorMessage(response)
+    func error(for response: HTTPResponse, endpoint: String, secrets: [String] = []) -> SpotifyError {
+        let message = errorMessage(response, secrets: secrets)
         switch response.status {
         case 400: return .badRequest(endpoint, message: message.isEmpty ? "HTTP 400" : message)
         case 401: return .authentication("the access token was refused twice", status: 401)

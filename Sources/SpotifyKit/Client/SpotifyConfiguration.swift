@@ -16,8 +16,16 @@ public struct SpotifyConfiguration: Sendable {
     public var maxRetries: Int
     /// The longest `Retry-After` (seconds) the client waits; longer ones end with an error.
     public var retryAfterCap: Double
-    /// Seconds before a request is abandoned.
+    /// Seconds without progress before a request is abandoned (an idle timeout).
     public var requestTimeout: Double
+    /// Seconds before a request is abandoned whatever the server sends (an overall deadline).
+    public var requestDeadline: Double
+    /// Seconds a client may spend in all: requests after that fail at once, so that a job
+    /// against an unresponsive server ends. Nil for no limit.
+    public var jobDeadline: Double?
+    /// Pages a paged endpoint may take before the client stops with an error (a server whose
+    /// pages always announce a next one cannot keep a job going forever).
+    public var maximumPages: Int
     /// First back-off delay (seconds) after a server or transport error; it doubles each time,
     /// with jitter, up to `maxBackoff`.
     public var initialBackoff: Double
@@ -31,9 +39,12 @@ public struct SpotifyConfiguration: Sendable {
     public init(
         apiURL: URL? = nil, accountsURL: URL? = nil, market: String = "US",
         maxConcurrentRequests: Int = 4, maxRetries: Int = 6, retryAfterCap: Double = 60,
-        requestTimeout: Double = 30, initialBackoff: Double = 0.25, maxBackoff: Double = 8,
+        requestTimeout: Double = 30, requestDeadline: Double = 60, jobDeadline: Double? = nil, maximumPages: Int = 200,
+        initialBackoff: Double = 0.25, maxBackoff: Double = 8,
         sleep: @escaping @Sendable (Double) async throws -> Void = { seconds in
-            try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
+            // Clamped: a NaN, negative or astronomically large wait must not trap the conversion.
+            let clamped = seconds.isNaN ? 0 : min(max(0, seconds), 1e9)
+            try await Task.sleep(nanoseconds: UInt64(clamped * 1_000_000_000))
         }
     ) {
         // Both defaults are valid URL literals; the fallbacks only satisfy the type checker.
@@ -42,8 +53,11 @@ public struct SpotifyConfiguration: Sendable {
         self.market = market
         self.maxConcurrentRequests = max(1, maxConcurrentRequests)
         self.maxRetries = max(0, maxRetries)
-        self.retryAfterCap = retryAfterCap
-        self.requestTimeout = requestTimeout
+        self.retryAfterCap = retryAfterCap.isNaN ? 60 : max(0, retryAfterCap)
+        self.requestTimeout = requestTimeout.isFinite ? max(0.001, requestTimeout) : 30
+        self.requestDeadline = requestDeadline.isNaN ? 60 : max(0.001, requestDeadline)
+        self.jobDeadline = jobDeadline.map { $0.isNaN ? 0 : max(0, $0) }
+        self.maximumPages = max(1, maximumPages)
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff
         self.sleep = sleep

@@ -9,7 +9,7 @@ extension SpotifyClient {
     public func artist(_ id: SpotifyID) async throws -> Artist {
         let artist = try await get(Artist.self, path: "artists/\(id.rawValue)", endpoint: "GET /artists/{id}")
         if artist.followers?.total == nil { await state.sawArtistWithoutFollowers() }
-        return artist
+        return try SpotifyClient.checked(artist, asked: id, endpoint: "GET /artists/{id}").get()
     }
 
     /// One artist, from an id, a `spotify:artist:` URI or an `open.spotify.com` link.
@@ -44,10 +44,15 @@ extension SpotifyClient {
             var unavailable = false
             for (range, answer) in answers {
                 switch answer {
+                case .success(let artists) where artists.count != range.count:
+                    // More or fewer answers than ids: none of them can be matched to an id safely.
+                    let error = SpotifyError.invalidAnswer("GET /artists?ids=", "\(artists.count) artists for \(range.count) ids")
+                    for index in range { results[index] = .failure(error) }
                 case .success(let artists):
                     for (offset, artist) in artists.enumerated() {
-                        results[range.lowerBound + offset] = artist.map { .success($0) }
-                            ?? .failure(.notFound("artist \(ids[range.lowerBound + offset].rawValue)"))
+                        let index = range.lowerBound + offset
+                        results[index] = artist.map { SpotifyClient.checked($0, asked: ids[index], endpoint: "GET /artists?ids=") }
+                            ?? .failure(.notFound("artist \(ids[index].rawValue)"))
                     }
                 case .failure(let error) where error == .endpointUnavailableKind:
                     unavailable = true
@@ -79,6 +84,21 @@ extension SpotifyClient {
             }
         }
         return results.map { $0 ?? .failure(.transport("GET /artists", "no answer", attempts: 0)) }
+    }
+
+    /// The artist, when it is the one asked for and its numbers are in range; ids and values
+    /// from a server are checked before anything stores them.
+    static func checked(_ artist: Artist, asked: SpotifyID, endpoint: String) -> Result<Artist, SpotifyError> {
+        guard artist.id == asked.rawValue else {
+            return .failure(.invalidAnswer(endpoint, "asked for artist \(asked.rawValue), got '\(artist.id.prefix(40))'"))
+        }
+        if let followers = artist.followers?.total, followers < 0 {
+            return .failure(.invalidAnswer(endpoint, "artist \(asked.rawValue) has \(followers) followers"))
+        }
+        if let popularity = artist.popularity, !(0...100).contains(popularity) {
+            return .failure(.invalidAnswer(endpoint, "artist \(asked.rawValue) has popularity \(popularity), outside 0-100"))
+        }
+        return .success(artist)
     }
 
     /// One `GET /artists?ids=` call; `.endpointUnavailable` when the API says it is gone.

@@ -22,6 +22,7 @@ public struct PageSequence<Item: Decodable & Sendable & Hashable>: AsyncSequence
         let sequence: PageSequence
         var buffer: [Item] = []
         var offset = 0
+        var pages = 0
         var finished = false
 
         public mutating func next() async throws -> Item? {
@@ -34,6 +35,10 @@ public struct PageSequence<Item: Decodable & Sendable & Hashable>: AsyncSequence
 
         private mutating func fetchPage() async throws {
             let client = sequence.client
+            guard pages < client.configuration.maximumPages else {
+                throw SpotifyError.invalidAnswer(sequence.endpoint, "still announcing a next page after \(pages) pages (\(offset) items); stopped at the client's limit of \(client.configuration.maximumPages) pages")
+            }
+            pages += 1
             while true {
                 let limit = await client.state.pageLimit
                 let response = try await client.send(
@@ -51,6 +56,9 @@ public struct PageSequence<Item: Decodable & Sendable & Hashable>: AsyncSequence
                     throw SpotifyError.badRequest(sequence.endpoint, message: message.isEmpty ? "HTTP 400" : message)
                 }
                 let page = try sequence.decodePage(client, response)
+                guard page.items.count <= limit else {
+                    throw SpotifyError.invalidAnswer(sequence.endpoint, "a page of \(page.items.count) items for limit=\(limit)")
+                }
                 buffer.append(contentsOf: page.items)
                 offset += page.items.count
                 let total = page.total ?? Int.max

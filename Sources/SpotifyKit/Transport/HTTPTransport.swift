@@ -10,15 +10,20 @@ public struct HTTPRequest: Sendable, Hashable {
     /// Header names as sent; look them up case-insensitively with `header(_:)`.
     public var headers: [String: String]
     public var body: [UInt8]?
-    /// Seconds before the request is abandoned.
+    /// Seconds without progress before the request is abandoned (an idle timeout).
     public var timeout: Double
+    /// Seconds before the request is abandoned whatever the server sends: the whole answer
+    /// must have arrived by then.
+    public var deadline: Double
 
-    public init(method: String = "GET", url: URL, headers: [String: String] = [:], body: [UInt8]? = nil, timeout: Double = 30) {
+    public init(method: String = "GET", url: URL, headers: [String: String] = [:], body: [UInt8]? = nil, timeout: Double = 30,
+                deadline: Double = 60) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.deadline = deadline
     }
 
     public func header(_ name: String) -> String? {

@@ -30,8 +30,9 @@ struct Artists: AsyncParsableCommand {
             let settings = try Settings.resolve(global)
             let store = try settings.localStore()
             let spotify = try settings.spotifyClient()
-            var tracked = try await TrackedArtists.load(from: store)
-            var added = 0
+            // Resolved first (a name may need confirming), then added under the lake lock, so
+            // that two `artists add` at once both keep their artists.
+            var resolved: [Artist] = []
             var problems: [String] = []
             for input in artists {
                 do {
@@ -51,21 +52,36 @@ struct Artists: AsyncParsableCommand {
                         }
                         artist = match
                     }
-                    if tracked.artists.contains(where: { $0.id == artist.id }) {
-                        Console.note("\(artist.name) (\(artist.id)) is already tracked")
+                    // An id from a server is checked before it is stored.
+                    guard (try? SpotifyID(parsing: artist.id, kind: .artist)) != nil else {
+                        problems.append("\(TerminalText.sanitized(input)): Spotify answered with an invalid artist id")
                         continue
                     }
-                    tracked.artists.append(TrackedArtists.Entry(id: artist.id, name: artist.name, addedAt: Timestamp.iso(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000)))
-                    added += 1
-                    Console.note("tracking \(artist.name) (\(artist.id))")
+                    resolved.append(artist)
                 } catch let error as SpotifyError where !error.isServiceFailure {
-                    problems.append("\(input): \(error.message)")
+                    problems.append("\(TerminalText.sanitized(input)): \(error.message)")
                 }
             }
-            if added > 0 { try await tracked.save(to: store) }
+            let addedAt = Timestamp.iso(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000)
+            let added = try await settings.withLakeLock(store, command: "momentum artists add") {
+                try await TrackedArtists.update(in: store, command: "momentum artists add") { tracked in
+                    var added = 0
+                    for artist in resolved {
+                        let name = TerminalText.sanitized(artist.name)
+                        if tracked.artists.contains(where: { $0.id == artist.id }) {
+                            Console.note("\(name) (\(artist.id)) is already tracked")
+                            continue
+                        }
+                        tracked.artists.append(TrackedArtists.Entry(id: artist.id, name: artist.name, addedAt: addedAt))
+                        added += 1
+                        Console.note("tracking \(name) (\(artist.id))")
+                    }
+                    return added
+                }
+            }
             if !problems.isEmpty {
                 for problem in problems { Console.error(problem) }
-                throw CommandFailure(code: added > 0 ? .failed : .usage, message: "\(problems.count) of \(artists.count) could not be added")
+                throw CommandFailure(code: .failed, message: "\(problems.count) of \(artists.count) could not be added\(added > 0 ? "; \(added) added" : "")")
             }
         }
 
@@ -105,15 +121,25 @@ struct Artists: AsyncParsableCommand {
         func run() async throws {
             let settings = try Settings.resolve(global)
             let store = try settings.localStore()
-            var tracked = try await TrackedArtists.load(from: store)
-            let ids = try artists.map { try SpotifyID(parsing: $0, kind: .artist).rawValue }
-            let missing = ids.filter { id in !tracked.artists.contains { $0.id == id } }
-            guard missing.isEmpty else {
-                throw CommandFailure.usage("not tracked: \(missing.joined(separator: ", ")) (see `momentum artists list`)")
+            // Anything listed can be removed, a hand-edited invalid id included: an input
+            // matches an entry by its exact text or by the id it parses to.
+            let inputs = artists
+            let removed = try await settings.withLakeLock(store, command: "momentum artists remove") {
+                try await TrackedArtists.update(in: store, command: "momentum artists remove") { tracked -> Int in
+                    let wanted = Set(inputs + inputs.compactMap { try? SpotifyID(parsing: $0, kind: .artist).rawValue })
+                    let missing = inputs.filter { input in
+                        let id = try? SpotifyID(parsing: input, kind: .artist).rawValue
+                        return !tracked.artists.contains { $0.id == input || $0.id == id }
+                    }
+                    guard missing.isEmpty else {
+                        throw CommandFailure.usage("not tracked: \(missing.map(TerminalText.sanitized).joined(separator: ", ")) (see `momentum artists list`)")
+                    }
+                    let before = tracked.artists.count
+                    tracked.artists.removeAll { wanted.contains($0.id) }
+                    return before - tracked.artists.count
+                }
             }
-            tracked.artists.removeAll { ids.contains($0.id) }
-            try await tracked.save(to: store)
-            Console.note("stopped tracking \(ids.count) artist\(ids.count == 1 ? "" : "s")")
+            Console.note("stopped tracking \(removed) artist\(removed == 1 ? "" : "s")")
         }
     }
 }

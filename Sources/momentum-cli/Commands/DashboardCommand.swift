@@ -30,9 +30,10 @@ struct DashboardCommand: AsyncParsableCommand {
                                  progress: ProgressBar.forCommand(quiet: global.quiet).update)
         let lake = try await engine.loadRawLake()
         guard !lake.artists.isEmpty else {
-            throw CommandFailure.usage("the lake at \(engine.store.root.path) holds no raw records: nothing to show")
+            throw CommandFailure.usage("the lake at \(engine.store.location) holds no raw records: nothing to show")
         }
         let analysis = await engine.analyze(lake, asOf: asOf.flatMap { Day(iso: $0) })
+        if asOf == nil { warnIfAfterToday(analysis.asOf) }
         let html = Dashboard.render(
             leaderboard: analysis.leaderboard, analyses: analysis.analyses, asOf: analysis.asOf,
             options: .init(generatedAt: Timestamp.iso(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000))

@@ -51,6 +51,13 @@ struct Demo: AsyncParsableCommand {
                                                 accountsURL: URL(string: "http://simulator.invalid")),
             transport: simulator, logger: logger)
         let jobs = IngestionJobs(store: store, spotify: spotify, logger: logger, source: "spotify-simulator")
+        try await LakeLock.withLock(store, command: "momentum demo") {
+            try await simulate(store: store, simulator: simulator, jobs: jobs, lakeURL: lakeURL, dashboard: dashboard, started: started, logger: logger)
+        }
+    }
+
+    private func simulate(store: FileSystemObjectStore, simulator: SpotifySimulator, jobs: IngestionJobs, lakeURL: URL, dashboard: URL,
+                          started: Date, logger: Logger) async throws {
         let tracked = TrackedArtists(artists: simulator.artistDirectory.map {
             TrackedArtists.Entry(id: $0.id, name: $0.name, addedAt: Demo.iso(Date()))
         })
@@ -68,7 +75,7 @@ struct Demo: AsyncParsableCommand {
             if offset % 7 == 0 {
                 let scan = morning.addingTimeInterval(3600)
                 simulator.setDate(scan)
-                if let failure = try await IngestReleasesStep.run(jobs, now: scan, quiet: true) { failures.append(failure) }
+                if let failure = try await IngestReleasesStep.run(jobs, now: scan, interval: 7, quiet: true) { failures.append(failure) }
             }
             bar.update(EngineProgress(phase: .fetching, completed: offset + 1, total: days))
         }
@@ -97,11 +104,29 @@ struct Demo: AsyncParsableCommand {
         if let first = failures.first { throw first }
     }
 
-    /// A fresh lake: the demo's own folders are replaced; anything else in the folder is kept.
+    /// The file that marks a folder as the demo's own: only such a folder's lake is replaced.
+    static let marker = ".momentum-demo"
+
+    /// A fresh lake. The demo replaces only a lake it created itself (its folder carries the
+    /// marker); a folder that holds anything else is refused, so that `--dir` pointed at a real
+    /// lake deletes nothing.
     static func prepare(folder: URL, lake: URL) throws {
         let manager = FileManager.default
+        let markerPath = folder.appendingPathComponent(marker).path
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: folder.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw CommandFailure.usage("--dir \(folder.path) is a file, not a folder")
+            }
+            let contents = (try? manager.contentsOfDirectory(atPath: folder.path)) ?? []
+            if !contents.isEmpty, !manager.fileExists(atPath: markerPath) {
+                throw CommandFailure.usage("\(folder.path) is not empty and was not created by `momentum demo` (no \(marker) file): the demo replaces its folder's lake, so it only uses an empty folder or one of its own. Pass another --dir")
+            }
+        }
         do {
             try manager.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data("This folder was created by `momentum demo`; the next demo run replaces its lake.\n".utf8)
+                .write(to: URL(fileURLWithPath: markerPath), options: .atomic)
             if manager.fileExists(atPath: lake.path) { try manager.removeItem(at: lake) }
             try manager.createDirectory(at: lake, withIntermediateDirectories: true)
         } catch {

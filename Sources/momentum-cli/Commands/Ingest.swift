@@ -21,14 +21,21 @@ struct Ingest: AsyncParsableCommand {
         var date: String?
 
         func validate() throws {
-            if let date, LakeDate(iso: date) == nil { throw ValidationError("--date must be YYYY-MM-DD, got '\(date)'") }
+            guard let date else { return }
+            guard let day = LakeDate(iso: date) else { throw ValidationError("--date must be YYYY-MM-DD, got '\(date)'") }
+            guard day.startNanoseconds != nil else { throw ValidationError("--date must lie between the years 1678 and 2261, got '\(date)'") }
+            let today = LakeDate(nanosecondsSinceEpoch: Int64(Date().timeIntervalSince1970) * 1_000_000_000)
+            guard day <= today else { throw ValidationError("--date \(date) is in the future (today is \(today) UTC)") }
         }
 
         func run() async throws {
             let settings = try Settings.resolve(global)
-            let jobs = IngestionJobs(store: try settings.localStore(), spotify: try settings.spotifyClient(), logger: settings.logger,
+            let store = try settings.localStore()
+            let jobs = IngestionJobs(store: store, spotify: try settings.spotifyClient(), logger: settings.logger,
                                      progress: ProgressBar.forCommand(quiet: global.quiet).update)
-            let report = try await IngestMetricsStep.run(jobs, now: Date(), day: date.flatMap { LakeDate(iso: $0) }, quiet: global.quiet)
+            let report = try await settings.withLakeLock(store, command: "momentum ingest metrics") {
+                try await IngestMetricsStep.run(jobs, now: Date(), day: date.flatMap { LakeDate(iso: $0) }, quiet: global.quiet)
+            }
             if let failure = report { throw failure }
         }
     }
@@ -40,9 +47,14 @@ struct Ingest: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try Settings.resolve(global)
-            let jobs = IngestionJobs(store: try settings.localStore(), spotify: try settings.spotifyClient(), logger: settings.logger,
+            let store = try settings.localStore()
+            let jobs = IngestionJobs(store: store, spotify: try settings.spotifyClient(), logger: settings.logger,
                                      progress: ProgressBar.forCommand(quiet: global.quiet).update)
-            if let failure = try await IngestReleasesStep.run(jobs, now: Date(), quiet: global.quiet) { throw failure }
+            let failure = try await settings.withLakeLock(store, command: "momentum ingest releases") {
+                // Everyone not yet scanned today: a rerun after a kill finishes the rest.
+                try await IngestReleasesStep.run(jobs, now: Date(), interval: 1, quiet: global.quiet)
+            }
+            if let failure { throw failure }
         }
     }
 }
@@ -58,23 +70,26 @@ enum IngestMetricsStep {
         if !quiet, let key = report.key {
             Console.note("recorded \(report.recorded) artist\(report.recorded == 1 ? "" : "s") in \(key)")
         }
+        if !quiet, report.alreadyRecorded > 0 {
+            Console.note("\(report.alreadyRecorded) artist\(report.alreadyRecorded == 1 ? " was" : "s were") already recorded for \(report.day) and not fetched again")
+        }
         guard !report.failures.isEmpty else { return nil }
         for failure in report.failures { Console.error("could not fetch \(failure)") }
-        return CommandFailure(code: failureStatus(succeeded: report.recorded, failures: report.failures.map(\.error)),
+        return CommandFailure(code: failureStatus(succeeded: report.recorded + report.alreadyRecorded, failures: report.failures),
                               message: "\(report.failures.count) artist\(report.failures.count == 1 ? "" : "s") could not be fetched; \(report.recorded) recorded")
     }
 }
 
 /// The weekly job with its messages; shared by `ingest releases`, `run` and `demo`.
 enum IngestReleasesStep {
-    static func run(_ jobs: IngestionJobs, now: Date, quiet: Bool) async throws -> CommandFailure? {
-        let report = try await jobs.ingestReleases(now: now)
+    static func run(_ jobs: IngestionJobs, now: Date, interval: Int, quiet: Bool) async throws -> CommandFailure? {
+        let report = try await jobs.ingestReleases(now: now, interval: interval)
         if !quiet {
-            Console.note("scanned \(report.artistsScanned) discograph\(report.artistsScanned == 1 ? "y" : "ies"): \(report.newAlbums) new release\(report.newAlbums == 1 ? "" : "s"), \(report.baselineAlbums) in first-scan baselines\(report.key.map { " → \($0)" } ?? "")")
+            Console.note("scanned \(report.artistsScanned) discograph\(report.artistsScanned == 1 ? "y" : "ies"): \(report.newAlbums) new release\(report.newAlbums == 1 ? "" : "s"), \(report.baselineAlbums) in first-scan baselines\(report.key.map { " → \($0)" } ?? "")\(report.notDue > 0 ? "; \(report.notDue) scanned recently and skipped" : "")")
         }
         guard !report.failures.isEmpty else { return nil }
         for failure in report.failures { Console.error("could not scan \(failure)") }
-        return CommandFailure(code: failureStatus(succeeded: report.artistsScanned, failures: report.failures.map(\.error)),
+        return CommandFailure(code: failureStatus(succeeded: report.artistsScanned + report.notDue, failures: report.failures),
                               message: "\(report.failures.count) discograph\(report.failures.count == 1 ? "y" : "ies") could not be scanned; the others were recorded")
     }
 }
@@ -110,12 +125,15 @@ struct Import: AsyncParsableCommand {
             guard let artistName = name ?? tracked.artists.first(where: { $0.id == id })?.name else {
                 throw CommandFailure.usage("artist \(id) is not tracked: pass --name, or track it first with `momentum artists add`")
             }
-            let report = CSVImport.parse(String(decoding: data, as: UTF8.self), artistID: id, artistName: artistName)
+            let today = LakeDate(nanosecondsSinceEpoch: Int64(Date().timeIntervalSince1970) * 1_000_000_000)
+            let report = CSVImport.parse(String(decoding: data, as: UTF8.self), artistID: id, artistName: artistName, today: today)
             guard !report.records.isEmpty else {
                 for problem in report.problems { Console.error("\(file): \(problem)") }
                 throw CommandFailure.usage("\(file) holds no importable rows")
             }
-            let keys = try await CSVImport.write(report.records, to: store, now: Date())
+            let keys = try await settings.withLakeLock(store, command: "momentum import csv") {
+                try await CSVImport.write(report.records, to: store, now: Date())
+            }
             if !global.quiet { Console.note("imported \(report.records.count) days for \(artistName) into \(keys.count) raw files") }
             if !report.problems.isEmpty {
                 for problem in report.problems { Console.error("\(file): \(problem)") }

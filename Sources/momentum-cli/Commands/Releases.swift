@@ -23,7 +23,7 @@ struct Releases: AsyncParsableCommand {
             let lake = try await engine.loadRawLake()
             let subset = artist.map { lake.only(artistID: $0) } ?? lake
             if let artist, subset.artists.isEmpty {
-                throw CommandFailure.usage("artist \(artist) is not in the lake at \(engine.store.root.path)")
+                throw CommandFailure.usage("artist \(artist) is not in the lake at \(engine.store.location)")
             }
             let analysis = await engine.analyze(subset)
             let impacts = analysis.analyses.flatMap(\.impacts)

@@ -37,12 +37,13 @@ struct Report: AsyncParsableCommand {
         let engine = LocalEngine(store: try settings.existingLocalStore(), logger: settings.logger)
         let lake = try await engine.loadRawLake()
         guard !lake.artists.isEmpty else {
-            throw CommandFailure.usage("the lake at \(engine.store.root.path) holds no raw records: run `momentum ingest` or check --lake")
+            throw CommandFailure.usage("the lake at \(engine.store.location) holds no raw records: run `momentum ingest` or check --lake")
         }
         if let artist {
             try await printArtist(artist, lake: lake, engine: engine, format: settings.format)
         } else {
             let analysis = await engine.analyze(lake, asOf: asOf.flatMap { Day(iso: $0) })
+            if asOf == nil { warnIfAfterToday(analysis.asOf) }
             let rows = top.map { Array(analysis.leaderboard.prefix($0)) } ?? analysis.leaderboard
             Console.write(TableOutput(Tables.momentum, rows).render(settings.format))
         }
@@ -51,7 +52,7 @@ struct Report: AsyncParsableCommand {
 
     private func printArtist(_ id: String, lake: RawLake, engine: LocalEngine, format: OutputFormat) async throws {
         guard let input = lake.artists.first(where: { $0.artistID == id }) else {
-            throw CommandFailure.usage("artist \(id) is not in the lake at \(engine.store.root.path)")
+            throw CommandFailure.usage("artist \(id) is not in the lake at \(engine.store.location)")
         }
         let analysis = ArtistAnalysis(artistID: input.artistID, observations: input.observations, releases: input.releases)
         let points = analysis.changePoints()
@@ -74,6 +75,14 @@ struct Report: AsyncParsableCommand {
         }
         Console.write(text)
     }
+}
+
+/// Generated or imported lakes may hold days after today; the default leaderboard day is then
+/// one that has not happened yet, which a reader should be told.
+func warnIfAfterToday(_ day: Day?) {
+    guard let day, let today = Day(iso: Timestamp.iso(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000).prefix(10)),
+          day > today else { return }
+    Console.warnOnce("the latest day in the lake, \(day), is after today (\(today) UTC): the leaderboard is as of \(day); pass --as-of for another day")
 }
 
 /// Names every malformed raw line on stderr; a report still prints, from the valid lines.

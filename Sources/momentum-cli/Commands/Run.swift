@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import LakeKit
 import MomentumEngine
 
 struct Run: AsyncParsableCommand {
@@ -14,16 +15,22 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         let settings = try Settings.resolve(global)
         let store = try settings.localStore()
+        try await settings.withLakeLock(store, command: "momentum run") { try await runLocked(settings: settings, store: store) }
+    }
+
+    private func runLocked(settings: Settings, store: any ObjectStore) async throws {
         let now = Date()
-        let due = try await IngestionJobs.due(in: store, now: now)
+        // Artist by artist: those without today's record, those whose last completed scan is
+        // 7 days old. Whatever failed last time is therefore retried, and nothing else.
+        let due = try await IngestionJobs.due(in: store, now: now, scanInterval: 7)
         var failures: [CommandFailure] = []
         if due.metrics || due.releases {
             let jobs = IngestionJobs(store: store, spotify: try settings.spotifyClient(), logger: settings.logger,
                                      progress: ProgressBar.forCommand(quiet: global.quiet).update)
             if due.metrics, let failure = try await IngestMetricsStep.run(jobs, now: now, quiet: global.quiet) { failures.append(failure) }
-            if due.releases, let failure = try await IngestReleasesStep.run(jobs, now: now, quiet: global.quiet) { failures.append(failure) }
+            if due.releases, let failure = try await IngestReleasesStep.run(jobs, now: now, interval: 7, quiet: global.quiet) { failures.append(failure) }
         } else if !global.quiet {
-            Console.note("nothing to fetch: today's metrics are in and the last release scan is under 7 days old")
+            Console.note("nothing to fetch: every artist has today's metrics and a release scan under 7 days old")
         }
         let engine = LocalEngine(store: store, logger: settings.logger, progress: ProgressBar.forCommand(quiet: global.quiet).update)
         let summary = try await engine.transform()

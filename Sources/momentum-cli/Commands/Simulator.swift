@@ -54,8 +54,8 @@ struct Simulator: AsyncParsableCommand {
 
         func validate() throws {
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-            guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate must be between 0 and 1") }
-            guard latency >= 0 else { throw ValidationError("--latency must not be negative") }
+            guard faultRate.isFinite, (0...1).contains(faultRate) else { throw ValidationError("--fault-rate must be between 0 and 1") }
+            guard latency.isFinite, (0...60_000).contains(latency) else { throw ValidationError("--latency must be a number of milliseconds from 0 to 60000") }
             if let date, Simulator.date(date) == nil { throw ValidationError("--date must be YYYY-MM-DD") }
         }
 

@@ -33,7 +33,7 @@ struct Transform: AsyncParsableCommand {
         let engine = LocalEngine(store: store, logger: settings.logger, parquetOptions: .init(codec: codec), progress: bar.update)
         let started = Date()
         defer { bar.finish() }
-        let summary = try await engine.transform()
+        let summary = try await settings.withLakeLock(store, command: "momentum transform") { try await engine.transform() }
         bar.finish()
         let seconds = Date().timeIntervalSince(started)
         if !global.quiet {
@@ -41,7 +41,7 @@ struct Transform: AsyncParsableCommand {
             transformed \(summary.artists) artists in \(String(format: "%.2f", seconds)) s: \
             \(summary.dailyRows) artist_daily rows, \(summary.signalRows) artist_signals rows, \
             \(summary.events) release events, \(summary.leaderboardRows) leaderboard rows\
-            \(summary.asOf.map { " as of \($0)" } ?? ""); \(summary.objectsWritten) files written to \(store.root.path)/processed
+            \(summary.asOf.map { " as of \($0)" } ?? ""); \(summary.objectsWritten) files written to \(store.location)/processed
             """)
         }
         if !summary.malformed.isEmpty {

@@ -105,7 +105,10 @@ struct TableOutput {
     static func human(_ cell: Cell) -> String {
         switch cell {
         case .null: return "-"
-        case .string(let v): return v.count > 40 ? String(v.prefix(39)) + "…" : v
+        case .string(let raw):
+            // Escapes first, so that a name cannot move the cursor or clear the terminal.
+            let v = TerminalText.sanitized(raw)
+            return v.count > 40 ? String(v.prefix(39)) + "…" : v
         case .integer(let v): return grouped(v)
         case .double(let v): return String(format: abs(v) >= 1000 ? "%.1f" : "%.4f", v)
         case .date(let v): return v.isoString
@@ -123,7 +126,13 @@ struct TableOutput {
         return value < 0 ? "-" + out : out
     }
 
-    static func csvField(_ text: String) -> String {
+    static func csvField(_ raw: String) -> String {
+        // A cell starting with = + - @ (or a tab/CR) is a formula to spreadsheets: a leading
+        // apostrophe keeps it text (OWASP's advice). Numbers are not strings and are not touched.
+        var text = raw
+        if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Double(text) == nil {
+            text = "'" + text
+        }
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -10,19 +10,27 @@ public struct MalformedLine: Sendable, Hashable, CustomStringConvertible {
     public var line: Int
     public var reason: String
 
-    public var description: String { "\(source):\(line): \(reason)" }
+    public var description: String { line > 0 ? "\(source):\(line): \(reason)" : "\(source): \(reason)" }
 }
 
-/// Splits a byte stream into lines, across chunk boundaries.
-public struct JSONLinesSplitter {
+/// Splits a byte stream into lines, across chunk boundaries. A line longer than
+/// `maximumLineLength` is not buffered: it is skipped and its number recorded, so a file that
+/// inflates to gigabytes without a newline costs no more memory than the cap.
+struct JSONLinesSplitter {
     private var pending: [UInt8] = []
     /// The number of the next line, 1-based.
-    public private(set) var lineNumber = 1
+    private(set) var lineNumber = 1
+    let maximumLineLength: Int
+    /// Lines skipped for being longer than the cap.
+    private(set) var overlongLines: [Int] = []
+    private var skippingOverlong = false
 
-    public init() {}
+    init(maximumLineLength: Int = JSONLines.maximumLineLength) {
+        self.maximumLineLength = maximumLineLength
+    }
 
     /// Hands every complete line in `chunk` (without its `\n` or `\r\n`) to `body`.
-    public mutating func feed(
+    mutating func feed(
         _ chunk: UnsafeBufferPointer<UInt8>, _ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void
     ) rethrows {
         var start = 0
@@ -31,7 +39,12 @@ public struct JSONLinesSplitter {
         while i < count {
             if chunk[i] == 0x0a {
                 let piece = UnsafeBufferPointer(rebasing: chunk[start..<i])
-                if pending.isEmpty {
+                if skippingOverlong || pending.count + piece.count > maximumLineLength {
+                    overlongLines.append(lineNumber)
+                    lineNumber += 1
+                    skippingOverlong = false
+                    pending.removeAll(keepingCapacity: false)
+                } else if pending.isEmpty {
                     try emit(piece, body)
                 } else {
                     pending.append(contentsOf: piece)
@@ -43,11 +56,24 @@ public struct JSONLinesSplitter {
             }
             i += 1
         }
-        if start < count { pending.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[start..<count])) }
+        if start < count, !skippingOverlong {
+            if pending.count + (count - start) > maximumLineLength {
+                skippingOverlong = true
+                pending.removeAll(keepingCapacity: false)
+            } else {
+                pending.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[start..<count]))
+            }
+        }
     }
 
     /// Hands a last line without a trailing newline to `body`.
-    public mutating func finish(_ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+    mutating func finish(_ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        if skippingOverlong {
+            overlongLines.append(lineNumber)
+            lineNumber += 1
+            skippingOverlong = false
+            return
+        }
         guard !pending.isEmpty else { return }
         let line = pending
         pending.removeAll()
@@ -74,32 +100,45 @@ public struct JSONLinesSplitter {
 
 /// Reading and writing whole JSON Lines objects.
 public enum JSONLines {
+    /// The longest line a reader accepts (1 MiB); a raw record is a few hundred bytes.
+    public static let maximumLineLength = 1 << 20
+
     /// Decodes every line of a file's bytes (gzip is detected by its magic number).
     ///
     /// - Returns: the records in file order and the lines that could not be decoded.
+    ///
+    /// - Parameter partitionDay: the `dt=` day of the file, when it has one: records whose
+    ///   own day differs are out of contract and reported.
     public static func decode<Record: JSONLineRecord>(
-        _ type: Record.Type, from bytes: [UInt8], source: String
+        _ type: Record.Type, from bytes: [UInt8], source: String, partitionDay: LakeDate? = nil
     ) throws -> (records: [Record], malformed: [MalformedLine]) {
         var strings = StringInterner()
-        return try decode(type, from: bytes, source: source, strings: &strings)
+        return try decode(type, from: bytes, source: source, partitionDay: partitionDay, strings: &strings)
     }
 
     /// The same, sharing strings with other files through `strings`.
     public static func decode<Record: JSONLineRecord>(
-        _ type: Record.Type, from bytes: [UInt8], source: String, strings: inout StringInterner
+        _ type: Record.Type, from bytes: [UInt8], source: String, partitionDay: LakeDate? = nil, strings: inout StringInterner
     ) throws -> (records: [Record], malformed: [MalformedLine]) {
         var records: [Record] = []
         var malformed: [MalformedLine] = []
         var lastLine = 0
         do {
-            try forEachLine(in: bytes, source: source) { number, line in
+            let overlong = try forEachLine(in: bytes, source: source) { number, line in
                 lastLine = number
                 do {
-                    records.append(try Record(jsonLine: line, strings: &strings))
+                    guard JSONLines.isValidUTF8(line) else { throw LakeError.format("the line is not valid UTF-8") }
+                    let record = try Record(jsonLine: line, strings: &strings)
+                    if let violation = record.contractViolation(partitionDay: partitionDay) { throw LakeError.format(violation) }
+                    records.append(record)
                 } catch let error as LakeError {
                     malformed.append(MalformedLine(source: source, line: number, reason: error.message))
                 }
             }
+            for number in overlong {
+                malformed.append(MalformedLine(source: source, line: number, reason: "the line is longer than \(maximumLineLength) bytes"))
+            }
+            malformed.sort { $0.line < $1.line }
         } catch let error as LakeError where error.isKind(of: .compressionKind) {
             // A damaged gzip file: keep every line before the damage, and say where it is.
             malformed.append(MalformedLine(source: source, line: lastLine + 1,
@@ -108,11 +147,14 @@ public enum JSONLines {
         return (records, malformed)
     }
 
-    /// Calls `body` with every non-blank line and its 1-based number.
-    public static func forEachLine(
-        in bytes: [UInt8], source: String, _ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void
-    ) throws {
-        var splitter = JSONLinesSplitter()
+    /// Calls `body` with every non-blank line and its 1-based number; returns the numbers of
+    /// lines skipped for being longer than `maximumLineLength`.
+    @discardableResult
+    static func forEachLine(
+        in bytes: [UInt8], source: String, maximumLineLength: Int = JSONLines.maximumLineLength,
+        _ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws -> [Int] {
+        var splitter = JSONLinesSplitter(maximumLineLength: maximumLineLength)
         if Gzip.isGzip(bytes) {
             let decoder = try GzipDecoder()
             try decoder.feed(bytes) { chunk in
@@ -123,6 +165,21 @@ public enum JSONLines {
             try bytes.withUnsafeBufferPointer { try splitter.feed($0, body) }
         }
         try splitter.finish(body)
+        return splitter.overlongLines
+    }
+
+    /// ASCII is checked eight bytes at a time; anything else by the standard library.
+    static func isValidUTF8(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = line.baseAddress else { return true }
+        var i = 0
+        let count = line.count
+        while i + 8 <= count {
+            if UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { break }
+            i += 8
+        }
+        while i < count, line[i] < 0x80 { i += 1 }
+        if i == count { return true }
+        return String(validating: UnsafeBufferPointer(rebasing: line[i...]), as: UTF8.self) != nil
     }
 
     /// Encodes records as JSON Lines, gzip-compressed when asked.

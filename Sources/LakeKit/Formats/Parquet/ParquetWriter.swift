@@ -15,8 +15,8 @@ public struct ParquetWriter: Sendable {
 
         public init(codec: ParquetCodec = .snappy, rowGroupRows: Int = 131_072, pageRows: Int = 16_384) {
             self.codec = codec
-            self.rowGroupRows = max(1, rowGroupRows)
-            self.pageRows = max(1, pageRows)
+            self.rowGroupRows = min(Int(Int32.max), max(1, rowGroupRows))
+            self.pageRows = min(Int(Int32.max), max(1, pageRows))
         }
     }
 
@@ -70,7 +70,7 @@ public struct ParquetWriter: Sendable {
         var file = output
         let footer = fileMetadata()
         file.append(contentsOf: footer)
-        let length = UInt32(footer.count)
+        let length = UInt32(clamping: footer.count)
         file.append(contentsOf: withUnsafeBytes(of: length.littleEndian, Array.init))
         file.append(contentsOf: Array("PAR1".utf8))
         return file
@@ -237,6 +237,10 @@ public struct ParquetWriter: Sendable {
     /// column chunk accounts for (headers included).
     private mutating func writePage(_ body: [UInt8], header: (Int, Int) -> [UInt8]) throws -> (uncompressed: Int64, compressed: Int64) {
         let packed = try options.codec.compress(body)
+        // Thrift's page header holds sizes as i32: a page past 2 GiB cannot be described.
+        guard body.count <= Int(Int32.max), packed.count <= Int(Int32.max) else {
+            throw LakeError.invalidArgument("a Parquet page of \(body.count) bytes exceeds the format's 2 GiB page limit; lower pageRows")
+        }
         let head = header(body.count, packed.count)
         output.append(contentsOf: head)
         output.append(contentsOf: packed)
@@ -251,7 +255,7 @@ public struct ParquetWriter: Sendable {
         t.field(2, i32: Int32(uncompressed))
         t.field(3, i32: Int32(compressed))
         t.beginStruct(7)
-        t.field(1, i32: Int32(entries))
+        t.field(1, i32: Int32(clamping: entries))
         t.field(2, i32: PlainEncoding.plain)
         t.endStruct()
         t.endMessage()
@@ -264,7 +268,7 @@ public struct ParquetWriter: Sendable {
         t.field(2, i32: Int32(uncompressed))
         t.field(3, i32: Int32(compressed))
         t.beginStruct(5)
-        t.field(1, i32: Int32(values))
+        t.field(1, i32: Int32(clamping: values))
         t.field(2, i32: encoding)
         t.field(3, i32: 3)  // RLE definition levels
         t.field(4, i32: 3)  // RLE repetition levels (none are written: the schema is flat)
@@ -279,7 +283,7 @@ public struct ParquetWriter: Sendable {
         t.beginList(2, of: .structure, count: schema.count + 1)
         t.beginStructElement()
         t.field(4, string: "schema")
-        t.field(5, i32: Int32(schema.count))
+        t.field(5, i32: Int32(clamping: schema.count))
         t.endStruct()
         for field in schema {
             t.beginStructElement()
@@ -403,7 +407,7 @@ enum PlainEncoding {
     static func strings(_ values: [String], into output: inout [UInt8]) {
         for value in values {
             let utf8 = value.utf8
-            withUnsafeBytes(of: UInt32(utf8.count).littleEndian) { output.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt32(clamping: utf8.count).littleEndian) { output.append(contentsOf: $0) }
             output.append(contentsOf: utf8)
         }
     }

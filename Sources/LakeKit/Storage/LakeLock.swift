@@ -1,0 +1,195 @@
+// One writer at a time per lake: every command that writes takes this lock first. It is an
+// object created with a conditional put (`create`), so it works the same on a folder and on S3
+// (`If-None-Match: *`). A holder that dies leaves its object behind; it is recovered when its
+// process is gone (same host) or its lease ran out (any host), and recovery of one stale lock
+// is itself claimed with a conditional put, so two waiters cannot both take it over.
+
+import Foundation
+
+/// Who holds a lake lock, as stored in the lock object.
+public struct LakeLockHolder: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// Unique per acquisition.
+    public var token: String
+    public var command: String
+    public var host: String
+    public var pid: Int32
+    /// When it was taken, ISO 8601.
+    public var acquiredAt: String
+    /// Until when the holder promises to be alive unless it renews (nanoseconds since epoch).
+    public var leaseUntil: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case token, command, host, pid
+        case acquiredAt = "acquired_at", leaseUntil = "lease_until_ns"
+    }
+
+    public init(token: String, command: String, host: String, pid: Int32, acquiredAt: String, leaseUntil: Int64) {
+        self.token = token
+        self.command = command
+        self.host = host
+        self.pid = pid
+        self.acquiredAt = acquiredAt
+        self.leaseUntil = leaseUntil
+    }
+
+    public var description: String { "`\(command)` (pid \(pid) on \(host), since \(acquiredAt))" }
+}
+
+/// An exclusive lock on a lake, held until `release()`.
+public final class LakeLock: Sendable {
+    /// The lock object; hidden, so readers of the lake ignore it.
+    public static let key = "_momentum/lock.json"
+
+    public let store: any ObjectStore
+    public let holder: LakeLockHolder
+    private let renewal: Task<Void, Never>
+
+    private init(store: any ObjectStore, holder: LakeLockHolder, lease: Duration) {
+        self.store = store
+        self.holder = holder
+        self.renewal = Task { [store, holder] in
+            var current = holder
+            while !Task.isCancelled {
+                try? await Task.sleep(for: lease / 3)
+                guard !Task.isCancelled else { return }
+                // Renew only while the lock is still ours.
+                guard let stored = try? await LakeLock.read(store), stored.token == holder.token else { return }
+                current.leaseUntil = LakeLock.now() + LakeLock.nanoseconds(lease)
+                try? await store.put(LakeLock.key, bytes: LakeLock.encode(current))
+            }
+        }
+    }
+
+    /// Takes the lock, waiting up to `wait` for another holder to finish.
+    ///
+    /// - Parameters:
+    ///   - command: what the holder is doing, shown to whoever waits.
+    ///   - lease: how long the lock stays valid without renewal (it is renewed every third of
+    ///     that while held); a holder on another host is presumed dead after it.
+    public static func acquire(
+        _ store: any ObjectStore, command: String, wait: Duration = .seconds(30), lease: Duration = .seconds(120),
+        pollInterval: Duration = .milliseconds(200)
+    ) async throws -> LakeLock {
+        let holder = LakeLockHolder(
+            token: UUID().uuidString, command: String(command.prefix(200)), host: hostName(),
+            pid: getpid(), acquiredAt: Timestamp.iso(nanoseconds: now() - now() % 1_000_000_000),
+            leaseUntil: now() + nanoseconds(lease))
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: wait)
+        while true {
+            if try await store.create(key, bytes: encode(holder)) {
+                return LakeLock(store: store, holder: holder, lease: lease)
+            }
+            let current: LakeLockHolder
+            do {
+                guard let stored = try await read(store) else { continue }  // released meanwhile
+                current = stored
+            } catch let error as LakeError where error.isKind(of: .formatKind) {
+                // A lock object we cannot parse is left for a person to look at.
+                throw LakeError.locked("the lake at \(store.location) has an unreadable lock object \(key) (\(error.message)); if no momentum command is running, delete it")
+            }
+            if isStale(current) {
+                try await takeOver(current, in: store)
+                continue
+            }
+            guard clock.now < deadline else {
+                throw LakeError.locked("the lake at \(store.location) is locked by \(current); waited \(wait.formattedSeconds). Try again when it has finished")
+            }
+            try await Task.sleep(for: pollInterval)
+        }
+    }
+
+    /// The lakes whose lock this task (and its children) already hold: nested jobs (`run`
+    /// calls the daily job) take the lock once.
+    @TaskLocal static var held: Set<String> = []
+
+    /// Runs `body` while holding the lock; re-entrant within one task tree. On a local lake,
+    /// temporary files that killed writers left behind are removed once the lock is taken.
+    public static func withLock<T: Sendable>(
+        _ store: any ObjectStore, command: String, wait: Duration = .seconds(30),
+        _ body: () async throws -> T
+    ) async throws -> T {
+        if held.contains(store.location) { return try await body() }
+        let lock = try await acquire(store, command: command, wait: wait)
+        do {
+            if let local = store as? FileSystemObjectStore { _ = try? local.removeOrphanedTemporaryFiles() }
+            let result = try await $held.withValue(held.union([store.location])) { try await body() }
+            try await lock.release()
+            return result
+        } catch {
+            try? await lock.release()
+            throw error
+        }
+    }
+
+    /// Gives the lock up (only if it is still ours).
+    public func release() async throws {
+        renewal.cancel()
+        guard let stored = try await LakeLock.read(store), stored.token == holder.token else { return }
+        try await store.delete(LakeLock.key)
+    }
+
+    /// The current holder, if any.
+    public static func read(_ store: any ObjectStore) async throws -> LakeLockHolder? {
+        let bytes: [UInt8]
+        do {
+            bytes = try await store.get(key)
+        } catch let error as LakeError where error.isKind(of: .notFoundKind) {
+            return nil
+        }
+        do {
+            return try JSONDecoder().decode(LakeLockHolder.self, from: Data(bytes))
+        } catch {
+            throw LakeError.format("not a lock document")
+        }
+    }
+
+    /// Dead when its process is gone on this host, or its lease ran out anywhere.
+    static func isStale(_ holder: LakeLockHolder) -> Bool {
+        if holder.leaseUntil < now() { return true }
+        if holder.host == hostName(), holder.pid > 0, holder.pid != getpid() {
+            return kill(holder.pid, 0) != 0 && errno == ESRCH
+        }
+        return false
+    }
+
+    /// Removes a stale lock, once: the right to remove the lock of token T is itself an object
+    /// created conditionally, so of several waiters only one deletes, and only that lock.
+    static func takeOver(_ stale: LakeLockHolder, in store: any ObjectStore) async throws {
+        let claim = "_momentum/lock-takeover-\(stale.token).json"
+        guard try await store.create(claim, bytes: encode(stale)) else { return }
+        if let current = try? await read(store), current.token == stale.token {
+            try await store.delete(key)
+        }
+        try await store.delete(claim)
+    }
+
+    static func encode(_ holder: LakeLockHolder) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return [UInt8](try encoder.encode(holder)) + [0x0a]
+    }
+
+    static func now() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? Int64.max / 2 : whole &+ attoseconds / 1_000_000_000
+    }
+
+    static func hostName() -> String {
+        ProcessInfo.processInfo.hostName
+    }
+}
+
+extension Duration {
+    var formattedSeconds: String {
+        let seconds = Double(components.seconds) + Double(components.attoseconds) / 1e18
+        return seconds == seconds.rounded() ? "\(Int64(seconds)) s" : String(format: "%.1f s", seconds)
+    }
+}

@@ -1,0 +1,184 @@
+// Regression tests for hostile and out-of-contract input to LakeKit: each case trapped, leaked
+// memory or passed silently before.
+
+import Foundation
+import LakeKit
+import Testing
+
+@Suite struct LakeGuardRailTests {
+    private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    private func record(day: String, followers: String = "1", popularity: String = "1", capturedAt: String? = nil) -> String {
+        #"{"artist_id":"AAAAAAAAAAAAAAAAAAAAAA","artist_name":"A","followers":\#(followers),"popularity":\#(popularity),"genres":[],"captured_at":"\#(capturedAt ?? day + "T06:00:00Z")","source":"t"}"#
+    }
+
+    @Test(arguments: [
+        "0001-01-01T00:00:00Z", "1677-09-21T00:00:00Z", "2262-04-12T00:00:00Z", "9999-12-31T23:59:59.999999999Z",
+    ])
+    func timestampsOutsideNanosecondRangeAreRefusedNotTrapped(_ text: String) {
+        #expect(Timestamp.nanoseconds(iso: text) == nil)
+        let (records, malformed) = (try? JSONLines.decode(RawArtistMetric.self, from: bytes(record(day: "2026-01-01", capturedAt: text)), source: "k")) ?? ([], [])
+        #expect(records.isEmpty && malformed.count == 1)
+    }
+
+    @Test func datesOutsideTheRangeHaveNoStartInstant() {
+        #expect(LakeDate(iso: "9999-12-31")?.startNanoseconds == nil)
+        #expect(LakeDate(iso: "1000-01-01")?.startNanoseconds == nil)
+        #expect(LakeDate(iso: "2026-01-01")?.startNanoseconds == 1_767_225_600_000_000_000)
+    }
+
+    @Test func outOfContractValuesAreRejectedWithTheirLine() throws {
+        let day = LakeDate(iso: "2026-01-01")
+        let lines = [
+            record(day: "2026-01-01"),
+            record(day: "2026-01-01", followers: "-5"),
+            record(day: "2026-01-01", popularity: "101"),
+            record(day: "2026-01-01", popularity: "3000000000"),
+            record(day: "2026-01-01", capturedAt: "2026-01-01T07:00:00+01:00"),
+            record(day: "2026-01-02"),
+            record(day: "2026-01-01", followers: "99999999999999999999"),
+        ]
+        let (records, malformed) = try JSONLines.decode(RawArtistMetric.self, from: bytes(lines.joined(separator: "\n")), source: "raw/k", partitionDay: day)
+        #expect(records.count == 1)
+        #expect(malformed.map(\.line) == [2, 3, 4, 5, 6, 7])
+        #expect(malformed[0].description.contains("followers -5 is negative"))
+        #expect(malformed[4].description.contains("not on the file's day dt=2026-01-01"))
+    }
+
+    @Test func invalidUTF8IsALineErrorNotAReplacementCharacter() throws {
+        var data = bytes(record(day: "2026-01-01")) + [0x0a]
+        data += bytes(#"{"artist_id":"AAAAAAAAAAAAAAAAAAAAAA","artist_name":"bad "#) + [0xff, 0xfe] + bytes(#"","captured_at":"2026-01-01T06:00:00Z"}"#)
+        let (records, malformed) = try JSONLines.decode(RawArtistMetric.self, from: data, source: "k")
+        #expect(records.count == 1)
+        #expect(malformed.map(\.line) == [2] && malformed[0].reason.contains("UTF-8"))
+    }
+
+    @Test func aLineLongerThanTheCapIsSkippedWithoutBufferingIt() throws {
+        // 4 MiB of one line, gzip-compressed to a few KiB, between two good lines.
+        var text = record(day: "2026-01-01") + "\n"
+        text += String(repeating: "x", count: 4 << 20) + "\n"
+        text += record(day: "2026-01-01") + "\n"
+        let (records, malformed) = try JSONLines.decode(RawArtistMetric.self, from: try Gzip.compress(bytes(text)), source: "big.jsonl.gz")
+        #expect(records.count == 2)
+        #expect(malformed.map(\.line) == [2] && malformed[0].reason.contains("longer than"))
+    }
+
+    @Test func snappyRefusesHostileHeadersAndOverruns() {
+        // A header claiming 2 GiB for a few bytes, and a copy that runs past the declared length.
+        #expect(throws: LakeError.self) { try Snappy.decompress([0xff, 0xff, 0xff, 0xff, 0x07, 0x00, 0x41]) }
+        #expect(throws: LakeError.self) { try Snappy.decompress([0x02, 0x00, 0x41, 0x01, 0x01]) }
+        #expect((try? Snappy.decompress(Snappy.compress(Array(repeating: 7, count: 100_000)))) == Array(repeating: 7, count: 100_000))
+    }
+}
+
+@Suite struct LakeStorageGuardRailTests {
+    private func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lake-guard-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func createIsConditionalAndOnlyOneOfManyRacersWins() async throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = FileSystemObjectStore(root: root)
+        let winners = await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<16 { group.addTask { (try? await store.create("x/lock.json", bytes: [UInt8(index)])) ?? false } }
+            var count = 0
+            for await won in group where won { count += 1 }
+            return count
+        }
+        #expect(winners == 1)
+        #expect(try await store.create("x/lock.json", bytes: [9]) == false)
+    }
+
+    @Test func anUnreadableObjectIsAnIOErrorNeverNotFound() async throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = FileSystemObjectStore(root: root)
+        // A folder where a file should be: reading it fails with EISDIR even as root.
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("state/artists.json"), withIntermediateDirectories: true)
+        await #expect(throws: LakeError.ioKind) { try await store.get("state/artists.json") }
+        await #expect(throws: LakeError.notFoundKind) { try await store.get("state/none.json") }
+    }
+
+    @Test func unreadableFoldersAndStrayFilesAreReportedByTheRawReader() async throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = FileSystemObjectStore(root: root)
+        let good = RawArtistMetric(artistID: "AAAAAAAAAAAAAAAAAAAAAA", artistName: "A", followers: 1, popularity: 1,
+                                   capturedAt: LakeDate(iso: "2026-01-01")?.startNanoseconds ?? 0, source: "t")
+        try await store.put("raw/artist_metrics/dt=2026-01-01/r.jsonl", bytes: JSONLines.encode([good]))
+        try await store.put("raw/artist_metrics/stray.jsonl", bytes: JSONLines.encode([good]))
+        // A symlink loop: unreadable for root too (ELOOP).
+        let loop = root.appendingPathComponent("raw/artist_metrics/dt=2026-01-02").path
+        #expect(symlink(loop, loop) == 0)
+        let read = try await RawLakeReader.read(RawArtistMetric.self, dataset: .artistMetrics, from: store)
+        #expect(read.recordCount == 1)
+        let problems = read.malformed.map(\.description)
+        #expect(problems.contains { $0.contains("dt=2026-01-02") && $0.contains("cannot be read") }, "\(problems)")
+        #expect(problems.contains { $0.hasPrefix("raw/artist_metrics/stray.jsonl") && $0.contains("not in a dt=") }, "\(problems)")
+    }
+
+    @Test func orphanedTemporaryFilesAreRemovedWhenTheLockIsTaken() async throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = FileSystemObjectStore(root: root)
+        let orphan = root.appendingPathComponent("raw/releases/dt=2026-01-01/.x.jsonl.\(UUID().uuidString).tmp")
+        try FileManager.default.createDirectory(at: orphan.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data([1, 2]).write(to: orphan)
+        try await LakeLock.withLock(store, command: "test") {}
+        #expect(!FileManager.default.fileExists(atPath: orphan.path))
+    }
+
+    @Test func aSecondLockerWaitsThenNamesTheHolder() async throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = FileSystemObjectStore(root: root)
+        let first = try await LakeLock.acquire(store, command: "momentum ingest metrics")
+        do {
+            _ = try await LakeLock.acquire(store, command: "second", wait: .milliseconds(300))
+            Issue.record("the second locker got the lock")
+        } catch let error as LakeError {
+            #expect(error.isKind(of: .lockedKind))
+            #expect(error.message.contains("momentum ingest metrics") && error.message.contains("pid \(getpid())"))
+        }
+        try await first.release()
+        let second = try await LakeLock.acquire(store, command: "second", wait: .milliseconds(300))
+        try await second.release()
+    }
+
+    @Test func aDeadHoldersLockIsRecoveredOnceByOneOfManyWaiters() async throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = FileSystemObjectStore(root: root)
+        // A holder on this host whose process is gone (pid 2^22 - 1 is above Linux's default pid_max of 2^22... or unused).
+        let dead = LakeLockHolder(token: "dead", command: "killed", host: ProcessInfo.processInfo.hostName, pid: 4_194_303,
+                                  acquiredAt: "2026-01-01T00:00:00Z", leaseUntil: Int64.max)
+        let encoder = JSONEncoder()
+        #expect(try await store.create(LakeLock.key, bytes: [UInt8](encoder.encode(dead))))
+        // Many waiters at once: each gets the lock in turn, never two together.
+        let inside = Counter()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<6 {
+                group.addTask {
+                    try await LakeLock.withLock(store, command: "waiter \(index)", wait: .seconds(20)) {
+                        #expect(inside.enter() == 1)
+                        try await Task.sleep(for: .milliseconds(20))
+                        inside.leave()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await LakeLock.read(store) == nil)
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("_momentum").path))
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func enter() -> Int { lock.withLock { value += 1; return value } }
+    func leave() { lock.withLock { value -= 1 } }
+}
