@@ -9,16 +9,16 @@ import SpotifySimulator
 import Testing
 
 /// `momentum simulator serve` in the background, on a free port.
-final class ServedSimulator {
+final class ServedSimulator: @unchecked Sendable {
     let process = Process()
     let port: Int
     let options: SpotifySimulator.Options
 
-    init(artists: Int, seed: UInt64, mode: SpotifySimulator.Mode, faultRate: Double) throws {
+    init(artists: Int, seed: UInt64, mode: SpotifySimulator.Mode, faultRate: Double, latencyMilliseconds: Int = 0) throws {
         options = .init(artists: artists, seed: seed, mode: mode, faultRate: faultRate)
         process.executableURL = try Repository.momentumBinary()
         process.arguments = ["simulator", "serve", "--port", "0", "--artists", "\(artists)", "--seed", "\(seed)",
-                             "--mode", mode.rawValue, "--fault-rate", "\(faultRate)"]
+                             "--mode", mode.rawValue, "--fault-rate", "\(faultRate)", "--latency", "\(latencyMilliseconds)"]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -23,9 +23,9 @@ struct Ingest: AsyncParsableCommand {
         func validate() throws {
             guard let date else { return }
             guard let day = LakeDate(iso: date) else { throw ValidationError("--date must be YYYY-MM-DD, got '\(date)'") }
-            guard day.startNanoseconds != nil else { throw ValidationError("--date must lie between the years 1678 and 2261, got '\(date)'") }
             let today = LakeDate(nanosecondsSinceEpoch: Int64(Date().timeIntervalSince1970) * 1_000_000_000)
             guard day <= today else { throw ValidationError("--date \(date) is in the future (today is \(today) UTC)") }
+            guard day.startNanoseconds != nil else { throw ValidationError("--date must lie between the years 1678 and 2261, got '\(date)'") }
         }
 
         func run() async throws {
