@@ -9,7 +9,7 @@ import SpotifyKit
 /// The simulated Spotify.
 public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
     /// Semantic version of the SpotifySimulator product (see Docs/CHANGELOG-SpotifySimulator.md).
-    public static let version = "0.1.0"
+    public static let version = "0.2.0"
 
     /// The two regimes of the Web API.
     public enum Mode: String, Sendable, CaseIterable {
