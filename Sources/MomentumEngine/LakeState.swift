@@ -48,6 +48,14 @@ public struct TrackedArtists: Codable, Sendable, Equatable {
         artists.filter { (try? SpotifyID(parsing: $0.id, kind: .artist)) == nil }
     }
 
+    /// The invalid entries as the jobs report them.
+    var invalidEntryFailures: [IngestFailure] {
+        invalidEntries.map {
+            IngestFailure(artistID: $0.id, artistName: $0.name, error: EngineError.invalidInput(
+                "not a valid Spotify artist id in \(TrackedArtists.key); remove it with `momentum artists remove`"))
+        }
+    }
+
     public static func load(from store: any ObjectStore) async throws -> TrackedArtists {
         try await LakeStateJSON.load(TrackedArtists.self, key: key, from: store, what: "list of tracked artists")
             ?? TrackedArtists(artists: [])

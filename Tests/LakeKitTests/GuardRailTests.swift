@@ -148,6 +148,19 @@ import Testing
         try await second.release()
     }
 
+    @Test func aRenewedLockStaysReleased() async throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = FileSystemObjectStore(root: root)
+        for _ in 0..<5 {
+            let lock = try await LakeLock.acquire(store, command: "renewing", lease: .milliseconds(60))
+            try await Task.sleep(for: .milliseconds(70))
+            try await lock.release()
+            try await Task.sleep(for: .milliseconds(40))
+            #expect(try await LakeLock.read(store) == nil, "a renewal brought a released lock back")
+        }
+    }
+
     @Test func aDeadHoldersLockIsRecoveredOnceByOneOfManyWaiters() async throws {
         let root = try folder()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -49,11 +49,11 @@ public final class LakeLock: Sendable {
         self.holder = holder
         self.renewal = Task { [store, holder] in
             var current = holder
-            while !Task.isCancelled {
-                try? await Task.sleep(for: lease / 3)
-                guard !Task.isCancelled else { return }
-                // Renew only while the lock is still ours.
-                guard let stored = try? await LakeLock.read(store), stored.token == holder.token else { return }
+            while true {
+                do { try await Task.sleep(for: lease / 3) } catch { return }
+                // Renew only while the lock is still ours. `release` cancels this task and
+                // waits for it before deleting, so a renewal can never bring a released lock back.
+                guard !Task.isCancelled, let stored = try? await LakeLock.read(store), stored.token == holder.token else { return }
                 current.leaseUntil = LakeLock.now() + LakeLock.nanoseconds(lease)
                 try? await store.put(LakeLock.key, bytes: LakeLock.encode(current))
             }
@@ -70,10 +70,11 @@ public final class LakeLock: Sendable {
         _ store: any ObjectStore, command: String, wait: Duration = .seconds(30), lease: Duration = .seconds(120),
         pollInterval: Duration = .milliseconds(200)
     ) async throws -> LakeLock {
+        let started = now()
         let holder = LakeLockHolder(
             token: UUID().uuidString, command: String(command.prefix(200)), host: hostName(),
-            pid: getpid(), acquiredAt: Timestamp.iso(nanoseconds: now() - now() % 1_000_000_000),
-            leaseUntil: now() + nanoseconds(lease))
+            pid: getpid(), acquiredAt: Timestamp.iso(nanoseconds: started - started % 1_000_000_000),
+            leaseUntil: started + nanoseconds(lease))
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: wait)
         while true {
@@ -125,6 +126,7 @@ public final class LakeLock: Sendable {
     /// Gives the lock up (only if it is still ours).
     public func release() async throws {
         renewal.cancel()
+        await renewal.value
         guard let stored = try await LakeLock.read(store), stored.token == holder.token else { return }
         try await store.delete(LakeLock.key)
     }

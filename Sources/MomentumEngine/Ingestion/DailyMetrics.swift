@@ -88,9 +88,7 @@ public struct IngestionJobs: Sendable {
         guard !roster.artists.isEmpty else {
             throw EngineError.invalidInput("no tracked artists in \(store.location): add some with `momentum artists add`")
         }
-        var failures = roster.invalidEntries.map {
-            IngestFailure(artistID: $0.id, artistName: $0.name, error: EngineError.invalidInput("not a valid Spotify artist id in \(TrackedArtists.key); remove it with `momentum artists remove`"))
-        }
+        var failures = roster.invalidEntryFailures
         let recordedAlready = try await IngestionJobs.artistsRecorded(on: day, in: store)
         let due = roster.validEntries.filter { !recordedAlready.contains($0.id.rawValue) }
         guard !due.isEmpty else {

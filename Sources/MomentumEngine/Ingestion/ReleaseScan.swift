@@ -41,9 +41,7 @@ extension IngestionJobs {
         guard !roster.artists.isEmpty else {
             throw EngineError.invalidInput("no tracked artists in \(store.location): add some with `momentum artists add`")
         }
-        var report = ReleasesReport(keys: [], newAlbums: 0, baselineAlbums: 0, artistsScanned: 0, notDue: 0, failures: roster.invalidEntries.map {
-            IngestFailure(artistID: $0.id, artistName: $0.name, error: EngineError.invalidInput("not a valid Spotify artist id in \(TrackedArtists.key); remove it with `momentum artists remove`"))
-        })
+        var report = ReleasesReport(keys: [], newAlbums: 0, baselineAlbums: 0, artistsScanned: 0, notDue: 0, failures: roster.invalidEntryFailures)
 
         // States first: a corrupt one is named and its artist skipped before anything is fetched.
         var due: [(entry: TrackedArtists.ValidEntry, state: DiscographyState?)] = []
