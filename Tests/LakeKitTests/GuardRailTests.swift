@@ -175,7 +175,8 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<6 {
                 group.addTask {
-                    try await LakeLock.withLock(store, command: "waiter \(index)", wait: .seconds(20)) {
+                    // A generous wait: other suites' process tests can starve this one's threads on a 2-core machine.
+                    try await LakeLock.withLock(store, command: "waiter \(index)", wait: .seconds(180)) {
                         #expect(inside.enter() == 1)
                         try await Task.sleep(for: .milliseconds(20))
                         inside.leave()
