@@ -35,13 +35,6 @@ public struct FileSystemObjectStore: ObjectStore {
         try listingSync(prefix: prefix)
     }
 
-    /// Synchronous listing, for callers that are not async (throws on an unreadable folder).
-    func listSync(prefix: String) throws -> [ObjectInfo] {
-        let listing = try listingSync(prefix: prefix)
-        if let first = listing.unreadable.first { throw LakeError.io("cannot list \(first)") }
-        return listing.objects
-    }
-
     func listingSync(prefix: String) throws -> ObjectListing {
         // Walk only the deepest folder the prefix names completely.
         let folder = prefix.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
