@@ -20,6 +20,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // `swift package generate-documentation`: builds the DocC catalogs (scripts/test runs it
+        // with warnings as errors). A command plugin: nothing of it is linked into a product.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // The metric contract: pure functions over value types. No dependencies, no I/O.
@@ -31,13 +34,7 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
-        .target(
-            name: "LakeKit",
-            dependencies: [
-                "CZlib",
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
+        .target(name: "LakeKit", dependencies: ["CZlib"]),
 
         // Spotify Web API client.
         .target(

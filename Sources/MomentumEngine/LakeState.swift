@@ -6,13 +6,13 @@ import LakeKit
 import SpotifyKit
 
 /// The artists Momentum tracks (`state/artists.json`).
-public struct TrackedArtists: Codable, Sendable, Equatable {
-    public struct Entry: Codable, Sendable, Equatable {
-        public var id: String
-        public var name: String
-        public var addedAt: String
+package struct TrackedArtists: Codable, Sendable, Equatable {
+    package struct Entry: Codable, Sendable, Equatable {
+        package var id: String
+        package var name: String
+        package var addedAt: String
 
-        public init(id: String, name: String, addedAt: String) {
+        package init(id: String, name: String, addedAt: String) {
             self.id = id
             self.name = name
             self.addedAt = addedAt
@@ -24,27 +24,27 @@ public struct TrackedArtists: Codable, Sendable, Equatable {
         }
     }
 
-    public var artists: [Entry]
+    package var artists: [Entry]
 
-    public init(artists: [Entry]) {
+    package init(artists: [Entry]) {
         self.artists = artists
     }
 
-    public static let key = "state/artists.json"
+    package static let key = "state/artists.json"
 
     /// An entry whose id is a valid Spotify artist id.
-    public struct ValidEntry: Sendable {
-        public var id: SpotifyID
-        public var name: String
+    package struct ValidEntry: Sendable {
+        package var id: SpotifyID
+        package var name: String
     }
 
     /// Entries whose id parses; the jobs work on these.
-    public var validEntries: [ValidEntry] {
+    package var validEntries: [ValidEntry] {
         artists.compactMap { entry in (try? SpotifyID(parsing: entry.id, kind: .artist)).map { ValidEntry(id: $0, name: entry.name) } }
     }
 
     /// Entries whose id does not parse (a hand edit): named and skipped by the jobs.
-    public var invalidEntries: [Entry] {
+    package var invalidEntries: [Entry] {
         artists.filter { (try? SpotifyID(parsing: $0.id, kind: .artist)) == nil }
     }
 
@@ -56,18 +56,18 @@ public struct TrackedArtists: Codable, Sendable, Equatable {
         }
     }
 
-    public static func load(from store: any ObjectStore) async throws -> TrackedArtists {
+    package static func load(from store: any ObjectStore) async throws -> TrackedArtists {
         try await LakeStateJSON.load(TrackedArtists.self, key: key, from: store, what: "list of tracked artists")
             ?? TrackedArtists(artists: [])
     }
 
-    public func save(to store: any ObjectStore) async throws {
+    package func save(to store: any ObjectStore) async throws {
         try await store.put(TrackedArtists.key, bytes: LakeStateJSON.encode(self))
     }
 
     /// Reads, changes and writes the list under the lake lock, so that two commands changing
     /// it at once cannot lose each other's change.
-    public static func update<T: Sendable>(in store: any ObjectStore, command: String,
+    package static func update<T: Sendable>(in store: any ObjectStore, command: String,
                                            _ change: (inout TrackedArtists) async throws -> T) async throws -> T {
         try await LakeLock.withLock(store, command: command) {
             var tracked = try await load(from: store)
@@ -80,30 +80,30 @@ public struct TrackedArtists: Codable, Sendable, Equatable {
 }
 
 /// One artist's discography as of its last scan (`state/discography/<artist_id>.json`).
-public struct DiscographyState: Codable, Sendable, Equatable {
-    public var artistID: String
+package struct DiscographyState: Codable, Sendable, Equatable {
+    package var artistID: String
     /// Every album id seen so far, sorted.
-    public var albumIDs: [String]
-    public var firstScan: String
-    public var lastScan: String
+    package var albumIDs: [String]
+    package var firstScan: String
+    package var lastScan: String
 
     enum CodingKeys: String, CodingKey {
         case artistID = "artist_id", albumIDs = "album_ids", firstScan = "first_scan", lastScan = "last_scan"
     }
 
-    public init(artistID: String, albumIDs: [String], firstScan: String, lastScan: String) {
+    package init(artistID: String, albumIDs: [String], firstScan: String, lastScan: String) {
         self.artistID = artistID
         self.albumIDs = albumIDs
         self.firstScan = firstScan
         self.lastScan = lastScan
     }
 
-    public static func load(artistID: String, from store: any ObjectStore) async throws -> DiscographyState? {
+    package static func load(artistID: String, from store: any ObjectStore) async throws -> DiscographyState? {
         try await LakeStateJSON.load(DiscographyState.self, key: LakeLayout.discographyStateKey(artistID: artistID),
                                      from: store, what: "discography state")
     }
 
-    public func save(to store: any ObjectStore) async throws {
+    package func save(to store: any ObjectStore) async throws {
         try await store.put(LakeLayout.discographyStateKey(artistID: artistID), bytes: LakeStateJSON.encode(self))
     }
 }

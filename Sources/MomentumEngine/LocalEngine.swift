@@ -7,88 +7,88 @@ import Logging
 import MomentumAnalytics
 
 /// An error of the engine, with a message a user can act on.
-public struct EngineError: Error, CustomStringConvertible, Sendable {
+package struct EngineError: Error, CustomStringConvertible, Sendable {
     private enum Code: Sendable { case noData, invalidInput }
     private let code: Code
-    public let message: String
+    package let message: String
 
-    public var description: String { message }
+    package var description: String { message }
 
-    public static func noData(_ message: String) -> EngineError { EngineError(code: .noData, message: message) }
-    public static func invalidInput(_ message: String) -> EngineError { EngineError(code: .invalidInput, message: message) }
+    package static func noData(_ message: String) -> EngineError { EngineError(code: .noData, message: message) }
+    package static func invalidInput(_ message: String) -> EngineError { EngineError(code: .invalidInput, message: message) }
 }
 
 /// The raw lake, decoded and grouped by artist.
-public struct RawLake: Sendable {
+package struct RawLake: Sendable {
     /// Artists in id order, each with its observations and releases in read order.
-    public var artists: [ArtistInput]
-    public var malformed: [MalformedLine]
-    public var files: Int
-    public var bytes: Int
-    public var metricRecords: Int
-    public var releaseRecords: Int
+    package var artists: [ArtistInput]
+    package var malformed: [MalformedLine]
+    package var files: Int
+    package var bytes: Int
+    package var metricRecords: Int
+    package var releaseRecords: Int
 
-    public struct ArtistInput: Sendable {
-        public var artistID: String
-        public var observations: [MetricObservation]
-        public var releases: [ReleaseRecord]
+    package struct ArtistInput: Sendable {
+        package var artistID: String
+        package var observations: [MetricObservation]
+        package var releases: [ReleaseRecord]
     }
 
     /// The same lake restricted to one artist.
-    public func only(artistID: String) -> RawLake {
+    package func only(artistID: String) -> RawLake {
         var copy = self
         copy.artists = artists.filter { $0.artistID == artistID }
         return copy
     }
 
     /// Every day with an observation.
-    public var observedDays: Set<Day> {
+    package var observedDays: Set<Day> {
         var days = Set<Day>()
         for artist in artists { for observation in artist.observations { days.insert(observation.capturedAt.day) } }
         return days
     }
 
     /// The latest day with an observation: the leaderboard's default `as_of`.
-    public var latestDay: Day? {
+    package var latestDay: Day? {
         artists.lazy.compactMap { $0.observations.lazy.map(\.capturedAt).max()?.day }.max()
     }
 }
 
 /// Everything the engine computes from one lake.
-public struct LakeAnalysis: Sendable {
-    public var analyses: [ArtistAnalysis]
-    public var asOf: Day?
-    public var leaderboard: [MomentumRow]
+package struct LakeAnalysis: Sendable {
+    package var analyses: [ArtistAnalysis]
+    package var asOf: Day?
+    package var leaderboard: [MomentumRow]
 }
 
 /// How far a long job has come, for progress bars.
-public struct EngineProgress: Sendable {
-    public enum Phase: String, Sendable {
+package struct EngineProgress: Sendable {
+    package enum Phase: String, Sendable, CaseIterable {
         case fetching = "fetching from Spotify"
         case reading = "reading raw files"
         case analysing = "analysing artists"
         case writing = "writing Parquet"
     }
 
-    public var phase: Phase
-    public var completed: Int
-    public var total: Int
+    package var phase: Phase
+    package var completed: Int
+    package var total: Int
 
-    public init(phase: Phase, completed: Int, total: Int) {
+    package init(phase: Phase, completed: Int, total: Int) {
         self.phase = phase
         self.completed = completed
         self.total = total
     }
 }
 
-public struct LocalEngine: Sendable {
-    public let store: any ObjectStore
-    public let logger: Logger
-    public let parquetOptions: ParquetWriter.Options
+package struct LocalEngine: Sendable {
+    package let store: any ObjectStore
+    package let logger: Logger
+    package let parquetOptions: ParquetWriter.Options
     /// Called as work completes; nil for no reports.
-    public let progress: (@Sendable (EngineProgress) -> Void)?
+    package let progress: (@Sendable (EngineProgress) -> Void)?
 
-    public init(store: any ObjectStore, logger: Logger = Logger(label: "momentum.engine"),
+    package init(store: any ObjectStore, logger: Logger = Logger(label: "momentum.engine"),
                 parquetOptions: ParquetWriter.Options = .init(),
                 progress: (@Sendable (EngineProgress) -> Void)? = nil) {
         self.store = store
@@ -100,7 +100,7 @@ public struct LocalEngine: Sendable {
     // MARK: Reading
 
     /// Reads and groups every raw record of the lake.
-    public func loadRawLake() async throws -> RawLake {
+    package func loadRawLake() async throws -> RawLake {
         let report = progress
         async let metricsRead = RawLakeReader.read(RawArtistMetric.self, dataset: .artistMetrics, from: store) { done, total in
             report?(EngineProgress(phase: .reading, completed: done, total: total))
@@ -144,15 +144,16 @@ public struct LocalEngine: Sendable {
 
     /// Runs the analytics for every artist (in parallel) and ranks the leaderboard.
     ///
-    /// - Parameter asOf: the leaderboard day; the latest observed day when nil.
-    public func analyze(_ lake: RawLake, asOf: Day? = nil) async -> LakeAnalysis {
+    /// - Parameter asOf: the leaderboard day; when nil, the contract's default (the latest day
+    ///   on which some artist has a follower count).
+    package func analyze(_ lake: RawLake, asOf: Day? = nil) async -> LakeAnalysis {
         let report = progress
         let analyses = await LocalEngine.parallelMap(lake.artists, progress: { done, total in
             report?(EngineProgress(phase: .analysing, completed: done, total: total))
         }) {
             ArtistAnalysis(artistID: $0.artistID, observations: $0.observations, releases: $0.releases)
         }
-        let day = asOf ?? lake.latestDay
+        let day = asOf ?? Leaderboard.defaultAsOf(analyses)
         let entries = day.map { day in analyses.compactMap { $0.leaderboardEntry(asOf: day) } } ?? []
         return LakeAnalysis(analyses: analyses, asOf: day, leaderboard: Leaderboard.rank(entries))
     }
@@ -186,21 +187,21 @@ public struct LocalEngine: Sendable {
     // MARK: Writing
 
     /// What a transform wrote.
-    public struct TransformSummary: Sendable {
-        public var artists: Int
-        public var dailyRows: Int
-        public var signalRows: Int
-        public var events: Int
-        public var leaderboardRows: Int
-        public var asOf: Day?
-        public var objectsWritten: Int
-        public var objectsRemoved: Int
-        public var malformed: [MalformedLine]
-        public var rawBytes: Int
+    package struct TransformSummary: Sendable {
+        package var artists: Int
+        package var dailyRows: Int
+        package var signalRows: Int
+        package var events: Int
+        package var leaderboardRows: Int
+        package var asOf: Day?
+        package var objectsWritten: Int
+        package var objectsRemoved: Int
+        package var malformed: [MalformedLine]
+        package var rawBytes: Int
     }
 
     /// Reads the raw lake and replaces the processed tables. Takes the lake lock.
-    public func transform() async throws -> TransformSummary {
+    package func transform() async throws -> TransformSummary {
         try await LakeLock.withLock(store, command: "transform") { try await transformLocked() }
     }
 
@@ -216,7 +217,7 @@ public struct LocalEngine: Sendable {
 
     /// Replaces the processed tables with an analysis already computed from `lake` (the demo
     /// renders its dashboard from the same analysis, so nothing is read or computed twice).
-    public func writeProcessedTables(_ analysis: LakeAnalysis, from lake: RawLake) async throws -> TransformSummary {
+    package func writeProcessedTables(_ analysis: LakeAnalysis, from lake: RawLake) async throws -> TransformSummary {
         try await LakeLock.withLock(store, command: "transform") { try await writeProcessedTablesLocked(analysis, from: lake) }
     }
 
@@ -230,7 +231,15 @@ public struct LocalEngine: Sendable {
 
         // Every file to write, as a job; all of them are then encoded together on all cores.
         var jobs = LocalEngine.monthlyJobs(analysis.analyses.lazy.map(\.daily), table: Tables.artistDaily, options: options) { $0.day.monthIndex }
-        jobs += LocalEngine.monthlyJobs(analysis.analyses.lazy.map(\.signals), table: Tables.artistSignals, options: options) { $0.day.monthIndex }
+        let signalJobs = LocalEngine.monthlyJobs(analysis.analyses.lazy.map(\.signals), table: Tables.artistSignals, options: options) { $0.day.monthIndex }
+        jobs += signalJobs
+        // Signals need a previous day: on a lake's first day there are none. The table still
+        // exists, empty, with its schema, so readers and catalogs find it from day one.
+        if signalJobs.isEmpty, let month = analysis.asOf?.monthIndex {
+            jobs.append(EncodeJob(dataset: .artistSignals, key: LakeLayout.processedKey(.artistSignals, partition: ("month", Day.monthString(ofMonthIndex: month)))) {
+                try Tables.artistSignals.parquetFile([], options: options)
+            })
+        }
         jobs.append(EncodeJob(dataset: .releaseImpact, key: LakeLayout.processedKey(.releaseImpact, partition: nil)) {
             try Tables.releaseImpact.parquetFile(impacts, options: options)
         })

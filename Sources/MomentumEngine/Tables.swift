@@ -6,7 +6,7 @@ import LakeKit
 import MomentumAnalytics
 
 /// One value of a table cell.
-public enum Cell: Sendable, Hashable {
+package enum Cell: Sendable, Hashable {
     case null
     case string(String)
     case integer(Int64)
@@ -19,9 +19,9 @@ public enum Cell: Sendable, Hashable {
 /// typed, so Parquet columns are filled without going through `Cell`, and it reads through a
 /// pointer: passing rows by value to a stored generic closure copies each row (and retains each
 /// of its strings) once per column, which dominated the cost of writing a table.
-public struct TableColumn<Row>: Sendable {
-    public let name: String
-    public let nullable: Bool
+package struct TableColumn<Row>: Sendable {
+    package let name: String
+    package let nullable: Bool
     let read: Reader
 
     enum Reader: Sendable {
@@ -33,7 +33,7 @@ public struct TableColumn<Row>: Sendable {
         case boolean(@Sendable (UnsafePointer<Row>) -> Bool?)
     }
 
-    public var type: ParquetType {
+    package var type: ParquetType {
         switch read {
         case .string: return .string
         case .date: return .date
@@ -104,36 +104,36 @@ public struct TableColumn<Row>: Sendable {
 }
 
 /// A table of the metric contract.
-public struct TableDefinition<Row>: Sendable {
-    public let dataset: LakeDataset
-    public let columns: [TableColumn<Row>]
+package struct TableDefinition<Row>: Sendable {
+    package let dataset: LakeDataset
+    package let columns: [TableColumn<Row>]
 
-    public var columnNames: [String] { columns.map(\.name) }
+    package var columnNames: [String] { columns.map(\.name) }
 
-    public var parquetSchema: [ParquetField] {
+    package var parquetSchema: [ParquetField] {
         columns.map { ParquetField($0.name, $0.type, nullable: $0.nullable) }
     }
 
     /// The rows as printable cells, in column order.
-    public func cells(_ rows: [Row]) -> [[Cell]] {
+    package func cells(_ rows: [Row]) -> [[Cell]] {
         rows.map { row in columns.map { $0.cell(row) } }
     }
 
     /// The rows as Parquet columns.
-    public func parquetColumns(_ rows: [Row]) -> [ParquetColumn] {
+    package func parquetColumns(_ rows: [Row]) -> [ParquetColumn] {
         columns.map { $0.parquetColumn(rows) }
     }
 
     /// A Parquet file of the rows.
-    public func parquetFile(_ rows: [Row], options: ParquetWriter.Options = .init()) throws -> [UInt8] {
+    package func parquetFile(_ rows: [Row], options: ParquetWriter.Options = .init()) throws -> [UInt8] {
         var writer = try ParquetWriter(schema: parquetSchema, options: options)
         try writer.append(parquetColumns(rows))
         return writer.finish()
     }
 }
 
-public enum Tables {
-    public static let artistDaily = TableDefinition<ArtistDaily>(dataset: .artistDaily, columns: [
+package enum Tables {
+    package static let artistDaily = TableDefinition<ArtistDaily>(dataset: .artistDaily, columns: [
         .string("artist_id", nullable: false) { $0.pointee.artistID },
         .string("artist_name") { $0.pointee.artistName },
         .date("day", nullable: false) { $0.pointee.day },
@@ -152,7 +152,7 @@ public enum Tables {
         .int32("days_since_release") { $0.pointee.daysSinceRelease },
     ])
 
-    public static let artistSignals = TableDefinition<ArtistSignal>(dataset: .artistSignals, columns: [
+    package static let artistSignals = TableDefinition<ArtistSignal>(dataset: .artistSignals, columns: [
         .string("artist_id", nullable: false) { $0.pointee.artistID },
         .date("day", nullable: false) { $0.pointee.day },
         .double("adds_per_day", nullable: false) { $0.pointee.addsPerDay },
@@ -161,7 +161,7 @@ public enum Tables {
         .boolean("is_drop", nullable: false) { $0.pointee.isDrop },
     ])
 
-    public static let releaseImpact = TableDefinition<ReleaseImpact>(dataset: .releaseImpact, columns: [
+    package static let releaseImpact = TableDefinition<ReleaseImpact>(dataset: .releaseImpact, columns: [
         .string("artist_id", nullable: false) { $0.pointee.artistID },
         .string("artist_name") { $0.pointee.artistName },
         .date("event_day", nullable: false) { $0.pointee.eventDay },
@@ -179,7 +179,7 @@ public enum Tables {
         .boolean("contaminated", nullable: false) { $0.pointee.contaminated },
     ])
 
-    public static let momentum = TableDefinition<MomentumRow>(dataset: .momentum, columns: [
+    package static let momentum = TableDefinition<MomentumRow>(dataset: .momentum, columns: [
         .int32("rank", nullable: false) { $0.pointee.rank },
         .string("artist_id", nullable: false) { $0.pointee.artistID },
         .string("artist_name") { $0.pointee.artistName },
@@ -199,14 +199,14 @@ public enum Tables {
 
 /// One day of one artist as `momentum report --artist` shows it: the daily row, its spike
 /// signal and whether a change point starts there.
-public struct ArtistDayReport: Sendable {
-    public var daily: ArtistDaily
-    public var signal: ArtistSignal?
-    public var changePoint: ChangePoint?
+package struct ArtistDayReport: Sendable {
+    package var daily: ArtistDaily
+    package var signal: ArtistSignal?
+    package var changePoint: ChangePoint?
 
     /// The days of one analysed artist, in day order, with its change points (computed by the
     /// caller, who usually shows them too).
-    public static func rows(of analysis: ArtistAnalysis, changePoints: [ChangePoint]) -> [ArtistDayReport] {
+    package static func rows(of analysis: ArtistAnalysis, changePoints: [ChangePoint]) -> [ArtistDayReport] {
         let signals = Dictionary(analysis.signals.map { ($0.day, $0) }, uniquingKeysWith: { a, _ in a })
         let changePoints = Dictionary(changePoints.map { ($0.day, $0) }, uniquingKeysWith: { a, _ in a })
         return analysis.daily.map { ArtistDayReport(daily: $0, signal: signals[$0.day], changePoint: changePoints[$0.day]) }
@@ -215,7 +215,7 @@ public struct ArtistDayReport: Sendable {
 
 extension Tables {
     /// `artist_daily` columns plus the day's signal and change point.
-    public static let artistDays = TableDefinition<ArtistDayReport>(
+    package static let artistDays = TableDefinition<ArtistDayReport>(
         dataset: .artistDaily,
         columns: artistDaily.columns.map { $0.pulled(back: \.daily) } + [
             .double("robust_z") { $0.pointee.signal?.robustZ },

@@ -19,13 +19,14 @@ public struct SpotifyError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     private let code: Code
+    /// What went wrong and what to do, without credentials.
     public let message: String
-    /// For rate limits: the seconds Spotify asked to wait.
-    public let retryAfter: Double?
+    /// For rate limits: how long Spotify asked to wait.
+    public let retryAfter: Duration?
     /// The HTTP status, when the error came from a response.
     public let status: Int?
 
-    private init(_ code: Code, _ message: String, retryAfter: Double? = nil, status: Int? = nil) {
+    private init(_ code: Code, _ message: String, retryAfter: Duration? = nil, status: Int? = nil) {
         self.code = code
         self.message = message
         self.retryAfter = retryAfter
@@ -46,19 +47,32 @@ public struct SpotifyError: Error, Hashable, Sendable, CustomStringConvertible {
 
     // MARK: Kinds, for matching: `#expect(throws: SpotifyError.rateLimitedKind)`
 
+    /// Matches errors for an input that is not a Spotify id, URI or link.
     public static let invalidIDKind = SpotifyError(.invalidID, "")
+    /// Matches errors for refused credentials.
     public static let authenticationKind = SpotifyError(.authentication, "")
+    /// Matches errors for a rate limit longer than the client waits.
     public static let rateLimitedKind = SpotifyError(.rateLimited, "")
+    /// Matches 404 answers.
     public static let notFoundKind = SpotifyError(.notFound, "")
+    /// Matches endpoints this app may not call (Development Mode).
     public static let endpointUnavailableKind = SpotifyError(.endpointUnavailable, "")
+    /// Matches 400 answers.
     public static let badRequestKind = SpotifyError(.badRequest, "")
+    /// Matches other HTTP errors.
     public static let httpKind = SpotifyError(.http, "")
+    /// Matches failures to reach Spotify.
     public static let transportKind = SpotifyError(.transport, "")
+    /// Matches answers that do not decode.
     public static let decodingKind = SpotifyError(.decoding, "")
+    /// Matches configuration errors.
     public static let configurationKind = SpotifyError(.configuration, "")
+    /// Matches refused redirects (to another origin, or too many).
     public static let redirectKind = SpotifyError(.redirect, "")
+    /// Matches requests past the job deadline.
     public static let deadlineKind = SpotifyError(.deadline, "")
 
+    /// Lets `catch SpotifyError.notFoundKind` style patterns match errors of a kind.
     public static func ~= (pattern: SpotifyError, error: any Error) -> Bool {
         (error as? SpotifyError)?.code == pattern.code
     }
@@ -76,7 +90,7 @@ public struct SpotifyError: Error, Hashable, Sendable, CustomStringConvertible {
 
     static func rateLimited(endpoint: String, retryAfter: Double, cap: Double) -> SpotifyError {
         let wait = SpotifyError.formatWait(retryAfter)
-        return SpotifyError(.rateLimited, "Spotify's rate limit: \(endpoint) asks to wait \(wait), longer than the \(Int(cap)) s this client waits; run again after that", retryAfter: retryAfter, status: 429)
+        return SpotifyError(.rateLimited, "Spotify's rate limit: \(endpoint) asks to wait \(wait), longer than the \(Int(cap)) s this client waits; run again after that", retryAfter: .clampedSeconds(retryAfter), status: 429)
     }
 
     /// `2 h 5 min`, `3 min 20 s`, `45 s`; absurd values (a server may send 1e30) are said as such

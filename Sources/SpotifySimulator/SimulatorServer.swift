@@ -13,8 +13,11 @@ import Glibc
 import Darwin
 #endif
 
+/// The simulator served over HTTP/1.1 on 127.0.0.1, for clients that need a real socket.
 public final class SimulatorServer: @unchecked Sendable {
+    /// The simulator it serves.
     public let simulator: SpotifySimulator
+    /// The port it listens on, once started.
     public private(set) var port: Int = 0
     private var listener: Int32 = -1
     private let lock = NSLock()
@@ -27,6 +30,7 @@ public final class SimulatorServer: @unchecked Sendable {
     /// The largest request body accepted.
     public var maximumBodyBytes = 1 << 20
 
+    /// A server for a simulator; `start(port:)` listens.
     public init(simulator: SpotifySimulator) {
         self.simulator = simulator
     }
@@ -117,7 +121,7 @@ public final class SimulatorServer: @unchecked Sendable {
     }
 
     private func serve(_ client: Int32) {
-        let request: HTTPRequest
+        let request: TransportRequest
         switch readRequest(client) {
         case .request(let read): request = read
         case .tooLarge:
@@ -126,7 +130,9 @@ public final class SimulatorServer: @unchecked Sendable {
         case .none: return
         }
         let outcome = simulator.handle(request)
-        if outcome.delay > 0 { Thread.sleep(forTimeInterval: outcome.delay) }
+        if outcome.delay > .zero {
+            Thread.sleep(forTimeInterval: Double(outcome.delay.components.seconds) + Double(outcome.delay.components.attoseconds) / 1e18)
+        }
         let response = outcome.response
         if outcome.fault == .dropConnection { return }
         var head = "HTTP/1.1 \(response.status) \(SimulatorServer.reason(response.status))\r\n"
@@ -149,7 +155,7 @@ public final class SimulatorServer: @unchecked Sendable {
     }
 
     private enum ReadOutcome {
-        case request(HTTPRequest)
+        case request(TransportRequest)
         case tooLarge
         case none
     }
@@ -198,7 +204,7 @@ public final class SimulatorServer: @unchecked Sendable {
             body += chunk[0..<n]
         }
         guard let url = URL(string: "http://127.0.0.1:\(port)\(requestLine[1])") else { return .none }
-        return .request(HTTPRequest(method: String(requestLine[0]), url: url, headers: headers, body: length > 0 ? Array(body.prefix(length)) : nil))
+        return .request(TransportRequest(method: String(requestLine[0]), url: url, headers: headers, body: length > 0 ? Array(body.prefix(length)) : nil))
     }
 
     private func writeAll(_ client: Int32, _ bytes: [UInt8]) {

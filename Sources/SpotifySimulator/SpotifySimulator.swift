@@ -9,7 +9,7 @@ import SpotifyKit
 /// The simulated Spotify.
 public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
     /// Semantic version of the SpotifySimulator product (see Docs/CHANGELOG-SpotifySimulator.md).
-    public static let version = "0.2.0"
+    public static let version = "0.3.0"
 
     /// The two regimes of the Web API.
     public enum Mode: String, Sendable, CaseIterable {
@@ -20,54 +20,65 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
         case development
     }
 
+    /// What the simulated world holds and how the simulated API behaves.
     public struct Options: Sendable {
+        /// Artists in the world.
         public var artists: Int
+        /// The seed every number of the world comes from: the same seed, the same world.
         public var seed: UInt64
+        /// The Web API regime answered.
         public var mode: Mode
         /// Share of requests that meet a fault (0 to 1).
         public var faultRate: Double
-        /// Seconds added to every answer.
-        public var latency: Double
+        /// Time added to every answer (at most a minute).
+        public var latency: Duration
         /// When set, the token endpoint accepts only these credentials.
         public var clientID: String?
+        /// The client secret the token endpoint accepts, with `clientID`.
         public var clientSecret: String?
-        /// Seconds a token stays valid.
-        public var tokenLifetime: Int
-        /// The `Retry-After` of simulated rate limits.
-        public var retryAfter: Int
+        /// How long a token stays valid (whole seconds are announced).
+        public var tokenLifetime: Duration
+        /// The `Retry-After` of simulated rate limits (whole seconds).
+        public var retryAfter: Duration
         /// The base written into `href` fields.
         public var publicAPIURL: String
 
-        public init(artists: Int = 50, seed: UInt64 = 1, mode: Mode = .extended, faultRate: Double = 0, latency: Double = 0,
-                    clientID: String? = nil, clientSecret: String? = nil, tokenLifetime: Int = 3600, retryAfter: Int = 1,
+        /// Options; the defaults answer like extended quota, without faults.
+        public init(artists: Int = 50, seed: UInt64 = 1, mode: Mode = .extended, faultRate: Double = 0, latency: Duration = .zero,
+                    clientID: String? = nil, clientSecret: String? = nil, tokenLifetime: Duration = .seconds(3600), retryAfter: Duration = .seconds(1),
                     publicAPIURL: String = "https://api.spotify.com/v1") {
             self.artists = artists
             self.seed = seed
             self.mode = mode
             self.faultRate = faultRate.isNaN ? 0 : min(1, max(0, faultRate))
             // At most a minute, and never NaN or infinite: a latency is a sleep.
-            self.latency = latency.isNaN ? 0 : min(60, max(0, latency))
+            self.latency = min(.seconds(60), max(.zero, latency))
             self.clientID = clientID
             self.clientSecret = clientSecret
-            self.tokenLifetime = tokenLifetime
-            self.retryAfter = retryAfter
+            self.tokenLifetime = max(.zero, tokenLifetime)
+            self.retryAfter = max(.zero, retryAfter)
             self.publicAPIURL = publicAPIURL
         }
     }
 
     /// What the simulator decided for one request.
     public struct Outcome: Sendable {
+        /// A way the answer is broken on the wire.
         public enum Fault: Sendable, Equatable {
             /// The connection is closed without an answer.
             case dropConnection
             /// The headers promise more body than is sent.
             case truncateBody
         }
-        public var response: HTTPResponse
-        public var delay: Double
+        /// The answer.
+        public var response: TransportResponse
+        /// How long to wait before answering.
+        public var delay: Duration
+        /// How to break the answer on the wire, if at all.
         public var fault: Fault?
     }
 
+    /// What the world holds and how the API behaves.
     public let options: Options
     let world: SimulatedWorld
     private let lock = NSLock()
@@ -78,6 +89,7 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
     private var counts: [String: Int] = [:]
     private var faultCount = 0
 
+    /// A simulated Spotify.
     public init(options: Options = Options()) {
         self.options = options
         self.world = SimulatedWorld(artistCount: options.artists, seed: options.seed)
@@ -91,6 +103,7 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
         lock.withLock { clock = date }
     }
 
+    /// The simulated clock: the day and time answers are as of.
     public var now: Date { lock.withLock { clock ?? Date() } }
 
     /// The artists of the world: (id, name), in creation order.
@@ -110,9 +123,9 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
 
     // MARK: HTTPTransport
 
-    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    public func send(_ request: TransportRequest) async throws -> TransportResponse {
         let outcome = handle(request)
-        if outcome.delay > 0 { try await Task.sleep(nanoseconds: UInt64(outcome.delay * 1_000_000_000)) }
+        if outcome.delay > .zero { try await Task.sleep(for: outcome.delay) }
         switch outcome.fault {
         case .dropConnection: throw TransportError("the simulated connection was dropped")
         case .truncateBody: throw TransportError("the simulated answer was cut short")
@@ -123,12 +136,12 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
     // MARK: Routing
 
     /// Decides the answer to a request: the core of both front ends.
-    public func handle(_ request: HTTPRequest) -> Outcome {
+    public func handle(_ request: TransportRequest) -> Outcome {
         let path = request.url.path
         let query = Dictionary(
             (URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.queryItems ?? []).map { ($0.name, $0.value ?? "") },
             uniquingKeysWith: { _, last in last })
-        if path == "/_simulator/stats" { return Outcome(response: stats(), delay: 0, fault: nil) }
+        if path == "/_simulator/stats" { return Outcome(response: stats(), delay: .zero, fault: nil) }
 
         let route = SpotifySimulator.route(method: request.method, path: path)
         var delay = options.latency
@@ -136,16 +149,16 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
         if let injected = injectFault() {
             switch injected {
             case .rateLimit:
-                return Outcome(response: error(429, "API rate limit exceeded", headers: ["Retry-After": String(options.retryAfter)]), delay: delay, fault: nil)
+                return Outcome(response: error(429, "API rate limit exceeded", headers: ["Retry-After": String(options.retryAfter.components.seconds)]), delay: delay, fault: nil)
             case .serverError(let status):
                 return Outcome(response: error(status, "Service unavailable"), delay: delay, fault: nil)
             case .drop:
-                return Outcome(response: HTTPResponse(status: 200), delay: delay, fault: .dropConnection)
+                return Outcome(response: TransportResponse(status: 200), delay: delay, fault: .dropConnection)
             case .truncate:
                 let full = answer(route, request: request, query: query)
                 return Outcome(response: full, delay: delay, fault: full.body.count > 1 ? .truncateBody : .dropConnection)
             case .slow:
-                delay += 0.3
+                delay += .milliseconds(300)
             }
         }
         return Outcome(response: answer(route, request: request, query: query), delay: delay, fault: nil)
@@ -181,7 +194,7 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
         }
     }
 
-    private func answer(_ route: Route, request: HTTPRequest, query: [String: String]) -> HTTPResponse {
+    private func answer(_ route: Route, request: TransportRequest, query: [String: String]) -> TransportResponse {
         if case .token = route { return token(request) }
         if case .unknown = route { return error(404, "Service not found") }
         guard authorized(request) else { return error(401, "The access token expired") }
@@ -220,7 +233,7 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
 
     // MARK: Authentication
 
-    private func token(_ request: HTTPRequest) -> HTTPResponse {
+    private func token(_ request: TransportRequest) -> TransportResponse {
         let form = String(decoding: request.body ?? [], as: UTF8.self)
         guard form.split(separator: "&").contains("grant_type=client_credentials") else {
             return json(["error": "unsupported_grant_type", "error_description": "grant_type must be client_credentials"], status: 400)
@@ -237,13 +250,13 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
         let token: String = lock.withLock {
             tokenCounter += 1
             let value = "sim-\(options.seed)-\(tokenCounter)-\(UInt32.random(in: 0...UInt32.max))"
-            tokens[value] = Date().addingTimeInterval(Double(options.tokenLifetime))
+            tokens[value] = Date().addingTimeInterval(Double(options.tokenLifetime.components.seconds))
             return value
         }
-        return json(["access_token": token, "token_type": "Bearer", "expires_in": options.tokenLifetime])
+        return json(["access_token": token, "token_type": "Bearer", "expires_in": Int(options.tokenLifetime.components.seconds)])
     }
 
-    private func authorized(_ request: HTTPRequest) -> Bool {
+    private func authorized(_ request: TransportRequest) -> Bool {
         guard let header = request.header("Authorization"), header.hasPrefix("Bearer ") else { return false }
         let token = String(header.dropFirst(7))
         return lock.withLock { tokens[token].map { $0 > Date() } ?? false }
@@ -388,17 +401,17 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
         return album
     }
 
-    private func stats() -> HTTPResponse {
+    private func stats() -> TransportResponse {
         let (requests, faults) = statistics
         return json(["requests": requests, "total": requests.values.reduce(0, +), "faults": faults])
     }
 
-    func json(_ object: Any, status: Int = 200, headers: [String: String] = [:]) -> HTTPResponse {
+    func json(_ object: Any, status: Int = 200, headers: [String: String] = [:]) -> TransportResponse {
         let body = SimulatorJSON.encode(object) ?? Array(#"{"error":{"status":500,"message":"simulator could not encode its answer"}}"#.utf8)
-        return HTTPResponse(status: status, headers: headers.merging(["Content-Type": "application/json; charset=utf-8"]) { a, _ in a }, body: body)
+        return TransportResponse(status: status, headers: headers.merging(["Content-Type": "application/json; charset=utf-8"]) { a, _ in a }, body: body)
     }
 
-    func error(_ status: Int, _ message: String, headers: [String: String] = [:]) -> HTTPResponse {
+    func error(_ status: Int, _ message: String, headers: [String: String] = [:]) -> TransportResponse {
         json(["error": ["status": status, "message": message]], status: status, headers: headers)
     }
 

@@ -12,9 +12,19 @@ enum Console {
         stderrIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
     }
 
+    /// `error: <message>`, once: a message that already starts with "Error: " (as
+    /// ArgumentParser's texts do) loses that prefix instead of repeating it.
     static func error(_ message: String) {
         let prefix = useColor ? "\u{1B}[31merror:\u{1B}[0m " : "error: "
-        FileHandle.standardError.write(Data((prefix + message + "\n").utf8))
+        FileHandle.standardError.write(Data((prefix + withoutErrorPrefix(message) + "\n").utf8))
+    }
+
+    static func withoutErrorPrefix(_ message: String) -> String {
+        var text = Substring(message)
+        while let range = text.range(of: "error: ", options: [.caseInsensitive, .anchored]) {
+            text = text[range.upperBound...]
+        }
+        return String(text)
     }
 
     static func note(_ message: String) {

@@ -89,5 +89,5 @@ struct Momentum: AsyncParsableCommand {
 
 /// The version of the command-line tool itself.
 enum MomentumCLI {
-    static let version = "0.2.0"
+    static let version = "0.3.0"
 }

@@ -1,4 +1,4 @@
-@testable import LakeKit
+import LakeKit
 import Testing
 
 @Suite struct SnappyTests {

@@ -1,5 +1,5 @@
 import Foundation
-@testable import LakeKit
+import LakeKit
 import Testing
 
 func temporaryFolder() throws -> URL {

@@ -2,7 +2,7 @@
 // MOMENTUM_OUTSIDE_TOOLS=1), and the footer field ids are checked against parquet.thrift.
 
 import Foundation
-@testable import LakeKit
+import LakeKit
 import MomentumTestSupport
 import Testing
 

@@ -1,4 +1,4 @@
-@testable import MomentumAnalytics
+import MomentumAnalytics
 import Testing
 
 @Suite struct DayTests {

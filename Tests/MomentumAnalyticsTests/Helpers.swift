@@ -1,6 +1,6 @@
 // Builders for hand-written series.
 
-@testable import MomentumAnalytics
+import MomentumAnalytics
 import Testing
 
 let artist = "0TnOYISbd1XYRBk9myaseg"

@@ -1,4 +1,4 @@
-@testable import MomentumAnalytics
+import MomentumAnalytics
 import Testing
 
 func entry(_ id: String, g28: Double? = nil, g7: Double? = nil, accel: Double? = nil, pop: Int32? = nil) -> LeaderboardEntry {

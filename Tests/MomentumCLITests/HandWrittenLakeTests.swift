@@ -18,13 +18,21 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
     }
 
+    /// The daily rows of `report --artist --format json`.
+    static func days(_ result: ProcessResult) throws -> [[String: Any]] {
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        return try #require(report["days"] as? [[String: Any]])
+    }
+
     @Test func transformThenReportGiveTheHandWorkedNumbers() throws {
         let lake = try Self.lake()
         defer { try? FileManager.default.removeItem(at: lake.deletingLastPathComponent()) }
         let transform = try momentum("transform", "--lake", lake.path)
         #expect(transform.status == 0, "\(transform.stderr)")
 
-        let days = try Self.rows(momentum("report", "--lake", lake.path, "--artist", "AAAAAAAAAAAAAAAAAAAAAA", "--format", "json"))
+        let artist = try momentum("report", "--lake", lake.path, "--artist", "AAAAAAAAAAAAAAAAAAAAAA", "--format", "json")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(artist.stdout.utf8)) as? [String: Any])
+        let days = try #require(report["days"] as? [[String: Any]])
         let byDay = Dictionary(uniqueKeysWithValues: days.map { ($0["day"] as? String ?? "", $0) })
         #expect(days.count == 9, "03-07 has no record")
         #expect(byDay["2026-03-05"]?["followers"] is NSNull && byDay["2026-03-05"]?["prev_day"] is NSNull)
@@ -39,7 +47,7 @@ import Testing
         #expect(byDay["2026-03-09"]?["release_count"] as? Int == 1, "Second Wind counts on its own date")
         #expect(byDay["2026-03-10"]?["days_since_release"] as? Int == 6, "but the event day is the cluster's first date")
 
-        let other = try Self.rows(momentum("report", "--lake", lake.path, "--artist", "BBBBBBBBBBBBBBBBBBBBBB", "--format", "json"))
+        let other = try Self.days(momentum("report", "--lake", lake.path, "--artist", "BBBBBBBBBBBBBBBBBBBBBB", "--format", "json"))
         #expect(other.first?["artist_name"] as? String == "Ünder \"Q\" <b>")
         #expect(other.first { $0["day"] as? String == "2026-03-03" }?["followers"] as? Int == 503, "the latest capture of the day wins")
         #expect(other.first { $0["day"] as? String == "2026-03-04" }?["follower_delta"] as? Int == -3)

@@ -19,7 +19,7 @@ import Testing
         let files = try Self.captured()
         var artists = 0, albums = 0
         for file in files {
-            let response = HTTPResponse(status: 200, body: [UInt8](try Data(contentsOf: file)))
+            let response = TransportResponse(status: 200, body: [UInt8](try Data(contentsOf: file)))
             let spotify = client(ClosureTransport { _ in tokenAnswer })
             if file.lastPathComponent.hasSuffix("-Artist.json") {
                 let artist = try spotify.decode(Artist.self, from: response, endpoint: "GET /artists/{id}")
@@ -42,10 +42,10 @@ import Testing
     @Test func artistsWithoutTheFieldsDroppedIn2026Decode() throws {
         let body = #"{"id":"0TnOYISbd1XYRBk9myaseg","name":"Pitbull","type":"artist","uri":"spotify:artist:0TnOYISbd1XYRBk9myaseg","href":"x","external_urls":{"spotify":"y"},"images":[],"something_new":{"a":1}}"#
         let spotify = client(ClosureTransport { _ in tokenAnswer })
-        let artist = try spotify.decode(Artist.self, from: HTTPResponse(status: 200, body: Array(body.utf8)), endpoint: "GET /artists/{id}")
+        let artist = try spotify.decode(Artist.self, from: TransportResponse(status: 200, body: Array(body.utf8)), endpoint: "GET /artists/{id}")
         #expect(artist.followers == nil && artist.popularity == nil && artist.genres == nil)
         let album = #"{"id":"4aawyAB9vmqN3uQ7FjRGTy","name":"Global Warming","release_date":"2012","release_date_precision":"year"}"#
-        let decoded = try spotify.decode(SimplifiedAlbum.self, from: HTTPResponse(status: 200, body: Array(album.utf8)), endpoint: "x")
+        let decoded = try spotify.decode(SimplifiedAlbum.self, from: TransportResponse(status: 200, body: Array(album.utf8)), endpoint: "x")
         #expect(decoded.albumGroup == nil && decoded.albumType == nil && decoded.totalTracks == nil)
     }
 }

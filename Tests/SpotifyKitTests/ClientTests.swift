@@ -3,7 +3,7 @@
 import Foundation
 import InMemoryLogging
 import Logging
-@testable import SpotifyKit
+import SpotifyKit
 import Testing
 
 @Suite struct AuthenticationTests {
@@ -47,7 +47,7 @@ import Testing
                 : json(artistJSON(testID(1)))
         }
         let tokens = ClientCredentialsTokenProvider(clientID: "a", clientSecret: "b", configuration: configuration(),
-                                                    transport: transport, refreshMargin: 60, now: { clock.now })
+                                                    transport: transport, refreshMargin: .seconds(60), now: { clock.now })
         let spotify = SpotifyClient(tokenProvider: tokens, configuration: configuration(), transport: transport)
         _ = try await spotify.artist(testID(1))
         clock.advance(3500)  // 100 s left: still more than the margin
@@ -117,7 +117,7 @@ final class MutableClock: @unchecked Sendable {
             _ = try await client(transport, configuration(sleeper)).artist(testID(1))
             Issue.record("expected a rate-limit error")
         } catch let error as SpotifyError {
-            #expect(error == .rateLimitedKind && error.retryAfter == 7380 && error.isServiceFailure)
+            #expect(error == .rateLimitedKind && error.retryAfter == .seconds(7380) && error.isServiceFailure)
             #expect(error.message.contains("2 h 3 min"), "\(error.message)")
         }
         #expect(sleeper.waits.isEmpty, "it must not hang for two hours")
@@ -131,8 +131,8 @@ final class MutableClock: @unchecked Sendable {
             return number <= 3 ? spotifyError([500, 502, 503][number - 1], "oops") : json(artistJSON(testID(1)))
         }
         var settings = configuration(sleeper, retries: 5)
-        settings.initialBackoff = 1
-        settings.maxBackoff = 100
+        settings.initialBackoff = .seconds(1)
+        settings.maxBackoff = .seconds(100)
         _ = try await client(transport, settings).artist(testID(1))
         let waits = sleeper.waits
         #expect(waits.count == 3)
@@ -161,7 +161,7 @@ final class MutableClock: @unchecked Sendable {
 
     @Test func decodingFailuresNameTheEndpointAndShowTheBodyButNotTheToken() async throws {
         let transport = RecordingTransport { request, _ in
-            request.url.path == "/api/token" ? tokenAnswer : HTTPResponse(status: 200, body: Array(#"{"name": 42, "id": "x"}"#.utf8))
+            request.url.path == "/api/token" ? tokenAnswer : TransportResponse(status: 200, body: Array(#"{"name": 42, "id": "x"}"#.utf8))
         }
         do {
             _ = try await client(transport).artist(testID(1))

@@ -8,10 +8,10 @@ import Testing
 
 @Suite struct SpotifyGuardRailTests {
     private func client(_ transport: any HTTPTransport, api: String = "http://api.test/v1", accounts: String = "http://accounts.test",
-                        sleep: SleepRecorder = SleepRecorder(), maximumPages: Int = 200, deadline: Double = 60) -> SpotifyClient {
+                        sleep: SleepRecorder = SleepRecorder(), maximumPages: Int = 200, deadline: Duration = .seconds(60)) -> SpotifyClient {
         SpotifyClient(clientID: "client-id", clientSecret: "super-secret-value",
                       configuration: SpotifyConfiguration(apiURL: URL(string: api), accountsURL: URL(string: accounts), maxRetries: 2,
-                                                          requestDeadline: deadline, maximumPages: maximumPages, sleep: sleep.sleep),
+                                                          requestDeadline: deadline, maximumPages: maximumPages, clock: sleep),
                       transport: transport)
     }
 
@@ -41,11 +41,11 @@ import Testing
 
     @Test func aSameOriginRedirectIsFollowedWithItsCredentials() async throws {
         let transport = RecordingTransport { request, _ in
-            if request.url.path.hasSuffix("/api/token") { return HTTPResponse(status: 200, body: Array(Self.token.utf8)) }
+            if request.url.path.hasSuffix("/api/token") { return TransportResponse(status: 200, body: Array(Self.token.utf8)) }
             if request.url.path.hasSuffix("/moved") {
-                return HTTPResponse(status: 200, body: Array(#"{"id":"0TnOYISbd1XYRBk9myaseg","name":"Moved"}"#.utf8))
+                return TransportResponse(status: 200, body: Array(#"{"id":"0TnOYISbd1XYRBk9myaseg","name":"Moved"}"#.utf8))
             }
-            return HTTPResponse(status: 301, headers: ["Location": "/v1/moved"])
+            return TransportResponse(status: 301, headers: ["Location": "/v1/moved"])
         }
         let artist = try await client(transport).artist(Self.id)
         #expect(artist.name == "Moved")
@@ -61,7 +61,7 @@ import Testing
         defer { server.stop() }
         let spotify = SpotifyClient(clientID: "c", clientSecret: "s",
                                     configuration: SpotifyConfiguration(apiURL: URL(string: "\(server.url)/v1"), accountsURL: URL(string: server.url),
-                                                                        maxRetries: 0, requestTimeout: 5, requestDeadline: 1.5),
+                                                                        maxRetries: 0, requestTimeout: .seconds(5), requestDeadline: .milliseconds(1500)),
                                     transport: URLSessionTransport())
         let started = ContinuousClock.now
         await #expect(throws: SpotifyError.transportKind) { try await spotify.artist(Self.id) }
@@ -91,8 +91,8 @@ import Testing
     func hostileRetryAfterValuesNeitherTrapNorHang(_ value: String) async throws {
         let sleeps = SleepRecorder()
         let transport = RecordingTransport { request, number in
-            if request.url.path.hasSuffix("/api/token") { return HTTPResponse(status: 200, body: Array(Self.token.utf8)) }
-            return HTTPResponse(status: 429, headers: ["Retry-After": value])
+            if request.url.path.hasSuffix("/api/token") { return TransportResponse(status: 200, body: Array(Self.token.utf8)) }
+            return TransportResponse(status: 429, headers: ["Retry-After": value])
         }
         do {
             _ = try await client(transport, sleep: sleeps).artist(Self.id)
@@ -108,9 +108,9 @@ import Testing
     @Test func aBatchAnswerWithMoreArtistsThanAskedIsAnErrorNotACrash() async throws {
         let ids = try ["0TnOYISbd1XYRBk9myaseg", "1TnOYISbd1XYRBk9myaseg"].map { try SpotifyID(parsing: $0, kind: .artist) }
         let transport = RecordingTransport { request, _ in
-            if request.url.path.hasSuffix("/api/token") { return HTTPResponse(status: 200, body: Array(Self.token.utf8)) }
+            if request.url.path.hasSuffix("/api/token") { return TransportResponse(status: 200, body: Array(Self.token.utf8)) }
             let artists = (0..<5).map { #"{"id":"\#($0)TnOYISbd1XYRBk9myaseg","name":"x"}"# }.joined(separator: ",")
-            return HTTPResponse(status: 200, body: Array(#"{"artists":[\#(artists)]}"#.utf8))
+            return TransportResponse(status: 200, body: Array(#"{"artists":[\#(artists)]}"#.utf8))
         }
         let results = await client(transport).artists(ids)
         #expect(results.count == 2)
@@ -119,8 +119,8 @@ import Testing
 
     @Test func idsAndValuesFromTheServerAreChecked() async throws {
         let transport = RecordingTransport { request, _ in
-            if request.url.path.hasSuffix("/api/token") { return HTTPResponse(status: 200, body: Array(Self.token.utf8)) }
-            return HTTPResponse(status: 200, body: Array(#"{"artists":[{"id":"../../etc","name":"x"},{"id":"1TnOYISbd1XYRBk9myaseg","name":"y","popularity":3000000000}]}"#.utf8))
+            if request.url.path.hasSuffix("/api/token") { return TransportResponse(status: 200, body: Array(Self.token.utf8)) }
+            return TransportResponse(status: 200, body: Array(#"{"artists":[{"id":"../../etc","name":"x"},{"id":"1TnOYISbd1XYRBk9myaseg","name":"y","popularity":3000000000}]}"#.utf8))
         }
         let ids = try ["0TnOYISbd1XYRBk9myaseg", "1TnOYISbd1XYRBk9myaseg"].map { try SpotifyID(parsing: $0, kind: .artist) }
         let results = await client(transport).artists(ids)
@@ -129,9 +129,9 @@ import Testing
 
     @Test func endlessPagesStopAtTheCap() async throws {
         let transport = RecordingTransport { request, number in
-            if request.url.path.hasSuffix("/api/token") { return HTTPResponse(status: 200, body: Array(Self.token.utf8)) }
+            if request.url.path.hasSuffix("/api/token") { return TransportResponse(status: 200, body: Array(Self.token.utf8)) }
             let item = #"{"id":"a\#(number)","name":"n"}"#
-            return HTTPResponse(status: 200, body: Array(#"{"items":[\#(item)],"next":"http://api.test/v1/more","total":null}"#.utf8))
+            return TransportResponse(status: 200, body: Array(#"{"items":[\#(item)],"next":"http://api.test/v1/more","total":null}"#.utf8))
         }
         var count = 0
         do {
@@ -146,8 +146,8 @@ import Testing
     @Test func serverTextIsRedactedAndCapped() async throws {
         let echo = #"{"error":{"status":500,"message":"bad header Authorization: Bearer the-bearer-token and client_secret=super-secret-value \#(String(repeating: "x", count: 2000))"}}"#
         let transport = RecordingTransport { request, _ in
-            if request.url.path.hasSuffix("/api/token") { return HTTPResponse(status: 200, body: Array(Self.token.utf8)) }
-            return HTTPResponse(status: 418, body: Array(echo.utf8))
+            if request.url.path.hasSuffix("/api/token") { return TransportResponse(status: 200, body: Array(Self.token.utf8)) }
+            return TransportResponse(status: 418, body: Array(echo.utf8))
         }
         do {
             _ = try await client(transport).artist(Self.id)
@@ -158,7 +158,7 @@ import Testing
         }
         // The token endpoint echoing the Basic credentials.
         let basic = Data("client-id:super-secret-value".utf8).base64EncodedString()
-        let tokenEcho = RecordingTransport { _, _ in HTTPResponse(status: 400, body: Array(#"{"error":"invalid_client Basic \#(basic) super-secret-value"}"#.utf8)) }
+        let tokenEcho = RecordingTransport { _, _ in TransportResponse(status: 400, body: Array(#"{"error":"invalid_client Basic \#(basic) super-secret-value"}"#.utf8)) }
         do {
             _ = try await client(tokenEcho).artist(Self.id)
         } catch let error as SpotifyError {
@@ -167,9 +167,9 @@ import Testing
     }
 
     @Test func aJobPastItsDeadlineSendsNothingMore() async throws {
-        let transport = RecordingTransport { _, _ in HTTPResponse(status: 200, body: Array(Self.token.utf8)) }
+        let transport = RecordingTransport { _, _ in TransportResponse(status: 200, body: Array(Self.token.utf8)) }
         let spotify = SpotifyClient(tokenProvider: StaticTokenProvider(token: "t"),
-                                    configuration: SpotifyConfiguration(apiURL: URL(string: "http://api.test/v1"), jobDeadline: 0),
+                                    configuration: SpotifyConfiguration(apiURL: URL(string: "http://api.test/v1"), jobDeadline: .zero),
                                     transport: transport)
         await #expect(throws: SpotifyError.deadlineKind) { try await spotify.artist(Self.id) }
         #expect(transport.requests.isEmpty)

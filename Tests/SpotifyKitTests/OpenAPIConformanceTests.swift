@@ -3,7 +3,7 @@
 
 import Foundation
 import MomentumTestSupport
-@testable import SpotifyKit
+import SpotifyKit
 import SpotifySimulator
 import Testing
 

@@ -2,20 +2,20 @@
 // waits, and JSON answers.
 
 import Foundation
-@testable import SpotifyKit
+import SpotifyKit
 import SpotifySimulator
 
 /// Records every request, counts requests in flight, and answers through `handler`.
 final class RecordingTransport: HTTPTransport, @unchecked Sendable {
     private let lock = NSLock()
-    private var _requests: [HTTPRequest] = []
-    private var _exchanges: [(HTTPRequest, HTTPResponse?)] = []
+    private var _requests: [TransportRequest] = []
+    private var _exchanges: [(TransportRequest, TransportResponse?)] = []
     private var inFlight = 0
     private(set) var maxInFlight = 0
-    let handler: @Sendable (HTTPRequest, Int) async throws -> HTTPResponse
+    let handler: @Sendable (TransportRequest, Int) async throws -> TransportResponse
 
     /// `handler` gets the request and its 0-based number.
-    init(_ handler: @escaping @Sendable (HTTPRequest, Int) async throws -> HTTPResponse) {
+    init(_ handler: @escaping @Sendable (TransportRequest, Int) async throws -> TransportResponse) {
         self.handler = handler
     }
 
@@ -24,13 +24,13 @@ final class RecordingTransport: HTTPTransport, @unchecked Sendable {
         self.init { request, _ in try await inner.send(request) }
     }
 
-    var requests: [HTTPRequest] { lock.withLock { _requests } }
-    var exchanges: [(HTTPRequest, HTTPResponse?)] { lock.withLock { _exchanges } }
-    func requests(to pathSuffix: String) -> [HTTPRequest] { requests.filter { $0.url.path.hasSuffix(pathSuffix) } }
-    var apiRequests: [HTTPRequest] { requests.filter { $0.url.path.contains("/v1/") } }
-    var tokenRequests: [HTTPRequest] { requests.filter { $0.url.path.hasSuffix("/api/token") } }
+    var requests: [TransportRequest] { lock.withLock { _requests } }
+    var exchanges: [(TransportRequest, TransportResponse?)] { lock.withLock { _exchanges } }
+    func requests(to pathSuffix: String) -> [TransportRequest] { requests.filter { $0.url.path.hasSuffix(pathSuffix) } }
+    var apiRequests: [TransportRequest] { requests.filter { $0.url.path.contains("/v1/") } }
+    var tokenRequests: [TransportRequest] { requests.filter { $0.url.path.hasSuffix("/api/token") } }
 
-    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    func send(_ request: TransportRequest) async throws -> TransportResponse {
         let number: Int = lock.withLock {
             _requests.append(request)
             inFlight += 1
@@ -49,23 +49,31 @@ final class RecordingTransport: HTTPTransport, @unchecked Sendable {
     }
 }
 
-/// Collects the waits the client asks for instead of sleeping.
-final class SleepRecorder: @unchecked Sendable {
+/// A clock that records the waits the client asks for (in seconds) instead of sleeping.
+final class SleepRecorder: Clock, @unchecked Sendable {
+    typealias Instant = ContinuousClock.Instant
     private let lock = NSLock()
     private var _waits: [Double] = []
+    private var _now = ContinuousClock.now
     var waits: [Double] { lock.withLock { _waits } }
-    var sleep: @Sendable (Double) async throws -> Void {
-        { @Sendable [self] seconds in self.record(seconds) }
+    var now: Instant { lock.withLock { _now } }
+    var minimumResolution: Duration { .nanoseconds(1) }
+
+    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        lock.withLock {
+            let wait = deadline - _now
+            _waits.append(Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
+            if deadline > _now { _now = deadline }
+        }
     }
-    private func record(_ seconds: Double) { lock.withLock { _waits.append(seconds) } }
 }
 
-func json(_ object: Any, status: Int = 200, headers: [String: String] = [:]) -> HTTPResponse {
+func json(_ object: Any, status: Int = 200, headers: [String: String] = [:]) -> TransportResponse {
     let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
-    return HTTPResponse(status: status, headers: headers.merging(["Content-Type": "application/json"]) { a, _ in a }, body: [UInt8](data))
+    return TransportResponse(status: status, headers: headers.merging(["Content-Type": "application/json"]) { a, _ in a }, body: [UInt8](data))
 }
 
-func spotifyError(_ status: Int, _ message: String, headers: [String: String] = [:]) -> HTTPResponse {
+func spotifyError(_ status: Int, _ message: String, headers: [String: String] = [:]) -> TransportResponse {
     json(["error": ["status": status, "message": message]], status: status, headers: headers)
 }
 
@@ -87,11 +95,11 @@ func ids(_ count: Int) throws -> [SpotifyID] {
     try (0..<count).map { try SpotifyID(parsing: testID($0), kind: .artist) }
 }
 
-func configuration(_ sleeper: SleepRecorder? = nil, maxConcurrent: Int = 4, retries: Int = 3, cap: Double = 60) -> SpotifyConfiguration {
+func configuration(_ sleeper: SleepRecorder? = nil, maxConcurrent: Int = 4, retries: Int = 3, cap: Duration = .seconds(60)) -> SpotifyConfiguration {
     SpotifyConfiguration(
         apiURL: URL(string: "http://spotify.test/v1"), accountsURL: URL(string: "http://spotify.test"), market: "US",
         maxConcurrentRequests: maxConcurrent, maxRetries: retries, retryAfterCap: cap,
-        sleep: sleeper?.sleep ?? { @Sendable _ in })
+        clock: sleeper ?? SleepRecorder())
 }
 
 func client(_ transport: any HTTPTransport, _ configuration: SpotifyConfiguration = configuration(),

@@ -33,11 +33,8 @@ struct SimulatedSpotify {
         }
         configuration = SpotifyConfiguration(
             apiURL: URL(string: base + "/v1"), accountsURL: URL(string: base), market: "US",
-            maxConcurrentRequests: 4, maxRetries: retries, retryAfterCap: 60, requestTimeout: 10,
-            initialBackoff: 0.01, maxBackoff: 0.05, sleep: { @Sendable seconds in
-                // Waits shortened: the faults under test ask for 0-second Retry-After anyway.
-                try await Task.sleep(nanoseconds: UInt64(min(seconds, 0.05) * 1_000_000_000))
-            })
+            maxConcurrentRequests: 4, maxRetries: retries, retryAfterCap: .seconds(60), requestTimeout: .seconds(10),
+            initialBackoff: .milliseconds(10), maxBackoff: .milliseconds(50))
     }
 
     func client() -> SpotifyClient {
@@ -88,7 +85,7 @@ struct SimulatedSpotify {
 
     @Test(arguments: Wire.allCases)
     func faultsAreRetriedUntilEveryArtistIsIn(_ wire: Wire) async throws {
-        let spotify = try SimulatedSpotify(wire, options: .init(artists: 40, seed: 9, mode: .development, faultRate: 0.3, retryAfter: 0))
+        let spotify = try SimulatedSpotify(wire, options: .init(artists: 40, seed: 9, mode: .development, faultRate: 0.3, retryAfter: .zero))
         defer { spotify.stop() }
         let client = spotify.client()
         let ids = try spotify.simulator.artistDirectory.map { try SpotifyID(parsing: $0.id, kind: .artist) }
@@ -147,21 +144,21 @@ struct SimulatedSpotify {
         let right = SpotifyClient(clientID: "me", clientSecret: "pw", transport: simulator)
         _ = try await right.artist(simulator.artistDirectory[0].id)
         let artistURL = try #require(URL(string: "http://x/v1/artists/\(simulator.artistDirectory[0].id)"))
-        #expect(simulator.handle(HTTPRequest(url: artistURL)).response.status == 401)
+        #expect(simulator.handle(TransportRequest(url: artistURL)).response.status == 401)
 
         // A token stops working after its lifetime (one second here).
-        let shortLived = SpotifySimulator(options: .init(artists: 3, clientID: "me", clientSecret: "pw", tokenLifetime: 1))
+        let shortLived = SpotifySimulator(options: .init(artists: 3, clientID: "me", clientSecret: "pw", tokenLifetime: .seconds(1)))
         let token = try Self.issueToken(shortLived)
         try await Task.sleep(nanoseconds: 1_100_000_000)
-        #expect(shortLived.handle(HTTPRequest(url: artistURL, headers: ["Authorization": "Bearer \(token)"])).response.status == 401)
+        #expect(shortLived.handle(TransportRequest(url: artistURL, headers: ["Authorization": "Bearer \(token)"])).response.status == 401)
         let fresh = SpotifySimulator(options: .init(artists: 3, clientID: "me", clientSecret: "pw"))
         let freshToken = try Self.issueToken(fresh)
-        #expect(fresh.handle(HTTPRequest(url: artistURL, headers: ["Authorization": "Bearer \(freshToken)"])).response.status == 200)
+        #expect(fresh.handle(TransportRequest(url: artistURL, headers: ["Authorization": "Bearer \(freshToken)"])).response.status == 200)
     }
 
     static func issueToken(_ simulator: SpotifySimulator) throws -> String {
         let url = try #require(URL(string: "http://x/api/token"))
-        let issued = simulator.handle(HTTPRequest(
+        let issued = simulator.handle(TransportRequest(
             method: "POST", url: url, headers: ["Authorization": "Basic " + Data("me:pw".utf8).base64EncodedString()],
             body: Array("grant_type=client_credentials".utf8)))
         let object = try JSONSerialization.jsonObject(with: Data(issued.response.body)) as? [String: Any]

@@ -89,7 +89,7 @@ def compute(lake):
     for r in releases:
         rel_by_artist.setdefault(r["artist_id"], []).append(r)
 
-    daily, signals, impacts, latest = {}, {}, {}, None
+    daily, signals, impacts, latest, latest_counted = {}, {}, {}, None, None
     artists = sorted(set(by_artist) | set(rel_by_artist), key=lambda s: s.encode())
     per_artist = {}
     for a in artists:
@@ -128,6 +128,8 @@ def compute(lake):
                 prev = (day, F)
             rows[day] = row
             latest = day if latest is None or day > latest else latest
+            if F is not None and (latest_counted is None or day > latest_counted):
+                latest_counted = day
         for day, row in rows.items():
             daily[(a, day)] = row
             if row["adds_per_day"] is None:
@@ -165,7 +167,8 @@ def compute(lake):
         per_artist[a] = (rows, [impacts[(a, e[0][2])] for e in events])
 
     board = []
-    as_of = latest
+    # Contract v1.1: the latest day on which some artist has followers, else the latest day.
+    as_of = latest_counted or latest
     for a, (rows, imps) in per_artist.items():
         cands = [d for d in rows if as_of - dt.timedelta(days=3) <= d <= as_of]
         if not cands:

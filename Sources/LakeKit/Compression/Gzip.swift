@@ -2,15 +2,15 @@
 
 import CZlib
 
-public enum Gzip {
+package enum Gzip {
     /// True when the bytes start with the gzip magic number.
-    public static func isGzip(_ bytes: some Collection<UInt8>) -> Bool {
+    package static func isGzip(_ bytes: some Collection<UInt8>) -> Bool {
         var iterator = bytes.makeIterator()
         return iterator.next() == 0x1f && iterator.next() == 0x8b
     }
 
     /// Compresses into the gzip format (RFC 1952).
-    public static func compress(_ input: [UInt8], level: Int32 = 6) throws -> [UInt8] {
+    package static func compress(_ input: [UInt8], level: Int32 = 6) throws -> [UInt8] {
         var stream = z_stream()
         // windowBits 15 + 16 asks zlib for a gzip header and trailer instead of zlib's.
         guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
@@ -34,7 +34,7 @@ public enum Gzip {
     }
 
     /// Decompresses gzip (several concatenated members are allowed, as `cat a.gz b.gz` makes).
-    public static func decompress(_ input: [UInt8]) throws -> [UInt8] {
+    package static func decompress(_ input: [UInt8]) throws -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(input.count * 4)
         let decoder = try GzipDecoder()
@@ -45,13 +45,13 @@ public enum Gzip {
 }
 
 /// Incremental gzip decompression, for reading large files chunk by chunk.
-public final class GzipDecoder {
+package final class GzipDecoder {
     private var stream = z_stream()
     private var ended = false
     private var inMember = false
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
 
-    public init() throws {
+    package init() throws {
         // windowBits 15 + 32: accept gzip or zlib headers.
         guard inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw LakeError.compression("zlib could not start a gzip decoder")
@@ -61,7 +61,7 @@ public final class GzipDecoder {
     deinit { inflateEnd(&stream) }
 
     /// Decompresses `input`, handing each produced block to `sink`.
-    public func feed(_ input: [UInt8], sink: ([UInt8]) throws -> Void) throws {
+    package func feed(_ input: [UInt8], sink: ([UInt8]) throws -> Void) throws {
         guard !input.isEmpty else { return }
         try input.withUnsafeBufferPointer { inBuffer in
             stream.next_in = UnsafeMutablePointer(mutating: inBuffer.baseAddress)
@@ -92,7 +92,7 @@ public final class GzipDecoder {
     }
 
     /// Throws when the data ended inside a gzip member (a truncated file).
-    public func finish() throws {
+    package func finish() throws {
         if inMember { throw LakeError.compression("the gzip data is truncated") }
     }
 }

@@ -1,10 +1,10 @@
 // Snappy, the default Parquet codec of most writers, in pure Swift: a greedy LZ77 over 64 KiB
 // blocks with a 4-byte hash table, in the raw Snappy format (no framing), as Parquet wants it.
 
-public enum Snappy {
+package enum Snappy {
     private static let blockSize = 1 << 16
 
-    public static func compress(_ input: [UInt8]) -> [UInt8] {
+    package static func compress(_ input: [UInt8]) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(32 + input.count + input.count / 6)
         appendVarint(UInt64(input.count), to: &output)
@@ -21,7 +21,7 @@ public enum Snappy {
         return output
     }
 
-    public static func decompress(_ input: [UInt8]) throws -> [UInt8] {
+    package static func decompress(_ input: [UInt8]) throws -> [UInt8] {
         var position = 0
         let expected = try readVarint(input, &position)
         guard expected <= UInt64(Int32.max) else { throw LakeError.compression("snappy: length \(expected) is too large") }

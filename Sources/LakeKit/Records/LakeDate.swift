@@ -3,8 +3,10 @@
 
 /// A UTC calendar day, stored as days since 1970-01-01 like Parquet's DATE.
 public struct LakeDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Days since 1970-01-01 (negative before it).
     public let daysSinceEpoch: Int32
 
+    /// A day from days since 1970-01-01.
     public init(daysSinceEpoch: Int32) {
         self.daysSinceEpoch = daysSinceEpoch
     }
@@ -34,6 +36,7 @@ public struct LakeDate: Hashable, Comparable, Sendable, CustomStringConvertible 
         return overflow ? nil : value
     }
 
+    /// `YYYY-MM-DD`.
     public var isoString: String {
         let (y, m, d) = CivilCalendar.civil(Int(daysSinceEpoch))
         return CivilCalendar.pad(y, 4) + "-" + CivilCalendar.pad(m, 2) + "-" + CivilCalendar.pad(d, 2)
@@ -56,7 +59,9 @@ public enum Timestamp {
     /// or lies outside what 64-bit nanoseconds hold (about 1677 to 2262). Fractions beyond
     /// nanoseconds are truncated.
     ///
-    /// - Parameter utcOnly: accept only the `Z` form, as the lake contract requires.
+    /// - Parameters:
+    ///   - text: the timestamp.
+    ///   - utcOnly: accept only the `Z` form, as the lake contract requires.
     public static func nanoseconds(iso text: String, utcOnly: Bool = false) -> Int64? {
         var text = text
         return text.withUTF8 { nanoseconds(isoBytes: $0, utcOnly: utcOnly) }

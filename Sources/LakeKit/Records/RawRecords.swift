@@ -4,15 +4,22 @@
 
 /// One follower/popularity observation (`raw/artist_metrics`).
 public struct RawArtistMetric: Sendable, Hashable {
+    /// `artist_id`.
     public var artistID: String
+    /// `artist_name`.
     public var artistName: String
+    /// `followers`; nil in Development Mode.
     public var followers: Int64?
+    /// `popularity` (0 to 100); nil in Development Mode.
     public var popularity: Int32?
+    /// `genres`; may be empty.
     public var genres: [String]
     /// `captured_at`, as nanoseconds since the epoch (UTC).
     public var capturedAt: Int64
+    /// `source`, e.g. `spotify-web-api` or `csv-import`.
     public var source: String
 
+    /// A record; `capturedAt` is nanoseconds since 1970 UTC.
     public init(
         artistID: String, artistName: String, followers: Int64?, popularity: Int32?, genres: [String] = [],
         capturedAt: Int64, source: String
@@ -29,18 +36,28 @@ public struct RawArtistMetric: Sendable, Hashable {
 
 /// One album seen in an artist's discography (`raw/releases`).
 public struct RawRelease: Sendable, Hashable {
+    /// `artist_id`: the tracked artist.
     public var artistID: String
+    /// `album_id`.
     public var albumID: String
+    /// `album_name`.
     public var albumName: String
+    /// `album_type`: `album`, `single` or `compilation`.
     public var albumType: String
+    /// `album_group`; nil when the API omits it.
     public var albumGroup: String?
+    /// `release_date` as the API gives it.
     public var releaseDate: String
+    /// `release_date_precision`: `year`, `month` or `day`.
     public var releaseDatePrecision: String
+    /// `total_tracks`.
     public var totalTracks: Int64
     /// `discovered_at`, as nanoseconds since the epoch (UTC); nil when a record lacks it.
     public var discoveredAt: Int64?
+    /// `is_new`: false on an artist's first scan (the baseline).
     public var isNew: Bool
 
+    /// A record; `discoveredAt` is nanoseconds since 1970 UTC.
     public init(
         artistID: String, albumID: String, albumName: String, albumType: String, albumGroup: String?,
         releaseDate: String, releaseDatePrecision: String, totalTracks: Int64, discoveredAt: Int64?, isNew: Bool

@@ -11,12 +11,15 @@ import Darwin
 
 /// An object store over a local directory.
 public struct FileSystemObjectStore: ObjectStore {
+    /// The folder keys are relative to.
     public let root: URL
 
+    /// A store over a folder (created on first write).
     public init(root: URL) {
         self.root = root.standardizedFileURL
     }
 
+    /// A store over a folder given as a path.
     public init(path: String) {
         self.init(root: URL(fileURLWithPath: path, isDirectory: true))
     }

@@ -3,12 +3,19 @@
 
 /// The datasets of the lake and where they live.
 public enum LakeDataset: String, Sendable, CaseIterable {
+    /// `raw/artist_metrics/`: daily snapshots (JSON Lines).
     case artistMetrics = "raw/artist_metrics"
+    /// `raw/releases/`: release records (JSON Lines).
     case releases = "raw/releases"
+    /// `state/discography/`: per-artist scan state.
     case discographyState = "state/discography"
+    /// `processed/artist_daily/` (Parquet).
     case artistDaily = "processed/artist_daily"
+    /// `processed/artist_signals/` (Parquet).
     case artistSignals = "processed/artist_signals"
+    /// `processed/release_impact/` (Parquet).
     case releaseImpact = "processed/release_impact"
+    /// `processed/momentum/` (Parquet).
     case momentum = "processed/momentum"
 
     /// The key prefix of the dataset, ending in `/`.
@@ -25,6 +32,7 @@ public enum LakeDataset: String, Sendable, CaseIterable {
     }
 }
 
+/// The keys of lake.md: where each dataset's objects live.
 public enum LakeLayout {
     /// `raw/<dataset>/dt=YYYY-MM-DD/<run-id>.jsonl[.gz]`
     public static func rawKey(_ dataset: LakeDataset, day: LakeDate, runID: String, gzip: Bool = false) -> String {

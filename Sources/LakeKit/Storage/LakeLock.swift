@@ -10,8 +10,11 @@ import Foundation
 public struct LakeLockHolder: Codable, Sendable, Hashable, CustomStringConvertible {
     /// Unique per acquisition.
     public var token: String
+    /// The command holding the lock.
     public var command: String
+    /// The host it runs on.
     public var host: String
+    /// Its process id.
     public var pid: Int32
     /// When it was taken, ISO 8601.
     public var acquiredAt: String
@@ -23,6 +26,7 @@ public struct LakeLockHolder: Codable, Sendable, Hashable, CustomStringConvertib
         case acquiredAt = "acquired_at", leaseUntil = "lease_until_ns"
     }
 
+    /// A holder record (times are nanoseconds since 1970 UTC).
     public init(token: String, command: String, host: String, pid: Int32, acquiredAt: String, leaseUntil: Int64) {
         self.token = token
         self.command = command
@@ -40,7 +44,9 @@ public final class LakeLock: Sendable {
     /// The lock object; hidden, so readers of the lake ignore it.
     public static let key = "_momentum/lock.json"
 
+    /// The store the lock is in.
     public let store: any ObjectStore
+    /// Who holds it: this process.
     public let holder: LakeLockHolder
     private let renewal: Task<Void, Never>
 
@@ -63,7 +69,10 @@ public final class LakeLock: Sendable {
     /// Takes the lock, waiting up to `wait` for another holder to finish.
     ///
     /// - Parameters:
+    ///   - store: the lake.
     ///   - command: what the holder is doing, shown to whoever waits.
+    ///   - wait: how long to wait for another holder before failing with `LakeError.lockedKind`.
+    ///   - pollInterval: how often a waiter looks again.
     ///   - lease: how long the lock stays valid without renewal (it is renewed every third of
     ///     that while held); a holder on another host is presumed dead after it.
     public static func acquire(

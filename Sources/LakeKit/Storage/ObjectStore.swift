@@ -3,9 +3,12 @@
 
 /// An object's key and size, as listed.
 public struct ObjectInfo: Sendable, Hashable {
+    /// The object's key.
     public var key: String
+    /// Its size in bytes.
     public var size: Int
 
+    /// An entry of a listing.
     public init(key: String, size: Int) {
         self.key = key
         self.size = size
@@ -15,10 +18,12 @@ public struct ObjectInfo: Sendable, Hashable {
 /// A listing that also names what could not be listed, so that a reader can report an
 /// unreadable folder instead of silently treating it as empty.
 public struct ObjectListing: Sendable, Hashable {
+    /// The objects found.
     public var objects: [ObjectInfo]
     /// Locations (paths or keys) that exist but could not be read, each with the reason.
     public var unreadable: [String]
 
+    /// A listing.
     public init(objects: [ObjectInfo], unreadable: [String] = []) {
         self.objects = objects
         self.unreadable = unreadable
@@ -55,6 +60,7 @@ extension ObjectStore {
 
 /// Checks the shape of a key: relative, `/`-separated, no empty, `.` or `..` segment.
 public enum ObjectKey {
+    /// Throws `LakeError.invalidKeyKind` for an empty key, a leading or doubled `/`, `.` or `..` segments, or control characters.
     public static func validate(_ key: String) throws {
         guard !key.isEmpty else { throw LakeError.invalidKey(key, reason: "it is empty") }
         guard key.utf8.count <= 1024 else { throw LakeError.invalidKey(String(key.prefix(64)) + "…", reason: "keys are at most 1024 bytes") }

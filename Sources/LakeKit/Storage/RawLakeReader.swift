@@ -10,18 +10,33 @@ public struct RawReadResult<Record: JSONLineRecord>: Sendable {
     public var recordsByFile: [[Record]]
     /// All records in that order (a copy; prefer `recordsByFile` for large reads).
     public var records: [Record] { recordsByFile.flatMap { $0 } }
+    /// Records read.
     public var recordCount: Int { recordsByFile.reduce(0) { $0 + $1.count } }
     /// Lines that break the contract, and (as line 0) files and folders that could not be
     /// read or lie outside the layout.
     public var malformed: [MalformedLine]
+    /// Files read.
     public var files: Int
+    /// Bytes read.
     public var bytes: Int
+
+    /// Creates a value from its parts (for consumers' own tests and pipelines).
+    public init(recordsByFile: [[Record]], malformed: [MalformedLine], files: Int, bytes: Int) {
+        self.recordsByFile = recordsByFile
+        self.malformed = malformed
+        self.files = files
+        self.bytes = bytes
+    }
 }
 
+/// Reads a raw dataset of the lake, file by file, naming every line it skips.
 public enum RawLakeReader {
     /// Reads every data object of a raw dataset.
     ///
     /// - Parameters:
+    ///   - type: the record type of the dataset.
+    ///   - dataset: which raw dataset.
+    ///   - store: the lake.
     ///   - parallelism: workers decoding files at once; defaults to the number of cores. Each
     ///     worker shares strings across the files it decodes (ids and names repeat daily).
     ///   - progress: called after each file with (files done, files in all).

@@ -177,13 +177,23 @@ struct ArtistPanel {
 
     private func impactTable() -> String {
         guard !analysis.impacts.isEmpty else { return "<p class=\"note\">No release events (albums and singles with a release day).</p>" }
-        var out = "<h3>Release impact</h3><div class=\"scroll\"><table class=\"impact\"><thead><tr>"
+        // Newest first; events with too little data around them are hidden behind a
+        // CSS-only toggle, so the page needs no script for it.
+        let impacts = analysis.impacts.sorted { $0.eventDay > $1.eventDay }
+        let insufficient = impacts.filter { $0.status != .ok }.count
+        let toggle = "impact-all-" + HTMLText.escape(analysis.artistID)
+        var out = "<h3>Release impact</h3>"
+        if insufficient > 0 {
+            out += "<input type=\"checkbox\" class=\"show-all\" id=\"\(toggle)\" hidden>"
+        }
+        out += "<div class=\"scroll\"><table class=\"impact\"><thead><tr>"
         for header in ["Event day", "Releases", "Status", "CAR", "t", "Uplift", "Contaminated"] {
             out += "<th scope=\"col\">\(header)</th>"
         }
         out += "</tr></thead><tbody>"
-        for impact in analysis.impacts {
-            out += "<tr data-day=\"\(impact.eventDay.isoString)\"><td><time datetime=\"\(impact.eventDay.isoString)\">\(impact.eventDay.isoString)</time></td>"
+        for impact in impacts {
+            let rowClass = impact.status == .ok ? "" : " class=\"insufficient-row\""
+            out += "<tr data-day=\"\(impact.eventDay.isoString)\"\(rowClass)><td><time datetime=\"\(impact.eventDay.isoString)\">\(impact.eventDay.isoString)</time></td>"
             out += "<td>\(HTMLText.escape(impact.albumNames))</td>"
             out += "<td><span class=\"status \(impact.status == .ok ? "ok" : "insufficient")\">\(impact.status == .ok ? "ok" : "insufficient data")</span></td>"
             out += "<td class=\"num\">\(impact.car.map { DisplayFormat.fixed($0, 3) } ?? "–")</td>"
@@ -191,7 +201,13 @@ struct ArtistPanel {
             out += "<td class=\"num\">\(impact.uplift.map { DisplayFormat.percent($0, digits: 0) } ?? "–")</td>"
             out += "<td>\(impact.contaminated ? "yes" : "no")</td></tr>"
         }
-        return out + "</tbody></table></div>"
+        out += "</tbody></table></div>"
+        if insufficient > 0 {
+            let shown = impacts.count - insufficient
+            out += "<p class=\"note impact-toggle\">\(shown) of \(impacts.count) events shown. "
+            out += "<label for=\"\(toggle)\" class=\"show-all-link\">Show all \(impacts.count) (\(insufficient) with insufficient data)</label></p>"
+        }
+        return out
     }
 
     // MARK: Layout

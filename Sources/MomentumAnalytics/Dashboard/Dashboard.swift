@@ -7,13 +7,18 @@
 public enum Dashboard {
     /// What the page shows besides the data.
     public struct Options: Sendable {
+        /// The page title.
         public var title: String
         /// Shown in the header, as the caller formats it (the analytics never read the clock).
         public var generatedAt: String?
+        /// The artist whose panel the page opens on; the leaderboard's first when nil.
+        public var selectedArtistID: String?
 
-        public init(title: String = "Momentum", generatedAt: String? = nil) {
+        /// Creates page options.
+        public init(title: String = "Momentum", generatedAt: String? = nil, selectedArtistID: String? = nil) {
             self.title = title
             self.generatedAt = generatedAt
+            self.selectedArtistID = selectedArtistID
         }
     }
 
@@ -24,6 +29,7 @@ public enum Dashboard {
     ///   - analyses: per-artist results; artists on the leaderboard come first in its order,
     ///     the others (no recent data) after them by name.
     ///   - asOf: the leaderboard's day.
+    ///   - options: title, generation time and the artist to open on.
     public static func render(
         leaderboard: [MomentumRow], analyses: [ArtistAnalysis], asOf: Day?, options: Options = Options()
     ) -> String {
@@ -41,10 +47,11 @@ public enum Dashboard {
         page.header(title: options.title, asOf: asOf, generatedAt: options.generatedAt, artists: artists.count)
         page.leaderboard(leaderboard, sections: Dictionary(artists.enumerated().map { ($1.artistID, $0) }, uniquingKeysWith: { a, _ in a }))
         page.picker(artists)
+        let selected = options.selectedArtistID.flatMap { id in artists.firstIndex { $0.artistID == id } } ?? 0
         for (index, analysis) in artists.enumerated() {
-            page.artistSection(analysis, index: index, hidden: index > 0)
+            page.artistSection(analysis, index: index, hidden: index != selected)
         }
-        page.data(artists)
+        page.data(artists, selected: selected)
         page.finish()
         return page.html
     }
@@ -97,7 +104,8 @@ struct PageWriter {
         for row in rows {
             let section = sections[row.artistID].map { "artist-\($0)" } ?? ""
             html += "<tr data-artist=\"\(HTMLText.escape(row.artistID))\">"
-            html += cell(Double(row.rank), text: String(row.rank))
+            // An artist without a score is listed after the ranked ones, unranked.
+            html += row.momentumScore == nil ? cell(nil, text: nil) : cell(Double(row.rank), text: String(row.rank))
             html += "<td data-sort=\"\(HTMLText.escape(row.artistName.lowercased()))\"><a href=\"#artist=\(HTMLText.escape(row.artistID))\" data-artist=\"\(HTMLText.escape(row.artistID))\" data-section=\"\(section)\">\(HTMLText.escape(row.artistName))</a></td>"
             html += cell(row.followers.map(Double.init), text: row.followers.map(DisplayFormat.grouped))
             html += cell(row.growth7d, text: row.growth7d.map { DisplayFormat.percent($0) })
@@ -135,13 +143,13 @@ struct PageWriter {
         html += "</section>\n"
     }
 
-    mutating func data(_ artists: [ArtistAnalysis]) {
+    mutating func data(_ artists: [ArtistAnalysis], selected: Int) {
         // The script's data: ids, names and sections, as JSON that cannot close its element.
         let entries = artists.enumerated().map { index, analysis in
             let name = analysis.daily.last?.artistName ?? analysis.artistID
             return "{\"id\":\(HTMLText.scriptSafeJSONString(analysis.artistID)),\"name\":\(HTMLText.scriptSafeJSONString(name)),\"section\":\"artist-\(index)\"}"
         }
-        html += "</main>\n<script id=\"dashboard-data\" type=\"application/json\">{\"artists\":[\(entries.joined(separator: ","))]}</script>\n"
+        html += "</main>\n<script id=\"dashboard-data\" type=\"application/json\">{\"selected\":\(selected),\"artists\":[\(entries.joined(separator: ","))]}</script>\n"
         html += "<script>\(DashboardAssets.script)</script>\n"
     }
 

@@ -28,6 +28,7 @@ enum DashboardAssets {
     .swatch.line{height:3px;background:var(--accent)}.swatch.line.popularity{background:var(--pop)}.swatch.marker{width:3px;background:var(--release)}.swatch.window{background:var(--window);border:1px solid #f1c6cc}
     .swatch.change{height:0;border-top:2px dashed var(--change)}.swatch.change.aligned{border-top:2px dotted var(--release)}.swatch.bar{background:#8fb3f0}.swatch.bar.spike{background:var(--spike)}.swatch.bar.drop{background:var(--drop)}
     .note{background:#fff7e6;border:1px solid #ffe1a8;border-radius:8px;padding:8px 10px;color:#6b4e00}
+    .show-all:not(:checked)+.scroll tr.insufficient-row{display:none}.show-all:checked~.impact-toggle{display:none}.show-all-link{color:var(--accent);text-decoration:underline;cursor:pointer}
     .status.ok{color:#2b8a3e}.status.insufficient{color:var(--muted)}
     @media (max-width:640px){body{font-size:14px}main{padding:8px}section{padding:10px}.tile .value{font-size:17px}}
     """
@@ -106,7 +107,10 @@ enum DashboardAssets {
         });
       });
 
-      if (!fromHash() && data.artists.length) { show(data.artists[0].id, false); }
+      if (!fromHash() && data.artists.length) {
+        var first = data.artists[typeof data.selected === "number" && data.artists[data.selected] ? data.selected : 0];
+        show(first.id, false);
+      }
     })();
     """
 }

@@ -6,6 +6,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Days since 1970-01-01 (negative before it).
     public let daysSinceEpoch: Int32
 
+    /// A day from days since 1970-01-01.
     public init(daysSinceEpoch: Int32) {
         self.daysSinceEpoch = daysSinceEpoch
     }
@@ -39,6 +40,12 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Day.pad(y, 4) + "-" + Day.pad(m, 2) + "-" + Day.pad(d, 2)
     }
 
+    /// Midnight UTC at the start of the day; nil outside the years 1678 to 2261.
+    public var start: Instant? {
+        let (nanoseconds, overflow) = Int64(daysSinceEpoch).multipliedReportingOverflow(by: 86_400_000_000_000)
+        return overflow ? nil : Instant(nanosecondsSinceEpoch: nanoseconds)
+    }
+
     /// `YYYY-MM`, the lake's monthly partition value.
     public var monthString: String {
         let (y, m, _) = civil
@@ -66,6 +73,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         Day(daysSinceEpoch: lhs.daysSinceEpoch + Int32(days))
     }
 
+    /// The day `days` before.
     public static func - (lhs: Day, days: Int) -> Day {
         Day(daysSinceEpoch: lhs.daysSinceEpoch - Int32(days))
     }
@@ -125,12 +133,58 @@ extension Day {
 }
 
 /// A point in time, with nanosecond resolution, in UTC.
-public struct Instant: Hashable, Comparable, Sendable {
+public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Nanoseconds since 1970-01-01T00:00:00Z.
     public let nanosecondsSinceEpoch: Int64
 
+    /// An instant from nanoseconds since 1970-01-01T00:00:00Z.
     public init(nanosecondsSinceEpoch: Int64) {
         self.nanosecondsSinceEpoch = nanosecondsSinceEpoch
+    }
+
+    /// Parses ISO 8601 as the lake writes it and APIs send it: `YYYY-MM-DDTHH:MM:SS`, an
+    /// optional fraction of up to 9 digits, then `Z` or an offset `±HH:MM`. Nil for anything
+    /// else, and for instants outside what 64-bit nanoseconds hold (years 1678 to 2261).
+    public init?(iso text: some StringProtocol) {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes.count <= 64, let day = Day(iso: String(decoding: bytes[0..<10], as: UTF8.self)),
+              bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") || bytes[10] == UInt8(ascii: " "),
+              bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+              let hour = Day.digits(bytes[11..<13]), let minute = Day.digits(bytes[14..<16]), let second = Day.digits(bytes[17..<19]),
+              hour < 24, minute < 60, second < 61
+        else { return nil }
+        var index = 19
+        var fraction: Int64 = 0
+        if bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var digits = 0
+            while index < bytes.count, let digit = Day.digits(bytes[index...index]) {
+                guard digits < 9 else { return nil }
+                fraction = fraction * 10 + Int64(digit)
+                digits += 1
+                index += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in digits..<9 { fraction *= 10 }
+        }
+        var offsetSeconds: Int64 = 0
+        let zone = bytes[index...]
+        if zone.count == 1, zone.first == UInt8(ascii: "Z") || zone.first == UInt8(ascii: "z") {
+            offsetSeconds = 0
+        } else if zone.count == 6, let sign = zone.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"),
+                  bytes[index + 3] == UInt8(ascii: ":"),
+                  let hours = Day.digits(bytes[(index + 1)..<(index + 3)]), let minutes = Day.digits(bytes[(index + 4)..<(index + 6)]),
+                  hours < 24, minutes < 60 {
+            offsetSeconds = Int64(hours * 3600 + minutes * 60) * (sign == UInt8(ascii: "-") ? -1 : 1)
+        } else {
+            return nil
+        }
+        let seconds = Int64(day.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - offsetSeconds
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return nil }
+        let (total, overflowAdding) = scaled.addingReportingOverflow(fraction)
+        guard !overflowAdding else { return nil }
+        self.init(nanosecondsSinceEpoch: total)
     }
 
     /// The UTC day this instant falls on.
@@ -141,6 +195,25 @@ public struct Instant: Hashable, Comparable, Sendable {
         return Day(daysSinceEpoch: Int32(days))
     }
 
+    /// `YYYY-MM-DDTHH:MM:SSZ`, with a fraction when the instant has one.
+    public var isoString: String {
+        let perDay: Int64 = 86_400_000_000_000
+        let day = self.day
+        let withinDay = nanosecondsSinceEpoch - Int64(day.daysSinceEpoch) * perDay
+        let seconds = Int(withinDay / 1_000_000_000), nanoseconds = Int(withinDay % 1_000_000_000)
+        var text = day.isoString + "T" + Day.pad(seconds / 3600, 2) + ":" + Day.pad(seconds / 60 % 60, 2) + ":" + Day.pad(seconds % 60, 2)
+        if nanoseconds > 0 {
+            var digits = Day.pad(nanoseconds, 9)
+            while digits.hasSuffix("0") { digits.removeLast() }
+            text += "." + digits
+        }
+        return text + "Z"
+    }
+
+    /// The ISO 8601 text (`isoString`).
+    public var description: String { isoString }
+
+    /// Orders instants in time.
     public static func < (lhs: Instant, rhs: Instant) -> Bool {
         lhs.nanosecondsSinceEpoch < rhs.nanosecondsSinceEpoch
     }

@@ -3,13 +3,18 @@
 
 /// One raw follower/popularity observation of an artist.
 public struct MetricObservation: Sendable, Hashable {
+    /// The artist.
     public var artistID: String
+    /// The artist's name then.
     public var artistName: String
     /// Nil when the source did not return it (Spotify Development Mode since February 2026).
     public var followers: Int64?
+    /// Popularity 0 to 100; nil in Development Mode.
     public var popularity: Int32?
+    /// When it was captured.
     public var capturedAt: Instant
 
+    /// An observation.
     public init(artistID: String, artistName: String, followers: Int64?, popularity: Int32?, capturedAt: Instant) {
         self.artistID = artistID
         self.artistName = artistName
@@ -21,8 +26,11 @@ public struct MetricObservation: Sendable, Hashable {
 
 /// One raw release record: an album seen in an artist's discography.
 public struct ReleaseRecord: Sendable, Hashable {
+    /// The tracked artist.
     public var artistID: String
+    /// The album's id.
     public var albumID: String
+    /// The album's name.
     public var albumName: String
     /// `album`, `single` or `compilation`.
     public var albumType: String
@@ -35,6 +43,7 @@ public struct ReleaseRecord: Sendable, Hashable {
     /// When the scan saw the album; used only to pick one record when an album repeats.
     public var discoveredAt: Instant?
 
+    /// A release record.
     public init(
         artistID: String, albumID: String, albumName: String, albumType: String, albumGroup: String?,
         releaseDate: String, releaseDatePrecision: String, discoveredAt: Instant? = nil

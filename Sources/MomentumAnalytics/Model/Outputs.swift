@@ -3,42 +3,89 @@
 
 /// One row of `artist_daily`: an artist on a day.
 public struct ArtistDaily: Sendable, Hashable {
+    /// `artist_id`.
     public var artistID: String
+    /// `artist_name`: the latest name seen.
     public var artistName: String
+    /// `day` (UTC).
     public var day: Day
+    /// `followers`; nil in Development Mode.
     public var followers: Int64?
+    /// `popularity` (0 to 100); nil in Development Mode.
     public var popularity: Int32?
+    /// `prev_day`: the previous day with followers.
     public var prevDay: Day?
+    /// `gap_days` since `prev_day`.
     public var gapDays: Int32?
+    /// `follower_delta` since `prev_day`.
     public var followerDelta: Int64?
+    /// `adds_per_day`: `follower_delta / gap_days`.
     public var addsPerDay: Double?
+    /// `log_growth`: `ln(F / F_prev) / gap_days`.
     public var logGrowth: Double?
+    /// `pct_change` since `prev_day`.
     public var pctChange: Double?
+    /// `growth_7d`: growth over 7 days, a fraction.
     public var growth7d: Double?
+    /// `growth_28d`: growth over 28 days, a fraction.
     public var growth28d: Double?
+    /// `popularity_change_7d`.
     public var popularityChange7d: Int32?
+    /// `release_count`: releases on the day.
     public var releaseCount: Int32
+    /// `days_since_release`.
     public var daysSinceRelease: Int32?
 
     /// The partition value, `YYYY-MM` of `day`.
     public var month: String { day.monthString }
+
+    /// Creates a value from its parts (for consumers' own tests and pipelines).
+    public init(
+        artistID: String, artistName: String, day: Day, followers: Int64? = nil, popularity: Int32? = nil,
+        prevDay: Day? = nil, gapDays: Int32? = nil, followerDelta: Int64? = nil, addsPerDay: Double? = nil,
+        logGrowth: Double? = nil, pctChange: Double? = nil, growth7d: Double? = nil, growth28d: Double? = nil,
+        popularityChange7d: Int32? = nil, releaseCount: Int32, daysSinceRelease: Int32? = nil
+    ) {
+        self.artistID = artistID
+        self.artistName = artistName
+        self.day = day
+        self.followers = followers
+        self.popularity = popularity
+        self.prevDay = prevDay
+        self.gapDays = gapDays
+        self.followerDelta = followerDelta
+        self.addsPerDay = addsPerDay
+        self.logGrowth = logGrowth
+        self.pctChange = pctChange
+        self.growth7d = growth7d
+        self.growth28d = growth28d
+        self.popularityChange7d = popularityChange7d
+        self.releaseCount = releaseCount
+        self.daysSinceRelease = daysSinceRelease
+    }
 }
 
 /// A release event: a cluster of release dates no more than 7 days apart.
 public struct ReleaseEvent: Sendable, Hashable {
+    /// The artist.
     public var artistID: String
     /// The first release date of the cluster.
     public var eventDay: Day
     /// The de-duplicated albums of the cluster, in date-then-id order.
     public var albums: [Album]
 
+    /// One album of an event.
     public struct Album: Sendable, Hashable {
+        /// The album's id.
         public var albumID: String
+        /// The album's name.
         public var albumName: String
+        /// Its release day.
         public var releaseDay: Day
         /// `album` or `single` (the album group, or the album type when the group is missing).
         public var group: String
 
+        /// An album of an event.
         public init(albumID: String, albumName: String, releaseDay: Day, group: String) {
             self.albumID = albumID
             self.albumName = albumName
@@ -46,63 +93,163 @@ public struct ReleaseEvent: Sendable, Hashable {
             self.group = group
         }
     }
+
+    /// Creates a value from its parts (for consumers' own tests and pipelines).
+    public init(artistID: String, eventDay: Day, albums: [Album]) {
+        self.artistID = artistID
+        self.eventDay = eventDay
+        self.albums = albums
+    }
 }
 
 /// Whether an event has enough data around it for the event study.
 public enum ImpactStatus: String, Sendable, Hashable {
+    /// Enough days before and after the event.
     case ok
+    /// Too few baseline or window days: no impact figures.
     case insufficientData = "insufficient_data"
 }
 
 /// One row of `release_impact`: the event study of one release event.
 public struct ReleaseImpact: Sendable, Hashable {
+    /// `artist_id`.
     public var artistID: String
+    /// `artist_name`: the latest name seen.
     public var artistName: String?
+    /// `event_day`.
     public var eventDay: Day
     /// Album ids joined by `,` in date-then-id order.
     public var albumIDs: String
     /// Album names joined by ` | ` in the same order.
     public var albumNames: String
+    /// `n_baseline`: baseline days with growth.
     public var nBaseline: Int32
+    /// `n_window`: window days with growth.
     public var nWindow: Int32
+    /// `status`.
     public var status: ImpactStatus
+    /// `baseline_growth`: median baseline log growth.
     public var baselineGrowth: Double?
+    /// `spread`: 1.4826 × MAD of baseline log growth.
     public var spread: Double?
+    /// `abnormal_growth`: mean window log growth minus the baseline.
     public var abnormalGrowth: Double?
+    /// `car`: cumulative abnormal growth over 14 days.
     public var car: Double?
+    /// `t_stat`.
     public var tStat: Double?
+    /// `uplift`: window adds per day over baseline adds per day, minus 1.
     public var uplift: Double?
+    /// `contaminated`: another event falls in the window.
     public var contaminated: Bool
+
+    /// Creates a value from its parts (for consumers' own tests and pipelines).
+    public init(
+        artistID: String, artistName: String? = nil, eventDay: Day, albumIDs: String, albumNames: String,
+        nBaseline: Int32, nWindow: Int32, status: ImpactStatus, baselineGrowth: Double? = nil,
+        spread: Double? = nil, abnormalGrowth: Double? = nil, car: Double? = nil, tStat: Double? = nil,
+        uplift: Double? = nil, contaminated: Bool
+    ) {
+        self.artistID = artistID
+        self.artistName = artistName
+        self.eventDay = eventDay
+        self.albumIDs = albumIDs
+        self.albumNames = albumNames
+        self.nBaseline = nBaseline
+        self.nWindow = nWindow
+        self.status = status
+        self.baselineGrowth = baselineGrowth
+        self.spread = spread
+        self.abnormalGrowth = abnormalGrowth
+        self.car = car
+        self.tStat = tStat
+        self.uplift = uplift
+        self.contaminated = contaminated
+    }
 }
 
 /// One row of `artist_signals`: the robust z-score of a day's adds.
 public struct ArtistSignal: Sendable, Hashable {
+    /// `artist_id`.
     public var artistID: String
+    /// `day` (UTC).
     public var day: Day
+    /// `adds_per_day`: `follower_delta / gap_days`.
     public var addsPerDay: Double
+    /// `robust_z` of `adds_per_day`.
     public var robustZ: Double?
+    /// `is_spike`.
     public var isSpike: Bool
+    /// `is_drop`.
     public var isDrop: Bool
 
+    /// The partition value, `YYYY-MM` of `day`.
     public var month: String { day.monthString }
+
+    /// Creates a value from its parts (for consumers' own tests and pipelines).
+    public init(artistID: String, day: Day, addsPerDay: Double, robustZ: Double? = nil, isSpike: Bool, isDrop: Bool) {
+        self.artistID = artistID
+        self.day = day
+        self.addsPerDay = addsPerDay
+        self.robustZ = robustZ
+        self.isSpike = isSpike
+        self.isDrop = isDrop
+    }
 }
 
 /// One row of the `momentum` leaderboard.
 public struct MomentumRow: Sendable, Hashable {
+    /// `rank`, 1-based.
     public var rank: Int32
+    /// `artist_id`.
     public var artistID: String
+    /// `artist_name`: the latest name seen.
     public var artistName: String
+    /// `day` (UTC).
     public var day: Day
+    /// `followers`; nil in Development Mode.
     public var followers: Int64?
+    /// `growth_7d`: growth over 7 days, a fraction.
     public var growth7d: Double?
+    /// `growth_28d`: growth over 28 days, a fraction.
     public var growth28d: Double?
+    /// `acceleration_7d`.
     public var acceleration7d: Double?
+    /// `popularity_change_28d`.
     public var popularityChange28d: Int32?
+    /// `momentum_score`, 0 to 100; nil when no component is known.
     public var momentumScore: Double?
+    /// `spikes_28d`.
     public var spikes28d: Int32
+    /// `last_event_day`.
     public var lastEventDay: Day?
+    /// `last_event_uplift`.
     public var lastEventUplift: Double?
+    /// `last_event_car`.
     public var lastEventCar: Double?
+
+    /// Creates a value from its parts (for consumers' own tests and pipelines).
+    public init(
+        rank: Int32, artistID: String, artistName: String, day: Day, followers: Int64? = nil,
+        growth7d: Double? = nil, growth28d: Double? = nil, acceleration7d: Double? = nil,
+        popularityChange28d: Int32? = nil, momentumScore: Double? = nil, spikes28d: Int32,
+        lastEventDay: Day? = nil, lastEventUplift: Double? = nil, lastEventCar: Double? = nil
+    ) {
+        self.rank = rank
+        self.artistID = artistID
+        self.artistName = artistName
+        self.day = day
+        self.followers = followers
+        self.growth7d = growth7d
+        self.growth28d = growth28d
+        self.acceleration7d = acceleration7d
+        self.popularityChange28d = popularityChange28d
+        self.momentumScore = momentumScore
+        self.spikes28d = spikes28d
+        self.lastEventDay = lastEventDay
+        self.lastEventUplift = lastEventUplift
+        self.lastEventCar = lastEventCar
+    }
 }
 
 /// A change in an artist's growth regime.
@@ -111,12 +258,27 @@ public struct ChangePoint: Sendable, Hashable {
     public var day: Day
     /// True when a release event lies within 3 days of it.
     public var releaseAligned: Bool
+
+    /// Creates a value from its parts (for consumers' own tests and pipelines).
+    public init(day: Day, releaseAligned: Bool) {
+        self.day = day
+        self.releaseAligned = releaseAligned
+    }
 }
 
 /// The correlation between release days and log growth `lag` days later.
 public struct LagCorrelation: Sendable, Hashable {
+    /// Days from a release to the growth it is paired with.
     public var lag: Int
     /// Nil when either side has no variance or there are fewer than 3 pairs.
     public var correlation: Double?
+    /// Pairs the correlation is over.
     public var pairs: Int
+
+    /// Creates a value from its parts (for consumers' own tests and pipelines).
+    public init(lag: Int, correlation: Double? = nil, pairs: Int) {
+        self.lag = lag
+        self.correlation = correlation
+        self.pairs = pairs
+    }
 }

@@ -3,15 +3,21 @@
 
 /// Everything the metric contract derives from one artist's raw data.
 public struct ArtistAnalysis: Sendable {
+    /// The artist.
     public let artistID: String
+    /// Its release events (section 3).
     public let calendar: ReleaseCalendar
+    /// Its `artist_daily` rows, in day order.
     public let daily: [ArtistDaily]
+    /// Its `artist_signals` rows.
     public let signals: [ArtistSignal]
+    /// Its `release_impact` rows, one per event.
     public let impacts: [ReleaseImpact]
 
     /// Runs sections 1 to 5 of the contract for one artist.
     ///
     /// - Parameters:
+    ///   - artistID: the artist.
     ///   - observations: the artist's raw metric observations, in the order read.
     ///   - releases: the artist's raw release records, in the order read.
     public init(artistID: String, observations: [MetricObservation], releases: [ReleaseRecord]) {

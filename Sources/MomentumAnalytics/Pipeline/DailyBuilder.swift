@@ -6,6 +6,7 @@ public enum DailyBuilder {
     /// One row per day with at least one observation, in day order.
     ///
     /// - Parameters:
+    ///   - artistID: the artist.
     ///   - observations: the artist's raw observations, in the order they were read (the
     ///     last one read wins a complete tie).
     ///   - calendar: the artist's releases, for `release_count` and `days_since_release`.

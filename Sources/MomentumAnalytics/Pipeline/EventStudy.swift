@@ -4,6 +4,7 @@
 // artist's normal growth and its robust spread; the event window (the event day and the 13
 // days after it) is compared with it.
 
+/// Section 4: the impact of each release event on growth.
 public enum EventStudy {
     /// Minimum rows with log growth in the estimation window for a result.
     public static let minimumBaselineDays = 14

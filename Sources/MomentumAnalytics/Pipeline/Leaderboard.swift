@@ -6,26 +6,76 @@
 
 /// One artist's contribution to the leaderboard, before ranking.
 public struct LeaderboardEntry: Sendable, Hashable {
+    /// `artist_id`.
     public var artistID: String
+    /// `artist_name`: the latest name seen.
     public var artistName: String
+    /// `day` (UTC).
     public var day: Day
+    /// `followers`; nil in Development Mode.
     public var followers: Int64?
+    /// `growth_7d`: growth over 7 days, a fraction.
     public var growth7d: Double?
+    /// `growth_28d`: growth over 28 days, a fraction.
     public var growth28d: Double?
+    /// `acceleration_7d`.
     public var acceleration7d: Double?
+    /// `popularity_change_28d`.
     public var popularityChange28d: Int32?
+    /// `spikes_28d`.
     public var spikes28d: Int32
+    /// `last_event_day`.
     public var lastEventDay: Day?
+    /// `last_event_uplift`.
     public var lastEventUplift: Double?
+    /// `last_event_car`.
     public var lastEventCar: Double?
+
+    /// Creates a value from its parts (for consumers' own tests and pipelines).
+    public init(
+        artistID: String, artistName: String, day: Day, followers: Int64? = nil, growth7d: Double? = nil,
+        growth28d: Double? = nil, acceleration7d: Double? = nil, popularityChange28d: Int32? = nil,
+        spikes28d: Int32, lastEventDay: Day? = nil, lastEventUplift: Double? = nil,
+        lastEventCar: Double? = nil
+    ) {
+        self.artistID = artistID
+        self.artistName = artistName
+        self.day = day
+        self.followers = followers
+        self.growth7d = growth7d
+        self.growth28d = growth28d
+        self.acceleration7d = acceleration7d
+        self.popularityChange28d = popularityChange28d
+        self.spikes28d = spikes28d
+        self.lastEventDay = lastEventDay
+        self.lastEventUplift = lastEventUplift
+        self.lastEventCar = lastEventCar
+    }
 }
 
+/// Section 6: the momentum leaderboard.
 public enum Leaderboard {
     /// How far back from `as_of` an artist's latest row may lie.
     public static let freshnessDays = 3
 
     /// Component weights of the momentum score.
     public static let weights = (growth28d: 0.4, growth7d: 0.3, acceleration7d: 0.2, popularityChange28d: 0.1)
+
+    /// The default `as_of` (contract v1.1): the latest day on which some artist has a follower
+    /// count, or the latest day of all when no row has one. A day of Development Mode rows
+    /// (all null) then does not hide a history brought in with `import csv`.
+    public static func defaultAsOf<Analyses: Sequence>(_ analyses: Analyses) -> Day? where Analyses.Element == ArtistAnalysis {
+        var latestWithFollowers: Day?
+        var latest: Day?
+        for analysis in analyses {
+            if let last = analysis.daily.last?.day, latest.map({ last > $0 }) ?? true { latest = last }
+            if let counted = analysis.daily.last(where: { $0.followers != nil })?.day,
+               latestWithFollowers.map({ counted > $0 }) ?? true {
+                latestWithFollowers = counted
+            }
+        }
+        return latestWithFollowers ?? latest
+    }
 
     /// The artist's entry as of `asOf`, or nil when it has no row in `[asOf - 3, asOf]`.
     /// All inputs are the artist's own, in day order.

@@ -47,6 +47,7 @@ public struct ReleaseCalendar: Sendable, Hashable {
         return counts
     }
 
+    /// The days of the artist's release events, in order.
     public var eventDays: [Day] { events.map(\.eventDay) }
 
     // Step 3: a date joins the cluster when it is at most 7 days after the previous date.

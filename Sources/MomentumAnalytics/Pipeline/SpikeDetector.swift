@@ -1,9 +1,11 @@
 // Section 5 of the metric contract: spikes and drops in daily adds, as robust z-scores
 // against the previous 28 days (median and MAD resist the very outliers we look for).
 
+/// Section 5: spikes and drops in daily adds.
 public enum SpikeDetector {
     /// Minimum earlier days with adds in the 28-day look-back for a score.
     public static let minimumHistory = 14
+    /// `|robust_z|` above this is a spike or a drop (3.5).
     public static let threshold = 3.5
     /// The look-back: days `t - 28 ... t - 1`.
     public static let lookBackDays = 28

@@ -4,7 +4,9 @@
 // penalty β = 2σ²·ln n, where σ is a robust estimate of the noise taken from the first
 // differences (a level shift moves only one difference, so it barely moves σ).
 
+/// Section 7: change points of log growth.
 public enum ChangePointDetector {
+    /// The shortest segment (7 days).
     public static let minimumSegmentLength = 7
     /// A change point this close to an event day counts as release-aligned.
     public static let alignmentDays = 3

@@ -1,7 +1,9 @@
 // Section 7 of the metric contract: does growth follow releases? The Pearson correlation of a
 // release-day indicator with log growth k days later, for k from -14 to 28.
 
+/// Section 7: release/growth cross-correlation.
 public enum CrossCorrelation {
+    /// The lags computed, -14 to 28 days.
     public static let lags = -14...28
 
     /// One correlation per lag. `daily` must be in day order.

@@ -3,29 +3,32 @@
 import Foundation
 import LakeKit
 
-public enum CSVImport {
-    public struct Report: Sendable {
-        public var records: [RawArtistMetric]
-        public var problems: [String]
+package enum CSVImport {
+    package struct Report: Sendable {
+        package var records: [RawArtistMetric]
+        package var problems: [String]
     }
 
     /// Parses the CSV text. A header row is required; rows that do not parse, or that name a
     /// day after `today`, are reported with their line numbers and left out.
-    public static func parse(_ text: String, artistID: String, artistName: String, today: LakeDate? = nil) -> Report {
-        // `isNewline` also matches "\r\n", which Swift treats as one character.
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        guard let header = lines.first else { return Report(records: [], problems: ["the file is empty"]) }
-        let names = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    package static func parse(_ text: String, artistID: String, artistName: String, today: LakeDate? = nil) -> Report {
+        let rows: [CSVRecord]
+        do {
+            rows = try CSVReader.records(text)
+        } catch {
+            return Report(records: [], problems: [error.description])
+        }
+        guard let header = rows.first else { return Report(records: [], problems: ["the file is empty"]) }
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard let dateColumn = names.firstIndex(of: "date"), let followersColumn = names.firstIndex(of: "followers") else {
-            return Report(records: [], problems: ["line 1: the header must name the columns date and followers (and optionally popularity)"])
+            return Report(records: [], problems: ["line \(header.line): the header must name the columns date and followers (and optionally popularity)"])
         }
         let popularityColumn = names.firstIndex(of: "popularity")
         var records: [RawArtistMetric] = []
         var problems: [String] = []
-        for (offset, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            let number = offset + 1
+        for row in rows.dropFirst() where !row.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            let cells = row.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+            let number = row.line
             guard cells.count > max(dateColumn, followersColumn), let day = LakeDate(iso: cells[dateColumn]) else {
                 problems.append("line \(number): expected a date as YYYY-MM-DD in column \(dateColumn + 1)")
                 continue
@@ -38,7 +41,8 @@ public enum CSVImport {
                 problems.append("line \(number): \(day) is in the future (today is \(today) UTC)")
                 continue
             }
-            let followersText = cells[followersColumn].replacingOccurrences(of: "_", with: "")
+            // Spreadsheets group digits: "1,200" (quoted), 1_200 or "1 200".
+            let followersText = cells[followersColumn].filter { $0 != "_" && $0 != "," && $0 != " " && $0 != "\u{A0}" && $0 != "\u{202F}" }
             let followers: Int64?
             if followersText.isEmpty {
                 followers = nil
@@ -64,7 +68,7 @@ public enum CSVImport {
     }
 
     /// Writes the records, one raw file per capture day, all under one run id. Takes the lake lock.
-    public static func write(_ records: [RawArtistMetric], to store: any ObjectStore, now: Date) async throws -> [String] {
+    package static func write(_ records: [RawArtistMetric], to store: any ObjectStore, now: Date) async throws -> [String] {
         try await LakeLock.withLock(store, command: "import csv") {
             let runID = try IngestionJobs.runID(now)
             var byDay: [LakeDate: [RawArtistMetric]] = [:]

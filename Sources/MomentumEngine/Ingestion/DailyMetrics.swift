@@ -8,35 +8,35 @@ import Logging
 import SpotifyKit
 
 /// An artist that could not be fetched, scanned or read, and why.
-public struct IngestFailure: Sendable, CustomStringConvertible {
-    public var artistID: String
-    public var artistName: String
-    public var error: any Error & Sendable
+package struct IngestFailure: Sendable, CustomStringConvertible {
+    package var artistID: String
+    package var artistName: String
+    package var error: any Error & Sendable
 
-    public init(artistID: String, artistName: String, error: any Error & Sendable) {
+    package init(artistID: String, artistName: String, error: any Error & Sendable) {
         self.artistID = artistID
         self.artistName = artistName
         self.error = error
     }
 
     /// True when Spotify refused or could not be reached (worth retrying later).
-    public var isServiceFailure: Bool { (error as? SpotifyError)?.isServiceFailure == true }
+    package var isServiceFailure: Bool { (error as? SpotifyError)?.isServiceFailure == true }
 
-    public var description: String {
+    package var description: String {
         let shownID = artistID.count > 40 ? String(artistID.prefix(40)) + "…" : artistID
         return "\(TerminalText.sanitized(artistName)) (\(TerminalText.sanitized(shownID))): \(error)"
     }
 }
 
-public struct IngestionJobs: Sendable {
-    public let store: any ObjectStore
-    public let spotify: SpotifyClient
-    public let logger: Logger
+package struct IngestionJobs: Sendable {
+    package let store: any ObjectStore
+    package let spotify: SpotifyClient
+    package let logger: Logger
     /// The `source` written into raw records.
-    public let source: String
-    public let progress: (@Sendable (EngineProgress) -> Void)?
+    package let source: String
+    package let progress: (@Sendable (EngineProgress) -> Void)?
 
-    public init(store: any ObjectStore, spotify: SpotifyClient, logger: Logger, source: String = "spotify-web-api",
+    package init(store: any ObjectStore, spotify: SpotifyClient, logger: Logger, source: String = "spotify-web-api",
                 progress: (@Sendable (EngineProgress) -> Void)? = nil) {
         self.store = store
         self.spotify = spotify
@@ -47,15 +47,15 @@ public struct IngestionJobs: Sendable {
 
     // MARK: Daily metrics
 
-    public struct MetricsReport: Sendable {
-        public var key: String?
-        public var day: LakeDate
-        public var recorded: Int
+    package struct MetricsReport: Sendable {
+        package var key: String?
+        package var day: LakeDate
+        package var recorded: Int
         /// Artists that already had a record for the day and were not fetched again.
-        public var alreadyRecorded: Int
-        public var withoutFollowers: Int
-        public var failures: [IngestFailure]
-        public var mode: SpotifyAPIMode
+        package var alreadyRecorded: Int
+        package var withoutFollowers: Int
+        package var failures: [IngestFailure]
+        package var mode: SpotifyAPIMode
     }
 
     /// Fetches every tracked artist that has no record for the day yet and appends one raw
@@ -65,7 +65,7 @@ public struct IngestionJobs: Sendable {
     ///   - now: the capture time (the simulated clock in the demo).
     ///   - day: the capture day to file the records under, for back-fills; the records'
     ///     `captured_at` is that day at `now`'s time of day. A day after `now`'s is refused.
-    public func ingestMetrics(now: Date, day: LakeDate? = nil) async throws -> MetricsReport {
+    package func ingestMetrics(now: Date, day: LakeDate? = nil) async throws -> MetricsReport {
         try await LakeLock.withLock(store, command: "ingest metrics") {
             try await ingestMetricsLocked(now: now, day: day)
         }
@@ -124,7 +124,7 @@ public struct IngestionJobs: Sendable {
     }
 
     /// The artists with at least one readable record filed under `day`.
-    public static func artistsRecorded(on day: LakeDate, in store: any ObjectStore) async throws -> Set<String> {
+    package static func artistsRecorded(on day: LakeDate, in store: any ObjectStore) async throws -> Set<String> {
         var recorded = Set<String>()
         let prefix = "\(LakeDataset.artistMetrics.prefix)dt=\(day.isoString)/"
         for info in try await store.list(prefix: prefix) where LakeLayout.isDataKey(info.key) {
@@ -136,18 +136,18 @@ public struct IngestionJobs: Sendable {
 
     // MARK: What is due
 
-    public struct Due: Sendable {
+    package struct Due: Sendable {
         /// Tracked artists without a record today.
-        public var metricsArtists: Int
+        package var metricsArtists: Int
         /// Tracked artists whose last completed scan is 7 or more days old (or missing).
-        public var releaseArtists: Int
-        public var metrics: Bool { metricsArtists > 0 }
-        public var releases: Bool { releaseArtists > 0 }
+        package var releaseArtists: Int
+        package var metrics: Bool { metricsArtists > 0 }
+        package var releases: Bool { releaseArtists > 0 }
     }
 
     /// What `run` has to do, artist by artist: daily metrics for artists without today's
     /// record, releases for artists whose last completed scan is `scanInterval` days old.
-    public static func due(in store: any ObjectStore, now: Date, scanInterval: Int = 7) async throws -> Due {
+    package static func due(in store: any ObjectStore, now: Date, scanInterval: Int = 7) async throws -> Due {
         let today = LakeDate(nanosecondsSinceEpoch: try nanoseconds(now))
         let roster = try await TrackedArtists.load(from: store)
         let recorded = try await artistsRecorded(on: today, in: store)

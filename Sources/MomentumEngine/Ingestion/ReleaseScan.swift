@@ -9,16 +9,16 @@ import LakeKit
 import SpotifyKit
 
 extension IngestionJobs {
-    public struct ReleasesReport: Sendable {
+    package struct ReleasesReport: Sendable {
         /// The raw files written (one per batch of artists).
-        public var keys: [String]
-        public var key: String? { keys.last }
-        public var newAlbums: Int
-        public var baselineAlbums: Int
-        public var artistsScanned: Int
+        package var keys: [String]
+        package var key: String? { keys.last }
+        package var newAlbums: Int
+        package var baselineAlbums: Int
+        package var artistsScanned: Int
         /// Tracked artists not due (scanned within the interval).
-        public var notDue: Int
-        public var failures: [IngestFailure]
+        package var notDue: Int
+        package var failures: [IngestFailure]
     }
 
     /// Scans the discography of every tracked artist whose last completed scan is at least
@@ -27,7 +27,7 @@ extension IngestionJobs {
     /// On an artist's first scan every album is written with `is_new = false` (the baseline);
     /// afterwards only albums missing from its state and from the raw releases, with
     /// `is_new = true`. Artists are committed in batches: the raw file, then their states.
-    public func ingestReleases(now: Date, interval: Int = 1, batchSize: Int = 200) async throws -> ReleasesReport {
+    package func ingestReleases(now: Date, interval: Int = 1, batchSize: Int = 200) async throws -> ReleasesReport {
         try await LakeLock.withLock(store, command: "ingest releases") {
             try await ingestReleasesLocked(now: now, interval: max(1, interval), batchSize: max(1, batchSize))
         }

@@ -2,9 +2,9 @@
 // printed to terminals and spreadsheets. Control characters would let a name clear the screen
 // or rewrite earlier lines; they are shown as visible escapes instead.
 
-public enum TerminalText {
+package enum TerminalText {
     /// `text` with C0/C1 controls, DEL and bidirectional overrides replaced by `\u{…}` escapes.
-    public static func sanitized(_ text: String) -> String {
+    package static func sanitized(_ text: String) -> String {
         var output = ""
         output.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

@@ -15,6 +15,7 @@ public protocol TokenProvider: Sendable {
 public struct StaticTokenProvider: TokenProvider {
     private let token: String
 
+    /// A provider that always answers `token`.
     public init(token: String) {
         self.token = token
     }
@@ -33,15 +34,16 @@ public actor ClientCredentialsTokenProvider: TokenProvider {
     private let transport: any HTTPTransport
     private let retry: RetryPolicy
     private let now: @Sendable () -> Date
-    /// Refresh this many seconds before the token expires.
-    private let refreshMargin: Double
+    /// Refresh this long before the token expires.
+    private let refreshMargin: Duration
 
     private var cached: (token: String, expires: Date)?
     private var refreshing: Task<(String, Date), any Error>?
 
+    /// A provider for an app's client id and secret; `now` is the wall clock tokens expire by (tests pass their own).
     public init(
         clientID: String, clientSecret: String, configuration: SpotifyConfiguration = SpotifyConfiguration(),
-        transport: any HTTPTransport = URLSessionTransport(), refreshMargin: Double = 60,
+        transport: any HTTPTransport = URLSessionTransport(), refreshMargin: Duration = .seconds(60),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.clientID = clientID
@@ -54,7 +56,7 @@ public actor ClientCredentialsTokenProvider: TokenProvider {
     }
 
     public func accessToken() async throws -> String {
-        if let cached, now().addingTimeInterval(refreshMargin) < cached.expires {
+        if let cached, now().addingTimeInterval(refreshMargin.secondsValue) < cached.expires {
             return cached.token
         }
         if let refreshing {
@@ -94,7 +96,7 @@ public actor ClientCredentialsTokenProvider: TokenProvider {
             throw SpotifyError.configuration("no Spotify client credentials: set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET (an app at developer.spotify.com)")
         }
         let basic = Data("\(clientID):\(clientSecret)".utf8).base64EncodedString()
-        let request = HTTPRequest(
+        let request = TransportRequest(
             method: "POST", url: url,
             headers: ["Authorization": "Basic \(basic)", "Content-Type": "application/x-www-form-urlencoded"],
             body: Array("grant_type=client_credentials".utf8), timeout: retry.timeout, deadline: retry.deadline
@@ -103,9 +105,9 @@ public actor ClientCredentialsTokenProvider: TokenProvider {
         switch response.status {
         case 200:
             guard let answer = try? JSONDecoder().decode(TokenAnswer.self, from: Data(response.body)), !answer.access_token.isEmpty else {
-                throw SpotifyError.decoding("POST /api/token", body: [], detail: "no access_token in the answer")
+                throw SpotifyError.decoding("POST /api/token", body: [], detail: "the answer holds no access token")
             }
-            return (answer.access_token, now().addingTimeInterval(answer.expires_in ?? 3600))
+            return (answer.access_token, now().addingTimeInterval(Duration.clampedSeconds(answer.expires_in ?? 3600).secondsValue))
         case 400, 401, 403:
             let detail = (try? JSONDecoder().decode(TokenError.self, from: Data(response.body)))?.error ?? "HTTP \(response.status)"
             throw SpotifyError.authentication(Redaction.clean(detail, secrets: [clientSecret, basic, clientID]), status: response.status)

@@ -5,14 +5,19 @@
 
 import Foundation
 
+/// Why a request was sent again.
+enum RetryReason: Sendable {
+    case rateLimit, serverError, transport
+}
+
 struct RetryPolicy: Sendable {
     let maxRetries: Int
-    let retryAfterCap: Double
-    let initialBackoff: Double
-    let maxBackoff: Double
-    let timeout: Double
-    let deadline: Double
-    let sleep: @Sendable (Double) async throws -> Void
+    let retryAfterCap: Duration
+    let initialBackoff: Duration
+    let maxBackoff: Duration
+    let timeout: Duration
+    let deadline: Duration
+    let clock: any Clock<Duration>
 
     /// Redirects followed per request, at most.
     static let maximumRedirects = 5
@@ -24,15 +29,15 @@ struct RetryPolicy: Sendable {
         maxBackoff = configuration.maxBackoff
         timeout = configuration.requestTimeout
         deadline = configuration.requestDeadline
-        sleep = configuration.sleep
+        clock = configuration.clock
     }
 
     /// The delay before retry number `attempt` (1-based): exponential, with "full jitter" so
     /// that many clients do not retry in step.
-    func backoff(attempt: Int) -> Double {
-        let ceiling = min(maxBackoff, initialBackoff * pow(2, Double(min(attempt, 60) - 1)))
-        guard ceiling.isFinite, ceiling > 0 else { return 0 }
-        return Double.random(in: (ceiling / 2)...ceiling)
+    func backoff(attempt: Int) -> Duration {
+        let ceiling = min(maxBackoff.secondsValue, initialBackoff.secondsValue * pow(2, Double(min(attempt, 60) - 1)))
+        guard ceiling.isFinite, ceiling > 0 else { return .zero }
+        return .clampedSeconds(Double.random(in: (ceiling / 2)...ceiling))
     }
 
     /// The seconds a `Retry-After` header asks for: delta-seconds only; nil when absent,
@@ -42,17 +47,22 @@ struct RetryPolicy: Sendable {
         return value
     }
 
+    func wait(_ duration: Duration) async throws {
+        try await clock.sleep(for: duration)
+    }
+
     /// Sends until a response that is not worth retrying, or the retries run out. Returns the
     /// last response (the caller interprets statuses); throws for transport failures that
     /// outlast the retries, for rate limits longer than the cap and for refused redirects.
-    func send(_ request: HTTPRequest, endpoint: String, via transport: any HTTPTransport,
-              onRetry: ((String) -> Void)? = nil) async throws -> HTTPResponse {
+    /// `onRetry` hears each retry, with its reason and a message.
+    func send(_ request: TransportRequest, endpoint: String, via transport: any HTTPTransport,
+              onRetry: ((RetryReason, String) -> Void)? = nil) async throws -> TransportResponse {
         var attempt = 0
         var current = request
         var redirects = 0
         while true {
             attempt += 1
-            let response: HTTPResponse
+            let response: TransportResponse
             do {
                 let sending = current
                 response = try await RetryPolicy.withDeadline(sending.deadline) { try await transport.send(sending) }
@@ -62,8 +72,8 @@ struct RetryPolicy: Sendable {
                 guard attempt <= maxRetries else {
                     throw SpotifyError.transport(endpoint, "\(error)", attempts: attempt)
                 }
-                onRetry?("\(endpoint): \(error); retrying")
-                try await sleep(backoff(attempt: attempt))
+                onRetry?(.transport, "\(endpoint): \(error); retrying")
+                try await wait(backoff(attempt: attempt))
                 continue
             }
             switch response.status {
@@ -76,24 +86,24 @@ struct RetryPolicy: Sendable {
                 current = next
                 attempt -= 1
             case 429:
-                guard let wait = RetryPolicy.retryAfterSeconds(response.header("Retry-After")) else {
+                guard let seconds = RetryPolicy.retryAfterSeconds(response.header("Retry-After")) else {
                     guard attempt <= maxRetries else { throw SpotifyError.rateLimitedRepeatedly(endpoint: endpoint, attempts: attempt) }
-                    onRetry?("\(endpoint): rate limited without a usable Retry-After; backing off")
-                    try await sleep(backoff(attempt: attempt))
+                    onRetry?(.rateLimit, "\(endpoint): rate limited without a usable Retry-After; backing off")
+                    try await wait(backoff(attempt: attempt))
                     continue
                 }
-                guard wait <= retryAfterCap else {
-                    throw SpotifyError.rateLimited(endpoint: endpoint, retryAfter: wait, cap: retryAfterCap)
+                guard seconds <= retryAfterCap.secondsValue else {
+                    throw SpotifyError.rateLimited(endpoint: endpoint, retryAfter: seconds, cap: retryAfterCap.secondsValue)
                 }
                 guard attempt <= maxRetries else {
                     throw SpotifyError.rateLimitedRepeatedly(endpoint: endpoint, attempts: attempt)
                 }
-                onRetry?("\(endpoint): rate limited, waiting \(wait) s as Retry-After asks")
-                try await sleep(wait)
+                onRetry?(.rateLimit, "\(endpoint): rate limited, waiting \(seconds) s as Retry-After asks")
+                try await wait(.clampedSeconds(seconds))
             case 500, 502, 503, 504:
                 guard attempt <= maxRetries else { return response }
-                onRetry?("\(endpoint): HTTP \(response.status); retrying")
-                try await sleep(backoff(attempt: attempt))
+                onRetry?(.serverError, "\(endpoint): HTTP \(response.status); retrying")
+                try await wait(backoff(attempt: attempt))
             default:
                 return response
             }
@@ -103,7 +113,7 @@ struct RetryPolicy: Sendable {
     /// The request a redirect leads to, when it stays on the same origin; nil when the answer
     /// has no usable `Location` (it is then returned as it is). A redirect to another origin
     /// is refused: following it would hand our `Authorization` to another host.
-    static func redirect(from request: HTTPRequest, response: HTTPResponse, endpoint: String) throws -> HTTPRequest? {
+    static func redirect(from request: TransportRequest, response: TransportResponse, endpoint: String) throws -> TransportRequest? {
         guard let location = response.header("Location"), let target = URL(string: location, relativeTo: request.url)?.absoluteURL else {
             return nil
         }
@@ -125,7 +135,8 @@ struct RetryPolicy: Sendable {
     }
 
     /// Runs `body`, giving up after `seconds` whatever it does.
-    static func withDeadline<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    static func withDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let seconds = limit.secondsValue
         guard seconds.isFinite, seconds > 0 else { return try await body() }
         return try await withThrowingTaskGroup(of: T.self) { group in
             group.addTask { try await body() }

@@ -12,6 +12,7 @@ import Logging
 /// for try await album in spotify.albums(of: artistID, groups: [.album, .single]) { print(album.name) }
 /// ```
 public final class SpotifyClient: Sendable {
+    /// How this client talks to Spotify.
     public let configuration: SpotifyConfiguration
     let transport: any HTTPTransport
     let tokens: any TokenProvider
@@ -19,6 +20,7 @@ public final class SpotifyClient: Sendable {
     let limiter: ConcurrencyLimiter
     let retry: RetryPolicy
     let state = ClientState()
+    let retryStatistics = RetryCounter()
     /// When the client was made: the job deadline counts from here.
     let started = ContinuousClock.now
 
@@ -45,6 +47,10 @@ public final class SpotifyClient: Sendable {
         self.retry = RetryPolicy(configuration: configuration)
     }
 
+    /// The requests this client has retried so far, by reason; a job takes the difference of
+    /// two readings to report its own.
+    public var retries: RetryStatistics { retryStatistics.snapshot }
+
     /// What the client has learnt about this app's access so far.
     public var apiMode: SpotifyAPIMode {
         get async { await state.mode }
@@ -62,21 +68,26 @@ public final class SpotifyClient: Sendable {
 
     /// GETs `path` and returns the response after authentication, retries and the concurrency
     /// limit; statuses other than 2xx become errors except those the caller handles itself.
-    func send(path: String, query: [(String, String)], endpoint: String, passing: Set<Int> = []) async throws -> HTTPResponse {
+    func send(path: String, query: [(String, String)], endpoint: String, passing: Set<Int> = []) async throws -> TransportResponse {
         let url = try makeURL(path: path, query: query)
         return try await limiter.withPermit {
             var refreshed = false
             while true {
                 let remaining = try remainingJobTime(endpoint: endpoint)
                 let token = try await tokens.accessToken()
-                let request = HTTPRequest(
+                let request = TransportRequest(
                     url: url, headers: ["Authorization": "Bearer \(token)", "Accept": "application/json",
                                         "User-Agent": "SpotifyKit/\(SpotifyKit.version)"],
                     timeout: configuration.requestTimeout, deadline: min(configuration.requestDeadline, remaining)
                 )
                 logger?.debug("request", metadata: ["endpoint": "\(endpoint)", "url": "\(url.path)"])
-                let response = try await retry.send(request, endpoint: endpoint, via: transport) { [logger] note in
-                    logger?.notice("\(note)")
+                let statistics = retryStatistics
+                var retried = false
+                let response = try await retry.send(request, endpoint: endpoint, via: transport) { [logger] reason, note in
+                    // Each retry at debug level; the job prints a summary (`retryStatistics`).
+                    logger?.debug("\(note)")
+                    statistics.record(reason, firstForRequest: !retried)
+                    retried = true
                 }
                 if response.status == 401, !refreshed {
                     // The token expired early or was revoked: get a new one, once.
@@ -92,12 +103,11 @@ public final class SpotifyClient: Sendable {
         }
     }
 
-    /// Seconds left before the job deadline; throws once it has passed.
-    func remainingJobTime(endpoint: String) throws -> Double {
-        guard let limit = configuration.jobDeadline else { return .infinity }
-        let elapsed = ContinuousClock.now - started
-        let spent = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        guard spent < limit else { throw SpotifyError.deadline(endpoint, seconds: limit) }
+    /// Time left before the job deadline; throws once it has passed.
+    func remainingJobTime(endpoint: String) throws -> Duration {
+        guard let limit = configuration.jobDeadline else { return .seconds(Int64.max / 2) }
+        let spent = ContinuousClock.now - started
+        guard spent < limit else { throw SpotifyError.deadline(endpoint, seconds: limit.secondsValue) }
         return limit - spent
     }
 
@@ -115,7 +125,7 @@ public final class SpotifyClient: Sendable {
         return url
     }
 
-    func decode<T: Decodable>(_ type: T.Type, from response: HTTPResponse, endpoint: String) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, from response: TransportResponse, endpoint: String) throws -> T {
         do {
             return try JSONDecoder().decode(type, from: Data(response.body))
         } catch let DecodingError.keyNotFound(key, context) {
@@ -142,11 +152,11 @@ public final class SpotifyClient: Sendable {
     }
 
     /// The server's error message, cleaned of credentials and capped.
-    func errorMessage(_ response: HTTPResponse, secrets: [String] = []) -> String {
+    func errorMessage(_ response: TransportResponse, secrets: [String] = []) -> String {
         Redaction.clean((try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body)))?.error?.message ?? "", secrets: secrets)
     }
 
-    func error(for response: HTTPResponse, endpoint: String, secrets: [String] = []) -> SpotifyError {
+    func error(for response: TransportResponse, endpoint: String, secrets: [String] = []) -> SpotifyError {
         let message = errorMessage(response, secrets: secrets)
         switch response.status {
         case 400: return .badRequest(endpoint, message: message.isEmpty ? "HTTP 400" : message)

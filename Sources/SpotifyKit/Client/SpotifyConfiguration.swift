@@ -2,6 +2,8 @@
 
 import Foundation
 
+/// How a ``SpotifyClient`` talks to Spotify: where, how many requests at once, how long it
+/// waits and retries, and the clock it waits on.
 public struct SpotifyConfiguration: Sendable {
     /// The Web API base, e.g. `https://api.spotify.com/v1`.
     public var apiURL: URL
@@ -14,38 +16,39 @@ public struct SpotifyConfiguration: Sendable {
     public var maxConcurrentRequests: Int
     /// Attempts after the first one, for server errors, transport errors and short rate limits.
     public var maxRetries: Int
-    /// The longest `Retry-After` (seconds) the client waits; longer ones end with an error.
-    public var retryAfterCap: Double
-    /// Seconds without progress before a request is abandoned (an idle timeout).
-    public var requestTimeout: Double
-    /// Seconds before a request is abandoned whatever the server sends (an overall deadline).
-    public var requestDeadline: Double
-    /// Seconds a client may spend in all: requests after that fail at once, so that a job
+    /// The longest `Retry-After` the client waits; longer ones end with an error.
+    public var retryAfterCap: Duration
+    /// Time without progress before a request is abandoned (an idle timeout).
+    public var requestTimeout: Duration
+    /// Time before a request is abandoned whatever the server sends (an overall deadline).
+    public var requestDeadline: Duration
+    /// Time a client may spend in all: requests after that fail at once, so that a job
     /// against an unresponsive server ends. Nil for no limit.
-    public var jobDeadline: Double?
+    public var jobDeadline: Duration?
     /// Pages a paged endpoint may take before the client stops with an error (a server whose
     /// pages always announce a next one cannot keep a job going forever).
     public var maximumPages: Int
-    /// First back-off delay (seconds) after a server or transport error; it doubles each time,
-    /// with jitter, up to `maxBackoff`.
-    public var initialBackoff: Double
-    public var maxBackoff: Double
-    /// How the client waits; tests pass one that records instead of sleeping.
-    public var sleep: @Sendable (Double) async throws -> Void
+    /// First back-off delay after a server or transport error; it doubles each time, with
+    /// jitter, up to `maxBackoff`.
+    public var initialBackoff: Duration
+    /// The longest back-off delay.
+    public var maxBackoff: Duration
+    /// The clock the client waits on (back-offs, `Retry-After`) and measures the job deadline
+    /// with; tests pass one that records instead of sleeping.
+    public var clock: any Clock<Duration>
 
+    /// `https://api.spotify.com/v1`.
     public static let defaultAPIURL = URL(string: "https://api.spotify.com/v1")
+    /// `https://accounts.spotify.com`.
     public static let defaultAccountsURL = URL(string: "https://accounts.spotify.com")
 
+    /// Creates a configuration; negative durations count as zero.
     public init(
         apiURL: URL? = nil, accountsURL: URL? = nil, market: String = "US",
-        maxConcurrentRequests: Int = 4, maxRetries: Int = 6, retryAfterCap: Double = 60,
-        requestTimeout: Double = 30, requestDeadline: Double = 60, jobDeadline: Double? = nil, maximumPages: Int = 200,
-        initialBackoff: Double = 0.25, maxBackoff: Double = 8,
-        sleep: @escaping @Sendable (Double) async throws -> Void = { seconds in
-            // Clamped: a NaN, negative or astronomically large wait must not trap the conversion.
-            let clamped = seconds.isNaN ? 0 : min(max(0, seconds), 1e9)
-            try await Task.sleep(nanoseconds: UInt64(clamped * 1_000_000_000))
-        }
+        maxConcurrentRequests: Int = 4, maxRetries: Int = 6, retryAfterCap: Duration = .seconds(60),
+        requestTimeout: Duration = .seconds(30), requestDeadline: Duration = .seconds(60), jobDeadline: Duration? = nil,
+        maximumPages: Int = 200, initialBackoff: Duration = .milliseconds(250), maxBackoff: Duration = .seconds(8),
+        clock: any Clock<Duration> = ContinuousClock()
     ) {
         // Both defaults are valid URL literals; the fallbacks only satisfy the type checker.
         self.apiURL = apiURL ?? SpotifyConfiguration.defaultAPIURL ?? URL(fileURLWithPath: "/")
@@ -53,14 +56,14 @@ public struct SpotifyConfiguration: Sendable {
         self.market = market
         self.maxConcurrentRequests = max(1, maxConcurrentRequests)
         self.maxRetries = max(0, maxRetries)
-        self.retryAfterCap = retryAfterCap.isNaN ? 60 : max(0, retryAfterCap)
-        self.requestTimeout = requestTimeout.isFinite ? max(0.001, requestTimeout) : 30
-        self.requestDeadline = requestDeadline.isNaN ? 60 : max(0.001, requestDeadline)
-        self.jobDeadline = jobDeadline.map { $0.isNaN ? 0 : max(0, $0) }
+        self.retryAfterCap = max(.zero, retryAfterCap)
+        self.requestTimeout = max(.milliseconds(1), requestTimeout)
+        self.requestDeadline = max(.milliseconds(1), requestDeadline)
+        self.jobDeadline = jobDeadline.map { max(.zero, $0) }
         self.maximumPages = max(1, maximumPages)
-        self.initialBackoff = initialBackoff
-        self.maxBackoff = maxBackoff
-        self.sleep = sleep
+        self.initialBackoff = max(.zero, initialBackoff)
+        self.maxBackoff = max(.zero, maxBackoff)
+        self.clock = clock
     }
 }
 
@@ -80,5 +83,12 @@ public struct SpotifyAPIMode: Sendable, Hashable, CustomStringConvertible {
         isDevelopmentMode
             ? "Development Mode (no follower counts or popularity, no batch endpoints, pages of at most 10); follower tracking needs an app with extended quota"
             : "extended quota (follower counts, batches of 50, pages of 50)"
+    }
+
+    /// Creates a value from its parts (for consumers' own tests and pipelines).
+    public init(batchEndpointAvailable: Bool, pageLimit: Int, followersMissing: Bool) {
+        self.batchEndpointAvailable = batchEndpointAvailable
+        self.pageLimit = pageLimit
+        self.followersMissing = followersMissing
     }
 }

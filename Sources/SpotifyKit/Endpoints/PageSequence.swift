@@ -10,7 +10,7 @@ public struct PageSequence<Item: Decodable & Sendable & Hashable>: AsyncSequence
     let path: String
     let query: [(String, String)]
     /// Extracts the page from the decoded answer (search wraps it in `{"artists": ...}`).
-    let decodePage: @Sendable (SpotifyClient, HTTPResponse) throws -> Paging<Item>
+    let decodePage: @Sendable (SpotifyClient, TransportResponse) throws -> Paging<Item>
     /// The API refuses offsets beyond this (search stops at 1000).
     let maxOffset: Int?
 
@@ -18,6 +18,7 @@ public struct PageSequence<Item: Decodable & Sendable & Hashable>: AsyncSequence
         Iterator(sequence: self)
     }
 
+    /// Fetches pages as they are consumed.
     public struct Iterator: AsyncIteratorProtocol {
         let sequence: PageSequence
         var buffer: [Item] = []

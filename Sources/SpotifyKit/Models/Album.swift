@@ -4,13 +4,21 @@
 
 /// How an album relates to the artist whose discography lists it.
 public enum AlbumGroup: String, Sendable, CaseIterable, Hashable {
-    case album, single, compilation
+    /// The artist's own albums.
+    case album
+    /// Singles and EPs.
+    case single
+    /// Compilations.
+    case compilation
+    /// Albums of others the artist appears on.
     case appearsOn = "appears_on"
 }
 
 /// An album as an artist's discography lists it.
 public struct SimplifiedAlbum: Decodable, Sendable, Hashable {
+    /// The album's Spotify id.
     public var id: String
+    /// The album's name.
     public var name: String
     /// `album`, `single` or `compilation`.
     public var albumType: String?
@@ -20,12 +28,18 @@ public struct SimplifiedAlbum: Decodable, Sendable, Hashable {
     public var releaseDate: String?
     /// `year`, `month` or `day`.
     public var releaseDatePrecision: String?
+    /// Tracks on the album.
     public var totalTracks: Int?
+    /// The album's artists.
     public var artists: [SimplifiedArtist]?
+    /// Markets the album is sold in (absent when a market was sent).
     public var availableMarkets: [String]?
+    /// Cover images, largest first.
     public var images: [SpotifyImage]?
+    /// The `spotify:album:` URI.
     public var uri: String?
 
+    /// Creates an album entry (for tests and simulators).
     public init(id: String, name: String, albumType: String?, albumGroup: String?, releaseDate: String?,
                 releaseDatePrecision: String?, totalTracks: Int?) {
         self.id = id
@@ -47,16 +61,27 @@ public struct SimplifiedAlbum: Decodable, Sendable, Hashable {
 
 /// A full album (`GET /albums/{id}`).
 public struct Album: Decodable, Sendable, Hashable {
+    /// The album's Spotify id.
     public var id: String
+    /// The album's name.
     public var name: String
+    /// `album`, `single` or `compilation`.
     public var albumType: String?
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as precise as `releaseDatePrecision` says.
     public var releaseDate: String?
+    /// `year`, `month` or `day`.
     public var releaseDatePrecision: String?
+    /// Tracks on the album.
     public var totalTracks: Int?
+    /// The record label; Development Mode apps do not get it.
     public var label: String?
+    /// 0 to 100; Development Mode apps do not get it.
     public var popularity: Int?
+    /// The album's artists.
     public var artists: [SimplifiedArtist]?
+    /// The first page of tracks.
     public var tracks: Paging<SimplifiedTrack>?
+    /// The `spotify:album:` URI.
     public var uri: String?
 
     enum CodingKeys: String, CodingKey {
@@ -64,27 +89,81 @@ public struct Album: Decodable, Sendable, Hashable {
         case albumType = "album_type", releaseDate = "release_date"
         case releaseDatePrecision = "release_date_precision", totalTracks = "total_tracks"
     }
+
+    /// Creates a value from its parts (for consumers' own tests and pipelines).
+    public init(
+        id: String, name: String, albumType: String? = nil, releaseDate: String? = nil,
+        releaseDatePrecision: String? = nil, totalTracks: Int? = nil, label: String? = nil,
+        popularity: Int? = nil, artists: [SimplifiedArtist]? = nil, tracks: Paging<SimplifiedTrack>? = nil,
+        uri: String? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.albumType = albumType
+        self.releaseDate = releaseDate
+        self.releaseDatePrecision = releaseDatePrecision
+        self.totalTracks = totalTracks
+        self.label = label
+        self.popularity = popularity
+        self.artists = artists
+        self.tracks = tracks
+        self.uri = uri
+    }
 }
 
+/// A track as an album lists it.
 public struct SimplifiedTrack: Decodable, Sendable, Hashable {
+    /// The track's Spotify id.
     public var id: String?
+    /// The track's name.
     public var name: String?
+    /// Length in milliseconds.
     public var durationMS: Int?
+    /// Position on its disc.
     public var trackNumber: Int?
 
     enum CodingKeys: String, CodingKey {
         case id, name
         case durationMS = "duration_ms", trackNumber = "track_number"
     }
+
+    /// Creates a value from its parts (for consumers' own tests and pipelines).
+    public init(id: String? = nil, name: String? = nil, durationMS: Int? = nil, trackNumber: Int? = nil) {
+        self.id = id
+        self.name = name
+        self.durationMS = durationMS
+        self.trackNumber = trackNumber
+    }
 }
 
 /// A page of a list.
 public struct Paging<Item: Decodable & Sendable & Hashable>: Decodable, Sendable, Hashable {
+    /// The items of this page.
     public var items: [Item]
+    /// The page size asked for.
     public var limit: Int?
+    /// The index of the first item of this page.
     public var offset: Int?
+    /// Items in all pages.
     public var total: Int?
+    /// The URL of the next page; nil on the last page.
     public var next: String?
+    /// The URL of the previous page; nil on the first page.
     public var previous: String?
+    /// The URL of this page.
     public var href: String?
+
+    /// Creates a value from its parts (for consumers' own tests and pipelines).
+    public init(
+        items: [Item], limit: Int? = nil, offset: Int? = nil, total: Int? = nil, next: String? = nil,
+        previous: String? = nil, href: String? = nil
+    ) {
+        self.items = items
+        self.limit = limit
+        self.offset = offset
+        self.total = total
+        self.next = next
+        self.previous = previous
+        self.href = href
+    }
 }

@@ -6,9 +6,15 @@
 public struct SpotifyID: Hashable, Sendable, CustomStringConvertible {
     /// The kinds of object an id can name.
     public enum Kind: String, Sendable, CaseIterable {
-        case artist, album, track
+        /// An artist.
+        case artist
+        /// An album.
+        case album
+        /// A track.
+        case track
     }
 
+    /// What the id names.
     public let kind: Kind
     /// The 22-character base-62 id.
     public let rawValue: String

@@ -9,6 +9,7 @@ import Foundation
 import FoundationNetworking
 #endif
 
+/// The production transport: URLSession without automatic redirects, with a body cap and an overall deadline per request.
 public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
     private let session: URLSession
     private let delegate: Delegate
@@ -32,14 +33,14 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         session.invalidateAndCancel()
     }
 
-    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        var urlRequest = URLRequest(url: request.url, timeoutInterval: max(0.001, request.timeout))
+    public func send(_ request: TransportRequest) async throws -> TransportResponse {
+        var urlRequest = URLRequest(url: request.url, timeoutInterval: max(0.001, request.timeout.secondsValue))
         urlRequest.httpMethod = request.method
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         if let body = request.body { urlRequest.httpBody = Data(body) }
         let task = session.dataTask(with: urlRequest)
         let host = request.url.host ?? "?"
-        let deadline = request.deadline
+        let deadline = request.deadline.secondsValue
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 delegate.register(task, host: host, method: request.method, continuation: continuation)
@@ -59,7 +60,7 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
     /// Collects each task's answer and resumes its caller exactly once.
     final class Delegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         private struct Pending {
-            var continuation: CheckedContinuation<HTTPResponse, any Error>
+            var continuation: CheckedContinuation<TransportResponse, any Error>
             var host: String
             var method: String
             var response: HTTPURLResponse?
@@ -74,7 +75,7 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
             self.maximumResponseBytes = maximumResponseBytes
         }
 
-        func register(_ task: URLSessionTask, host: String, method: String, continuation: CheckedContinuation<HTTPResponse, any Error>) {
+        func register(_ task: URLSessionTask, host: String, method: String, continuation: CheckedContinuation<TransportResponse, any Error>) {
             lock.withLock { pending[task.taskIdentifier] = Pending(continuation: continuation, host: host, method: method) }
         }
 
@@ -133,7 +134,7 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
             for (name, value) in http.allHeaderFields {
                 if let name = name as? String, let value = value as? String { headers[name] = value }
             }
-            entry.continuation.resume(returning: HTTPResponse(status: http.statusCode, headers: headers, body: [UInt8](entry.body)))
+            entry.continuation.resume(returning: TransportResponse(status: http.statusCode, headers: headers, body: [UInt8](entry.body)))
         }
     }
 }

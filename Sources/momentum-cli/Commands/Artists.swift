@@ -100,10 +100,15 @@ struct Artists: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the tracked artists.")
 
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
 
         func run() async throws {
-            let settings = try Settings.resolve(global)
-            let tracked = try await TrackedArtists.load(from: try settings.localStore())
+            let settings = try Settings.resolve(global, format: output)
+            let store = try settings.existingLocalStore()
+            let tracked = try await TrackedArtists.load(from: store)
+            if tracked.artists.isEmpty, try await store.list(prefix: "raw/").isEmpty {
+                throw settings.emptyLake(store)
+            }
             Console.write(TableOutput(columns: ["artist_id", "artist_name", "added_at"],
                                       rows: tracked.artists.map { [.string($0.id), .string($0.name), .string($0.addedAt)] })
                 .render(settings.format))

@@ -17,26 +17,33 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(help: "Where to write the page.")
     var out: String = "dashboard.html"
 
-    @Option(name: .customLong("as-of"), help: "Leaderboard day (YYYY-MM-DD); default: the latest day in the lake.")
+    @Option(name: .customLong("as-of"), help: "Leaderboard day (YYYY-MM-DD); default: the latest day with follower counts.")
     var asOf: String?
+
+    @Option(help: "Open the page on this artist: an id, spotify:artist: URI or open.spotify.com link.")
+    var artist: String?
 
     func validate() throws {
         if let asOf, Day(iso: asOf) == nil { throw ValidationError("--as-of must be a date as YYYY-MM-DD, got '\(asOf)'") }
+        if let artist { _ = try ArtistArgument.id(artist) }
     }
 
     func run() async throws {
         let settings = try Settings.resolve(global)
-        let engine = LocalEngine(store: try settings.existingLocalStore(), logger: settings.logger,
-                                 progress: ProgressBar.forCommand(quiet: global.quiet).update)
+        let store = try settings.existingLocalStore()
+        let engine = LocalEngine(store: store, logger: settings.logger, progress: ProgressBar.forCommand(quiet: global.quiet).update)
         let lake = try await engine.loadRawLake()
-        guard !lake.artists.isEmpty else {
-            throw CommandFailure.usage("the lake at \(engine.store.location) holds no raw records: nothing to show")
+        guard !lake.artists.isEmpty else { throw settings.emptyLake(store) }
+        let selected = try artist.map(ArtistArgument.id)
+        if let selected, !lake.artists.contains(where: { $0.artistID == selected }) {
+            throw CommandFailure.usage("artist \(selected) is not in the lake at \(engine.store.location)")
         }
         let analysis = await engine.analyze(lake, asOf: asOf.flatMap { Day(iso: $0) })
         if asOf == nil { warnIfAfterToday(analysis.asOf) }
         let html = Dashboard.render(
             leaderboard: analysis.leaderboard, analyses: analysis.analyses, asOf: analysis.asOf,
-            options: .init(generatedAt: Timestamp.iso(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000))
+            options: .init(generatedAt: Timestamp.iso(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000),
+                           selectedArtistID: selected)
         )
         try DashboardCommand.write(html, to: out)
         if !global.quiet {

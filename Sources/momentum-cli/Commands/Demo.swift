@@ -91,7 +91,7 @@ struct Demo: AsyncParsableCommand {
         bar.finish()
 
         let requests = simulator.statistics.requests.values.reduce(0, +)
-        Console.write(TableOutput(Tables.momentum, Array(analysis.leaderboard.prefix(10))).render(Console.stdoutIsTerminal ? .table : .json))
+        Console.write(LeaderboardOutput.render(Array(analysis.leaderboard.prefix(10)), format: Console.stdoutIsTerminal ? .table : .json))
         if !quiet {
             Console.note("""
 
@@ -99,6 +99,7 @@ struct Demo: AsyncParsableCommand {
             lake:      \(lakeURL.path)  (\(summary.dailyRows) daily rows, \(summary.events) release events)
             dashboard: \(dashboard.path)
             explore:   momentum report --lake \(lakeURL.path) --artist \(analysis.leaderboard.first?.artistID ?? "<id>")
+                       momentum releases impact --lake \(lakeURL.path)
             """)
         }
         if let first = failures.first { throw first }

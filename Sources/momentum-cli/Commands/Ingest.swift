@@ -63,9 +63,11 @@ struct Ingest: AsyncParsableCommand {
 enum IngestMetricsStep {
     /// Runs the job and reports; returns the failure to exit with, if any.
     static func run(_ jobs: IngestionJobs, now: Date, day: LakeDate? = nil, quiet: Bool) async throws -> CommandFailure? {
+        let before = jobs.spotify.retries
+        defer { RetrySummary.print(jobs.spotify.retries.since(before), job: "daily metrics", quiet: quiet) }
         let report = try await jobs.ingestMetrics(now: now, day: day)
         if report.withoutFollowers > 0 {
-            Console.warnOnce("Spotify returned no follower counts: this app is in \(report.mode). \(report.withoutFollowers) artist\(report.withoutFollowers == 1 ? " was" : "s were") recorded with null followers and popularity.")
+            Console.warnOnce("Spotify returned no follower counts: this app is in \(report.mode). \(report.withoutFollowers) artist\(report.withoutFollowers == 1 ? " was" : "s were") recorded with null followers and popularity. Bring in a follower history (e.g. from Spotify for Artists) with `momentum import csv <file> --artist <id>`, or ask Spotify for extended quota.")
         }
         if !quiet, let key = report.key {
             Console.note("recorded \(report.recorded) artist\(report.recorded == 1 ? "" : "s") in \(key)")
@@ -83,6 +85,8 @@ enum IngestMetricsStep {
 /// The weekly job with its messages; shared by `ingest releases`, `run` and `demo`.
 enum IngestReleasesStep {
     static func run(_ jobs: IngestionJobs, now: Date, interval: Int, quiet: Bool) async throws -> CommandFailure? {
+        let before = jobs.spotify.retries
+        defer { RetrySummary.print(jobs.spotify.retries.since(before), job: "release scan", quiet: quiet) }
         let report = try await jobs.ingestReleases(now: now, interval: interval)
         if !quiet {
             Console.note("scanned \(report.artistsScanned) discograph\(report.artistsScanned == 1 ? "y" : "ies"): \(report.newAlbums) new release\(report.newAlbums == 1 ? "" : "s"), \(report.baselineAlbums) in first-scan baselines\(report.key.map { " → \($0)" } ?? "")\(report.notDue > 0 ? "; \(report.notDue) scanned recently and skipped" : "")")
@@ -91,6 +95,15 @@ enum IngestReleasesStep {
         for failure in report.failures { Console.error("could not scan \(failure)") }
         return CommandFailure(code: failureStatus(succeeded: report.artistsScanned + report.notDue, failures: report.failures),
                               message: "\(report.failures.count) discograph\(report.failures.count == 1 ? "y" : "ies") could not be scanned; the others were recorded")
+    }
+}
+
+/// One line per job for the requests that had to be sent again (each one is logged at
+/// `--verbose`).
+enum RetrySummary {
+    static func print(_ retries: RetryStatistics, job: String, quiet: Bool) {
+        guard retries.requests > 0, !quiet else { return }
+        Console.note("\(job): \(retries) (--verbose shows each)")
     }
 }
 

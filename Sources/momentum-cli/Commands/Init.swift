@@ -1,32 +1,39 @@
-// `momentum init`: a commented starter config in the current folder.
+// `momentum init`: a starter config in the current folder. Plain JSON (jq and every JSON parser
+// read it); the settings are explained here and in the README, not in the file.
 
 import ArgumentParser
 import Foundation
 
 struct Init: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write a commented starter config (momentum.json) in the current folder.")
+    static let configuration = CommandConfiguration(
+        abstract: "Write a starter config (momentum.json) in the current folder.",
+        discussion: """
+        momentum.json holds settings shared by every command; flags beat environment \
+        variables, which beat the file. Keys:
+
+          lake                  where the lake lives: a folder (created on first use; a relative \
+        path is relative to the file's folder) or s3://bucket/prefix. Env: MOMENTUM_LAKE.
+          format                output of the commands that print data: table, json or csv. \
+        Without it: a table on a terminal, JSON otherwise.
+          market                the market (ISO 3166-1 alpha-2) sent with catalogue requests. \
+        Env: SPOTIFY_MARKET.
+          spotify_api_url       the Spotify Web API (default https://api.spotify.com/v1); point it \
+        at `momentum simulator serve` to try everything without an account. Env: SPOTIFY_API_URL.
+          spotify_accounts_url  the token service (default https://accounts.spotify.com). Env: \
+        SPOTIFY_ACCOUNTS_URL.
+
+        Unknown keys are reported with the closest known one. Credentials never go in the file: \
+        set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET.
+        """
+    )
 
     @Flag(help: "Replace an existing momentum.json.")
     var force = false
 
     static let template = """
-    // Momentum configuration. Flags beat environment variables, which beat this file.
-    // Spotify credentials never go here: set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET.
     {
-      // Where the lake lives: a folder (created on first use) or s3://bucket/prefix.
       "lake": "./lake",
-
-      // Output of commands that print data: table, json or csv. Without a setting: a table on
-      // a terminal, JSON otherwise.
-      // "format": "table",
-
-      // The market (ISO 3166-1 alpha-2) sent with catalogue requests; without one Spotify
-      // lists a release once per market it is sold in.
       "market": "US"
-
-      // Point these at `momentum simulator serve` to try everything without an account:
-      // , "spotify_api_url": "http://127.0.0.1:8080/v1"
-      // , "spotify_accounts_url": "http://127.0.0.1:8080"
     }
 
     """
@@ -41,6 +48,9 @@ struct Init: ParsableCommand {
         } catch {
             throw CommandFailure.usage("cannot write momentum.json: \(error.localizedDescription)")
         }
-        Console.note("wrote momentum.json; next: `momentum artists add <name or Spotify link>`, then `momentum run` daily")
+        Console.note("""
+        wrote momentum.json (settings: `momentum init --help`)
+        next: `momentum artists add <name or Spotify link>`, then `momentum run` daily
+        """)
     }
 }

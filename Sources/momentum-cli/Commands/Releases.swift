@@ -1,6 +1,7 @@
 // `momentum releases impact`: the event study of every release event.
 
 import ArgumentParser
+import MomentumAnalytics
 import MomentumEngine
 
 struct Releases: AsyncParsableCommand {
@@ -10,25 +11,60 @@ struct Releases: AsyncParsableCommand {
     )
 
     struct Impact: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the release_impact rows.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the release_impact rows, newest first.",
+            discussion: "Tables hide events with status insufficient_data unless --all; json and csv keep every row."
+        )
 
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
 
-        @Option(help: "Only this artist's events.")
+        @Option(help: "Only this artist's events: an id, spotify:artist: URI or open.spotify.com link.")
         var artist: String?
 
+        @Flag(help: "Show events with too little data around them too (tables only; json and csv show all).")
+        var all = false
+
+        func validate() throws {
+            if let artist { _ = try ArtistArgument.id(artist) }
+        }
+
         func run() async throws {
-            let settings = try Settings.resolve(global)
-            let engine = LocalEngine(store: try settings.existingLocalStore(), logger: settings.logger)
+            let settings = try Settings.resolve(global, format: output)
+            let store = try settings.existingLocalStore()
+            let engine = LocalEngine(store: store, logger: settings.logger)
             let lake = try await engine.loadRawLake()
-            let subset = artist.map { lake.only(artistID: $0) } ?? lake
-            if let artist, subset.artists.isEmpty {
-                throw CommandFailure.usage("artist \(artist) is not in the lake at \(engine.store.location)")
+            guard !lake.artists.isEmpty else { throw settings.emptyLake(store) }
+            let id = try artist.map(ArtistArgument.id)
+            let subset = id.map { lake.only(artistID: $0) } ?? lake
+            if let id, subset.artists.isEmpty {
+                throw CommandFailure.usage("artist \(id) is not in the lake at \(engine.store.location)")
             }
             let analysis = await engine.analyze(subset)
-            let impacts = analysis.analyses.flatMap(\.impacts)
-            Console.write(TableOutput(Tables.releaseImpact, impacts).render(settings.format))
+            let impacts = analysis.analyses.flatMap(\.impacts).sorted(by: ReleaseOrder.newestFirst)
+            guard settings.format == .table else {
+                return Console.write(TableOutput(Tables.releaseImpact, impacts).render(settings.format))
+            }
+            let shown = all ? impacts : impacts.filter { $0.status != .insufficientData }
+            var table = TableOutput(Tables.releaseImpact, shown)
+            table.priority = ReleaseOrder.tablePriority
+            var text = table.render(.table)
+            if shown.count < impacts.count {
+                text += "(\(impacts.count - shown.count) event\(impacts.count - shown.count == 1 ? "" : "s") with insufficient data hidden; --all shows them)\n"
+            }
+            Console.write(text)
             try reportMalformed(lake)
         }
     }
+}
+
+/// Release events as people read them: the latest first.
+enum ReleaseOrder {
+    static func newestFirst(_ a: ReleaseImpact, _ b: ReleaseImpact) -> Bool {
+        if a.eventDay != b.eventDay { return a.eventDay > b.eventDay }
+        if a.artistID != b.artistID { return a.artistID < b.artistID }
+        return a.albumIDs < b.albumIDs
+    }
+
+    static let tablePriority = ["event_day", "artist_name", "album_names", "status", "uplift", "car", "t_stat"]
 }

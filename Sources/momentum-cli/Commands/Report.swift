@@ -10,70 +10,116 @@ struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the momentum leaderboard, or one artist's days, events and change points.",
         discussion: """
+        Without --as-of the leaderboard is as of the latest day on which some artist has a \
+        follower count. Artists without a momentum score are listed after the ranked ones, \
+        unranked, in table output.
+
         With --artist, table output shows the artist's daily rows with spike signals, its release \
-        events with their impact, and its change points; json and csv print the daily rows with \
-        the signal and change-point columns (release_impact rows come from `momentum releases impact`).
+        events with their impact, its change points and the strongest release/growth \
+        correlation; json prints one object with all of it ("days", "release_events", \
+        "change_points", "cross_correlation" at every lag); csv prints the daily rows.
         """
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: FormatOption
 
-    @Option(name: .customLong("as-of"), help: "Leaderboard day (YYYY-MM-DD); default: the latest day in the lake.")
+    @Option(name: .customLong("as-of"), help: "Leaderboard day (YYYY-MM-DD); default: the latest day with follower counts.")
     var asOf: String?
 
     @Option(help: "Show only the first N rows of the leaderboard.")
     var top: Int?
 
-    @Option(help: "One artist's details instead of the leaderboard.")
+    @Option(help: "One artist's details instead of the leaderboard: an id, spotify:artist: URI or open.spotify.com link.")
     var artist: String?
 
     func validate() throws {
         if let asOf, Day(iso: asOf) == nil { throw ValidationError("--as-of must be a date as YYYY-MM-DD, got '\(asOf)'") }
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }
+        if let artist { _ = try ArtistArgument.id(artist) }
     }
 
     func run() async throws {
-        let settings = try Settings.resolve(global)
-        let engine = LocalEngine(store: try settings.existingLocalStore(), logger: settings.logger)
+        let settings = try Settings.resolve(global, format: output)
+        let store = try settings.existingLocalStore()
+        let engine = LocalEngine(store: store, logger: settings.logger)
         let lake = try await engine.loadRawLake()
-        guard !lake.artists.isEmpty else {
-            throw CommandFailure.usage("the lake at \(engine.store.location) holds no raw records: run `momentum ingest` or check --lake")
-        }
+        guard !lake.artists.isEmpty else { throw settings.emptyLake(store) }
         if let artist {
-            try await printArtist(artist, lake: lake, engine: engine, format: settings.format)
+            try printArtist(try ArtistArgument.id(artist), lake: lake, engine: engine, format: settings.format)
         } else {
             let analysis = await engine.analyze(lake, asOf: asOf.flatMap { Day(iso: $0) })
             if asOf == nil { warnIfAfterToday(analysis.asOf) }
             let rows = top.map { Array(analysis.leaderboard.prefix($0)) } ?? analysis.leaderboard
-            Console.write(TableOutput(Tables.momentum, rows).render(settings.format))
+            Console.write(LeaderboardOutput.render(rows, format: settings.format))
         }
         try reportMalformed(lake)
     }
 
-    private func printArtist(_ id: String, lake: RawLake, engine: LocalEngine, format: OutputFormat) async throws {
+    private func printArtist(_ id: String, lake: RawLake, engine: LocalEngine, format: OutputFormat) throws {
         guard let input = lake.artists.first(where: { $0.artistID == id }) else {
             throw CommandFailure.usage("artist \(id) is not in the lake at \(engine.store.location)")
         }
         let analysis = ArtistAnalysis(artistID: input.artistID, observations: input.observations, releases: input.releases)
         let points = analysis.changePoints()
         let days = ArtistDayReport.rows(of: analysis, changePoints: points)
-        guard format == .table else {
-            return Console.write(TableOutput(Tables.artistDays, days).render(format))
+        let correlations = analysis.crossCorrelations()
+        switch format {
+        case .csv:
+            Console.write(TableOutput(Tables.artistDays, days).render(.csv))
+        case .json:
+            Console.write(ArtistReportJSON.render(artistID: id, name: analysis.daily.last?.artistName, days: days,
+                                                  impacts: analysis.impacts, changePoints: points, correlations: correlations))
+        case .table:
+            let name = TerminalText.sanitized(analysis.daily.last?.artistName ?? id)
+            var days = TableOutput(Tables.artistDays, days)
+            days.priority = ["followers", "growth_7d", "growth_28d", "adds_per_day", "robust_z", "is_spike", "change_point"]
+            var text = "\(name) (\(id))\n\nDaily\n" + days.render(.table)
+            var events = TableOutput(Tables.releaseImpact, analysis.impacts.sorted(by: ReleaseOrder.newestFirst))
+            events.priority = ReleaseOrder.tablePriority
+            text += "\nRelease events\n" + events.render(.table)
+            text += "\nChange points\n"
+            text += points.isEmpty ? "(none)\n" : points.map { "\($0.day)\($0.releaseAligned ? "  release-aligned" : "")\n" }.joined()
+            // Does growth follow releases, and how many days later?
+            text += "\nRelease/growth cross-correlation (lags −14…28 days; --format json lists every lag)\n"
+            let defined = correlations.filter { $0.correlation != nil }
+            if let peak = defined.max(by: { ($0.correlation ?? 0) < ($1.correlation ?? 0) }), let r = peak.correlation {
+                text += "strongest at \(peak.lag >= 0 ? "+" : "")\(peak.lag) days: r = \(String(format: "%.3f", r)) over \(peak.pairs) days\n"
+            } else {
+                text += "(not enough data: needs release events and days with growth on both sides)\n"
+            }
+            Console.write(text)
         }
-        let name = analysis.daily.last?.artistName ?? id
-        var text = "\(name) (\(id))\n\nDaily\n" + TableOutput(Tables.artistDays, days).render(.table)
-        text += "\nRelease events\n" + TableOutput(Tables.releaseImpact, analysis.impacts).render(.table)
-        text += "\nChange points\n"
-        text += points.isEmpty ? "(none)\n" : points.map { "\($0.day)\($0.releaseAligned ? "  release-aligned" : "")\n" }.joined()
-        // Does growth follow releases, and how many days later?
-        let correlations = analysis.crossCorrelations().filter { $0.correlation != nil }
-        text += "\nRelease/growth cross-correlation (lags −14…28 days)\n"
-        if let peak = correlations.max(by: { ($0.correlation ?? 0) < ($1.correlation ?? 0) }), let r = peak.correlation {
-            text += "strongest at \(peak.lag >= 0 ? "+" : "")\(peak.lag) days: r = \(String(format: "%.3f", r)) over \(peak.pairs) days\n"
-        } else {
-            text += "(not enough data: needs release events and days with growth on both sides)\n"
-        }
-        Console.write(text)
+    }
+}
+
+/// `report --artist X --format json`: everything the table shows, as one object.
+enum ArtistReportJSON {
+    static func render(artistID: String, name: String?, days: [ArtistDayReport], impacts: [ReleaseImpact],
+                       changePoints: [ChangePoint], correlations: [LagCorrelation]) -> String {
+        var out = "{\n  \"artist_id\": \(JSONEscaping.quoted(artistID)),\n"
+        out += "  \"artist_name\": \(name.map(JSONEscaping.quoted) ?? "null"),\n"
+        out += "  \"days\": " + TableOutput(Tables.artistDays, days).jsonArray(indent: "  ") + ",\n"
+        out += "  \"release_events\": " + TableOutput(Tables.releaseImpact, impacts).jsonArray(indent: "  ") + ",\n"
+        let points = TableOutput(columns: ["day", "release_aligned"],
+                                 rows: changePoints.map { [.date($0.day), .boolean($0.releaseAligned)] })
+        out += "  \"change_points\": " + points.jsonArray(indent: "  ") + ",\n"
+        let lags = TableOutput(columns: ["lag", "correlation", "pairs"],
+                               rows: correlations.map { [.integer(Int64($0.lag)), $0.correlation.map(Cell.double) ?? .null, .integer(Int64($0.pairs))] })
+        out += "  \"cross_correlation\": " + lags.jsonArray(indent: "  ") + "\n}\n"
+        return out
+    }
+}
+
+/// The leaderboard for people (unscored artists unranked, after the ranked ones) and programs
+/// (the contract's rows as they are).
+enum LeaderboardOutput {
+    static func render(_ rows: [MomentumRow], format: OutputFormat) -> String {
+        var output = TableOutput(Tables.momentum, rows)
+        guard format == .table else { return output.render(format) }
+        for (index, row) in rows.enumerated() where row.momentumScore == nil { output.rows[index][0] = .null }
+        output.priority = ["artist_name", "momentum_score", "growth_7d", "growth_28d", "followers", "day", "spikes_28d"]
+        return output.render(.table)
     }
 }
 

@@ -61,7 +61,7 @@ struct Simulator: AsyncParsableCommand {
 
         func run() async throws {
             let simulator = SpotifySimulator(options: .init(
-                artists: world.artists, seed: world.seed, mode: world.mode, faultRate: faultRate, latency: latency / 1000,
+                artists: world.artists, seed: world.seed, mode: world.mode, faultRate: faultRate, latency: .milliseconds(Int64(latency)),
                 clientID: clientID, clientSecret: clientSecret))
             if let day = date.flatMap(Simulator.date) { simulator.setDate(day.addingTimeInterval(6 * 3600)) }
             let server = SimulatorServer(simulator: simulator)

@@ -14,6 +14,8 @@ final class ProgressBar: @unchecked Sendable {
         self.enabled = enabled
     }
 
+    static let labelWidth = EngineProgress.Phase.allCases.map(\.rawValue.count).max() ?? 0
+
     /// A bar for a command with these options: on a terminal, unless `--quiet`.
     static func forCommand(quiet: Bool) -> ProgressBar {
         ProgressBar(enabled: !quiet && Console.stderrIsTerminal)
@@ -30,7 +32,9 @@ final class ProgressBar: @unchecked Sendable {
         let fraction = min(1, Double(progress.completed) / Double(progress.total))
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        let text = "\r\(progress.phase.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)) \(bar) \(Int(fraction * 100))% (\(progress.completed)/\(progress.total))"
+        // Padded to the longest label, never cut ("fetching from Spot").
+        let label = progress.phase.rawValue.padding(toLength: ProgressBar.labelWidth, withPad: " ", startingAt: 0)
+        let text = "\r\(label) \(bar) \(Int(fraction * 100))% (\(progress.completed)/\(progress.total))"
         FileHandle.standardError.write(Data((text + "\u{1B}[K").utf8))
         drawn = true
     }

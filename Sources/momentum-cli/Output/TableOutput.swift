@@ -9,6 +9,13 @@ import MomentumEngine
 struct TableOutput {
     var columns: [String]
     var rows: [[Cell]]
+    /// Columns to keep first when a table is too wide for the terminal; the others are dropped
+    /// from the right.
+    var priority: [String] = []
+
+    /// Fractions the contract defines as growth, shown as percentages in tables (json and csv
+    /// keep the fractions).
+    static let percentColumns: Set<String> = ["growth_7d", "growth_28d", "acceleration_7d", "pct_change", "uplift", "last_event_uplift"]
 
     init(columns: [String], rows: [[Cell]]) {
         self.columns = columns
@@ -20,25 +27,36 @@ struct TableOutput {
         self.rows = table.cells(rows)
     }
 
-    func render(_ format: OutputFormat) -> String {
+    func render(_ format: OutputFormat, width: Int = TableOutput.terminalWidth) -> String {
         switch format {
         case .json: return json()
         case .csv: return csv()
-        case .table: return table()
+        case .table: return table(width: width)
         }
     }
 
-    func json() -> String {
+    /// `COLUMNS`, else the terminal's width, else 100 (a pipe or a file).
+    static var terminalWidth: Int {
+        if let text = ProcessInfo.processInfo.environment["COLUMNS"], let columns = Int(text), columns > 0 { return min(columns, 10_000) }
+        var size = winsize()
+        if Console.stdoutIsTerminal, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return 100
+    }
+
+    func json() -> String { jsonArray() + "\n" }
+
+    /// The rows as a JSON array of objects, one per line, each line after the first indented.
+    func jsonArray(indent: String = "") -> String {
         var out = "["
         for (i, row) in rows.enumerated() {
-            out += i == 0 ? "\n  {" : ",\n  {"
+            out += i == 0 ? "\n\(indent)  {" : ",\n\(indent)  {"
             for (j, (name, cell)) in zip(columns, row).enumerated() {
                 if j > 0 { out += ", " }
                 out += JSONEscaping.quoted(name) + ": " + TableOutput.jsonValue(cell)
             }
             out += "}"
         }
-        return out + (rows.isEmpty ? "]\n" : "\n]\n")
+        return out + (rows.isEmpty ? "]" : "\n\(indent)]")
     }
 
     func csv() -> String {
@@ -49,12 +67,18 @@ struct TableOutput {
         return out
     }
 
-    func table() -> String {
-        let texts = rows.map { $0.map(TableOutput.human) }
-        var widths = columns.map(\.count)
-        for row in texts {
-            for (j, text) in row.enumerated() { widths[j] = max(widths[j], text.count) }
+    func table(width: Int = 100) -> String {
+        let allColumns = self.columns
+        let allTexts = self.rows.map { row in zip(allColumns, row).map { TableOutput.human($1, column: $0) } }
+        var allWidths = allColumns.map(\.count)
+        for row in allTexts {
+            for (j, text) in row.enumerated() { allWidths[j] = max(allWidths[j], text.count) }
         }
+        let shown = TableOutput.fitting(allColumns, widths: allWidths, priority: priority, width: width)
+        let columns = shown.map { allColumns[$0] }
+        let widths = shown.map { allWidths[$0] }
+        let texts = allTexts.map { row in shown.map { row[$0] } }
+        let rows = self.rows.map { row in shown.map { row[$0] } }
         func line(_ cells: [String], numeric: [Bool]) -> String {
             zip(cells, widths).enumerated().map { j, pair in
                 let padding = String(repeating: " ", count: pair.1 - pair.0.count)
@@ -73,7 +97,29 @@ struct TableOutput {
         out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
         for row in texts { out += line(row, numeric: numeric) + "\n" }
         if rows.isEmpty { out += "(no rows)\n" }
+        let hidden = self.columns.indices.filter { !shown.contains($0) }.map { self.columns[$0] }
+        if !hidden.isEmpty {
+            out += "(\(hidden.count) column\(hidden.count == 1 ? "" : "s") hidden to fit \(width) characters: \(hidden.joined(separator: ", ")); --format csv shows all)\n"
+        }
         return out
+    }
+
+    /// Indexes of the columns that fit in `width`, in display order: the first column always,
+    /// then the priority columns, then the rest from the left.
+    static func fitting(_ columns: [String], widths: [Int], priority: [String], width: Int) -> [Int] {
+        guard !columns.isEmpty else { return [] }
+        let order = [0] + priority.compactMap { name in columns.firstIndex(of: name) }.filter { $0 != 0 }
+            + columns.indices.filter { $0 != 0 && !priority.contains(columns[$0]) }
+        var chosen: [Int] = []
+        var used = 0
+        for index in order where !chosen.contains(index) {
+            let needed = widths[index] + (chosen.isEmpty ? 0 : 2)
+            if chosen.isEmpty || used + needed <= width {
+                chosen.append(index)
+                used += needed
+            }
+        }
+        return chosen.sorted()
     }
 
     // MARK: Cells
@@ -101,8 +147,11 @@ struct TableOutput {
         }
     }
 
-    /// Rounded and grouped for reading.
-    static func human(_ cell: Cell) -> String {
+    /// Rounded and grouped for reading; growth fractions as percentages.
+    static func human(_ cell: Cell, column: String = "") -> String {
+        if case .double(let v) = cell, percentColumns.contains(column) {
+            return String(format: "%+.1f%%", v * 100)
+        }
         switch cell {
         case .null: return "-"
         case .string(let raw):

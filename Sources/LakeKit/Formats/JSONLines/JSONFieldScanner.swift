@@ -359,6 +359,7 @@ public struct StringInterner {
     private var stored = 0
     private let capacity: Int
 
+    /// An interner expecting about `capacity` distinct strings.
     public init(capacity: Int = 200_000) {
         self.capacity = capacity
     }
@@ -372,6 +373,7 @@ public struct StringInterner {
         } ?? string.utf8.elementsEqual(bytes)
     }
 
+    /// The string for these UTF-8 bytes, shared with earlier equal ones.
     public mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         // FNV-1a: quick for short keys, and good enough to keep buckets tiny.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

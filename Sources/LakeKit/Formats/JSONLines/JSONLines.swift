@@ -8,9 +8,17 @@ public struct MalformedLine: Sendable, Hashable, CustomStringConvertible {
     public var source: String
     /// 1-based line number.
     public var line: Int
+    /// Why the line was skipped.
     public var reason: String
 
     public var description: String { line > 0 ? "\(source):\(line): \(reason)" : "\(source): \(reason)" }
+
+    /// Creates a value from its parts (for consumers' own tests and pipelines).
+    public init(source: String, line: Int, reason: String) {
+        self.source = source
+        self.line = line
+        self.reason = reason
+    }
 }
 
 /// Splits a byte stream into lines, across chunk boundaries. A line longer than
@@ -107,8 +115,12 @@ public enum JSONLines {
     ///
     /// - Returns: the records in file order and the lines that could not be decoded.
     ///
-    /// - Parameter partitionDay: the `dt=` day of the file, when it has one: records whose
-    ///   own day differs are out of contract and reported.
+    /// - Parameters:
+    ///   - type: the record type of the file.
+    ///   - bytes: the file's bytes, plain or gzip.
+    ///   - source: how the file is named in messages (its key).
+    ///   - partitionDay: the `dt=` day of the file, when it has one: records whose own day
+    ///     differs are out of contract and reported.
     public static func decode<Record: JSONLineRecord>(
         _ type: Record.Type, from bytes: [UInt8], source: String, partitionDay: LakeDate? = nil
     ) throws -> (records: [Record], malformed: [MalformedLine]) {

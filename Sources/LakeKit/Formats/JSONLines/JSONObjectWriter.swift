@@ -46,9 +46,9 @@ struct JSONObjectWriter {
 }
 
 /// JSON string escaping, shared by every JSON this library writes.
-public enum JSONEscaping {
+package enum JSONEscaping {
     /// Appends `value` as a quoted JSON string.
-    public static func appendString(_ value: String, to output: inout [UInt8]) {
+    package static func appendString(_ value: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {
@@ -67,7 +67,7 @@ public enum JSONEscaping {
     }
 
     /// `value` as a quoted JSON string.
-    public static func quoted(_ value: String) -> String {
+    package static func quoted(_ value: String) -> String {
         var bytes: [UInt8] = []
         appendString(value, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)

@@ -6,19 +6,26 @@ public enum ParquetType: Sendable, Hashable {
     case string
     /// INT32 with the DATE logical type (days since 1970-01-01).
     case date
+    /// INT32.
     case int32
+    /// INT64.
     case int64
+    /// DOUBLE.
     case double
+    /// BOOLEAN.
     case boolean
 }
 
 /// One column of a flat schema.
 public struct ParquetField: Sendable, Hashable {
+    /// The column name.
     public var name: String
+    /// The column type.
     public var type: ParquetType
     /// OPTIONAL (may hold nulls) or REQUIRED.
     public var nullable: Bool
 
+    /// A column; nullable columns are OPTIONAL.
     public init(_ name: String, _ type: ParquetType, nullable: Bool = true) {
         self.name = name
         self.type = type
@@ -28,14 +35,20 @@ public struct ParquetField: Sendable, Hashable {
 
 /// The values of one column, null as nil.
 public enum ParquetColumn: Sendable {
+    /// UTF-8 strings, nil for null.
     case string([String?])
     /// Days since 1970-01-01.
     case date([Int32?])
+    /// 32-bit integers, nil for null.
     case int32([Int32?])
+    /// 64-bit integers, nil for null.
     case int64([Int64?])
+    /// Doubles, nil for null.
     case double([Double?])
+    /// Booleans, nil for null.
     case boolean([Bool?])
 
+    /// Values in the column.
     public var count: Int {
         switch self {
         case .string(let v): return v.count
@@ -59,8 +72,11 @@ public enum ParquetColumn: Sendable {
 
 /// Compression of data pages.
 public enum ParquetCodec: Sendable, Hashable, CaseIterable {
+    /// No compression.
     case uncompressed
+    /// Snappy (the default; fast).
     case snappy
+    /// GZIP (smaller; what Athena writes by default).
     case gzip
 
     var thriftValue: Int32 {

@@ -6,13 +6,16 @@
 
 /// Writes one Parquet file into memory; the lake stores it with a single atomic put.
 public struct ParquetWriter: Sendable {
+    /// How a file is compressed and cut into row groups and pages.
     public struct Options: Sendable, Hashable {
+        /// The compression of every page.
         public var codec: ParquetCodec
         /// Rows per row group at most; a file holds as many row groups as it needs.
         public var rowGroupRows: Int
         /// Values per data page at most, so that no page grows without bound.
         public var pageRows: Int
 
+        /// Options; the defaults suit files of up to a few million rows.
         public init(codec: ParquetCodec = .snappy, rowGroupRows: Int = 131_072, pageRows: Int = 16_384) {
             self.codec = codec
             self.rowGroupRows = min(Int(Int32.max), max(1, rowGroupRows))
@@ -20,7 +23,9 @@ public struct ParquetWriter: Sendable {
         }
     }
 
+    /// The columns every appended batch must have.
     public let schema: [ParquetField]
+    /// Compression and sizes.
     public let options: Options
     private var output: [UInt8] = Array("PAR1".utf8)
     private var rowGroups: [RowGroupMetadata] = []
@@ -29,6 +34,7 @@ public struct ParquetWriter: Sendable {
     /// Identifies the writer in the footer's `created_by`.
     public static let createdBy = "Momentum LakeKit version \(LakeKit.version)"
 
+    /// A writer for one file.
     public init(schema: [ParquetField], options: Options = Options()) throws {
         guard !schema.isEmpty else { throw LakeError.invalidArgument("a Parquet schema needs at least one column") }
         let names = schema.map(\.name)

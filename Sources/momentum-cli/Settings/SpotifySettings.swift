@@ -22,7 +22,7 @@ extension Settings {
         }
         // A job against an unresponsive server ends: by default after 6 hours in all.
         let jobDeadline = try seconds(environment["MOMENTUM_JOB_TIMEOUT"], name: "MOMENTUM_JOB_TIMEOUT") ?? 6 * 3600
-        let configuration = SpotifyConfiguration(apiURL: api, accountsURL: accounts, market: market, jobDeadline: jobDeadline)
+        let configuration = SpotifyConfiguration(apiURL: api, accountsURL: accounts, market: market, jobDeadline: .milliseconds(Int64(jobDeadline * 1000)))
         return SpotifyClient(clientID: id, clientSecret: secret, configuration: configuration, transport: transport, logger: logger)
     }
 }

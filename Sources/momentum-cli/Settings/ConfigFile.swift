@@ -1,0 +1,153 @@
+// `momentum.json`: settings shared by every command. Plain JSON; secrets never live here.
+
+import Foundation
+import MomentumEngine
+
+struct ConfigFile {
+    /// The file's absolute path, named in every message about it.
+    var path: String
+    var lake: String?
+    var format: OutputFormat?
+    var market: String?
+    var spotifyAPIURL: String?
+    var spotifyAccountsURL: String?
+
+    /// The settings a file may hold, with the JSON type each must have.
+    static let knownKeys: [(key: String, type: String)] = [
+        ("lake", "string"), ("format", "string"), ("market", "string"),
+        ("spotify_api_url", "string"), ("spotify_accounts_url", "string"),
+    ]
+
+    /// A file larger than this is not a settings file.
+    static let maximumBytes = 1 << 20
+
+    /// Loads the file named by `--config`/`MOMENTUM_CONFIG`, else `./momentum.json` when present.
+    static func load(explicit path: String?, warn: (String) -> Void) throws -> ConfigFile? {
+        let chosen = path ?? "momentum.json"
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: chosen, isDirectory: &isDirectory) else {
+            if let path { throw CommandFailure.usage("config file \(path) does not exist") }
+            return nil
+        }
+        let absolute = URL(fileURLWithPath: chosen).standardizedFileURL.path
+        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: chosen) else {
+            throw CommandFailure.usage("cannot read config file \(absolute)")
+        }
+        guard data.count <= maximumBytes else {
+            throw CommandFailure.usage("config file \(absolute) is larger than 1 MiB; it is not a momentum config")
+        }
+        return try parse(data, path: absolute, warn: warn)
+    }
+
+    static func parse(_ data: Data, path: String, warn: (String) -> Void) throws -> ConfigFile {
+        let object: Any
+        do {
+            // Files written by momentum 0.1 carry `//` comments; they still load.
+            object = try JSONSerialization.jsonObject(with: Data(stripComments(String(decoding: data, as: UTF8.self)).utf8))
+        } catch {
+            throw CommandFailure.usage("config file \(path) is not valid JSON: \(JSONErrorText.describe(error))")
+        }
+        guard let settings = object as? [String: Any] else {
+            throw CommandFailure.usage("config file \(path) must hold a JSON object ({\"lake\": \"./lake\", ...})")
+        }
+        var config = ConfigFile(path: path)
+        for key in settings.keys.sorted() where !knownKeys.contains(where: { $0.key == key }) {
+            let suggestion = closestKey(to: key).map { "; did you mean \"\($0)\"?" } ?? "; known keys: \(knownKeys.map(\.key).joined(separator: ", "))"
+            warn("config file \(path): unknown key \"\(TerminalText.sanitized(key))\" ignored\(suggestion)")
+        }
+        func string(_ key: String) throws -> String? {
+            guard let value = settings[key], !(value is NSNull) else { return nil }
+            guard let text = value as? String else {
+                throw CommandFailure.usage("config file \(path): \"\(key)\" must be a string, got \(jsonTypeName(value))")
+            }
+            return text
+        }
+        config.lake = try string("lake")
+        config.market = try string("market")
+        config.spotifyAPIURL = try string("spotify_api_url")
+        config.spotifyAccountsURL = try string("spotify_accounts_url")
+        if let format = try string("format") {
+            guard let parsed = OutputFormat(rawValue: format) else {
+                throw CommandFailure.usage("config file \(path): \"format\" must be one of table, json, csv, got \"\(TerminalText.sanitized(format))\"")
+            }
+            config.format = parsed
+        }
+        return config
+    }
+
+    /// The lake named in the file: a relative path is relative to the file's folder, so that
+    /// cron in any folder reaches the same lake.
+    var resolvedLake: String? {
+        guard let lake else { return nil }
+        if lake.hasPrefix("s3://") || lake.hasPrefix("/") { return lake }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        return folder.appendingPathComponent(lake).standardizedFileURL.path
+    }
+
+    /// The known key nearest to `key` (edit distance at most 3, or a case difference).
+    static func closestKey(to key: String) -> String? {
+        let scored = knownKeys.map { ($0.key, editDistance(key.lowercased(), $0.key)) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= 3 else { return nil }
+        return best.0
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.unicodeScalars.prefix(64)), b = Array(b.unicodeScalars.prefix(64))
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in stride(from: 1, through: b.count, by: 1) {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
+    }
+
+    static func jsonTypeName(_ value: Any) -> String {
+        switch value {
+        case is String: return "a string"
+        case let number as NSNumber: return String(cString: number.objCType) == "c" ? "a boolean" : "a number"
+        case is [Any]: return "an array"
+        case is [String: Any]: return "an object"
+        default: return "null"
+        }
+    }
+
+    /// Removes `//` comments outside strings.
+    static func stripComments(_ text: String) -> String {
+        var out = ""
+        var inString = false, escaped = false, inComment = false
+        var previous: Character?
+        for character in text {
+            if inComment {
+                if character == "\n" { inComment = false; out.append(character) }
+                continue
+            }
+            if inString {
+                out.append(character)
+                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { inString = false }
+                continue
+            }
+            if character == "/", previous == "/" {
+                out.removeLast()
+                inComment = true
+                previous = nil
+                continue
+            }
+            if character == "\"" { inString = true }
+            out.append(character)
+            previous = character
+        }
+        return out
+    }
+}
+
+/// Foundation's JSON errors say "The data couldn't be read…"; the underlying reason is more use.
+enum JSONErrorText {
+    static func describe(_ error: Error) -> String {
+        let ns = error as NSError
+        if let detail = ns.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
+        return ns.localizedDescription
+    }
+}

@@ -1,0 +1,111 @@
+// Options every subcommand takes (and --format, which only data commands add), and how they
+// combine with the environment and the config file: flag > environment > config file > default.
+
+import ArgumentParser
+import Foundation
+import LakeKit
+import Logging
+import MomentumEngine
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
+
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Lake root: a folder (default ./lake) or s3://bucket/prefix. Env: MOMENTUM_LAKE.")
+    var lake: String?
+
+    @Option(name: .long, help: "Config file (default ./momentum.json when present). Env: MOMENTUM_CONFIG.")
+    var config: String?
+
+    @Flag(name: .shortAndLong, help: "More log output on stderr, every retried request included.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "Only errors on stderr; no progress.")
+    var quiet = false
+
+    func validate() throws {
+        if verbose && quiet { throw ValidationError("--verbose and --quiet exclude each other") }
+    }
+}
+
+/// `--format`, offered only by the commands that print data.
+struct FormatOption: ParsableArguments {
+    @Option(name: .long, help: "Output: table, json or csv (default: table on a terminal, json otherwise; or \"format\" in momentum.json).")
+    var format: OutputFormat?
+}
+
+/// Where the lake path came from, for messages about a lake that is not there.
+enum LakeSource: Equatable {
+    case flag, environment, configFile(String), defaultPath
+
+    var description: String {
+        switch self {
+        case .flag: return "from --lake"
+        case .environment: return "from MOMENTUM_LAKE"
+        case .configFile(let path): return "from \"lake\" in \(path)"
+        case .defaultPath: return "the default, ./lake; pass --lake, set MOMENTUM_LAKE or \"lake\" in momentum.json"
+        }
+    }
+}
+
+/// The settings a command runs with, resolved from flags, environment and config file.
+struct Settings {
+    var lake: String
+    var lakeSource: LakeSource
+    var format: OutputFormat
+    var logger: Logger
+    var market: String
+    var spotifyAPIURL: String
+    var spotifyAccountsURL: String
+    var environment: [String: String]
+
+    static func resolve(_ options: GlobalOptions, format formatOption: FormatOption? = nil,
+                        environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+        let config = try ConfigFile.load(explicit: options.config ?? environment["MOMENTUM_CONFIG"],
+                                         warn: { if !options.quiet { Console.warnOnce($0) } })
+        let (lake, source): (String, LakeSource) = {
+            if let flag = options.lake { return (flag, .flag) }
+            if let variable = environment["MOMENTUM_LAKE"], !variable.isEmpty { return (variable, .environment) }
+            if let config, let configured = config.resolvedLake { return (configured, .configFile(config.path)) }
+            return ("./lake", .defaultPath)
+        }()
+        let format = formatOption?.format ?? config?.format ?? (Console.stdoutIsTerminal ? .table : .json)
+        let level: Logger.Level = options.quiet ? .error : options.verbose ? .debug : .notice
+        Console.bootstrapLogging(level: level)
+        var logger = Logger(label: "momentum")
+        logger.logLevel = level
+        return Settings(
+            lake: lake, lakeSource: source, format: format, logger: logger,
+            market: environment["SPOTIFY_MARKET"] ?? config?.market ?? "US",
+            spotifyAPIURL: environment["SPOTIFY_API_URL"] ?? config?.spotifyAPIURL ?? "https://api.spotify.com/v1",
+            spotifyAccountsURL: environment["SPOTIFY_ACCOUNTS_URL"] ?? config?.spotifyAccountsURL ?? "https://accounts.spotify.com",
+            environment: environment
+        )
+    }
+
+    /// The local lake store; S3 lakes are not supported by this version.
+    func localStore() throws -> FileSystemObjectStore {
+        if lake.hasPrefix("s3://") {
+            throw CommandFailure.usage("this version of momentum reads local lakes only; '\(lake)' (\(lakeSource.description)) is an S3 lake (use a folder path)")
+        }
+        return FileSystemObjectStore(path: lake)
+    }
+
+    /// The local lake store of a read command: it must exist, and hold something.
+    func existingLocalStore() throws -> FileSystemObjectStore {
+        let store = try localStore()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: store.root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CommandFailure.usage("no lake at \(store.root.path) (\(lakeSource.description))")
+        }
+        return store
+    }
+
+    /// The message every read command gives for a lake with no raw records (exit 2).
+    func emptyLake(_ store: FileSystemObjectStore) -> CommandFailure {
+        .usage("the lake at \(store.root.path) (\(lakeSource.description)) holds no raw records yet: track artists with `momentum artists add`, then `momentum run` (or `momentum import csv`)")
+    }
+}
+
+
