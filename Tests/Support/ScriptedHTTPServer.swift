@@ -34,6 +34,7 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
     private let listener: Int32
     private let lock = NSLock()
     private var received: [Received] = []
+    private var abandoned: [ContinuousClock.Instant] = []
     private var stopped = false
     private let answer: @Sendable (Received) -> Answer
 
@@ -57,6 +58,9 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
 
     public var url: String { "http://127.0.0.1:\(port)" }
     public var requests: [Received] { lock.withLock { received } }
+    /// When clients went away before their answer was sent, as the server's own threads saw it
+    /// (a test's clock reading can be late when the cooperative pool is busy; these are not).
+    public var abandonedAnswers: [ContinuousClock.Instant] { lock.withLock { abandoned } }
 
     public func stop() {
         lock.withLock { stopped = true }
@@ -102,7 +106,11 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
         guard send(client, Array(text.utf8)) else { return }
         if reply.trickle > 0 {
             for byte in reply.body {
-                guard !lock.withLock({ stopped }), send(client, [byte]) else { return }
+                guard !lock.withLock({ stopped }) else { return }
+                guard send(client, [byte]) else {
+                    lock.withLock { abandoned.append(ContinuousClock.now) }
+                    return
+                }
                 Thread.sleep(forTimeInterval: reply.trickle)
             }
         } else {
