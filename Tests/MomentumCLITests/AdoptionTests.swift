@@ -73,6 +73,10 @@ private func jsonObject(_ text: String) throws -> Any {
         let result = try momentum(["report", "--config", etc.appendingPathComponent("momentum.json").path, "--format", "json"], in: elsewhere)
         #expect(result.status == 0, "\(result.stderr)")
         #expect((try jsonObject(result.stdout) as? [Any])?.count == 3)
+        // `~/` means the home folder, as in a shell.
+        try Data(#"{"lake": "~/home-lake"}"#.utf8).write(to: elsewhere.appendingPathComponent("momentum.json"))
+        let home = try momentum(["artists", "list"], in: elsewhere, environment: ["HOME": folder.path])
+        #expect(home.status == 2 && home.stderr.contains("no lake at \(folder.appendingPathComponent("home-lake").path)"), "\(home.stderr)")
     }
 }
 

@@ -13,6 +13,8 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
         public var path: String
         /// Header names lower-cased.
         public var headers: [String: String]
+        /// When the request had fully arrived, by the server's own clock reading.
+        public var at: ContinuousClock.Instant
     }
 
     public struct Answer: Sendable {
@@ -97,7 +99,7 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        let request = Received(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers)
+        let request = Received(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, at: .now)
         lock.withLock { received.append(request) }
         let reply = answer(request)
         var text = "HTTP/1.1 \(reply.status) Scripted\r\n"

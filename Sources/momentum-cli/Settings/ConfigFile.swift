@@ -80,6 +80,10 @@ struct ConfigFile {
     var resolvedLake: String? {
         guard let lake else { return nil }
         if lake.hasPrefix("s3://") || lake.hasPrefix("/") { return lake }
+        if lake == "~" || lake.hasPrefix("~/") {
+            let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+            return URL(fileURLWithPath: home).appendingPathComponent(String(lake.dropFirst(2))).standardizedFileURL.path
+        }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         return folder.appendingPathComponent(lake).standardizedFileURL.path
     }
