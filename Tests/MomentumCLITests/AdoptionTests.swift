@@ -257,6 +257,9 @@ private func jsonObject(_ text: String) throws -> Any {
         #expect(try CSVReader.records("a\rb\r").map(\.fields) == [["a"], ["b"]])
         #expect(try CSVReader.records("").isEmpty)
         #expect(try CSVReader.records("x,\"\"").map(\.fields) == [["x", ""]])
+        // A hostile field is refused at the cap instead of being buffered.
+        let huge = "date,followers\n2026-01-01,\"" + String(repeating: "9", count: CSVReader.maximumFieldLength + 10) + "\"\n"
+        #expect(throws: CSVReader.Failure.self) { try CSVReader.records(huge) }
     }
 
     @Test func importReadsSpreadsheetExports() throws {

@@ -11,9 +11,9 @@ package struct CSVRecord: Sendable, Equatable {
 }
 
 package enum CSVReader {
-    /// A field longer than this is not a follower history: the reader stops with an error
-    /// instead of buffering it.
-    package static let maximumFieldBytes = 64 * 1024
+    /// A field longer than this (in Unicode scalars) is not a follower history: the reader
+    /// stops with an error instead of buffering it.
+    package static let maximumFieldLength = 64 * 1024
 
     package struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         package var line: Int
@@ -28,6 +28,7 @@ package enum CSVReader {
         var records: [CSVRecord] = []
         var fields: [String] = []
         var field = String.UnicodeScalarView()
+        var fieldLength = 0         // counted here: the view's own count is O(n)
         var line = 1
         var recordLine = 1
         var quoted = false          // inside a quoted field
@@ -35,9 +36,10 @@ package enum CSVReader {
         var iterator = scalars.makeIterator()
         var pending: Unicode.Scalar?
 
-        func endField() throws(Failure) {
+        func endField() {
             fields.append(String(field))
             field = String.UnicodeScalarView()
+            fieldLength = 0
             wasQuoted = false
         }
         func endRecord() {
@@ -53,6 +55,7 @@ package enum CSVReader {
                     let next = iterator.next()
                     if next == "\"" {
                         field.append("\"")
+                        fieldLength += 1
                     } else {
                         quoted = false
                         wasQuoted = true
@@ -61,17 +64,18 @@ package enum CSVReader {
                 } else {
                     if scalar == "\n" { line += 1 }
                     field.append(scalar)
+                    fieldLength += 1
                 }
             } else {
                 switch scalar {
                 case ",":
-                    try endField()
+                    endField()
                 case "\r", "\n":
                     if scalar == "\r" {
                         let next = iterator.next()
                         if next != "\n" { pending = next }
                     }
-                    try endField()
+                    endField()
                     endRecord()
                     line += 1
                     recordLine = line
@@ -82,15 +86,16 @@ package enum CSVReader {
                         throw Failure(line: line, reason: "text after the closing quote of a field (a quote inside a quoted field is written \"\")")
                     }
                     field.append(scalar)
+                    fieldLength += 1
                 }
             }
-            if field.count > maximumFieldBytes {
-                throw Failure(line: line, reason: "a field longer than \(maximumFieldBytes / 1024) KiB")
+            if fieldLength > maximumFieldLength {
+                throw Failure(line: line, reason: "a field longer than \(maximumFieldLength) characters")
             }
         }
         if quoted { throw Failure(line: recordLine, reason: "a quoted field is not closed before the end of the file") }
         if !field.isEmpty || wasQuoted || !fields.isEmpty {
-            try endField()
+            endField()
             endRecord()
         }
         return records
