@@ -20,6 +20,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // SHA-256 and HMAC for AWS Signature Version 4 (LakeKit/AWS); never hand-written.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         // `swift package generate-documentation`: builds the DocC catalogs (scripts/test runs it
         // with warnings as errors). A command plugin: nothing of it is linked into a product.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
@@ -34,7 +36,7 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
-        .target(name: "LakeKit", dependencies: ["CZlib"]),
+        .target(name: "LakeKit", dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]),
 
         // Spotify Web API client.
         .target(
