@@ -10,6 +10,7 @@ public struct LakeError: Error, Hashable, Sendable, CustomStringConvertible {
         case format
         case invalidArgument
         case locked
+        case credentials
     }
 
     private let code: Code
@@ -46,6 +47,9 @@ public struct LakeError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Another writer holds the lake lock.
     public static func locked(_ message: String) -> LakeError { LakeError(.locked, message) }
 
+    /// No usable AWS credentials (the message names every source looked at, never a secret).
+    public static func credentials(_ message: String) -> LakeError { LakeError(.credentials, message) }
+
     /// Matches errors of the same kind, whatever their message: `error ~= LakeError.notFoundKind`.
     public static let notFoundKind = LakeError(.notFound, "")
     /// Matches invalid keys.
@@ -58,6 +62,8 @@ public struct LakeError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let ioKind = LakeError(.io, "")
     /// Matches a lake locked by another command.
     public static let lockedKind = LakeError(.locked, "")
+    /// Matches missing or broken AWS credentials.
+    public static let credentialsKind = LakeError(.credentials, "")
 
     /// True when both errors are of the same kind.
     public func isKind(of other: LakeError) -> Bool { code == other.code }
