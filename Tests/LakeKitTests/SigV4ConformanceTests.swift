@@ -115,6 +115,15 @@ private struct RawRequest {
         #expect(Self.lines(presignedLines, body: raw.body) == Self.lines(try testCase.text("query-signed-request.txt")), "presigned request")
     }
 
+    @Test func anyDateSignsWithoutTrapping() {
+        let signer = SigV4Signer(credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: "secret"), region: "us-east-1", service: "s3")
+        let request = SigV4Signer.Request(method: "GET", path: "/bucket/key", headers: [("Host", "example.com")])
+        for date in [Date.distantFuture, Date.distantPast, Date(timeIntervalSince1970: .nan), Date(timeIntervalSince1970: .infinity)] {
+            #expect(signer.sign(request, date: date).signature.count == 64)
+            #expect(signer.presign(request, date: date, expires: .seconds(-5)).queryItems.contains { $0.name == "X-Amz-Expires" && $0.value == "0" })
+        }
+    }
+
     @Test func secretsNeverReachADescription() {
         let credentials = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: "token-value")
         for text in [credentials.description, credentials.debugDescription, "\(credentials)", String(reflecting: credentials)] {

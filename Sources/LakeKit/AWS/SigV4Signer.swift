@@ -228,7 +228,10 @@ public struct SigV4Signer: Sendable {
 
     /// `yyyyMMdd` and `yyyyMMdd'T'HHmmss'Z'` in UTC.
     static func timestamps(_ date: Date) -> (date: String, dateTime: String) {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        // Clamped to 1970…2261 (what 64-bit nanoseconds hold), so that no date traps; AWS
+        // refuses a signature more than 15 minutes off anyway.
+        let interval = date.timeIntervalSince1970
+        let seconds = interval.isFinite ? Int64(min(max(0, interval.rounded(.down)), 9_200_000_000)) : 0
         let iso = Timestamp.iso(nanoseconds: seconds * 1_000_000_000)   // YYYY-MM-DDTHH:MM:SSZ
         let digits = iso.filter { $0.isNumber }
         let day = String(digits.prefix(8))
