@@ -48,10 +48,6 @@ package struct RawLake: Sendable {
         return days
     }
 
-    /// The latest day with an observation: the leaderboard's default `as_of`.
-    package var latestDay: Day? {
-        artists.lazy.compactMap { $0.observations.lazy.map(\.capturedAt).max()?.day }.max()
-    }
 }
 
 /// Everything the engine computes from one lake.

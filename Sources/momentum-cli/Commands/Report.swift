@@ -126,8 +126,7 @@ enum LeaderboardOutput {
 /// Generated or imported lakes may hold days after today; the default leaderboard day is then
 /// one that has not happened yet, which a reader should be told.
 func warnIfAfterToday(_ day: Day?) {
-    guard let day, let today = Day(iso: Timestamp.iso(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000).prefix(10)),
-          day > today else { return }
+    guard let day, let today = Day(Date()), day > today else { return }
     Console.warnOnce("the latest day in the lake, \(day), is after today (\(today) UTC): the leaderboard is as of \(day); pass --as-of for another day")
 }
 

@@ -12,11 +12,8 @@ struct ConfigFile {
     var spotifyAPIURL: String?
     var spotifyAccountsURL: String?
 
-    /// The settings a file may hold, with the JSON type each must have.
-    static let knownKeys: [(key: String, type: String)] = [
-        ("lake", "string"), ("format", "string"), ("market", "string"),
-        ("spotify_api_url", "string"), ("spotify_accounts_url", "string"),
-    ]
+    /// The settings a file may hold (each a string).
+    static let knownKeys = ["lake", "format", "market", "spotify_api_url", "spotify_accounts_url"]
 
     /// A file larger than this is not a settings file.
     static let maximumBytes = 1 << 20
@@ -51,8 +48,8 @@ struct ConfigFile {
             throw CommandFailure.usage("config file \(path) must hold a JSON object ({\"lake\": \"./lake\", ...})")
         }
         var config = ConfigFile(path: path)
-        for key in settings.keys.sorted() where !knownKeys.contains(where: { $0.key == key }) {
-            let suggestion = closestKey(to: key).map { "; did you mean \"\($0)\"?" } ?? "; known keys: \(knownKeys.map(\.key).joined(separator: ", "))"
+        for key in settings.keys.sorted() where !knownKeys.contains(key) {
+            let suggestion = closestKey(to: key).map { "; did you mean \"\($0)\"?" } ?? "; known keys: \(knownKeys.joined(separator: ", "))"
             warn("config file \(path): unknown key \"\(TerminalText.sanitized(key))\" ignored\(suggestion)")
         }
         func string(_ key: String) throws -> String? {
@@ -90,7 +87,7 @@ struct ConfigFile {
 
     /// The known key nearest to `key` (edit distance at most 3, or a case difference).
     static func closestKey(to key: String) -> String? {
-        let scored = knownKeys.map { ($0.key, editDistance(key.lowercased(), $0.key)) }
+        let scored = knownKeys.map { ($0, editDistance(key.lowercased(), $0)) }
         guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= 3 else { return nil }
         return best.0
     }
