@@ -55,6 +55,12 @@ package struct LakeAnalysis: Sendable {
     package var analyses: [ArtistAnalysis]
     package var asOf: Day?
     package var leaderboard: [MomentumRow]
+
+    package init(analyses: [ArtistAnalysis], asOf: Day?, leaderboard: [MomentumRow]) {
+        self.analyses = analyses
+        self.asOf = asOf
+        self.leaderboard = leaderboard
+    }
 }
 
 /// How far a long job has come, for progress bars.
@@ -275,6 +281,7 @@ package struct LocalEngine: Sendable {
                 removed += 1
             }
         }
+        try await recordTransform()
         clock.lap("wrote \(written) files, removed \(removed)")
         return TransformSummary(
             artists: analysis.analyses.count, dailyRows: dailyRows, signalRows: signalRows, events: impacts.count,

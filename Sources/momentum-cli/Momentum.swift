@@ -62,6 +62,16 @@ struct Momentum: AsyncParsableCommand {
             // Spotify refused or could not be reached: 3. Bad input (an id, a setting): 2.
             Console.error(spotify.message)
             Foundation.exit(spotify.isServiceFailure ? ExitStatus.unavailable.rawValue : ExitStatus.usage.rawValue)
+        case let s3 as S3Error:
+            // S3 refused (access, signature, missing bucket) or failed after retries: 3.
+            Console.error(s3.description)
+            Foundation.exit(ExitStatus.unavailable.rawValue)
+        case let transport as AWSTransportError:
+            Console.error("S3 unreachable: \(transport.description) (check AWS_ENDPOINT_URL_S3 or the network)")
+            Foundation.exit(ExitStatus.unavailable.rawValue)
+        case let lake as LakeError where lake.isKind(of: .credentialsKind):
+            Console.error(lake.message)
+            Foundation.exit(ExitStatus.usage.rawValue)
         default:
             let code = exitCode(for: error)
             if code == .success {

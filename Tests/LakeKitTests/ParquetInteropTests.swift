@@ -7,7 +7,7 @@ import MomentumTestSupport
 import Testing
 
 @Suite struct ParquetInteropTests {
-    struct Case {
+    struct Case: Sendable {
         var name: String
         var codec: ParquetCodec
         var rows: Int

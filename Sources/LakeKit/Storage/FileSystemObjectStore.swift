@@ -99,7 +99,20 @@ public struct FileSystemObjectStore: ObjectStore {
         try getSync(key)
     }
 
-    func getSync(_ key: String) throws -> [UInt8] {
+    /// Bytes `range` of the file, read with `pread` (only those bytes are read).
+    public func get(_ key: String, range: Range<Int>) async throws -> [UInt8] {
+        try getSync(key, range: range)
+    }
+
+    /// The file's size; nil when absent.
+    public func size(of key: String) async throws -> Int? {
+        try ObjectKey.validate(key)
+        var info = stat()
+        guard stat(fileURL(for: key).path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(info.st_size)
+    }
+
+    func getSync(_ key: String, range wanted: Range<Int>? = nil) throws -> [UInt8] {
         try ObjectKey.validate(key)
         let path = fileURL(for: key).path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -111,6 +124,19 @@ public struct FileSystemObjectStore: ObjectStore {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw LakeError.io("cannot read \(path): \(String(cString: strerror(errno)))") }
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw LakeError.io("cannot read \(path): it is not a regular file") }
+        if let wanted {
+            let lower = min(max(0, wanted.lowerBound), Int(info.st_size))
+            let count = min(max(lower, wanted.upperBound), Int(info.st_size)) - lower
+            var bytes = [UInt8](repeating: 0, count: count)
+            var done = 0
+            while done < count {
+                let got = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(lower + done)) }
+                if got < 0, errno == EINTR { continue }
+                guard got > 0 else { throw LakeError.io("cannot read \(path): \(got < 0 ? String(cString: strerror(errno)) : "it shrank while being read")") }
+                done += got
+            }
+            return bytes
+        }
         var bytes = [UInt8]()
         bytes.reserveCapacity(Int(info.st_size))
         var chunk = [UInt8](repeating: 0, count: 1 << 20)

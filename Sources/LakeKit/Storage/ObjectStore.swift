@@ -50,11 +50,29 @@ public protocol ObjectStore: Sendable {
     func delete(_ key: String) async throws
     /// Like `list`, and names what could not be listed. The default lists with `list`.
     func listing(prefix: String) async throws -> ObjectListing
+    /// Bytes `range` of the object (end exclusive, cut at the object's end). The default reads
+    /// the whole object; stores that can read part of one (files, S3) override it.
+    func get(_ key: String, range: Range<Int>) async throws -> [UInt8]
+    /// The object's size in bytes; nil when absent. The default lists the key.
+    func size(of key: String) async throws -> Int?
 }
 
 extension ObjectStore {
+    /// Lists with `list`; nothing is reported unreadable.
     public func listing(prefix: String) async throws -> ObjectListing {
         ObjectListing(objects: try await list(prefix: prefix))
+    }
+
+    /// Reads the whole object and returns the range.
+    public func get(_ key: String, range: Range<Int>) async throws -> [UInt8] {
+        let bytes = try await get(key)
+        let lower = min(max(0, range.lowerBound), bytes.count)
+        return Array(bytes[lower..<min(max(lower, range.upperBound), bytes.count)])
+    }
+
+    /// Lists the key and returns its size.
+    public func size(of key: String) async throws -> Int? {
+        try await list(prefix: key).first { $0.key == key }?.size
     }
 }
 

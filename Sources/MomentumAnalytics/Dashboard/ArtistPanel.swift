@@ -105,7 +105,7 @@ struct ArtistPanel {
         var out = "<g class=\"release-markers\">"
         for event in chartedEvents {
             let x = chart.f(chart.x(event.eventDay))
-            let titles = event.albums.map { "\($0.albumName) (\($0.group), \($0.releaseDay.isoString))" }.joined(separator: "\n")
+            let titles = event.albums.map { "\($0.albumName) (\($0.group.isEmpty ? "" : "\($0.group), ")\($0.releaseDay.isoString))" }.joined(separator: "\n")
             out += "<g class=\"release-marker\" data-day=\"\(event.eventDay.isoString)\" tabindex=\"0\">"
             out += "<title>\(HTMLText.escape("Release event \(event.eventDay.isoString)\n" + titles))</title>"
             out += "<line class=\"hit\" x1=\"\(x)\" y1=\"\(chart.f(chart.top))\" x2=\"\(x)\" y2=\"\(chart.f(chart.plotBottom))\"/>"

@@ -28,6 +28,25 @@ public struct ArtistAnalysis: Sendable {
         impacts = EventStudy.impacts(events: calendar.events, daily: daily)
     }
 
+    /// An analysis from tables already computed (the processed tables, whichever engine wrote
+    /// them): nothing is recomputed. The calendar is rebuilt from the impacts' events; the
+    /// tables do not carry each album's own release day or group, so every album of an event
+    /// is dated on the event's day and its group is empty.
+    public init(artistID: String, daily: [ArtistDaily], signals: [ArtistSignal], impacts: [ReleaseImpact]) {
+        self.artistID = artistID
+        self.daily = daily.sorted { $0.day < $1.day }
+        self.signals = signals.sorted { $0.day < $1.day }
+        self.impacts = impacts.sorted { $0.eventDay < $1.eventDay }
+        calendar = ReleaseCalendar(events: self.impacts.map { impact in
+            let ids = impact.albumIDs.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let names = impact.albumNames.components(separatedBy: " | ")
+            let albums = ids.enumerated().map { index, id in
+                ReleaseEvent.Album(albumID: id, albumName: index < names.count ? names[index] : "", releaseDay: impact.eventDay, group: "")
+            }
+            return ReleaseEvent(artistID: artistID, eventDay: impact.eventDay, albums: albums)
+        })
+    }
+
     /// The artist's leaderboard entry as of a day (section 6), nil when its data is stale.
     public func leaderboardEntry(asOf: Day) -> LeaderboardEntry? {
         Leaderboard.entry(asOf: asOf, daily: daily, signals: signals, impacts: impacts)

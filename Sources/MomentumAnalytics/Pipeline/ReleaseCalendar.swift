@@ -40,6 +40,12 @@ public struct ReleaseCalendar: Sendable, Hashable {
         self.events = ReleaseCalendar.cluster(artistID: artistID, albums: albums)
     }
 
+    /// A calendar of events already formed (read back from `release_impact`, say).
+    public init(events: [ReleaseEvent]) {
+        self.events = events.sorted { $0.eventDay < $1.eventDay }
+        albums = self.events.flatMap(\.albums)
+    }
+
     /// Number of de-duplicated albums released on each day.
     public var releaseCounts: [Day: Int32] {
         var counts: [Day: Int32] = [:]

@@ -28,7 +28,7 @@ struct Artists: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try Settings.resolve(global)
-            let store = try settings.localStore()
+            let store = try settings.store()
             let spotify = try settings.spotifyClient()
             // Resolved first (a name may need confirming), then added under the lake lock, so
             // that two `artists add` at once both keep their artists.
@@ -104,7 +104,7 @@ struct Artists: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try Settings.resolve(global, format: output)
-            let store = try settings.existingLocalStore()
+            let store = try settings.existingStore()
             let tracked = try await TrackedArtists.load(from: store)
             if tracked.artists.isEmpty, try await store.list(prefix: "raw/").isEmpty {
                 throw settings.emptyLake(store)
@@ -125,7 +125,7 @@ struct Artists: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try Settings.resolve(global)
-            let store = try settings.localStore()
+            let store = try settings.store()
             // Anything listed can be removed, a hand-edited invalid id included: an input
             // matches an entry by its exact text or by the id it parses to.
             let inputs = artists

@@ -30,15 +30,27 @@ struct DashboardCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try Settings.resolve(global)
-        let store = try settings.existingLocalStore()
+        let store = try settings.existingStore()
         let engine = LocalEngine(store: store, logger: settings.logger, progress: ProgressBar.forCommand(quiet: global.quiet).update)
-        let lake = try await engine.loadRawLake()
-        guard !lake.artists.isEmpty else { throw settings.emptyLake(store) }
         let selected = try artist.map(ArtistArgument.id)
-        if let selected, !lake.artists.contains(where: { $0.artistID == selected }) {
+        let day = asOf.flatMap { Day(iso: $0) }
+        var malformedFrom: RawLake?
+        let analysis: LakeAnalysis
+        let processed = try await engine.processedLake()
+        if !processed.isEmpty {
+            if let warning = try await engine.staleProcessedWarning(processed) { Console.warnOnce(warning) }
+            let analyses = try await engine.processedAnalyses(processed)
+            let (shownDay, rows) = try await engine.processedLeaderboard(processed, asOf: day)
+            analysis = LakeAnalysis(analyses: analyses, asOf: shownDay, leaderboard: rows)
+        } else {
+            let lake = try await engine.loadRawLake()
+            guard !lake.artists.isEmpty else { throw settings.emptyLake(store) }
+            analysis = await engine.analyze(lake, asOf: day)
+            malformedFrom = lake
+        }
+        if let selected, !analysis.analyses.contains(where: { $0.artistID == selected }) {
             throw CommandFailure.usage("artist \(selected) is not in the lake at \(engine.store.location)")
         }
-        let analysis = await engine.analyze(lake, asOf: asOf.flatMap { Day(iso: $0) })
         if asOf == nil { warnIfAfterToday(analysis.asOf) }
         let html = Dashboard.render(
             leaderboard: analysis.leaderboard, analyses: analysis.analyses, asOf: analysis.asOf,
@@ -49,7 +61,7 @@ struct DashboardCommand: AsyncParsableCommand {
         if !global.quiet {
             Console.note("wrote \(out) (\(html.utf8.count / 1024) KiB, \(analysis.analyses.count) artists)")
         }
-        try reportMalformed(lake)
+        if let malformedFrom { try reportMalformed(malformedFrom) }
     }
 
     /// Writes atomically: a half-written page never replaces a good one.

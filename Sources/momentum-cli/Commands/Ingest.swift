@@ -30,7 +30,7 @@ struct Ingest: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try Settings.resolve(global)
-            let store = try settings.localStore()
+            let store = try settings.store()
             let jobs = IngestionJobs(store: store, spotify: try settings.spotifyClient(), logger: settings.logger,
                                      progress: ProgressBar.forCommand(quiet: global.quiet).update)
             let report = try await settings.withLakeLock(store, command: "momentum ingest metrics") {
@@ -47,7 +47,7 @@ struct Ingest: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try Settings.resolve(global)
-            let store = try settings.localStore()
+            let store = try settings.store()
             let jobs = IngestionJobs(store: store, spotify: try settings.spotifyClient(), logger: settings.logger,
                                      progress: ProgressBar.forCommand(quiet: global.quiet).update)
             let failure = try await settings.withLakeLock(store, command: "momentum ingest releases") {
@@ -129,7 +129,7 @@ struct Import: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try Settings.resolve(global)
-            let store = try settings.localStore()
+            let store = try settings.store()
             let id = try SpotifyID(parsing: artist, kind: .artist).rawValue
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw CommandFailure.usage("cannot read \(file)")

@@ -31,17 +31,29 @@ struct Releases: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try Settings.resolve(global, format: output)
-            let store = try settings.existingLocalStore()
+            let store = try settings.existingStore()
             let engine = LocalEngine(store: store, logger: settings.logger)
-            let lake = try await engine.loadRawLake()
-            guard !lake.artists.isEmpty else { throw settings.emptyLake(store) }
             let id = try artist.map(ArtistArgument.id)
-            let subset = id.map { lake.only(artistID: $0) } ?? lake
-            if let id, subset.artists.isEmpty {
-                throw CommandFailure.usage("artist \(id) is not in the lake at \(engine.store.location)")
+            var malformedFrom: RawLake?
+            var impacts: [ReleaseImpact]
+            let processed = try await engine.processedLake()
+            if !processed.isEmpty {
+                if let warning = try await engine.staleProcessedWarning(processed) { Console.warnOnce(warning) }
+                impacts = try await engine.processedAnalyses(processed, artistID: id).flatMap(\.impacts)
+                if let id, impacts.isEmpty, try await engine.processedAnalyses(processed, artistID: id).isEmpty {
+                    throw CommandFailure.usage("artist \(id) is not in the processed tables at \(store.location)/processed")
+                }
+            } else {
+                let lake = try await engine.loadRawLake()
+                guard !lake.artists.isEmpty else { throw settings.emptyLake(store) }
+                let subset = id.map { lake.only(artistID: $0) } ?? lake
+                if let id, subset.artists.isEmpty {
+                    throw CommandFailure.usage("artist \(id) is not in the lake at \(engine.store.location)")
+                }
+                impacts = await engine.analyze(subset).analyses.flatMap(\.impacts)
+                malformedFrom = lake
             }
-            let analysis = await engine.analyze(subset)
-            let impacts = analysis.analyses.flatMap(\.impacts).sorted(by: ReleaseOrder.newestFirst)
+            impacts.sort(by: ReleaseOrder.newestFirst)
             guard settings.format == .table else {
                 return Console.write(TableOutput(Tables.releaseImpact, impacts).render(settings.format))
             }
@@ -53,7 +65,7 @@ struct Releases: AsyncParsableCommand {
                 text += "(\(impacts.count - shown.count) event\(impacts.count - shown.count == 1 ? "" : "s") with insufficient data hidden; --all shows them)\n"
             }
             Console.write(text)
-            try reportMalformed(lake)
+            if let malformedFrom { try reportMalformed(malformedFrom) }
         }
     }
 }

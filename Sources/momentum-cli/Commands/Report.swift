@@ -41,14 +41,33 @@ struct Report: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try Settings.resolve(global, format: output)
-        let store = try settings.existingLocalStore()
+        let store = try settings.existingStore()
         let engine = LocalEngine(store: store, logger: settings.logger)
+        let selected = try artist.map(ArtistArgument.id)
+        let day = asOf.flatMap { Day(iso: $0) }
+        // The processed tables when there are any (whichever tool wrote them); raw otherwise.
+        let processed = try await engine.processedLake()
+        if !processed.isEmpty {
+            if let warning = try await engine.staleProcessedWarning(processed) { Console.warnOnce(warning) }
+            if let selected {
+                guard let analysis = try await engine.processedAnalyses(processed, artistID: selected).first else {
+                    throw CommandFailure.usage("artist \(selected) is not in the processed tables at \(store.location)/processed")
+                }
+                return printArtist(analysis, format: settings.format)
+            }
+            let (shownDay, rows) = try await engine.processedLeaderboard(processed, asOf: day)
+            if asOf == nil { warnIfAfterToday(shownDay) }
+            return Console.write(LeaderboardOutput.render(top.map { Array(rows.prefix($0)) } ?? rows, format: settings.format))
+        }
         let lake = try await engine.loadRawLake()
         guard !lake.artists.isEmpty else { throw settings.emptyLake(store) }
-        if let artist {
-            try printArtist(try ArtistArgument.id(artist), lake: lake, engine: engine, format: settings.format)
+        if let selected {
+            guard let input = lake.artists.first(where: { $0.artistID == selected }) else {
+                throw CommandFailure.usage("artist \(selected) is not in the lake at \(engine.store.location)")
+            }
+            printArtist(ArtistAnalysis(artistID: input.artistID, observations: input.observations, releases: input.releases), format: settings.format)
         } else {
-            let analysis = await engine.analyze(lake, asOf: asOf.flatMap { Day(iso: $0) })
+            let analysis = await engine.analyze(lake, asOf: day)
             if asOf == nil { warnIfAfterToday(analysis.asOf) }
             let rows = top.map { Array(analysis.leaderboard.prefix($0)) } ?? analysis.leaderboard
             Console.write(LeaderboardOutput.render(rows, format: settings.format))
@@ -56,11 +75,8 @@ struct Report: AsyncParsableCommand {
         try reportMalformed(lake)
     }
 
-    private func printArtist(_ id: String, lake: RawLake, engine: LocalEngine, format: OutputFormat) throws {
-        guard let input = lake.artists.first(where: { $0.artistID == id }) else {
-            throw CommandFailure.usage("artist \(id) is not in the lake at \(engine.store.location)")
-        }
-        let analysis = ArtistAnalysis(artistID: input.artistID, observations: input.observations, releases: input.releases)
+    private func printArtist(_ analysis: ArtistAnalysis, format: OutputFormat) {
+        let id = analysis.artistID
         let points = analysis.changePoints()
         let days = ArtistDayReport.rows(of: analysis, changePoints: points)
         let correlations = analysis.crossCorrelations()

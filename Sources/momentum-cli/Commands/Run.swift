@@ -14,7 +14,7 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try Settings.resolve(global)
-        let store = try settings.localStore()
+        let store = try settings.store()
         try await settings.withLakeLock(store, command: "momentum run") { try await runLocked(settings: settings, store: store) }
     }
 

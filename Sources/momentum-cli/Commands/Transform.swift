@@ -27,7 +27,7 @@ struct Transform: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try Settings.resolve(global)
-        let store = try settings.existingLocalStore()
+        let store = try settings.existingStore()
         let codec: ParquetCodec = compression == "gzip" ? .gzip : compression == "none" ? .uncompressed : .snappy
         let bar = ProgressBar.forCommand(quiet: global.quiet)
         let engine = LocalEngine(store: store, logger: settings.logger, parquetOptions: .init(codec: codec), progress: bar.update)

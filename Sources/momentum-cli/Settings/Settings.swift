@@ -84,27 +84,35 @@ struct Settings {
         )
     }
 
-    /// The local lake store; S3 lakes are not supported by this version.
-    func localStore() throws -> FileSystemObjectStore {
-        if lake.hasPrefix("s3://") {
-            throw CommandFailure.usage("this version of momentum reads local lakes only; '\(lake)' (\(lakeSource.description)) is an S3 lake (use a folder path)")
+    /// The lake's store: a folder, or an S3 bucket and prefix (`s3://bucket/prefix`), through
+    /// which every command runs the same code.
+    func store() throws -> any ObjectStore {
+        guard lake.hasPrefix("s3://") else { return FileSystemObjectStore(path: lake) }
+        guard let (bucket, prefix) = S3ObjectStore.parse(lake) else {
+            throw CommandFailure.usage("'\(lake)' (\(lakeSource.description)) is not an S3 location: write s3://bucket/prefix")
         }
-        return FileSystemObjectStore(path: lake)
+        do {
+            return try S3ObjectStore(client: S3Client.standard(environment: environment), bucket: bucket, prefix: prefix)
+        } catch let error as LakeError {
+            throw CommandFailure.usage("\(error.message) (the lake \(lake), \(lakeSource.description))")
+        }
     }
 
-    /// The local lake store of a read command: it must exist, and hold something.
-    func existingLocalStore() throws -> FileSystemObjectStore {
-        let store = try localStore()
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: store.root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CommandFailure.usage("no lake at \(store.root.path) (\(lakeSource.description))")
+    /// The store of a read command: a folder must exist (an S3 prefix is checked by listing it).
+    func existingStore() throws -> any ObjectStore {
+        let store = try store()
+        if let folder = store as? FileSystemObjectStore {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder.root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw CommandFailure.usage("no lake at \(folder.root.path) (\(lakeSource.description))")
+            }
         }
         return store
     }
 
     /// The message every read command gives for a lake with no raw records (exit 2).
-    func emptyLake(_ store: FileSystemObjectStore) -> CommandFailure {
-        .usage("the lake at \(store.root.path) (\(lakeSource.description)) holds no raw records yet: track artists with `momentum artists add`, then `momentum run` (or `momentum import csv`)")
+    func emptyLake(_ store: any ObjectStore) -> CommandFailure {
+        .usage("the lake at \(store.location) (\(lakeSource.description)) holds no raw records yet: track artists with `momentum artists add`, then `momentum run` (or `momentum import csv`)")
     }
 }
 

@@ -1,6 +1,5 @@
-// Where credentials come from. botocore's order: the environment, then the shared credentials
-// and config files (with profiles); container and instance-metadata credentials are the next
-// step. The first source that has credentials wins; sources that have none say why, so that
+// Where credentials come from. botocore's order: the environment, the shared credentials and
+// config files (with profiles), container credentials, then the instance metadata service. The first source that has credentials wins; sources that have none say why, so that
 // "no credentials" names every place that was looked at.
 
 import Foundation
@@ -24,9 +23,19 @@ public struct AWSCredentialChain: AWSCredentialProvider {
         self.providers = providers
     }
 
-    /// The default chain for an environment: its variables, then the shared files.
+    /// The default chain for an environment: its variables, the shared files, the container,
+    /// then the instance metadata service.
     public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment) -> AWSCredentialChain {
-        AWSCredentialChain([EnvironmentCredentials(environment: environment), SharedFileCredentials(environment: environment)])
+        standard(environment: environment, transport: URLSessionAWSTransport())
+    }
+
+    /// The default chain, fetching container and instance credentials through `transport`.
+    public static func standard(environment: [String: String], transport: any AWSTransport) -> AWSCredentialChain {
+        AWSCredentialChain([
+            EnvironmentCredentials(environment: environment), SharedFileCredentials(environment: environment),
+            ContainerCredentials(environment: environment, transport: transport),
+            InstanceMetadataCredentials(environment: environment, transport: transport),
+        ])
     }
 
     /// The first source's credentials; an error naming every source tried when none has any.

@@ -1,0 +1,63 @@
+// lakekit-bench upload BUCKET PREFIX FILE...   puts each file at PREFIX/<name>, 4 at a time
+// lakekit-bench download BUCKET PREFIX         gets every object under PREFIX, 4 at a time
+// lakekit-bench parquet FILE                   reads every column of a Parquet file
+// S3 settings come from the AWS_* environment variables, as for `momentum`.
+
+import Foundation
+import LakeKit
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("lakekit-bench: \(message)\n".utf8))
+    exit(2)
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let command = arguments.first else { fail("usage: upload|download|parquet ...") }
+
+do {
+    switch command {
+    case "upload" where arguments.count >= 4:
+        let store = try S3ObjectStore(client: S3Client.standard(), bucket: arguments[1], prefix: arguments[2])
+        let files = Array(arguments.dropFirst(3))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            func start() {
+                let path = files[next]
+                next += 1
+                group.addTask {
+                    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+                    try await store.put(URL(fileURLWithPath: path).lastPathComponent, bytes: bytes)
+                }
+            }
+            while next < min(4, files.count) { start() }
+            while try await group.next() != nil { if next < files.count { start() } }
+        }
+    case "download" where arguments.count == 3:
+        let store = try S3ObjectStore(client: S3Client.standard(), bucket: arguments[1], prefix: arguments[2])
+        let keys = try await store.list(prefix: "").map(\.key)
+        let total = try await withThrowingTaskGroup(of: Int.self) { group in
+            var next = 0, total = 0
+            func start() {
+                let key = keys[next]
+                next += 1
+                group.addTask { try await store.get(key).count }
+            }
+            while next < min(4, keys.count) { start() }
+            while let count = try await group.next() {
+                total += count
+                if next < keys.count { start() }
+            }
+            return total
+        }
+        print(total)
+    case "parquet" where arguments.count == 2:
+        let url = URL(fileURLWithPath: arguments[1])
+        let store = FileSystemObjectStore(root: url.deletingLastPathComponent())
+        let table = try await ParquetReader.open(store, key: url.lastPathComponent).read()
+        print(table.rowCount)
+    default:
+        fail("usage: upload BUCKET PREFIX FILE... | download BUCKET PREFIX | parquet FILE")
+    }
+} catch {
+    fail("\(error)")
+}

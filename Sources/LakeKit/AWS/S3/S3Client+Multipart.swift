@@ -1,0 +1,82 @@
+// Multipart upload for large objects: parts of at least 5 MiB (S3's minimum, but for the last),
+// a few in flight at once, and an abort on any failure so that no half-written upload stays
+// (and costs storage) behind.
+
+import Foundation
+
+extension S3Client {
+    /// S3's smallest part (the last part may be smaller).
+    public static let minimumPartSize = 5 << 20
+
+    /// Uploads `bytes` in parts of `partSize` bytes; the object appears whole or not at all.
+    public func putObjectInParts(bucket: String, key: String, bytes: [UInt8], partSize: Int = 8 << 20,
+                                 concurrency: Int = 4) async throws {
+        let size = max(S3Client.minimumPartSize, partSize)
+        let uploadID = try await createMultipartUpload(bucket: bucket, key: key)
+        do {
+            let ranges = stride(from: 0, to: max(bytes.count, 1), by: size).map { $0..<min(bytes.count, $0 + size) }
+            guard ranges.count <= 10_000 else {
+                throw LakeError.invalidArgument("s3://\(bucket)/\(key): \(bytes.count) bytes need more than S3's 10,000 parts of \(size) bytes")
+            }
+            var eTags = [String](repeating: "", count: ranges.count)
+            try await withThrowingTaskGroup(of: (Int, String).self) { group in
+                var next = 0
+                func start() {
+                    let index = next
+                    let part = Array(bytes[ranges[index]])
+                    group.addTask { (index, try await self.uploadPart(bucket: bucket, key: key, uploadID: uploadID, number: index + 1, bytes: part)) }
+                    next += 1
+                }
+                while next < min(ranges.count, max(1, concurrency)) { start() }
+                while let (index, eTag) = try await group.next() {
+                    eTags[index] = eTag
+                    if next < ranges.count { start() }
+                }
+            }
+            try await completeMultipartUpload(bucket: bucket, key: key, uploadID: uploadID, eTags: eTags)
+        } catch {
+            // Best effort: the original error is the one worth reporting.
+            try? await abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
+            throw error
+        }
+    }
+
+    func createMultipartUpload(bucket: String, key: String) async throws -> String {
+        var call = Call(operation: "CreateMultipartUpload", method: "POST", bucket: bucket, key: key, query: [("uploads", "")])
+        call.headers = [("Content-Type", "application/octet-stream")]
+        let response = try await send(call)
+        guard let id = try S3XMLNode.parse(response.body).value("UploadId"), !id.isEmpty else {
+            throw LakeError.format("S3 CreateMultipartUpload s3://\(bucket)/\(key): no UploadId in the answer")
+        }
+        return id
+    }
+
+    func uploadPart(bucket: String, key: String, uploadID: String, number: Int, bytes: [UInt8]) async throws -> String {
+        var call = Call(operation: "UploadPart", method: "PUT", bucket: bucket, key: key,
+                        query: [("partNumber", String(number)), ("uploadId", uploadID)], body: bytes)
+        call.headers = [("Content-MD5", S3Client.base64MD5(bytes))]
+        let response = try await send(call)
+        guard let eTag = response.header("etag"), !eTag.isEmpty else {
+            throw LakeError.format("S3 UploadPart s3://\(bucket)/\(key) part \(number): no ETag in the answer")
+        }
+        return eTag
+    }
+
+    func completeMultipartUpload(bucket: String, key: String, uploadID: String, eTags: [String]) async throws {
+        var xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+        for (index, eTag) in eTags.enumerated() {
+            xml += "<Part><PartNumber>\(index + 1)</PartNumber><ETag>\(S3Client.xmlEscape(eTag))</ETag></Part>"
+        }
+        xml += "</CompleteMultipartUpload>"
+        var call = Call(operation: "CompleteMultipartUpload", method: "POST", bucket: bucket, key: key,
+                        query: [("uploadId", uploadID)], body: Array(xml.utf8))
+        call.headers = [("Content-Type", "application/xml")]
+        _ = try await send(call)
+    }
+
+    func abortMultipartUpload(bucket: String, key: String, uploadID: String) async throws {
+        var call = Call(operation: "AbortMultipartUpload", method: "DELETE", bucket: bucket, key: key, query: [("uploadId", uploadID)])
+        call.accepted = [404]
+        _ = try await send(call)
+    }
+}

@@ -1,0 +1,216 @@
+// The S3 REST client: builds each request (path-style for custom endpoints, virtual-hosted
+// otherwise), signs it with SigV4 under S3's path rules, sends it through the one transport,
+// retries what is worth retrying with jittered exponential back-off, follows S3's region
+// redirects by re-signing for the named region (never by forwarding a signature), and turns XML
+// errors into `S3Error`s.
+
+import Crypto
+import Foundation
+
+/// How often and how patiently S3 requests are retried.
+public struct S3RetryPolicy: Sendable, Hashable {
+    /// Attempts in all, the first included.
+    public var maximumAttempts: Int
+    /// The first back-off; each retry doubles it, with full jitter.
+    public var baseDelay: Duration
+    /// The longest single back-off.
+    public var maximumDelay: Duration
+
+    /// A policy from its parts.
+    public init(maximumAttempts: Int = 5, baseDelay: Duration = .milliseconds(200), maximumDelay: Duration = .seconds(20)) {
+        self.maximumAttempts = min(max(1, maximumAttempts), 20)
+        self.baseDelay = baseDelay
+        self.maximumDelay = maximumDelay
+    }
+
+    /// botocore's standard mode: five attempts.
+    public static let standard = S3RetryPolicy()
+
+    func delay(beforeRetry retry: Int) -> Duration {
+        let exponent = min(max(0, retry - 1), 20)
+        let ceiling = min(baseDelay.seconds * Double(1 << exponent), maximumDelay.seconds)
+        return .milliseconds(Int64(Double.random(in: 0...max(0, ceiling)) * 1000))
+    }
+}
+
+/// A client for one S3 endpoint.
+public struct S3Client: Sendable {
+    /// Where requests go.
+    public let endpoint: AWSEndpoint
+    /// The signing region.
+    public let region: String
+    let credentials: any AWSCredentialProvider
+    let transport: any AWSTransport
+    let retry: S3RetryPolicy
+    let now: @Sendable () -> Date
+
+    /// A client from its parts.
+    ///
+    /// - Parameters:
+    ///   - credentials: where signing credentials come from; wrap slow sources in
+    ///     ``CachedCredentials`` (``standard(environment:transport:)`` does).
+    ///   - region: the signing region (a bucket found in another is signed for its own).
+    ///   - endpoint: where requests go; a custom endpoint is addressed path-style.
+    ///   - transport: what sends the requests.
+    ///   - retry: how often and how patiently to retry.
+    ///   - now: the clock signatures are dated by (injected for tests).
+    public init(credentials: any AWSCredentialProvider, region: String, endpoint: AWSEndpoint,
+                transport: any AWSTransport = URLSessionAWSTransport(), retry: S3RetryPolicy = .standard,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.credentials = credentials
+        self.region = region
+        self.endpoint = endpoint
+        self.transport = transport
+        self.retry = retry
+        self.now = now
+    }
+
+    /// The client botocore would build from this environment: the credential chain, the
+    /// region (`us-east-1` when none is set, as for S3's global endpoint) and the endpoint.
+    public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                transport: any AWSTransport = URLSessionAWSTransport()) throws -> S3Client {
+        let region = AWSEndpoint.region(environment: environment) ?? "us-east-1"
+        let endpoint = try AWSEndpoint.resolve(service: "s3", region: region, environment: environment)
+        let chain = AWSCredentialChain.standard(environment: environment, transport: transport)
+        return S3Client(credentials: CachedCredentials(chain), region: region, endpoint: endpoint, transport: transport)
+    }
+
+    // MARK: Requests
+
+    /// One S3 call, before signing.
+    struct Call: Sendable {
+        var operation: String
+        var method: String
+        var bucket: String
+        var key: String?
+        var query: [(String, String)] = []
+        var headers: [(name: String, value: String)] = []
+        var body: [UInt8] = []
+        var maximumResponseBytes = 16 << 20
+        /// What the call is about, when more than bucket and key (a listing's prefix).
+        var resourceOverride: String?
+        /// Statuses that are answers, not errors (e.g. 404 for HeadObject, 412 for a lost
+        /// conditional write).
+        var accepted: Set<Int> = []
+
+        var resource: String { resourceOverride ?? ("s3://\(bucket)" + (key.map { "/\($0)" } ?? "")) }
+    }
+
+    /// Sends a call with retries; a 2xx (or an accepted status) answer, or a thrown error.
+    func send(_ call: Call) async throws -> AWSHTTPResponse {
+        var region = self.region
+        var attempt = 0
+        var refreshedCredentials = false
+        while true {
+            attempt += 1
+            let response: AWSHTTPResponse
+            do {
+                response = try await transport.send(try await signed(call, region: region))
+            } catch let error as AWSTransportError {
+                guard attempt < retry.maximumAttempts else {
+                    throw AWSTransportError("S3 \(call.operation) \(call.resource): \(error.description) (after \(attempt) attempts)")
+                }
+                try await Task.sleep(for: retry.delay(beforeRetry: attempt))
+                continue
+            }
+            if (200..<300).contains(response.status) || call.accepted.contains(response.status) {
+                // CompleteMultipartUpload and CopyObject can fail after a 200: the error is in the body.
+                if call.operation == "CompleteMultipartUpload", let xml = try? S3XMLNode.parse(response.body), xml.name == "Error" {
+                    let error = S3Error.from(AWSHTTPResponse(status: 500, headers: response.headers, body: response.body),
+                                             operation: call.operation, resource: call.resource)
+                    guard error.isRetryable, attempt < retry.maximumAttempts else { throw error }
+                    try await Task.sleep(for: retry.delay(beforeRetry: attempt))
+                    continue
+                }
+                return response
+            }
+            let error = S3Error.from(response, operation: call.operation, resource: call.resource)
+            // The bucket is in another region: sign again for it (AWS endpoints only; a custom
+            // endpoint has one region).
+            if let other = response.header("x-amz-bucket-region"), other != region, !endpoint.usesPathStyle,
+               [301, 307, 400].contains(response.status), attempt < retry.maximumAttempts {
+                region = other
+                continue
+            }
+            if error.code == "ExpiredToken", !refreshedCredentials, let cache = credentials as? CachedCredentials {
+                refreshedCredentials = true
+                await cache.invalidate()
+                continue
+            }
+            guard error.isRetryable, attempt < retry.maximumAttempts else { throw error }
+            try await Task.sleep(for: retry.delay(beforeRetry: attempt))
+        }
+    }
+
+    /// The request on the wire: URL with the key encoded once, headers, signature.
+    func signed(_ call: Call, region: String) async throws -> AWSHTTPRequest {
+        let found: AWSCredentials?
+        do {
+            found = try await credentials.credentials()
+        } catch let error as LakeError where error.isKind(of: .credentialsKind) {
+            throw LakeError.credentials("\(error.message) (for \(call.resource))")
+        }
+        guard let found else {
+            throw LakeError.credentials("no AWS credentials for \(call.resource); looked in: \(credentials.sourceDescription)")
+        }
+        let (url, host, path) = try location(bucket: call.bucket, key: call.key, query: call.query, region: region)
+        let query = S3Client.queryString(call.query)
+        var headers: [(name: String, value: String)] = [("Host", host)] + call.headers
+        let signer = SigV4Signer(credentials: found, region: region, service: "s3")
+        let request = SigV4Signer.Request(method: call.method, path: path, query: query, headers: headers, body: call.body)
+        let signature = signer.sign(request, date: now())
+        headers += signature.headers
+        // URLSession sets Host itself from the URL; sending it twice would be refused.
+        headers.removeFirst()
+        let deadline: Duration = .seconds(max(60, min(3600, 60 + call.body.count / 1_000_000)))
+        return AWSHTTPRequest(method: call.method, url: url, headers: headers, body: call.body, timeout: .seconds(30),
+                              deadline: deadline, maximumResponseBytes: call.maximumResponseBytes)
+    }
+
+    /// The URL, Host header and encoded path of an object (or a bucket when `key` is nil).
+    func location(bucket: String, key: String?, query: [(String, String)], region: String) throws -> (URL, String, String) {
+        try S3Client.validate(bucket: bucket)
+        let encodedKey = key.map { "/" + $0.split(separator: "/", omittingEmptySubsequences: false).map { SigV4Signer.encode(String($0)) }.joined(separator: "/") } ?? "/"
+        let base: String
+        let path: String
+        let host: String
+        let scheme = endpoint.url.scheme ?? "https"
+        if endpoint.usesPathStyle || bucket.contains(".") {
+            let baseHost = endpoint.usesPathStyle ? (endpoint.url.host ?? "") : "s3.\(region).amazonaws.com"
+            host = baseHost + (endpoint.url.port.map { ":\($0)" } ?? "")
+            let basePath = endpoint.usesPathStyle ? endpoint.url.path.trimmingCharacters(in: CharacterSet(charactersIn: "/")) : ""
+            path = (basePath.isEmpty ? "" : "/" + basePath) + "/" + bucket + (key == nil ? "" : encodedKey)
+            base = "\(scheme)://\(host)"
+        } else {
+            host = "\(bucket).s3.\(region).amazonaws.com"
+            path = encodedKey
+            base = "https://\(host)"
+        }
+        let query = S3Client.queryString(query)
+        guard let url = URL(string: base + path + (query.isEmpty ? "" : "?" + query)) else {
+            throw LakeError.invalidArgument("cannot make a URL for s3://\(bucket)/\(key ?? "")")
+        }
+        return (url, host, path)
+    }
+
+    static func queryString(_ items: [(String, String)]) -> String {
+        items.map { SigV4Signer.encode($0.0) + "=" + SigV4Signer.encode($0.1) }.joined(separator: "&")
+    }
+
+    /// S3's bucket naming rules (the DNS-safe ones), so that a typo is caught before a request.
+    static func validate(bucket: String) throws {
+        let allowed = bucket.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E }
+        guard (3...63).contains(bucket.utf8.count), allowed, bucket.first?.isLetter == true || bucket.first?.isNumber == true,
+              bucket.last?.isLetter == true || bucket.last?.isNumber == true, !bucket.contains("..") else {
+            throw LakeError.invalidArgument("'\(bucket.prefix(70))' is not an S3 bucket name (3 to 63 characters: lower-case letters, digits, '-' and '.')")
+        }
+    }
+
+    static func base64MD5(_ bytes: [UInt8]) -> String {
+        Data(Insecure.MD5.hash(data: bytes)).base64EncodedString()
+    }
+
+    static func base64SHA256(_ bytes: [UInt8]) -> String {
+        Data(SHA256.hash(data: bytes)).base64EncodedString()
+    }
+}

@@ -1,0 +1,115 @@
+// The lake in S3: `s3://bucket/prefix` as an object store. Keys are relative to the prefix, so
+// every job reads and writes the same keys on S3 as on a folder. S3's PUT is atomic and
+// `If-None-Match: *` makes create exclusive, which is all the lake's writers rely on.
+
+import Foundation
+
+/// An ``ObjectStore`` on an S3 bucket and prefix.
+public struct S3ObjectStore: ObjectStore {
+    /// The client requests go through.
+    public let client: S3Client
+    /// The bucket.
+    public let bucket: String
+    /// The prefix every key is under, without leading or trailing `/`; empty for the bucket root.
+    public let prefix: String
+    /// Objects this large or larger are uploaded in parts.
+    public let multipartThreshold: Int
+
+    /// A store on `bucket` under `prefix`.
+    public init(client: S3Client, bucket: String, prefix: String = "", multipartThreshold: Int = 16 << 20) throws {
+        try S3Client.validate(bucket: bucket)
+        let trimmed = prefix.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        if !trimmed.isEmpty { try ObjectKey.validate(trimmed) }
+        self.client = client
+        self.bucket = bucket
+        self.prefix = trimmed
+        self.multipartThreshold = max(S3Client.minimumPartSize, multipartThreshold)
+    }
+
+    /// Splits `s3://bucket/prefix` into its bucket and prefix; nil for anything else.
+    public static func parse(_ location: String) -> (bucket: String, prefix: String)? {
+        guard location.hasPrefix("s3://") else { return nil }
+        let rest = location.dropFirst(5)
+        let bucket = rest.prefix { $0 != "/" }
+        guard !bucket.isEmpty else { return nil }
+        return (String(bucket), String(rest.dropFirst(bucket.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/")))
+    }
+
+    /// `s3://bucket/prefix`.
+    public var location: String { "s3://\(bucket)" + (prefix.isEmpty ? "" : "/\(prefix)") }
+
+    func fullKey(_ key: String) throws -> String {
+        try ObjectKey.validate(key)
+        return prefix.isEmpty ? key : prefix + "/" + key
+    }
+
+    /// Every object under `prefix` (relative to the store's prefix), sorted by key.
+    public func list(prefix keyPrefix: String) async throws -> [ObjectInfo] {
+        let base = self.prefix.isEmpty ? "" : self.prefix + "/"
+        let objects = try await translate(key: keyPrefix) { try await client.listAllObjects(bucket: bucket, prefix: base + keyPrefix) }
+        return objects.compactMap { object in
+            guard object.key.hasPrefix(base) else { return nil }
+            return ObjectInfo(key: String(object.key.dropFirst(base.count)), size: object.size)
+        }
+    }
+
+    /// The object's bytes.
+    public func get(_ key: String) async throws -> [UInt8] {
+        let full = try fullKey(key)
+        return try await translate(key: key) { try await client.getObject(bucket: bucket, key: full) }
+    }
+
+    /// Bytes `range` of the object (a ranged GET: only those bytes cross the network).
+    public func get(_ key: String, range: Range<Int>) async throws -> [UInt8] {
+        let full = try fullKey(key)
+        return try await translate(key: key) { try await client.getObject(bucket: bucket, key: full, range: range) }
+    }
+
+    /// The object's size (HeadObject); nil when absent.
+    public func size(of key: String) async throws -> Int? {
+        let full = try fullKey(key)
+        return try await translate(key: key) { try await client.headObject(bucket: bucket, key: full)?.size }
+    }
+
+    /// Stores the object: one PUT, or a multipart upload from `multipartThreshold` on.
+    public func put(_ key: String, bytes: [UInt8]) async throws {
+        let full = try fullKey(key)
+        try await translate(key: key) {
+            if bytes.count >= multipartThreshold {
+                try await client.putObjectInParts(bucket: bucket, key: full, bytes: bytes)
+            } else {
+                try await client.putObject(bucket: bucket, key: full, bytes: bytes)
+            }
+        }
+    }
+
+    /// Stores the object only if the key is free (`If-None-Match: *`).
+    public func create(_ key: String, bytes: [UInt8]) async throws -> Bool {
+        let full = try fullKey(key)
+        guard bytes.count <= 5 << 30 else {
+            throw LakeError.invalidArgument("\(location)/\(key): a conditional create is one PUT, at most 5 GiB")
+        }
+        return try await translate(key: key) { try await client.putObject(bucket: bucket, key: full, bytes: bytes, ifNoneMatch: true) }
+    }
+
+    /// Removes the object.
+    public func delete(_ key: String) async throws {
+        let full = try fullKey(key)
+        try await translate(key: key) { try await client.deleteObject(bucket: bucket, key: full) }
+    }
+
+    /// Removes many objects, 1,000 per request.
+    public func delete(keys: [String]) async throws {
+        let full = try keys.map(fullKey)
+        try await translate(key: "") { try await client.deleteObjects(bucket: bucket, keys: full) }
+    }
+
+    /// `NoSuchKey` becomes the store's `notFound`, as every store reports a missing object.
+    private func translate<T>(key: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch S3Error.noSuchKey {
+            throw LakeError.notFound(key, in: location)
+        }
+    }
+}

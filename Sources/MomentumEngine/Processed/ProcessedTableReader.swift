@@ -1,0 +1,106 @@
+// The processed tables read back into the analytics' row types: `report`, `releases impact` and
+// `dashboard` show what the last transform (ours, Athena's, or any tool's that follows the
+// contract) wrote, without recomputing it from raw.
+
+import LakeKit
+import MomentumAnalytics
+
+/// Rows of the processed tables, read from Parquet.
+enum ProcessedTableReader {
+    static func files(_ dataset: LakeDataset, in store: any ObjectStore) async throws -> [String] {
+        try await store.list(prefix: dataset.prefix).map(\.key).filter(LakeLayout.isDataKey).filter { $0.hasSuffix(".parquet") }
+    }
+
+    static func table(_ key: String, in store: any ObjectStore, filter: ParquetFilter?) async throws -> ProcessedColumns {
+        let reader = try await ParquetReader.open(store, key: key)
+        return ProcessedColumns(table: try await reader.read(filter: filter), file: "\(store.location)/\(key)")
+    }
+
+    static func daily(_ keys: [String], in store: any ObjectStore, artistID: String?) async throws -> [ArtistDaily] {
+        var rows: [ArtistDaily] = []
+        for key in keys {
+            let c = try await table(key, in: store, filter: artistID.map { .equals("artist_id", .string($0)) })
+            let ids = try c.strings("artist_id"), names = try c.strings("artist_name"), days = try c.days("day")
+            let followers = try c.int64s("followers"), popularity = try c.int32s("popularity"), prev = try c.days("prev_day")
+            let gaps = try c.int32s("gap_days"), deltas = try c.int64s("follower_delta"), adds = try c.doubles("adds_per_day")
+            let logs = try c.doubles("log_growth"), pcts = try c.doubles("pct_change"), g7 = try c.doubles("growth_7d")
+            let g28 = try c.doubles("growth_28d"), pop7 = try c.int32s("popularity_change_7d")
+            let releases = try c.int32s("release_count"), since = try c.int32s("days_since_release")
+            for row in 0..<c.table.rowCount {
+                let id = try c.required(ids, "artist_id", row)
+                if let artistID, id != artistID { continue }
+                rows.append(ArtistDaily(
+                    artistID: id, artistName: names[row] ?? id, day: try c.required(days, "day", row), followers: followers[row],
+                    popularity: popularity[row], prevDay: prev[row], gapDays: gaps[row], followerDelta: deltas[row],
+                    addsPerDay: adds[row], logGrowth: logs[row], pctChange: pcts[row], growth7d: g7[row], growth28d: g28[row],
+                    popularityChange7d: pop7[row], releaseCount: try c.required(releases, "release_count", row),
+                    daysSinceRelease: since[row]))
+            }
+        }
+        return rows
+    }
+
+    static func signals(_ keys: [String], in store: any ObjectStore, artistID: String?) async throws -> [ArtistSignal] {
+        var rows: [ArtistSignal] = []
+        for key in keys {
+            let c = try await table(key, in: store, filter: artistID.map { .equals("artist_id", .string($0)) })
+            let ids = try c.strings("artist_id"), days = try c.days("day"), adds = try c.doubles("adds_per_day")
+            let z = try c.doubles("robust_z"), spikes = try c.booleans("is_spike"), drops = try c.booleans("is_drop")
+            for row in 0..<c.table.rowCount {
+                let id = try c.required(ids, "artist_id", row)
+                if let artistID, id != artistID { continue }
+                rows.append(ArtistSignal(artistID: id, day: try c.required(days, "day", row), addsPerDay: try c.required(adds, "adds_per_day", row),
+                                         robustZ: z[row], isSpike: try c.required(spikes, "is_spike", row), isDrop: try c.required(drops, "is_drop", row)))
+            }
+        }
+        return rows
+    }
+
+    static func impacts(_ keys: [String], in store: any ObjectStore, artistID: String?) async throws -> [ReleaseImpact] {
+        var rows: [ReleaseImpact] = []
+        for key in keys {
+            let c = try await table(key, in: store, filter: artistID.map { .equals("artist_id", .string($0)) })
+            let ids = try c.strings("artist_id"), names = try c.strings("artist_name"), days = try c.days("event_day")
+            let albumIDs = try c.strings("album_ids"), albumNames = try c.strings("album_names")
+            let nBaseline = try c.int32s("n_baseline"), nWindow = try c.int32s("n_window"), statuses = try c.strings("status")
+            let baseline = try c.doubles("baseline_growth"), spread = try c.doubles("spread"), abnormal = try c.doubles("abnormal_growth")
+            let car = try c.doubles("car"), t = try c.doubles("t_stat"), uplift = try c.doubles("uplift"), contaminated = try c.booleans("contaminated")
+            for row in 0..<c.table.rowCount {
+                let id = try c.required(ids, "artist_id", row)
+                if let artistID, id != artistID { continue }
+                let statusText = try c.required(statuses, "status", row)
+                guard let status = ImpactStatus(rawValue: statusText) else {
+                    throw EngineError.invalidInput("\(c.file): column 'status', row \(row + 1): '\(statusText.prefix(40))' is not ok or insufficient_data")
+                }
+                rows.append(ReleaseImpact(
+                    artistID: id, artistName: names[row], eventDay: try c.required(days, "event_day", row),
+                    albumIDs: try c.required(albumIDs, "album_ids", row), albumNames: try c.required(albumNames, "album_names", row),
+                    nBaseline: try c.required(nBaseline, "n_baseline", row), nWindow: try c.required(nWindow, "n_window", row),
+                    status: status, baselineGrowth: baseline[row], spread: spread[row], abnormalGrowth: abnormal[row], car: car[row],
+                    tStat: t[row], uplift: uplift[row], contaminated: try c.required(contaminated, "contaminated", row)))
+            }
+        }
+        return rows
+    }
+
+    static func leaderboard(_ keys: [String], in store: any ObjectStore) async throws -> [MomentumRow] {
+        var rows: [MomentumRow] = []
+        for key in keys {
+            let c = try await table(key, in: store, filter: nil)
+            let ranks = try c.int32s("rank"), ids = try c.strings("artist_id"), names = try c.strings("artist_name"), days = try c.days("day")
+            let followers = try c.int64s("followers"), g7 = try c.doubles("growth_7d"), g28 = try c.doubles("growth_28d")
+            let acceleration = try c.doubles("acceleration_7d"), pop28 = try c.int32s("popularity_change_28d")
+            let scores = try c.doubles("momentum_score"), spikes = try c.int32s("spikes_28d"), lastDays = try c.days("last_event_day")
+            let lastUplift = try c.doubles("last_event_uplift"), lastCar = try c.doubles("last_event_car")
+            for row in 0..<c.table.rowCount {
+                let id = try c.required(ids, "artist_id", row)
+                rows.append(MomentumRow(
+                    rank: try c.required(ranks, "rank", row), artistID: id, artistName: names[row] ?? id, day: try c.required(days, "day", row),
+                    followers: followers[row], growth7d: g7[row], growth28d: g28[row], acceleration7d: acceleration[row],
+                    popularityChange28d: pop28[row], momentumScore: scores[row], spikes28d: try c.required(spikes, "spikes_28d", row),
+                    lastEventDay: lastDays[row], lastEventUplift: lastUplift[row], lastEventCar: lastCar[row]))
+            }
+        }
+        return rows.sorted { $0.rank < $1.rank }
+    }
+}

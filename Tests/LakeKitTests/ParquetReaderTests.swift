@@ -1,0 +1,125 @@
+// ParquetReader reads what ParquetWriter writes, and (with MOMENTUM_OUTSIDE_TOOLS=1) what
+// pyarrow and DuckDB write with every codec, page version and encoding they offer; damaged
+// files are errors that name the file.
+
+import Foundation
+import LakeKit
+import MomentumTestSupport
+import Testing
+
+@Suite struct ParquetReaderTests {
+    @Test(arguments: ParquetInteropTests.cases)
+    func readsWhatTheWriterWrites(_ testCase: ParquetInteropTests.Case) async throws {
+        let columns = ParquetInteropTests.columns(rows: testCase.rows)
+        var writer = try ParquetWriter(schema: columns.map(\.0), options: .init(codec: testCase.codec, rowGroupRows: testCase.rowGroupRows, pageRows: testCase.pageRows))
+        try writer.append(columns.map(\.1))
+        let file = writer.finish()
+        let reader = try await ParquetReader.open(bytes: file, name: "case.parquet")
+        #expect(reader.schema == columns.map(\.0))
+        #expect(reader.rowCount == testCase.rows)
+        let table = try await reader.read()
+        for (field, column, _) in columns {
+            #expect(describe(table.column(field.name)) == describe(column), "\(field.name)")
+        }
+        // Projection: one column only.
+        let one = try await reader.read(columns: ["followers"])
+        #expect(one.schema.map(\.name) == ["followers"] && one.rowCount == testCase.rows)
+    }
+
+    @Test func rowGroupsOutsideAFilterAreSkipped() async throws {
+        let ids = (0..<1000).map { String(format: "artist-%04d", $0) }
+        var writer = try ParquetWriter(schema: [ParquetField("artist_id", .string, nullable: false), ParquetField("n", .int64)],
+                                       options: .init(codec: .snappy, rowGroupRows: 100, pageRows: 50))
+        try writer.append([.string(ids), .int64((0..<1000).map { Int64($0) })])
+        let reader = try await ParquetReader.open(bytes: writer.finish(), name: "groups.parquet")
+        #expect(reader.rowGroupCount == 10)
+        let one = try await reader.read(filter: .equals("artist_id", .string("artist-0421")))
+        #expect(one.rowGroupsRead == 1 && one.rowGroupsSkipped == 9 && one.rowCount == 100)
+        guard case .string(let found)? = one.column("artist_id") else { Issue.record("no artist_id"); return }
+        #expect(found.contains("artist-0421") && !found.contains("artist-0521"))
+        let range = try await reader.read(columns: ["n"], filter: ParquetFilter(column: "n", from: .integer(250), through: .integer(449)))
+        #expect(range.rowGroupsRead == 3 && range.rowCount == 300, "read \(range.rowGroupsRead) groups, \(range.rowCount) rows")
+    }
+
+    @Test func damagedFilesAreErrorsNamingTheFile() async throws {
+        let columns = ParquetInteropTests.columns(rows: 300)
+        var writer = try ParquetWriter(schema: columns.map(\.0), options: .init(codec: .snappy, rowGroupRows: 100, pageRows: 40))
+        try writer.append(columns.map(\.1))
+        let file = writer.finish()
+        for cut in [0, 3, 11, 100, file.count / 2, file.count - 9, file.count - 1] {
+            await #expect(throws: LakeError.formatKind) { _ = try await ParquetReader.open(bytes: Array(file.prefix(cut)), name: "cut.parquet").read() }
+        }
+        // Every single-byte change either reads (a value changed) or is a format error; never a crash.
+        var generator = SystemRandomNumberGenerator()
+        var errors = 0
+        for _ in 0..<400 {
+            var damaged = file
+            let at = Int.random(in: 0..<damaged.count, using: &generator)
+            damaged[at] ^= UInt8.random(in: 1...255, using: &generator)
+            do {
+                _ = try await ParquetReader.open(bytes: damaged, name: "damaged.parquet").read()
+            } catch let error as LakeError {
+                errors += 1
+                #expect(error.message.contains("damaged.parquet"))
+            }
+        }
+        #expect(errors > 0)
+    }
+
+    @Test(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"))
+    func readsWhatPyarrowAndDuckDBWrite() async throws {
+        let folder = try Repository.temporaryFolder("parquet-variants")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try OutsideTools.runScript("write_parquet_variants.py", [folder.path])
+        try #require(result.status == 0, "\(result.stderr)")
+        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("expected.json"))) as? [String: [Any]] ?? [:]
+        let files = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("files.json"))) as? [[String: Any]] ?? []
+        #expect(files.count >= 12)
+        let store = FileSystemObjectStore(root: folder)
+        for entry in files {
+            let name = entry["file"] as? String ?? "?"
+            let table = try await ParquetReader.open(store, key: name).read()
+            #expect(table.rowCount == 3000, "\(name)")
+            for (column, values) in expected {
+                let type = table.schema.first { $0.name == column }?.type
+                let got = describe(table.column(column)), want = values.map { describeJSON($0, as: type) }
+                let firstDifference = zip(got, want).enumerated().first { $0.element.0 != $0.element.1 }
+                #expect(got.count == want.count && firstDifference == nil, "\(name): \(column): row \(firstDifference?.offset ?? -1): \(firstDifference.map { "\($0.element.0) ≠ \($0.element.1)" } ?? "count \(got.count)")")
+            }
+        }
+        // Statistics written by pyarrow let a filter skip row groups.
+        let grouped = try await ParquetReader.open(store, key: "pyarrow-row-groups.parquet").read(columns: ["artist_id"], filter: .equals("artist_id", .string("id00050")))
+        #expect(grouped.rowGroupsRead == 1 && grouped.rowGroupsSkipped >= 3)
+        // ZSTD is refused by name, naming the file.
+        do {
+            _ = try await ParquetReader.open(store, key: "zstd.parquet").read()
+            Issue.record("a ZSTD file was read")
+        } catch let error as LakeError {
+            #expect(error.message.contains("ZSTD") && error.message.contains("zstd.parquet"))
+        }
+    }
+
+    /// Every value as text, so columns of any type compare.
+    func describe(_ column: ParquetColumn?) -> [String] {
+        switch column {
+        case .string(let v)?: return v.map { $0.map { "s:" + $0 } ?? "null" }
+        case .date(let v)?, .int32(let v)?: return v.map { $0.map { "i:\($0)" } ?? "null" }
+        case .int64(let v)?: return v.map { $0.map { "i:\($0)" } ?? "null" }
+        case .double(let v)?: return v.map { $0.map { "d:\($0)" } ?? "null" }
+        case .boolean(let v)?: return v.map { $0.map { "b:\($0)" } ?? "null" }
+        case nil: return ["missing"]
+        }
+    }
+
+    /// A JSON value as `describe` writes a value of the column's type.
+    func describeJSON(_ value: Any, as type: ParquetType?) -> String {
+        if type == .double, let text = value as? String, let number = Double(text) { return "d:\(number)" }
+        if let string = value as? String { return "s:" + string }
+        guard let number = value as? NSNumber else { return "null" }
+        switch type {
+        case .boolean?: return "b:\(number.boolValue)"
+        case .double?: return "d:\(number.doubleValue)"
+        default: return "i:\(number.int64Value)"
+        }
+    }
+}

@@ -1,0 +1,162 @@
+// Every command on `--lake s3://bucket/prefix` against SeaweedFS (started by scripts/test), the
+// same as on a folder; and the report, releases and dashboard commands on processed tables that
+// pyarrow or DuckDB wrote, with no raw data at all.
+
+import Foundation
+import LakeKit
+import MomentumTestSupport
+import Testing
+
+private enum S3Server {
+    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+    static var enabled: Bool { environment["MOMENTUM_S3_ENDPOINT"] != nil && OutsideTools.enabled }
+
+    static func aws(secret: String? = nil) -> [String: String] {
+        [
+            "AWS_ENDPOINT_URL_S3": environment["MOMENTUM_S3_ENDPOINT"] ?? "",
+            "AWS_ACCESS_KEY_ID": environment["MOMENTUM_S3_ACCESS_KEY"] ?? "",
+            "AWS_SECRET_ACCESS_KEY": secret ?? environment["MOMENTUM_S3_SECRET"] ?? "",
+            "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
+        ]
+    }
+
+    static let bucket = "momentum-cli-tests"
+
+    /// A fresh `s3://bucket/prefix` lake; the bucket is created on first use.
+    static func freshLake() async throws -> (url: String, prefix: String) {
+        let client = try S3Client.standard(environment: aws())
+        do { try await client.createBucket(bucket) } catch let error as S3Error where error.code.hasPrefix("BucketAlready") {}
+        let prefix = "lake-" + UUID().uuidString.prefix(8).lowercased()
+        return ("s3://\(bucket)/\(prefix)", prefix)
+    }
+}
+
+private func momentum(_ arguments: [String], environment extra: [String: String] = [:]) throws -> ProcessResult {
+    var environment = ProcessInfo.processInfo.environment
+    environment["MOMENTUM_LAKE"] = nil
+    environment["MOMENTUM_CONFIG"] = nil
+    for (name, value) in extra { environment[name] = value }
+    return try run(Repository.momentumBinary().path, arguments, environment: environment)
+}
+
+@Suite struct S3LakeTests {
+    /// A simulated demo lake on disk, copied object by object (raw and state) into S3.
+    func demoLakes() async throws -> (folder: URL, s3: String, prefix: String) {
+        let work = try Repository.temporaryFolder("s3-lake")
+        let demo = try momentum(["demo", "--dir", work.path, "--artists", "12", "--days", "90", "--seed", "5", "--quiet"])
+        try #require(demo.status == 0, "\(demo.stderr)")
+        let folder = work.appendingPathComponent("lake")
+        let local = FileSystemObjectStore(root: folder)
+        let (url, prefix) = try await S3Server.freshLake()
+        let remote = try S3ObjectStore(client: S3Client.standard(environment: S3Server.aws()), bucket: S3Server.bucket, prefix: prefix)
+        for object in try await local.list(prefix: "") where !object.key.hasPrefix("processed/") && !ObjectKey.isHidden(object.key) {
+            try await remote.put(object.key, bytes: try await local.get(object.key))
+        }
+        return (folder, url, prefix)
+    }
+
+    @Test(.enabled(if: S3Server.enabled, "needs SeaweedFS and the outside tools (scripts/test)"))
+    func transformOnS3GivesTheTablesOfTheSameLakeOnDisk() async throws {
+        let (folder, s3, prefix) = try await demoLakes()
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let onDisk = try momentum(["transform", "--lake", folder.path, "--quiet"])
+        let onS3 = try momentum(["transform", "--lake", s3, "--quiet"], environment: S3Server.aws())
+        try #require(onDisk.status == 0 && onS3.status == 0, "\(onDisk.stderr) \(onS3.stderr)")
+        // Read back by pyarrow through boto3: the same files, table for table.
+        let compared = try run(OutsideTools.python, [Repository.root.appendingPathComponent("scripts/lib/compare_s3_lake.py").path,
+                                                     folder.path, S3Server.bucket, prefix], environment: ProcessInfo.processInfo.environment.merging(S3Server.aws()) { $1 })
+        #expect(compared.status == 0, "\(compared.stdout) \(compared.stderr)")
+        #expect(compared.stdout.contains("\"files\""))
+        // And every reading command prints the same thing from either lake.
+        for command in [["report", "--format", "json"], ["releases", "impact", "--format", "csv"], ["report", "--format", "csv", "--top", "3"], ["dashboard", "--out", "/dev/null"]] {
+            let disk = try momentum(command + ["--lake", folder.path])
+            let cloud = try momentum(command + ["--lake", s3], environment: S3Server.aws())
+            #expect(disk.status == 0 && cloud.status == 0 && disk.stdout == cloud.stdout, "\(command): \(cloud.stderr)")
+            #expect(command[0] == "dashboard" || !disk.stdout.isEmpty)
+        }
+    }
+
+    @Test(.enabled(if: S3Server.enabled, "needs SeaweedFS and the outside tools (scripts/test)"))
+    func theWholePipelineRunsOnS3() async throws {
+        let simulator = try ServedSimulator(artists: 8, seed: 11, mode: .extended, faultRate: 0)
+        defer { simulator.stop() }
+        let (lake, _) = try await S3Server.freshLake()
+        let out = try Repository.temporaryFolder("s3-dashboard")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let listing = try simulator.momentum(["simulator", "artists", "--artists", "8", "--seed", "11"]).stdout
+        let ids: [String] = listing.split(separator: "\n").prefix(5).map { line in String(line.prefix { $0 != "\t" }) }
+        func step(_ arguments: [String]) throws -> ProcessResult {
+            var environment = simulator.environment
+            for (name, value) in S3Server.aws() { environment[name] = value }
+            return try run(Repository.momentumBinary().path, arguments + ["--lake", lake], environment: environment)
+        }
+        let add = try step(["artists", "add"] + ids + ["--yes"])
+        #expect(add.status == 0, "\(add.stderr)")
+        for command in [["ingest", "metrics"], ["ingest", "releases"], ["transform"], ["artists", "list", "--format", "json"]] {
+            let result = try step(command)
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+        }
+        let report = try step(["report", "--format", "json"])
+        let rows = try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(report.status == 0 && rows.count == 5, "\(report.stderr)")
+        let page = out.appendingPathComponent("dashboard.html")
+        let dashboard = try step(["dashboard", "--out", page.path])
+        #expect(dashboard.status == 0 && FileManager.default.fileExists(atPath: page.path), "\(dashboard.stderr)")
+        // Run twice: the lake holds each day's record once.
+        let again = try step(["ingest", "metrics"])
+        #expect(again.status == 0)
+        let store = try S3ObjectStore.parse(lake).map { try S3ObjectStore(client: S3Client.standard(environment: S3Server.aws()), bucket: $0.bucket, prefix: $0.prefix) }
+        let raw = try await store?.list(prefix: "raw/artist_metrics/") ?? []
+        #expect(raw.count == 1)
+    }
+
+    @Test(.enabled(if: S3Server.enabled, "needs SeaweedFS and the outside tools (scripts/test)"))
+    func aWrongSecretIsExitThreeNamingTheCause() async throws {
+        let (lake, _) = try await S3Server.freshLake()
+        let result = try momentum(["artists", "list", "--lake", lake], environment: S3Server.aws(secret: "wrong-secret-123"))
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("SignatureDoesNotMatch") && result.stderr.contains("AWS_SECRET_ACCESS_KEY"))
+        #expect(!result.stderr.contains("wrong-secret-123"))
+    }
+
+    @Test(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"), arguments: ["pyarrow", "duckdb"])
+    func processedTablesWrittenByAnotherToolReportTheSame(_ tool: String) async throws {
+        let work = try Repository.temporaryFolder("foreign-tables")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let demo = try momentum(["demo", "--dir", work.path, "--artists", "10", "--days", "120", "--seed", "9", "--quiet"])
+        try #require(demo.status == 0, "\(demo.stderr)")
+        let original = work.appendingPathComponent("lake")
+        let foreign = work.appendingPathComponent("foreign")
+        let rewrite = try OutsideTools.runScript("rewrite_processed.py", [original.path, foreign.path, tool])
+        try #require(rewrite.status == 0, "\(rewrite.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: foreign.appendingPathComponent("raw").path))
+        let artist = try momentum(["artists", "list", "--lake", original.path, "--format", "json"])
+        let firstID = (try JSONSerialization.jsonObject(with: Data(artist.stdout.utf8)) as? [[String: Any]])?.first?["artist_id"] as? String ?? "?"
+        for command in [["report", "--format", "json"], ["report", "--format", "csv", "--top", "3"], ["releases", "impact", "--format", "json"],
+                        ["report", "--artist", firstID, "--format", "json"]] {
+            let expected = try momentum(command + ["--lake", original.path])
+            let got = try momentum(command + ["--lake", foreign.path])
+            #expect(got.status == 0 && got.stdout == expected.stdout && !got.stdout.isEmpty, "\(tool) \(command): \(got.stderr)")
+        }
+        let page = work.appendingPathComponent("foreign.html")
+        let dashboard = try momentum(["dashboard", "--lake", foreign.path, "--out", page.path])
+        #expect(dashboard.status == 0, "\(dashboard.stderr)")
+    }
+
+    @Test func rawNewerThanTheProcessedTablesIsSaid() async throws {
+        let work = try Repository.temporaryFolder("stale-tables")
+        defer { try? FileManager.default.removeItem(at: work) }
+        try writeHandMadeLake(at: work)
+        #expect(try momentum(["transform", "--lake", work.path, "--quiet"]).status == 0)
+        let fresh = try momentum(["report", "--lake", work.path, "--format", "json"])
+        #expect(fresh.status == 0 && !fresh.stderr.contains("momentum transform"), "\(fresh.stderr)")
+        // A new raw file: the report still shows the tables, and says to transform.
+        let store = FileSystemObjectStore(root: work)
+        let line = #"{"artist_id":"0TnOYISbd1XYRBk9myaseg","artist_name":"Pitbull","followers":1,"popularity":1,"captured_at":"2026-05-01T06:00:00Z"}"#
+        try await store.put("raw/artist_metrics/dt=2026-05-01/late.jsonl", bytes: Array((line + "\n").utf8))
+        let stale = try momentum(["report", "--lake", work.path, "--format", "json"])
+        #expect(stale.status == 0 && stale.stdout == fresh.stdout && stale.stderr.contains("run `momentum transform`"), "\(stale.stderr)")
+        #expect(try momentum(["transform", "--lake", work.path, "--quiet"]).status == 0)
+        #expect(!(try momentum(["report", "--lake", work.path, "--format", "json"]).stderr.contains("momentum transform")))
+    }
+}
