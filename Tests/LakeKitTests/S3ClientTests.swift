@@ -151,6 +151,22 @@ final class ScriptedS3: @unchecked Sendable {
         #expect(script.all.filter { $0.method == "POST" && $0.url.query == "uploadId=U" }.count == 2)
     }
 
+    @Test func aCreateWhoseAnswerWasLostIsNotMistakenForALostRace() async throws {
+        let stored = Array("{\"token\":\"mine\"}".utf8)
+        let script = ScriptedS3 { request, index in
+            switch (request.method, index) {
+            case ("PUT", 0): throw AWSTransportError("connection reset after the body was sent")
+            case ("PUT", _): return Self.error(412, "PreconditionFailed")
+            case ("HEAD", _): return AWSHTTPResponse(status: 200, headers: ["Content-Length": "\(stored.count)"])
+            default: return AWSHTTPResponse(status: 200, body: stored)
+            }
+        }
+        let store = try S3ObjectStore(client: Self.client(script), bucket: "lake-bucket", prefix: "lake")
+        #expect(try await store.create("state/lock.json", bytes: stored))
+        // Someone else's bytes: a lost race.
+        #expect(try await store.create("state/lock.json", bytes: Array("{\"token\":\"other\"}".utf8)) == false)
+    }
+
     @Test(arguments: ["ab", "Upper", "-lead", "a..b", "under_score", String(repeating: "a", count: 64)])
     func badBucketNamesAreRefusedBeforeARequest(_ bucket: String) async throws {
         let script = ScriptedS3 { _, _ in AWSHTTPResponse(status: 200) }

@@ -84,12 +84,21 @@ public struct S3ObjectStore: ObjectStore {
     }
 
     /// Stores the object only if the key is free (`If-None-Match: *`).
+    ///
+    /// When the key is taken by exactly these bytes, the create counts as done: a first attempt
+    /// that reached S3 but whose answer was lost, then retried, must not look like a lost race
+    /// (the caller would write its data again under another key). The lake's exclusive objects
+    /// (locks, raw files) hold unique tokens and run ids, so other writers' bytes never match.
     public func create(_ key: String, bytes: [UInt8]) async throws -> Bool {
         let full = try fullKey(key)
         guard bytes.count <= 5 << 30 else {
             throw LakeError.invalidArgument("\(location)/\(key): a conditional create is one PUT, at most 5 GiB")
         }
-        return try await translate(key: key) { try await client.putObject(bucket: bucket, key: full, bytes: bytes, ifNoneMatch: true) }
+        return try await translate(key: key) {
+            if try await client.putObject(bucket: bucket, key: full, bytes: bytes, ifNoneMatch: true) { return true }
+            guard let head = try await client.headObject(bucket: bucket, key: full), head.size == bytes.count else { return false }
+            return try await client.getObject(bucket: bucket, key: full) == bytes
+        }
     }
 
     /// Removes the object.

@@ -162,7 +162,10 @@ public struct S3Client: Sendable {
         headers += signature.headers
         // URLSession sets Host itself from the URL; sending it twice would be refused.
         headers.removeFirst()
-        let deadline: Duration = .seconds(max(60, min(3600, 60 + call.body.count / 1_000_000)))
+        // The whole exchange at 1 MB/s or better, within an hour: uploads by their size, answers
+        // by what they may be (the idle timeout catches a server that stops).
+        let transferred = max(call.body.count, min(call.maximumResponseBytes, 1 << 32))
+        let deadline: Duration = .seconds(min(3600, 60 + transferred / 1_000_000))
         return AWSHTTPRequest(method: call.method, url: url, headers: headers, body: call.body, timeout: .seconds(30),
                               deadline: deadline, maximumResponseBytes: call.maximumResponseBytes)
     }

@@ -39,7 +39,7 @@ public struct S3Error: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Worth another try: throttling, timeouts and server errors.
     public var isRetryable: Bool {
-        status >= 500 || status == 429 || ["SlowDown", "RequestTimeout", "RequestTimeTooSkewed", "InternalError", "ServiceUnavailable"].contains(code)
+        status >= 500 || status == 429 || ["SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "TemporaryRedirect"].contains(code)
     }
 
     /// Codes that mean the caller's credentials, permissions or configuration are wrong.

@@ -162,15 +162,16 @@ enum ParquetValueDecoding {
         return out
     }
 
-    /// DELTA_BINARY_PACKED integers.
-    static func deltaBinaryPacked(_ cursor: inout ByteCursor, count expected: Int? = nil) throws -> [Int64] {
+    /// DELTA_BINARY_PACKED integers; at most `expected` (the page's value count), so that a
+    /// header cannot make the reader allocate more than the page announces.
+    static func deltaBinaryPacked(_ cursor: inout ByteCursor, count expected: Int) throws -> [Int64] {
         let blockSize = try cursor.varint()
         let miniblocks = try cursor.varint()
         let total = try cursor.varint()
         var previous = try cursor.zigzag()
         guard blockSize > 0, blockSize % 128 == 0, blockSize <= 1 << 16, miniblocks > 0, blockSize % miniblocks == 0,
               (blockSize / miniblocks) % 32 == 0 else { throw ParquetDecodingError(reason: "a malformed DELTA_BINARY_PACKED header") }
-        guard total <= UInt64(expected ?? Int.max), total <= UInt64(cursor.remaining) * 64 + 1 else {
+        guard total <= UInt64(max(0, expected)) else {
             throw ParquetDecodingError(reason: "DELTA_BINARY_PACKED announces more values than its page holds")
         }
         var out: [Int64] = []
