@@ -22,7 +22,7 @@ struct Momentum: AsyncParsableCommand {
         version: Momentum.versionText,
         subcommands: [
             Demo.self, Init.self, Artists.self, Ingest.self, Import.self, Run.self, Transform.self, Report.self,
-            Releases.self, DashboardCommand.self, Simulator.self,
+            Releases.self, DashboardCommand.self, Catalog.self, Simulator.self,
         ]
     )
 
@@ -66,8 +66,11 @@ struct Momentum: AsyncParsableCommand {
             // S3 refused (access, signature, missing bucket) or failed after retries: 3.
             Console.error(s3.description)
             Foundation.exit(ExitStatus.unavailable.rawValue)
+        case let service as AWSServiceError:
+            Console.error(service.description)
+            Foundation.exit(ExitStatus.unavailable.rawValue)
         case let transport as AWSTransportError:
-            Console.error("S3 unreachable: \(transport.description) (check AWS_ENDPOINT_URL_S3 or the network)")
+            Console.error("AWS unreachable: \(transport.description) (check the AWS_ENDPOINT_URL_* variables or the network)")
             Foundation.exit(ExitStatus.unavailable.rawValue)
         case let lake as LakeError where lake.isKind(of: .credentialsKind):
             Console.error(lake.message)

@@ -40,7 +40,7 @@ final class ScriptedS3: @unchecked Sendable {
         let endpoint = custom ? AWSEndpoint(url: URL(string: "http://127.0.0.1:9000")!, usesPathStyle: true, source: "test")
             : try! AWSEndpoint.resolve(service: "s3", region: "us-east-1", environment: [:])
         return S3Client(credentials: Static(value: credentials), region: "us-east-1", endpoint: endpoint, transport: script.transport,
-                        retry: S3RetryPolicy(maximumAttempts: 4, baseDelay: .milliseconds(1), maximumDelay: .milliseconds(5)))
+                        retry: AWSRetryPolicy(maximumAttempts: 4, baseDelay: .milliseconds(1), maximumDelay: .milliseconds(5)))
     }
 
     static func error(_ status: Int, _ code: String) -> AWSHTTPResponse {

@@ -143,6 +143,47 @@ private func momentum(_ arguments: [String], environment extra: [String: String]
         #expect(dashboard.status == 0, "\(dashboard.stderr)")
     }
 
+    static var moto: String? { ProcessInfo.processInfo.environment["MOMENTUM_MOTO_ENDPOINT"] }
+
+    @Test(.enabled(if: S3Server.enabled && moto != nil, "needs SeaweedFS and moto (scripts/test)"))
+    func catalogSyncDefinesEveryTableWithProjection() async throws {
+        let (folder, s3, prefix) = try await demoLakes()
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        var environment = S3Server.aws()
+        environment["AWS_ENDPOINT_URL_GLUE"] = Self.moto
+        let database = "momentum_" + UUID().uuidString.prefix(6).lowercased()
+        let first = try momentum(["catalog", "sync", "--lake", s3, "--database", database], environment: environment)
+        #expect(first.status == 0 && first.stderr.contains("created: raw_artist_metrics"), "\(first.stderr)")
+        let second = try momentum(["catalog", "sync", "--lake", s3, "--database", database], environment: environment)
+        #expect(second.status == 0 && second.stderr.contains("updated: raw_artist_metrics") && !second.stderr.contains("created:"), "\(second.stderr)")
+
+        let glue = try GlueClient.standard(environment: environment)
+        let tables = Dictionary(uniqueKeysWithValues: try await glue.tables(database: database).map { ($0.Name, $0) })
+        #expect(Set(tables.keys) == ["raw_artist_metrics", "raw_releases", "artist_daily", "artist_signals", "release_impact", "momentum"])
+        let root = "s3://\(S3Server.bucket)/\(prefix)"
+        let metrics = try #require(tables["raw_artist_metrics"])
+        #expect(metrics.TableType == "EXTERNAL_TABLE")
+        #expect(metrics.StorageDescriptor?.SerdeInfo?.SerializationLibrary == "org.openx.data.jsonserde.JsonSerDe")
+        #expect(metrics.StorageDescriptor?.Location == "\(root)/raw/artist_metrics/")
+        #expect(metrics.PartitionKeys?.map(\.Name) == ["dt"])
+        #expect(metrics.Parameters?["projection.dt.type"] == "date" && metrics.Parameters?["projection.dt.format"] == "yyyy-MM-dd")
+        #expect(metrics.Parameters?["projection.dt.range"]?.hasSuffix(",NOW") == true)
+        #expect(metrics.Parameters?["storage.location.template"] == "\(root)/raw/artist_metrics/dt=${dt}/")
+        let daily = try #require(tables["artist_daily"])
+        #expect(daily.StorageDescriptor?.SerdeInfo?.SerializationLibrary == "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe")
+        #expect(daily.StorageDescriptor?.Columns?.map(\.Name).prefix(4) == ["artist_id", "artist_name", "day", "followers"])
+        #expect(daily.StorageDescriptor?.Columns?.first { $0.Name == "followers" }?.Type == "bigint")
+        #expect(daily.StorageDescriptor?.Columns?.first { $0.Name == "day" }?.Type == "date")
+        #expect(daily.Parameters?["projection.month.format"] == "yyyy-MM" && daily.Parameters?["projection.month.interval.unit"] == "MONTHS")
+        #expect(tables["release_impact"]?.PartitionKeys?.isEmpty == true)
+        #expect(tables["momentum"]?.Parameters?["projection.as_of.format"] == "yyyy-MM-dd")
+
+        let onFolder = try momentum(["catalog", "sync", "--lake", folder.path, "--database", database], environment: environment)
+        #expect(onFolder.status == 2 && onFolder.stderr.contains("s3://"), "\(onFolder.stderr)")
+        let injected = try momentum(["catalog", "sync", "--lake", s3, "--database", "x; DROP TABLE y"], environment: environment)
+        #expect(injected.status == 2 && injected.stderr.contains("not a Glue database name"))
+    }
+
     @Test func rawNewerThanTheProcessedTablesIsSaid() async throws {
         let work = try Repository.temporaryFolder("stale-tables")
         defer { try? FileManager.default.removeItem(at: work) }

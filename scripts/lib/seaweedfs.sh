@@ -1,6 +1,7 @@
-# Sourced by scripts/test: starts SeaweedFS (a real S3 server that checks every signature and
-# enforces If-None-Match) on 127.0.0.1 for the S3 tests, and stops it when the script exits.
-# Exports MOMENTUM_S3_ENDPOINT, MOMENTUM_S3_ACCESS_KEY and MOMENTUM_S3_SECRET.
+# Sourced by scripts/test and Benchmarks/s3/run: starts SeaweedFS (a real S3 server that checks
+# every signature and enforces If-None-Match) on 127.0.0.1; the caller stops it with
+# seaweedfs_stop (in its EXIT trap). Exports MOMENTUM_S3_ENDPOINT, MOMENTUM_S3_ACCESS_KEY and
+# MOMENTUM_S3_SECRET.
 #
 # Ports: base..base+3 for master, volume, filer and S3; SeaweedFS adds 10000 for gRPC, so the
 # base stays below 45000 (everything below 55000). The Iceberg and Lance side servers are off.
@@ -40,7 +41,6 @@ JSON
         > "$dir/weed.log" 2>&1 &
     SEAWEEDFS_PID=$!
     SEAWEEDFS_DIR=$dir
-    trap seaweedfs_stop EXIT
     MOMENTUM_S3_ENDPOINT=http://127.0.0.1:$((base + 3))
     export MOMENTUM_S3_ENDPOINT MOMENTUM_S3_ACCESS_KEY MOMENTUM_S3_SECRET
     # Ready when a signed request can create a bucket (the filer and a volume are up).

@@ -7,32 +7,6 @@
 import Crypto
 import Foundation
 
-/// How often and how patiently S3 requests are retried.
-public struct S3RetryPolicy: Sendable, Hashable {
-    /// Attempts in all, the first included.
-    public var maximumAttempts: Int
-    /// The first back-off; each retry doubles it, with full jitter.
-    public var baseDelay: Duration
-    /// The longest single back-off.
-    public var maximumDelay: Duration
-
-    /// A policy from its parts.
-    public init(maximumAttempts: Int = 5, baseDelay: Duration = .milliseconds(200), maximumDelay: Duration = .seconds(20)) {
-        self.maximumAttempts = min(max(1, maximumAttempts), 20)
-        self.baseDelay = baseDelay
-        self.maximumDelay = maximumDelay
-    }
-
-    /// botocore's standard mode: five attempts.
-    public static let standard = S3RetryPolicy()
-
-    func delay(beforeRetry retry: Int) -> Duration {
-        let exponent = min(max(0, retry - 1), 20)
-        let ceiling = min(baseDelay.seconds * Double(1 << exponent), maximumDelay.seconds)
-        return .milliseconds(Int64(Double.random(in: 0...max(0, ceiling)) * 1000))
-    }
-}
-
 /// A client for one S3 endpoint.
 public struct S3Client: Sendable {
     /// Where requests go.
@@ -41,7 +15,7 @@ public struct S3Client: Sendable {
     public let region: String
     let credentials: any AWSCredentialProvider
     let transport: any AWSTransport
-    let retry: S3RetryPolicy
+    let retry: AWSRetryPolicy
     let now: @Sendable () -> Date
 
     /// A client from its parts.
@@ -55,7 +29,7 @@ public struct S3Client: Sendable {
     ///   - retry: how often and how patiently to retry.
     ///   - now: the clock signatures are dated by (injected for tests).
     public init(credentials: any AWSCredentialProvider, region: String, endpoint: AWSEndpoint,
-                transport: any AWSTransport = URLSessionAWSTransport(), retry: S3RetryPolicy = .standard,
+                transport: any AWSTransport = URLSessionAWSTransport(), retry: AWSRetryPolicy = .standard,
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.credentials = credentials
         self.region = region

@@ -1,0 +1,125 @@
+// The AWS JSON 1.1 protocol (Glue, Athena, Secrets Manager, Step Functions): a POST to `/` with
+// `X-Amz-Target: <prefix>.<Operation>` and a JSON body, signed with SigV4's general rules;
+// errors carry `__type`. Retries as for S3: throttling, 5xx and transport errors, with back-off.
+
+import Foundation
+
+/// A client for one JSON 1.1 service.
+public struct AWSJSONClient: Sendable {
+    /// The service's signing name and endpoint id, e.g. `glue`.
+    public let service: String
+    /// The `X-Amz-Target` prefix, e.g. `AWSGlue` or `AmazonAthena`.
+    public let targetPrefix: String
+    /// How the service is named in messages, e.g. `Glue`.
+    public let displayName: String
+    /// The region requests are signed for.
+    public let region: String
+    /// Where requests go.
+    public let endpoint: AWSEndpoint
+    let credentials: any AWSCredentialProvider
+    let transport: any AWSTransport
+    let retry: AWSRetryPolicy
+    let now: @Sendable () -> Date
+
+    /// A client from its parts.
+    ///
+    /// - Parameters:
+    ///   - service: the signing name and endpoint id (`glue`, `athena`).
+    ///   - targetPrefix: the `X-Amz-Target` prefix (`AWSGlue`, `AmazonAthena`).
+    ///   - displayName: the service's name in messages.
+    ///   - credentials: where signing credentials come from.
+    ///   - region: the signing region.
+    ///   - endpoint: where requests go.
+    ///   - transport: what sends them.
+    ///   - retry: how often and how patiently to retry.
+    ///   - now: the clock signatures are dated by.
+    public init(service: String, targetPrefix: String, displayName: String, credentials: any AWSCredentialProvider, region: String,
+                endpoint: AWSEndpoint, transport: any AWSTransport = URLSessionAWSTransport(), retry: AWSRetryPolicy = .standard,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.service = service
+        self.targetPrefix = targetPrefix
+        self.displayName = displayName
+        self.credentials = credentials
+        self.region = region
+        self.endpoint = endpoint
+        self.transport = transport
+        self.retry = retry
+        self.now = now
+    }
+
+    /// The client botocore would build from the environment (credential chain, region, endpoint).
+    public static func standard(service: String, targetPrefix: String, displayName: String,
+                                environment: [String: String] = ProcessInfo.processInfo.environment,
+                                transport: any AWSTransport = URLSessionAWSTransport()) throws -> AWSJSONClient {
+        guard let region = AWSEndpoint.region(environment: environment) else {
+            throw LakeError.credentials("no AWS region for \(displayName): set AWS_REGION (or a profile's region)")
+        }
+        let endpoint = try AWSEndpoint.resolve(service: service, region: region, environment: environment)
+        return AWSJSONClient(service: service, targetPrefix: targetPrefix, displayName: displayName,
+                             credentials: CachedCredentials(AWSCredentialChain.standard(environment: environment, transport: transport)),
+                             region: region, endpoint: endpoint, transport: transport)
+    }
+
+    /// Calls an operation with an encodable input and decodes its output.
+    public func send<Output: Decodable>(_ operation: String, _ input: some Encodable, as output: Output.Type = Output.self) async throws -> Output {
+        let body = try JSONEncoder().encode(input)
+        let answer = try await send(operation, body: Array(body))
+        do {
+            return try JSONDecoder().decode(Output.self, from: Data(answer.isEmpty ? Array("{}".utf8) : answer))
+        } catch {
+            throw LakeError.format("\(displayName) \(operation): the answer does not decode (\(error))")
+        }
+    }
+
+    /// Calls an operation with a JSON body; the answer's body.
+    public func send(_ operation: String, body: [UInt8]) async throws -> [UInt8] {
+        var attempt = 0
+        var refreshed = false
+        while true {
+            attempt += 1
+            let response: AWSHTTPResponse
+            do {
+                response = try await transport.send(try await signed(operation, body: body))
+            } catch let error as AWSTransportError {
+                guard attempt < retry.maximumAttempts else {
+                    throw AWSTransportError("\(displayName) \(operation): \(error.description) (after \(attempt) attempts)")
+                }
+                try await Task.sleep(for: retry.delay(beforeRetry: attempt))
+                continue
+            }
+            if (200..<300).contains(response.status) { return response.body }
+            let error = AWSServiceError.from(response, service: displayName, operation: operation)
+            if ["ExpiredTokenException", "ExpiredToken"].contains(error.code), !refreshed, let cache = credentials as? CachedCredentials {
+                refreshed = true
+                await cache.invalidate()
+                continue
+            }
+            guard error.isRetryable, attempt < retry.maximumAttempts else { throw error }
+            try await Task.sleep(for: retry.delay(beforeRetry: attempt))
+        }
+    }
+
+    func signed(_ operation: String, body: [UInt8]) async throws -> AWSHTTPRequest {
+        let found: AWSCredentials?
+        do {
+            found = try await credentials.credentials()
+        } catch let error as LakeError where error.isKind(of: .credentialsKind) {
+            throw LakeError.credentials("\(error.message) (for \(displayName))")
+        }
+        guard let found else { throw LakeError.credentials("no AWS credentials for \(displayName); looked in: \(credentials.sourceDescription)") }
+        let host = (endpoint.url.host ?? "") + (endpoint.url.port.map { ":\($0)" } ?? "")
+        let basePath = endpoint.url.path.isEmpty ? "/" : endpoint.url.path
+        var headers: [(name: String, value: String)] = [
+            ("Host", host), ("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "\(targetPrefix).\(operation)"),
+        ]
+        let signer = SigV4Signer(credentials: found, region: region, service: service)
+        let signature = signer.sign(SigV4Signer.Request(method: "POST", path: basePath, headers: headers, body: body), date: now())
+        headers += signature.headers
+        headers.removeFirst()   // URLSession sets Host from the URL
+        guard let url = URL(string: "\(endpoint.url.scheme ?? "https")://\(host)\(basePath)") else {
+            throw LakeError.invalidArgument("cannot make a URL for \(displayName) at \(endpoint.url)")
+        }
+        return AWSHTTPRequest(method: "POST", url: url, headers: headers, body: body, timeout: .seconds(30), deadline: .seconds(120),
+                              maximumResponseBytes: 64 << 20)
+    }
+}
