@@ -87,8 +87,8 @@ public struct S3ObjectStore: ObjectStore {
     ///
     /// When the key is taken by exactly these bytes, the create counts as done: a first attempt
     /// that reached S3 but whose answer was lost, then retried, must not look like a lost race
-    /// (the caller would write its data again under another key). The lake's exclusive objects
-    /// (locks, raw files) hold unique tokens and run ids, so other writers' bytes never match.
+    /// (the caller would retry or give up on what it already holds). The lake's exclusive
+    /// objects (lock files) hold unique tokens, so another writer's bytes never match.
     public func create(_ key: String, bytes: [UInt8]) async throws -> Bool {
         let full = try fullKey(key)
         guard bytes.count <= 5 << 30 else {
