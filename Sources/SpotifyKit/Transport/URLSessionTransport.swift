@@ -110,9 +110,11 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
 
         func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
             let overflow: (String, String)? = lock.withLock {
-                guard var entry = pending[dataTask.taskIdentifier] else { return nil }
-                entry.body.append(data)
-                pending[dataTask.taskIdentifier] = entry
+                // Appended in place: a copy of the entry would copy the whole body on every
+                // chunk (quadratic in the body's size).
+                guard pending[dataTask.taskIdentifier] != nil else { return nil }
+                pending[dataTask.taskIdentifier]?.body.append(data)
+                guard let entry = pending[dataTask.taskIdentifier] else { return nil }
                 return entry.body.count > maximumResponseBytes ? (entry.method, entry.host) : nil
             }
             if let (method, host) = overflow {
