@@ -57,6 +57,11 @@ extension LocalEngine {
         return ids.map { ArtistAnalysis(artistID: $0, daily: daily[$0] ?? [], signals: signals[$0] ?? [], impacts: impacts[$0] ?? []) }
     }
 
+    /// The `release_impact` rows only (one artist's when `artistID` is given).
+    package func processedImpacts(_ processed: ProcessedLake, artistID: String? = nil) async throws -> [ReleaseImpact] {
+        try await ProcessedTableReader.impacts(processed.impactKeys, in: store, artistID: artistID)
+    }
+
     /// The leaderboard as of `asOf` (the latest snapshot when nil): the stored snapshot when
     /// there is one, otherwise ranked from the processed daily, signal and impact rows.
     package func processedLeaderboard(_ processed: ProcessedLake, asOf: Day?) async throws -> (day: Day?, rows: [MomentumRow]) {

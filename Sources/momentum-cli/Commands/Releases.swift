@@ -39,7 +39,8 @@ struct Releases: AsyncParsableCommand {
             let processed = try await engine.processedLake()
             if !processed.isEmpty {
                 if let warning = try await engine.staleProcessedWarning(processed) { Console.warnOnce(warning) }
-                impacts = try await engine.processedAnalyses(processed, artistID: id).flatMap(\.impacts)
+                // release_impact alone; artist_daily is read only to tell "no events" from "no such artist".
+                impacts = try await engine.processedImpacts(processed, artistID: id)
                 if let id, impacts.isEmpty, try await engine.processedAnalyses(processed, artistID: id).isEmpty {
                     throw CommandFailure.usage("artist \(id) is not in the processed tables at \(store.location)/processed")
                 }
