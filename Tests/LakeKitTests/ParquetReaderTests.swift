@@ -66,6 +66,16 @@ import Testing
         #expect(errors > 0)
     }
 
+    @Test func aFooterOfListsWithinListsIsAnErrorNotAStackOverflow() async throws {
+        // Field 1 of FileMetaData as a list whose element is a list, 200,000 deep.
+        var footer: [UInt8] = [0x19]
+        footer += [UInt8](repeating: 0x19, count: 200_000)
+        footer += [0x00]
+        let length = UInt32(footer.count)
+        let file = Array("PAR1".utf8) + footer + withUnsafeBytes(of: length.littleEndian, Array.init) + Array("PAR1".utf8)
+        await #expect(throws: LakeError.formatKind) { _ = try await ParquetReader.open(bytes: file, name: "nested.parquet") }
+    }
+
     @Test(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"))
     func readsWhatPyarrowAndDuckDBWrite() async throws {
         let folder = try Repository.temporaryFolder("parquet-variants")

@@ -103,24 +103,41 @@ struct ThriftCompactReader {
         return out
     }
 
-    /// Skips a value of the type.
+    /// Skips a value of the type (containers count towards the nesting cap, so that a hostile
+    /// footer of lists within lists cannot exhaust the stack).
     mutating func skip(_ type: UInt8) throws {
+        if type >= 9 && type <= 11 {
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= ThriftCompactReader.maximumDepth else { throw Failure(reason: "nested too deep") }
+            try skipContainer(type)
+            return
+        }
+        try skipValue(type)
+    }
+
+    private mutating func skipContainer(_ type: UInt8) throws {
         switch type {
-        case 1, 2: return   // booleans live in the header
-        case 3: _ = try readByte()
-        case 4, 5, 6: _ = try varint()
-        case 7: guard bytes.count - index >= 8 else { throw Failure(reason: "truncated") }; index += 8
-        case 8: _ = try binary()
         case 9, 10:
             let (elementType, count) = try listHeader()
             for _ in 0..<count { try skipElement(elementType) }
-        case 11:
+        default:
             let count = try varint()
             guard count <= UInt64(bytes.count - index) else { throw Failure(reason: "a map past the end") }
             if count > 0 {
                 let types = try readByte()
                 for _ in 0..<count { try skipElement(types >> 4); try skipElement(types & 0x0F) }
             }
+        }
+    }
+
+    private mutating func skipValue(_ type: UInt8) throws {
+        switch type {
+        case 1, 2: return   // booleans live in the header
+        case 3: _ = try readByte()
+        case 4, 5, 6: _ = try varint()
+        case 7: guard bytes.count - index >= 8 else { throw Failure(reason: "truncated") }; index += 8
+        case 8: _ = try binary()
         case 12: try readStruct { reader, _, type in try reader.skip(type) }
         default: throw Failure(reason: "unknown Thrift type \(type)")
         }
