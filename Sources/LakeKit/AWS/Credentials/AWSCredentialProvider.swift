@@ -72,3 +72,18 @@ public struct EnvironmentCredentials: AWSCredentialProvider {
     /// `environment (AWS_ACCESS_KEY_ID)`.
     public var sourceDescription: String { "environment (AWS_ACCESS_KEY_ID)" }
 }
+
+extension AWSCredentialProvider {
+    /// Credentials for signing a request about `subject`; an error naming the subject and every
+    /// source looked at when there are none.
+    func required(for subject: String) async throws -> AWSCredentials {
+        let found: AWSCredentials?
+        do {
+            found = try await credentials()
+        } catch let error as LakeError where error.isKind(of: .credentialsKind) {
+            throw LakeError.credentials("\(error.message) (for \(subject))")
+        }
+        guard let found else { throw LakeError.credentials("no AWS credentials for \(subject); looked in: \(sourceDescription)") }
+        return found
+    }
+}

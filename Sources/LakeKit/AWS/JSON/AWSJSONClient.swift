@@ -100,13 +100,7 @@ public struct AWSJSONClient: Sendable {
     }
 
     func signed(_ operation: String, body: [UInt8]) async throws -> AWSHTTPRequest {
-        let found: AWSCredentials?
-        do {
-            found = try await credentials.credentials()
-        } catch let error as LakeError where error.isKind(of: .credentialsKind) {
-            throw LakeError.credentials("\(error.message) (for \(displayName))")
-        }
-        guard let found else { throw LakeError.credentials("no AWS credentials for \(displayName); looked in: \(credentials.sourceDescription)") }
+        let found = try await credentials.required(for: displayName)
         let host = (endpoint.url.host ?? "") + (endpoint.url.port.map { ":\($0)" } ?? "")
         let basePath = endpoint.url.path.isEmpty ? "/" : endpoint.url.path
         var headers: [(name: String, value: String)] = [

@@ -118,15 +118,7 @@ public struct S3Client: Sendable {
 
     /// The request on the wire: URL with the key encoded once, headers, signature.
     func signed(_ call: Call, region: String) async throws -> AWSHTTPRequest {
-        let found: AWSCredentials?
-        do {
-            found = try await credentials.credentials()
-        } catch let error as LakeError where error.isKind(of: .credentialsKind) {
-            throw LakeError.credentials("\(error.message) (for \(call.resource))")
-        }
-        guard let found else {
-            throw LakeError.credentials("no AWS credentials for \(call.resource); looked in: \(credentials.sourceDescription)")
-        }
+        let found = try await credentials.required(for: call.resource)
         let (url, host, path) = try location(bucket: call.bucket, key: call.key, query: call.query, region: region)
         let query = S3Client.queryString(call.query)
         var headers: [(name: String, value: String)] = [("Host", host)] + call.headers
