@@ -112,21 +112,8 @@ package struct LocalEngine: Sendable {
         let releases = try await releasesRead
 
         var observations: [String: [MetricObservation]] = [:]
-        for record in metrics.recordsByFile.joined() {
-            observations[record.artistID, default: []].append(MetricObservation(
-                artistID: record.artistID, artistName: record.artistName, followers: record.followers,
-                popularity: record.popularity, capturedAt: Instant(nanosecondsSinceEpoch: record.capturedAt)
-            ))
-        }
-        var releaseRecords: [String: [ReleaseRecord]] = [:]
-        for record in releases.recordsByFile.joined() {
-            releaseRecords[record.artistID, default: []].append(ReleaseRecord(
-                artistID: record.artistID, albumID: record.albumID, albumName: record.albumName,
-                albumType: record.albumType, albumGroup: record.albumGroup, releaseDate: record.releaseDate,
-                releaseDatePrecision: record.releaseDatePrecision,
-                discoveredAt: record.discoveredAt.map(Instant.init(nanosecondsSinceEpoch:))
-            ))
-        }
+        LocalEngine.appendObservations(metrics, to: &observations)
+        let releaseRecords = LocalEngine.releasesByArtist(releases)
         let ids = Set(observations.keys).union(releaseRecords.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let artists = ids.map {
             RawLake.ArtistInput(artistID: $0, observations: observations[$0] ?? [], releases: releaseRecords[$0] ?? [])
@@ -140,6 +127,30 @@ package struct LocalEngine: Sendable {
             bytes: metrics.bytes + releases.bytes, metricRecords: metrics.recordCount,
             releaseRecords: releases.recordCount
         )
+    }
+
+    /// Appends the records, in read order, to their artists' observations.
+    static func appendObservations(_ metrics: RawReadResult<RawArtistMetric>, to observations: inout [String: [MetricObservation]]) {
+        for record in metrics.recordsByFile.joined() {
+            observations[record.artistID, default: []].append(MetricObservation(
+                artistID: record.artistID, artistName: record.artistName, followers: record.followers,
+                popularity: record.popularity, capturedAt: Instant(nanosecondsSinceEpoch: record.capturedAt)
+            ))
+        }
+    }
+
+    /// The release records by artist, in read order.
+    static func releasesByArtist(_ releases: RawReadResult<RawRelease>) -> [String: [ReleaseRecord]] {
+        var byArtist: [String: [ReleaseRecord]] = [:]
+        for record in releases.recordsByFile.joined() {
+            byArtist[record.artistID, default: []].append(ReleaseRecord(
+                artistID: record.artistID, albumID: record.albumID, albumName: record.albumName,
+                albumType: record.albumType, albumGroup: record.albumGroup, releaseDate: record.releaseDate,
+                releaseDatePrecision: record.releaseDatePrecision,
+                discoveredAt: record.discoveredAt.map(Instant.init(nanosecondsSinceEpoch:))
+            ))
+        }
+        return byArtist
     }
 
     // MARK: Computing
@@ -200,44 +211,72 @@ package struct LocalEngine: Sendable {
         package var objectsRemoved: Int
         package var malformed: [MalformedLine]
         package var rawBytes: Int
+        /// What was rebuilt.
+        package var scope: TransformScope
+
+        /// A transform that found nothing to do.
+        static let upToDate = TransformSummary(artists: 0, dailyRows: 0, signalRows: 0, events: 0, leaderboardRows: 0, asOf: nil,
+                                               objectsWritten: 0, objectsRemoved: 0, malformed: [], rawBytes: 0, scope: .upToDate)
     }
 
-    /// Reads the raw lake and replaces the processed tables. Takes the lake lock.
-    package func transform() async throws -> TransformSummary {
-        try await LakeLock.withLock(store, command: "transform") { try await transformLocked() }
+    /// Brings the processed tables up to date with raw: only the months new raw data can
+    /// change (see ``TransformScope``), or all of them when `full` or when the lake's history
+    /// cannot be trusted. Takes the lake lock.
+    package func transform(full: Bool = false) async throws -> TransformSummary {
+        try await LakeLock.withLock(store, command: "transform") { try await transformLocked(full: full) }
     }
 
-    private func transformLocked() async throws -> TransformSummary {
+    private func transformLocked(full: Bool) async throws -> TransformSummary {
         var clock = PhaseClock(logger: logger)
-        let lake = try await loadRawLake()
-        clock.lap("read \(lake.files) raw files (\(lake.bytes) bytes, \(lake.metricRecords + lake.releaseRecords) records)")
+        let scope = try await transformScope(full: full)
+        logger.debug("transform plan: \(scope.summary)")
+        if scope == .upToDate { return TransformSummary.upToDate }
+        let lake: RawLake
+        if case .incremental(let firstDay, let changedDays, _) = scope {
+            lake = try await loadIncrementalLake(changedDays: changedDays)
+            clock.lap("read \(lake.files) raw files of \(changedDays.count) day(s) and the stored artist_daily, from \(firstDay)")
+        } else {
+            lake = try await loadRawLake()
+            clock.lap("read \(lake.files) raw files (\(lake.bytes) bytes, \(lake.metricRecords + lake.releaseRecords) records)")
+        }
         try LocalEngine.requireRecords(in: lake, at: store)
         let analysis = await analyze(lake)
         clock.lap("analysed \(analysis.analyses.count) artists")
-        return try await writeProcessedTables(analysis, from: lake)
+        var summary = try await writeProcessedTablesLocked(analysis, from: lake, firstDay: scope.firstDay)
+        summary.scope = scope
+        return summary
     }
 
     /// Replaces the processed tables with an analysis already computed from `lake` (the demo
     /// renders its dashboard from the same analysis, so nothing is read or computed twice).
     package func writeProcessedTables(_ analysis: LakeAnalysis, from lake: RawLake) async throws -> TransformSummary {
-        try await LakeLock.withLock(store, command: "transform") { try await writeProcessedTablesLocked(analysis, from: lake) }
+        try await LakeLock.withLock(store, command: "transform") { try await writeProcessedTablesLocked(analysis, from: lake, firstDay: nil) }
     }
 
-    private func writeProcessedTablesLocked(_ analysis: LakeAnalysis, from lake: RawLake) async throws -> TransformSummary {
+    /// Writes the tables; with `firstDay`, `artist_daily` and `artist_signals` only from that
+    /// day's month on (earlier months are kept as they are). `dailyWritten` skips
+    /// `artist_daily` (the Athena engine has written it).
+    func writeProcessedTablesLocked(_ analysis: LakeAnalysis, from lake: RawLake, firstDay: Day?, dailyWritten: Bool = false,
+                                    engine: String = "local") async throws -> TransformSummary {
         try LocalEngine.requireRecords(in: lake, at: store)
         var clock = PhaseClock(logger: logger)
         let impacts = analysis.analyses.flatMap(\.impacts)
         let options = parquetOptions
-        let dailyRows = analysis.analyses.reduce(0) { $0 + $1.daily.count }
-        let signalRows = analysis.analyses.reduce(0) { $0 + $1.signals.count }
+        let firstMonth = firstDay?.monthIndex
+        let kept: (Day) -> Bool = { day in firstMonth.map { day.monthIndex >= $0 } ?? true }
+        let dailyRows = analysis.analyses.reduce(0) { $0 + $1.daily.count { kept($0.day) } }
+        let signalRows = analysis.analyses.reduce(0) { $0 + $1.signals.count { kept($0.day) } }
 
         // Every file to write, as a job; all of them are then encoded together on all cores.
-        var jobs = LocalEngine.monthlyJobs(analysis.analyses.lazy.map(\.daily), table: Tables.artistDaily, options: options) { $0.day.monthIndex }
-        let signalJobs = LocalEngine.monthlyJobs(analysis.analyses.lazy.map(\.signals), table: Tables.artistSignals, options: options) { $0.day.monthIndex }
+        var jobs: [EncodeJob] = []
+        if !dailyWritten {
+            jobs += LocalEngine.monthlyJobs(analysis.analyses.lazy.map { $0.daily.filter { kept($0.day) } }, table: Tables.artistDaily, options: options) { $0.day.monthIndex }
+        }
+        let signalJobs = LocalEngine.monthlyJobs(analysis.analyses.lazy.map { $0.signals.filter { kept($0.day) } }, table: Tables.artistSignals, options: options) { $0.day.monthIndex }
         jobs += signalJobs
         // Signals need a previous day: on a lake's first day there are none. The table still
         // exists, empty, with its schema, so readers and catalogs find it from day one.
-        if signalJobs.isEmpty, let month = analysis.asOf?.monthIndex {
+        if signalJobs.isEmpty, firstDay == nil, let month = analysis.asOf?.monthIndex {
             jobs.append(EncodeJob(dataset: .artistSignals, key: LakeLayout.processedKey(.artistSignals, partition: ("month", Day.monthString(ofMonthIndex: month)))) {
                 try Tables.artistSignals.parquetFile([], options: options)
             })
@@ -262,8 +301,9 @@ package struct LocalEngine: Sendable {
         clock.lap("encoded Parquet")
         var written = 0
         var removed = 0
-        for dataset in [LakeDataset.artistDaily, .artistSignals, .releaseImpact] {
-            let result = try await replace(dataset, with: files[dataset] ?? [:])
+        let datasets: [LakeDataset] = dailyWritten ? [.artistSignals, .releaseImpact] : [.artistDaily, .artistSignals, .releaseImpact]
+        for dataset in datasets {
+            let result = try await replace(dataset, with: files[dataset] ?? [:], fromMonth: dataset == .releaseImpact ? nil : firstMonth)
             written += result.written
             removed += result.removed
         }
@@ -281,12 +321,12 @@ package struct LocalEngine: Sendable {
                 removed += 1
             }
         }
-        try await recordTransform()
+        try await recordTransform(engine: engine)
         clock.lap("wrote \(written) files, removed \(removed)")
         return TransformSummary(
             artists: analysis.analyses.count, dailyRows: dailyRows, signalRows: signalRows, events: impacts.count,
             leaderboardRows: analysis.leaderboard.count, asOf: analysis.asOf, objectsWritten: written,
-            objectsRemoved: removed, malformed: lake.malformed, rawBytes: lake.bytes
+            objectsRemoved: removed, malformed: lake.malformed, rawBytes: lake.bytes, scope: .full(reason: "the analysis given")
         )
     }
 
@@ -325,8 +365,12 @@ package struct LocalEngine: Sendable {
     /// Replaces a dataset partition by partition: each new file is put atomically, then files
     /// the new version no longer has are removed. A reader sees, per partition, the old or the
     /// new file, never a mix.
-    func replace(_ dataset: LakeDataset, with files: [String: [UInt8]]) async throws -> (written: Int, removed: Int) {
-        let existing = try await store.list(prefix: dataset.prefix).map(\.key).filter(LakeLayout.isDataKey)
+    /// With `fromMonth`, only partitions of that month and later are replaced.
+    func replace(_ dataset: LakeDataset, with files: [String: [UInt8]], fromMonth: Int32? = nil) async throws -> (written: Int, removed: Int) {
+        let existing = try await store.list(prefix: dataset.prefix).map(\.key).filter(LakeLayout.isDataKey).filter { key in
+            guard let fromMonth else { return true }
+            return LocalEngine.monthIndex(ofProcessedKey: key).map { $0 >= fromMonth } ?? false
+        }
         for (key, bytes) in files.sorted(by: { $0.key < $1.key }) {
             try await store.put(key, bytes: bytes)
         }
@@ -336,6 +380,15 @@ package struct LocalEngine: Sendable {
             removed += 1
         }
         return (files.count, removed)
+    }
+}
+
+extension LocalEngine {
+    /// The month of a `month=YYYY-MM` partition key.
+    static func monthIndex(ofProcessedKey key: String) -> Int32? {
+        guard let part = key.split(separator: "/").first(where: { $0.hasPrefix("month=") }),
+              let day = Day(iso: part.dropFirst(6) + "-01") else { return nil }
+        return day.monthIndex
     }
 }
 

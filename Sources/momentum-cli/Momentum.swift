@@ -66,6 +66,10 @@ struct Momentum: AsyncParsableCommand {
             // S3 refused (access, signature, missing bucket) or failed after retries: 3.
             Console.error(s3.description)
             Foundation.exit(ExitStatus.unavailable.rawValue)
+        case let query as AthenaQueryFailure:
+            // Athena's reason, verbatim, with the query id.
+            Console.error(query.description)
+            Foundation.exit(ExitStatus.unavailable.rawValue)
         case let service as AWSServiceError:
             Console.error(service.description)
             Foundation.exit(ExitStatus.unavailable.rawValue)

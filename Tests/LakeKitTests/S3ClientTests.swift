@@ -139,6 +139,21 @@ final class ScriptedS3: @unchecked Sendable {
         #expect(!script.all.contains { $0.url.query?.contains("uploadId=UP1") == true && $0.method == "POST" })
     }
 
+    @Test func aCopyNamesItsSourceEncodedAndAnErrorInsideA200IsThrown() async throws {
+        let script = ScriptedS3 { request, index in
+            index == 0 ? AWSHTTPResponse(status: 200, body: Array("<CopyObjectResult><ETag>\"e\"</ETag></CopyObjectResult>".utf8))
+                : AWSHTTPResponse(status: 200, body: Self.error(200, "AccessDenied").body)
+        }
+        try await Self.client(script).copyObject(bucket: "lake-bucket", sourceKey: "_athena/staging/r/month=2026-11/a b+c", destinationKey: "processed/x")
+        let sent = try #require(script.all.first)
+        #expect(sent.method == "PUT" && sent.url.path.hasSuffix("/processed/x"))
+        #expect(sent.headers.first { $0.name == "x-amz-copy-source" }?.value == "lake-bucket/_athena/staging/r/month%3D2026-11/a%20b%2Bc")
+        await #expect(throws: S3Error.self) {
+            try await Self.client(script).copyObject(bucket: "lake-bucket", sourceKey: "a", destinationKey: "b")
+        }
+        #expect(script.all.count == 2, "AccessDenied inside a 200 is not retried")
+    }
+
     @Test func aCompletionThatFailsInsideA200IsRetried() async throws {
         let script = ScriptedS3 { request, index in
             let query = request.url.query ?? ""

@@ -68,6 +68,14 @@ enum LiveS3 {
         #expect(try await store.list(prefix: "").map(\.key) == Self.oddKeys.sorted(), "\(kind)")
         #expect(try await store.list(prefix: "raw/artist_metrics/dt=2026-11-27/").map(\.key) == [Self.oddKeys[0]])
         #expect(try await store.list(prefix: "nothing/").isEmpty)
+        // A copy (server-side on S3) of every odd key, over an existing object too.
+        for (index, key) in Self.oddKeys.enumerated() {
+            let target = "copies/\(index)/" + key
+            try await store.put(target, bytes: [9])
+            try await store.copy(key, to: target)
+            #expect(try await store.get(target) == Array("value \(index)".utf8), "\(kind): copy of \(key)")
+        }
+        await #expect(throws: LakeError.self) { try await store.copy("absent/key", to: "copies/absent") }
     }
 
     @Test(arguments: kinds)

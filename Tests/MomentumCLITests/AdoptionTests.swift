@@ -181,11 +181,14 @@ private func jsonObject(_ text: String) throws -> Any {
     }
 
     @Test func formatIsOfferedOnlyByCommandsThatPrintData() throws {
-        for command in [["ingest", "metrics"], ["run"], ["transform"], ["init"], ["artists", "add", "x"], ["dashboard"]] {
+        for command in [["ingest", "metrics"], ["run"], ["init"], ["artists", "add", "x"], ["dashboard"]] {
             let result = try momentum(command + ["--format", "json"])
             #expect(result.status == 2 && result.stderr.contains("Unknown option '--format'"), "\(command): \(result.stderr)")
             #expect(!result.stderr.contains("error: Error"), "\(result.stderr)")
         }
+        // transform prints no data: its --format is the form of the plan of a dry run.
+        let transform = try momentum(["transform", "--format", "json"])
+        #expect(transform.status == 2 && transform.stderr.contains("--format json goes with --dry-run"), "\(transform.stderr)")
         for command in [["report"], ["releases", "impact"], ["artists", "list"]] {
             #expect(try momentum(command + ["--help"]).stdout.contains("--format"), "\(command)")
         }

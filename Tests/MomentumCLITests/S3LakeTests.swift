@@ -7,36 +7,10 @@ import LakeKit
 import MomentumTestSupport
 import Testing
 
-private enum S3Server {
-    static var environment: [String: String] { ProcessInfo.processInfo.environment }
-    static var enabled: Bool { environment["MOMENTUM_S3_ENDPOINT"] != nil && OutsideTools.enabled }
-
-    static func aws(secret: String? = nil) -> [String: String] {
-        [
-            "AWS_ENDPOINT_URL_S3": environment["MOMENTUM_S3_ENDPOINT"] ?? "",
-            "AWS_ACCESS_KEY_ID": environment["MOMENTUM_S3_ACCESS_KEY"] ?? "",
-            "AWS_SECRET_ACCESS_KEY": secret ?? environment["MOMENTUM_S3_SECRET"] ?? "",
-            "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
-        ]
-    }
-
-    static let bucket = "momentum-cli-tests"
-
-    /// A fresh `s3://bucket/prefix` lake; the bucket is created on first use.
-    static func freshLake() async throws -> (url: String, prefix: String) {
-        let client = try S3Client.standard(environment: aws())
-        do { try await client.createBucket(bucket) } catch let error as S3Error where error.code.hasPrefix("BucketAlready") {}
-        let prefix = "lake-" + UUID().uuidString.prefix(8).lowercased()
-        return ("s3://\(bucket)/\(prefix)", prefix)
-    }
-}
+private typealias S3Server = AWSServers
 
 private func momentum(_ arguments: [String], environment extra: [String: String] = [:]) throws -> ProcessResult {
-    var environment = ProcessInfo.processInfo.environment
-    environment["MOMENTUM_LAKE"] = nil
-    environment["MOMENTUM_CONFIG"] = nil
-    for (name, value) in extra { environment[name] = value }
-    return try run(Repository.momentumBinary().path, arguments, environment: environment)
+    try AWSServers.momentum(arguments, environment: extra)
 }
 
 @Suite struct S3LakeTests {
@@ -143,7 +117,7 @@ private func momentum(_ arguments: [String], environment extra: [String: String]
         #expect(dashboard.status == 0, "\(dashboard.stderr)")
     }
 
-    static var moto: String? { ProcessInfo.processInfo.environment["MOMENTUM_MOTO_ENDPOINT"] }
+    static var moto: String? { AWSServers.moto }
 
     @Test(.enabled(if: S3Server.enabled && moto != nil, "needs SeaweedFS and moto (scripts/test)"))
     func catalogSyncDefinesEveryTableWithProjection() async throws {

@@ -1,6 +1,8 @@
 // The SQL twin of artist_daily: it parses as Athena's dialect (sqlglot), and DuckDB running it
 // over a lake's raw JSON Lines gives exactly the Swift engine's artist_daily, row for row and
-// value for value. Names from configuration cannot inject SQL.
+// value for value; so do the statements `transform --engine athena --dry-run` prints, full and
+// incremental (the latter reading only its window of raw partitions plus the stored months).
+// Names from configuration cannot inject SQL.
 
 import Foundation
 import MomentumEngine
@@ -36,5 +38,80 @@ import Testing
         let compared = try OutsideTools.runScript("sql_twin_duckdb.py", [lake.path, sqlFile.path, "momentum"])
         #expect(compared.status == 0, "\(compared.stdout)\(compared.stderr)")
         #expect(compared.stdout.contains("\"rows\""))
+    }
+
+    private func momentum(_ arguments: [String]) throws -> ProcessResult {
+        try run(Repository.momentumBinary().path, arguments)
+    }
+
+    /// The dry run's statements and the JSON plan's first query.
+    private func dryRun(_ lake: URL, work: URL) throws -> (plan: [String: Any], script: URL, query: URL) {
+        let text = try momentum(["transform", "--engine", "athena", "--dry-run", "--lake", lake.path])
+        try #require(text.status == 0, "\(text.stderr)")
+        let script = work.appendingPathComponent("plan-\(UUID().uuidString.prefix(6)).sql")
+        try Data(text.stdout.utf8).write(to: script)
+        let json = try momentum(["transform", "--engine", "athena", "--dry-run", "--format", "json", "--lake", lake.path])
+        try #require(json.status == 0, "\(json.stderr)")
+        let plan = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let steps = try #require(plan["steps"] as? [[String: Any]])
+        let query = try #require(steps.first { $0["kind"] as? String == "athena_query" }?["query"] as? String)
+        let queryFile = work.appendingPathComponent("query-\(UUID().uuidString.prefix(6)).sql")
+        try Data(query.utf8).write(to: queryFile)
+        return (plan, script, queryFile)
+    }
+
+    @Test(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"))
+    func theDryRunsStatementsParseAndRunOnDuckDBFullAndIncremental() throws {
+        let work = try Repository.temporaryFolder("sql-twin-plan")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let demo = try momentum(["demo", "--dir", work.path, "--artists", "12", "--days", "120", "--seed", "4", "--quiet"])
+        try #require(demo.status == 0, "\(demo.stderr)")
+        let lake = work.appendingPathComponent("lake")
+        // The last day held back: the first plan is a full rebuild, the second incremental.
+        let metrics = lake.appendingPathComponent("raw/artist_metrics")
+        let lastDay = try #require(try FileManager.default.contentsOfDirectory(atPath: metrics.path).sorted().last)
+        try FileManager.default.moveItem(at: metrics.appendingPathComponent(lastDay), to: work.appendingPathComponent(lastDay))
+        try #require(try momentum(["transform", "--lake", lake.path, "--full", "--quiet"]).status == 0)
+        try FileManager.default.removeItem(atPath: lake.appendingPathComponent("state/transform.json").path)
+
+        let full = try dryRun(lake, work: work)
+        #expect(full.plan["mode"] as? String == "full")
+        let parsedFull = try OutsideTools.runScript("sql_twin_parse.py", [full.script.path])
+        #expect(parsedFull.status == 0, "\(parsedFull.stdout)\(parsedFull.stderr)")
+        let comparedFull = try OutsideTools.runScript("sql_twin_duckdb.py", [lake.path, full.query.path, "momentum"])
+        #expect(comparedFull.status == 0, "\(comparedFull.stdout)\(comparedFull.stderr)")
+
+        try #require(try momentum(["transform", "--lake", lake.path, "--full", "--quiet"]).status == 0)
+        try FileManager.default.moveItem(at: work.appendingPathComponent(lastDay), to: metrics.appendingPathComponent(lastDay))
+        let incremental = try dryRun(lake, work: work)
+        #expect(incremental.plan["mode"] as? String == "incremental")
+        let firstDay = try #require(incremental.plan["first_day"] as? String)
+        let parsed = try OutsideTools.runScript("sql_twin_parse.py", [incremental.script.path])
+        #expect(parsed.status == 0, "\(parsed.stdout)\(parsed.stderr)")
+        // The stored months stand in for older raw data: bring the lake's tables up to date
+        // (their months before the window do not change), then compare the window.
+        try #require(try momentum(["transform", "--lake", lake.path, "--quiet"]).status == 0)
+        let compared = try OutsideTools.runScript("sql_twin_duckdb.py", [lake.path, incremental.query.path, "momentum", firstDay])
+        #expect(compared.status == 0 && compared.stdout.contains("\"rows\""), "\(compared.stdout)\(compared.stderr)")
+    }
+
+    @Test func moreThanAHundredMonthsAreBatchedAndEveryStatementIsNamedAndBounded() throws {
+        let months = (0..<250).map { String(format: "%04d-%02d", 2000 + $0 / 12, $0 % 12 + 1) }
+        let plan = try AthenaTransformPlan.make(scope: .full(reason: "test"), months: months, root: "s3://bucket/lake", runID: "20261127T000000Z-00000001",
+                                                database: "momentum", workgroup: "primary", athenaOutput: "s3://bucket/lake/_athena/results/")
+        let statements = plan.statements
+        #expect(statements.count == 3)
+        #expect(statements.map { $0.months?.count ?? 0 } == [100, 100, 50])
+        #expect(statements[0].sql?.hasPrefix("CREATE TABLE \"momentum\".\"momentum_staging_20261127t000000z_00000001\"") == true)
+        #expect(statements[1].sql?.hasPrefix("INSERT INTO \"momentum\".\"momentum_staging_20261127t000000z_00000001\"") == true)
+        #expect(statements[2].query?.hasSuffix("WHERE month BETWEEN '2016-09' AND '2020-10'") == true)
+        #expect(Set(statements.compactMap(\.clientRequestToken)).count == 3 && statements.allSatisfy { ($0.clientRequestToken?.count ?? 0) >= 32 })
+        #expect(throws: EngineError.self) {
+            _ = try AthenaTransformPlan.make(scope: .full(reason: "test"), months: months, root: "s3://bucket/lake", runID: "r", database: "x; DROP TABLE y",
+                                             workgroup: "primary", athenaOutput: "s3://bucket/results/")
+        }
+        let upToDate = try AthenaTransformPlan.make(scope: .upToDate, months: months, root: "s3://b/l", runID: "r", database: "momentum",
+                                                    workgroup: "primary", athenaOutput: "s3://b/r/")
+        #expect(upToDate.steps.isEmpty && upToDate.script.contains("nothing to do"))
     }
 }

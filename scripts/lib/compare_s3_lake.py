@@ -1,12 +1,16 @@
 """Checks a lake in S3 against the same lake on disk, through boto3 and pyarrow.
 
-Usage: compare_s3_lake.py FOLDER BUCKET PREFIX   (AWS_* variables name the endpoint and keys)
+Usage: compare_s3_lake.py FOLDER BUCKET PREFIX [--values]   (AWS_* variables name the endpoint and keys)
 
 Every processed Parquet file must exist under both, hold equal tables, and no other processed
-file may exist under either. Prints a JSON summary; exits 1 on the first difference.
+file may exist under either. With --values (files another engine wrote, e.g. Athena), tables
+are equal when they hold the same rows in any order with the same column names, nulls in the
+same cells and doubles within 1e-9 relative error; physical layout (row order, OPTIONAL vs
+REQUIRED, encodings) may differ. Prints a JSON summary; exits 1 on the first difference.
 """
 import io
 import json
+import math
 import os
 import sys
 
@@ -36,11 +40,38 @@ def main():
         body = s3.get_object(Bucket=bucket, Key=remote[key])["Body"].read()
         theirs = pq.read_table(io.BytesIO(body))
         ours = pq.read_table(local[key])
-        if not theirs.equals(ours):
-            print("%s differs between disk and S3" % key)
+        problem = same_values(theirs, ours) if "--values" in sys.argv else (None if theirs.equals(ours) else "tables differ")
+        if problem:
+            print("%s differs between disk and S3: %s" % (key, problem))
             sys.exit(1)
         rows += ours.num_rows
     print(json.dumps({"files": len(local), "rows": rows}))
+
+
+def same_values(theirs, ours):
+    if sorted(theirs.column_names) != sorted(ours.column_names):
+        return "columns %s vs %s" % (theirs.column_names, ours.column_names)
+    if theirs.num_rows != ours.num_rows:
+        return "%d rows vs %d" % (theirs.num_rows, ours.num_rows)
+    names = ours.column_names
+    exact = [n for n in names if not str(ours.schema.field(n).type).startswith(("double", "float"))]
+
+    def rows(table):
+        data = table.to_pylist()
+        return sorted(data, key=lambda row: tuple((row[n] is None, str(row[n])) for n in exact))
+
+    for a, b in zip(rows(theirs), rows(ours)):
+        for n in names:
+            x, y = a[n], b[n]
+            if x is None or y is None:
+                if x is not y:
+                    return "%s: %r vs %r in %s" % (n, x, y, {k: b[k] for k in exact[:3]})
+            elif isinstance(y, float):
+                if not math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12):
+                    return "%s: %r vs %r in %s" % (n, x, y, {k: b[k] for k in exact[:3]})
+            elif x != y:
+                return "%s: %r vs %r in %s" % (n, x, y, {k: b[k] for k in exact[:3]})
+    return None
 
 
 if __name__ == "__main__":

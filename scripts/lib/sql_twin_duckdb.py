@@ -1,11 +1,13 @@
 """Runs the SQL twin of artist_daily on DuckDB over a lake's raw JSON Lines and compares the
 result with the lake's processed/artist_daily Parquet (written by the Swift engine).
 
-Usage: sql_twin_duckdb.py LAKE SQL_FILE DATABASE
+Usage: sql_twin_duckdb.py LAKE SQL_FILE DATABASE [FIRST_DAY]
 
 The raw tables are views named as in Glue (DATABASE.raw_artist_metrics, DATABASE.raw_releases)
 with the columns of lake.md and `dt` from the key, as Athena sees them. Every row and every
-column must agree (doubles to 1e-9 relative error). Prints a JSON summary; exits 1 on a
+column must agree (doubles to 1e-9 relative error). With FIRST_DAY (an incremental statement),
+DATABASE.artist_daily is the lake's processed artist_daily too (the statement reads its stored
+months), and only the Swift rows from FIRST_DAY on are compared. Prints a JSON summary; exits 1 on a
 difference, naming the first.
 """
 import json
@@ -18,6 +20,7 @@ import duckdb
 
 def main():
     lake, sql_file, database = sys.argv[1], sys.argv[2], sys.argv[3]
+    first_day = sys.argv[4] if len(sys.argv) > 4 else None
     sql = open(sql_file).read()
     con = duckdb.connect()
     con.execute(f'CREATE SCHEMA "{database}"')
@@ -38,10 +41,15 @@ def main():
         con.execute(f"""CREATE TABLE "{database}".raw_releases (artist_id VARCHAR, album_id VARCHAR, album_name VARCHAR,
             album_type VARCHAR, album_group VARCHAR, release_date VARCHAR, release_date_precision VARCHAR, total_tracks INTEGER,
             discovered_at VARCHAR, is_new BOOLEAN, dt VARCHAR)""")
+    daily = os.path.join(lake, 'processed', 'artist_daily', '*', '*.parquet')
+    if first_day:
+        con.execute(f"""CREATE VIEW "{database}".artist_daily AS SELECT * FROM read_parquet('{daily}', hive_partitioning=true,
+            hive_types={{'month': VARCHAR}})""")
     twin = con.execute(sql)
     columns = [d[0] for d in twin.description]
     twin_rows = {(r[0], r[2]): r for r in twin.fetchall()}
-    ours = con.execute(f"SELECT * FROM read_parquet('{os.path.join(lake, 'processed', 'artist_daily', '*', '*.parquet')}', hive_partitioning=true)")
+    window = f"WHERE day >= DATE '{first_day}'" if first_day else ""
+    ours = con.execute(f"SELECT * FROM read_parquet('{daily}', hive_partitioning=true, hive_types={{'month': VARCHAR}}) {window}")
     our_columns = [d[0] for d in ours.description]
     our_rows = {(r[our_columns.index("artist_id")], r[our_columns.index("day")]): r for r in ours.fetchall()}
     if set(twin_rows) != set(our_rows):

@@ -55,6 +55,9 @@ public protocol ObjectStore: Sendable {
     func get(_ key: String, range: Range<Int>) async throws -> [UInt8]
     /// The object's size in bytes; nil when absent. The default lists the key.
     func size(of key: String) async throws -> Int?
+    /// Stores a copy of `source` at `destination`, atomically, replacing any object there.
+    /// The default reads and puts; S3 copies on the server.
+    func copy(_ source: String, to destination: String) async throws
 }
 
 extension ObjectStore {
@@ -68,6 +71,11 @@ extension ObjectStore {
         let bytes = try await get(key)
         let lower = min(max(0, range.lowerBound), bytes.count)
         return Array(bytes[lower..<min(max(lower, range.upperBound), bytes.count)])
+    }
+
+    /// Reads the source and puts it at the destination.
+    public func copy(_ source: String, to destination: String) async throws {
+        try await put(destination, bytes: try await get(source))
     }
 
     /// Lists the key and returns its size.

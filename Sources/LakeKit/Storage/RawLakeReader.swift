@@ -45,10 +45,21 @@ public enum RawLakeReader {
         parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> RawReadResult<Record> {
+        try await read(type, dataset: dataset, from: store, parallelism: parallelism, progress: progress, including: { _ in true })
+    }
+
+    /// Reads the data objects of a raw dataset whose keys `including` accepts (an incremental
+    /// run reads only the days it recomputes); otherwise as ``read(_:dataset:from:parallelism:progress:)``.
+    public static func read<Record: JSONLineRecord>(
+        _ type: Record.Type, dataset: LakeDataset, from store: some ObjectStore,
+        parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
+        progress: (@Sendable (Int, Int) -> Void)? = nil,
+        including: @escaping @Sendable (String) -> Bool
+    ) async throws -> RawReadResult<Record> {
         let listing = try await store.listing(prefix: dataset.prefix)
         var problems = listing.unreadable.map { MalformedLine(source: $0, line: 0, reason: "cannot be read") }
         var keys: [String] = []
-        for key in listing.objects.map(\.key) where LakeLayout.isDataKey(key) {
+        for key in listing.objects.map(\.key) where LakeLayout.isDataKey(key) && including(key) {
             // The contract files every raw object under its capture day; anything else would be
             // read under no day at all.
             guard LakeLayout.captureDay(ofRawKey: key) != nil, key.split(separator: "/").count == 4 else {

@@ -83,6 +83,17 @@ public struct S3ObjectStore: ObjectStore {
         }
     }
 
+    /// Copies the object on the server (CopyObject): one atomic object, no bytes through here.
+    /// Objects over 5 GiB are read and put in parts instead.
+    public func copy(_ source: String, to destination: String) async throws {
+        let from = try fullKey(source), to = try fullKey(destination)
+        if let size = try await size(of: source), size > S3Client.maximumCopyBytes {
+            try await put(destination, bytes: try await get(source))
+            return
+        }
+        try await translate(key: source) { try await client.copyObject(bucket: bucket, sourceKey: from, destinationKey: to) }
+    }
+
     /// Stores the object only if the key is free (`If-None-Match: *`).
     ///
     /// When the key is taken by exactly these bytes, the create counts as done: a first attempt

@@ -171,7 +171,7 @@ package struct IngestionJobs: Sendable {
         return value
     }
 
-    static func runID(_ now: Date) throws -> String {
+    package static func runID(_ now: Date) throws -> String {
         var generator = SystemRandomNumberGenerator()
         return LakeLayout.makeRunID(nanosecondsSinceEpoch: try nanoseconds(now), using: &generator)
     }

@@ -19,18 +19,6 @@ package struct ProcessedLake: Sendable {
     package var latestLeaderboardDay: Day? { leaderboards.keys.max() }
 }
 
-/// What a transform read, to tell later whether raw has changed since.
-struct TransformRecord: Codable, Sendable {
-    static let key = "state/transform.json"
-    var rawFiles: Int
-    var rawFingerprint: String
-    var latestRawDay: String?
-
-    enum CodingKeys: String, CodingKey {
-        case rawFiles = "raw_files", rawFingerprint = "raw_fingerprint", latestRawDay = "latest_raw_day"
-    }
-}
-
 extension LocalEngine {
     /// Lists the processed tables.
     package func processedLake() async throws -> ProcessedLake {
@@ -89,18 +77,8 @@ extension LocalEngine {
         return latestProcessed.map { latestRaw > $0 } ?? true ? advice : nil
     }
 
-    /// Records what a transform read (written after its tables, so a kill in between leaves the
-    /// tables marked out of date, never the other way round).
-    func recordTransform() async throws {
-        let raw = try await rawFiles()
-        let latest = raw.compactMap { LakeLayout.captureDay(ofRawKey: $0.key) }.max()
-        let record = TransformRecord(rawFiles: raw.count, rawFingerprint: LocalEngine.fingerprint(raw), latestRawDay: latest?.isoString)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try await store.put(TransformRecord.key, bytes: Array(try encoder.encode(record)))
-    }
-
-    private func rawFiles() async throws -> [ObjectInfo] {
+    /// The raw data files of the lake, in key order.
+    func rawFiles() async throws -> [ObjectInfo] {
         var files: [ObjectInfo] = []
         for dataset in [LakeDataset.artistMetrics, .releases] {
             files += try await store.list(prefix: dataset.prefix).filter { LakeLayout.isDataKey($0.key) }

@@ -5,11 +5,16 @@
 // Portable choices: days are integers (`date_diff` from 1970-01-01) so that "exactly t-7" is an
 // equi-join; timestamps are parsed from `captured_at`/`discovered_at` with their `T` and `Z`
 // replaced, which both engines cast; the previous day with followers is a running `max` of day
-// numbers (the engines write IGNORE NULLS in different places), joined back for its count. Two rules cannot be written in SQL and are approximated: a tie on every ordering
+// numbers (the engines write IGNORE NULLS in different places), joined back for its count. A
+// windowed statement keeps only records captured on their file's `dt` day (others break lake.md
+// and the Swift reader skips them), so its `dt` predicates select exactly the days it needs; the
+// full statement does not mention `dt`, so it runs over any table with lake.md's columns. Two
+// rules cannot be written in SQL and are approximated: a tie on every ordering
 // column keeps an arbitrary record, not "the one read last", and album names are trimmed of
 // ASCII spaces, not of every Unicode space.
 
 import Foundation
+import MomentumAnalytics
 
 package enum ArtistDailySQL {
     /// A quoted identifier after checking it is a plain name (Glue's rule), so that
@@ -22,17 +27,53 @@ package enum ArtistDailySQL {
         return "\"\(name)\""
     }
 
-    /// The SELECT of every `artist_daily` column (and `month`), from `database`'s raw tables.
-    package static func select(database: String, metricsTable: String = "raw_artist_metrics", releasesTable: String = "raw_releases") throws -> String {
+    /// The rows an incremental statement recomputes: `artist_daily` from `firstDay` (a month's
+    /// first day) on. Raw metrics are read from `firstDay - 28` (`dt` predicates, so Athena
+    /// scans those partitions only); each artist's latest day with followers before that comes
+    /// from the stored `artist_daily` (the unchanged months), for `prev_day`.
+    package struct Window: Sendable, Hashable {
+        package var firstDay: Day
+        package var lookBackDay: Day { firstDay - 28 }
+
+        package init(firstDay: Day) {
+            self.firstDay = firstDay
+        }
+    }
+
+    /// The SELECT of every `artist_daily` column (and `month`), from `database`'s raw tables;
+    /// with a `window`, only its rows, reading only the raw partitions it needs.
+    package static func select(database: String, metricsTable: String = "raw_artist_metrics", releasesTable: String = "raw_releases",
+                               dailyTable: String = "artist_daily", window: Window? = nil) throws -> String {
         let metrics = "\(try identifier(database)).\(try identifier(metricsTable))"
         let releases = "\(try identifier(database)).\(try identifier(releasesTable))"
+        let daily = "\(try identifier(database)).\(try identifier(dailyTable))"
+        var rawFilter = ""
+        var carried = ""
+        var rowFilter = ""
+        if let window {
+            let lookBack = window.lookBackDay.isoString
+            rawFilter = " AND substr(captured_at, 1, 10) = dt AND dt >= '\(lookBack)'"
+            // The stored row is the day's kept record (section 1): it stands for its day, alone.
+            carried = """
+
+          UNION ALL
+          SELECT artist_id, artist_name, followers, popularity, day, CAST(day AS TIMESTAMP) AS captured
+          FROM (
+            SELECT artist_id, artist_name, followers, popularity, day,
+                   row_number() OVER (PARTITION BY artist_id ORDER BY day DESC) AS latest
+            FROM \(daily)
+            WHERE month <= '\(lookBack.prefix(7))' AND day < DATE '\(lookBack)' AND followers IS NOT NULL
+          ) carried WHERE latest = 1
+        """
+            rowFilter = "\nWHERE p.day >= DATE '\(window.firstDay.isoString)'"
+        }
         return """
         WITH observed AS (
           SELECT artist_id, artist_name, followers, popularity,
                  CAST(substr(captured_at, 1, 10) AS DATE) AS day,
                  CAST(replace(replace(captured_at, 'T', ' '), 'Z', '') AS TIMESTAMP) AS captured
           FROM \(metrics)
-          WHERE artist_id IS NOT NULL AND length(captured_at) >= 20
+          WHERE artist_id IS NOT NULL AND length(captured_at) >= 20\(rawFilter)\(carried)
         ),
         ranked AS (
           SELECT *, row_number() OVER (
@@ -116,7 +157,7 @@ package enum ArtistDailySQL {
         LEFT JOIN daily w7 ON w7.artist_id = p.artist_id AND w7.dn = p.dn - 7
         LEFT JOIN daily w28 ON w28.artist_id = p.artist_id AND w28.dn = p.dn - 28
         LEFT JOIN album_days a ON a.artist_id = p.artist_id AND a.dn = p.dn
-        LEFT JOIN since s ON s.artist_id = p.artist_id AND s.dn = p.dn
+        LEFT JOIN since s ON s.artist_id = p.artist_id AND s.dn = p.dn\(rowFilter)
         """
     }
 }

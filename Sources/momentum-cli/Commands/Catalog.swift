@@ -20,8 +20,8 @@ struct Catalog: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: "Glue database (default momentum).")
-        var database: String = LakeCatalog.defaultDatabase
+        @Option(help: "Glue database (default: \"database\" in momentum.json, else momentum).")
+        var database: String?
 
         @Option(help: "Create and run a Glue crawler of this name over the lake instead of defining the tables.")
         var crawler: String?
@@ -30,10 +30,12 @@ struct Catalog: AsyncParsableCommand {
         var crawlerRole: String?
 
         func validate() throws {
-            do {
-                try LakeCatalog.validateDatabase(database)
-            } catch let error as EngineError {
-                throw ValidationError(error.message)
+            if let database {
+                do {
+                    try LakeCatalog.validateDatabase(database)
+                } catch let error as EngineError {
+                    throw ValidationError(error.message)
+                }
             }
             if crawler != nil, crawlerRole == nil { throw ValidationError("--crawler needs --crawler-role (the IAM role ARN the crawler runs as)") }
             if crawler == nil, crawlerRole != nil { throw ValidationError("--crawler-role goes with --crawler") }
@@ -41,6 +43,7 @@ struct Catalog: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try Settings.resolve(global)
+            let database = self.database ?? settings.catalog.database ?? LakeCatalog.defaultDatabase
             let store = try settings.store()
             guard store.location.hasPrefix("s3://") else {
                 throw CommandFailure.usage("Glue tables point at S3: the lake at \(store.location) (\(settings.lakeSource.description)) is a folder; use --lake s3://bucket/prefix")

@@ -21,6 +21,11 @@ struct Init: ParsableCommand {
         at `momentum simulator serve` to try everything without an account. Env: SPOTIFY_API_URL.
           spotify_accounts_url  the token service (default https://accounts.spotify.com). Env: \
         SPOTIFY_ACCOUNTS_URL.
+          database              the Glue database of `catalog sync` and `transform --engine athena` \
+        (default momentum).
+          workgroup             the Athena workgroup of `transform --engine athena` (default primary).
+          athena_output         where Athena writes query results, s3://... (default \
+        <lake>/_athena/results/).
 
         Unknown keys are reported with the closest known one. Credentials never go in the file: \
         set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET.

@@ -35,7 +35,8 @@ struct Run: AsyncParsableCommand {
         let engine = LocalEngine(store: store, logger: settings.logger, progress: ProgressBar.forCommand(quiet: global.quiet).update)
         let summary = try await engine.transform()
         if !global.quiet {
-            Console.note("transformed \(summary.artists) artists (\(summary.dailyRows) daily rows, \(summary.events) release events)")
+            Console.note(summary.scope == .upToDate ? "processed tables already up to date"
+                         : "transformed \(summary.artists) artists (\(summary.scope.summary); \(summary.dailyRows) daily rows, \(summary.events) release events)")
         }
         if !summary.malformed.isEmpty {
             for line in summary.malformed { Console.error("malformed record skipped: \(line)") }

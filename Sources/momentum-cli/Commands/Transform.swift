@@ -1,4 +1,5 @@
-// `momentum transform`: build the processed tables from the raw lake.
+// `momentum transform`: build the processed tables from the raw lake, in process or on Athena;
+// only the months new raw data can change, unless --full.
 
 import ArgumentParser
 import Foundation
@@ -7,21 +8,54 @@ import MomentumEngine
 
 struct Transform: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Build artist_daily, artist_signals, release_impact and momentum from the raw lake."
+        abstract: "Build artist_daily, artist_signals, release_impact and momentum from the raw lake.",
+        discussion: """
+        A run after new raw data recomputes only the months that data can change (from the \
+        first changed day's month on) and keeps the rest; the result equals a full rebuild. \
+        --full rebuilds everything. With --engine athena (an s3:// lake), Athena computes \
+        artist_daily into _athena/staging/<run>/ and each partition is copied to its key; \
+        Glue and Athena are reached as the AWS CLI reaches them (AWS_REGION, \
+        AWS_ENDPOINT_URL_ATHENA, AWS_ENDPOINT_URL_GLUE, credentials). --dry-run prints the plan \
+        and runs nothing: a SQL script (every line that is not a statement is a comment), or \
+        JSON with --format json. See Docs/Scaling-on-AWS.md.
+        """
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Engine: local (in process). Athena is not available in this version.")
+    @Option(help: "Engine: local (in process) or athena.")
     var engine: String = "local"
 
-    @Option(help: "Parquet compression: snappy, gzip or none.")
+    @Flag(help: "Rebuild every partition, not only those new raw data changes.")
+    var full = false
+
+    @Flag(help: "Print the plan and run nothing.")
+    var dryRun = false
+
+    @Option(help: "The plan's form with --dry-run: text (a SQL script) or json.")
+    var format: String = "text"
+
+    @Option(help: "Parquet compression of the tables written in process: snappy, gzip or none.")
     var compression: String = "snappy"
 
+    @Option(help: "Glue database (default: \"database\" in momentum.json, else momentum).")
+    var database: String?
+
+    @Option(help: "Athena workgroup (default: \"workgroup\" in momentum.json, else primary).")
+    var workgroup: String?
+
+    @Option(help: "Where Athena writes query results, s3://... (default: \"athena_output\" in momentum.json, else <lake>/_athena/results/).")
+    var athenaOutput: String?
+
     func validate() throws {
-        guard engine == "local" else { throw ValidationError("--engine \(engine) is not available in this version; use --engine local") }
+        guard ["local", "athena"].contains(engine) else { throw ValidationError("--engine must be local or athena, got '\(engine)'") }
         guard ["snappy", "gzip", "none"].contains(compression) else {
             throw ValidationError("--compression must be snappy, gzip or none")
+        }
+        guard ["text", "table", "json"].contains(format) else { throw ValidationError("--format must be text or json") }
+        if format == "json", !dryRun { throw ValidationError("--format json goes with --dry-run (it prints the plan as JSON)") }
+        if engine == "local", database != nil || workgroup != nil || athenaOutput != nil {
+            throw ValidationError("--database, --workgroup and --athena-output go with --engine athena")
         }
     }
 
@@ -29,24 +63,84 @@ struct Transform: AsyncParsableCommand {
         let settings = try Settings.resolve(global)
         let store = try settings.existingStore()
         let codec: ParquetCodec = compression == "gzip" ? .gzip : compression == "none" ? .uncompressed : .snappy
-        let bar = ProgressBar.forCommand(quiet: global.quiet)
-        let engine = LocalEngine(store: store, logger: settings.logger, parquetOptions: .init(codec: codec), progress: bar.update)
-        let started = Date()
+        let bar = ProgressBar.forCommand(quiet: global.quiet || dryRun)
+        let local = LocalEngine(store: store, logger: settings.logger, parquetOptions: .init(codec: codec), progress: bar.update)
         defer { bar.finish() }
-        let summary = try await settings.withLakeLock(store, command: "momentum transform") { try await engine.transform() }
+        if engine == "athena" {
+            try await runOnAthena(local, settings: settings)
+            return
+        }
+        if dryRun {
+            let scope = try await local.transformScope(full: full)
+            if format == "json" {
+                print(try Transform.json(["engine": "local", "mode": scope.mode, "reason": scope.summary, "first_day": scope.firstDay?.isoString]))
+            } else {
+                print("local engine: \(scope.summary) (nothing was run)")
+            }
+            return
+        }
+        let started = Date()
+        let summary = try await settings.withLakeLock(store, command: "momentum transform") { try await local.transform(full: full) }
         bar.finish()
-        let seconds = Date().timeIntervalSince(started)
+        try report(summary, seconds: Date().timeIntervalSince(started), location: store.location)
+    }
+
+    private func runOnAthena(_ local: LocalEngine, settings: Settings) async throws {
+        let athenaSettings = try AthenaSettings(
+            lake: local.store.location, database: database ?? settings.catalog.database ?? LakeCatalog.defaultDatabase,
+            workgroup: workgroup ?? settings.catalog.workgroup ?? "primary", athenaOutput: athenaOutput ?? settings.catalog.athenaOutput)
+        let runID = try IngestionJobs.runID(Date())
+        if dryRun {
+            let plan = try await athenaSettings.plan(local, full: full, runID: runID)
+            if format == "json" {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(plan), as: UTF8.self))
+            } else {
+                print(plan.script, terminator: "")
+            }
+            return
+        }
+        let athena: AthenaEngine
+        do {
+            athena = try AthenaEngine(local: local, glue: try GlueClient.standard(environment: settings.environment),
+                                      athena: try AthenaClient.standard(environment: settings.environment), settings: athenaSettings)
+        } catch let error as LakeError {
+            throw CommandFailure.usage(error.message)
+        }
+        let started = Date()
+        let quiet = global.quiet
+        let summary = try await settings.withLakeLock(local.store, command: "momentum transform --engine athena") {
+            try await athena.transform(full: full, runID: runID) { line in if !quiet { Console.note(line) } }
+        }
+        if !global.quiet, !summary.queries.isEmpty {
+            Console.note("Athena scanned \(AthenaEngine.bytes(summary.scannedBytes)) in \(summary.queries.count) statement(s)")
+        }
+        try report(summary.tables, seconds: Date().timeIntervalSince(started), location: local.store.location)
+    }
+
+    private func report(_ summary: LocalEngine.TransformSummary, seconds: TimeInterval, location: String) throws {
         if !global.quiet {
-            Console.note("""
-            transformed \(summary.artists) artists in \(String(format: "%.2f", seconds)) s: \
-            \(summary.dailyRows) artist_daily rows, \(summary.signalRows) artist_signals rows, \
-            \(summary.events) release events, \(summary.leaderboardRows) leaderboard rows\
-            \(summary.asOf.map { " as of \($0)" } ?? ""); \(summary.objectsWritten) files written to \(store.location)/processed
-            """)
+            if summary.scope == .upToDate {
+                Console.note("the processed tables are up to date: no raw file has changed since the last transform (--full rebuilds them)")
+            } else {
+                Console.note("""
+                transformed \(summary.artists) artists in \(String(format: "%.2f", seconds)) s (\(summary.scope.summary)): \
+                \(summary.dailyRows) artist_daily rows, \(summary.signalRows) artist_signals rows, \
+                \(summary.events) release events, \(summary.leaderboardRows) leaderboard rows\
+                \(summary.asOf.map { " as of \($0)" } ?? ""); \(summary.objectsWritten) files written to \(location)/processed
+                """)
+            }
         }
         if !summary.malformed.isEmpty {
             for line in summary.malformed { Console.error("malformed record skipped: \(line)") }
             throw CommandFailure.partial("\(summary.malformed.count) malformed raw line(s) were skipped; everything else was transformed")
         }
+    }
+
+    static func json(_ object: [String: String?]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(object), as: UTF8.self)
     }
 }

@@ -11,9 +11,12 @@ struct ConfigFile {
     var market: String?
     var spotifyAPIURL: String?
     var spotifyAccountsURL: String?
+    var database: String?
+    var workgroup: String?
+    var athenaOutput: String?
 
     /// The settings a file may hold (each a string).
-    static let knownKeys = ["lake", "format", "market", "spotify_api_url", "spotify_accounts_url"]
+    static let knownKeys = ["lake", "format", "market", "spotify_api_url", "spotify_accounts_url", "database", "workgroup", "athena_output"]
 
     /// A file larger than this is not a settings file.
     static let maximumBytes = 1 << 20
@@ -63,6 +66,9 @@ struct ConfigFile {
         config.market = try string("market")
         config.spotifyAPIURL = try string("spotify_api_url")
         config.spotifyAccountsURL = try string("spotify_accounts_url")
+        config.database = try string("database")
+        config.workgroup = try string("workgroup")
+        config.athenaOutput = try string("athena_output")
         if let format = try string("format") {
             guard let parsed = OutputFormat(rawValue: format) else {
                 throw CommandFailure.usage("config file \(path): \"format\" must be one of table, json, csv, got \"\(TerminalText.sanitized(format))\"")

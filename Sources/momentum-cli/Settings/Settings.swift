@@ -59,6 +59,8 @@ struct Settings {
     var spotifyAPIURL: String
     var spotifyAccountsURL: String
     var environment: [String: String]
+    /// `database`, `workgroup` and `athena_output` of the config file (Glue and Athena).
+    var catalog: (database: String?, workgroup: String?, athenaOutput: String?) = (nil, nil, nil)
 
     static func resolve(_ options: GlobalOptions, format formatOption: FormatOption? = nil,
                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
@@ -75,13 +77,15 @@ struct Settings {
         Console.bootstrapLogging(level: level)
         var logger = Logger(label: "momentum")
         logger.logLevel = level
-        return Settings(
+        var settings = Settings(
             lake: lake, lakeSource: source, format: format, logger: logger,
             market: environment["SPOTIFY_MARKET"] ?? config?.market ?? "US",
             spotifyAPIURL: environment["SPOTIFY_API_URL"] ?? config?.spotifyAPIURL ?? "https://api.spotify.com/v1",
             spotifyAccountsURL: environment["SPOTIFY_ACCOUNTS_URL"] ?? config?.spotifyAccountsURL ?? "https://accounts.spotify.com",
             environment: environment
         )
+        settings.catalog = (config?.database, config?.workgroup, config?.athenaOutput)
+        return settings
     }
 
     /// The lake's store: a folder, or an S3 bucket and prefix (`s3://bucket/prefix`), through

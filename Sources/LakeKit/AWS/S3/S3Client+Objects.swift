@@ -76,6 +76,34 @@ extension S3Client {
         return S3ObjectHead(size: size, eTag: response.header("etag")?.trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
     }
 
+    /// The most bytes one CopyObject copies (larger objects need a multipart copy).
+    public static let maximumCopyBytes = 5 << 30
+
+    /// Copies an object within S3 (CopyObject): the bytes never leave S3, and the copy appears
+    /// whole or not at all. An error S3 reports inside a 200 is thrown like any other.
+    public func copyObject(bucket: String, sourceKey: String, destinationKey: String) async throws {
+        var call = Call(operation: "CopyObject", method: "PUT", bucket: bucket, key: destinationKey)
+        // The source is `bucket/key`, URL-encoded as a path (S3 decodes it once).
+        call.headers = [("x-amz-copy-source", "\(bucket)/\(S3Client.encodeCopySource(sourceKey))")]
+        call.resourceOverride = "s3://\(bucket)/\(destinationKey) (copy of \(sourceKey))"
+        _ = try await send(call)
+    }
+
+    /// Every byte outside RFC 3986's unreserved set and `/` percent-encoded.
+    static func encodeCopySource(_ key: String) -> String {
+        var encoded = ""
+        for byte in key.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                encoded.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                encoded += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return encoded
+    }
+
     /// Removes an object; an absent object is not an error.
     public func deleteObject(bucket: String, key: String) async throws {
         var call = Call(operation: "DeleteObject", method: "DELETE", bucket: bucket, key: key)
@@ -183,5 +211,11 @@ extension S3Client {
             }
         }
         return out
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -89,8 +89,8 @@ public struct S3Client: Sendable {
             }
             if (200..<300).contains(response.status) || call.accepted.contains(response.status) {
                 // CompleteMultipartUpload and CopyObject can fail after a 200: the error is in the body.
-                if call.operation == "CompleteMultipartUpload", let xml = try? S3XMLNode.parse(response.body), xml.name == "Error" {
-                    let error = S3Error.from(AWSHTTPResponse(status: 500, headers: response.headers, body: response.body),
+                if ["CompleteMultipartUpload", "CopyObject"].contains(call.operation), let xml = try? S3XMLNode.parse(response.body), xml.name == "Error" {
+                    let error = S3Error.from(AWSHTTPResponse(status: response.status, headers: response.headers, body: response.body),
                                              operation: call.operation, resource: call.resource)
                     guard error.isRetryable, attempt < retry.maximumAttempts else { throw error }
                     try await Task.sleep(for: retry.delay(beforeRetry: attempt))

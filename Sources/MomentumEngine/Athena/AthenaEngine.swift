@@ -1,0 +1,214 @@
+// `transform --engine athena`: the Step Functions job of the original platform, as code. Athena
+// computes `artist_daily` (the SQL twin) into a staging prefix; each partition is then copied to
+// its lake.md key, so every reader finds one layout whoever wrote it; MomentumAnalytics computes
+// the other tables from `artist_daily` read back. A failed run deletes its staging table and
+// prefix and leaves the processed tables as they were (a failure while partitions are copied
+// leaves each partition old or new, and the next run recomputes them: the record is not written).
+
+import Foundation
+import LakeKit
+import Logging
+import MomentumAnalytics
+
+/// Where Athena works: the Glue database, the workgroup and the query result location.
+package struct AthenaSettings: Sendable {
+    package let database: String
+    package let workgroup: String
+    package let athenaOutput: String
+
+    /// Checked settings for the lake at `lake`; the output defaults to `<lake>/_athena/results/`.
+    package init(lake: String, database: String, workgroup: String, athenaOutput: String?) throws {
+        try LakeCatalog.validateDatabase(database)
+        guard !workgroup.isEmpty, workgroup.utf8.count <= 128,
+              workgroup.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
+            throw EngineError.invalidInput("'\(workgroup.prefix(60))' is not an Athena workgroup name: letters, digits, '.', '_' and '-' only")
+        }
+        let output = athenaOutput ?? "\(lake)/_athena/results/"
+        if athenaOutput != nil || lake.hasPrefix("s3://") {
+            guard output.hasPrefix("s3://"), S3ObjectStore.parse(output) != nil, !output.contains("'") else {
+                throw EngineError.invalidInput("--athena-output must be an s3:// location, got '\(output.prefix(100))'")
+            }
+        }
+        self.database = database
+        self.workgroup = workgroup
+        self.athenaOutput = output.hasSuffix("/") ? output : output + "/"
+    }
+
+    /// The plan of a run over `local`'s lake (reads its listings and state only; a folder lake
+    /// gets a plan too, to read or to run elsewhere).
+    package func plan(_ local: LocalEngine, full: Bool, runID: String) async throws -> AthenaTransformPlan {
+        guard !local.store.location.contains("'") else {
+            throw EngineError.invalidInput("the lake location \(local.store.location) contains a quote, which an Athena location cannot")
+        }
+        let scope = try await local.transformScope(full: full)
+        var months = Set<String>()
+        for object in try await local.store.list(prefix: LakeDataset.artistMetrics.prefix) where LakeLayout.isDataKey(object.key) {
+            guard let day = LakeLayout.captureDay(ofRawKey: object.key).flatMap({ Day(iso: $0.isoString) }) else { continue }
+            if let first = scope.firstDay, day < first { continue }
+            months.insert(day.monthString)
+        }
+        return try AthenaTransformPlan.make(scope: scope, months: months.sorted(), root: local.store.location, runID: runID,
+                                            database: database, workgroup: workgroup, athenaOutput: athenaOutput)
+    }
+}
+
+/// Runs the transform on Athena.
+package struct AthenaEngine: Sendable {
+    package let local: LocalEngine
+    package let glue: GlueClient
+    package let athena: AthenaClient
+    package let settings: AthenaSettings
+    /// The longest one statement may run before it is stopped.
+    package let queryTimeout: Duration
+
+    package var database: String { settings.database }
+    package var workgroup: String { settings.workgroup }
+
+    package init(local: LocalEngine, glue: GlueClient, athena: AthenaClient, settings: AthenaSettings,
+                 queryTimeout: Duration = .seconds(3600)) throws {
+        guard local.store.location.hasPrefix("s3://") else {
+            throw EngineError.invalidInput("Athena reads S3: the lake at \(local.store.location) is a folder; use --lake s3://bucket/prefix")
+        }
+        self.local = local
+        self.glue = glue
+        self.athena = athena
+        self.settings = settings
+        self.queryTimeout = queryTimeout
+    }
+
+    /// The plan of a run.
+    package func plan(full: Bool, runID: String) async throws -> AthenaTransformPlan {
+        try await settings.plan(local, full: full, runID: runID)
+    }
+
+    /// What a run did.
+    package struct Summary: Sendable {
+        package var plan: AthenaTransformPlan
+        /// Each statement: query id and bytes scanned.
+        package var queries: [(id: String, scannedBytes: Int64)]
+        package var scannedBytes: Int64 { queries.reduce(0) { $0 + $1.scannedBytes } }
+        package var partitionsCopied: Int
+        package var tables: LocalEngine.TransformSummary
+    }
+
+    /// Plans and runs the transform under the lake lock; `report` hears each finished step.
+    package func transform(full: Bool, runID: String, report: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Summary {
+        try await LakeLock.withLock(local.store, command: "transform --engine athena") {
+            let plan = try await plan(full: full, runID: runID)
+            guard !plan.steps.isEmpty else {
+                return Summary(plan: plan, queries: [], partitionsCopied: 0, tables: .upToDate)
+            }
+            do {
+                return try await run(plan, report: report)
+            } catch {
+                await dropStaging(plan)
+                throw error
+            }
+        }
+    }
+
+    private func run(_ plan: AthenaTransformPlan, report: @escaping @Sendable (String) -> Void) async throws -> Summary {
+        let store = local.store
+        let today = Day(Date()) ?? Day(daysSinceEpoch: 0)
+        _ = try await local.syncCatalog(glue: glue, database: database, today: today)
+        report("Glue: database \(database) and the lake's tables are in place")
+
+        var queries: [(id: String, scannedBytes: Int64)] = []
+        for (index, step) in plan.statements.enumerated() {
+            guard let sql = step.sql, let token = step.clientRequestToken else { continue }
+            let query = AthenaClient.Query(sql: sql, database: database, workGroup: workgroup, outputLocation: step.outputLocation,
+                                           clientRequestToken: token)
+            let execution = try await athena.run(query, timeout: queryTimeout)
+            queries.append((execution.id, execution.dataScannedBytes))
+            report("Athena statement \(index + 1) of \(plan.statements.count) (query \(execution.id)): \(step.months?.count ?? 0) month(s), \(AthenaEngine.bytes(execution.dataScannedBytes)) scanned")
+        }
+
+        // Each staged partition to its key; a partition of several files keeps them as part-<n>.
+        let stagingPrefix = AthenaTransformPlan.stagingPrefix(runID: plan.runID)
+        var staged: [String: [String]] = [:]
+        for object in try await store.list(prefix: stagingPrefix) {
+            let parts = object.key.dropFirst(stagingPrefix.count).split(separator: "/")
+            guard parts.count == 2, parts[0].hasPrefix("month="), !ObjectKey.isHidden(String(parts[1])), !parts[1].hasSuffix("$folder$") else { continue }
+            staged[String(parts[0].dropFirst(6)), default: []].append(object.key)
+        }
+        let existing = try await store.list(prefix: LakeDataset.artistDaily.prefix).map(\.key).filter(LakeLayout.isDataKey)
+        var written = Set<String>()
+        for month in plan.months {
+            for (part, source) in (staged[month] ?? []).sorted().enumerated() {
+                let key = LakeLayout.processedKey(.artistDaily, partition: ("month", month), part: part)
+                try await store.copy(source, to: key)
+                written.insert(key)
+            }
+        }
+        report("S3: \(written.count) artist_daily partition file(s) copied into \(LakeDataset.artistDaily.prefix)")
+        let firstMonth = plan.firstDay.flatMap { Day(iso: $0) }?.monthIndex
+        var removed = 0
+        for key in existing where !written.contains(key) {
+            if let firstMonth, (LocalEngine.monthIndex(ofProcessedKey: key) ?? Int32.min) < firstMonth { continue }
+            try await store.delete(key)
+            removed += 1
+        }
+        if removed > 0 { report("S3: \(removed) stale artist_daily file(s) removed") }
+        await dropStaging(plan)
+
+        let analysis = try await analyseStoredDaily()
+        var tables = try await local.writeProcessedTablesLocked(analysis.analysis, from: analysis.lake, firstDay: plan.firstDay.flatMap { Day(iso: $0) },
+                                                               dailyWritten: true, engine: "athena")
+        tables.dailyRows = analysis.analysis.analyses.reduce(0) { $0 + $1.daily.count }
+        tables.objectsWritten += written.count
+        tables.objectsRemoved += removed
+        tables.scope = plan.mode == "full" ? .full(reason: plan.reason) : .incremental(firstDay: Day(iso: plan.firstDay ?? "") ?? today, changedDays: [], newFiles: 0)
+        return Summary(plan: plan, queries: queries, partitionsCopied: written.count, tables: tables)
+    }
+
+    /// The analyses from `artist_daily` as stored (whoever wrote it) and the raw releases.
+    private func analyseStoredDaily() async throws -> (analysis: LakeAnalysis, lake: RawLake) {
+        let keys = try await ProcessedTableReader.files(.artistDaily, in: local.store)
+        let daily = Dictionary(grouping: try await ProcessedTableReader.daily(keys, in: local.store, artistID: nil), by: \.artistID)
+        let releases = try await RawLakeReader.read(RawRelease.self, dataset: .releases, from: local.store)
+        let releaseRecords = LocalEngine.releasesByArtist(releases)
+        let ids = Set(daily.keys).union(releaseRecords.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let inputs = ids.map { id in (id, (daily[id] ?? []).sorted { $0.day < $1.day }, releaseRecords[id] ?? []) }
+        let analyses = await LocalEngine.parallelMap(inputs) { id, rows, releases in
+            let calendar = ReleaseCalendar(artistID: id, releases: releases)
+            return ArtistAnalysis(artistID: id, daily: rows, signals: SpikeDetector.signals(daily: rows),
+                                  impacts: EventStudy.impacts(events: calendar.events, daily: rows))
+        }
+        let asOf = Leaderboard.defaultAsOf(analyses)
+        let leaderboard = asOf.map { day in Leaderboard.rank(analyses.compactMap { $0.leaderboardEntry(asOf: day) }) } ?? []
+        // The days the lake has, for the leaderboard snapshots it keeps.
+        let lake = RawLake(
+            artists: ids.map { id in RawLake.ArtistInput(artistID: id, observations: (daily[id] ?? []).compactMap { row in
+                row.day.start.map { MetricObservation(artistID: id, artistName: row.artistName, followers: row.followers,
+                                                      popularity: row.popularity, capturedAt: $0) }
+            }, releases: releaseRecords[id] ?? []) },
+            malformed: releases.malformed, files: keys.count + releases.files, bytes: releases.bytes,
+            metricRecords: daily.values.reduce(0) { $0 + $1.count }, releaseRecords: releases.recordCount)
+        return (LakeAnalysis(analyses: analyses, asOf: asOf, leaderboard: leaderboard), lake)
+    }
+
+    /// Deletes the run's staging table and objects; failures are logged (a later run's
+    /// staging is its own, so leftovers never mix with it).
+    private func dropStaging(_ plan: AthenaTransformPlan) async {
+        do {
+            try await glue.deleteTable(database: database, name: plan.stagingTable)
+        } catch {
+            local.logger.warning("could not delete the staging table \(database).\(plan.stagingTable): \(error)")
+        }
+        do {
+            let keys = try await local.store.list(prefix: AthenaTransformPlan.stagingPrefix(runID: plan.runID)).map(\.key)
+            if let s3 = local.store as? S3ObjectStore {
+                try await s3.delete(keys: keys)
+            } else {
+                for key in keys { try await local.store.delete(key) }
+            }
+        } catch {
+            local.logger.warning("could not delete the staging objects under \(plan.stagingLocation): \(error)")
+        }
+    }
+
+    /// Bytes for people: `12.3 MB`.
+    package static func bytes(_ count: Int64) -> String {
+        count < 1_000_000 ? "\(count) bytes" : String(format: "%.1f MB", Double(count) / 1_000_000)
+    }
+}

@@ -1,0 +1,150 @@
+// Incremental transforms on the local engine: raw files are held back, the lake is transformed,
+// the files come back in steps (a new day, a second run on an old day, a back-dated release),
+// each followed by an incremental run; the tables must then be byte for byte those of a full
+// rebuild. Anything but new files (a rewritten file) means a full rebuild.
+
+import Foundation
+import LakeKit
+import MomentumTestSupport
+import Testing
+
+@Suite struct IncrementalTransformTests {
+    private func momentum(_ arguments: [String]) throws -> ProcessResult {
+        var environment = ProcessInfo.processInfo.environment
+        environment["MOMENTUM_LAKE"] = nil
+        environment["MOMENTUM_CONFIG"] = nil
+        return try run(Repository.momentumBinary().path, arguments, environment: environment)
+    }
+
+    /// Holds `steps` back, transforms, then returns each step's files and transforms again
+    /// (checking each run's plan with `expect`); finally compares with a full rebuild.
+    private func incrementalEqualsFull(lake: URL, steps: [[String]], expect: [String]) throws {
+        let aside = lake.deletingLastPathComponent().appendingPathComponent("held-back")
+        let files = FileManager.default
+        for key in steps.joined() {
+            let target = aside.appendingPathComponent(key)
+            try files.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try files.moveItem(at: lake.appendingPathComponent(key), to: target)
+        }
+        let first = try momentum(["transform", "--lake", lake.path, "--full", "--quiet"])
+        try #require(first.status == 0, "\(first.stderr)")
+        for (step, expected) in zip(steps, expect) {
+            for key in step {
+                let target = lake.appendingPathComponent(key)
+                try files.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try files.moveItem(at: aside.appendingPathComponent(key), to: target)
+            }
+            let plan = try momentum(["transform", "--lake", lake.path, "--dry-run"])
+            #expect(plan.status == 0 && plan.stdout.contains(expected), "\(step): \(plan.stdout) \(plan.stderr)")
+            let incremental = try momentum(["transform", "--lake", lake.path])
+            #expect(incremental.status == 0 && incremental.stderr.contains(expected), "\(incremental.stderr)")
+        }
+        let again = try momentum(["transform", "--lake", lake.path])
+        #expect(again.status == 0 && again.stderr.contains("up to date"), "\(again.stderr)")
+
+        let reference = lake.deletingLastPathComponent().appendingPathComponent("reference")
+        try files.copyItem(at: lake, to: reference)
+        try files.removeItem(at: reference.appendingPathComponent("processed"))
+        let full = try momentum(["transform", "--lake", reference.path, "--full", "--quiet"])
+        try #require(full.status == 0, "\(full.stderr)")
+        let ours = try processedFiles(lake), theirs = try processedFiles(reference)
+        // A leaderboard snapshot of an earlier as-of day stays (snapshots are kept per day).
+        #expect(Set(theirs.keys).isSubset(of: Set(ours.keys)), "\(theirs.keys.sorted()) vs \(ours.keys.sorted())")
+        for (key, bytes) in theirs {
+            #expect(ours[key] == bytes, "\(key) differs from a full rebuild")
+        }
+        #expect(Set(ours.keys).subtracting(theirs.keys).allSatisfy { $0.hasPrefix("processed/momentum/") })
+    }
+
+    private func processedFiles(_ lake: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let root = lake.appendingPathComponent("processed")
+        for case let url as URL in FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) ?? .init()
+        where url.pathExtension == "parquet" {
+            files[String(url.path.dropFirst(lake.path.count + 1))] = try Data(contentsOf: url)
+        }
+        return files
+    }
+
+    @Test func aDemoLakeGrowingDayByDayEqualsAFullRebuild() throws {
+        let work = try Repository.temporaryFolder("incremental-demo")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let demo = try momentum(["demo", "--dir", work.path, "--artists", "15", "--days", "75", "--seed", "11", "--quiet"])
+        try #require(demo.status == 0, "\(demo.stderr)")
+        let lake = work.appendingPathComponent("lake")
+        try FileManager.default.removeItem(at: lake.appendingPathComponent("processed"))
+        let metricDays = try rawKeys(lake, "raw/artist_metrics")
+        let releaseScans = try rawKeys(lake, "raw/releases")
+        try #require(metricDays.count >= 3 && releaseScans.count >= 2)
+        // A back-dated release: a scan found an album of two months ago.
+        let backDated = "raw/releases/dt=\(metricDays.last!.dropFirst(22).prefix(10))/late-scan.jsonl"
+        let album = RawRelease(artistID: try firstArtist(lake), albumID: "backdated0000000000001", albumName: "Found Later",
+                               albumType: "album", albumGroup: "album", releaseDate: String(metricDays[3].dropFirst(22).prefix(10)),
+                               releaseDatePrecision: "day", totalTracks: 9, discoveredAt: nil, isNew: true)
+        try FileManager.default.createDirectory(at: lake.appendingPathComponent(backDated).deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(try JSONLines.encode([album])).write(to: lake.appendingPathComponent(backDated))
+        let firstMonth = String(metricDays[3].dropFirst(22).prefix(7))
+        try incrementalEqualsFull(lake: lake, steps: [
+            [metricDays[metricDays.count - 2]],
+            [metricDays[metricDays.count - 1], releaseScans.last!],
+            [backDated],
+        ], expect: [
+            "incremental: 1 new raw file(s)", "incremental: 2 new raw file(s)", "months from \(firstMonth) recomputed",
+        ])
+    }
+
+    @Test func theHandWrittenLakeWithTiesAndDuplicatesEqualsAFullRebuild() throws {
+        let work = try Repository.temporaryFolder("incremental-hand")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let lake = work.appendingPathComponent("lake")
+        try FileManager.default.copyItem(at: Repository.root.appendingPathComponent("Tests/Fixtures/hand-lake"), to: lake)
+        // A second run on a day already transformed: the day's record is chosen again among
+        // both runs' records, ties broken by read order as in a full run.
+        try incrementalEqualsFull(lake: lake, steps: [
+            ["raw/artist_metrics/dt=2026-03-03/20260303-second-run.jsonl"],
+            ["raw/artist_metrics/dt=2026-03-10/2026010-run.jsonl"],
+        ], expect: ["incremental: 1 new raw file(s)", "incremental: 1 new raw file(s)"])
+    }
+
+    @Test func aRewrittenOrRemovedRawFileMeansAFullRebuild() throws {
+        let work = try Repository.temporaryFolder("incremental-rewrite")
+        defer { try? FileManager.default.removeItem(at: work) }
+        try writeHandMadeLake(at: work)
+        #expect(try momentum(["transform", "--lake", work.path, "--quiet"]).status == 0)
+        let key = "raw/artist_metrics/dt=2026-03-05/run4.jsonl"
+        let file = work.appendingPathComponent(key)
+        var bytes = try Data(contentsOf: file)
+        bytes += Data(#"{"artist_id":"0TnOYISbd1XYRBk9myaseg","artist_name":"Pitbull","followers":7,"popularity":1,"captured_at":"2026-03-05T07:00:00Z"}"#.utf8 + [10])
+        try bytes.write(to: file)
+        let plan = try momentum(["transform", "--lake", work.path, "--dry-run", "--format", "json"])
+        #expect(plan.status == 0 && plan.stdout.contains(#""mode":"full""#) && plan.stdout.contains("was rewritten"), "\(plan.stdout)")
+        try FileManager.default.removeItem(at: file)
+        let removed = try momentum(["transform", "--lake", work.path, "--dry-run"])
+        #expect(removed.stdout.contains("full rebuild: raw file \(key) was removed"), "\(removed.stdout)")
+        // Processed files changed behind the transform's back: rebuilt, not trusted.
+        #expect(try momentum(["transform", "--lake", work.path, "--quiet"]).status == 0)
+        try FileManager.default.removeItem(at: work.appendingPathComponent("processed/artist_daily/month=2026-04"))
+        try FileManager.default.createDirectory(at: work.appendingPathComponent("raw/artist_metrics/dt=2026-04-30"), withIntermediateDirectories: true)
+        try Data(#"{"artist_id":"0TnOYISbd1XYRBk9myaseg","artist_name":"Pitbull","followers":9,"popularity":1,"captured_at":"2026-04-30T07:00:00Z"}"#.utf8 + [10])
+            .write(to: work.appendingPathComponent("raw/artist_metrics/dt=2026-04-30/late.jsonl"))
+        let tampered = try momentum(["transform", "--lake", work.path, "--dry-run"])
+        #expect(tampered.stdout.contains("full rebuild: processed/artist_daily/ has changed"), "\(tampered.stdout)")
+        #expect(try momentum(["transform", "--lake", work.path, "--full", "--dry-run"]).stdout.contains("full rebuild: --full"))
+    }
+
+    private func rawKeys(_ lake: URL, _ prefix: String) throws -> [String] {
+        let root = lake.appendingPathComponent(prefix)
+        var keys: [String] = []
+        for case let url as URL in FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) ?? .init()
+        where url.pathExtension == "jsonl" || url.lastPathComponent.hasSuffix(".jsonl.gz") {
+            keys.append(String(url.path.dropFirst(lake.path.count + 1)))
+        }
+        return keys.sorted()
+    }
+
+    private func firstArtist(_ lake: URL) throws -> String {
+        let tracked = try JSONSerialization.jsonObject(with: Data(contentsOf: lake.appendingPathComponent("state/artists.json"))) as? [String: Any]
+        let artists = try #require(tracked?["artists"] as? [[String: Any]])
+        return try #require(artists.first?["id"] as? String)
+    }
+}
