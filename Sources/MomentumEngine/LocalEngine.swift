@@ -89,6 +89,9 @@ package struct LocalEngine: Sendable {
     package let parquetOptions: ParquetWriter.Options
     /// Called as work completes; nil for no reports.
     package let progress: (@Sendable (EngineProgress) -> Void)?
+    /// Raw metric bytes per bucket of a streaming full transform: a larger lake is analysed
+    /// in buckets of artists (bounded memory); a smaller one at once, in memory.
+    package var streamingBucketBytes = 16 << 20
 
     package init(store: any ObjectStore, logger: Logger = Logger(label: "momentum.engine"),
                 parquetOptions: ParquetWriter.Options = .init(),
@@ -231,6 +234,15 @@ package struct LocalEngine: Sendable {
         let scope = try await transformScope(full: full)
         logger.debug("transform plan: \(scope.summary)")
         if scope == .upToDate { return TransformSummary.upToDate }
+        if case .full = scope {
+            let rawBytes = try await store.list(prefix: LakeDataset.artistMetrics.prefix).filter { LakeLayout.isDataKey($0.key) }.reduce(0) { $0 + $1.size }
+            let buckets = LocalEngine.bucketCount(rawBytes: rawBytes, bucketBytes: streamingBucketBytes)
+            if buckets > 1 {
+                var summary = try await streamingTransform(buckets: buckets)
+                if case .full(let reason) = scope { summary.scope = .full(reason: reason) }
+                return summary
+            }
+        }
         let lake: RawLake
         if case .incremental(let firstDay, let changedDays, _) = scope {
             lake = try await loadIncrementalLake(changedDays: changedDays)
@@ -284,12 +296,6 @@ package struct LocalEngine: Sendable {
         jobs.append(EncodeJob(dataset: .releaseImpact, key: LakeLayout.processedKey(.releaseImpact, partition: nil)) {
             try Tables.releaseImpact.parquetFile(impacts, options: options)
         })
-        if let asOf = analysis.asOf {
-            let leaderboard = analysis.leaderboard
-            jobs.append(EncodeJob(dataset: .momentum, key: LakeLayout.processedKey(.momentum, partition: ("as_of", asOf.isoString))) {
-                try Tables.momentum.parquetFile(leaderboard, options: options)
-            })
-        }
         let report = progress
         let encoded = await LocalEngine.parallelMap(jobs, progress: { done, total in
             report?(EngineProgress(phase: .writing, completed: done, total: total))
@@ -307,20 +313,9 @@ package struct LocalEngine: Sendable {
             written += result.written
             removed += result.removed
         }
-        // Leaderboards of other days stay: each as_of partition is a snapshot of its own. A
-        // snapshot of a day the data no longer has (a future --date since removed) goes.
-        for (key, bytes) in files[.momentum] ?? [:] {
-            try await store.put(key, bytes: bytes)
-            written += 1
-        }
-        let observedDays = lake.observedDays
-        for info in try await store.list(prefix: LakeDataset.momentum.prefix) where LakeLayout.isDataKey(info.key) {
-            let snapshotDay = info.key.split(separator: "/").first { $0.hasPrefix("as_of=") }.flatMap { Day(iso: String($0.dropFirst(6))) }
-            if let snapshotDay, !observedDays.contains(snapshotDay), snapshotDay != analysis.asOf {
-                try await store.delete(info.key)
-                removed += 1
-            }
-        }
+        let snapshots = try await writeLeaderboard(analysis.leaderboard, asOf: analysis.asOf, observedDays: lake.observedDays)
+        written += snapshots.written
+        removed += snapshots.removed
         try await recordTransform(engine: engine)
         clock.lap("wrote \(written) files, removed \(removed)")
         return TransformSummary(

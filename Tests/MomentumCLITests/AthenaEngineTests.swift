@@ -188,6 +188,17 @@ import Testing
         #expect(after == before)
         #expect(try await store.list(prefix: "_athena/staging/").isEmpty)
         #expect(try await GlueClient.standard(environment: environment).tables(database: database).allSatisfy { !$0.Name.hasPrefix("momentum_staging_") })
+        // A killed run's staging (objects and table) is removed by the next run.
+        try await store.put("_athena/staging/20200101T000000Z-00000000/month=2026-01/stray", bytes: [1])
+        let glue = try GlueClient.standard(environment: environment)
+        _ = try await glue.createOrUpdateTable(database: database, GlueTableInput(name: "momentum_staging_20200101t000000z_00000000", parameters: [:],
+                                                                                  partitionKeys: [], storage: GlueStorageDescriptor(
+            columns: [GlueColumn("artist_id", "string")], location: "\(s3)/_athena/staging/20200101T000000Z-00000000/", inputFormat: "x",
+            outputFormat: "y", serde: GlueSerDeInfo(library: "z"))))
+        let next = try momentum(["transform", "--engine", "athena", "--lake", s3, "--database", database, "--full"])
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(try await store.list(prefix: "_athena/staging/").isEmpty)
+        #expect(try await glue.tables(database: database).allSatisfy { !$0.Name.hasPrefix("momentum_staging_") })
         // Through the CLI the failure is exit 3 with Athena's reason; bad names are exit 2.
         let badName = try momentum(["transform", "--engine", "athena", "--lake", s3, "--workgroup", "a b;c"])
         #expect(badName.status == 2 && badName.stderr.contains("workgroup"), "\(badName.stderr)")

@@ -1,6 +1,7 @@
 """Checks a lake in S3 against the same lake on disk, through boto3 and pyarrow.
 
 Usage: compare_s3_lake.py FOLDER BUCKET PREFIX [--values]   (AWS_* variables name the endpoint and keys)
+       compare_s3_lake.py FOLDER OTHER_FOLDER [--values]       (two lakes on disk)
 
 Every processed Parquet file must exist under both, hold equal tables, and no other processed
 file may exist under either. With --values (files another engine wrote, e.g. Athena), tables
@@ -18,19 +19,40 @@ import boto3
 import pyarrow.parquet as pq
 
 
+def files_under(folder):
+    found = {}
+    for directory, _, files in os.walk(os.path.join(folder, "processed")):
+        for name in files:
+            path = os.path.join(directory, name)
+            found[os.path.relpath(path, folder)] = path
+    return {k: v for k, v in found.items() if k.endswith(".parquet")}
+
+
 def main():
-    folder, bucket, prefix = sys.argv[1], sys.argv[2], sys.argv[3].strip("/")
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
+    folder = arguments[0]
+    local = files_under(folder)
+    if os.path.isdir(arguments[1]):
+        other = files_under(arguments[1])
+        if set(local) != set(other):
+            print("different files: only in the first %s, only in the second %s" % (sorted(set(local) - set(other)), sorted(set(other) - set(local))))
+            sys.exit(1)
+        rows = 0
+        for key in sorted(local):
+            theirs, ours = pq.read_table(other[key]), pq.read_table(local[key])
+            problem = same_values(theirs, ours) if "--values" in sys.argv else (None if theirs.equals(ours) else "tables differ")
+            if problem:
+                print("%s differs: %s" % (key, problem))
+                sys.exit(1)
+            rows += ours.num_rows
+        print(json.dumps({"files": len(local), "rows": rows}))
+        return
+    bucket, prefix = arguments[1], arguments[2].strip("/")
     s3 = boto3.client("s3", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_S3"))
     remote = {}
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix + "/processed/"):
         for item in page.get("Contents", []):
             remote[item["Key"][len(prefix) + 1:]] = item["Key"]
-    local = {}
-    for directory, _, files in os.walk(os.path.join(folder, "processed")):
-        for name in files:
-            path = os.path.join(directory, name)
-            local[os.path.relpath(path, folder)] = path
-    local = {k: v for k, v in local.items() if k.endswith(".parquet")}
     remote = {k: v for k, v in remote.items() if k.endswith(".parquet")}
     if set(local) != set(remote):
         print("different files: only on disk %s, only in S3 %s" % (sorted(set(local) - set(remote)), sorted(set(remote) - set(local))))

@@ -56,6 +56,37 @@ public enum RawLakeReader {
         progress: (@Sendable (Int, Int) -> Void)? = nil,
         including: @escaping @Sendable (String) -> Bool
     ) async throws -> RawReadResult<Record> {
+        let collected = Collected<Record>()
+        let summary = try await forEachFile(type, dataset: dataset, from: store, parallelism: parallelism, including: including) { _, file in
+            collected.add(file)
+            progress?(collected.count, file.filesInAll)
+        }
+        let files = collected.sorted()
+        var result = RawReadResult<Record>(recordsByFile: [], malformed: summary.problems, files: summary.files, bytes: summary.bytes)
+        result.recordsByFile.reserveCapacity(files.count)
+        for file in files {
+            result.recordsByFile.append(file.records)
+            result.malformed.append(contentsOf: file.malformed)
+        }
+        return result
+    }
+
+    /// Decodes the data objects of a raw dataset file by file, on `parallelism` workers, and
+    /// hands each file to `body` as it is decoded (files arrive in any order; `index` is the
+    /// file's place in key order, the order "read last" refers to). Nothing is held after
+    /// `body` returns, so a caller that spills or aggregates reads a lake of any size in
+    /// bounded memory.
+    ///
+    /// - Parameter body: called with the worker's number (0..<parallelism, for per-worker
+    ///   state) and the file.
+    /// - Returns: files and bytes read, and the files that could not be read or lie outside
+    ///   the layout (their lines are in each file's `malformed`).
+    public static func forEachFile<Record: JSONLineRecord>(
+        _ type: Record.Type, dataset: LakeDataset, from store: some ObjectStore,
+        parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
+        including: @escaping @Sendable (String) -> Bool = { _ in true },
+        _ body: @escaping @Sendable (_ worker: Int, _ file: RawFile<Record>) async throws -> Void
+    ) async throws -> RawReadSummary {
         let listing = try await store.listing(prefix: dataset.prefix)
         var problems = listing.unreadable.map { MalformedLine(source: $0, line: 0, reason: "cannot be read") }
         var keys: [String] = []
@@ -71,42 +102,73 @@ public enum RawLakeReader {
         let readable = keys
         let queue = WorkQueue(count: readable.count)
         let workers = min(max(1, parallelism), max(1, readable.count))
-        let decoded = try await withThrowingTaskGroup(of: [(Int, [Record], [MalformedLine], Int)].self) { group in
-            for _ in 0..<workers {
+        let bytes = try await withThrowingTaskGroup(of: Int.self) { group in
+            for worker in 0..<workers {
                 group.addTask {
                     var strings = StringInterner()
-                    var done: [(Int, [Record], [MalformedLine], Int)] = []
+                    var read = 0
                     while let index = queue.next() {
+                        let key = readable[index]
                         let bytes: [UInt8]
                         do {
-                            bytes = try await store.get(readable[index])
+                            bytes = try await store.get(key)
                         } catch let error as LakeError where !error.isKind(of: .invalidKeyKind) {
                             // Unreadable (or gone since the listing): named, never silently empty.
-                            done.append((index, [], [MalformedLine(source: readable[index], line: 0, reason: error.message)], 0))
-                            progress?(queue.finished(), readable.count)
+                            try await body(worker, RawFile(index: index, key: key, records: [], filesInAll: readable.count,
+                                                           malformed: [MalformedLine(source: key, line: 0, reason: error.message)], bytes: 0))
                             continue
                         }
-                        let file = try JSONLines.decode(Record.self, from: bytes, source: readable[index],
-                                                        partitionDay: LakeLayout.captureDay(ofRawKey: readable[index]), strings: &strings)
-                        done.append((index, file.records, file.malformed, bytes.count))
-                        progress?(queue.finished(), readable.count)
+                        let file = try JSONLines.decode(Record.self, from: bytes, source: key,
+                                                        partitionDay: LakeLayout.captureDay(ofRawKey: key), strings: &strings)
+                        read += bytes.count
+                        try await body(worker, RawFile(index: index, key: key, records: file.records, filesInAll: readable.count,
+                                                       malformed: file.malformed, bytes: bytes.count))
                     }
-                    return done
+                    return read
                 }
             }
-            var all: [(Int, [Record], [MalformedLine], Int)] = []
-            for try await part in group { all.append(contentsOf: part) }
-            return all.sorted { $0.0 < $1.0 }
+            var total = 0
+            for try await part in group { total += part }
+            return total
         }
-        var result = RawReadResult<Record>(recordsByFile: [], malformed: problems, files: keys.count, bytes: 0)
-        result.recordsByFile.reserveCapacity(decoded.count)
-        for (_, records, malformed, size) in decoded {
-            result.recordsByFile.append(records)
-            result.malformed.append(contentsOf: malformed)
-            result.bytes += size
-        }
-        return result
+        return RawReadSummary(files: keys.count, bytes: bytes, problems: problems)
     }
+}
+
+/// One decoded file of a raw dataset.
+public struct RawFile<Record: Sendable>: Sendable {
+    /// The file's place in key order.
+    public var index: Int
+    /// Its key.
+    public var key: String
+    /// Its records, in line order.
+    public var records: [Record]
+    /// How many files the read covers.
+    public var filesInAll: Int
+    /// Its lines that break the contract (or, as line 0, why it could not be read).
+    public var malformed: [MalformedLine]
+    /// Its size in bytes.
+    public var bytes: Int
+}
+
+/// What `RawLakeReader.forEachFile` read.
+public struct RawReadSummary: Sendable {
+    /// Files read.
+    public var files: Int
+    /// Bytes read.
+    public var bytes: Int
+    /// Files and folders that could not be listed or lie outside the layout (as line 0).
+    public var problems: [MalformedLine]
+}
+
+/// The files of a read, collected from its workers.
+private final class Collected<Record: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var files: [RawFile<Record>] = []
+
+    func add(_ file: RawFile<Record>) { lock.withLock { files.append(file) } }
+    var count: Int { lock.withLock { files.count } }
+    func sorted() -> [RawFile<Record>] { lock.withLock { files.sorted { $0.index < $1.index } } }
 }
 
 /// Hands out indices 0..<count to workers, once each.
@@ -114,7 +176,6 @@ private final class WorkQueue: @unchecked Sendable {
     private let lock = NSLock()
     private let count: Int
     private var nextIndex = 0
-    private var finishedCount = 0
 
     init(count: Int) {
         self.count = count
@@ -125,14 +186,6 @@ private final class WorkQueue: @unchecked Sendable {
             guard nextIndex < count else { return nil }
             defer { nextIndex += 1 }
             return nextIndex
-        }
-    }
-
-    /// Marks one item finished; returns how many are.
-    func finished() -> Int {
-        lock.withLock {
-            finishedCount += 1
-            return finishedCount
         }
     }
 }

@@ -112,6 +112,7 @@ package struct AthenaEngine: Sendable {
         let today = Day(Date()) ?? Day(daysSinceEpoch: 0)
         _ = try await local.syncCatalog(glue: glue, database: database, today: today)
         report("Glue: database \(database) and the lake's tables are in place")
+        await removeLeftovers(of: plan)
 
         var queries: [(id: String, scannedBytes: Int64)] = []
         for (index, step) in plan.statements.enumerated() {
@@ -204,6 +205,23 @@ package struct AthenaEngine: Sendable {
             }
         } catch {
             local.logger.warning("could not delete the staging objects under \(plan.stagingLocation): \(error)")
+        }
+    }
+
+    /// Staging left by runs that were killed before their clean-up: under the lake lock no
+    /// other run is using it. Failures are logged, not fatal.
+    private func removeLeftovers(of plan: AthenaTransformPlan) async {
+        do {
+            for table in try await glue.tables(database: database)
+            where table.Name.hasPrefix("momentum_staging_") && table.Name != plan.stagingTable {
+                try await glue.deleteTable(database: database, name: table.Name)
+                local.logger.notice("deleted the staging table \(table.Name) of an interrupted run")
+            }
+            let current = AthenaTransformPlan.stagingPrefix(runID: plan.runID)
+            let stale = try await local.store.list(prefix: "_athena/staging/").map(\.key).filter { !$0.hasPrefix(current) }
+            if let s3 = local.store as? S3ObjectStore { try await s3.delete(keys: stale) } else { for key in stale { try await local.store.delete(key) } }
+        } catch {
+            local.logger.warning("could not remove the staging of interrupted runs: \(error)")
         }
     }
 

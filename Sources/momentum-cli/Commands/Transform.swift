@@ -17,7 +17,9 @@ struct Transform: AsyncParsableCommand {
         Glue and Athena are reached as the AWS CLI reaches them (AWS_REGION, \
         AWS_ENDPOINT_URL_ATHENA, AWS_ENDPOINT_URL_GLUE, credentials). --dry-run prints the plan \
         and runs nothing: a SQL script (every line that is not a statement is a comment), or \
-        JSON with --format json. See Docs/Scaling-on-AWS.md.
+        JSON with --format json. See Docs/Scaling-on-AWS.md. A full rebuild of a large lake \
+        runs in bounded memory, a bucket of artists at a time (MOMENTUM_TRANSFORM_BUCKET_MB: \
+        megabytes of raw metrics per bucket, default 16), spilling to TMPDIR.
         """
     )
 
@@ -64,7 +66,13 @@ struct Transform: AsyncParsableCommand {
         let store = try settings.existingStore()
         let codec: ParquetCodec = compression == "gzip" ? .gzip : compression == "none" ? .uncompressed : .snappy
         let bar = ProgressBar.forCommand(quiet: global.quiet || dryRun)
-        let local = LocalEngine(store: store, logger: settings.logger, parquetOptions: .init(codec: codec), progress: bar.update)
+        var local = LocalEngine(store: store, logger: settings.logger, parquetOptions: .init(codec: codec), progress: bar.update)
+        if let text = settings.environment["MOMENTUM_TRANSFORM_BUCKET_MB"] {
+            guard let megabytes = Int(text), (1...65_536).contains(megabytes) else {
+                throw CommandFailure.usage("MOMENTUM_TRANSFORM_BUCKET_MB must be a whole number of megabytes from 1 to 65536, got '\(TerminalText.sanitized(text))'")
+            }
+            local.streamingBucketBytes = megabytes << 20
+        }
         defer { bar.finish() }
         if engine == "athena" {
             try await runOnAthena(local, settings: settings)

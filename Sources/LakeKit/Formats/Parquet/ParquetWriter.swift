@@ -28,6 +28,8 @@ public struct ParquetWriter: Sendable {
     /// Compression and sizes.
     public let options: Options
     private var output: [UInt8] = Array("PAR1".utf8)
+    /// Bytes already handed to the caller by `takeWrittenBytes()`; offsets stay absolute.
+    private var taken: Int64 = 0
     private var rowGroups: [RowGroupMetadata] = []
     private var rows: Int64 = 0
 
@@ -71,7 +73,18 @@ public struct ParquetWriter: Sendable {
         }
     }
 
-    /// The complete file: data, footer, footer length and magic. The writer is spent.
+    /// The bytes written since the last call (the magic and whole row groups), handed over so
+    /// that a large file can go to disk row group by row group; `finish()` then returns only
+    /// the rest. Concatenated in order, the pieces are the file.
+    public mutating func takeWrittenBytes() -> [UInt8] {
+        let bytes = output
+        taken += Int64(output.count)
+        output = []
+        return bytes
+    }
+
+    /// The complete file (or, after `takeWrittenBytes()`, its rest): data, footer, footer
+    /// length and magic. The writer is spent.
     public consuming func finish() -> [UInt8] {
         var file = output
         let footer = fileMetadata()
@@ -130,7 +143,7 @@ public struct ParquetWriter: Sendable {
         _ field: ParquetField, _ values: ArraySlice<T?>,
         plain: ([T], inout [UInt8]) -> Void, less: (T, T) -> Bool, bytes: (T) -> [UInt8]
     ) throws -> ColumnChunkMetadata {
-        let offset = Int64(output.count)
+        let offset = taken + Int64(output.count)
         var uncompressed: Int64 = 0
         var compressed: Int64 = 0
         var minimum: T?, maximum: T?
@@ -198,7 +211,7 @@ public struct ParquetWriter: Sendable {
         }
         guard !dictionary.isEmpty else { return nil }
 
-        let offset = Int64(output.count)
+        let offset = taken + Int64(output.count)
         var uncompressed: Int64 = 0, compressed: Int64 = 0
         var dictionaryBody: [UInt8] = []
         PlainEncoding.strings(dictionary, into: &dictionaryBody)
@@ -208,7 +221,7 @@ public struct ParquetWriter: Sendable {
         uncompressed += dictionarySizes.uncompressed
         compressed += dictionarySizes.compressed
 
-        let dataOffset = Int64(output.count)
+        let dataOffset = taken + Int64(output.count)
         let bitWidth = max(1, UInt32(dictionary.count - 1).bitWidthNeeded)
         var pageStart = values.startIndex
         var indexCursor = 0

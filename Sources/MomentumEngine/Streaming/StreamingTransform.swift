@@ -1,0 +1,139 @@
+// A full transform in bounded memory. Pass 1 decodes the raw metric files on every core and
+// spills each record into its artist's bucket (a hash of the id) on local disk. Pass 2 takes
+// the buckets one by one: a bucket's artists are analysed on every core and their rows are
+// appended to the tables as Parquet row groups, written to local files as they fill. Memory
+// holds one bucket's artists and one file being put, whatever the size of the lake.
+//
+// The tables hold the same values as the in-memory engine's (rows are ordered by bucket, then
+// artist, instead of by artist). The leaderboard's day is known only once every artist is
+// analysed; it is predicted in pass 1 (the latest day any record has followers) and, in the
+// rare lake where that day's kept records all lack them, the leaderboard is computed again.
+
+import Foundation
+import LakeKit
+import MomentumAnalytics
+
+extension LocalEngine {
+    /// The buckets a full transform of `rawBytes` of raw metrics uses (1: all in memory).
+    static func bucketCount(rawBytes: Int, bucketBytes: Int) -> Int {
+        let size = max(1, bucketBytes)
+        return max(1, min(4096, rawBytes / size + (rawBytes % size == 0 ? 0 : 1)))
+    }
+
+    func streamingTransform(buckets: Int) async throws -> TransformSummary {
+        var clock = PhaseClock(logger: logger)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("momentum-transform-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let spill = SpillWriters(folder: scratch, buckets: buckets, workers: cores)
+        let report = progress
+        let read = try await RawLakeReader.forEachFile(RawArtistMetric.self, dataset: .artistMetrics, from: store, parallelism: cores) { worker, file in
+            let done = try spill.add(file, worker: worker)
+            report?(EngineProgress(phase: .reading, completed: done, total: file.filesInAll))
+        }
+        try spill.finish()
+        let releases = try await RawLakeReader.read(RawRelease.self, dataset: .releases, from: store)
+        let releasesByArtist = LocalEngine.releasesByArtist(releases)
+        let malformed = read.problems + spill.malformed + releases.malformed
+        for line in malformed { logger.warning("skipped a malformed line", metadata: ["line": "\(line)"]) }
+        guard spill.records + releases.recordCount > 0 else {
+            throw EngineError.noData("no raw records under \(store.location)/raw/ (expected \(LakeDataset.artistMetrics.prefix)dt=YYYY-MM-DD/*.jsonl): check --lake")
+        }
+        clock.lap("spilled \(spill.records) records of \(read.files) files into \(buckets) buckets")
+
+        let releaseBuckets = Dictionary(grouping: releasesByArtist.keys) { ObservationSpill.bucket(of: $0, buckets: buckets) }
+        let daily = TableStream(Tables.artistDaily, options: parquetOptions, folder: scratch)
+        let signals = TableStream(Tables.artistSignals, options: parquetOptions, folder: scratch)
+        let impacts = TableStream(Tables.releaseImpact, options: parquetOptions, folder: scratch)
+        try impacts.touch("")
+        let predicted = spill.latestWithFollowers
+        var entries: [LeaderboardEntry] = []
+        var latestWithFollowers: Day?
+        var latestDay: Day?
+        var artists = 0
+        for bucket in 0..<buckets {
+            let analyses = try await analyseBucket(bucket, spill: spill, releases: releasesByArtist, releaseArtists: releaseBuckets[bucket] ?? [])
+            artists += analyses.count
+            var dailyRows: [String: [ArtistDaily]] = [:], signalRows: [String: [ArtistSignal]] = [:]
+            for analysis in analyses {
+                for row in analysis.daily {
+                    dailyRows[row.day.monthString, default: []].append(row)
+                    if row.followers != nil, row.day > latestWithFollowers ?? Day(daysSinceEpoch: .min) { latestWithFollowers = row.day }
+                    if row.day > latestDay ?? Day(daysSinceEpoch: .min) { latestDay = row.day }
+                }
+                for row in analysis.signals { signalRows[row.day.monthString, default: []].append(row) }
+                if let predicted, let entry = analysis.leaderboardEntry(asOf: predicted) { entries.append(entry) }
+            }
+            try await daily.append(dailyRows)
+            try await signals.append(signalRows)
+            try await impacts.append(["": analyses.flatMap(\.impacts)])
+            report?(EngineProgress(phase: .analysing, completed: bucket + 1, total: buckets))
+        }
+        clock.lap("analysed \(artists) artists bucket by bucket")
+
+        // The contract's day: the latest with followers, else the latest of all.
+        let asOf = latestWithFollowers ?? latestDay
+        if let asOf, asOf != predicted {
+            entries = []
+            for bucket in 0..<buckets {
+                let analyses = try await analyseBucket(bucket, spill: spill, releases: releasesByArtist, releaseArtists: releaseBuckets[bucket] ?? [])
+                entries += analyses.compactMap { $0.leaderboardEntry(asOf: asOf) }
+            }
+        }
+        if signals.rows == 0, let asOf { try signals.touch(asOf.monthString) }
+        var written = 0, removed = 0
+        for stream in [daily.publish, signals.publish, impacts.publish] as [(LocalEngine) async throws -> (written: Int, removed: Int)] {
+            let result = try await stream(self)
+            written += result.written
+            removed += result.removed
+        }
+        let leaderboard = Leaderboard.rank(entries)
+        let snapshots = try await writeLeaderboard(leaderboard, asOf: asOf, observedDays: spill.observedDays)
+        written += snapshots.written
+        removed += snapshots.removed
+        try await recordTransform(engine: "local")
+        clock.lap("wrote \(written) files, removed \(removed)")
+        return TransformSummary(
+            artists: artists, dailyRows: daily.rows, signalRows: signals.rows, events: impacts.rows, leaderboardRows: leaderboard.count,
+            asOf: asOf, objectsWritten: written, objectsRemoved: removed, malformed: malformed, rawBytes: read.bytes + releases.bytes,
+            scope: .full(reason: "streamed in \(buckets) buckets"))
+    }
+
+    /// One bucket's artists, analysed on every core, in id order. (Its spill files stay until
+    /// the transform ends: a second leaderboard pass may read them again.)
+    private func analyseBucket(_ bucket: Int, spill: SpillWriters, releases: [String: [ReleaseRecord]],
+                               releaseArtists: [String]) async throws -> [ArtistAnalysis] {
+        var byArtist: [String: [ObservationSpill.Entry]] = [:]
+        for entry in try spill.entries(bucket: bucket) {
+            byArtist[entry.observation.artistID, default: []].append(entry)
+        }
+        let ids = Set(byArtist.keys).union(releaseArtists).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let inputs = ids.map { id in
+            (id, (byArtist[id] ?? []).sorted { $0.order < $1.order }.map(\.observation), releases[id] ?? [])
+        }
+        return await LocalEngine.parallelMap(inputs) { id, observations, releases in
+            ArtistAnalysis(artistID: id, observations: observations, releases: releases)
+        }
+    }
+
+    /// Writes the leaderboard snapshot of `asOf` and removes snapshots of days the data no
+    /// longer has (a future `--date` since removed); other days' snapshots stay.
+    func writeLeaderboard(_ rows: [MomentumRow], asOf: Day?, observedDays: Set<Day>) async throws -> (written: Int, removed: Int) {
+        var written = 0, removed = 0
+        if let asOf {
+            try await store.put(LakeLayout.processedKey(.momentum, partition: ("as_of", asOf.isoString)),
+                                bytes: try Tables.momentum.parquetFile(rows, options: parquetOptions))
+            written += 1
+        }
+        for info in try await store.list(prefix: LakeDataset.momentum.prefix) where LakeLayout.isDataKey(info.key) {
+            let snapshotDay = info.key.split(separator: "/").first { $0.hasPrefix("as_of=") }.flatMap { Day(iso: String($0.dropFirst(6))) }
+            if let snapshotDay, !observedDays.contains(snapshotDay), snapshotDay != asOf {
+                try await store.delete(info.key)
+                removed += 1
+            }
+        }
+        return (written, removed)
+    }
+}
