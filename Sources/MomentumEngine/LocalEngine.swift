@@ -231,7 +231,7 @@ package struct LocalEngine: Sendable {
 
     private func transformLocked(full: Bool) async throws -> TransformSummary {
         var clock = PhaseClock(logger: logger)
-        let scope = try await transformScope(full: full)
+        let (scope, releasesRead) = try await planTransform(full: full)
         logger.debug("transform plan: \(scope.summary)")
         if scope == .upToDate { return TransformSummary.upToDate }
         if case .full = scope {
@@ -242,6 +242,14 @@ package struct LocalEngine: Sendable {
                 if case .full(let reason) = scope { summary.scope = .full(reason: reason) }
                 return summary
             }
+        }
+        if case .incremental(let firstDay, let changedDays, _) = scope,
+           let windowed = try await windowedAnalysis(firstDay: firstDay, changedDays: changedDays, releases: releasesRead) {
+            clock.lap("read and analysed the window from \(firstDay - 76) (\(windowed.lake.files) raw files of \(changedDays.count) day(s))")
+            var summary = try await writeProcessedTablesLocked(windowed.analysis, from: windowed.lake, firstDay: firstDay,
+                                                               otherImpacts: windowed.keptImpacts, snapshotsKnownFrom: firstDay - 76)
+            summary.scope = scope
+            return summary
         }
         let lake: RawLake
         if case .incremental(let firstDay, let changedDays, _) = scope {
@@ -268,11 +276,21 @@ package struct LocalEngine: Sendable {
     /// Writes the tables; with `firstDay`, `artist_daily` and `artist_signals` only from that
     /// day's month on (earlier months are kept as they are). `dailyWritten` skips
     /// `artist_daily` (the Athena engine has written it).
+    ///
+    /// `otherImpacts` are `release_impact` rows of artists outside `analysis` (kept by an
+    /// incremental run); leaderboard snapshots before `snapshotsKnownFrom` are kept whatever
+    /// the lake's days (an incremental run does not see the days before its window).
     func writeProcessedTablesLocked(_ analysis: LakeAnalysis, from lake: RawLake, firstDay: Day?, dailyWritten: Bool = false,
-                                    engine: String = "local") async throws -> TransformSummary {
+                                    engine: String = "local", otherImpacts: [ReleaseImpact] = [],
+                                    snapshotsKnownFrom: Day? = nil) async throws -> TransformSummary {
         try LocalEngine.requireRecords(in: lake, at: store)
         var clock = PhaseClock(logger: logger)
-        let impacts = analysis.analyses.flatMap(\.impacts)
+        let analysed = analysis.analyses.flatMap(\.impacts)
+        // In artist order, then event order, as a full rebuild writes them.
+        let impacts = otherImpacts.isEmpty ? analysed : (analysed + otherImpacts).enumerated().sorted { a, b in
+                a.element.artistID != b.element.artistID ? a.element.artistID.utf8.lexicographicallyPrecedes(b.element.artistID.utf8)
+                    : a.element.eventDay != b.element.eventDay ? a.element.eventDay < b.element.eventDay : a.offset < b.offset
+            }.map(\.element)
         let options = parquetOptions
         let firstMonth = firstDay?.monthIndex
         let kept: (Day) -> Bool = { day in firstMonth.map { day.monthIndex >= $0 } ?? true }
@@ -313,7 +331,8 @@ package struct LocalEngine: Sendable {
             written += result.written
             removed += result.removed
         }
-        let snapshots = try await writeLeaderboard(analysis.leaderboard, asOf: analysis.asOf, observedDays: lake.observedDays)
+        let snapshots = try await writeLeaderboard(analysis.leaderboard, asOf: analysis.asOf, observedDays: lake.observedDays,
+                                                   knownFrom: snapshotsKnownFrom)
         written += snapshots.written
         removed += snapshots.removed
         try await recordTransform(engine: engine)

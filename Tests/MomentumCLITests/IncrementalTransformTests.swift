@@ -18,7 +18,7 @@ import Testing
 
     /// Holds `steps` back, transforms, then returns each step's files and transforms again
     /// (checking each run's plan with `expect`); finally compares with a full rebuild.
-    private func incrementalEqualsFull(lake: URL, steps: [[String]], expect: [String]) throws {
+    private func incrementalEqualsFull(lake: URL, steps: [[String]], expect: [String], throughWindow: Bool = true) throws {
         let aside = lake.deletingLastPathComponent().appendingPathComponent("held-back")
         let files = FileManager.default
         for key in steps.joined() {
@@ -36,8 +36,10 @@ import Testing
             }
             let plan = try momentum(["transform", "--lake", lake.path, "--dry-run"])
             #expect(plan.status == 0 && plan.stdout.contains(expected), "\(step): \(plan.stdout) \(plan.stderr)")
-            let incremental = try momentum(["transform", "--lake", lake.path])
+            let incremental = try momentum(["transform", "--lake", lake.path, "-v"])
             #expect(incremental.status == 0 && incremental.stderr.contains(expected), "\(incremental.stderr)")
+            // The window, not the whole history, was read.
+            #expect(!throughWindow || incremental.stderr.contains("read and analysed the window"), "\(incremental.stderr)")
         }
         let again = try momentum(["transform", "--lake", lake.path])
         #expect(again.status == 0 && again.stderr.contains("up to date"), "\(again.stderr)")
@@ -91,6 +93,63 @@ import Testing
         ], expect: [
             "incremental: 1 new raw file(s)", "incremental: 2 new raw file(s)", "months from \(firstMonth) recomputed",
         ])
+    }
+
+    @Test(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"))
+    func aLongGeneratedLakeReadThroughItsWindowEqualsAFullRebuild() throws {
+        // 220 days: the run reads back 76 days of stored rows; the rest of each artist's
+        // history is carried in (its last count before the window), read from the older months
+        // for Development Mode artists, whose window rows carry none. Gaps, duplicate runs and
+        // releases as generate_lake.py writes them.
+        let work = try Repository.temporaryFolder("incremental-window")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let lake = work.appendingPathComponent("lake")
+        let generated = try OutsideTools.runScript("generate_lake.py", ["--out", lake.path, "--artists", "40", "--days", "220", "--seed", "8"])
+        try #require(generated.status == 0, "\(generated.stderr)")
+        let days = try rawKeys(lake, "raw/artist_metrics")
+        let scans = try rawKeys(lake, "raw/releases")
+        try incrementalEqualsFull(lake: lake, steps: [[days[days.count - 2]], [days[days.count - 1], scans.last!]],
+                                  expect: ["incremental: 1 new raw file(s)", "incremental"])
+    }
+
+    @Test func historyBeforeTheWindowIsCarriedIn() throws {
+        // 200 days from 2026-01-01; the last day (2026-07-19) arrives late, so the window
+        // starts 76 days before 2026-07-01. Flip: counts, then Development Mode for 99 days, then
+        // a count again (its prev_day is 98 days back, in the older months). Late: no count from
+        // day 100 until day 186 (a stored row after the window's first day points back before
+        // it). Stale: no rows after day 49, but a new release (its name is from day 49). Steady
+        // has a count every day and a new release too.
+        let work = try Repository.temporaryFolder("incremental-carry")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let lake = work.appendingPathComponent("lake")
+        let store = FileSystemObjectStore(root: lake)
+        let start = try #require(LakeDate(iso: "2026-01-01"))
+        func day(_ offset: Int) -> LakeDate { LakeDate(daysSinceEpoch: start.daysSinceEpoch + Int32(offset)) }
+        func metric(_ id: String, _ name: String, _ offset: Int, _ followers: Int64?) -> RawArtistMetric {
+            RawArtistMetric(artistID: id, artistName: name, followers: followers, popularity: followers.map { _ in Int32(40 + offset % 7) },
+                            capturedAt: Int64(day(offset).daysSinceEpoch) * 86_400_000_000_000 + 21_600_000_000_000, source: "test")
+        }
+        for offset in 0..<200 {
+            var records = [metric("1111111111111111111111", "Steady", offset, 10_000 + Int64(offset * offset))]
+            records.append(metric("2222222222222222222222", "Flip", offset, offset < 100 || offset == 199 ? 1_000 + Int64(offset * 3) : nil))
+            records.append(metric("3333333333333333333333", "Late", offset, offset < 100 || offset >= 186 ? 2_000 + Int64(offset * 5) : nil))
+            if offset < 50 { records.append(metric("4444444444444444444444", offset < 49 ? "Stale" : "Stale (renamed)", offset, 500 + Int64(offset))) }
+            try store.writeFile(LakeLayout.rawKey(.artistMetrics, day: day(offset), runID: "run"), bytes: JSONLines.encode(records))
+        }
+        func release(_ artist: String, _ album: String, _ offset: Int) -> RawRelease {
+            RawRelease(artistID: artist, albumID: album, albumName: "Album \(album.suffix(3))", albumType: "album", albumGroup: "album",
+                       releaseDate: day(offset).isoString, releaseDatePrecision: "day", totalTracks: 10, discoveredAt: nil, isNew: false)
+        }
+        try store.writeFile(LakeLayout.rawKey(.releases, day: day(0), runID: "scan"), bytes: JSONLines.encode([
+            release("1111111111111111111111", "album00000000000000a001", 30), release("4444444444444444444444", "album00000000000000a002", 20),
+            release("2222222222222222222222", "album00000000000000a003", 60),
+        ]))
+        try store.writeFile(LakeLayout.rawKey(.releases, day: day(199), runID: "scan"), bytes: JSONLines.encode([
+            release("1111111111111111111111", "album00000000000000a004", 190), release("4444444444444444444444", "album00000000000000a005", 195),
+        ]))
+        try incrementalEqualsFull(lake: lake, steps: [[
+            LakeLayout.rawKey(.artistMetrics, day: day(199), runID: "run"), LakeLayout.rawKey(.releases, day: day(199), runID: "scan"),
+        ]], expect: ["incremental: 2 new raw file(s); months from 2026-07"])
     }
 
     @Test func theHandWrittenLakeWithTiesAndDuplicatesEqualsAFullRebuild() throws {

@@ -77,8 +77,14 @@ public enum RawLakeReader {
     /// `body` returns, so a caller that spills or aggregates reads a lake of any size in
     /// bounded memory.
     ///
-    /// - Parameter body: called with the worker's number (0..<parallelism, for per-worker
-    ///   state) and the file.
+    /// - Parameters:
+    ///   - type: the record type of the dataset.
+    ///   - dataset: which raw dataset.
+    ///   - store: the lake.
+    ///   - parallelism: workers decoding files at once; defaults to the number of cores.
+    ///   - including: which keys to read; every data object by default.
+    ///   - body: called with the worker's number (0..<parallelism, for per-worker state) and
+    ///     the file.
     /// - Returns: files and bytes read, and the files that could not be read or lie outside
     ///   the layout (their lines are in each file's `malformed`).
     public static func forEachFile<Record: JSONLineRecord>(

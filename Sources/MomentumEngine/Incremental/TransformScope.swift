@@ -70,53 +70,69 @@ extension LocalEngine {
     ///
     /// - Parameter full: force a full rebuild (`--full`).
     package func transformScope(full: Bool) async throws -> TransformScope {
-        if full { return .full(reason: "--full") }
+        try await planTransform(full: full).scope
+    }
+
+    /// The plan, and the raw releases when planning read them (an incremental run needs them
+    /// again: they are read once).
+    func planTransform(full: Bool) async throws -> (scope: TransformScope, releases: RawReadResult<RawRelease>?) {
+        if full { return (.full(reason: "--full"), nil) }
         guard let bytes = try? await store.get(TransformRecord.key),
               let record = try? JSONDecoder().decode(TransformRecord.self, from: Data(bytes)),
               record.version == TransformRecord.currentVersion, let previous = record.files, let dailyPrint = record.dailyFingerprint
-        else { return .full(reason: "no record of an earlier transform of this version (\(TransformRecord.key))") }
+        else { return (.full(reason: "no record of an earlier transform of this version (\(TransformRecord.key))"), nil) }
         let daily = try await store.list(prefix: LakeDataset.artistDaily.prefix).filter { LakeLayout.isDataKey($0.key) }
         guard !daily.isEmpty, LocalEngine.fingerprint(daily) == dailyPrint else {
-            return .full(reason: "\(LakeDataset.artistDaily.prefix) has changed since the last transform")
+            return (.full(reason: "\(LakeDataset.artistDaily.prefix) has changed since the last transform"), nil)
         }
         let now = Dictionary(try await rawFiles().map { ($0.key, $0.size) }, uniquingKeysWith: { first, _ in first })
         var added: [String] = []
         for file in previous {
-            guard let size = now[file.key] else { return .full(reason: "raw file \(file.key) was removed") }
-            guard size == file.size else { return .full(reason: "raw file \(file.key) was rewritten (\(file.size) → \(size) bytes)") }
+            guard let size = now[file.key] else { return (.full(reason: "raw file \(file.key) was removed"), nil) }
+            guard size == file.size else { return (.full(reason: "raw file \(file.key) was rewritten (\(file.size) → \(size) bytes)"), nil) }
         }
         let known = Set(previous.map(\.key))
         added = now.keys.filter { !known.contains($0) }.sorted()
-        guard !added.isEmpty else { return .upToDate }
+        guard !added.isEmpty else { return (.upToDate, nil) }
 
         let newMetrics = added.filter { $0.hasPrefix(LakeDataset.artistMetrics.prefix) }
         let changedDays = Set(newMetrics.compactMap { LakeLayout.captureDay(ofRawKey: $0).map { Day(daysSinceEpoch: Int32($0.daysSinceEpoch)) } })
         var first = changedDays.min()
         let newReleases = Set(added.filter { $0.hasPrefix(LakeDataset.releases.prefix) })
-        if !newReleases.isEmpty, let releaseDay = try await firstReleaseDayChanged(by: newReleases) {
-            first = min(first ?? releaseDay, releaseDay)
+        var releases: RawReadResult<RawRelease>?
+        if !newReleases.isEmpty {
+            let (all, releaseDay) = try await firstReleaseDayChanged(by: newReleases)
+            releases = all
+            if let releaseDay { first = min(first ?? releaseDay, releaseDay) }
         }
         guard let first else {
             // New release files with no dated album or single: no row changes, but the record
             // must learn of them; a rebuild of the latest month does it cheaply and exactly.
             let latest = changedDays.max() ?? Day(iso: record.latestRawDay ?? "") ?? Day(daysSinceEpoch: 0)
-            return .incremental(firstDay: latest.firstOfMonth, changedDays: changedDays, newFiles: added.count)
+            return (.incremental(firstDay: latest.firstOfMonth, changedDays: changedDays, newFiles: added.count), releases)
         }
-        return .incremental(firstDay: first.firstOfMonth, changedDays: changedDays, newFiles: added.count)
+        return (.incremental(firstDay: first.firstOfMonth, changedDays: changedDays, newFiles: added.count), releases)
     }
 
-    /// The earliest release day the new release files can change: the release days of their
-    /// albums, and of every other record of those albums (one record per album is kept, so a
-    /// new record can move an album to another day).
-    private func firstReleaseDayChanged(by newFiles: Set<String>) async throws -> Day? {
-        let fresh = try await RawLakeReader.read(RawRelease.self, dataset: .releases, from: store, including: { newFiles.contains($0) })
-        let albums = Set(fresh.recordsByFile.joined().map { "\($0.artistID)\t\($0.albumID)" })
-        guard !albums.isEmpty else { return nil }
-        let all = try await RawLakeReader.read(RawRelease.self, dataset: .releases, from: store)
-        return all.recordsByFile.joined()
+    /// Every raw release, and the earliest release day the new release files can change: the
+    /// release days of their albums, and of every other record of those albums (one record
+    /// per album is kept, so a new record can move an album to another day).
+    private func firstReleaseDayChanged(by newFiles: Set<String>) async throws -> (RawReadResult<RawRelease>, Day?) {
+        let files = FileCollector<RawRelease>()
+        let summary = try await RawLakeReader.forEachFile(RawRelease.self, dataset: .releases, from: store) { _, file in files.add(file) }
+        let read = files.sorted()
+        var albums = Set<String>()
+        for file in read where newFiles.contains(file.key) {
+            for record in file.records { albums.insert("\(record.artistID)\t\(record.albumID)") }
+        }
+        let all = RawReadResult(recordsByFile: read.map(\.records), malformed: summary.problems + read.flatMap(\.malformed),
+                                files: summary.files, bytes: summary.bytes)
+        guard !albums.isEmpty else { return (all, nil) }
+        let day = all.recordsByFile.joined()
             .filter { albums.contains("\($0.artistID)\t\($0.albumID)") && $0.releaseDatePrecision == "day" }
             .compactMap { Day(iso: $0.releaseDate) }
             .min()
+        return (all, day)
     }
 
     /// Records what a transform read and left (written after its tables, so a kill in between
@@ -141,4 +157,13 @@ extension Day {
         let (year, month, _) = civil
         return Day(year: year, month: month, day: 1) ?? self
     }
+}
+
+/// Decoded files gathered from the reader's workers, then put in key order.
+final class FileCollector<Record: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var files: [RawFile<Record>] = []
+
+    func add(_ file: RawFile<Record>) { lock.withLock { files.append(file) } }
+    func sorted() -> [RawFile<Record>] { lock.withLock { files.sorted { $0.index < $1.index } } }
 }

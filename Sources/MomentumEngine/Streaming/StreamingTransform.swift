@@ -120,7 +120,8 @@ extension LocalEngine {
 
     /// Writes the leaderboard snapshot of `asOf` and removes snapshots of days the data no
     /// longer has (a future `--date` since removed); other days' snapshots stay.
-    func writeLeaderboard(_ rows: [MomentumRow], asOf: Day?, observedDays: Set<Day>) async throws -> (written: Int, removed: Int) {
+    /// With `knownFrom`, snapshots of earlier days are kept (the caller did not see them).
+    func writeLeaderboard(_ rows: [MomentumRow], asOf: Day?, observedDays: Set<Day>, knownFrom: Day? = nil) async throws -> (written: Int, removed: Int) {
         var written = 0, removed = 0
         if let asOf {
             try await store.put(LakeLayout.processedKey(.momentum, partition: ("as_of", asOf.isoString)),
@@ -129,7 +130,7 @@ extension LocalEngine {
         }
         for info in try await store.list(prefix: LakeDataset.momentum.prefix) where LakeLayout.isDataKey(info.key) {
             let snapshotDay = info.key.split(separator: "/").first { $0.hasPrefix("as_of=") }.flatMap { Day(iso: String($0.dropFirst(6))) }
-            if let snapshotDay, !observedDays.contains(snapshotDay), snapshotDay != asOf {
+            if let snapshotDay, snapshotDay >= knownFrom ?? snapshotDay, !observedDays.contains(snapshotDay), snapshotDay != asOf {
                 try await store.delete(info.key)
                 removed += 1
             }

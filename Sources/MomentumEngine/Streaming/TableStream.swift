@@ -69,11 +69,11 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
     }
 
     /// Finishes every file and puts it into the lake at its key; then removes the dataset's
-    /// files the new version does not have (from `fromMonth` on, when given).
+    /// files the new version does not have.
     func publish(to engine: LocalEngine) async throws -> (written: Int, removed: Int) {
         var keys: [String: String] = [:]
         for partition in writers.keys.sorted() {
-            guard var writer = writers.removeValue(forKey: partition) else { continue }
+            guard let writer = writers.removeValue(forKey: partition) else { continue }
             try handle(partition).write(contentsOf: writer.finish())
             try files.removeValue(forKey: partition)?.close()
             let key = partition.isEmpty ? LakeLayout.processedKey(table.dataset, partition: nil)

@@ -1,0 +1,178 @@
+// An incremental local run that reads a window, not the history. Rows from the first changed
+// day F on are recomputed; what they depend on reaches back at most 76 days (release windows
+// start 35 days before an event whose 14-day window reaches F, and their growth looks 28 days
+// further back), so the stored rows from W = F - 76 are fed back as kept records (one
+// observation per day), the raw files of the changed days are read again, and each artist's
+// `prev_day` before W is carried in by one observation taken from the stored row that points
+// at it. Release events before F - 13 keep their stored `release_impact` rows (their windows end
+// before F). Where the window does not settle a value (an artist whose stored window rows carry
+// no follower count, so its last count before W is unknown; a leaderboard day before F - 35),
+// the older months are read for those artists, or the run falls back to the whole history.
+
+import Foundation
+import LakeKit
+import MomentumAnalytics
+
+/// What an incremental run reads and computes.
+struct WindowedIncrement: Sendable {
+    /// The first day recomputed (a month's first day).
+    var firstDay: Day
+    /// The first day read back.
+    var windowStart: Day { firstDay - 76 }
+    /// Events from this day on are recomputed; earlier ones are kept.
+    var firstEventRecomputed: Day { firstDay - 13 }
+}
+
+/// One stored `artist_daily` row with what the window needs of it.
+struct WindowRow: Sendable {
+    var kept: StoredDay
+    var prevDay: Day?
+    var followerDelta: Int64?
+}
+
+extension LocalEngine {
+    /// The analyses of an incremental run, or nil when the window cannot settle them (the
+    /// caller then reads the whole history).
+    func windowedAnalysis(firstDay: Day, changedDays: Set<Day>, releases known: RawReadResult<RawRelease>? = nil) async throws -> (analysis: LakeAnalysis, lake: RawLake, keptImpacts: [ReleaseImpact])? {
+        let window = WindowedIncrement(firstDay: firstDay)
+        var clock = PhaseClock(logger: logger)
+        let dailyKeys = try await ProcessedTableReader.files(.artistDaily, in: store)
+        let windowMonth = window.windowStart.monthIndex
+        let recent = dailyKeys.filter { (LocalEngine.monthIndex(ofProcessedKey: $0) ?? .min) >= windowMonth }
+        // The window's first month also holds days before it.
+        let older = dailyKeys.filter { (LocalEngine.monthIndex(ofProcessedKey: $0) ?? .min) <= windowMonth }
+        let rows = try await ProcessedTableReader.windowRows(recent, in: store).filter { $0.kept.day >= window.windowStart && !changedDays.contains($0.kept.day) }
+        clock.lap("read \(rows.count) stored artist_daily rows of the window (\(recent.count) files)")
+
+        let dayStrings = Set(changedDays.map(\.isoString))
+        let metrics = try await RawLakeReader.read(RawArtistMetric.self, dataset: .artistMetrics, from: store, including: { key in
+            LakeLayout.captureDay(ofRawKey: key).map { dayStrings.contains($0.isoString) } ?? false
+        })
+        let releases: RawReadResult<RawRelease>
+        if let known { releases = known } else { releases = try await RawLakeReader.read(RawRelease.self, dataset: .releases, from: store) }
+        let storedImpacts = try await ProcessedTableReader.impacts(try await ProcessedTableReader.files(.releaseImpact, in: store), in: store, artistID: nil)
+        clock.lap("read \(metrics.files) raw metric files, \(releases.files) release files and \(storedImpacts.count) stored events")
+
+        var observations: [String: [MetricObservation]] = [:]
+        var carried = Set<String>()
+        // Rows arrive month by month; the earliest row with a count settles the carry.
+        for row in rows.sorted(by: { $0.kept.day < $1.kept.day }) {
+            let kept = row.kept
+            guard let start = kept.day.start else { continue }
+            observations[kept.artistID, default: []].append(MetricObservation(
+                artistID: kept.artistID, artistName: kept.artistName, followers: kept.followers, popularity: kept.popularity, capturedAt: start))
+            guard let followers = kept.followers, !carried.contains(kept.artistID) else { continue }
+            carried.insert(kept.artistID)
+            if let prev = row.prevDay, prev < window.windowStart, let delta = row.followerDelta, let at = prev.start {
+                let (count, overflow) = followers.subtractingReportingOverflow(delta)
+                guard !overflow else { return nil }
+                observations[kept.artistID, default: []].append(MetricObservation(
+                    artistID: kept.artistID, artistName: kept.artistName, followers: count, popularity: nil, capturedAt: at))
+            }
+        }
+        LocalEngine.appendObservations(metrics, to: &observations)
+        let releaseRecords = LocalEngine.releasesByArtist(releases)
+        let impactsByArtist = Dictionary(grouping: storedImpacts, by: \.artistID)
+
+        // Artists the window does not settle: no stored count in it (their last count before W
+        // is unknown), or no row in it at all while events of theirs are recomputed (their name
+        // comes from their latest row, before W).
+        let recomputed = Set(observations.keys).union(releaseRecords.keys)
+        let unsettled = recomputed.filter { !carried.contains($0) }
+        if !unsettled.isEmpty, !older.isEmpty {
+            // A name is needed only where the window has no row of the artist.
+            let withRows = Set(rows.map(\.kept.artistID)).union(metrics.recordsByFile.joined().map(\.artistID))
+            let needingNames = unsettled.subtracting(withRows)
+            for (artist, extra) in try await ProcessedTableReader.carries(older, in: store, artists: unsettled, needingNames: needingNames,
+                                                                          before: window.windowStart) {
+                observations[artist, default: []].append(contentsOf: extra)
+            }
+            clock.lap("read the older months (\(older.count) files) for \(unsettled.count) artists the window does not settle")
+        }
+
+        let ids = recomputed.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let inputs = ids.map { id in (id, observations[id] ?? [], releaseRecords[id] ?? []) }
+        let first = window.firstEventRecomputed
+        let analyses = await LocalEngine.parallelMap(inputs) { id, observations, releases in
+            ArtistAnalysis(artistID: id, observations: observations, releases: releases)
+        }
+        clock.lap("analysed \(analyses.count) artists over the window")
+        let asOf = Leaderboard.defaultAsOf(analyses)
+        // The leaderboard looks 41 days back from its day: the window must hold them.
+        guard let asOf, asOf >= firstDay - 35 else { return nil }
+        var trimmed: [ArtistAnalysis] = []
+        for analysis in analyses {
+            // Events before the window's reach keep their stored rows; the name is the latest row's.
+            var old = (impactsByArtist[analysis.artistID] ?? []).filter { $0.eventDay < first }
+            if let latestName = analysis.daily.last?.artistName { for index in old.indices { old[index].artistName = latestName } }
+            trimmed.append(ArtistAnalysis(
+                artistID: analysis.artistID, daily: analysis.daily, signals: analysis.signals,
+                impacts: old + analysis.impacts.filter { $0.eventDay >= first }))
+        }
+        // Artists outside the window keep their stored events as they are.
+        let keptImpacts = impactsByArtist.filter { !recomputed.contains($0.key) }.values.flatMap { $0 }
+        let leaderboard = Leaderboard.rank(trimmed.compactMap { $0.leaderboardEntry(asOf: asOf) })
+        let lake = RawLake(
+            artists: ids.map { RawLake.ArtistInput(artistID: $0, observations: observations[$0] ?? [], releases: releaseRecords[$0] ?? []) },
+            malformed: metrics.malformed + releases.malformed, files: metrics.files + releases.files, bytes: metrics.bytes + releases.bytes,
+            metricRecords: metrics.recordCount + rows.count, releaseRecords: releases.recordCount)
+        return (LakeAnalysis(analyses: trimmed, asOf: asOf, leaderboard: leaderboard), lake, keptImpacts)
+    }
+}
+
+extension ProcessedTableReader {
+    /// The stored rows of `keys` with the columns a window needs.
+    static func windowRows(_ keys: [String], in store: any ObjectStore) async throws -> [WindowRow] {
+        var rows: [WindowRow] = []
+        for key in keys {
+            let reader = try await ParquetReader.open(store, key: key)
+            let c = ProcessedColumns(table: try await reader.read(columns: ["artist_id", "artist_name", "day", "followers", "popularity", "prev_day", "follower_delta"]),
+                                     file: "\(store.location)/\(key)")
+            let ids = try c.strings("artist_id"), names = try c.strings("artist_name"), days = try c.days("day")
+            let followers = try c.int64s("followers"), popularity = try c.int32s("popularity")
+            let previous = try c.days("prev_day"), deltas = try c.int64s("follower_delta")
+            rows.reserveCapacity(rows.count + c.table.rowCount)
+            for row in 0..<c.table.rowCount {
+                rows.append(WindowRow(
+                    kept: StoredDay(artistID: try c.required(ids, "artist_id", row), artistName: try c.required(names, "artist_name", row),
+                                    day: try c.required(days, "day", row), followers: followers[row], popularity: popularity[row]),
+                    prevDay: previous[row], followerDelta: deltas[row]))
+            }
+        }
+        return rows
+    }
+
+    /// For each of `artists`, its latest stored row before `day` and its latest one with a
+    /// follower count, as observations (a name and a count the window cannot see). Three
+    /// columns are read; names only for `needingNames`.
+    static func carries(_ keys: [String], in store: any ObjectStore, artists: Set<String>, needingNames: Set<String>,
+                        before day: Day) async throws -> [String: [MetricObservation]] {
+        struct Found { var day: Day; var followers: Int64?; var popularity: Int32?; var name: String? }
+        var latest: [String: Found] = [:], latestCount: [String: Found] = [:]
+        for key in keys {
+            let reader = try await ParquetReader.open(store, key: key)
+            let names = needingNames.isEmpty ? [] : ["artist_name", "popularity"]
+            let c = ProcessedColumns(table: try await reader.read(columns: ["artist_id", "day", "followers"] + names), file: "\(store.location)/\(key)")
+            let ids = try c.strings("artist_id"), days = try c.days("day"), followers = try c.int64s("followers")
+            let artistNames = needingNames.isEmpty ? [] : try c.strings("artist_name")
+            let popularity = needingNames.isEmpty ? [] : try c.int32s("popularity")
+            for row in 0..<c.table.rowCount {
+                guard let id = ids[row], artists.contains(id), let rowDay = days[row], rowDay < day else { continue }
+                let wantsName = needingNames.contains(id)
+                guard followers[row] != nil || wantsName else { continue }
+                let found = Found(day: rowDay, followers: followers[row], popularity: wantsName ? popularity[row] : nil,
+                                  name: wantsName ? artistNames[row] : nil)
+                if wantsName, rowDay > latest[id]?.day ?? Day(daysSinceEpoch: .min) { latest[id] = found }
+                if found.followers != nil, rowDay > latestCount[id]?.day ?? Day(daysSinceEpoch: .min) { latestCount[id] = found }
+            }
+        }
+        var carries: [String: [MetricObservation]] = [:]
+        for (id, found) in Array(latest) + Array(latestCount) {
+            guard let at = found.day.start, !(carries[id]?.contains { $0.capturedAt == at } ?? false) else { continue }
+            // A count's day keeps its count; its name matters only when it is also the latest row.
+            carries[id, default: []].append(MetricObservation(artistID: id, artistName: found.name ?? latest[id]?.name ?? id,
+                                                              followers: found.followers, popularity: found.popularity, capturedAt: at))
+        }
+        return carries
+    }
+}
