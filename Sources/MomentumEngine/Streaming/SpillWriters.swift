@@ -11,7 +11,6 @@ final class SpillWriters: @unchecked Sendable {
     /// What one worker holds; only that worker touches it.
     private final class Worker {
         var buffers: [ObservationSpill]
-        var handles: [FileHandle?]
         var records = 0
         var latestWithFollowers: Int32?
         var observedDays = Set<Int32>()
@@ -19,7 +18,6 @@ final class SpillWriters: @unchecked Sendable {
 
         init(buckets: Int) {
             buffers = Array(repeating: ObservationSpill(), count: buckets)
-            handles = Array(repeating: nil, count: buckets)
         }
     }
 
@@ -59,27 +57,33 @@ final class SpillWriters: @unchecked Sendable {
         return lock.withLock { done += 1; return done }
     }
 
+    /// Appends a buffer to its file. The file is opened for each write, not kept open: a
+    /// thousand buckets on sixteen cores would need more descriptors than a process has.
     private func flush(_ worker: Worker, index: Int, bucket: Int) throws {
         guard worker.buffers[bucket].count > 0 else { return }
-        if worker.handles[bucket] == nil {
-            let url = file(bucket: bucket, worker: index)
-            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-                throw EngineError.invalidInput("cannot create the transform's scratch file \(url.path): check free space and TMPDIR")
-            }
-            worker.handles[bucket] = try FileHandle(forWritingTo: url)
+        let path = file(bucket: bucket, worker: index).path
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        guard descriptor >= 0 else {
+            throw EngineError.invalidInput("cannot write the transform's scratch file \(path) (errno \(errno)): check free space and TMPDIR")
         }
-        try worker.handles[bucket]?.write(contentsOf: worker.buffers[bucket].bytes)
+        defer { close(descriptor) }
+        try worker.buffers[bucket].bytes.withUnsafeBytes { buffer in
+            var written = 0
+            while written < buffer.count {
+                let count = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                guard count > 0 else {
+                    throw EngineError.invalidInput("cannot write the transform's scratch file \(path) (errno \(errno)): check free space and TMPDIR")
+                }
+                written += count
+            }
+        }
         worker.buffers[bucket].removeAll()
     }
 
-    /// Writes what is buffered and closes every file.
+    /// Writes what is buffered.
     func finish() throws {
         for (index, worker) in workers.enumerated() {
-            for bucket in 0..<buckets {
-                try flush(worker, index: index, bucket: bucket)
-                try worker.handles[bucket]?.close()
-                worker.handles[bucket] = nil
-            }
+            for bucket in 0..<buckets { try flush(worker, index: index, bucket: bucket) }
         }
     }
 

@@ -34,11 +34,12 @@ extension LocalEngine {
             report?(EngineProgress(phase: .reading, completed: done, total: file.filesInAll))
         }
         try spill.finish()
-        let releases = try await RawLakeReader.read(RawRelease.self, dataset: .releases, from: store)
-        let releasesByArtist = LocalEngine.releasesByArtist(releases)
+        // The decoded records are dropped once grouped: one copy of the releases stays.
+        let releases = try await readReleasesByArtist()
+        var releasesByArtist = releases.byArtist
         let malformed = read.problems + spill.malformed + releases.malformed
         for line in malformed { logger.warning("skipped a malformed line", metadata: ["line": "\(line)"]) }
-        guard spill.records + releases.recordCount > 0 else {
+        guard spill.records + releases.records > 0 else {
             throw EngineError.noData("no raw records under \(store.location)/raw/ (expected \(LakeDataset.artistMetrics.prefix)dt=YYYY-MM-DD/*.jsonl): check --lake")
         }
         clock.lap("spilled \(spill.records) records of \(read.files) files into \(buckets) buckets")
@@ -82,6 +83,8 @@ extension LocalEngine {
                 entries += analyses.compactMap { $0.leaderboardEntry(asOf: asOf) }
             }
         }
+        // Freed before the files are put: the largest partition then has the memory to itself.
+        releasesByArtist = [:]
         if signals.rows == 0, let asOf { try signals.touch(asOf.monthString) }
         var written = 0, removed = 0
         for stream in [daily.publish, signals.publish, impacts.publish] as [(LocalEngine) async throws -> (written: Int, removed: Int)] {
@@ -99,6 +102,12 @@ extension LocalEngine {
             artists: artists, dailyRows: daily.rows, signalRows: signals.rows, events: impacts.rows, leaderboardRows: leaderboard.count,
             asOf: asOf, objectsWritten: written, objectsRemoved: removed, malformed: malformed, rawBytes: read.bytes + releases.bytes,
             scope: .full(reason: "streamed in \(buckets) buckets"))
+    }
+
+    /// The raw releases by artist, with what the summary needs of the read.
+    private func readReleasesByArtist() async throws -> (byArtist: [String: [ReleaseRecord]], malformed: [MalformedLine], bytes: Int, records: Int) {
+        let read = try await RawLakeReader.read(RawRelease.self, dataset: .releases, from: store)
+        return (LocalEngine.releasesByArtist(read), read.malformed, read.bytes, read.recordCount)
     }
 
     /// One bucket's artists, analysed on every core, in id order. (Its spill files stay until
