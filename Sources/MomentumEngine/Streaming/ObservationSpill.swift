@@ -1,44 +1,29 @@
-// Raw metric records spilled to local files by artist bucket, so a lake of any size is analysed
-// a bucket of artists at a time. A compact binary form of our own: it is written and read back
-// by the same process within one transform, and never leaves the scratch folder.
+// Raw records spilled to local files by artist bucket, so a lake of any size is analysed a
+// bucket of artists at a time. A compact binary form of our own: it is written and read back by
+// the same process within one transform, and never leaves the scratch folder. Little-endian;
+// strings are a u32 length and UTF-8; every record starts with its file index and position in
+// the file (u32 each: together the read order that breaks ties).
 //
-// Record: file index u32, position in the file u32 (together the read order that breaks ties),
-// captured_at i64, flags u8 (1: followers, 2: popularity), followers i64?, popularity i32?,
-// artist id and name as u32 length + UTF-8. Little-endian.
+// Metric record: captured_at i64, flags u8 (1: followers, 2: popularity), followers i64?,
+// popularity i32?, artist id, artist name.
+// Release record: flags u8 (1: album_group, 2: discovered_at), discovered_at i64?, artist id,
+// album id, album name, album type, album group?, release date, precision.
 
 import Foundation
 import LakeKit
 import MomentumAnalytics
 
-/// A buffer of spilled records, and their decoding.
-struct ObservationSpill {
-    private(set) var bytes: [UInt8] = []
-
-    var count: Int { bytes.count }
-
-    mutating func append(_ record: RawArtistMetric, file: Int, position: Int) {
-        append(UInt32(truncatingIfNeeded: file))
-        append(UInt32(truncatingIfNeeded: position))
-        append(UInt64(bitPattern: record.capturedAt))
+/// Spilled metric records: their encoding and decoding.
+enum ObservationSpill {
+    static func encode(_ record: RawArtistMetric, file: Int, position: Int, into bytes: inout [UInt8]) {
+        SpillBytes.append(UInt32(truncatingIfNeeded: file), to: &bytes)
+        SpillBytes.append(UInt32(truncatingIfNeeded: position), to: &bytes)
+        SpillBytes.append(UInt64(bitPattern: record.capturedAt), to: &bytes)
         bytes.append((record.followers == nil ? 0 : 1) | (record.popularity == nil ? 0 : 2))
-        if let followers = record.followers { append(UInt64(bitPattern: followers)) }
-        if let popularity = record.popularity { append(UInt32(bitPattern: popularity)) }
-        appendString(record.artistID)
-        appendString(record.artistName)
-    }
-
-    mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
-
-    private mutating func append<T: FixedWidthInteger>(_ value: T) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
-    }
-
-    private mutating func appendString(_ string: String) {
-        var string = string
-        string.withUTF8 { utf8 in
-            append(UInt32(truncatingIfNeeded: utf8.count))
-            bytes.append(contentsOf: utf8)
-        }
+        if let followers = record.followers { SpillBytes.append(UInt64(bitPattern: followers), to: &bytes) }
+        if let popularity = record.popularity { SpillBytes.append(UInt32(bitPattern: popularity), to: &bytes) }
+        SpillBytes.append(record.artistID, to: &bytes)
+        SpillBytes.append(record.artistName, to: &bytes)
     }
 
     /// One decoded record with its read order.
@@ -50,32 +35,17 @@ struct ObservationSpill {
     /// Decodes a spill file's bytes; throws on a damaged file (a bug or a disk fault, never
     /// user input: the file was written by this process).
     static func decode(_ data: [UInt8], strings: inout StringInterner, into entries: inout [Entry]) throws {
-        try data.withUnsafeBufferPointer { buffer in
-            var at = 0
-            func take<T: FixedWidthInteger>(_: T.Type) throws -> T {
-                let size = MemoryLayout<T>.size
-                guard at + size <= buffer.count else { throw EngineError.invalidInput("a transform spill file is damaged (truncated record)") }
-                let value = UnsafeRawBufferPointer(buffer).loadUnaligned(fromByteOffset: at, as: T.self)
-                at += size
-                return T(littleEndian: value)
-            }
-            func string() throws -> String {
-                let length = Int(try take(UInt32.self))
-                guard length <= buffer.count - at else { throw EngineError.invalidInput("a transform spill file is damaged (string length)") }
-                defer { at += length }
-                return strings.intern(UnsafeBufferPointer(rebasing: buffer[at..<at + length]))
-            }
-            while at < buffer.count {
-                let file = UInt64(try take(UInt32.self)), position = UInt64(try take(UInt32.self))
-                let captured = Int64(bitPattern: try take(UInt64.self))
-                let flags = try take(UInt8.self)
-                let followers = flags & 1 != 0 ? Int64(bitPattern: try take(UInt64.self)) : nil
-                let popularity = flags & 2 != 0 ? Int32(bitPattern: try take(UInt32.self)) : nil
-                let id = try string(), name = try string()
-                entries.append(Entry(order: file << 32 | position, observation: MetricObservation(
-                    artistID: id, artistName: name, followers: followers, popularity: popularity,
-                    capturedAt: Instant(nanosecondsSinceEpoch: captured))))
-            }
+        var reader = SpillBytes.Reader(data)
+        while !reader.atEnd {
+            let file = UInt64(try reader.take(UInt32.self)), position = UInt64(try reader.take(UInt32.self))
+            let captured = Int64(bitPattern: try reader.take(UInt64.self))
+            let flags = try reader.take(UInt8.self)
+            let followers = flags & 1 != 0 ? Int64(bitPattern: try reader.take(UInt64.self)) : nil
+            let popularity = flags & 2 != 0 ? Int32(bitPattern: try reader.take(UInt32.self)) : nil
+            let id = try reader.string(&strings), name = try reader.string(&strings)
+            entries.append(Entry(order: file << 32 | position, observation: MetricObservation(
+                artistID: id, artistName: name, followers: followers, popularity: popularity,
+                capturedAt: Instant(nanosecondsSinceEpoch: captured))))
         }
     }
 
@@ -84,5 +54,83 @@ struct ObservationSpill {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in artistID.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return Int(hash % UInt64(max(1, buckets)))
+    }
+}
+
+/// Spilled release records: their encoding and decoding.
+enum ReleaseSpill {
+    struct Entry {
+        var order: UInt64
+        var record: ReleaseRecord
+    }
+
+    static func encode(_ record: RawRelease, file: Int, position: Int, into bytes: inout [UInt8]) {
+        SpillBytes.append(UInt32(truncatingIfNeeded: file), to: &bytes)
+        SpillBytes.append(UInt32(truncatingIfNeeded: position), to: &bytes)
+        bytes.append((record.albumGroup == nil ? 0 : 1) | (record.discoveredAt == nil ? 0 : 2))
+        if let discovered = record.discoveredAt { SpillBytes.append(UInt64(bitPattern: discovered), to: &bytes) }
+        for text in [record.artistID, record.albumID, record.albumName, record.albumType] { SpillBytes.append(text, to: &bytes) }
+        if let group = record.albumGroup { SpillBytes.append(group, to: &bytes) }
+        SpillBytes.append(record.releaseDate, to: &bytes)
+        SpillBytes.append(record.releaseDatePrecision, to: &bytes)
+    }
+
+    static func decode(_ data: [UInt8], strings: inout StringInterner, into entries: inout [Entry]) throws {
+        var reader = SpillBytes.Reader(data)
+        while !reader.atEnd {
+            let file = UInt64(try reader.take(UInt32.self)), position = UInt64(try reader.take(UInt32.self))
+            let flags = try reader.take(UInt8.self)
+            let discovered = flags & 2 != 0 ? Int64(bitPattern: try reader.take(UInt64.self)) : nil
+            let artist = try reader.string(&strings), album = try reader.string(&strings), name = try reader.string(&strings)
+            let type = try reader.string(&strings)
+            let group = flags & 1 != 0 ? try reader.string(&strings) : nil
+            let date = try reader.string(&strings), precision = try reader.string(&strings)
+            entries.append(Entry(order: file << 32 | position, record: ReleaseRecord(
+                artistID: artist, albumID: album, albumName: name, albumType: type, albumGroup: group, releaseDate: date,
+                releaseDatePrecision: precision, discoveredAt: discovered.map(Instant.init(nanosecondsSinceEpoch:)))))
+        }
+    }
+}
+
+/// The primitives of the spill format.
+enum SpillBytes {
+    static func append<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    static func append(_ string: String, to bytes: inout [UInt8]) {
+        var string = string
+        string.withUTF8 { utf8 in
+            append(UInt32(truncatingIfNeeded: utf8.count), to: &bytes)
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    /// Reads a spill file's bytes; throws on a damaged file (a bug or a disk fault, never user
+    /// input: the file was written by this process).
+    struct Reader {
+        private let bytes: [UInt8]
+        private var at = 0
+
+        init(_ bytes: [UInt8]) {
+            self.bytes = bytes
+        }
+
+        var atEnd: Bool { at >= bytes.count }
+
+        mutating func take<T: FixedWidthInteger>(_: T.Type) throws -> T {
+            let size = MemoryLayout<T>.size
+            guard at + size <= bytes.count else { throw EngineError.invalidInput("a transform spill file is damaged (truncated record)") }
+            let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: T.self) }
+            at += size
+            return T(littleEndian: value)
+        }
+
+        mutating func string(_ strings: inout StringInterner) throws -> String {
+            let length = Int(try take(UInt32.self))
+            guard length <= bytes.count - at else { throw EngineError.invalidInput("a transform spill file is damaged (string length)") }
+            defer { at += length }
+            return bytes.withUnsafeBufferPointer { strings.intern(UnsafeBufferPointer(rebasing: $0[at..<at + length])) }
+        }
     }
 }

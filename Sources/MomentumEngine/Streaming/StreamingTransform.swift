@@ -33,18 +33,18 @@ extension LocalEngine {
             let done = try spill.add(file, worker: worker)
             report?(EngineProgress(phase: .reading, completed: done, total: file.filesInAll))
         }
+        // Releases are spilled by the same buckets: only one bucket's are ever in memory.
+        let releaseRead = try await RawLakeReader.forEachFile(RawRelease.self, dataset: .releases, from: store, parallelism: cores) { worker, file in
+            try spill.add(file, worker: worker)
+        }
         try spill.finish()
-        // The decoded records are dropped once grouped: one copy of the releases stays.
-        let releases = try await readReleasesByArtist()
-        var releasesByArtist = releases.byArtist
-        let malformed = read.problems + spill.malformed + releases.malformed
+        let malformed = read.problems + spill.malformed + releaseRead.problems + spill.releaseMalformed
         for line in malformed { logger.warning("skipped a malformed line", metadata: ["line": "\(line)"]) }
-        guard spill.records + releases.records > 0 else {
+        guard spill.records + spill.releaseRecords > 0 else {
             throw EngineError.noData("no raw records under \(store.location)/raw/ (expected \(LakeDataset.artistMetrics.prefix)dt=YYYY-MM-DD/*.jsonl): check --lake")
         }
         clock.lap("spilled \(spill.records) records of \(read.files) files into \(buckets) buckets")
 
-        let releaseBuckets = Dictionary(grouping: releasesByArtist.keys) { ObservationSpill.bucket(of: $0, buckets: buckets) }
         let daily = TableStream(Tables.artistDaily, options: parquetOptions, folder: scratch)
         let signals = TableStream(Tables.artistSignals, options: parquetOptions, folder: scratch)
         let impacts = TableStream(Tables.releaseImpact, options: parquetOptions, folder: scratch)
@@ -55,7 +55,7 @@ extension LocalEngine {
         var latestDay: Day?
         var artists = 0
         for bucket in 0..<buckets {
-            let analyses = try await analyseBucket(bucket, spill: spill, releases: releasesByArtist, releaseArtists: releaseBuckets[bucket] ?? [])
+            let analyses = try await analyseBucket(bucket, spill: spill)
             artists += analyses.count
             var dailyRows: [String: [ArtistDaily]] = [:], signalRows: [String: [ArtistSignal]] = [:]
             for analysis in analyses {
@@ -79,12 +79,10 @@ extension LocalEngine {
         if let asOf, asOf != predicted {
             entries = []
             for bucket in 0..<buckets {
-                let analyses = try await analyseBucket(bucket, spill: spill, releases: releasesByArtist, releaseArtists: releaseBuckets[bucket] ?? [])
+                let analyses = try await analyseBucket(bucket, spill: spill)
                 entries += analyses.compactMap { $0.leaderboardEntry(asOf: asOf) }
             }
         }
-        // Freed before the files are put: the largest partition then has the memory to itself.
-        releasesByArtist = [:]
         if signals.rows == 0, let asOf { try signals.touch(asOf.monthString) }
         var written = 0, removed = 0
         for stream in [daily.publish, signals.publish, impacts.publish] as [(LocalEngine) async throws -> (written: Int, removed: Int)] {
@@ -100,25 +98,19 @@ extension LocalEngine {
         clock.lap("wrote \(written) files, removed \(removed)")
         return TransformSummary(
             artists: artists, dailyRows: daily.rows, signalRows: signals.rows, events: impacts.rows, leaderboardRows: leaderboard.count,
-            asOf: asOf, objectsWritten: written, objectsRemoved: removed, malformed: malformed, rawBytes: read.bytes + releases.bytes,
+            asOf: asOf, objectsWritten: written, objectsRemoved: removed, malformed: malformed, rawBytes: read.bytes + releaseRead.bytes,
             scope: .full(reason: "streamed in \(buckets) buckets"))
-    }
-
-    /// The raw releases by artist, with what the summary needs of the read.
-    private func readReleasesByArtist() async throws -> (byArtist: [String: [ReleaseRecord]], malformed: [MalformedLine], bytes: Int, records: Int) {
-        let read = try await RawLakeReader.read(RawRelease.self, dataset: .releases, from: store)
-        return (LocalEngine.releasesByArtist(read), read.malformed, read.bytes, read.recordCount)
     }
 
     /// One bucket's artists, analysed on every core, in id order. (Its spill files stay until
     /// the transform ends: a second leaderboard pass may read them again.)
-    private func analyseBucket(_ bucket: Int, spill: SpillWriters, releases: [String: [ReleaseRecord]],
-                               releaseArtists: [String]) async throws -> [ArtistAnalysis] {
+    private func analyseBucket(_ bucket: Int, spill: SpillWriters) async throws -> [ArtistAnalysis] {
         var byArtist: [String: [ObservationSpill.Entry]] = [:]
         for entry in try spill.entries(bucket: bucket) {
             byArtist[entry.observation.artistID, default: []].append(entry)
         }
-        let ids = Set(byArtist.keys).union(releaseArtists).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let releases = try spill.releases(bucket: bucket)
+        let ids = Set(byArtist.keys).union(releases.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let inputs = ids.map { id in
             (id, (byArtist[id] ?? []).sorted { $0.order < $1.order }.map(\.observation), releases[id] ?? [])
         }

@@ -63,25 +63,6 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
         return handle
     }
 
-    /// A file's bytes, read straight into one array (no intermediate `Data` copy: the
-    /// largest partition is the largest thing a streaming transform holds).
-    static func bytes(of url: URL) throws -> [UInt8] {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        let size = Int(try handle.seekToEnd())
-        try handle.seek(toOffset: 0)
-        var bytes = [UInt8](repeating: 0, count: size)
-        var filled = 0
-        while filled < size {
-            let count = bytes.withUnsafeMutableBytes { buffer in
-                read(handle.fileDescriptor, buffer.baseAddress! + filled, size - filled)
-            }
-            guard count > 0 else { throw EngineError.invalidInput("could not read the transform's scratch file \(url.path)") }
-            filled += count
-        }
-        return bytes
-    }
-
     /// Ensures a partition exists (with no rows, the file still has the table's schema).
     func touch(_ partition: String) throws {
         if writers[partition] == nil { writers[partition] = try ParquetWriter(schema: table.parquetSchema, options: options) }
@@ -101,7 +82,7 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
         }
         var written = 0
         for (key, partition) in keys.sorted(by: { $0.key < $1.key }) {
-            try await engine.store.put(key, bytes: try TableStream.bytes(of: path(partition)))
+            try await engine.store.put(key, bytes: try BucketFiles.bytes(of: path(partition)))
             try FileManager.default.removeItem(at: path(partition))
             written += 1
         }
