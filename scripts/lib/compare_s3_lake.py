@@ -34,18 +34,7 @@ def main():
     local = files_under(folder)
     if os.path.isdir(arguments[1]):
         other = files_under(arguments[1])
-        if set(local) != set(other):
-            print("different files: only in the first %s, only in the second %s" % (sorted(set(local) - set(other)), sorted(set(other) - set(local))))
-            sys.exit(1)
-        rows = 0
-        for key in sorted(local):
-            theirs, ours = pq.read_table(other[key]), pq.read_table(local[key])
-            problem = same_values(theirs, ours) if "--values" in sys.argv else (None if theirs.equals(ours) else "tables differ")
-            if problem:
-                print("%s differs: %s" % (key, problem))
-                sys.exit(1)
-            rows += ours.num_rows
-        print(json.dumps({"files": len(local), "rows": rows}))
+        compare(local, other, "the first", "the second", "", lambda key: pq.read_table(other[key]))
         return
     bucket, prefix = arguments[1], arguments[2].strip("/")
     s3 = boto3.client("s3", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_S3"))
@@ -54,17 +43,22 @@ def main():
         for item in page.get("Contents", []):
             remote[item["Key"][len(prefix) + 1:]] = item["Key"]
     remote = {k: v for k, v in remote.items() if k.endswith(".parquet")}
-    if set(local) != set(remote):
-        print("different files: only on disk %s, only in S3 %s" % (sorted(set(local) - set(remote)), sorted(set(remote) - set(local))))
+    compare(local, remote, "on disk", "in S3", " between disk and S3",
+            lambda key: pq.read_table(io.BytesIO(s3.get_object(Bucket=bucket, Key=remote[key])["Body"].read())))
+
+
+def compare(local, other, here, there, between, read_other):
+    """Exits 1 on the first difference between the files `local` and `other` (same keys);
+    prints a JSON summary otherwise."""
+    if set(local) != set(other):
+        print("different files: only %s %s, only %s %s" % (here, sorted(set(local) - set(other)), there, sorted(set(other) - set(local))))
         sys.exit(1)
     rows = 0
     for key in sorted(local):
-        body = s3.get_object(Bucket=bucket, Key=remote[key])["Body"].read()
-        theirs = pq.read_table(io.BytesIO(body))
-        ours = pq.read_table(local[key])
+        theirs, ours = read_other(key), pq.read_table(local[key])
         problem = same_values(theirs, ours) if "--values" in sys.argv else (None if theirs.equals(ours) else "tables differ")
         if problem:
-            print("%s differs between disk and S3: %s" % (key, problem))
+            print("%s differs%s: %s" % (key, between, problem))
             sys.exit(1)
         rows += ours.num_rows
     print(json.dumps({"files": len(local), "rows": rows}))
