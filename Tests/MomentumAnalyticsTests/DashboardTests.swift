@@ -1,5 +1,6 @@
 // Structural tests of the dashboard HTML: parsed, not snapshotted.
 
+import Foundation
 @testable import MomentumAnalytics
 import Testing
 
@@ -108,31 +109,58 @@ struct HTMLTags {
         ]
     }
 
-    static func page() -> (String, [ArtistAnalysis], [MomentumRow]) {
+    /// The page, drawn on `selecting` (the leaderboard's first artist when nil).
+    static func page(selecting: String? = nil) -> (String, [ArtistAnalysis], [MomentumRow]) {
         let analyses = analyses()
         let asOf = day("2026-04-30")
         let board = Leaderboard.rank(analyses.compactMap { $0.leaderboardEntry(asOf: asOf) })
-        return (Dashboard.render(leaderboard: board, analyses: analyses, asOf: asOf, options: .init(generatedAt: "test")), analyses, board)
+        let options = Dashboard.Options(generatedAt: "test", selectedArtistID: selecting)
+        return (Dashboard.render(leaderboard: board, analyses: analyses, asOf: asOf, options: options), analyses, board)
     }
 
-    @Test func oneSectionPerArtistAndOneMarkerPerEvent() throws {
-        let (html, analyses, board) = Self.page()
-        let page = HTMLTags(html)
-        let sections = page.tags.filter { $0.name == "section" && $0.has(class: "artist") }
-        #expect(sections.count == 3)
-        #expect(sections.filter { $0.attributes["hidden"] == nil }.count == 1)
-        #expect(page.tags.filter { $0.name == "tr" && $0.attributes["data-artist"] != nil }.count == board.count)
-        for section in sections {
-            let analysis = try #require(analyses.first { $0.artistID == section.attributes["data-artist"] })
+    /// The script's data for each artist, parsed.
+    static func payloads(_ html: String) throws -> [[String: Any]] {
+        let json = try #require(html.split(separator: "<script id=\"dashboard-data\" type=\"application/json\">").last?
+            .split(separator: "</script>").first)
+        let data = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        return try #require(data["artists"] as? [[String: Any]])
+    }
+
+    @Test func theOpeningArtistIsDrawnAndEveryArtistIsInTheData() throws {
+        for id in Self.analyses().map(\.artistID) {
+            let (html, analyses, board) = Self.page(selecting: id)
+            let page = HTMLTags(html)
+            let sections = page.tags.filter { $0.name == "section" && $0.has(class: "artist") }
+            // One drawing in the page; the others are drawn by the script when opened.
+            #expect(sections.count == 1 && sections.first?.attributes["data-artist"] == id)
+            #expect(page.tags.filter { $0.name == "tr" && $0.attributes["data-artist"] != nil }.count == board.count)
+            let payloads = try Self.payloads(html)
+            let ids: [String] = payloads.compactMap { $0["id"] as? String }
+            #expect(ids.sorted() == analyses.map(\.artistID).sorted())
+            for payload in payloads {
+                let analysis = try #require(analyses.first { $0.artistID == payload["id"] as? String })
+                #expect(payload["n"] as? Int == analysis.daily.count)
+                #expect(SeriesCodeTests.decode(payload["t"] as? String ?? "", count: analysis.daily.count) == analysis.daily.map { Int64($0.day.daysSinceEpoch) })
+                #expect(SeriesCodeTests.decode(payload["f"] as? String ?? "", count: analysis.daily.count) == analysis.daily.map(\.followers))
+                #expect((payload["imp"] as? [Any])?.count == analysis.impacts.count)
+                // Adds per day are derived from the followers by the script: none sent here.
+                #expect((payload["a"] as? [Any])?.isEmpty == true)
+            }
+            let section = try #require(sections.first)
+            let analysis = try #require(analyses.first { $0.artistID == id })
             let inside = page.inside(section)
             let range = try #require(analysis.daily.first?.day).daysSinceEpoch...(try #require(analysis.daily.last?.day)).daysSinceEpoch
-            let charted = analysis.calendar.events.filter { range.contains($0.eventDay.daysSinceEpoch) }.count
+            let hasFollowers = analysis.daily.contains { $0.followers != nil }
+            let charted = hasFollowers ? analysis.calendar.events.filter { range.contains($0.eventDay.daysSinceEpoch) }.count : 0
             #expect(inside.filter { $0.has(class: "release-marker") }.count == charted)
             #expect(Int(section.attributes["data-events"] ?? "") == charted)
             #expect(inside.filter { $0.name == "tr" && $0.attributes["data-day"] != nil }.count == analysis.impacts.count)
-            #expect(inside.filter { $0.has(class: "change-point") }.count == analysis.changePoints().count)
+            if analysis.daily.contains(where: { $0.followers != nil }) {
+                #expect(inside.filter { $0.has(class: "change-point") }.count == analysis.changePoints().count)
+            }
         }
         // Artist A: two singles 4 days apart are one event; the third is another.
+        let analyses = Self.analyses()
         #expect(analyses[0].calendar.events.count == 2)
         // An event before the first observed day (from a first discography scan) has an impact
         // row but no marker on the charts.
@@ -147,7 +175,7 @@ struct HTMLTags {
     }
 
     @Test func followersLineHasOnePointPerDayWithFollowersAndBreaksAtGaps() throws {
-        let (html, analyses, _) = Self.page()
+        let (html, analyses, _) = Self.page(selecting: "artistAAAAAAAAAAAAAAAAA")
         let page = HTMLTags(html)
         let section = try #require(page.tags.first { $0.name == "section" && $0.attributes["data-artist"] == "artistAAAAAAAAAAAAAAAAA" })
         let lines = page.inside(section).filter { $0.name == "path" && $0.has(class: "followers-line") }
@@ -185,7 +213,7 @@ struct HTMLTags {
     }
 
     @Test func missingFollowersGetANoteInsteadOfAnEmptyChart() throws {
-        let (html, _, _) = Self.page()
+        let (html, _, _) = Self.page(selecting: "artistCCCCCCCCCCCCCCCCC")
         let page = HTMLTags(html)
         let section = try #require(page.tags.first { $0.name == "section" && $0.attributes["data-artist"] == "artistCCCCCCCCCCCCCCCCC" })
         let inside = page.inside(section)
@@ -217,5 +245,46 @@ struct HTMLTags {
         #expect(HTMLText.escape("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
         #expect(YScale(low: 0, high: 100, logarithmic: false).ticks() == [0, 20, 40, 60, 80, 100])
         #expect(YScale(low: 900, high: 120_000, logarithmic: true).ticks() == [1000, 10_000, 100_000])
+    }
+}
+
+/// The compact series form the page's script decodes (ArtistPayload.swift).
+struct SeriesCodeTests {
+    /// The script's `decodeSeries`, in Swift, for the tests.
+    static func decode(_ text: String, count: Int) -> [Int64?] {
+        guard count > 0 else { return [] }
+        var out: [Int64?] = []
+        var previous: Int64 = 0
+        for piece in text.split(separator: ",", omittingEmptySubsequences: false) {
+            var token = Substring(piece)
+            var repeats = 1
+            if let star = token.firstIndex(of: "*") {
+                repeats = Int(token[token.index(after: star)...], radix: 36) ?? -1
+                token = token[..<star]
+            }
+            for _ in 0..<max(repeats, 0) {
+                if token.isEmpty { out.append(nil); continue }
+                if token.first == "=" {
+                    previous = Int64(token.dropFirst(), radix: 36) ?? .min
+                } else {
+                    previous &+= Int64(token, radix: 36) ?? .min
+                }
+                out.append(previous)
+            }
+        }
+        return out
+    }
+
+    @Test func roundTripsRunsGapsAndExtremes() {
+        let cases: [[Int64?]] = [
+            [], [nil], [0], [5, 5, 5, 5], [nil, nil, nil, 7, 8, 9, 10, nil, 10],
+            [1_000, 1_040, 1_080, 1_120, 1_121], [.max, .min, 0, .max, -1], [-5, nil, -3, nil, nil, -3],
+            Array(repeating: 12_345, count: 400) + [nil] + (0..<50).map { Int64($0 * $0) },
+        ]
+        for values in cases {
+            #expect(Self.decode(SeriesCode.encode(values), count: values.count) == values, "\(values.prefix(12))")
+        }
+        // A steady year is a handful of bytes: 365 days, +40 a day.
+        #expect(SeriesCode.encode((0..<365).map { Int64(1_000 + $0 * 40) }).utf8.count < 16)
     }
 }

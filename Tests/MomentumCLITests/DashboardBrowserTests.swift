@@ -10,7 +10,7 @@ struct BrowserReport: Decodable {
     struct Script: Decodable { var type: String?; var has_alert: Bool }
     struct Section: Decodable {
         var id: String; var artist: String; var hidden: Bool; var events: Int; var markers: Int
-        var charts: Int; var impact_rows: Int; var notes: Int; var followers_points: [Int]
+        var charts: Int; var impact_rows: Int; var notes: Int; var followers_points: [Int]; var spikes: Int
     }
     var network_requests: [String]
     var console: [String]
@@ -20,11 +20,15 @@ struct BrowserReport: Decodable {
     var visible_sections: [String]
     var selected_row: String?
     var leaderboard_rows: Int
+    var artist_ids: [String]
+    var section_html: [String: String]
+    var board_html: String
     var text: String
 }
 
-func browse(_ page: URL, hash: String = "", screenshot: URL? = nil) throws -> BrowserReport {
+func browse(_ page: URL, hash: String = "", screenshot: URL? = nil, script: Bool = true) throws -> BrowserReport {
     var arguments = [page.path]
+    if !script { arguments.append("--no-script") }
     if !hash.isEmpty { arguments += ["--hash", hash] }
     if let screenshot { arguments += ["--screenshot", screenshot.path] }
     let result = try OutsideTools.runScript("browser_check.py", arguments)
@@ -54,10 +58,20 @@ struct DashboardBrowserTests {
 
         #expect(report.network_requests.isEmpty, "the page tried the network: \(report.network_requests)")
         #expect(report.console.isEmpty, "console: \(report.console)")
-        #expect(report.leaderboard_rows == 20)
-        #expect(report.sections.count == 20)
+        #expect(report.leaderboard_rows == 20 && report.artist_ids.count == 20)
+        // The page draws the artist it opens on; the others are drawn when opened.
+        #expect(report.sections.count == 1)
         #expect(report.visible_sections.count == 1)
-        for section in report.sections {
+        var sections = report.sections
+        // The script's drawing is compared with the page's for every artist below; here, a few
+        // from each end of the list (the development-mode artists come last).
+        for id in report.artist_ids.dropFirst().prefix(3) + report.artist_ids.suffix(3) {
+            let opened = try browse(page, hash: "#artist=\(id)")
+            #expect(opened.console.isEmpty && opened.network_requests.isEmpty, "\(opened.console) \(opened.network_requests)")
+            #expect(opened.visible_sections.count == 1 && opened.sections.count == 2)
+            sections += opened.sections.filter { $0.artist == id }
+        }
+        for section in sections {
             #expect(section.markers == section.events, "\(section.id): \(section.markers) markers for \(section.events) events")
             if section.notes == 0 {
                 #expect(section.charts == 3, "\(section.id) has \(section.charts) charts")
@@ -66,8 +80,9 @@ struct DashboardBrowserTests {
                 #expect(section.charts == 0, "\(section.id): a note instead of empty charts")
             }
         }
-        #expect(report.sections.contains { $0.notes > 0 }, "the development-mode artists show a note")
-        #expect(report.sections.reduce(0) { $0 + $1.events } > 20)
+        #expect(sections.contains { $0.notes > 0 }, "the development-mode artists show a note")
+        #expect(sections.reduce(0) { $0 + $1.events } > 7)
+        #expect(sections.reduce(0) { $0 + $1.spikes } > 0)
         // Hostile names are text: our two script elements only, no handler attributes.
         #expect(report.scripts.count == 2 && report.scripts.allSatisfy { !$0.has_alert })
         #expect(report.event_handler_attributes == 0)
@@ -89,7 +104,7 @@ struct DashboardBrowserTests {
         let report = try browse(page, screenshot: screenshot)
         #expect(report.network_requests.isEmpty, "\(report.network_requests)")
         #expect(report.console.isEmpty, "\(report.console)")
-        #expect(report.leaderboard_rows == 20 && report.sections.count == 20 && report.visible_sections.count == 1)
+        #expect(report.leaderboard_rows == 20 && report.sections.count == 1 && report.visible_sections.count == 1)
         let visible = try #require(report.sections.first { !$0.hidden })
         #expect(visible.charts == 3 && visible.events > 0 && visible.markers == visible.events)
         #expect(report.sections.allSatisfy { $0.markers == $0.events })
@@ -98,15 +113,74 @@ struct DashboardBrowserTests {
         #expect(try Data(contentsOf: screenshot).count > 50_000)
     }
 
+    /// The script draws an artist exactly as the page does: for each artist, the page opened
+    /// on it (drawn in Swift) and the page opened elsewhere then on it (drawn by the script)
+    /// serialise to the same markup, tag for tag and coordinate for coordinate.
+    @Test func theScriptDrawsEachArtistAsThePageDoes() throws {
+        let folder = try Repository.temporaryFolder("dashboard-twin")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ids = try browse(try Self.dashboard(in: folder)).artist_ids
+        let lake = folder.appendingPathComponent("lake")
+        #expect(ids.count == 20)
+        var drawnByPage: [String: String] = [:], drawnByScript: [String: String] = [:]
+        for (index, id) in ids.enumerated() {
+            let next = ids[(index + 1) % ids.count]
+            let page = folder.appendingPathComponent("on-\(index).html")
+            let result = try momentum("dashboard", "--lake", lake.path, "--out", page.path, "--artist", id)
+            #expect(result.status == 0, "\(result.stderr)")
+            let report = try browse(page, hash: "#artist=\(next)")
+            #expect(report.console.isEmpty, "\(report.console)")
+            drawnByPage[id] = report.section_html[id]
+            drawnByScript[next] = report.section_html[next]
+        }
+        // The leaderboard: rows written by the page (script off) and by the script agree.
+        let page = folder.appendingPathComponent("on-0.html")
+        let withScript = try browse(page), withoutScript = try browse(page, script: false)
+        #expect(withoutScript.board_html.count > 5_000)
+        #expect(withScript.board_html.replacingOccurrences(of: " class=\"selected\"", with: "") == withoutScript.board_html)
+        // Without script the page still shows the leaderboard and the artist it opens on.
+        #expect(withoutScript.visible_sections.count == 1 && withoutScript.sections.first?.artist == ids.first)
+        #expect(withoutScript.sections.first?.charts ?? 0 > 0)
+        for id in ids {
+            let page = try #require(drawnByPage[id]), script = try #require(drawnByScript[id])
+            #expect(page.count > 2_000)
+            #expect(page == script, "artist \(id) is drawn differently by the script")
+        }
+    }
+
+    /// A leaderboard longer than a page: the first hundred rows, and the button for the rest.
+    @Test func aLongLeaderboardIsShownAPageAtATime() throws {
+        let folder = try Repository.temporaryFolder("dashboard-long")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lake = folder.appendingPathComponent("lake")
+        let generated = try OutsideTools.runScript("generate_lake.py", ["--out", lake.path, "--artists", "150", "--days", "40", "--seed", "5"])
+        guard generated.status == 0 else { throw TestSetupError(generated.stderr) }
+        let page = folder.appendingPathComponent("dashboard.html")
+        let result = try momentum("dashboard", "--lake", lake.path, "--out", page.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try browse(page)
+        #expect(report.console.isEmpty, "\(report.console)")
+        #expect(report.leaderboard_rows == 100 && report.artist_ids.count == 150)
+        #expect(report.text.contains("100 of 150 artists shown"))
+        #expect(report.board_html.count > 10_000)
+        let html = try String(contentsOf: page, encoding: .utf8)
+        #expect(html.contains("id=\"leaderboard-more\" hidden>"), "the page hides the button for readers without script")
+        // Opening an artist beyond the first hundred rows works from the picker's data.
+        let last = try #require(report.artist_ids.last)
+        let opened = try browse(page, hash: "#artist=\(last)")
+        #expect(opened.visible_sections.count == 1 && opened.sections.contains { $0.artist == last && !$0.hidden })
+    }
+
     @Test func theScriptSelectsTheArtistNamedInTheAddress() throws {
         let folder = try Repository.temporaryFolder("dashboard-browser")
         defer { try? FileManager.default.removeItem(at: folder) }
         let page = try Self.dashboard(in: folder)
         let first = try browse(page)
-        let target = try #require(first.sections.dropFirst(5).first)
-        let report = try browse(page, hash: "#artist=\(target.artist)")
-        #expect(report.visible_sections == [target.id])
-        #expect(report.selected_row == target.artist)
+        let target = try #require(first.artist_ids.dropFirst(5).first)
+        let report = try browse(page, hash: "#artist=\(target)")
+        #expect(report.visible_sections == report.sections.filter { $0.artist == target }.map(\.id))
+        #expect(report.visible_sections.count == 1)
+        #expect(report.selected_row == target)
         #expect(report.console.isEmpty, "console: \(report.console)")
     }
 

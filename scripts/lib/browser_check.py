@@ -8,10 +8,12 @@ calls a few of Google's service hosts even for a blank page; those are reported 
 rendered DOM (after the page's script ran) is parsed and summarised as JSON on stdout; a
 screenshot is written when asked.
 
-Usage: browser_check.py PAGE.html [--hash '#artist=ID'] [--screenshot OUT.png] [--width 1280 --height 2400]
+Usage: browser_check.py PAGE.html [--hash '#artist=ID'] [--screenshot OUT.png] [--width 1280 --height 2400] [--no-script]
 """
 import argparse
+import html
 import json
+import re
 import os
 import shutil
 import socket
@@ -89,18 +91,21 @@ class Summary(HTMLParser):
         self.texts = []
         self.leaderboard_rows = 0
         self.event_handlers = 0
+        self.picker = []
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         classes = (a.get("class") or "").split()
         self.event_handlers += sum(1 for k in a if k.lower().startswith("on"))
+        if tag == "option" and "value" in a:
+            self.picker.append(a["value"])
         if tag == "script":
             self.scripts.append({"type": a.get("type"), "text": ""})
             self.in_script = True
         if tag == "section" and "artist" in classes:
             self.current = {"id": a.get("id"), "artist": a.get("data-artist"), "hidden": "hidden" in a,
                             "events": int(a.get("data-events", "-1")), "markers": 0, "charts": 0,
-                            "change_points": 0, "impact_rows": 0, "notes": 0, "followers_points": []}
+                            "change_points": 0, "impact_rows": 0, "notes": 0, "followers_points": [], "spikes": 0}
             self.sections.append(self.current)
         if self.current is not None:
             if "release-marker" in classes:
@@ -113,6 +118,8 @@ class Summary(HTMLParser):
                 self.current["impact_rows"] += 1
             if "missing-followers" in classes:
                 self.current["notes"] += 1
+            if tag == "path" and "spike" in classes:
+                self.current["spikes"] += int(a.get("data-spikes", "0"))
             if tag == "path" and "followers-line" in classes:
                 self.current["followers_points"].append(int(a.get("data-points", "0")))
         if tag == "tr" and "data-artist" in a and self.current is None:
@@ -131,6 +138,17 @@ class Summary(HTMLParser):
             self.scripts[-1]["text"] += data
         else:
             self.texts.append(data)
+
+
+def section_markup(dom):
+    """Each artist section's markup as Chromium serialised it, by artist id, shown or not."""
+    out = {}
+    for match in re.finditer(r'<section class="artist"([^>]*)>.*?</section>', dom, re.S):
+        artist = re.search(r'data-artist="([^"]*)"', match.group(1))
+        if artist:
+            opening = '<section class="artist"' + match.group(1).replace(' hidden=""', "") + ">"
+            out[html.unescape(artist.group(1))] = opening + match.group(0)[len(match.group(1)) + len('<section class="artist">'):]
+    return out
 
 
 def chromium():
@@ -184,11 +202,21 @@ def main():
     parser.add_argument("--screenshot")
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=2400)
+    parser.add_argument("--no-script", action="store_true", help="render with JavaScript switched off")
     args = parser.parse_args()
     url = "file://" + os.path.abspath(args.page) + args.hash
     proxy = CountingProxy()
     profile = tempfile.mkdtemp(prefix="momentum-chromium-")
     try:
+        if args.no_script:
+            # A copy without its code: what a reader with JavaScript off gets. (Chromium's
+            # own switch for that also stops --dump-dom.)
+            with open(args.page, encoding="utf-8") as page:
+                text = re.sub(r"<script>.*?</script>", "", page.read(), flags=re.S)
+            copy = os.path.join(profile, "no-script.html")
+            with open(copy, "w", encoding="utf-8") as out:
+                out.write(text)
+            url = "file://" + copy + args.hash
         dom, console = run(url, proxy, ["--dump-dom"], profile)
         if args.screenshot:
             run(url, proxy, [f"--screenshot={os.path.abspath(args.screenshot)}", f"--window-size={args.width},{args.height}"], profile)
@@ -211,6 +239,9 @@ def main():
         "visible_sections": [s["id"] for s in visible],
         "selected_row": getattr(summary, "selected_row", None),
         "leaderboard_rows": summary.leaderboard_rows,
+        "artist_ids": summary.picker,
+        "section_html": section_markup(dom),
+        "board_html": (re.search(r'<table id="leaderboard".*?</table>', dom, re.S) or [""])[0],
         "text": "".join(summary.texts)[:200000],
     }))
 

@@ -39,7 +39,9 @@ struct ArtistPanel {
 
     // MARK: Tiles
 
-    private func tiles() -> String {
+    /// The headline tiles as (label, value, note), formatted for people; the page's script
+    /// draws the same tiles from these strings.
+    func tileItems() -> [(String, String, String)] {
         let index = DayIndex(days: daily.map(\.day))
         let latest = daily.last { $0.followers != nil }
         func change(_ days: Int) -> Int64? {
@@ -56,6 +58,11 @@ struct ArtistPanel {
         ]
         items.append(("Last release uplift", lastImpact?.uplift.map { DisplayFormat.percent($0, digits: 0) } ?? "–",
                       lastImpact.map { "event of \($0.eventDay.isoString)" } ?? "no releases"))
+        return items
+    }
+
+    private func tiles() -> String {
+        let items = tileItems()
         var out = "<div class=\"tiles\">"
         for (label, value, note) in items {
             out += "<div class=\"tile\"><span class=\"label\">\(label)</span><span class=\"value\">\(HTMLText.escape(value))</span><span class=\"sub\">\(HTMLText.escape(note))</span></div>"
@@ -105,14 +112,19 @@ struct ArtistPanel {
         var out = "<g class=\"release-markers\">"
         for event in chartedEvents {
             let x = chart.f(chart.x(event.eventDay))
-            let titles = event.albums.map { "\($0.albumName) (\($0.group.isEmpty ? "" : "\($0.group), ")\($0.releaseDay.isoString))" }.joined(separator: "\n")
             out += "<g class=\"release-marker\" data-day=\"\(event.eventDay.isoString)\" tabindex=\"0\">"
-            out += "<title>\(HTMLText.escape("Release event \(event.eventDay.isoString)\n" + titles))</title>"
+            out += "<title>\(HTMLText.escape(ArtistPanel.markerTitle(event)))</title>"
             out += "<line class=\"hit\" x1=\"\(x)\" y1=\"\(chart.f(chart.top))\" x2=\"\(x)\" y2=\"\(chart.f(chart.plotBottom))\"/>"
             out += "<line class=\"mark\" x1=\"\(x)\" y1=\"\(chart.f(chart.top))\" x2=\"\(x)\" y2=\"\(chart.f(chart.plotBottom))\"/>"
             out += "<path class=\"flag\" d=\"M\(x) \(chart.f(chart.top))l5 -6h-10z\"/></g>"
         }
         return out + "</g>"
+    }
+
+    /// A release marker's tooltip: the event day, then each album with its group and day.
+    static func markerTitle(_ event: ReleaseEvent) -> String {
+        let titles = event.albums.map { "\($0.albumName) (\($0.group.isEmpty ? "" : "\($0.group), ")\($0.releaseDay.isoString))" }
+        return "Release event \(event.eventDay.isoString)\n" + titles.joined(separator: "\n")
     }
 
     private func changePointLines(_ chart: TimeChart) -> String {
@@ -191,15 +203,13 @@ struct ArtistPanel {
             out += "<th scope=\"col\">\(header)</th>"
         }
         out += "</tr></thead><tbody>"
-        for impact in impacts {
-            let rowClass = impact.status == .ok ? "" : " class=\"insufficient-row\""
-            out += "<tr data-day=\"\(impact.eventDay.isoString)\"\(rowClass)><td><time datetime=\"\(impact.eventDay.isoString)\">\(impact.eventDay.isoString)</time></td>"
-            out += "<td>\(HTMLText.escape(impact.albumNames))</td>"
-            out += "<td><span class=\"status \(impact.status == .ok ? "ok" : "insufficient")\">\(impact.status == .ok ? "ok" : "insufficient data")</span></td>"
-            out += "<td class=\"num\">\(impact.car.map { DisplayFormat.fixed($0, 3) } ?? "–")</td>"
-            out += "<td class=\"num\">\(impact.tStat.map { DisplayFormat.fixed($0, 1) } ?? "–")</td>"
-            out += "<td class=\"num\">\(impact.uplift.map { DisplayFormat.percent($0, digits: 0) } ?? "–")</td>"
-            out += "<td>\(impact.contaminated ? "yes" : "no")</td></tr>"
+        for row in impactRows() {
+            let rowClass = row.ok ? "" : " class=\"insufficient-row\""
+            out += "<tr data-day=\"\(row.day)\"\(rowClass)><td><time datetime=\"\(row.day)\">\(row.day)</time></td>"
+            out += "<td>\(HTMLText.escape(row.releases))</td>"
+            out += "<td><span class=\"status \(row.ok ? "ok" : "insufficient")\">\(row.ok ? "ok" : "insufficient data")</span></td>"
+            out += "<td class=\"num\">\(row.car)</td><td class=\"num\">\(row.t)</td><td class=\"num\">\(row.uplift)</td>"
+            out += "<td>\(row.contaminated ? "yes" : "no")</td></tr>"
         }
         out += "</tbody></table></div>"
         if insufficient > 0 {
@@ -208,6 +218,28 @@ struct ArtistPanel {
             out += "<label for=\"\(toggle)\" class=\"show-all-link\">Show all \(impacts.count) (\(insufficient) with insufficient data)</label></p>"
         }
         return out
+    }
+
+    /// One row of the release-impact table, formatted for people.
+    struct ImpactRow {
+        var day: String
+        var releases: String
+        var ok: Bool
+        var car: String
+        var t: String
+        var uplift: String
+        var contaminated: Bool
+    }
+
+    /// The impact table's rows, newest first; the page's script draws the same rows.
+    func impactRows() -> [ImpactRow] {
+        analysis.impacts.sorted { $0.eventDay > $1.eventDay }.map { impact in
+            ImpactRow(day: impact.eventDay.isoString, releases: impact.albumNames, ok: impact.status == .ok,
+                      car: impact.car.map { DisplayFormat.fixed($0, 3) } ?? "–",
+                      t: impact.tStat.map { DisplayFormat.fixed($0, 1) } ?? "–",
+                      uplift: impact.uplift.map { DisplayFormat.percent($0, digits: 0) } ?? "–",
+                      contaminated: impact.contaminated)
+        }
     }
 
     // MARK: Layout

@@ -45,20 +45,24 @@ public enum Dashboard {
         var page = PageWriter()
         page.head(title: options.title)
         page.header(title: options.title, asOf: asOf, generatedAt: options.generatedAt, artists: artists.count)
-        page.leaderboard(leaderboard, sections: Dictionary(artists.enumerated().map { ($1.artistID, $0) }, uniquingKeysWith: { a, _ in a }))
+        page.leaderboard(leaderboard)
         page.picker(artists)
         let selected = options.selectedArtistID.flatMap { id in artists.firstIndex { $0.artistID == id } } ?? 0
-        for (index, analysis) in artists.enumerated() {
-            page.artistSection(analysis, index: index, hidden: index != selected)
+        // Only the artist the page opens on is drawn here; the script draws the others from
+        // their data when they are opened, so the page grows with the data, not the drawing.
+        page.html += "<div id=\"artists\">"
+        if artists.indices.contains(selected) {
+            page.artistSection(artists[selected], index: selected)
         }
-        page.data(artists, selected: selected)
+        page.html += "</div>\n"
+        page.data(artists, leaderboard: leaderboard, selected: selected)
         page.finish()
         return page.html
     }
 }
 
 struct PageWriter {
-    private(set) var html = ""
+    var html = ""
 
     mutating func head(title: String) {
         html += """
@@ -84,7 +88,11 @@ struct PageWriter {
         html += "</p></header>\n<main>\n"
     }
 
-    mutating func leaderboard(_ rows: [MomentumRow], sections: [String: Int]) {
+    /// Rows the page writes; the script adds the others, a page at a time, and sorts them all.
+    /// (Ten thousand table rows take a browser seconds to lay out.)
+    static let leaderboardPageRows = 100
+
+    mutating func leaderboard(_ rows: [MomentumRow]) {
         html += "<section class=\"leaderboard\"><h2>Leaderboard</h2>"
         guard !rows.isEmpty else {
             html += "<p class=\"note\">No artist has data within three days of the leaderboard day.</p></section>\n"
@@ -101,27 +109,48 @@ struct PageWriter {
             html += "<th scope=\"col\" data-key=\"\(key)\"\(numeric ? " class=\"num\"" : "")><button type=\"button\">\(label)</button></th>"
         }
         html += "</tr></thead><tbody>"
-        for row in rows {
-            let section = sections[row.artistID].map { "artist-\($0)" } ?? ""
-            html += "<tr data-artist=\"\(HTMLText.escape(row.artistID))\">"
-            // An artist without a score is listed after the ranked ones, unranked.
-            html += row.momentumScore == nil ? cell(nil, text: nil) : cell(Double(row.rank), text: String(row.rank))
-            html += "<td data-sort=\"\(HTMLText.escape(row.artistName.lowercased()))\"><a href=\"#artist=\(HTMLText.escape(row.artistID))\" data-artist=\"\(HTMLText.escape(row.artistID))\" data-section=\"\(section)\">\(HTMLText.escape(row.artistName))</a></td>"
-            html += cell(row.followers.map(Double.init), text: row.followers.map(DisplayFormat.grouped))
-            html += cell(row.growth7d, text: row.growth7d.map { DisplayFormat.percent($0) })
-            html += cell(row.growth28d, text: row.growth28d.map { DisplayFormat.percent($0) })
-            html += cell(row.acceleration7d, text: row.acceleration7d.map { DisplayFormat.percent($0) })
-            html += cell(row.momentumScore, text: row.momentumScore.map { DisplayFormat.fixed($0, 1) })
-            html += cell(Double(row.spikes28d), text: String(row.spikes28d))
-            html += "<td data-sort=\"\(row.lastEventDay?.isoString ?? "")\">\(row.lastEventDay.map { "<time datetime=\"\($0.isoString)\">\($0.isoString)</time>" } ?? "–")</td>"
-            html += cell(row.lastEventUplift, text: row.lastEventUplift.map { DisplayFormat.percent($0, digits: 0) })
-            html += "</tr>"
+        for row in rows.prefix(PageWriter.leaderboardPageRows) {
+            html += PageWriter.leaderboardRow(row)
         }
-        html += "</tbody></table></div></section>\n"
+        html += "</tbody></table></div>"
+        let shown = min(rows.count, PageWriter.leaderboardPageRows)
+        html += "<p class=\"board-count\"><span>\(DisplayFormat.grouped(Int64(shown))) of \(DisplayFormat.grouped(Int64(rows.count))) artists shown</span>"
+        html += " <button type=\"button\" id=\"leaderboard-more\" hidden>Show \(PageWriter.leaderboardPageRows) more</button></p></section>\n"
     }
 
-    private func cell(_ value: Double?, text: String?) -> String {
-        "<td class=\"num\" data-sort=\"\(value.map { "\($0)" } ?? "")\">\(text.map(HTMLText.escape) ?? "–")</td>"
+    /// One leaderboard row; the script's `boardRow` writes the same markup from the row's data.
+    static func leaderboardRow(_ row: MomentumRow) -> String {
+        let id = HTMLText.escape(row.artistID)
+        // An artist without a score is listed after the ranked ones, unranked.
+        var out = "<tr data-artist=\"\(id)\">" + cell(row.momentumScore == nil ? nil : String(row.rank))
+        out += "<td><a href=\"#artist=\(id)\">\(HTMLText.escape(row.artistName))</a></td>"
+        out += cell(row.followers.map(DisplayFormat.grouped))
+        out += cell(row.growth7d.map { DisplayFormat.percent($0) })
+        out += cell(row.growth28d.map { DisplayFormat.percent($0) })
+        out += cell(row.acceleration7d.map { DisplayFormat.percent($0) })
+        out += cell(row.momentumScore.map { DisplayFormat.fixed($0, 1) })
+        out += cell(String(row.spikes28d))
+        out += "<td>\(row.lastEventDay.map { "<time datetime=\"\($0.isoString)\">\($0.isoString)</time>" } ?? "–")</td>"
+        out += cell(row.lastEventUplift.map { DisplayFormat.percent($0, digits: 0) })
+        return out + "</tr>"
+    }
+
+    private static func cell(_ text: String?) -> String {
+        "<td class=\"num\">\(text.map(HTMLText.escape) ?? "–")</td>"
+    }
+
+    /// The leaderboard as data for the script: per row `[id, name, rank (null when unranked),
+    /// followers, growth 7d, growth 28d, acceleration, score, spikes, last release day, uplift]`.
+    static func leaderboardData(_ rows: [MomentumRow]) -> String {
+        func number(_ value: Double?) -> String { value.flatMap { $0.isFinite ? "\($0)" : nil } ?? "null" }
+        let json = HTMLText.scriptSafeJSONString
+        let entries = rows.map { row in
+            "[\(json(row.artistID)),\(json(row.artistName)),\(row.momentumScore == nil ? "null" : String(row.rank)),"
+                + "\(row.followers.map { String($0) } ?? "null"),\(number(row.growth7d)),\(number(row.growth28d)),"
+                + "\(number(row.acceleration7d)),\(number(row.momentumScore)),\(row.spikes28d),"
+                + "\(row.lastEventDay.map { "\"\($0.isoString)\"" } ?? "null"),\(number(row.lastEventUplift))]"
+        }
+        return "[" + entries.joined(separator: ",\n") + "]"
     }
 
     mutating func picker(_ artists: [ArtistAnalysis]) {
@@ -134,23 +163,29 @@ struct PageWriter {
         html += "</select></nav>\n"
     }
 
-    mutating func artistSection(_ analysis: ArtistAnalysis, index: Int, hidden: Bool) {
-        let name = analysis.daily.last?.artistName ?? analysis.impacts.first?.artistName ?? analysis.artistID
+    static func name(_ analysis: ArtistAnalysis) -> String {
+        analysis.daily.last?.artistName ?? analysis.impacts.first?.artistName ?? analysis.artistID
+    }
+
+    mutating func artistSection(_ analysis: ArtistAnalysis, index: Int) {
+        let name = PageWriter.name(analysis)
         let panel = ArtistPanel(analysis: analysis)
-        html += "<section class=\"artist\" id=\"artist-\(index)\" data-artist=\"\(HTMLText.escape(analysis.artistID))\" data-events=\"\(panel.chartedEvents.count)\"\(hidden ? " hidden" : "")>"
+        html += "<section class=\"artist\" id=\"artist-\(index)\" data-artist=\"\(HTMLText.escape(analysis.artistID))\" data-events=\"\(panel.chartedEvents.count)\">"
         html += "<h2>\(HTMLText.escape(name)) <small>\(HTMLText.escape(analysis.artistID))</small></h2>"
         html += panel.render()
         html += "</section>\n"
     }
 
-    mutating func data(_ artists: [ArtistAnalysis], selected: Int) {
-        // The script's data: ids, names and sections, as JSON that cannot close its element.
-        let entries = artists.enumerated().map { index, analysis in
-            let name = analysis.daily.last?.artistName ?? analysis.artistID
-            return "{\"id\":\(HTMLText.scriptSafeJSONString(analysis.artistID)),\"name\":\(HTMLText.scriptSafeJSONString(name)),\"section\":\"artist-\(index)\"}"
+    mutating func data(_ artists: [ArtistAnalysis], leaderboard: [MomentumRow], selected: Int) {
+        // The script's data: every artist's payload, as JSON that cannot close its element.
+        html += "</main>\n<script id=\"dashboard-data\" type=\"application/json\">{\"selected\":\(selected),"
+        html += "\"board\":\(PageWriter.leaderboardData(leaderboard)),\n\"artists\":["
+        for (index, analysis) in artists.enumerated() {
+            if index > 0 { html += ",\n" }
+            html += ArtistPayload(panel: ArtistPanel(analysis: analysis)).json(name: PageWriter.name(analysis))
         }
-        html += "</main>\n<script id=\"dashboard-data\" type=\"application/json\">{\"selected\":\(selected),\"artists\":[\(entries.joined(separator: ","))]}</script>\n"
-        html += "<script>\(DashboardAssets.script)</script>\n"
+        html += "]}</script>\n"
+        html += "<script>\(DashboardAssets.chartScript)\n\(DashboardAssets.script)</script>\n"
     }
 
     mutating func finish() {

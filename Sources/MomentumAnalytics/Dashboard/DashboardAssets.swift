@@ -11,6 +11,7 @@ enum DashboardAssets {
     td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}th button{font:inherit;font-weight:600;background:none;border:0;padding:0;cursor:pointer;color:inherit}
     th[aria-sort=ascending] button::after{content:" ▲"}th[aria-sort=descending] button::after{content:" ▼"}
     tbody tr{cursor:pointer}tbody tr:hover{background:#eef3fb}tr.selected{background:#e1ecff}a{color:var(--accent);text-decoration:none}
+    .board-count{margin:8px 0 0;font-size:13px;color:var(--muted)}.board-count button{font:inherit;margin-left:8px;border:1px solid var(--line);background:#fff;padding:2px 10px;cursor:pointer}
     .picker{margin:14px 0 0}.picker select{font:inherit;padding:4px 6px;max-width:100%}
     .tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px;margin-bottom:10px}
     .tile{border:1px solid var(--line);border-radius:8px;padding:8px 10px;display:flex;flex-direction:column}.tile .label{font-size:12px;color:var(--muted)}
@@ -38,20 +39,33 @@ enum DashboardAssets {
       "use strict";
       var data = JSON.parse(document.getElementById("dashboard-data").textContent);
       // A prototype-free map: an address such as #artist=__proto__ must find nothing.
-      var sectionOf = Object.create(null);
-      data.artists.forEach(function (a) { sectionOf[a.id] = a.section; });
+      var indexOf = Object.create(null);
+      data.artists.forEach(function (a, i) { indexOf[a.id] = i; });
       var picker = document.getElementById("artist-picker");
+      var container = document.getElementById("artists");
+      var leaderboard = document.getElementById("leaderboard");
+      var selectedRow = null;
+
+      // The artist's section: drawn by the page for the artist it opens on, by Chart when
+      // another artist is first opened, then kept.
+      function sectionFor(index) {
+        var existing = document.getElementById("artist-" + index);
+        if (existing) { return existing; }
+        var drawn = Chart.section(data.artists[index], index);
+        container.appendChild(drawn);
+        return drawn;
+      }
 
       function show(id, updateHash) {
-        if (typeof id !== "string" || !Object.prototype.hasOwnProperty.call(sectionOf, id)) { return; }
-        var section = sectionOf[id];
-        if (typeof section !== "string") { return; }
-        document.querySelectorAll("section.artist").forEach(function (s) { s.hidden = s.id !== section; });
-        document.querySelectorAll("#leaderboard tbody tr").forEach(function (r) {
-          r.classList.toggle("selected", r.getAttribute("data-artist") === id);
-        });
+        if (typeof id !== "string" || !Object.prototype.hasOwnProperty.call(indexOf, id)) { return null; }
+        var index = indexOf[id];
+        if (typeof index !== "number") { return null; }
+        var target = sectionFor(index);
+        Array.prototype.forEach.call(container.children, function (s) { s.hidden = s !== target; });
+        markSelected(id);
         if (picker) { picker.value = id; }
         if (updateHash) { history.replaceState(null, "", "#artist=" + encodeURIComponent(id)); }
+        return target;
       }
 
       function fromHash() {
@@ -60,53 +74,98 @@ enum DashboardAssets {
         var id;
         // A hand-typed or truncated address (#artist=%E0%A4%A) is ignored, not thrown.
         try { id = decodeURIComponent(match[1]); } catch (error) { return false; }
-        show(id, false);
-        return true;
+        return show(id, false) !== null;
       }
 
-      document.querySelectorAll("#leaderboard tbody tr").forEach(function (row) {
-        row.addEventListener("click", function (event) {
+      // The leaderboard: every row is in the data; the table holds the first `shown` rows of
+      // `order`, drawn here (the page wrote the first page of them for readers without script).
+      var board = Array.isArray(data.board) ? data.board : [];
+      var order = board.map(function (row, i) { return i; });
+      var pageRows = leaderboard ? Math.max(leaderboard.tBodies[0].rows.length, 1) : 0;
+      var shown = Math.min(board.length, pageRows);
+      var more = document.getElementById("leaderboard-more");
+      var count = document.querySelector(".board-count span");
+      // Column key to its place in a data row; text columns sort as text.
+      var columns = {rank: 2, artist: 1, followers: 3, growth_7d: 4, growth_28d: 5, acceleration_7d: 6,
+                     momentum_score: 7, spikes_28d: 8, last_event_day: 9, last_event_uplift: 10};
+
+      function drawBoard() {
+        if (!leaderboard) { return; }
+        leaderboard.tBodies[0].innerHTML = order.slice(0, shown).map(function (i) { return Chart.boardRow(board[i]); }).join("");
+        selectedRow = null;
+        var current = /^#artist=(.+)$/.exec(location.hash);
+        markSelected(current ? safeDecode(current[1]) : (data.artists[data.selected] || {}).id);
+        if (count) { count.textContent = Chart.grouped(shown) + " of " + Chart.grouped(board.length) + " artists shown"; }
+        if (more) { more.hidden = shown >= board.length; }
+      }
+
+      function safeDecode(text) { try { return decodeURIComponent(text); } catch (error) { return null; } }
+
+      function markSelected(id) {
+        if (selectedRow) { selectedRow.classList.remove("selected"); selectedRow = null; }
+        if (!leaderboard || typeof id !== "string") { return; }
+        Array.prototype.some.call(leaderboard.tBodies[0].rows, function (r) {
+          if (r.getAttribute("data-artist") !== id) { return false; }
+          r.classList.add("selected");
+          selectedRow = r;
+          return true;
+        });
+      }
+
+      if (more) {
+        more.addEventListener("click", function () {
+          shown = Math.min(board.length, shown + pageRows);
+          drawBoard();
+        });
+      }
+
+      // One listener for the whole table: thousands of rows need no handler each.
+      if (leaderboard) {
+        leaderboard.tBodies[0].addEventListener("click", function (event) {
+          var row = event.target.closest("tr");
+          if (!row) { return; }
           event.preventDefault();
-          show(row.getAttribute("data-artist"), true);
-          var target = document.getElementById(sectionOf[row.getAttribute("data-artist")]);
+          var target = show(row.getAttribute("data-artist"), true);
           if (target && event.target.tagName === "A") { target.scrollIntoView({behavior: "smooth"}); }
         });
-      });
+      }
       if (picker) { picker.addEventListener("change", function () { show(picker.value, true); }); }
       window.addEventListener("hashchange", fromHash);
 
-      // Sorting: numbers by value (missing last), text alphabetically.
+      // Sorting, over every row of the data: numbers by value, text alphabetically, missing
+      // values last either way.
       document.querySelectorAll("table.sortable th button").forEach(function (button) {
         button.addEventListener("click", function () {
-          var th = button.parentElement, table = th.closest("table"), body = table.tBodies[0];
-          var index = Array.prototype.indexOf.call(th.parentElement.children, th);
+          var th = button.parentElement, column = columns[th.getAttribute("data-key")];
+          if (typeof column !== "number") { return; }
           var numeric = th.classList.contains("num");
           var descending = th.getAttribute("aria-sort") === "ascending";
-          table.querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
+          th.closest("table").querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
           th.setAttribute("aria-sort", descending ? "descending" : "ascending");
-          var rows = Array.prototype.slice.call(body.rows);
-          rows.sort(function (a, b) {
-            var x = a.cells[index].getAttribute("data-sort"), y = b.cells[index].getAttribute("data-sort");
-            if (x === "" || y === "") { return x === y ? 0 : (x === "" ? 1 : -1); }
-            var order = numeric ? parseFloat(x) - parseFloat(y) : x.localeCompare(y);
-            return descending ? -order : order;
+          function key(i) { var v = board[i][column]; return v === null ? null : (column === 1 ? String(v).toLowerCase() : v); }
+          order.sort(function (a, b) {
+            var x = key(a), y = key(b);
+            if (x === null || y === null) { return x === y ? a - b : (x === null ? 1 : -1); }
+            var result = numeric ? x - y : (x < y ? -1 : (x > y ? 1 : 0));
+            if (column === 1) { result = x.localeCompare(y); }
+            return (descending ? -result : result) || a - b;
           });
-          rows.forEach(function (r) { body.appendChild(r); });
+          drawBoard();
         });
       });
 
-      // Linear or log scale for the followers chart.
-      document.querySelectorAll(".scale-toggle button").forEach(function (button) {
-        button.addEventListener("click", function () {
-          var figure = button.closest("figure");
-          var log = button.getAttribute("data-scale") === "log";
-          figure.classList.toggle("log", log);
-          button.parentElement.querySelectorAll("button").forEach(function (b) {
-            b.setAttribute("aria-pressed", String(b === button));
-          });
+      // Linear or log scale for the followers chart, in drawn and later sections alike.
+      document.addEventListener("click", function (event) {
+        var button = event.target.closest ? event.target.closest(".scale-toggle button") : null;
+        if (!button) { return; }
+        var figure = button.closest("figure");
+        figure.classList.toggle("log", button.getAttribute("data-scale") === "log");
+        button.parentElement.querySelectorAll("button").forEach(function (b) {
+          b.setAttribute("aria-pressed", String(b === button));
         });
       });
 
+      drawBoard();
       if (!fromHash() && data.artists.length) {
         var first = data.artists[typeof data.selected === "number" && data.artists[data.selected] ? data.selected : 0];
         show(first.id, false);
