@@ -39,6 +39,25 @@ import Testing
         #expect(leaderboardA.day == leaderboardB.day && leaderboardA.rows == leaderboardB.rows)
         let files = try FileManager.default.subpathsOfDirectory(atPath: copies[1].appendingPathComponent("processed").path)
         #expect(files.filter { $0.hasSuffix(".parquet") }.count == (try FileManager.default.subpathsOfDirectory(atPath: copies[0].appendingPathComponent("processed").path)).filter { $0.hasSuffix(".parquet") }.count)
+        // Buckets are ranges of ids: rows come in artist order, and a reader of one artist
+        // reads one row group of each partition (the one whose statistics cover it).
+        let streamedStore = FileSystemObjectStore(root: copies[1])
+        var groups = 0
+        for key in try await streamingStoreKeys(streamedStore) {
+            let reader = try await ParquetReader.open(streamedStore, key: key)
+            guard case .string(let values)? = try await reader.read(columns: ["artist_id"]).column("artist_id") else {
+                Issue.record("\(key): no artist_id column")
+                continue
+            }
+            let ids = values.compactMap { $0 }
+            #expect(ids == ids.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }, "\(key): rows out of artist order")
+            groups += reader.rowGroupCount
+            for id in Set(ids) {
+                let table = try await reader.read(columns: ["artist_id"], filter: .equals("artist_id", .string(id)))
+                #expect(table.rowGroupsRead == 1, "\(key): \(table.rowGroupsRead) row groups read for \(id)")
+            }
+        }
+        #expect(groups > 1)
         // A streamed full rebuild is recorded like any other: the next run is incremental.
         #expect(try await streaming.transformScope(full: false) == .upToDate)
     }
@@ -71,5 +90,44 @@ import Testing
         ]
         try store.writeFile(LakeLayout.rawKey(.artistMetrics, day: day, runID: "late"), bytes: JSONLines.encode(records))
         try await streamingEqualsInMemory(lake, bucketBytes: 256)
+    }
+}
+
+/// The artist_daily files of a lake.
+private func streamingStoreKeys(_ store: FileSystemObjectStore) async throws -> [String] {
+    try await store.list(prefix: LakeDataset.artistDaily.prefix).map(\.key).filter { $0.hasSuffix(".parquet") }
+}
+
+/// Buckets are ranges of ids split at quantiles of a sample: even whatever the ids look like.
+@Suite struct BucketRangesTests {
+    @Test func rangesAreOrderedAndEvenForRandomAndSkewedIds() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        func id(_ prefix: String) -> String {
+            prefix + String((0..<(22 - prefix.count)).map { _ in alphabet[Int.random(in: 0..<62, using: &generator)] })
+        }
+        // Uniform ids, ids whose first character is 0-7 (Spotify's: base 62 of 128 random bits),
+        // and ids that share a six-character prefix.
+        let cases: [[String]] = [
+            (0..<20_000).map { _ in id("") },
+            (0..<20_000).map { _ in id(String(alphabet[Int.random(in: 0..<8, using: &generator)])) },
+            (0..<20_000).map { _ in id("artist") },
+        ]
+        for ids in cases {
+            let ranges = BucketRanges(buckets: 16, sample: ids.prefix(5_000))
+            #expect(ranges.count == 16)
+            var sizes = [Int](repeating: 0, count: ranges.count)
+            for id in ids { sizes[ranges.bucket(of: id)] += 1 }
+            // Every bucket within 25% of an even share (1,250).
+            #expect(sizes.allSatisfy { (940...1_560).contains($0) }, "\(sizes)")
+            // Byte order of ids is bucket order.
+            let sorted = ids.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            #expect(zip(sorted, sorted.dropFirst()).allSatisfy { ranges.bucket(of: $0) <= ranges.bucket(of: $1) })
+        }
+        // A sample of one id splits at it, at most; ids of any length are placed.
+        let one = BucketRanges(buckets: 8, sample: ["x"])
+        #expect(one.count == 2 && one.bucket(of: "") == 0 && one.bucket(of: "x") == 1 && one.bucket(of: "zzzzzzzzzz") == 1)
+        #expect(BucketRanges(buckets: 8, sample: []).count == 1)
+        #expect(BucketRanges.key("ab") < BucketRanges.key("ab0") && BucketRanges.key("ab") > BucketRanges.key("aa~~~~~~~~"))
     }
 }

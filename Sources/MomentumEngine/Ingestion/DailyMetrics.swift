@@ -35,6 +35,9 @@ package struct IngestionJobs: Sendable {
     /// The `source` written into raw records.
     package let source: String
     package let progress: (@Sendable (EngineProgress) -> Void)?
+    /// Records per raw file of the daily job: the most answers a kill can lose, and what it
+    /// holds in memory.
+    package var metricsPerFile = 10_000
 
     package init(store: any ObjectStore, spotify: SpotifyClient, logger: Logger, source: String = "spotify-web-api",
                 progress: (@Sendable (EngineProgress) -> Void)? = nil) {
@@ -48,7 +51,8 @@ package struct IngestionJobs: Sendable {
     // MARK: Daily metrics
 
     package struct MetricsReport: Sendable {
-        package var key: String?
+        /// The raw files written, in order: one per `metricsPerFile` records.
+        package var keys: [String]
         package var day: LakeDate
         package var recorded: Int
         /// Artists that already had a record for the day and were not fetched again.
@@ -58,8 +62,8 @@ package struct IngestionJobs: Sendable {
         package var mode: SpotifyAPIMode
     }
 
-    /// Fetches every tracked artist that has no record for the day yet and appends one raw
-    /// file. Takes the lake lock.
+    /// Fetches every tracked artist that has no record for the day yet and appends raw files
+    /// as the answers come in. Takes the lake lock.
     ///
     /// - Parameters:
     ///   - now: the capture time (the simulated clock in the demo).
@@ -92,35 +96,48 @@ package struct IngestionJobs: Sendable {
         let recordedAlready = try await IngestionJobs.artistsRecorded(on: day, in: store)
         let due = roster.validEntries.filter { !recordedAlready.contains($0.id.rawValue) }
         guard !due.isEmpty else {
-            return MetricsReport(key: nil, day: day, recorded: 0, alreadyRecorded: roster.validEntries.count, withoutFollowers: 0,
+            return MetricsReport(keys: [], day: day, recorded: 0, alreadyRecorded: roster.validEntries.count, withoutFollowers: 0,
                                  failures: failures, mode: await spotify.apiMode)
         }
         progress?(EngineProgress(phase: .fetching, completed: 0, total: due.count))
-        let results = await spotify.artists(due.map(\.id))
-        progress?(EngineProgress(phase: .fetching, completed: due.count, total: due.count))
-
-        var records: [RawArtistMetric] = []
-        for (entry, result) in zip(due, results) {
-            switch result {
-            case .success(let artist):
-                // SpotifyKit checked the id and ranges; the conversions below cannot fail.
-                records.append(RawArtistMetric(
-                    artistID: entry.id.rawValue, artistName: artist.name, followers: artist.followerCount.map(Int64.init),
-                    popularity: artist.popularity.flatMap(Int32.init(exactly:)), genres: artist.genres ?? [],
-                    capturedAt: captured, source: source))
-            case .failure(let error):
-                failures.append(IngestFailure(artistID: entry.id.rawValue, artistName: entry.name, error: error))
+        var output = MetricsOutput(store: store, day: day, now: now, flushAt: metricsPerFile)
+        var completed = 0
+        // Batches of 50 (one request each in extended quota), a few more in flight than the
+        // client's 4 concurrent requests so it never idles; answers are filed as they arrive,
+        // a file every `metricsPerFile` records, so memory holds one file's records and a kill
+        // loses at most that many answers (the rerun asks only for artists not yet filed).
+        let batches = stride(from: 0, to: due.count, by: SpotifyClient.artistBatchSize).map {
+            Array(due[$0..<min($0 + SpotifyClient.artistBatchSize, due.count)])
+        }
+        if let first = batches.first {
+            // The first batch alone tells SpotifyKit whether the batch endpoint exists for this
+            // app, so the others do not all try it.
+            try await output.add(first, await spotify.artists(first.map(\.id)), captured: captured, source: source, failures: &failures)
+            completed += first.count
+            progress?(EngineProgress(phase: .fetching, completed: completed, total: due.count))
+        }
+        try await withThrowingTaskGroup(of: ([TrackedArtists.ValidEntry], [Result<Artist, SpotifyError>]).self) { group in
+            var next = 1
+            let window = 8
+            while next < batches.count && next <= window {
+                let batch = batches[next]
+                group.addTask { (batch, await spotify.artists(batch.map(\.id))) }
+                next += 1
+            }
+            while let (batch, results) = try await group.next() {
+                if next < batches.count {
+                    let following = batches[next]
+                    group.addTask { (following, await spotify.artists(following.map(\.id))) }
+                    next += 1
+                }
+                try await output.add(batch, results, captured: captured, source: source, failures: &failures)
+                completed += batch.count
+                progress?(EngineProgress(phase: .fetching, completed: completed, total: due.count))
             }
         }
-        var key: String?
-        if !records.isEmpty {
-            let fileKey = LakeLayout.rawKey(.artistMetrics, day: day, runID: try IngestionJobs.runID(now))
-            try await store.put(fileKey, bytes: JSONLines.encode(records))
-            key = fileKey
-        }
-        return MetricsReport(key: key, day: day, recorded: records.count, alreadyRecorded: recordedAlready.count,
-                             withoutFollowers: records.filter { $0.followers == nil }.count,
-                             failures: failures, mode: await spotify.apiMode)
+        try await output.flush()
+        return MetricsReport(keys: output.keys, day: day, recorded: output.recorded, alreadyRecorded: recordedAlready.count,
+                             withoutFollowers: output.withoutFollowers, failures: failures, mode: await spotify.apiMode)
     }
 
     /// The artists with at least one readable record filed under `day`.
@@ -174,5 +191,52 @@ package struct IngestionJobs: Sendable {
     package static func runID(_ now: Date) throws -> String {
         var generator = SystemRandomNumberGenerator()
         return LakeLayout.makeRunID(nanosecondsSinceEpoch: try nanoseconds(now), using: &generator)
+    }
+}
+
+/// The daily job's raw output: records buffered up to a file's worth, then put atomically
+/// under a run id of their own (lake.md: raw files are append-only, one per run id).
+struct MetricsOutput {
+    let store: any ObjectStore
+    let day: LakeDate
+    let now: Date
+    let flushAt: Int
+    private var buffer: [RawArtistMetric] = []
+    private(set) var keys: [String] = []
+    private(set) var recorded = 0
+    private(set) var withoutFollowers = 0
+
+    init(store: any ObjectStore, day: LakeDate, now: Date, flushAt: Int) {
+        self.store = store
+        self.day = day
+        self.now = now
+        self.flushAt = max(1, flushAt)
+    }
+
+    mutating func add(_ batch: [TrackedArtists.ValidEntry], _ results: [Result<Artist, SpotifyError>], captured: Int64, source: String,
+                      failures: inout [IngestFailure]) async throws {
+        for (entry, result) in zip(batch, results) {
+            switch result {
+            case .success(let artist):
+                // SpotifyKit checked the id and ranges; the conversions below cannot fail.
+                buffer.append(RawArtistMetric(
+                    artistID: entry.id.rawValue, artistName: artist.name, followers: artist.followerCount.map(Int64.init),
+                    popularity: artist.popularity.flatMap(Int32.init(exactly:)), genres: artist.genres ?? [],
+                    capturedAt: captured, source: source))
+                recorded += 1
+                if artist.followerCount == nil { withoutFollowers += 1 }
+            case .failure(let error):
+                failures.append(IngestFailure(artistID: entry.id.rawValue, artistName: entry.name, error: error))
+            }
+        }
+        if buffer.count >= flushAt { try await flush() }
+    }
+
+    mutating func flush() async throws {
+        guard !buffer.isEmpty else { return }
+        let key = LakeLayout.rawKey(.artistMetrics, day: day, runID: try IngestionJobs.runID(now))
+        try await store.put(key, bytes: JSONLines.encode(buffer))
+        keys.append(key)
+        buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -48,13 +48,6 @@ enum ObservationSpill {
                 capturedAt: Instant(nanosecondsSinceEpoch: captured))))
         }
     }
-
-    /// The bucket of an artist: FNV-1a of its id, so a bucket holds the same artists in every run.
-    static func bucket(of artistID: String, buckets: Int) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in artistID.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return Int(hash % UInt64(max(1, buckets)))
-    }
 }
 
 /// Spilled release records: their encoding and decoding.

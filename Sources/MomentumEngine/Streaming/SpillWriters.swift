@@ -1,5 +1,5 @@
 // The first pass of a streaming transform: raw metric files are decoded on every core and each
-// record is appended to its artist's bucket, in a file per bucket and worker (so workers never
+// record is appended to its artist's bucket (BucketRanges), in a file per bucket and worker (so workers never
 // share a file or a lock). What the second pass needs to know about the whole lake (the days
 // observed, the likely leaderboard day) is gathered on the way.
 
@@ -16,7 +16,8 @@ final class SpillWriters: @unchecked Sendable {
         var malformed: [(file: Int, lines: [MalformedLine])] = []
     }
 
-    let buckets: Int
+    let ranges: BucketRanges
+    var buckets: Int { ranges.count }
     private let observations: BucketFiles
     private let releases: BucketFiles
     private let workers: [Worker]
@@ -24,10 +25,10 @@ final class SpillWriters: @unchecked Sendable {
     private var done = 0
     private var releaseWorkers: [Worker]
 
-    init(folder: URL, buckets: Int, workers: Int) {
-        self.buckets = buckets
-        observations = BucketFiles(folder: folder, name: "observations", buckets: buckets, workers: workers)
-        releases = BucketFiles(folder: folder, name: "releases", buckets: buckets, workers: workers)
+    init(folder: URL, ranges: BucketRanges, workers: Int) {
+        self.ranges = ranges
+        observations = BucketFiles(folder: folder, name: "observations", buckets: ranges.count, workers: workers)
+        releases = BucketFiles(folder: folder, name: "releases", buckets: ranges.count, workers: workers)
         self.workers = (0..<max(1, workers)).map { _ in Worker() }
         releaseWorkers = (0..<max(1, workers)).map { _ in Worker() }
     }
@@ -37,7 +38,7 @@ final class SpillWriters: @unchecked Sendable {
         let worker = workers[index]
         if !file.malformed.isEmpty { worker.malformed.append((file.index, file.malformed)) }
         for (position, record) in file.records.enumerated() {
-            let bucket = ObservationSpill.bucket(of: record.artistID, buckets: buckets)
+            let bucket = ranges.bucket(of: record.artistID)
             try observations.append(worker: index, bucket: bucket) { ObservationSpill.encode(record, file: file.index, position: position, into: &$0) }
             let day = LakeDate(nanosecondsSinceEpoch: record.capturedAt).daysSinceEpoch
             worker.observedDays.insert(day)
@@ -52,7 +53,7 @@ final class SpillWriters: @unchecked Sendable {
         let worker = releaseWorkers[index]
         if !file.malformed.isEmpty { worker.malformed.append((file.index, file.malformed)) }
         for (position, record) in file.records.enumerated() {
-            let bucket = ObservationSpill.bucket(of: record.artistID, buckets: buckets)
+            let bucket = ranges.bucket(of: record.artistID)
             try releases.append(worker: index, bucket: bucket) { ReleaseSpill.encode(record, file: file.index, position: position, into: &$0) }
         }
         worker.records += file.records.count

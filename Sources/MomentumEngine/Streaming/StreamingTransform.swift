@@ -1,11 +1,12 @@
 // A full transform in bounded memory. Pass 1 decodes the raw metric files on every core and
-// spills each record into its artist's bucket (a hash of the id) on local disk. Pass 2 takes
+// spills each record into its artist's bucket (a range of ids: BucketRanges) on local disk. Pass 2 takes
 // the buckets one by one: a bucket's artists are analysed on every core and their rows are
 // appended to the tables as Parquet row groups, written to local files as they fill. Memory
 // holds one bucket's artists and one file being put, whatever the size of the lake.
 //
-// The tables hold the same values as the in-memory engine's (rows are ordered by bucket, then
-// artist, instead of by artist). The leaderboard's day is known only once every artist is
+// The tables hold the same rows as the in-memory engine's, in the same artist order (buckets
+// are ranges of ids, taken in order); row groups follow the buckets, so their artist_id
+// statistics are narrow and a reader of one artist skips all but a few. The leaderboard's day is known only once every artist is
 // analysed; it is predicted in pass 1 (the latest day any record has followers) and, in the
 // rare lake where that day's kept records all lack them, the leaderboard is computed again.
 
@@ -27,7 +28,9 @@ extension LocalEngine {
         defer { try? FileManager.default.removeItem(at: scratch) }
 
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let spill = SpillWriters(folder: scratch, buckets: buckets, workers: cores)
+        let ranges = try await BucketRanges.sampled(buckets: buckets, from: store)
+        let spill = SpillWriters(folder: scratch, ranges: ranges, workers: cores)
+        let buckets = ranges.count
         let report = progress
         let read = try await RawLakeReader.forEachFile(RawArtistMetric.self, dataset: .artistMetrics, from: store, parallelism: cores) { worker, file in
             let done = try spill.add(file, worker: worker)

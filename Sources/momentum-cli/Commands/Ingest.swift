@@ -69,14 +69,18 @@ enum IngestMetricsStep {
         if report.withoutFollowers > 0 {
             Console.warnOnce("Spotify returned no follower counts: this app is in \(report.mode). \(report.withoutFollowers) artist\(report.withoutFollowers == 1 ? " was" : "s were") recorded with null followers and popularity. Bring in a follower history (e.g. from Spotify for Artists) with `momentum import csv <file> --artist <id>`, or ask Spotify for extended quota.")
         }
-        if !quiet, let key = report.key {
-            Console.note("recorded \(report.recorded) artist\(report.recorded == 1 ? "" : "s") in \(key)")
+        if !quiet, let first = report.keys.first {
+            let files = report.keys.count == 1 ? first : "\(report.keys.count) files (\(first) …)"
+            Console.note("recorded \(report.recorded) artist\(report.recorded == 1 ? "" : "s") in \(files)")
         }
         if !quiet, report.alreadyRecorded > 0 {
             Console.note("\(report.alreadyRecorded) artist\(report.alreadyRecorded == 1 ? " was" : "s were") already recorded for \(report.day) and not fetched again")
         }
         guard !report.failures.isEmpty else { return nil }
-        for failure in report.failures { Console.error("could not fetch \(failure)") }
+        // Every failure up to a screenful; a count for the rest (a Spotify outage fails them all).
+        let shown = 25
+        for failure in report.failures.prefix(shown) { Console.error("could not fetch \(failure)") }
+        if report.failures.count > shown { Console.error("… and \(report.failures.count - shown) more artists could not be fetched") }
         return CommandFailure(code: failureStatus(succeeded: report.recorded + report.alreadyRecorded, failures: report.failures),
                               message: "\(report.failures.count) artist\(report.failures.count == 1 ? "" : "s") could not be fetched; \(report.recorded) recorded")
     }

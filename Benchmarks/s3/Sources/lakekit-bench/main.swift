@@ -1,6 +1,8 @@
 // lakekit-bench upload BUCKET PREFIX FILE...   puts each file at PREFIX/<name>, 4 at a time
 // lakekit-bench download BUCKET PREFIX         gets every object under PREFIX, 4 at a time
 // lakekit-bench parquet FILE                   reads every column of a Parquet file
+// lakekit-bench parquet-copy FILE OUT          reads a Parquet file and writes it again (Snappy)
+// lakekit-bench jsonl FOLDER                   decodes every raw metric JSON Lines file under FOLDER
 // S3 settings come from the AWS_* environment variables, as for `momentum`.
 
 import Foundation
@@ -55,9 +57,33 @@ do {
         let store = FileSystemObjectStore(root: url.deletingLastPathComponent())
         let table = try await ParquetReader.open(store, key: url.lastPathComponent).read()
         print(table.rowCount)
+    case "parquet-copy" where arguments.count == 3:
+        let url = URL(fileURLWithPath: arguments[1])
+        let table = try await ParquetReader.open(FileSystemObjectStore(root: url.deletingLastPathComponent()), key: url.lastPathComponent).read()
+        var writer = try ParquetWriter(schema: table.schema, options: .init(codec: .snappy))
+        try writer.append(table.columns)
+        try Data(writer.finish()).write(to: URL(fileURLWithPath: arguments[2]))
+        print(table.rowCount)
+    case "jsonl" where arguments.count == 2:
+        // The lake's raw metric files, decoded into records on every core (as a transform does).
+        let store = FileSystemObjectStore(root: URL(fileURLWithPath: arguments[1]))
+        let records = ManagedAtomicCounter()
+        let summary = try await RawLakeReader.forEachFile(RawArtistMetric.self, dataset: .artistMetrics, from: store,
+                                                          parallelism: ProcessInfo.processInfo.activeProcessorCount) { _, file in
+            records.add(file.records.count)
+        }
+        print(records.value, summary.bytes)
     default:
-        fail("usage: upload BUCKET PREFIX FILE... | download BUCKET PREFIX | parquet FILE")
+        fail("usage: upload BUCKET PREFIX FILE... | download BUCKET PREFIX | parquet FILE | parquet-copy FILE OUT | jsonl FOLDER")
     }
 } catch {
     fail("\(error)")
+}
+
+/// A count shared by the decoding workers.
+final class ManagedAtomicCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var total = 0
+    func add(_ count: Int) { lock.withLock { total += count } }
+    var value: Int { lock.withLock { total } }
 }
