@@ -142,7 +142,10 @@ def dashboard_rows(args, table):
             subprocess.run([args.binary, "transform", "--lake", lake, "--full", "--quiet"], check=True)
         page = os.path.join(args.data, f"dashboard-{artists}.html")
         made = measured([args.binary, "dashboard", "--lake", lake, "--out", page, "--quiet"])
-        result = json.loads(subprocess.run([PYTHON, timing, page, "--runs", str(args.runs)], capture_output=True, text=True, check=True).stdout)
+        timed = subprocess.run([PYTHON, timing, page, "--runs", str(args.runs)], capture_output=True, text=True)
+        if timed.returncode != 0:
+            raise subprocess.CalledProcessError(timed.returncode, timing, timed.stdout, timed.stderr)
+        result = json.loads(timed.stdout)
         table.add("dashboard in headless Chromium", f"{artists:,} x {args.days}",
                   f"page {result['bytes'] / 1e6:.1f} MB; first paint {result['fcp_ms'] / 1000:.2f} s; loaded {result['load_ms'] / 1000:.2f} s; "
                   f"an artist opened {result['open_ms'] / 1000:.2f} s; written in {process(made)}",
@@ -150,7 +153,8 @@ def dashboard_rows(args, table):
 
 
 def parquet_rows(args, table):
-    lake = transform_bench.lake_for(args, args.artists[0])
+    # The largest lake's largest month: big enough that start-up is not the whole story.
+    lake = transform_bench.lake_for(args, max(args.artists))
     daily = os.path.join(lake, "processed", "artist_daily")
     if not os.path.isdir(daily):
         subprocess.run([args.binary, "transform", "--lake", lake, "--full", "--quiet"], check=True)
@@ -218,7 +222,12 @@ def main():
                 "parquet": parquet_rows, "jsonl": jsonl_rows, "ingest": ingest_rows}
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     for name in args.only.split(","):
-        sections[name](args, table)
+        try:
+            sections[name](args, table)
+        except (subprocess.CalledProcessError, OSError, ValueError, KeyError) as error:
+            # One failing comparison is reported in the table; the others still run.
+            detail = getattr(error, "stderr", None) or ""
+            table.add(name, "failed", str(error)[:200], str(detail)[-300:].replace("\n", " "), "", "")
     table.print(f"Momentum benchmarks, {started}; {machine()}; medians of {args.runs} runs of whole processes; ratio = ours / other (time)")
 
 

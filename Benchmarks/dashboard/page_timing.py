@@ -1,61 +1,118 @@
 #!/usr/bin/env python3
 """Times a dashboard page in headless Chromium: first contentful paint, the load event, and
-opening one more artist (its charts drawn and painted), as the browser's own Performance API
-reports them. A copy of the page gets a measuring script appended (the page's policy allows
-inline scripts); the page itself is not changed. Prints one JSON object.
+opening one more artist (its section drawn and laid out), as the browser's own Performance API
+reports them in real time. Chromium is driven over the DevTools protocol on a pipe
+(--remote-debugging-pipe), so nothing is added to the page and no port is opened. Prints one
+JSON object.
 
 Usage: page_timing.py PAGE.html [--runs 3]
 """
 import argparse
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts", "lib"))
-import browser_check  # noqa: E402  (Chromium's location and flags, shared with the tests)
+import browser_check  # noqa: E402  (Chromium's location, shared with the tests)
 
-MEASURE = """<script>
-window.addEventListener("load", function () {
-  var paint = performance.getEntriesByName("first-contentful-paint")[0];
-  var nav = performance.getEntriesByType("navigation")[0];
-  var data = JSON.parse(document.getElementById("dashboard-data").textContent);
-  var pick = data.artists[Math.floor(data.artists.length / 2)];
-  var start = performance.now();
-  location.hash = "#artist=" + encodeURIComponent(pick.id);
-  setTimeout(function () {
-    requestAnimationFrame(function () {
-      requestAnimationFrame(function () {
-        var section = document.querySelector("section.artist:not([hidden])");
-        var result = {fcp_ms: paint ? paint.startTime : null, load_ms: nav ? nav.loadEventStart : null,
-                      open_ms: performance.now() - start, opened: section ? section.getAttribute("data-artist") === pick.id : false,
-                      charts: section ? section.querySelectorAll("svg.chart").length : 0};
-        var out = document.createElement("pre");
-        out.id = "timing";
-        out.textContent = JSON.stringify(result);
-        document.body.appendChild(out);
-      });
-    });
-  }, 0);
-});
-</script>"""
+OPEN_ONE_MORE = """(() => {
+  const paint = performance.getEntriesByName("first-contentful-paint")[0];
+  const nav = performance.getEntriesByType("navigation")[0];
+  const data = JSON.parse(document.getElementById("dashboard-data").textContent);
+  const pick = data.artists[Math.floor(data.artists.length / 2)];
+  const picker = document.getElementById("artist-picker");
+  const start = performance.now();
+  picker.value = pick.id;
+  picker.dispatchEvent(new Event("change"));
+  const section = document.querySelector("section.artist:not([hidden])");
+  const height = section ? section.getBoundingClientRect().height : 0;
+  return JSON.stringify({fcp_ms: paint ? paint.startTime : null, load_ms: nav ? nav.loadEventStart : null,
+    open_ms: performance.now() - start, opened: !!section && section.getAttribute("data-artist") === pick.id && height > 0});
+})()"""
+
+
+class DevTools:
+    """The DevTools protocol over --remote-debugging-pipe: JSON messages ended by NUL."""
+
+    def __init__(self, profile):
+        theirs_in, self.ours = os.pipe()      # we write, Chromium reads (its fd 3)
+        self.replies, theirs_out = os.pipe()  # Chromium writes (its fd 4), we read
+        def descriptors():
+            # Copies first: a pipe end may already be 3 or 4, and dup2 onto itself would leave
+            # it closed on exec.
+            reading, writing = os.dup(theirs_in), os.dup(theirs_out)
+            os.dup2(reading, 3)
+            os.dup2(writing, 4)
+        command = [browser_check.chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                   "--disable-background-networking", "--disable-component-update", "--disable-extensions",
+                   f"--user-data-dir={profile}", "--window-size=1280,1600", "--remote-debugging-pipe", "about:blank"]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        preexec_fn=descriptors, close_fds=False)  # os.pipe ends are not inherited; 3 and 4 are
+        os.close(theirs_in)
+        os.close(theirs_out)
+        self.buffer = b""
+        self.next_id = 0
+        self.events = []
+
+    def send(self, method, params=None, session=None, timeout=120):
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self.ours, json.dumps(message).encode() + b"\0")
+        return self.wait(lambda m: m.get("id") == self.next_id, timeout)
+
+    def wait(self, matches, timeout=120):
+        deadline = time.monotonic() + timeout
+        while True:
+            for index, message in enumerate(self.events):
+                if matches(message):
+                    del self.events[index]
+                    if "error" in message:
+                        raise RuntimeError(f"DevTools: {message['error']}")
+                    return message
+            if time.monotonic() > deadline:
+                raise TimeoutError("DevTools: no answer from Chromium")
+            chunk = os.read(self.replies, 1 << 20)
+            if not chunk:
+                raise RuntimeError("DevTools: Chromium closed the pipe")
+            self.buffer += chunk
+            *complete, self.buffer = self.buffer.split(b"\0")
+            self.events += [json.loads(part) for part in complete if part]
+
+    def close(self):
+        try:
+            os.write(self.ours, json.dumps({"id": 0, "method": "Browser.close"}).encode() + b"\0")
+        except OSError:
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        os.close(self.ours)
+        os.close(self.replies)
 
 
 def measure(page, profile):
-    command = [browser_check.chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-extensions",
-               f"--user-data-dir={profile}", "--window-size=1280,1600", "--virtual-time-budget=30000", "--dump-dom",
-               "file://" + os.path.abspath(page)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    match = re.search(r'<pre id="timing">(.*?)</pre>', result.stdout)
-    if not match:
-        sys.exit(f"page_timing: no timing from Chromium: {result.stderr[-1500:]}")
-    return json.loads(match.group(1).replace("&quot;", '"'))
+    browser = DevTools(profile)
+    try:
+        target = browser.send("Target.createTarget", {"url": "about:blank"})["result"]["targetId"]
+        session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["result"]["sessionId"]
+        browser.send("Page.enable", session=session)
+        browser.send("Page.navigate", {"url": "file://" + os.path.abspath(page)}, session=session)
+        browser.wait(lambda m: m.get("method") == "Page.loadEventFired" and m.get("sessionId") == session, timeout=300)
+        time.sleep(0.3)  # the first paint's entry is recorded after the frame that painted it
+        answer = browser.send("Runtime.evaluate", {"expression": OPEN_ONE_MORE, "returnByValue": True}, session=session)
+        return json.loads(answer["result"]["result"]["value"])
+    finally:
+        browser.close()
 
 
 def main():
@@ -65,17 +122,12 @@ def main():
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="momentum-page-timing-")
     try:
-        measured = os.path.join(work, "page.html")
-        with open(args.page, encoding="utf-8") as source, open(measured, "w", encoding="utf-8") as target:
-            text = source.read()
-            cut = text.rindex("</body>")
-            target.write(text[:cut] + MEASURE + text[cut:])
         runs = []
         for run in range(args.runs):
             profile = os.path.join(work, f"profile-{run}")
-            runs.append(measure(measured, profile))
+            runs.append(measure(args.page, profile))
             shutil.rmtree(profile, ignore_errors=True)
-        if not all(r["opened"] and r["charts"] > 0 for r in runs):
+        if not all(r["opened"] for r in runs):
             sys.exit(f"page_timing: the opened artist was not drawn: {runs}")
         print(json.dumps({"bytes": os.path.getsize(args.page),
                           "fcp_ms": statistics.median(r["fcp_ms"] for r in runs),

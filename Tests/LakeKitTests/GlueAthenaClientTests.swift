@@ -160,4 +160,26 @@ import Testing
         let execution = try await athena.run(.init(sql: "SELECT 1", database: database, outputLocation: "s3://bucket/lake/_athena/results/"))
         #expect(execution.state == "SUCCEEDED")
     }
+
+    @Test(.enabled(if: moto != nil, "needs moto_server (scripts/test)"))
+    func secretsManagerReadsAValueAndNeverShowsIt() async throws {
+        var environment = Self.motoEnvironment
+        environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = Self.moto
+        let secrets = try SecretsManagerClient.standard(environment: environment)
+        let name = "momentum/spotify-" + UUID().uuidString.prefix(8).lowercased()
+        let value = #"{"client_id": "app", "client_secret": "s3cr3t-value-42"}"#
+        struct Create: Encodable { var Name: String; var SecretString: String }
+        struct Created: Decodable { var ARN: String }
+        let arn = try await secrets.json.send("CreateSecret", Create(Name: name, SecretString: value), as: Created.self).ARN
+        for id in [name, arn] {
+            let read = try await secrets.secretValue(id)
+            #expect(read.string == value && read.name == name && read.arn == arn && read.binary == nil)
+            #expect(!"\(read)".contains("s3cr3t") && "\(read)".contains(name))
+        }
+        await #expect {
+            _ = try await secrets.secretValue(name + "-missing")
+        } throws: { error in
+            (error as? AWSServiceError)?.code == "ResourceNotFoundException" && (error as? AWSServiceError)?.service == "Secrets Manager"
+        }
+    }
 }

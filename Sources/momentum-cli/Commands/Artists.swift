@@ -29,7 +29,7 @@ struct Artists: AsyncParsableCommand {
         func run() async throws {
             let settings = try Settings.resolve(global)
             let store = try settings.store()
-            let spotify = try settings.spotifyClient()
+            let spotify = try await settings.spotifyClient()
             // Resolved first (a name may need confirming), then added under the lake lock, so
             // that two `artists add` at once both keep their artists.
             var resolved: [Artist] = []

@@ -31,7 +31,7 @@ struct Ingest: AsyncParsableCommand {
         func run() async throws {
             let settings = try Settings.resolve(global)
             let store = try settings.store()
-            let jobs = IngestionJobs(store: store, spotify: try settings.spotifyClient(), logger: settings.logger,
+            let jobs = IngestionJobs(store: store, spotify: try await settings.spotifyClient(), logger: settings.logger,
                                      progress: ProgressBar.forCommand(quiet: global.quiet).update)
             let report = try await settings.withLakeLock(store, command: "momentum ingest metrics") {
                 try await IngestMetricsStep.run(jobs, now: Date(), day: date.flatMap { LakeDate(iso: $0) }, quiet: global.quiet)
@@ -48,7 +48,7 @@ struct Ingest: AsyncParsableCommand {
         func run() async throws {
             let settings = try Settings.resolve(global)
             let store = try settings.store()
-            let jobs = IngestionJobs(store: store, spotify: try settings.spotifyClient(), logger: settings.logger,
+            let jobs = IngestionJobs(store: store, spotify: try await settings.spotifyClient(), logger: settings.logger,
                                      progress: ProgressBar.forCommand(quiet: global.quiet).update)
             let failure = try await settings.withLakeLock(store, command: "momentum ingest releases") {
                 // Everyone not yet scanned today: a rerun after a kill finishes the rest.

@@ -25,7 +25,7 @@ struct Run: AsyncParsableCommand {
         let due = try await IngestionJobs.due(in: store, now: now, scanInterval: 7)
         var failures: [CommandFailure] = []
         if due.metrics || due.releases {
-            let jobs = IngestionJobs(store: store, spotify: try settings.spotifyClient(), logger: settings.logger,
+            let jobs = IngestionJobs(store: store, spotify: try await settings.spotifyClient(), logger: settings.logger,
                                      progress: ProgressBar.forCommand(quiet: global.quiet).update)
             if due.metrics, let failure = try await IngestMetricsStep.run(jobs, now: now, quiet: global.quiet) { failures.append(failure) }
             if due.releases, let failure = try await IngestReleasesStep.run(jobs, now: now, interval: 7, quiet: global.quiet) { failures.append(failure) }

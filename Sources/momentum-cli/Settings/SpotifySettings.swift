@@ -1,4 +1,6 @@
-// Building the Spotify client from the settings: credentials from the environment only.
+// Building the Spotify client from the settings: credentials from the environment, or from
+// AWS Secrets Manager when SPOTIFY_SECRET_ARN names a secret (a deployed job keeps no secret in
+// its environment). The secret's value never reaches a message.
 
 import Foundation
 import LakeKit
@@ -8,12 +10,8 @@ import SpotifyKit
 
 extension Settings {
     /// A client for the configured Spotify (real, or a simulator on loopback).
-    func spotifyClient(transport: any HTTPTransport = URLSessionTransport()) throws -> SpotifyClient {
-        guard let id = environment["SPOTIFY_CLIENT_ID"], !id.isEmpty,
-              let secret = environment["SPOTIFY_CLIENT_SECRET"], !secret.isEmpty
-        else {
-            throw CommandFailure.usage("set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET (an app from developer.spotify.com; `momentum demo` needs neither)")
-        }
+    func spotifyClient(transport: any HTTPTransport = URLSessionTransport()) async throws -> SpotifyClient {
+        let (id, secret) = try await spotifyCredentials()
         guard let api = URL(string: spotifyAPIURL), api.scheme != nil else {
             throw CommandFailure.usage("SPOTIFY_API_URL '\(spotifyAPIURL)' is not a URL")
         }
@@ -24,6 +22,51 @@ extension Settings {
         let jobDeadline = try seconds(environment["MOMENTUM_JOB_TIMEOUT"], name: "MOMENTUM_JOB_TIMEOUT") ?? 6 * 3600
         let configuration = SpotifyConfiguration(apiURL: api, accountsURL: accounts, market: market, jobDeadline: .milliseconds(Int64(jobDeadline * 1000)))
         return SpotifyClient(clientID: id, clientSecret: secret, configuration: configuration, transport: transport, logger: logger)
+    }
+}
+
+extension Settings {
+    /// The Spotify app's id and secret: from Secrets Manager when SPOTIFY_SECRET_ARN is set
+    /// (a JSON object with `client_id` and `client_secret`), else from SPOTIFY_CLIENT_ID and
+    /// SPOTIFY_CLIENT_SECRET.
+    func spotifyCredentials() async throws -> (id: String, secret: String) {
+        if let arn = environment["SPOTIFY_SECRET_ARN"], !arn.isEmpty {
+            return try await SpotifySecret.credentials(arn: arn, environment: environment)
+        }
+        guard let id = environment["SPOTIFY_CLIENT_ID"], !id.isEmpty,
+              let secret = environment["SPOTIFY_CLIENT_SECRET"], !secret.isEmpty
+        else {
+            throw CommandFailure.usage("set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET, or SPOTIFY_SECRET_ARN (an app from developer.spotify.com; `momentum demo` needs neither)")
+        }
+        return (id, secret)
+    }
+}
+
+/// Spotify credentials kept in AWS Secrets Manager.
+enum SpotifySecret {
+    static func credentials(arn: String, environment: [String: String]) async throws -> (id: String, secret: String) {
+        let shown = TerminalText.sanitized(String(arn.prefix(200)))
+        let value: SecretValue
+        do {
+            value = try await SecretsManagerClient.standard(environment: environment).secretValue(arn)
+        } catch let error as AWSServiceError {
+            throw CommandFailure(code: error.isRetryable ? .unavailable : .usage,
+                                 message: "could not read the Spotify secret \(shown): \(error)")
+        } catch let error as LakeError {
+            throw CommandFailure(code: .usage, message: "could not read the Spotify secret \(shown): \(error)")
+        }
+        // Only the field names are ever shown, never the text around them.
+        guard let text = value.string,
+              let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw CommandFailure.usage("the Spotify secret \(shown) must be a JSON object with client_id and client_secret")
+        }
+        guard let id = object["client_id"] as? String, !id.isEmpty else {
+            throw CommandFailure.usage("the Spotify secret \(shown) has no client_id (a non-empty string)")
+        }
+        guard let secret = object["client_secret"] as? String, !secret.isEmpty else {
+            throw CommandFailure.usage("the Spotify secret \(shown) has no client_secret (a non-empty string)")
+        }
+        return (id, secret)
     }
 }
 
