@@ -49,6 +49,17 @@ enum Console {
     // Set once, from the main task, before any work starts.
     nonisolated(unsafe) private static var loggingBootstrapped = false
 
+    /// Log lines as JSON on stdout (for `momentum lambda`), at `level`.
+    static func bootstrapLogging(_ handler: JSONLineLogHandler.Type, level: Logger.Level) {
+        guard !loggingBootstrapped else { return }
+        loggingBootstrapped = true
+        LoggingSystem.bootstrap { label in
+            var handler = JSONLineLogHandler(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+
     static func bootstrapLogging(level: Logger.Level) {
         guard !loggingBootstrapped else { return }
         loggingBootstrapped = true

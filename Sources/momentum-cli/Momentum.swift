@@ -22,7 +22,7 @@ struct Momentum: AsyncParsableCommand {
         version: Momentum.versionText,
         subcommands: [
             Demo.self, Init.self, Artists.self, Ingest.self, Import.self, Run.self, Transform.self, Report.self,
-            Releases.self, DashboardCommand.self, Catalog.self, Simulator.self,
+            Releases.self, DashboardCommand.self, Catalog.self, Simulator.self, LambdaCommand.self,
         ]
     )
 
@@ -51,55 +51,46 @@ struct Momentum: AsyncParsableCommand {
     }
 
     static func exit(withContractCode error: Error) -> Never {
+        let outcome = contractOutcome(of: error)
+        if outcome.code == .success {
+            // --help and --version.
+            print(outcome.message)
+        } else {
+            Console.error(outcome.message)
+        }
+        Foundation.exit(outcome.code.rawValue)
+    }
+
+    /// The exit code of the CLI contract for an error, and the message for the user; shared by
+    /// the command line and `momentum lambda`.
+    static func contractOutcome(of error: Error) -> (code: ExitStatus, message: String) {
         switch error {
         case let failure as CommandFailure:
-            Console.error(failure.message)
-            Foundation.exit(failure.code.rawValue)
+            return (failure.code, failure.message)
         case let engine as EngineErrorConvertible:
-            Console.error(engine.userMessage)
-            Foundation.exit(ExitStatus.usage.rawValue)
+            return (.usage, engine.userMessage)
         case let spotify as SpotifyError:
             // Spotify refused or could not be reached: 3. Bad input (an id, a setting): 2.
-            Console.error(spotify.message)
-            Foundation.exit(spotify.isServiceFailure ? ExitStatus.unavailable.rawValue : ExitStatus.usage.rawValue)
+            return (spotify.isServiceFailure ? .unavailable : .usage, spotify.message)
         case let s3 as S3Error:
             // S3 refused (access, signature, missing bucket) or failed after retries: 3.
-            Console.error(s3.description)
-            Foundation.exit(ExitStatus.unavailable.rawValue)
+            return (.unavailable, s3.description)
         case let query as AthenaQueryFailure:
             // Athena's reason, verbatim, with the query id.
-            Console.error(query.description)
-            Foundation.exit(ExitStatus.unavailable.rawValue)
+            return (.unavailable, query.description)
         case let service as AWSServiceError:
-            Console.error(service.description)
-            Foundation.exit(ExitStatus.unavailable.rawValue)
+            return (.unavailable, service.description)
         case let transport as AWSTransportError:
-            Console.error("AWS unreachable: \(transport.description) (check the AWS_ENDPOINT_URL_* variables or the network)")
-            Foundation.exit(ExitStatus.unavailable.rawValue)
+            return (.unavailable, "AWS unreachable: \(transport.description) (check the AWS_ENDPOINT_URL_* variables or the network)")
         case let lake as LakeError where lake.isKind(of: .credentialsKind):
-            Console.error(lake.message)
-            Foundation.exit(ExitStatus.usage.rawValue)
+            return (.usage, lake.message)
         default:
             let code = exitCode(for: error)
-            if code == .success {
-                // --help and --version.
-                print(fullMessage(for: error))
-                Foundation.exit(0)
-            }
-            if code == .validationFailure || error is ValidationError {
-                Console.error(fullMessage(for: error))
-                Foundation.exit(ExitStatus.usage.rawValue)
-            }
-            if let lake = error as? LakeError {
-                Console.error(lake.message)
-                Foundation.exit(ExitStatus.failed.rawValue)
-            }
-            if let cancelled = error as? CancellationError {
-                Console.error("cancelled: \(cancelled)")
-                Foundation.exit(ExitStatus.failed.rawValue)
-            }
-            Console.error(fullMessage(for: error))
-            Foundation.exit(ExitStatus.failed.rawValue)
+            if code == .success { return (.success, fullMessage(for: error)) }
+            if code == .validationFailure || error is ValidationError { return (.usage, fullMessage(for: error)) }
+            if let lake = error as? LakeError { return (.failed, lake.message) }
+            if let cancelled = error as? CancellationError { return (.failed, "cancelled: \(cancelled)") }
+            return (.failed, fullMessage(for: error))
         }
     }
 }

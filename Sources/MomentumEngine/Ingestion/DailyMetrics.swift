@@ -133,6 +133,12 @@ package struct IngestionJobs: Sendable {
                 try await output.add(batch, results, captured: captured, source: source, failures: &failures)
                 completed += batch.count
                 progress?(EngineProgress(phase: .fetching, completed: completed, total: due.count))
+                if Task.isCancelled {
+                    // Stopped (a deadline, a signal): keep what has arrived, so the rerun
+                    // asks only for the rest.
+                    try await output.flush()
+                    throw CancellationError()
+                }
             }
         }
         try await output.flush()

@@ -44,6 +44,12 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 delegate.register(task, host: host, method: request.method, continuation: continuation)
+                // Cancelled before the task was registered: `onCancel` found nothing to end, and
+                // a cancelled task that is resumed may never report back.
+                if Task.isCancelled {
+                    delegate.fail(task, TransportError("\(request.method) \(host): cancelled"))
+                    return
+                }
                 task.resume()
                 // The overall deadline: whatever the server does, the request ends by then.
                 if deadline.isFinite, deadline > 0 {
@@ -52,8 +58,9 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
                     }
                 }
             }
-        } onCancel: {
-            task.cancel()
+        } onCancel: { [delegate] in
+            // Ends the caller's wait now, whatever URLSession later reports for the task.
+            delegate.fail(task, TransportError("\(request.method) \(host): cancelled"))
         }
     }
 

@@ -1,0 +1,131 @@
+// `momentum lambda`: the CLI as an AWS Lambda custom runtime. Each invocation's event names a
+// job; the job runs as the matching command would (the same parsed command, the same code),
+// its log lines go to stdout as JSON for CloudWatch, and a job still running near the
+// invocation's deadline is stopped in time: what it stored stays (every job is idempotent and
+// resumes), and the error `Momentum.DeadlineReached` tells the caller to invoke it again.
+
+import ArgumentParser
+import Foundation
+import Logging
+
+struct LambdaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lambda",
+        abstract: "Serve AWS Lambda invocations (custom runtime on provided.al2023): run the job each event names.",
+        discussion: """
+        Events: {"job": "metrics"} (ingest metrics; "date": "YYYY-MM-DD" for a back-fill), \
+        {"job": "releases"}, {"job": "transform"} ("engine": "local" or "athena", "full": true), \
+        {"job": "run"}. The lake is MOMENTUM_LAKE (an s3:// URL in AWS); Spotify's credentials \
+        come from SPOTIFY_SECRET_ARN. A failed job's error type is Momentum.Usage, \
+        Momentum.Unavailable, Momentum.Failed, Momentum.InvalidEvent or Momentum.DeadlineReached.
+        """
+    )
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let address = environment["AWS_LAMBDA_RUNTIME_API"], !address.isEmpty else {
+            throw CommandFailure.usage("momentum lambda runs inside AWS Lambda: AWS_LAMBDA_RUNTIME_API is not set")
+        }
+        let api: LambdaRuntimeAPI
+        do { api = try LambdaRuntimeAPI(address: address) } catch { throw CommandFailure.usage("\(error)") }
+        Console.bootstrapLogging(JSONLineLogHandler.self, level: .info)
+        let log = Logger(label: "momentum.lambda")
+        if let problem = LambdaCommand.initProblem(environment) {
+            log.error("\(problem)")
+            try? await api.initFailed(type: "Momentum.Usage", message: problem)
+            throw CommandFailure.usage(problem)
+        }
+        while true {
+            let invocation: LambdaInvocation
+            do { invocation = try await api.next() } catch { throw CommandFailure(code: .unavailable, message: "\(error)") }
+            let outcome = await LambdaHandler.serve(invocation, log: log)
+            do {
+                switch outcome {
+                case .success(let body): try await api.respond(invocation, body: body)
+                case .failure(let type, let message): try await api.fail(invocation, type: type, message: message)
+                }
+            } catch {
+                throw CommandFailure(code: .unavailable, message: "\(error)")
+            }
+        }
+    }
+
+    /// What keeps the runtime from serving anything: then Lambda hears it as an init error.
+    static func initProblem(_ environment: [String: String]) -> String? {
+        guard let lake = environment["MOMENTUM_LAKE"], !lake.isEmpty else {
+            return "MOMENTUM_LAKE is not set: a function's lake is an s3://bucket/prefix URL"
+        }
+        return nil
+    }
+}
+
+/// One invocation: the event checked, the job run against the deadline, the outcome.
+enum LambdaHandler {
+    enum Outcome {
+        case success([UInt8])
+        case failure(type: String, message: String)
+    }
+
+    static func serve(_ invocation: LambdaInvocation, log: Logger) async -> Outcome {
+        var log = log
+        log[metadataKey: "requestId"] = "\(invocation.requestID)"
+        let request: LambdaRequest
+        do {
+            request = try LambdaRequest(event: invocation.event)
+        } catch {
+            log.error("invalid event: \(error)")
+            return .failure(type: "Momentum.InvalidEvent", message: "\(error)")
+        }
+        log[metadataKey: "job"] = "\(request.job)"
+        log.info("started")
+        let started = Date()
+        // Stop with a margin: a tenth of the time left, between half a second and ten seconds.
+        let margin = min(10, max(0.5, invocation.deadline.timeIntervalSince(started) * 0.1))
+        let arguments = request.arguments
+        let work = Task { () async throws -> Void in
+            var command = try Momentum.parseAsRoot(arguments)
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        }
+        let stopped = StopSignal()
+        let watchdog = Task {
+            let wait = invocation.deadline.timeIntervalSinceNow - margin
+            if wait > 0 { try await Task.sleep(for: .milliseconds(Int64(wait * 1000))) }
+            stopped.raise()
+            work.cancel()
+        }
+        let result = await work.result
+        watchdog.cancel()
+        let seconds = (Date().timeIntervalSince(started) * 1000).rounded() / 1000
+        switch result {
+        case .success:
+            log.info("done", metadata: ["seconds": "\(seconds)"])
+            let body: [String: Any] = ["job": request.job, "status": "done", "seconds": seconds]
+            return .success(Array((try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{}".utf8)))
+        case .failure where stopped.isRaised:
+            let message = "\(request.job) stopped \(margin) s before the invocation's deadline; what it stored is kept: invoke it again to resume"
+            log.warning("\(message)")
+            return .failure(type: "Momentum.DeadlineReached", message: message)
+        case .failure(let error):
+            let outcome = Momentum.contractOutcome(of: error)
+            let type = switch outcome.code {
+            case .usage: "Momentum.Usage"
+            case .unavailable: "Momentum.Unavailable"
+            default: "Momentum.Failed"
+            }
+            log.error("\(outcome.message)", metadata: ["errorType": "\(type)"])
+            return .failure(type: type, message: outcome.message)
+        }
+    }
+}
+
+/// Raised once, by the watchdog; read by the invocation.
+final class StopSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var raised = false
+    func raise() { lock.withLock { raised = true } }
+    var isRaised: Bool { lock.withLock { raised } }
+}

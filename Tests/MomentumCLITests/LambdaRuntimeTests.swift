@@ -1,0 +1,140 @@
+// `momentum lambda` against a fake Lambda Runtime API (scripts/lib/fake_lambda_runtime.py):
+// a job that succeeds, a job that fails, malformed events, an initialisation failure, and a
+// daily job stopped before its deadline that the next invocation resumes, none lost or doubled.
+
+import Foundation
+import LakeKit
+import MomentumTestSupport
+import SpotifySimulator
+import Testing
+
+/// The fake Runtime API, serving `events`; what the runtime posted is in `log`.
+private final class FakeRuntime: @unchecked Sendable {
+    let process = Process()
+    let address: String
+    let log: URL
+
+    init(events: [[String: Any]], in folder: URL) throws {
+        let queue = folder.appendingPathComponent("events.json")
+        try JSONSerialization.data(withJSONObject: events).write(to: queue)
+        log = folder.appendingPathComponent("runtime-log.jsonl")
+        process.executableURL = URL(fileURLWithPath: OutsideTools.python)
+        process.arguments = [Repository.root.appendingPathComponent("scripts/lib/fake_lambda_runtime.py").path, queue.path, log.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        guard let match = line.firstRange(of: "listening on ") else {
+            process.terminate()
+            throw TestSetupError("the fake runtime did not start: \(line)")
+        }
+        address = String(line[match.upperBound...].prefix { $0 != "\n" })
+    }
+
+    /// Every post, in order.
+    func posts() throws -> [[String: Any]] {
+        guard let text = try? String(contentsOf: log, encoding: .utf8) else { return [] }
+        return try text.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
+    }
+
+    deinit {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+@Suite(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"), .serialized)
+struct LambdaRuntimeTests {
+    /// Runs `momentum lambda` until the fake runtime has nothing more to hand out.
+    private func serve(_ runtime: FakeRuntime, environment extra: [String: String]) throws -> ProcessResult {
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["MOMENTUM_LAKE", "MOMENTUM_CONFIG", "SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET", "SPOTIFY_SECRET_ARN"] { environment[name] = nil }
+        environment["AWS_LAMBDA_RUNTIME_API"] = runtime.address
+        for (name, value) in extra { environment[name] = value }
+        return try run(Repository.momentumBinary().path, ["lambda"], environment: environment)
+    }
+
+    @Test func jobsSucceedFailAndBadEventsAreAnsweredWithoutStoppingTheLoop() throws {
+        let folder = try Repository.temporaryFolder("lambda")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lake = folder.appendingPathComponent("lake")
+        try FileManager.default.copyItem(at: Repository.root.appendingPathComponent("Tests/Fixtures/hand-lake"), to: lake)
+        let runtime = try FakeRuntime(events: [
+            ["event": ["job": "transform"]],
+            ["event": ["job": "metrics"]],                  // no Spotify credentials: a usage error
+            ["event": "not json {", "raw": true],
+            ["event": ["job": "dance"]],
+            ["event": ["job": "transform", "full": "yes"]],
+            ["event": ["job": "transform", "engine": "local", "full": true]],
+        ], in: folder)
+        let result = try serve(runtime, environment: ["MOMENTUM_LAKE": lake.path])
+        // The loop ends only when the Runtime API fails (the fake's list is used up): exit 3.
+        #expect(result.status == 3, "\(result.stderr)")
+        let posts = try runtime.posts()
+        #expect(posts.map { $0["kind"] as? String } == ["response", "error", "error", "error", "error", "response", "exhausted"])
+        #expect((posts[0]["body"] as? [String: Any])?["status"] as? String == "done" && posts[0]["request"] as? String == "request-0")
+        #expect(posts[1]["error_type"] as? String == "Momentum.Usage")
+        #expect(((posts[1]["body"] as? [String: Any])?["errorMessage"] as? String)?.contains("SPOTIFY_CLIENT_ID") == true)
+        for (index, expected) in [(2, "not a JSON object"), (3, "unknown job 'dance'"), (4, #""full" must be true or false"#)] {
+            #expect(posts[index]["error_type"] as? String == "Momentum.InvalidEvent")
+            let message = (posts[index]["body"] as? [String: Any])?["errorMessage"] as? String ?? ""
+            #expect(message.contains(expected), "\(message)")
+        }
+        #expect(FileManager.default.fileExists(atPath: lake.appendingPathComponent("state/transform.json").path))
+        // Log lines are JSON objects on stdout, each naming its invocation.
+        let lines = result.stdout.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["level"] != nil && object?["message"] != nil, "\(line)")
+        }
+        #expect(result.stdout.contains(#""requestId":"request-1""#))
+    }
+
+    @Test func aMissingLakeIsAnInitialisationError() throws {
+        let folder = try Repository.temporaryFolder("lambda-init")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let runtime = try FakeRuntime(events: [["event": ["job": "run"]]], in: folder)
+        let result = try serve(runtime, environment: [:])
+        #expect(result.status == 2)
+        let posts = try runtime.posts()
+        #expect(posts.count == 1 && posts.first?["kind"] as? String == "init-error")
+        #expect(((posts.first?["body"] as? [String: Any])?["errorMessage"] as? String)?.contains("MOMENTUM_LAKE") == true)
+    }
+
+    @Test func aJobNearItsDeadlineStopsInTimeAndTheNextInvocationResumesIt() throws {
+        // 400 artists one request each (Development Mode), 4 at a time, 150 ms each: 15 s of
+        // work in an invocation of 3 s. The second invocation has time for the rest.
+        let server = try ServedSimulator(artists: 400, seed: 12, mode: .development, faultRate: 0, latencyMilliseconds: 150)
+        defer { server.stop() }
+        let folder = try Repository.temporaryFolder("lambda-deadline")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lake = folder.appendingPathComponent("lake")
+        let ids = SpotifySimulator(options: server.options).artistDirectory.map(\.id)
+        #expect(try server.momentum(["artists", "add", "--lake", lake.path, "--yes"] + ids).status == 0)
+        let runtime = try FakeRuntime(events: [
+            ["event": ["job": "metrics"], "deadline_seconds": 3],
+            ["event": ["job": "metrics"], "deadline_seconds": 120],
+        ], in: folder)
+        var environment = server.environment
+        environment["MOMENTUM_LAKE"] = lake.path
+        let started = Date()
+        let result = try serve(runtime, environment: ["MOMENTUM_LAKE": lake.path, "SPOTIFY_CLIENT_ID": "integration",
+                                                      "SPOTIFY_CLIENT_SECRET": "not-a-real-secret-42",
+                                                      "SPOTIFY_ACCOUNTS_URL": environment["SPOTIFY_ACCOUNTS_URL"] ?? "",
+                                                      "SPOTIFY_API_URL": environment["SPOTIFY_API_URL"] ?? ""])
+        #expect(result.status == 3, "\(result.stderr)")
+        let posts = try runtime.posts()
+        try #require(posts.count == 3, "\(posts)")
+        #expect(posts[0]["kind"] as? String == "error" && posts[0]["error_type"] as? String == "Momentum.DeadlineReached")
+        // Answered before the deadline (3 s after the invocation was handed out, with slack for start-up).
+        let firstAnswer = try #require(posts[0]["at"] as? Double)
+        #expect(firstAnswer - started.timeIntervalSince1970 < 3.5)
+        #expect(posts[1]["kind"] as? String == "response")
+        let records = try metricRecords(in: lake)
+        #expect(records.count == 400 && Set(records.map(\.record.artistID)) == Set(ids), "none lost, none doubled")
+        #expect(Set(records.map(\.key)).count >= 2, "the first invocation kept what it had fetched")
+        #expect(!(result.stdout + result.stderr).contains("not-a-real-secret-42"))
+    }
+}
