@@ -130,4 +130,31 @@ private func streamingStoreKeys(_ store: FileSystemObjectStore) async throws -> 
         #expect(BucketRanges(buckets: 8, sample: []).count == 1)
         #expect(BucketRanges.key("ab") < BucketRanges.key("ab0") && BucketRanges.key("ab") > BucketRanges.key("aa~~~~~~~~"))
     }
+
+    /// A roster in id order, fetched a file per tenth of it every day: the ranges come from the
+    /// roster and the sample of files, so no bucket gathers most artists.
+    @Test func aSortedRosterFiledInRangesIsSampledAcrossThem() async throws {
+        let folder = try Repository.temporaryFolder("bucket-sample")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = FileSystemObjectStore(root: folder)
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        var generator = SystemRandomNumberGenerator()
+        let ids = (0..<5_000).map { _ in String((0..<22).map { _ in alphabet[Int.random(in: 0..<62, using: &generator)] }) }
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        try await TrackedArtists(artists: ids.map { .init(id: $0, name: "a", addedAt: "2026-01-01T00:00:00Z") }).save(to: store)
+        for dayIndex in 0..<12 {
+            let day = try #require(LakeDate(iso: String(format: "2026-03-%02d", dayIndex + 1)))
+            for part in 0..<10 {
+                let records = ids[part * 500..<(part + 1) * 500].map {
+                    RawArtistMetric(artistID: $0, artistName: "a", followers: 1, popularity: 1,
+                                    capturedAt: Int64(day.daysSinceEpoch) * 86_400_000_000_000, source: "test")
+                }
+                try await store.put(LakeLayout.rawKey(.artistMetrics, day: day, runID: "run-\(part)"), bytes: JSONLines.encode(records))
+            }
+        }
+        let ranges = try await BucketRanges.sampled(buckets: 10, from: store)
+        var sizes = [Int](repeating: 0, count: ranges.count)
+        for id in ids { sizes[ranges.bucket(of: id)] += 1 }
+        #expect(ranges.count == 10 && sizes.allSatisfy { (250...750).contains($0) }, "\(sizes)")
+    }
 }

@@ -1,11 +1,11 @@
 // Which bucket an artist's records go to in a streaming transform: a range of artist ids, so
 // buckets taken in turn write the tables in artist order (as the in-memory engine does) and
 // each row group's artist_id statistics cover a narrow range, which a reader of one artist
-// uses to skip the others. The ranges are quantiles of a sample of the lake's ids (its largest
-// and latest metric files, where a daily job lists every tracked artist), so buckets are even
-// whatever the ids look like; an artist outside the sample still falls in exactly one range.
-// (Ids that share their first eight bytes share a bucket: Spotify ids are random, so they
-// do not, but a hand-made lake of such ids gathers in one.)
+// uses to skip the others. The ranges are quantiles of the lake's ids (the tracked artists and a
+// sample of metric files), so buckets are even whatever the ids look like; an artist outside the
+// sample still falls in exactly one range. (Ids that share their first eight bytes share a
+// bucket: Spotify ids are random, so they do not, but a hand-made lake of such ids gathers in
+// one.)
 
 import Foundation
 import LakeKit
@@ -18,7 +18,12 @@ package struct BucketRanges: Sendable {
 
     /// `buckets` ranges split at quantiles of `sample` (fewer when the sample has fewer keys).
     package init(buckets: Int, sample: some Sequence<String>) {
-        let keys = Array(Set(sample.map(BucketRanges.key))).sorted()
+        self.init(buckets: buckets, keys: Set(sample.map(BucketRanges.key)))
+    }
+
+    /// `buckets` ranges split at quantiles of the distinct id keys of a sample.
+    init(buckets: Int, keys distinct: Set<UInt64>) {
+        let keys = distinct.sorted()
         let wanted = max(1, buckets)
         var starts: [UInt64] = []
         if wanted > 1, !keys.isEmpty {
@@ -52,18 +57,24 @@ package struct BucketRanges: Sendable {
         return taken == 8 ? key : key << UInt64(8 * (8 - taken))
     }
 
-    /// Ranges for `buckets` buckets from a sample of the lake's metric files: the two largest
-    /// and the latest (at most three files are decoded).
-    static func sampled(buckets: Int, from store: any ObjectStore) async throws -> BucketRanges {
+    /// Ranges for `buckets` buckets from the lake's ids: every tracked artist (the roster,
+    /// which lists whom the daily job fetches), and the ids of 24 metric files picked by a hash
+    /// of their keys (the same every run), for artists imported or no longer tracked.
+    package static func sampled(buckets: Int, from store: any ObjectStore) async throws -> BucketRanges {
         guard buckets > 1 else { return BucketRanges(buckets: 1, sample: []) }
-        let files = try await store.list(prefix: LakeDataset.artistMetrics.prefix).filter { LakeLayout.isDataKey($0.key) }
-        var chosen = Array(files.sorted { $0.size > $1.size }.prefix(2).map(\.key))
-        if let latest = files.map(\.key).max(), !chosen.contains(latest) { chosen.append(latest) }
-        var ids: [String] = []
+        var keys = Set<UInt64>()
+        if let roster = try? await TrackedArtists.load(from: store) {
+            for entry in roster.artists { keys.insert(BucketRanges.key(entry.id)) }
+        }
+        func hash(_ key: String) -> UInt64 {
+            key.utf8.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+        }
+        let files = try await store.list(prefix: LakeDataset.artistMetrics.prefix).map(\.key).filter(LakeLayout.isDataKey)
+        let chosen = files.map { (hash($0), $0) }.sorted { $0 < $1 }.prefix(24).map(\.1)
         for key in chosen {
             let decoded = try JSONLines.decode(RawArtistMetric.self, from: try await store.get(key), source: key)
-            ids += decoded.records.map(\.artistID)
+            for record in decoded.records { keys.insert(BucketRanges.key(record.artistID)) }
         }
-        return BucketRanges(buckets: buckets, sample: ids)
+        return BucketRanges(buckets: buckets, keys: keys)
     }
 }
