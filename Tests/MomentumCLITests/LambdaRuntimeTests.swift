@@ -137,4 +137,43 @@ struct LambdaRuntimeTests {
         #expect(Set(records.map(\.key)).count >= 2, "the first invocation kept what it had fetched")
         #expect(!(result.stdout + result.stderr).contains("not-a-real-secret-42"))
     }
+
+    /// A warm function reads the Spotify secret once: the second invocation still runs after
+    /// the secret was deleted between the two.
+    @Test(.enabled(if: AWSServers.moto != nil, "needs moto_server (scripts/test)"))
+    func theSpotifySecretIsReadOncePerWarmFunction() async throws {
+        let server = try ServedSimulator(artists: 3, seed: 5, mode: .extended, faultRate: 0)
+        defer { server.stop() }
+        let folder = try Repository.temporaryFolder("lambda-secret")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lake = folder.appendingPathComponent("lake")
+        let ids = SpotifySimulator(options: server.options).artistDirectory.map(\.id)
+        #expect(try server.momentum(["artists", "add", "--lake", lake.path, "--yes"] + ids).status == 0)
+        let arn = try await SpotifySecretTests.secret(#"{"client_id": "integration", "client_secret": "s3cr3t-warm"}"#)
+        let moto = try #require(AWSServers.moto)
+        let delete: [String: Any] = [
+            "url": moto + "/",
+            "headers": ["X-Amz-Target": "secretsmanager.DeleteSecret", "Content-Type": "application/x-amz-json-1.1",
+                        "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20261127/us-east-1/secretsmanager/aws4_request, SignedHeaders=host, Signature=0"],
+            "body": #"{"SecretId": "\#(arn)", "ForceDeleteWithoutRecovery": true}"#,
+        ]
+        let yesterday = LakeDate(nanosecondsSinceEpoch: Int64(Date().timeIntervalSince1970 - 86_400) * 1_000_000_000).isoString
+        let runtime = try FakeRuntime(events: [
+            ["event": ["job": "metrics"]],
+            ["event": ["job": "metrics", "date": yesterday], "before": delete],
+        ], in: folder)
+        var environment = server.environment.merging(SpotifySecretTests.environment) { $1 }
+        environment["SPOTIFY_CLIENT_ID"] = nil
+        environment["SPOTIFY_CLIENT_SECRET"] = nil
+        environment["SPOTIFY_SECRET_ARN"] = arn
+        environment["MOMENTUM_LAKE"] = lake.path
+        let result = try serve(runtime, environment: environment)
+        #expect(result.status == 3, "\(result.stderr)")
+        let posts = try runtime.posts()
+        #expect(posts.map { $0["kind"] as? String } == ["response", "before", "response", "exhausted"], "\(posts)")
+        #expect(try metricRecords(in: lake).count == 6)
+        // The secret is really gone: a cold start cannot read it.
+        await #expect(throws: (any Error).self) { try await SpotifySecretTests.secrets().secretValue(arn) }
+        #expect(!(result.stdout + result.stderr).contains("s3cr3t"))
+    }
 }

@@ -2,7 +2,9 @@
 """A stand-in for the AWS Lambda Runtime API on 127.0.0.1, for the runtime-loop tests.
 
 It hands out the invocations listed in EVENTS (a JSON list of {"event": <any JSON, or a
-string sent as it is when "raw" is true>, "deadline_seconds": N}) one per GET .../next, records
+string sent as it is when "raw" is true>, "deadline_seconds": N, "before": {"url", "headers",
+"body"}}) one per GET .../next, first POSTing "before" when given (a change to the world
+between two invocations, e.g. a secret deleted), records
 every response, error and init error as a JSON line in LOG, and once the list is used up
 answers 500 to the next GET (the runtime then exits, as it would if Lambda's API broke).
 Prints "listening on 127.0.0.1:PORT", then serves until killed.
@@ -15,6 +17,7 @@ import signal
 import sys
 import threading
 import time
+import urllib.request
 
 PREFIX = "/2018-06-01/runtime/"
 
@@ -57,6 +60,11 @@ def main():
             if item is None:
                 record({"kind": "exhausted"})
                 return self.answer(500, b'{"errorType": "Fake.Exhausted"}')
+            if item.get("before"):
+                before = item["before"]
+                request = urllib.request.Request(before["url"], data=before.get("body", "").encode(), headers=before.get("headers", {}), method="POST")
+                with urllib.request.urlopen(request, timeout=30) as answer:
+                    record({"kind": "before", "status": answer.status})
             body = item["event"].encode() if item.get("raw") else json.dumps(item["event"]).encode()
             deadline = int((time.time() + item.get("deadline_seconds", 60)) * 1000)
             self.answer(200, body, {"Lambda-Runtime-Aws-Request-Id": f"request-{index}",

@@ -42,9 +42,19 @@ extension Settings {
     }
 }
 
-/// Spotify credentials kept in AWS Secrets Manager.
+/// Spotify credentials kept in AWS Secrets Manager. A warm Lambda serves many invocations in
+/// one process: the value is kept for 15 minutes, so a rotated secret is picked up soon after.
 enum SpotifySecret {
+    private static let cache = SecretCache()
+
     static func credentials(arn: String, environment: [String: String]) async throws -> (id: String, secret: String) {
+        if let cached = cache.value(for: arn) { return cached }
+        let fetched = try await fetch(arn: arn, environment: environment)
+        cache.store(fetched, for: arn)
+        return fetched
+    }
+
+    private static func fetch(arn: String, environment: [String: String]) async throws -> (id: String, secret: String) {
         let shown = TerminalText.sanitized(String(arn.prefix(200)))
         let value: SecretValue
         do {
@@ -67,6 +77,24 @@ enum SpotifySecret {
             throw CommandFailure.usage("the Spotify secret \(shown) has no client_secret (a non-empty string)")
         }
         return (id, secret)
+    }
+}
+
+/// Credentials by secret, each with when it was read.
+private final class SecretCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: (id: String, secret: String, read: Date)] = [:]
+    private let lifetime: TimeInterval = 15 * 60
+
+    func value(for arn: String) -> (id: String, secret: String)? {
+        lock.withLock {
+            guard let entry = entries[arn], Date().timeIntervalSince(entry.read) < lifetime else { return nil }
+            return (entry.id, entry.secret)
+        }
+    }
+
+    func store(_ value: (id: String, secret: String), for arn: String) {
+        lock.withLock { entries[arn] = (value.id, value.secret, Date()) }
     }
 }
 
