@@ -39,14 +39,20 @@ struct Momentum: AsyncParsableCommand {
     /// Parses, runs, and maps every failure to the exit codes of the CLI contract.
     static func main() async {
         do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
+            try await run(arguments: nil)
         } catch {
             exit(withContractCode: error)
+        }
+    }
+
+    /// Parses `arguments` (the process's when nil) and runs the command they name; shared by
+    /// the command line and `momentum lambda`.
+    static func run(arguments: [String]?) async throws {
+        var command = try parseAsRoot(arguments)
+        if var asynchronous = command as? AsyncParsableCommand {
+            try await asynchronous.run()
+        } else {
+            try command.run()
         }
     }
 

@@ -50,11 +50,7 @@ public enum Dashboard {
         let selected = options.selectedArtistID.flatMap { id in artists.firstIndex { $0.artistID == id } } ?? 0
         // Only the artist the page opens on is drawn here; the script draws the others from
         // their data when they are opened, so the page grows with the data, not the drawing.
-        page.html += "<div id=\"artists\">"
-        if artists.indices.contains(selected) {
-            page.artistSection(artists[selected], index: selected)
-        }
-        page.html += "</div>\n"
+        page.artists(opening: artists.indices.contains(selected) ? (artists[selected], selected) : nil)
         page.data(artists, leaderboard: leaderboard, selected: selected)
         page.finish()
         return page.html
@@ -62,7 +58,7 @@ public enum Dashboard {
 }
 
 struct PageWriter {
-    var html = ""
+    private(set) var html = ""
 
     mutating func head(title: String) {
         html += """
@@ -156,11 +152,18 @@ struct PageWriter {
     mutating func picker(_ artists: [ArtistAnalysis]) {
         guard !artists.isEmpty else { return }
         html += "<nav class=\"picker\"><label for=\"artist-picker\">Artist</label> <select id=\"artist-picker\">"
-        for (index, analysis) in artists.enumerated() {
-            let name = analysis.daily.last?.artistName ?? analysis.impacts.first?.artistName ?? analysis.artistID
-            html += "<option value=\"\(HTMLText.escape(analysis.artistID))\" data-section=\"artist-\(index)\">\(HTMLText.escape(name))</option>"
+        for analysis in artists {
+            html += "<option value=\"\(HTMLText.escape(analysis.artistID))\">\(HTMLText.escape(PageWriter.name(analysis)))</option>"
         }
         html += "</select></nav>\n"
+    }
+
+    /// The container of the artists' sections, holding the opening artist's; the script adds
+    /// the others to it.
+    mutating func artists(opening: (analysis: ArtistAnalysis, index: Int)?) {
+        html += "<div id=\"artists\">"
+        if let opening { artistSection(opening.analysis, index: opening.index) }
+        html += "</div>\n"
     }
 
     static func name(_ analysis: ArtistAnalysis) -> String {

@@ -118,18 +118,15 @@ package struct IngestionJobs: Sendable {
         }
         try await withThrowingTaskGroup(of: ([TrackedArtists.ValidEntry], [Result<Artist, SpotifyError>]).self) { group in
             var next = 1
-            let window = 8
-            while next < batches.count && next <= window {
+            func startNext() {
+                guard next < batches.count else { return }
                 let batch = batches[next]
                 group.addTask { (batch, await spotify.artists(batch.map(\.id))) }
                 next += 1
             }
+            for _ in 0..<8 { startNext() }
             while let (batch, results) = try await group.next() {
-                if next < batches.count {
-                    let following = batches[next]
-                    group.addTask { (following, await spotify.artists(following.map(\.id))) }
-                    next += 1
-                }
+                startNext()
                 try await output.add(batch, results, captured: captured, source: source, failures: &failures)
                 completed += batch.count
                 progress?(EngineProgress(phase: .fetching, completed: completed, total: due.count))

@@ -82,14 +82,7 @@ enum LambdaHandler {
         // Stop with a margin: a tenth of the time left, between half a second and ten seconds.
         let margin = min(10, max(0.5, invocation.deadline.timeIntervalSince(started) * 0.1))
         let arguments = request.arguments
-        let work = Task { () async throws -> Void in
-            var command = try Momentum.parseAsRoot(arguments)
-            if var asynchronous = command as? AsyncParsableCommand {
-                try await asynchronous.run()
-            } else {
-                try command.run()
-            }
-        }
+        let work = Task { try await Momentum.run(arguments: arguments) }
         let stopped = StopSignal()
         let watchdog = Task {
             let wait = invocation.deadline.timeIntervalSinceNow - margin
