@@ -8,51 +8,11 @@ import MomentumTestSupport
 import SpotifySimulator
 import Testing
 
-/// The fake Runtime API, serving `events`; what the runtime posted is in `log`.
-private final class FakeRuntime: @unchecked Sendable {
-    let process = Process()
-    let address: String
-    let log: URL
-
-    init(events: [[String: Any]], in folder: URL) throws {
-        let queue = folder.appendingPathComponent("events.json")
-        try JSONSerialization.data(withJSONObject: events).write(to: queue)
-        log = folder.appendingPathComponent("runtime-log.jsonl")
-        process.executableURL = URL(fileURLWithPath: OutsideTools.python)
-        process.arguments = [Repository.root.appendingPathComponent("scripts/lib/fake_lambda_runtime.py").path, queue.path, log.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        guard let match = line.firstRange(of: "listening on ") else {
-            process.terminate()
-            throw TestSetupError("the fake runtime did not start: \(line)")
-        }
-        address = String(line[match.upperBound...].prefix { $0 != "\n" })
-    }
-
-    /// Every post, in order.
-    func posts() throws -> [[String: Any]] {
-        guard let text = try? String(contentsOf: log, encoding: .utf8) else { return [] }
-        return try text.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
-    }
-
-    deinit {
-        process.terminate()
-        process.waitUntilExit()
-    }
-}
-
 @Suite(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"), .serialized)
 struct LambdaRuntimeTests {
     /// Runs `momentum lambda` until the fake runtime has nothing more to hand out.
     private func serve(_ runtime: FakeRuntime, environment extra: [String: String]) throws -> ProcessResult {
-        var environment = ProcessInfo.processInfo.environment
-        for name in ["MOMENTUM_LAKE", "MOMENTUM_CONFIG", "SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET", "SPOTIFY_SECRET_ARN"] { environment[name] = nil }
-        environment["AWS_LAMBDA_RUNTIME_API"] = runtime.address
-        for (name, value) in extra { environment[name] = value }
-        return try run(Repository.momentumBinary().path, ["lambda"], environment: environment)
+        try runtime.serve(environment: extra)
     }
 
     @Test func jobsSucceedFailAndBadEventsAreAnsweredWithoutStoppingTheLoop() throws {
@@ -67,16 +27,19 @@ struct LambdaRuntimeTests {
             ["event": ["job": "dance"]],
             ["event": ["job": "transform", "full": "yes"]],
             ["event": ["job": "transform", "engine": "local", "full": true]],
+            ["event": ["job": "artists_add", "ids": ["Radiohead"]]],
+            ["event": ["job": "transform_promote", "plan": ["run_id": "x"]]],
         ], in: folder)
         let result = try serve(runtime, environment: ["MOMENTUM_LAKE": lake.path])
         // The loop ends only when the Runtime API fails (the fake's list is used up): exit 3.
         #expect(result.status == 3, "\(result.stderr)")
         let posts = try runtime.posts()
-        #expect(posts.map { $0["kind"] as? String } == ["response", "error", "error", "error", "error", "response", "exhausted"])
+        #expect(posts.map { $0["kind"] as? String } == ["response", "error", "error", "error", "error", "response", "error", "error", "exhausted"])
         #expect((posts[0]["body"] as? [String: Any])?["status"] as? String == "done" && posts[0]["request"] as? String == "request-0")
         #expect(posts[1]["error_type"] as? String == "Momentum.Usage")
         #expect(((posts[1]["body"] as? [String: Any])?["errorMessage"] as? String)?.contains("SPOTIFY_CLIENT_ID") == true)
-        for (index, expected) in [(2, "not a JSON object"), (3, "unknown job 'dance'"), (4, #""full" must be true or false"#)] {
+        for (index, expected) in [(2, "not a JSON object"), (3, "unknown job 'dance'"), (4, #""full" must be true or false"#),
+                                  (6, "'Radiohead' is not a Spotify artist id"), (7, #""plan" must be the plan the transform_plan job answered"#)] {
             #expect(posts[index]["error_type"] as? String == "Momentum.InvalidEvent")
             let message = (posts[index]["body"] as? [String: Any])?["errorMessage"] as? String ?? ""
             #expect(message.contains(expected), "\(message)")

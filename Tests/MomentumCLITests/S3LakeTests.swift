@@ -3,6 +3,9 @@
 // pyarrow or DuckDB wrote, with no raw data at all.
 
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import LakeKit
 import MomentumTestSupport
 import Testing
@@ -82,6 +85,35 @@ private func momentum(_ arguments: [String], environment extra: [String: String]
         let store = try S3ObjectStore.parse(lake).map { try S3ObjectStore(client: S3Client.standard(environment: S3Server.aws()), bucket: $0.bucket, prefix: $0.prefix) }
         let raw = try await store?.list(prefix: "raw/artist_metrics/") ?? []
         #expect(raw.count == 1)
+    }
+
+    @Test(.enabled(if: S3Server.enabled, "needs SeaweedFS and the outside tools (scripts/test)"))
+    func dashboardPublishWritesThePageIntoTheLakeAndPrintsALinkAnyoneCanOpen() async throws {
+        let (folder, s3, prefix) = try await demoLakes()
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let published = try momentum(["dashboard", "--lake", s3, "--publish", "--expires", "2h"], environment: S3Server.aws())
+        try #require(published.status == 0, "\(published.stderr)")
+        let link = try #require(URL(string: published.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(link.absoluteString.contains("/\(prefix)/dashboard.html?") && link.absoluteString.contains("X-Amz-Expires=7200"), "\(link)")
+        #expect(published.stderr.contains("\(s3)/dashboard.html") && !published.stderr.contains("X-Amz-Signature"), "\(published.stderr)")
+        #expect(!published.stdout.contains(S3Server.aws()["AWS_SECRET_ACCESS_KEY"] ?? "-"))
+        // The link opens the page with no credentials, served as HTML; it is the page --out writes.
+        let (body, response) = try await URLSession.shared.data(from: link)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        #expect((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("text/html") == true)
+        let out = folder.deletingLastPathComponent().appendingPathComponent("page.html")
+        #expect(try momentum(["dashboard", "--lake", s3, "--out", out.path, "--quiet"], environment: S3Server.aws()).status == 0)
+        let local = try String(contentsOf: out, encoding: .utf8), online = String(decoding: body, as: UTF8.self)
+        // The pages differ only in when they were generated.
+        let generated = #/generated [^<"]*/#
+        #expect(local.replacing(generated, with: "") == online.replacing(generated, with: ""))
+
+        for (arguments, message) in [(["--publish"], "is a folder"), (["--expires", "1h"], "--expires goes with --publish"),
+                                     (["--publish", "--expires", "8d"], "at most 7d"), (["--publish", "--expires", "soon"], "7d, 12h")] {
+            let lake = arguments == ["--publish"] ? folder.path : s3
+            let refused = try momentum(["dashboard", "--lake", lake] + arguments, environment: S3Server.aws())
+            #expect(refused.status == 2 && refused.stderr.contains(message), "\(arguments): \(refused.stderr)")
+        }
     }
 
     @Test(.enabled(if: S3Server.enabled, "needs SeaweedFS and the outside tools (scripts/test)"))

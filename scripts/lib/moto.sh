@@ -7,7 +7,8 @@ moto_start() {
     local port
     port=$("$MOMENTUM_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
     MOTO_LOG=$(mktemp "${TMPDIR:-/tmp}/momentum-moto.XXXXXX")
-    "$server" -H 127.0.0.1 -p "$port" > "$MOTO_LOG" 2>&1 &
+    # MOTO_PORT: the state machines moto executes call its own services on this port.
+    MOTO_PORT=$port "$server" -H 127.0.0.1 -p "$port" > "$MOTO_LOG" 2>&1 &
     MOTO_PID=$!
     MOMENTUM_MOTO_ENDPOINT=http://127.0.0.1:$port
     export MOMENTUM_MOTO_ENDPOINT

@@ -73,12 +73,23 @@ public struct S3ObjectStore: ObjectStore {
 
     /// Stores the object: one PUT, or a multipart upload from `multipartThreshold` on.
     public func put(_ key: String, bytes: [UInt8]) async throws {
+        try await put(key, bytes: bytes, contentType: "application/octet-stream")
+    }
+
+    /// A URL that reads the object at `key` for `expires`, with no credentials of its own
+    /// (see ``S3Client/presignedURL(bucket:key:expires:)``).
+    public func presignedURL(_ key: String, expires: Duration) async throws -> S3Client.PresignedURL {
+        try await client.presignedURL(bucket: bucket, key: try fullKey(key), expires: expires)
+    }
+
+    /// Stores the object with the `Content-Type` S3 serves it with (a page a browser opens).
+    public func put(_ key: String, bytes: [UInt8], contentType: String) async throws {
         let full = try fullKey(key)
         try await translate(key: key) {
             if bytes.count >= multipartThreshold {
-                try await client.putObjectInParts(bucket: bucket, key: full, bytes: bytes)
+                try await client.putObjectInParts(bucket: bucket, key: full, bytes: bytes, partSize: 8 << 20, concurrency: 4, contentType: contentType)
             } else {
-                try await client.putObject(bucket: bucket, key: full, bytes: bytes)
+                try await client.putObject(bucket: bucket, key: full, bytes: bytes, contentType: contentType)
             }
         }
     }

@@ -108,12 +108,25 @@ package struct AthenaEngine: Sendable {
     }
 
     private func run(_ plan: AthenaTransformPlan, report: @escaping @Sendable (String) -> Void) async throws -> Summary {
-        let store = local.store
-        let today = Day(Date()) ?? Day(daysSinceEpoch: 0)
-        _ = try await local.syncCatalog(glue: glue, database: database, today: today)
+        try await syncCatalog()
         report("Glue: database \(database) and the lake's tables are in place")
         await removeLeftovers(of: plan)
+        let queries = try await runStatements(plan, report: report)
+        let promoted = try await promote(plan, report: report)
+        let tables = try await analyse(plan, promoted: promoted)
+        return Summary(plan: plan, queries: queries, partitionsCopied: promoted.written, tables: tables)
+    }
 
+    // The steps of a run, one by one: the CLI runs them in turn, the state machine of
+    // `deploy/` runs each as its own task (the statements as Athena tasks of its own).
+
+    /// `glue_sync`: the Glue database and the lake's tables, as `catalog sync` makes them.
+    package func syncCatalog() async throws {
+        _ = try await local.syncCatalog(glue: glue, database: database, today: Day(Date()) ?? Day(daysSinceEpoch: 0))
+    }
+
+    /// `athena_query` steps, in order, each awaited: query ids and bytes scanned.
+    package func runStatements(_ plan: AthenaTransformPlan, report: @escaping @Sendable (String) -> Void) async throws -> [(id: String, scannedBytes: Int64)] {
         var queries: [(id: String, scannedBytes: Int64)] = []
         for (index, step) in plan.statements.enumerated() {
             guard let sql = step.sql, let token = step.clientRequestToken else { continue }
@@ -123,8 +136,28 @@ package struct AthenaEngine: Sendable {
             queries.append((execution.id, execution.dataScannedBytes))
             report("Athena statement \(index + 1) of \(plan.statements.count) (query \(execution.id)): \(step.months?.count ?? 0) month(s), \(AthenaEngine.bytes(execution.dataScannedBytes)) scanned")
         }
+        return queries
+    }
 
-        // Each staged partition to its key; a partition of several files keeps them as part-<n>.
+    /// What `promote` did.
+    package struct Promotion: Sendable, Equatable {
+        /// Partition files copied into `processed/artist_daily/`.
+        package var written: Int
+        /// Stale partition files removed.
+        package var removed: Int
+
+        package init(written: Int, removed: Int) {
+            self.written = written
+            self.removed = removed
+        }
+    }
+
+    /// `promote_partitions`, `remove_stale_partitions` and `drop_staging`: each staged partition
+    /// copied to its key (a partition of several files keeps them as part-<n>), the partitions
+    /// of the plan's months not written removed, the staging dropped. Copies are idempotent,
+    /// so a retried promotion gives the same lake.
+    package func promote(_ plan: AthenaTransformPlan, report: @escaping @Sendable (String) -> Void) async throws -> Promotion {
+        let store = local.store
         let stagingPrefix = AthenaTransformPlan.stagingPrefix(runID: plan.runID)
         var staged: [String: [String]] = [:]
         for object in try await store.list(prefix: stagingPrefix) {
@@ -151,15 +184,21 @@ package struct AthenaEngine: Sendable {
         }
         if removed > 0 { report("S3: \(removed) stale artist_daily file(s) removed") }
         await dropStaging(plan)
+        return Promotion(written: written.count, removed: removed)
+    }
 
+    /// `analytics` and `record`: the other tables from `artist_daily` as stored, then the
+    /// transform record (what the next incremental run starts from).
+    package func analyse(_ plan: AthenaTransformPlan, promoted: Promotion) async throws -> LocalEngine.TransformSummary {
+        let today = Day(Date()) ?? Day(daysSinceEpoch: 0)
         let analysis = try await analyseStoredDaily()
         var tables = try await local.writeProcessedTablesLocked(analysis.analysis, from: analysis.lake, firstDay: plan.firstDay.flatMap { Day(iso: $0) },
                                                                dailyWritten: true, engine: "athena")
         tables.dailyRows = analysis.analysis.analyses.reduce(0) { $0 + $1.daily.count }
-        tables.objectsWritten += written.count
-        tables.objectsRemoved += removed
+        tables.objectsWritten += promoted.written
+        tables.objectsRemoved += promoted.removed
         tables.scope = plan.mode == "full" ? .full(reason: plan.reason) : .incremental(firstDay: Day(iso: plan.firstDay ?? "") ?? today, changedDays: [], newFiles: 0)
-        return Summary(plan: plan, queries: queries, partitionsCopied: written.count, tables: tables)
+        return tables
     }
 
     /// The analyses from `artist_daily` as stored (whoever wrote it) and the raw releases.
@@ -190,7 +229,7 @@ package struct AthenaEngine: Sendable {
 
     /// Deletes the run's staging table and objects; failures are logged (a later run's
     /// staging is its own, so leftovers never mix with it).
-    private func dropStaging(_ plan: AthenaTransformPlan) async {
+    package func dropStaging(_ plan: AthenaTransformPlan) async {
         do {
             try await glue.deleteTable(database: database, name: plan.stagingTable)
         } catch {

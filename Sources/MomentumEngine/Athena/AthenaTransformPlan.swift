@@ -11,7 +11,7 @@ import LakeKit
 import MomentumAnalytics
 
 /// What `transform --engine athena` does, step by step.
-package struct AthenaTransformPlan: Sendable, Encodable {
+package struct AthenaTransformPlan: Sendable, Codable {
     package var engine = "athena"
     package var runID: String
     /// `full`, `incremental` or `up_to_date`.
@@ -32,7 +32,7 @@ package struct AthenaTransformPlan: Sendable, Encodable {
     package var steps: [Step]
 
     /// One step.
-    package struct Step: Sendable, Encodable {
+    package struct Step: Sendable, Codable {
         /// `glue_sync`, `athena_query`, `promote_partitions`, `remove_stale_partitions`,
         /// `drop_staging`, `analytics` or `record`.
         package var kind: String

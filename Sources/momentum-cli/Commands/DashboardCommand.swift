@@ -14,8 +14,14 @@ struct DashboardCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Where to write the page.")
-    var out: String = "dashboard.html"
+    @Option(help: "Where to write the page (default dashboard.html; with --publish, only when given).")
+    var out: String?
+
+    @Flag(help: "Write dashboard.html into the lake (an s3:// lake) and print a presigned link to it: the page opens in any browser, no AWS account needed.")
+    var publish = false
+
+    @Option(help: "How long the --publish link works: 7d (the default and the most SigV4 allows), 12h, 30m, 90s.")
+    var expires: String?
 
     @Option(name: .customLong("as-of"), help: "Leaderboard day (YYYY-MM-DD); default: the latest day with follower counts.")
     var asOf: String?
@@ -24,6 +30,8 @@ struct DashboardCommand: AsyncParsableCommand {
     var artist: String?
 
     func validate() throws {
+        if expires != nil, !publish { throw ValidationError("--expires goes with --publish") }
+        if let expires { _ = try DashboardCommand.lifetime(expires) }
         if let asOf, Day(iso: asOf) == nil { throw ValidationError("--as-of must be a date as YYYY-MM-DD, got '\(asOf)'") }
         if let artist { _ = try ArtistArgument.id(artist) }
     }
@@ -31,9 +39,39 @@ struct DashboardCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try Settings.resolve(global)
         let store = try settings.existingStore()
-        let engine = LocalEngine(store: store, logger: settings.logger, progress: ProgressBar.forCommand(quiet: global.quiet).update)
-        let selected = try artist.map(ArtistArgument.id)
-        let day = asOf.flatMap { Day(iso: $0) }
+        let lifetime = try expires.map(DashboardCommand.lifetime) ?? S3Client.maximumPresignedLifetime
+        if publish, !(store is S3ObjectStore) {
+            throw CommandFailure.usage("--publish writes into an S3 lake: the lake at \(store.location) (\(settings.lakeSource.description)) is a folder")
+        }
+        let page = try await DashboardCommand.page(settings: settings, store: store, asOf: asOf.flatMap { Day(iso: $0) },
+                                                   selected: try artist.map(ArtistArgument.id), quiet: global.quiet)
+        if asOf == nil { warnIfAfterToday(page.asOf) }
+        if let path = out ?? (publish ? nil : "dashboard.html") {
+            try DashboardCommand.write(page.html, to: path)
+            if !global.quiet { Console.note("wrote \(path) (\(page.html.utf8.count / 1024) KiB, \(page.artists) artists)") }
+        }
+        if publish, let s3 = store as? S3ObjectStore {
+            let location = try await DashboardCommand.publish(page.html, to: s3)
+            let link = try await s3.presignedURL(DashboardCommand.lakeKey, expires: lifetime)
+            if !global.quiet {
+                Console.note("wrote \(location) (\(page.html.utf8.count / 1024) KiB, \(page.artists) artists); the link below opens it until \(ISO8601DateFormatter().string(from: link.expires))")
+                if link.cutShortByCredentials {
+                    Console.warnOnce("the link stops working at \(ISO8601DateFormatter().string(from: link.expires)), when the temporary credentials that signed it expire; sign with longer-lived credentials for a longer link")
+                }
+            }
+            // The link itself is the command's output: it reads the page, nothing else.
+            print(link.url.absoluteString)
+        }
+        if let malformedFrom = page.malformedFrom { try reportMalformed(malformedFrom) }
+    }
+
+    /// The page's key in the lake.
+    static let lakeKey = "dashboard.html"
+
+    /// The page, from the processed tables (or the raw lake when there are none).
+    static func page(settings: Settings, store: any ObjectStore, asOf day: Day?, selected: String?, quiet: Bool) async throws
+        -> (html: String, artists: Int, asOf: Day?, malformedFrom: RawLake?) {
+        let engine = LocalEngine(store: store, logger: settings.logger, progress: ProgressBar.forCommand(quiet: quiet).update)
         var malformedFrom: RawLake?
         let analysis: LakeAnalysis
         let processed = try await engine.processedLake()
@@ -51,17 +89,29 @@ struct DashboardCommand: AsyncParsableCommand {
         if let selected, !analysis.analyses.contains(where: { $0.artistID == selected }) {
             throw CommandFailure.usage("artist \(selected) is not in the lake at \(engine.store.location)")
         }
-        if asOf == nil { warnIfAfterToday(analysis.asOf) }
         let html = Dashboard.render(
             leaderboard: analysis.leaderboard, analyses: analysis.analyses, asOf: analysis.asOf,
             options: .init(generatedAt: Timestamp.iso(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000),
                            selectedArtistID: selected)
         )
-        try DashboardCommand.write(html, to: out)
-        if !global.quiet {
-            Console.note("wrote \(out) (\(html.utf8.count / 1024) KiB, \(analysis.analyses.count) artists)")
+        return (html, analysis.analyses.count, analysis.asOf, malformedFrom)
+    }
+
+    /// Puts the page at the lake's `dashboard.html` (one PUT or a completed multipart upload:
+    /// a reader gets the old page or the new, never half of one); its location.
+    static func publish(_ html: String, to store: S3ObjectStore) async throws -> String {
+        try await store.put(lakeKey, bytes: Array(html.utf8), contentType: "text/html; charset=utf-8")
+        return "\(store.location)/\(lakeKey)"
+    }
+
+    /// `7d`, `12h`, `30m` or `90s`: from a second to SigV4's seven days.
+    static func lifetime(_ text: String) throws -> Duration {
+        let units: [Character: Int64] = ["d": 86_400, "h": 3_600, "m": 60, "s": 1]
+        guard let unit = text.last, let scale = units[unit], let count = Int64(text.dropLast()), count > 0,
+              count <= S3Client.maximumPresignedLifetime.components.seconds / scale else {
+            throw ValidationError("--expires must be a lifetime such as 7d, 12h, 30m or 90s, at most 7d; got '\(text.prefix(20))'")
         }
-        if let malformedFrom { try reportMalformed(malformedFrom) }
+        return .seconds(count * scale)
     }
 
     /// Writes atomically: a half-written page never replaces a good one.

@@ -94,28 +94,18 @@ struct Transform: AsyncParsableCommand {
     }
 
     private func runOnAthena(_ local: LocalEngine, settings: Settings) async throws {
-        let athenaSettings = try AthenaSettings(
-            lake: local.store.location, database: database ?? settings.catalog.database ?? LakeCatalog.defaultDatabase,
-            workgroup: workgroup ?? settings.catalog.workgroup ?? "primary", athenaOutput: athenaOutput ?? settings.catalog.athenaOutput)
+        let athenaSettings = try settings.athenaSettings(local.store, database: database, workgroup: workgroup, athenaOutput: athenaOutput)
         let runID = try IngestionJobs.runID(Date())
         if dryRun {
             let plan = try await athenaSettings.plan(local, full: full, runID: runID)
             if format == "json" {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(plan), as: UTF8.self))
+                print(String(decoding: try Transform.planJSON(plan, pretty: true), as: UTF8.self))
             } else {
                 print(plan.script, terminator: "")
             }
             return
         }
-        let athena: AthenaEngine
-        do {
-            athena = try AthenaEngine(local: local, glue: try GlueClient.standard(environment: settings.environment),
-                                      athena: try AthenaClient.standard(environment: settings.environment), settings: athenaSettings)
-        } catch let error as LakeError {
-            throw CommandFailure.usage(error.message)
-        }
+        let athena = try settings.athenaEngine(local, settings: athenaSettings)
         let started = Date()
         let quiet = global.quiet
         let summary = try await settings.withLakeLock(local.store, command: "momentum transform --engine athena") {
@@ -144,6 +134,13 @@ struct Transform: AsyncParsableCommand {
             for line in summary.malformed { Console.error("malformed record skipped: \(line)") }
             throw CommandFailure.partial("\(summary.malformed.count) malformed raw line(s) were skipped; everything else was transformed")
         }
+    }
+
+    /// The plan as `--dry-run --format json` prints it (and the Lambda `transform_plan` job answers).
+    static func planJSON(_ plan: AthenaTransformPlan, pretty: Bool) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(plan))
     }
 
     static func json(_ object: [String: String?]) throws -> String {

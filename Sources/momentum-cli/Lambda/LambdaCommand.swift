@@ -15,7 +15,10 @@ struct LambdaCommand: AsyncParsableCommand {
         discussion: """
         Events: {"job": "metrics"} (ingest metrics; "date": "YYYY-MM-DD" for a back-fill), \
         {"job": "releases"}, {"job": "transform"} ("engine": "local" or "athena", "full": true), \
-        {"job": "run"}. The lake is MOMENTUM_LAKE (an s3:// URL in AWS); Spotify's credentials \
+        {"job": "run"}, {"job": "catalog"} (catalog sync), {"job": "artists_add", "ids": [...]}, {"job": "analytics"} (the tables from \
+        artist_daily as stored), {"job": "dashboard"} (dashboard.html into the lake), and the \
+        daily state machine's steps: transform_plan, transform_promote, transform_cleanup \
+        (deploy/state-machine). The lake is MOMENTUM_LAKE (an s3:// URL in AWS); Spotify's credentials \
         come from SPOTIFY_SECRET_ARN. A failed job's error type is Momentum.Usage, \
         Momentum.Unavailable, Momentum.Failed, Momentum.InvalidEvent or Momentum.DeadlineReached.
         """
@@ -81,8 +84,15 @@ enum LambdaHandler {
         let started = Date()
         // Stop with a margin: a tenth of the time left, between half a second and ten seconds.
         let margin = min(10, max(0.5, invocation.deadline.timeIntervalSince(started) * 0.1))
-        let arguments = request.arguments
-        let work = Task { try await Momentum.run(arguments: arguments) }
+        let work = Task { () -> [UInt8]? in
+            switch request.work {
+            case .command(let arguments):
+                try await Momentum.run(arguments: arguments)
+                return nil
+            case .pipeline(let job):
+                return try await job.run()
+            }
+        }
         let stopped = StopSignal()
         let watchdog = Task {
             let wait = invocation.deadline.timeIntervalSinceNow - margin
@@ -94,7 +104,10 @@ enum LambdaHandler {
         watchdog.cancel()
         let seconds = (Date().timeIntervalSince(started) * 1000).rounded() / 1000
         switch result {
-        case .success:
+        case .success(let answer?):
+            log.info("done", metadata: ["seconds": "\(seconds)"])
+            return .success(answer)
+        case .success(nil):
             log.info("done", metadata: ["seconds": "\(seconds)"])
             let body: [String: Any] = ["job": request.job, "status": "done", "seconds": seconds]
             return .success(Array((try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{}".utf8)))

@@ -1,23 +1,36 @@
-// An invocation's event, checked field by field, and the command line it stands for.
+// An invocation's event, checked field by field, and what it runs: a command line, or one
+// step of the daily pipeline's state machine (`deploy/`), which answers with data.
 
 import Foundation
 import MomentumEngine
 
 struct LambdaRequest: Sendable {
     var job: String
-    var arguments: [String]
+    var work: Work
+
+    enum Work: Sendable {
+        /// The command line a CLI user would type.
+        case command([String])
+        /// A step of the state machine, answered with JSON the machine reads.
+        case pipeline(PipelineJob)
+    }
 
     struct Invalid: Error, CustomStringConvertible {
         var description: String
     }
 
-    static let jobs = ["metrics", "releases", "transform", "run"]
+    /// Step Functions' largest state payload.
+    static let maximumEventBytes = 256 * 1024
+
     static let fields: [String: Set<String>] = [
         "metrics": ["job", "date"], "releases": ["job"], "transform": ["job", "engine", "full"], "run": ["job"],
+        "catalog": ["job"], "analytics": ["job", "plan"], "dashboard": ["job"], "artists_add": ["job", "ids"],
+        "transform_plan": ["job", "run_id", "full"], "transform_promote": ["job", "plan"], "transform_cleanup": ["job", "run_id"],
     ]
+    static var jobs: [String] { fields.keys.sorted() }
 
     init(event: [UInt8]) throws {
-        guard event.count <= 64 * 1024 else { throw Invalid(description: "the event is larger than 64 KiB") }
+        guard event.count <= LambdaRequest.maximumEventBytes else { throw Invalid(description: "the event is larger than 256 KiB") }
         guard let object = try? JSONSerialization.jsonObject(with: Data(event)) as? [String: Any] else {
             throw Invalid(description: #"the event is not a JSON object such as {"job": "metrics"}"#)
         }
@@ -33,25 +46,66 @@ struct LambdaRequest: Sendable {
         self.job = job
         switch job {
         case "metrics":
-            arguments = ["ingest", "metrics"]
+            var arguments = ["ingest", "metrics"]
             if let date = object["date"] {
                 guard let text = date as? String else { throw Invalid(description: #""date" must be a string YYYY-MM-DD"#) }
                 arguments += ["--date", text]
             }
+            work = .command(arguments)
         case "releases":
-            arguments = ["ingest", "releases"]
+            work = .command(["ingest", "releases"])
         case "transform":
-            arguments = ["transform"]
+            var arguments = ["transform"]
             if let engine = object["engine"] {
                 guard let text = engine as? String else { throw Invalid(description: #""engine" must be "local" or "athena""#) }
                 arguments += ["--engine", text]
             }
-            if let full = object["full"] {
-                guard let flag = full as? Bool else { throw Invalid(description: #""full" must be true or false"#) }
-                if flag { arguments.append("--full") }
+            if try LambdaRequest.flag(object, "full") { arguments.append("--full") }
+            work = .command(arguments)
+        case "catalog":
+            work = .command(["catalog", "sync"])
+        case "artists_add":
+            guard let ids = object["ids"] as? [String], !ids.isEmpty, ids.count <= 10_000 else {
+                throw Invalid(description: #""ids" must be a list of 1 to 10,000 Spotify artist ids"#)
             }
+            // Ids only: a name would be a search, and `--yes` would accept its best match unseen.
+            if let bad = ids.first(where: { $0.utf8.count != 22 || !$0.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) } }) {
+                throw Invalid(description: "'\(TerminalText.sanitized(String(bad.prefix(40))))' is not a Spotify artist id (22 letters and digits)")
+            }
+            work = .command(["artists", "add", "--yes"] + ids)
+        case "analytics":
+            work = .pipeline(.analytics(plan: try object["plan"].map { try LambdaRequest.plan($0) }))
+        case "dashboard":
+            work = .pipeline(.dashboard)
+        case "transform_plan":
+            work = .pipeline(.plan(runID: try LambdaRequest.runID(object), full: try LambdaRequest.flag(object, "full")))
+        case "transform_promote":
+            guard let plan = object["plan"] else { throw Invalid(description: #"the transform_promote event needs "plan" (the transform_plan job's answer)"#) }
+            work = .pipeline(.promote(plan: try LambdaRequest.plan(plan)))
+        case "transform_cleanup":
+            work = .pipeline(.cleanup(runID: try LambdaRequest.runID(object)))
         default:
-            arguments = ["run"]
+            work = .command(["run"])
         }
+    }
+
+    static func flag(_ object: [String: Any], _ name: String) throws -> Bool {
+        guard let value = object[name] else { return false }
+        guard let flag = value as? Bool else { throw Invalid(description: "\"\(name)\" must be true or false") }
+        return flag
+    }
+
+    static func runID(_ object: [String: Any]) throws -> String {
+        guard let text = object["run_id"] as? String else { throw Invalid(description: #""run_id" must be a string (the execution's name)"#) }
+        do { try AthenaSettings.validateRunID(text) } catch { throw Invalid(description: "\(error)") }
+        return text
+    }
+
+    static func plan(_ value: Any) throws -> AthenaTransformPlan {
+        guard JSONSerialization.isValidJSONObject(value), let data = try? JSONSerialization.data(withJSONObject: value),
+              let plan = try? JSONDecoder().decode(AthenaTransformPlan.self, from: data) else {
+            throw Invalid(description: #""plan" must be the plan the transform_plan job answered (run_id, mode, months, lake, ...)"#)
+        }
+        return plan
     }
 }

@@ -84,7 +84,7 @@ struct Settings {
             spotifyAccountsURL: environment["SPOTIFY_ACCOUNTS_URL"] ?? config?.spotifyAccountsURL ?? "https://accounts.spotify.com",
             environment: environment
         )
-        settings.catalog = (config?.database, config?.workgroup, config?.athenaOutput)
+        settings.catalog = Settings.catalog(environment: environment, config: config)
         return settings
     }
 

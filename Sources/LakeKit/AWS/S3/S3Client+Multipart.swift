@@ -11,8 +11,15 @@ extension S3Client {
     /// Uploads `bytes` in parts of `partSize` bytes; the object appears whole or not at all.
     public func putObjectInParts(bucket: String, key: String, bytes: [UInt8], partSize: Int = 8 << 20,
                                  concurrency: Int = 4) async throws {
+        try await putObjectInParts(bucket: bucket, key: key, bytes: bytes, partSize: partSize, concurrency: concurrency,
+                                   contentType: "application/octet-stream")
+    }
+
+    /// Uploads `bytes` in parts, stored with `contentType` (what S3 answers a GET with).
+    public func putObjectInParts(bucket: String, key: String, bytes: [UInt8], partSize: Int, concurrency: Int,
+                                 contentType: String) async throws {
         let size = max(S3Client.minimumPartSize, partSize)
-        let uploadID = try await createMultipartUpload(bucket: bucket, key: key)
+        let uploadID = try await createMultipartUpload(bucket: bucket, key: key, contentType: contentType)
         do {
             let ranges = stride(from: 0, to: max(bytes.count, 1), by: size).map { $0..<min(bytes.count, $0 + size) }
             guard ranges.count <= 10_000 else {
@@ -41,9 +48,9 @@ extension S3Client {
         }
     }
 
-    func createMultipartUpload(bucket: String, key: String) async throws -> String {
+    func createMultipartUpload(bucket: String, key: String, contentType: String) async throws -> String {
         var call = Call(operation: "CreateMultipartUpload", method: "POST", bucket: bucket, key: key, query: [("uploads", "")])
-        call.headers = [("Content-Type", "application/octet-stream")]
+        call.headers = [("Content-Type", contentType)]
         let response = try await send(call)
         guard let id = try S3XMLNode.parse(response.body).value("UploadId"), !id.isEmpty else {
             throw LakeError.format("S3 CreateMultipartUpload s3://\(bucket)/\(key): no UploadId in the answer")

@@ -1,0 +1,71 @@
+// The steps of the daily pipeline that the state machine of `deploy/` hands to the function:
+// each runs the engine's code for its plan steps (the same code `transform --engine athena`
+// runs in one process) and answers with what the machine reads next.
+
+import Foundation
+import LakeKit
+import MomentumEngine
+
+enum PipelineJob: Sendable {
+    /// The run's plan (glue_sync ... record), as `transform --engine athena --dry-run --format json`.
+    case plan(runID: String, full: Bool)
+    /// promote_partitions, remove_stale_partitions, drop_staging.
+    case promote(plan: AthenaTransformPlan)
+    /// analytics and record, from `artist_daily` as stored; without a plan, every month.
+    case analytics(plan: AthenaTransformPlan?)
+    /// dashboard.html written into the lake (no link: a link signed by the function's role
+    /// would die with its session).
+    case dashboard
+    /// After a failure: the run's staging table and objects dropped.
+    case cleanup(runID: String)
+
+    /// Runs the step; the answer's JSON.
+    func run() async throws -> [UInt8] {
+        let settings = try Settings.resolve(try GlobalOptions.parse([]))
+        let store = try settings.existingStore()
+        if case .dashboard = self {
+            guard let s3 = store as? S3ObjectStore else { throw CommandFailure.usage("the dashboard job writes into an s3:// lake, not \(store.location)") }
+            let page = try await DashboardCommand.page(settings: settings, store: store, asOf: nil, selected: nil, quiet: true)
+            let location = try await DashboardCommand.publish(page.html, to: s3)
+            return try PipelineJob.answer(["status": "done", "dashboard": location, "artists": page.artists])
+        }
+        let local = LocalEngine(store: store, logger: settings.logger)
+        let athenaSettings = try settings.athenaSettings(store, database: nil, workgroup: nil, athenaOutput: nil)
+        let engine = try settings.athenaEngine(local, settings: athenaSettings)
+        let log = settings.logger
+        switch self {
+        case .plan(let runID, let full):
+            return try Transform.planJSON(try await engine.plan(full: full, runID: runID), pretty: false)
+        case .promote(let handed):
+            let plan = try athenaSettings.restore(handed, root: store.location)
+            let promoted = try await settings.withLakeLock(store, command: "momentum lambda transform_promote") {
+                try await engine.promote(plan) { log.info("\($0)") }
+            }
+            return try PipelineJob.answer(["status": "done", "written": promoted.written, "removed": promoted.removed])
+        case .analytics(let handed):
+            let plan = try handed.map { try athenaSettings.restore($0, root: store.location) }
+                ?? AthenaTransformPlan.make(scope: .full(reason: "analytics of every month"), months: [], root: store.location,
+                                            runID: "analytics", database: athenaSettings.database, workgroup: athenaSettings.workgroup,
+                                            athenaOutput: athenaSettings.athenaOutput)
+            let tables = try await settings.withLakeLock(store, command: "momentum lambda analytics") {
+                try await engine.analyse(plan, promoted: .init(written: 0, removed: 0))
+            }
+            if !tables.malformed.isEmpty { log.warning("\(tables.malformed.count) malformed raw release line(s) were skipped") }
+            return try PipelineJob.answer(["status": "done", "artists": tables.artists, "signal_rows": tables.signalRows,
+                                           "release_events": tables.events, "as_of": tables.asOf?.isoString ?? ""])
+        case .cleanup(let runID):
+            // The plan's staging names come from the run id alone.
+            let plan = try AthenaTransformPlan.make(scope: .full(reason: "clean-up"), months: [], root: store.location, runID: runID,
+                                                    database: athenaSettings.database, workgroup: athenaSettings.workgroup,
+                                                    athenaOutput: athenaSettings.athenaOutput)
+            await engine.dropStaging(plan)
+            return try PipelineJob.answer(["status": "done", "dropped": plan.stagingTable])
+        case .dashboard:
+            return []
+        }
+    }
+
+    static func answer(_ object: [String: Any]) throws -> [UInt8] {
+        Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+    }
+}

@@ -1,0 +1,193 @@
+// The daily pipeline's state machine (deploy/state-machine/pipeline.asl.json): committed as the
+// generator makes it from the transform's plan; its steps carried out by `momentum lambda`
+// against SeaweedFS, moto's Glue and the Athena double, leaving the tables the local engine
+// makes; and the machine itself run in moto's Step Functions interpreter with the function's
+// real answers: every state in order, and a failing Athena query down the Catch path to the
+// failure topic.
+
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import LakeKit
+import MomentumAnalytics
+import MomentumEngine
+import MomentumTestSupport
+import Testing
+
+@Suite(.serialized) struct PipelineStateMachineTests {
+    @Test func theCommittedDefinitionIsWhatTheGeneratorMakesOfThePlan() throws {
+        let generated = try PipelineStateMachine.definitionText(for: try PipelineStateMachine.referencePlan())
+        let url = Repository.root.appendingPathComponent(PipelineStateMachine.path)
+        if ProcessInfo.processInfo.environment["MOMENTUM_UPDATE_DEPLOY"] == "1" {
+            try generated.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let committed = try String(contentsOf: url, encoding: .utf8)
+        #expect(committed == generated, "\(PipelineStateMachine.path) is not what the generator makes: MOMENTUM_UPDATE_DEPLOY=1 swift test --filter PipelineStateMachineTests writes it")
+    }
+
+    @Test func everyPlanGivesTheSameMachineAndEveryTaskRetriesAndCatches() throws {
+        let reference = try PipelineStateMachine.definitionText(for: try PipelineStateMachine.referencePlan())
+        let months = (0..<250).map { String(format: "%04d-%02d", 2000 + $0 / 12, $0 % 12 + 1) }
+        let long = try AthenaTransformPlan.make(scope: .full(reason: "test"), months: months, root: "s3://b-1/x", runID: "r1",
+                                                database: "db", workgroup: "wg", athenaOutput: "s3://b-1/r/")
+        #expect(long.statements.count == 3)
+        let incremental = try AthenaTransformPlan.make(scope: .incremental(firstDay: try #require(Day(iso: "2026-03-04")), changedDays: [], newFiles: 1),
+                                                       months: ["2026-03", "2026-04"], root: "s3://b-1/x", runID: "r2",
+                                                       database: "db", workgroup: "wg", athenaOutput: "s3://b-1/r/")
+        for plan in [long, incremental] {
+            #expect(try PipelineStateMachine.definitionText(for: plan) == reference)
+        }
+        var unknown = try PipelineStateMachine.referencePlan()
+        unknown.steps[0].kind = "vacuum"
+        #expect(throws: EngineError.self) { try PipelineStateMachine.definition(for: unknown) }
+
+        let definition = try PipelineStateMachine.definition(for: try PipelineStateMachine.referencePlan())
+        var tasks = 0
+        func check(_ states: [String: Any]) {
+            for (name, value) in states {
+                guard let state = value as? [String: Any] else { continue }
+                if state["Type"] as? String == "Task" {
+                    tasks += 1
+                    #expect(!((state["Retry"] as? [Any]) ?? []).isEmpty, "\(name) has no Retry")
+                    #expect(!((state["Catch"] as? [Any]) ?? []).isEmpty, "\(name) has no Catch")
+                    #expect(state["TimeoutSeconds"] != nil, "\(name) has no timeout")
+                }
+                if state["Type"] as? String == "Map" {
+                    #expect(!((state["Catch"] as? [Any]) ?? []).isEmpty, "\(name) has no Catch")
+                    check(((state["ItemProcessor"] as? [String: Any])?["States"] as? [String: Any]) ?? [:])
+                }
+            }
+        }
+        check(definition["States"] as? [String: Any] ?? [:])
+        #expect(tasks == 9)
+    }
+
+    @Test(.enabled(if: AWSServers.athenaEnabled, "needs SeaweedFS, moto and the Athena double (scripts/test)"))
+    func theFunctionCarriesOutEachStepAndMotoRunsTheMachineInOrder() async throws {
+        let work = try Repository.temporaryFolder("pipeline")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let demo = try AWSServers.momentum(["demo", "--dir", work.path, "--artists", "8", "--days", "70", "--seed", "5", "--quiet"])
+        try #require(demo.status == 0, "\(demo.stderr)")
+        let folder = work.appendingPathComponent("lake")
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("processed"))
+        let (s3, prefix) = try await AWSServers.freshLake()
+        let store = try AWSServers.store(prefix: prefix)
+        let local = FileSystemObjectStore(root: folder)
+        for object in try await local.list(prefix: "") where object.key.hasPrefix("raw/") || object.key.hasPrefix("state/discography") {
+            try await store.put(object.key, bytes: try await local.get(object.key))
+        }
+        let database = "momentum_" + UUID().uuidString.prefix(6).lowercased()
+        var environment = AWSServers.aws()
+        environment["MOMENTUM_LAKE"] = s3
+        environment["MOMENTUM_DATABASE"] = database
+        let runID = "pipeline-" + UUID().uuidString.prefix(8).lowercased()
+
+        // The machine's first tasks: the plan, then the Glue tables.
+        let first = try FakeRuntime(events: [["event": ["job": "transform_plan", "run_id": runID]], ["event": ["job": "catalog"]]],
+                                    in: try Repository.temporaryFolder("pipeline-runtime"))
+        let served = try first.serve(environment: environment)
+        #expect(served.status == 3, "\(served.stderr)")
+        let firstPosts = try first.posts()
+        try #require(firstPosts.map { $0["kind"] as? String } == ["response", "response", "exhausted"], "\(firstPosts)")
+        let plan = try #require(firstPosts[0]["body"] as? [String: Any])
+        let catalogAnswer = try #require(firstPosts[1]["body"] as? [String: Any])
+        #expect(plan["run_id"] as? String == runID && plan["database"] as? String == database && plan["mode"] as? String == "full")
+        let steps = try #require(plan["steps"] as? [[String: Any]])
+        let statements = steps.filter { $0["kind"] as? String == "athena_query" }
+        try #require(statements.count == 1)
+        let glue = try GlueClient.standard(environment: AWSServers.aws())
+        #expect(try await glue.tables(database: database).count == 6, "the catalog job made the lake's tables")
+
+        // The Map's work, here on the Athena double: each statement started and awaited.
+        let athena = try AthenaClient.standard(environment: AWSServers.aws())
+        for step in statements {
+            let query = AthenaClient.Query(sql: try #require(step["sql"] as? String), database: database,
+                                           workGroup: try #require(plan["workgroup"] as? String), outputLocation: step["outputLocation"] as? String,
+                                           clientRequestToken: try #require(step["clientRequestToken"] as? String))
+            _ = try await athena.run(query, timeout: .seconds(120))
+        }
+
+        // Then the function again: promote, analytics, dashboard.
+        let second = try FakeRuntime(events: [
+            ["event": ["job": "transform_promote", "plan": plan]],
+            ["event": ["job": "analytics", "plan": plan]],
+            ["event": ["job": "dashboard"]],
+        ], in: try Repository.temporaryFolder("pipeline-runtime"))
+        let servedAgain = try second.serve(environment: environment)
+        #expect(servedAgain.status == 3, "\(servedAgain.stderr)")
+        let secondPosts = try second.posts()
+        try #require(secondPosts.map { $0["kind"] as? String } == ["response", "response", "response", "exhausted"], "\(secondPosts)")
+        #expect((secondPosts[0]["body"] as? [String: Any])?["written"] as? Int ?? 0 > 0)
+        #expect((secondPosts[1]["body"] as? [String: Any])?["artists"] as? Int == 8)
+        #expect(try await store.list(prefix: "_athena/staging/").isEmpty, "the promotion dropped the staging")
+        #expect(try await glue.tables(database: database).allSatisfy { !$0.Name.hasPrefix("momentum_staging_") })
+
+        // The tables equal the local engine's, value for value; the page is in the lake, served as HTML.
+        let localRun = try AWSServers.momentum(["transform", "--lake", folder.path, "--full", "--quiet"])
+        try #require(localRun.status == 0, "\(localRun.stderr)")
+        let same = try run(OutsideTools.python, [Repository.root.appendingPathComponent("scripts/lib/compare_s3_lake.py").path,
+                                                 folder.path, AWSServers.bucket, prefix, "--values"],
+                           environment: ProcessInfo.processInfo.environment.merging(AWSServers.aws()) { $1 })
+        #expect(same.status == 0, "\(same.stdout) \(same.stderr)")
+        let link = try await store.presignedURL("dashboard.html", expires: .seconds(300))
+        let (page, response) = try await URLSession.shared.data(from: link.url)
+        #expect(String(decoding: page.prefix(15), as: UTF8.self).lowercased() == "<!doctype html>")
+        #expect((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("text/html") == true)
+
+        // moto runs the committed machine, its Lambda tasks answered with what the function answered.
+        let answers = try [plan, catalogAnswer] + secondPosts.prefix(3).map { try #require($0["body"] as? [String: Any]) }
+        let succeeded = try runMachine(answers: answers, slowQueries: true)
+        #expect(succeeded["status"] as? String == "SUCCEEDED", "\(succeeded)")
+        let entered = succeeded["entered"] as? [String] ?? []
+        let topLevel = ["Plan", "AnythingToDo", "GlueSync", "Statements", "Promote", "Analytics", "Dashboard", "Done"]
+        #expect(entered.filter(topLevel.contains) == topLevel, "\(entered)")
+        #expect(entered.contains("QueryRunning"), "a query still running was waited for: \(entered)")
+        let iteration = entered.filter { !topLevel.contains($0) && !["QueryState", "QueryEnded", "QueryRunning"].contains($0) }
+        #expect(iteration == ["IsStatement", "NotAStatement", "IsStatement", "StartQuery", "QuerySucceeded"]
+            + Array(repeating: ["IsStatement", "NotAStatement"], count: 5).flatMap { $0 }, "\(entered)")
+        let payloads = succeeded["lambda_payloads"] as? [[String: Any]] ?? []
+        #expect(payloads.map { $0["job"] as? String ?? "" } == ["transform_plan", "catalog", "transform_promote", "analytics", "dashboard"])
+        #expect(NSDictionary(dictionary: payloads[2]["plan"] as? [String: Any] ?? [:]).isEqual(to: plan), "the plan reaches the promotion whole")
+        let queries = succeeded["queries"] as? [[String: Any]] ?? []
+        #expect(queries.map { $0["sql"] as? String } == statements.map { $0["sql"] as? String })
+        #expect(queries.allSatisfy { $0["database"] as? String == database && $0["workgroup"] as? String == plan["workgroup"] as? String })
+        #expect((succeeded["notifications"] as? [Any])?.isEmpty == true)
+
+        // A query Athena refuses (the plan names a workgroup that does not exist): Catch, clean-up, notification, Fail.
+        let failingRun = "pipeline-failing-" + UUID().uuidString.prefix(6).lowercased()
+        var failingEnvironment = environment
+        failingEnvironment["MOMENTUM_WORKGROUP"] = "missing-" + UUID().uuidString.prefix(6).lowercased()
+        let third = try FakeRuntime(events: [["event": ["job": "transform_plan", "run_id": failingRun, "full": true]],
+                                             ["event": ["job": "transform_cleanup", "run_id": failingRun]]],
+                                    in: try Repository.temporaryFolder("pipeline-runtime"))
+        #expect(try third.serve(environment: failingEnvironment).status == 3)
+        let thirdPosts = try third.posts()
+        try #require(thirdPosts.map { $0["kind"] as? String } == ["response", "response", "exhausted"], "\(thirdPosts)")
+        let failingPlan = try #require(thirdPosts[0]["body"] as? [String: Any])
+        let failed = try runMachine(answers: [failingPlan, catalogAnswer, try #require(thirdPosts[1]["body"] as? [String: Any])], slowQueries: false)
+        #expect(failed["status"] as? String == "FAILED" && failed["error"] as? String == "Momentum.PipelineFailed", "\(failed)")
+        let failedEntered = (failed["entered"] as? [String] ?? []).filter { !["IsStatement", "NotAStatement"].contains($0) }
+        #expect(failedEntered == ["Plan", "AnythingToDo", "GlueSync", "Statements", "StartQuery", "QueryCouldNotRun", "CleanUp", "NotifyFailure", "Failed"],
+                "\(failed["entered"] ?? "")")
+        #expect((failed["lambda_payloads"] as? [[String: Any]] ?? []).map { $0["job"] as? String ?? "" } == ["transform_plan", "catalog", "transform_cleanup"])
+        let notifications = failed["notifications"] as? [String] ?? []
+        #expect(notifications.count == 1 && notifications.first?.contains("WorkGroup does not exist") == true, "\(notifications)")
+        #expect(try await store.list(prefix: "processed/artist_daily/").count == (secondPosts[0]["body"] as? [String: Any])?["written"] as? Int,
+                "the failed run left the tables as they were")
+    }
+
+    /// Runs the committed definition in moto with `answers` as the Lambda tasks' answers.
+    private func runMachine(answers: [[String: Any]], slowQueries: Bool) throws -> [String: Any] {
+        let folder = try Repository.temporaryFolder("pipeline-moto")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let texts = try answers.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
+        let file = folder.appendingPathComponent("answers.json")
+        try JSONSerialization.data(withJSONObject: texts).write(to: file)
+        let result = try run(OutsideTools.python, [Repository.root.appendingPathComponent("scripts/lib/state_machine_run.py").path,
+                                                   try #require(AWSServers.moto), Repository.root.appendingPathComponent(PipelineStateMachine.path).path,
+                                                   file.path] + (slowQueries ? ["--slow-queries"] : []))
+        try #require(result.status == 0, "\(result.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    }
+}

@@ -1,0 +1,37 @@
+output "lake" {
+  description = "The lake: pass it as --lake (or MOMENTUM_LAKE) to the momentum CLI."
+  value       = local.lake_root
+}
+
+output "bucket" {
+  description = "The lake bucket."
+  value       = aws_s3_bucket.lake.id
+}
+
+output "function_name" {
+  description = "The Lambda function that runs every job."
+  value       = aws_lambda_function.jobs.function_name
+}
+
+output "state_machine_arn" {
+  description = "The daily pipeline's state machine."
+  value       = aws_sfn_state_machine.pipeline.arn
+}
+
+output "spotify_secret_arn" {
+  description = "Put Spotify's credentials here: aws secretsmanager put-secret-value --secret-id <arn> --secret-string '{\"client_id\":\"...\",\"client_secret\":\"...\"}'."
+  value       = aws_secretsmanager_secret.spotify.arn
+}
+
+output "failure_topic_arn" {
+  description = "SNS topic told when the pipeline fails."
+  value       = aws_sns_topic.failures.arn
+}
+
+output "dashboard" {
+  description = "The dashboard the pipeline writes every day, and the command that prints a link to it (valid up to 7 days, for anyone holding it)."
+  value = {
+    object = "${local.lake_root}/dashboard.html"
+    link   = "momentum dashboard --lake ${local.lake_root} --publish --expires 7d"
+  }
+}
