@@ -29,9 +29,10 @@ output "failure_topic_arn" {
 }
 
 output "dashboard" {
-  description = "The dashboard the pipeline writes every day, and the command that prints a link to it (valid up to 7 days, for anyone holding it)."
+  description = "The dashboard the pipeline writes every day: the object, its page in the S3 console (for the account's users), and the command that prints a link anyone can open (up to 7 days)."
   value = {
-    object = "${local.lake_root}/dashboard.html"
-    link   = "momentum dashboard --lake ${local.lake_root} --publish --expires 7d"
+    object       = "${local.lake_root}/dashboard.html"
+    console      = "https://${var.region}.console.aws.amazon.com/s3/object/${aws_s3_bucket.lake.id}?region=${var.region}&prefix=${local.key_prefix}dashboard.html"
+    share_by_url = "momentum dashboard --lake ${local.lake_root} --publish --expires 7d"
   }
 }
