@@ -108,19 +108,29 @@ import Testing
             _ = try await athena.run(query, timeout: .seconds(120))
         }
 
-        // Then the function again: promote, analytics, dashboard.
+        // Then the function again: promote (and the same promotion retried, as after a lost
+        // answer), analytics, dashboard, and a promotion retried too late, after the record.
         let second = try FakeRuntime(events: [
+            ["event": ["job": "transform_promote", "plan": plan]],
             ["event": ["job": "transform_promote", "plan": plan]],
             ["event": ["job": "analytics", "plan": plan]],
             ["event": ["job": "dashboard"]],
+            ["event": ["job": "transform_promote", "plan": plan]],
         ], in: try Repository.temporaryFolder("pipeline-runtime"))
         let servedAgain = try second.serve(environment: environment)
         #expect(servedAgain.status == 3, "\(servedAgain.stderr)")
-        let secondPosts = try second.posts()
-        try #require(secondPosts.map { $0["kind"] as? String } == ["response", "response", "response", "exhausted"], "\(secondPosts)")
-        #expect((secondPosts[0]["body"] as? [String: Any])?["written"] as? Int ?? 0 > 0)
+        var secondPosts = try second.posts()
+        try #require(secondPosts.map { $0["kind"] as? String } == ["response", "response", "response", "response", "error", "exhausted"], "\(secondPosts)")
+        let written = try #require((secondPosts[0]["body"] as? [String: Any])?["written"] as? Int)
+        #expect(written > 0)
+        #expect(NSDictionary(dictionary: secondPosts[1]["body"] as? [String: Any] ?? [:]).isEqual(to: secondPosts[0]["body"] as? [String: Any] ?? [:]),
+                "a retried promotion answers what the first did")
+        let late = ((secondPosts[4]["body"] as? [String: Any])?["errorMessage"] as? String) ?? ""
+        #expect(late.contains("nothing is staged") && late.contains("left as it was"), "\(late)")
+        #expect(try await store.list(prefix: "processed/artist_daily/").count == written, "no retry removed a partition")
+        secondPosts.remove(at: 1)
         #expect((secondPosts[1]["body"] as? [String: Any])?["artists"] as? Int == 8)
-        #expect(try await store.list(prefix: "_athena/staging/").isEmpty, "the promotion dropped the staging")
+        #expect(try await store.list(prefix: "_athena/staging/").isEmpty, "the promotion dropped the staging, the record its marker")
         #expect(try await glue.tables(database: database).allSatisfy { !$0.Name.hasPrefix("momentum_staging_") })
 
         // The tables equal the local engine's, value for value; the page is in the lake, served as HTML.
@@ -159,11 +169,12 @@ import Testing
         var failingEnvironment = environment
         failingEnvironment["MOMENTUM_WORKGROUP"] = "missing-" + UUID().uuidString.prefix(6).lowercased()
         let third = try FakeRuntime(events: [["event": ["job": "transform_plan", "run_id": failingRun, "full": true]],
-                                             ["event": ["job": "transform_cleanup", "run_id": failingRun]]],
+                                             ["event": ["job": "transform_cleanup", "run_id": failingRun]],
+                                             ["event": ["job": "transform_plan", "run_id": "pipeline-next-day"]]],
                                     in: try Repository.temporaryFolder("pipeline-runtime"))
         #expect(try third.serve(environment: failingEnvironment).status == 3)
         let thirdPosts = try third.posts()
-        try #require(thirdPosts.map { $0["kind"] as? String } == ["response", "response", "exhausted"], "\(thirdPosts)")
+        try #require(thirdPosts.map { $0["kind"] as? String } == ["response", "response", "response", "exhausted"], "\(thirdPosts)")
         let failingPlan = try #require(thirdPosts[0]["body"] as? [String: Any])
         let failed = try runMachine(answers: [failingPlan, catalogAnswer, try #require(thirdPosts[1]["body"] as? [String: Any])], slowQueries: false)
         #expect(failed["status"] as? String == "FAILED" && failed["error"] as? String == "Momentum.PipelineFailed", "\(failed)")
@@ -175,6 +186,13 @@ import Testing
         #expect(notifications.count == 1 && notifications.first?.contains("WorkGroup does not exist") == true, "\(notifications)")
         #expect(try await store.list(prefix: "processed/artist_daily/").count == (secondPosts[0]["body"] as? [String: Any])?["written"] as? Int,
                 "the failed run left the tables as they were")
+
+        // Nothing new since the recorded run: the plan says so and the machine only refreshes the page.
+        let nextPlan = try #require(thirdPosts[2]["body"] as? [String: Any])
+        #expect(nextPlan["mode"] as? String == "up_to_date" && (nextPlan["steps"] as? [Any])?.isEmpty == true, "\(nextPlan)")
+        let quiet = try runMachine(answers: [nextPlan, try #require(secondPosts[2]["body"] as? [String: Any])], slowQueries: false)
+        #expect(quiet["status"] as? String == "SUCCEEDED" && quiet["entered"] as? [String] == ["Plan", "AnythingToDo", "Dashboard", "Done"], "\(quiet)")
+        #expect((quiet["queries"] as? [Any])?.isEmpty == true)
     }
 
     /// Runs the committed definition in moto with `answers` as the Lambda tasks' answers.

@@ -140,7 +140,7 @@ package struct AthenaEngine: Sendable {
     }
 
     /// What `promote` did.
-    package struct Promotion: Sendable, Equatable {
+    package struct Promotion: Sendable, Equatable, Codable {
         /// Partition files copied into `processed/artist_daily/`.
         package var written: Int
         /// Stale partition files removed.
@@ -154,16 +154,29 @@ package struct AthenaEngine: Sendable {
 
     /// `promote_partitions`, `remove_stale_partitions` and `drop_staging`: each staged partition
     /// copied to its key (a partition of several files keeps them as part-<n>), the partitions
-    /// of the plan's months not written removed, the staging dropped. Copies are idempotent,
-    /// so a retried promotion gives the same lake.
+    /// of the plan's months not written removed, the staging dropped.
+    ///
+    /// Idempotent: a promotion leaves a marker in the run's staging prefix before dropping the
+    /// rest, so a retried promotion (a task whose answer was lost) answers what the first did
+    /// instead of finding nothing staged and removing every partition. With nothing staged and
+    /// no marker it stops, removing nothing.
     package func promote(_ plan: AthenaTransformPlan, report: @escaping @Sendable (String) -> Void) async throws -> Promotion {
         let store = local.store
         let stagingPrefix = AthenaTransformPlan.stagingPrefix(runID: plan.runID)
+        let marker = AthenaEngine.promotedMarker(runID: plan.runID)
+        if let promotion = try await LakeStateJSON.load(Promotion.self, key: marker, from: store, what: "record of run \(plan.runID)'s promotion") {
+            report("S3: run \(plan.runID) was promoted already (\(promotion.written) file(s) copied); nothing to do again")
+            await dropStaging(plan, keepingMarker: true)
+            return promotion
+        }
         var staged: [String: [String]] = [:]
         for object in try await store.list(prefix: stagingPrefix) {
             let parts = object.key.dropFirst(stagingPrefix.count).split(separator: "/")
             guard parts.count == 2, parts[0].hasPrefix("month="), !ObjectKey.isHidden(String(parts[1])), !parts[1].hasSuffix("$folder$") else { continue }
             staged[String(parts[0].dropFirst(6)), default: []].append(object.key)
+        }
+        if staged.isEmpty, !plan.statements.isEmpty {
+            throw EngineError.noData("nothing is staged under \(store.location)/\(stagingPrefix) for run \(plan.runID): its Athena statements did not run (or wrote no rows); artist_daily is left as it was")
         }
         let existing = try await store.list(prefix: LakeDataset.artistDaily.prefix).map(\.key).filter(LakeLayout.isDataKey)
         var written = Set<String>()
@@ -183,8 +196,16 @@ package struct AthenaEngine: Sendable {
             removed += 1
         }
         if removed > 0 { report("S3: \(removed) stale artist_daily file(s) removed") }
-        await dropStaging(plan)
-        return Promotion(written: written.count, removed: removed)
+        let promotion = Promotion(written: written.count, removed: removed)
+        try await store.put(marker, bytes: Array(try JSONEncoder().encode(promotion)))
+        await dropStaging(plan, keepingMarker: true)
+        return promotion
+    }
+
+    /// Where a run's promotion is recorded: hidden, inside its staging prefix (the bucket's
+    /// lifecycle rule and the next run's clean-up remove it).
+    package static func promotedMarker(runID: String) -> String {
+        AthenaTransformPlan.stagingPrefix(runID: runID) + "_promoted.json"
     }
 
     /// `analytics` and `record`: the other tables from `artist_daily` as stored, then the
@@ -198,6 +219,10 @@ package struct AthenaEngine: Sendable {
         tables.objectsWritten += promoted.written
         tables.objectsRemoved += promoted.removed
         tables.scope = plan.mode == "full" ? .full(reason: plan.reason) : .incremental(firstDay: Day(iso: plan.firstDay ?? "") ?? today, changedDays: [], newFiles: 0)
+        // The run is recorded: its promotion will not be retried, so its marker can go.
+        do { try await local.store.delete(AthenaEngine.promotedMarker(runID: plan.runID)) } catch {
+            local.logger.warning("could not delete \(AthenaEngine.promotedMarker(runID: plan.runID)): \(error)")
+        }
         return tables
     }
 
@@ -229,14 +254,16 @@ package struct AthenaEngine: Sendable {
 
     /// Deletes the run's staging table and objects; failures are logged (a later run's
     /// staging is its own, so leftovers never mix with it).
-    package func dropStaging(_ plan: AthenaTransformPlan) async {
+    package func dropStaging(_ plan: AthenaTransformPlan, keepingMarker: Bool = false) async {
         do {
             try await glue.deleteTable(database: database, name: plan.stagingTable)
         } catch {
             local.logger.warning("could not delete the staging table \(database).\(plan.stagingTable): \(error)")
         }
         do {
+            let marker = AthenaEngine.promotedMarker(runID: plan.runID)
             let keys = try await local.store.list(prefix: AthenaTransformPlan.stagingPrefix(runID: plan.runID)).map(\.key)
+                .filter { !keepingMarker || $0 != marker }
             if let s3 = local.store as? S3ObjectStore {
                 try await s3.delete(keys: keys)
             } else {
