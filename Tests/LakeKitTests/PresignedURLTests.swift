@@ -63,6 +63,14 @@ import Testing
 
         let old = try await client.presignedURL(bucket: bucket, key: key, expires: .seconds(1), date: Date().addingTimeInterval(-3600))
         #expect(try await Self.get(old.url).status == 403, "an expired URL is refused")
+        // A page over the multipart threshold keeps its Content-Type too (a 10,000-artist page is 34 MB).
+        let store = try S3ObjectStore(client: client, bucket: bucket, prefix: prefix, multipartThreshold: 5 << 20)
+        let big = [UInt8](repeating: UInt8(ascii: "x"), count: 6 << 20)
+        try await store.put("big/dashboard.html", bytes: big, contentType: "text/html; charset=utf-8")
+        let bigURL = try await store.presignedURL("big/dashboard.html", expires: .seconds(60))
+        let (data, response) = try await URLSession.shared.data(from: bigURL.url)
+        #expect(data.count == big.count)
+        #expect((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("text/html") == true)
     }
 
     static func get(_ url: URL) async throws -> (status: Int, body: [UInt8]) {
