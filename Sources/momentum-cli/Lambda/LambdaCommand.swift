@@ -15,12 +15,13 @@ struct LambdaCommand: AsyncParsableCommand {
         discussion: """
         Events: {"job": "metrics"} (ingest metrics; "date": "YYYY-MM-DD" for a back-fill), \
         {"job": "releases"}, {"job": "transform"} ("engine": "local" or "athena", "full": true), \
-        {"job": "run"}, {"job": "catalog"} (catalog sync), {"job": "artists_add", "ids": [...]}, {"job": "analytics"} (the tables from \
-        artist_daily as stored), {"job": "dashboard"} (dashboard.html into the lake), and the \
-        daily state machine's steps: transform_plan, transform_promote, transform_cleanup \
-        (deploy/state-machine). The lake is MOMENTUM_LAKE (an s3:// URL in AWS); Spotify's credentials \
-        come from SPOTIFY_SECRET_ARN. A failed job's error type is Momentum.Usage, \
-        Momentum.Unavailable, Momentum.Failed, Momentum.InvalidEvent or Momentum.DeadlineReached.
+        {"job": "run"}, {"job": "catalog"} (catalog sync), {"job": "artists_add", "ids": [...]}, \
+        {"job": "analytics"} (the tables from artist_daily as stored), {"job": "dashboard"} \
+        (dashboard.html into the lake), and the daily state machine's steps transform_plan, \
+        transform_promote and transform_cleanup (deploy/state-machine). The lake is MOMENTUM_LAKE \
+        (an s3:// URL in AWS); Spotify's credentials come from SPOTIFY_SECRET_ARN. A failed job's \
+        error type is Momentum.Usage, Momentum.Unavailable, Momentum.Failed, \
+        Momentum.InvalidEvent or Momentum.DeadlineReached.
         """
     )
 
