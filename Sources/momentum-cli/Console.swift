@@ -51,20 +51,18 @@ enum Console {
 
     /// Log lines as JSON on stdout (for `momentum lambda`), at `level`.
     static func bootstrapLogging(_ handler: JSONLineLogHandler.Type, level: Logger.Level) {
-        guard !loggingBootstrapped else { return }
-        loggingBootstrapped = true
-        LoggingSystem.bootstrap { label in
-            var handler = JSONLineLogHandler(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        bootstrapOnce(level: level) { JSONLineLogHandler(label: $0) }
     }
 
     static func bootstrapLogging(level: Logger.Level) {
+        bootstrapOnce(level: level) { StreamLogHandler.standardError(label: $0) }
+    }
+
+    private static func bootstrapOnce(level: Logger.Level, _ make: @escaping @Sendable (String) -> any LogHandler) {
         guard !loggingBootstrapped else { return }
         loggingBootstrapped = true
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = make(label)
             handler.logLevel = level
             return handler
         }

@@ -27,7 +27,6 @@ RESOURCELESS_ACTIONS = {
     "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
     "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
 }
-META_ARGUMENTS = {"count", "each", "path", "self", "terraform"}
 REFERENCE = re.compile(r"(?<![\w.$])(data\.[a-z0-9_]+\.[A-Za-z0-9_-]+|aws_[a-z0-9_]+\.[A-Za-z0-9_-]+|var\.[A-Za-z0-9_]+|local\.[A-Za-z0-9_]+)")
 
 
@@ -84,15 +83,16 @@ def main():
     references = 0
     for name, document in parsed.items():
         for text in strings(document):
-            for expression in [text.replace("$${", "")]:
-                for reference in REFERENCE.findall(expression):
-                    references += 1
-                    if reference not in declared:
-                        problems.append(f"{name}: '{reference}' is not declared (in {expression[:80]!r})")
-                for call, argument in re.findall(r"(templatefile|filebase64sha256|file)\(\"((?:[^\"$]|\$\{[^}]*\})+)\"", expression):
-                    path = argument.replace("${path.module}", module)
-                    if "${" not in path and not os.path.exists(path):
-                        problems.append(f"{name}: {call}() names {argument}, which does not exist")
+            # `$${` is Terraform's escape for a literal `${`: no reference follows it.
+            expression = text.replace("$${", "")
+            for reference in REFERENCE.findall(expression):
+                references += 1
+                if reference not in declared:
+                    problems.append(f"{name}: '{reference}' is not declared (in {expression[:80]!r})")
+            for call, argument in re.findall(r"(templatefile|filebase64sha256|file)\(\"((?:[^\"$]|\$\{[^}]*\})+)\"", expression):
+                path = argument.replace("${path.module}", module)
+                if "${" not in path and not os.path.exists(path):
+                    problems.append(f"{name}: {call}() names {argument}, which does not exist")
     print(f"references: {references} checked against {len(declared)} declarations")
 
     # templatefile(): its variables are exactly the template's.

@@ -128,8 +128,6 @@ package enum PipelineStateMachine {
         ]
         let couldNotRun: [[String: Any]] = [["ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "QueryCouldNotRun"]]
         let iteration: [String: Any] = [
-            "StartAt": "IsStatement",
-            "States": [
                 "IsStatement": [
                     "Type": "Choice",
                     "Choices": [["Variable": "$.step.kind", "StringEquals": "athena_query", "Next": "StartQuery"]],
@@ -186,7 +184,6 @@ package enum PipelineStateMachine {
                 "QueryFailed": ["Type": "Fail", "Error": "Momentum.QueryFailed", "CausePath": "$.failure.cause"],
                 // Athena refused the call (or kept refusing it): its error and message go on.
                 "QueryCouldNotRun": ["Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"],
-            ] as [String: Any],
         ]
         return [
             "Type": "Map",
@@ -194,7 +191,7 @@ package enum PipelineStateMachine {
             "ItemSelector": ["step.$": "$$.Map.Item.Value", "database.$": "$.transform.plan.database", "workgroup.$": "$.transform.plan.workgroup"],
             // In order: the first statement creates the staging table the others insert into.
             "MaxConcurrency": 1,
-            "ItemProcessor": ["ProcessorConfig": ["Mode": "INLINE"], "StartAt": iteration["StartAt"] as Any, "States": iteration["States"] as Any] as [String: Any],
+            "ItemProcessor": ["ProcessorConfig": ["Mode": "INLINE"], "StartAt": "IsStatement", "States": iteration] as [String: Any],
             "ResultPath": NSNull(),
             "Catch": [["ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "CleanUp"]],
             "Next": next,

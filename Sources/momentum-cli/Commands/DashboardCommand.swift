@@ -54,9 +54,10 @@ struct DashboardCommand: AsyncParsableCommand {
             let location = try await DashboardCommand.publish(page.html, to: s3)
             let link = try await s3.presignedURL(DashboardCommand.lakeKey, expires: lifetime)
             if !global.quiet {
-                Console.note("wrote \(location) (\(page.html.utf8.count / 1024) KiB, \(page.artists) artists); the link below opens it until \(ISO8601DateFormatter().string(from: link.expires))")
+                let until = ISO8601DateFormatter().string(from: link.expires)
+                Console.note("wrote \(location) (\(page.html.utf8.count / 1024) KiB, \(page.artists) artists); the link below opens it until \(until)")
                 if link.cutShortByCredentials {
-                    Console.warnOnce("the link stops working at \(ISO8601DateFormatter().string(from: link.expires)), when the temporary credentials that signed it expire; sign with longer-lived credentials for a longer link")
+                    Console.warnOnce("the link stops working at \(until), when the temporary credentials that signed it expire; sign with longer-lived credentials for a longer link")
                 }
             }
             // The link itself is the command's output: it reads the page, nothing else.

@@ -3,6 +3,7 @@
 
 import Foundation
 import MomentumEngine
+import SpotifyKit
 
 struct LambdaRequest: Sendable {
     var job: String
@@ -68,8 +69,8 @@ struct LambdaRequest: Sendable {
             guard let ids = object["ids"] as? [String], !ids.isEmpty, ids.count <= 10_000 else {
                 throw Invalid(description: #""ids" must be a list of 1 to 10,000 Spotify artist ids"#)
             }
-            // Ids only: a name would be a search, and `--yes` would accept its best match unseen.
-            if let bad = ids.first(where: { $0.utf8.count != 22 || !$0.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) } }) {
+            // Ids (or their URIs and links) only: a name would be a search, and `--yes` would accept its best match unseen.
+            if let bad = ids.first(where: { (try? SpotifyID(parsing: $0, kind: .artist)) == nil }) {
                 throw Invalid(description: "'\(TerminalText.sanitized(String(bad.prefix(40))))' is not a Spotify artist id (22 letters and digits)")
             }
             work = .command(["artists", "add", "--yes"] + ids)
