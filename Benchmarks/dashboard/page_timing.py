@@ -18,7 +18,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts", "lib"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "Tests", "Tools"))
 import browser_check  # noqa: E402  (Chromium's location, shared with the tests)
 
 OPEN_ONE_MORE = """(() => {

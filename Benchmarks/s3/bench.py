@@ -97,7 +97,7 @@ def main():
     if not parquet:
         lake = os.path.join(ROOT, "Benchmarks", ".data", "lake-2000x365")
         if not os.path.isdir(os.path.join(lake, "processed")):
-            subprocess.run([python, os.path.join(ROOT, "scripts", "lib", "generate_lake.py"), "--out", lake,
+            subprocess.run([python, os.path.join(ROOT, "Tests", "Tools", "generate_lake.py"), "--out", lake,
                             "--artists", "2000", "--days", "365", "--seed", "11"], check=True)
             subprocess.run([os.path.join(ROOT, ".build", "release", "momentum"), "transform", "--lake", lake, "--quiet"], check=True)
         folder = os.path.join(lake, "processed", "artist_daily")

@@ -38,7 +38,7 @@ def lake_for(args, artists):
     lake = os.path.join(args.data, f"lake-{artists}x{args.days}")
     if not os.path.isdir(os.path.join(lake, "raw")):
         print(f"generating {lake} ...", file=sys.stderr)
-        subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "lib", "generate_lake.py"), "--out", lake,
+        subprocess.run([sys.executable, os.path.join(ROOT, "Tests", "Tools", "generate_lake.py"), "--out", lake,
                         "--artists", str(artists), "--days", str(args.days), "--seed", "11"], check=True)
     return lake
 

@@ -4,6 +4,7 @@
 
 import Foundation
 import LakeKit
+import MomentumTestSupport
 import Testing
 
 @Suite struct GlueAthenaClientTests {
@@ -126,13 +127,15 @@ import Testing
 
     // MARK: Against moto
 
-    static var moto: String? { ProcessInfo.processInfo.environment["MOMENTUM_MOTO_ENDPOINT"] }
     static var motoEnvironment: [String: String] {
-        ["AWS_ENDPOINT_URL_GLUE": moto ?? "", "AWS_ENDPOINT_URL_ATHENA": moto ?? "", "AWS_ACCESS_KEY_ID": "testing",
-         "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"]
+        get throws {
+            let moto = try Services.moto()
+            return ["AWS_ENDPOINT_URL_GLUE": moto, "AWS_ENDPOINT_URL_ATHENA": moto, "AWS_ACCESS_KEY_ID": "testing",
+                    "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"]
+        }
     }
 
-    @Test(.enabled(if: moto != nil, "needs moto_server (scripts/test)"))
+    @Test(.tags(.moto))
     func glueAndAthenaAgainstMoto() async throws {
         let glue = try GlueClient.standard(environment: Self.motoEnvironment)
         let database = "momentum_" + UUID().uuidString.prefix(8).lowercased()
@@ -161,10 +164,10 @@ import Testing
         #expect(execution.state == "SUCCEEDED")
     }
 
-    @Test(.enabled(if: moto != nil, "needs moto_server (scripts/test)"))
+    @Test(.tags(.moto))
     func secretsManagerReadsAValueAndNeverShowsIt() async throws {
-        var environment = Self.motoEnvironment
-        environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = Self.moto
+        var environment = try Self.motoEnvironment
+        environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = try Services.moto()
         let secrets = try SecretsManagerClient.standard(environment: environment)
         let name = "momentum/spotify-" + UUID().uuidString.prefix(8).lowercased()
         let value = #"{"client_id": "app", "client_secret": "s3cr3t-value-42"}"#

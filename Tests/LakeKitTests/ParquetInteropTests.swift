@@ -1,5 +1,5 @@
-// Files written by ParquetWriter are read back by pyarrow and DuckDB (switched on by
-// MOMENTUM_OUTSIDE_TOOLS=1), and the footer field ids are checked against parquet.thrift.
+// Files written by ParquetWriter are read back by pyarrow and DuckDB (the tests tagged
+// .outsideTools), and the footer field ids are checked against parquet.thrift.
 
 import Foundation
 import LakeKit
@@ -53,8 +53,8 @@ import Testing
         ]
     }
 
-    @Test(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"), arguments: cases)
-    func pyarrowAndDuckDBReadWhatWeWrite(_ testCase: Case) throws {
+    @Test(.tags(.outsideTools), arguments: cases)
+    func pyarrowAndDuckDBReadWhatWeWrite(_ testCase: Case) async throws {
         let folder = try Repository.temporaryFolder("parquet-interop")
         defer { try? FileManager.default.removeItem(at: folder) }
         let columns = Self.columns(rows: testCase.rows)
@@ -77,7 +77,7 @@ import Testing
         ]
         let expectationFile = folder.appendingPathComponent("\(testCase.name).json")
         try JSONSerialization.data(withJSONObject: expectation).write(to: expectationFile)
-        let result = try OutsideTools.runScript("check_parquet.py", [file.path, expectationFile.path])
+        let result = try await OutsideTools.runScript("check_parquet.py", [file.path, expectationFile.path])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
 

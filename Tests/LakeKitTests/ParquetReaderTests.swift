@@ -1,4 +1,4 @@
-// ParquetReader reads what ParquetWriter writes, and (with MOMENTUM_OUTSIDE_TOOLS=1) what
+// ParquetReader reads what ParquetWriter writes, and (tagged .outsideTools) what
 // pyarrow and DuckDB write with every codec, page version and encoding they offer; damaged
 // files are errors that name the file.
 
@@ -76,11 +76,11 @@ import Testing
         await #expect(throws: LakeError.formatKind) { _ = try await ParquetReader.open(bytes: file, name: "nested.parquet") }
     }
 
-    @Test(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"))
+    @Test(.tags(.outsideTools))
     func readsWhatPyarrowAndDuckDBWrite() async throws {
         let folder = try Repository.temporaryFolder("parquet-variants")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try OutsideTools.runScript("write_parquet_variants.py", [folder.path])
+        let result = try await OutsideTools.runScript("write_parquet_variants.py", [folder.path])
         try #require(result.status == 0, "\(result.stderr)")
         let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("expected.json"))) as? [String: [Any]] ?? [:]
         let files = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("files.json"))) as? [[String: Any]] ?? []

@@ -46,7 +46,7 @@ import Testing
         #expect(url.url.query?.contains("X-Amz-Security-Token=token") == true)
     }
 
-    @Test(.enabled(if: LiveS3.enabled, "needs SeaweedFS (scripts/test)"))
+    @Test(.tags(.seaweedFS))
     func aPresignedURLOpensTheObjectAndNothingElse() async throws {
         let (client, bucket, prefix) = try await LiveS3.freshPrefix()
         let key = "\(prefix)/odd key+=/dashboard.html"

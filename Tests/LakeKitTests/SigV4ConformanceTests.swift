@@ -1,5 +1,5 @@
-// The AWS SigV4 conformance suite: every case folder under SIGV4_SUITE (default
-// ../shared/reference/aws-sigv4-test-suite/v4), header and query signing, checked at every
+// The AWS SigV4 conformance suite: every case folder under SIGV4_SUITE (default: the copy vendored
+// in Tests/Reference/aws-sigv4-test-suite/v4), header and query signing, checked at every
 // step: canonical request, string to sign, signature and the signed request.
 
 import Foundation
@@ -14,8 +14,8 @@ private struct Case: Sendable, CustomStringConvertible {
 
     static func all() throws -> [Case] {
         let configured = ProcessInfo.processInfo.environment["SIGV4_SUITE"]
-        let root = configured.map { URL(fileURLWithPath: $0) }
-            ?? Repository.root.deletingLastPathComponent().appendingPathComponent("shared/reference/aws-sigv4-test-suite/v4")
+        let root = try configured.map { URL(fileURLWithPath: $0) }
+            ?? Repository.reference("aws-sigv4-test-suite/v4")
         let names = try FileManager.default.contentsOfDirectory(atPath: root.path).sorted()
             .filter { FileManager.default.fileExists(atPath: root.appendingPathComponent("\($0)/context.json").path) }
         return names.map { Case(name: $0, folder: root.appendingPathComponent($0)) }
@@ -80,7 +80,7 @@ private struct RawRequest {
 @Suite struct SigV4ConformanceTests {
     @Test func theSuiteIsThere() throws {
         let cases = try Case.all()
-        #expect(cases.count >= 28, "expected the AWS SigV4 suite (SIGV4_SUITE or ../shared/reference); found \(cases.count) cases")
+        #expect(cases.count >= 28, "expected the AWS SigV4 suite (SIGV4_SUITE or Tests/Reference); found \(cases.count) cases")
     }
 
     @Test(arguments: try Case.all())

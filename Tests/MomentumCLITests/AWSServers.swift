@@ -7,22 +7,19 @@ import MomentumTestSupport
 
 enum AWSServers {
     static var environment: [String: String] { ProcessInfo.processInfo.environment }
-    static var enabled: Bool { environment["MOMENTUM_S3_ENDPOINT"] != nil && OutsideTools.enabled }
-    static var moto: String? { environment["MOMENTUM_MOTO_ENDPOINT"] }
-    static var athena: String? { environment["MOMENTUM_ATHENA_ENDPOINT"] }
-    /// S3, Glue and the Athena double are all there.
-    static var athenaEnabled: Bool { enabled && moto != nil && athena != nil && environment["MOMENTUM_ATHENA_LOG"] != nil }
+    static var moto: String { get throws { try Services.moto() } }
 
     /// The AWS variables of the CLI: S3 at SeaweedFS, and Glue and Athena when they run.
-    static func aws(secret: String? = nil) -> [String: String] {
+    static func aws(secret: String? = nil) throws -> [String: String] {
+        let s3 = try Services.s3()
         var variables = [
-            "AWS_ENDPOINT_URL_S3": environment["MOMENTUM_S3_ENDPOINT"] ?? "",
-            "AWS_ACCESS_KEY_ID": environment["MOMENTUM_S3_ACCESS_KEY"] ?? "",
-            "AWS_SECRET_ACCESS_KEY": secret ?? environment["MOMENTUM_S3_SECRET"] ?? "",
+            "AWS_ENDPOINT_URL_S3": s3.endpoint,
+            "AWS_ACCESS_KEY_ID": s3.accessKey,
+            "AWS_SECRET_ACCESS_KEY": secret ?? s3.secret,
             "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
         ]
-        if let moto { variables["AWS_ENDPOINT_URL_GLUE"] = moto }
-        if let athena { variables["AWS_ENDPOINT_URL_ATHENA"] = athena }
+        if let moto = environment["MOMENTUM_MOTO_ENDPOINT"] { variables["AWS_ENDPOINT_URL_GLUE"] = moto }
+        if let athena = environment["MOMENTUM_ATHENA_ENDPOINT"] { variables["AWS_ENDPOINT_URL_ATHENA"] = athena }
         return variables
     }
 
@@ -39,15 +36,6 @@ enum AWSServers {
     /// The lake at `prefix` as an object store.
     static func store(prefix: String) throws -> S3ObjectStore {
         try S3ObjectStore(client: S3Client.standard(environment: aws()), bucket: bucket, prefix: prefix)
-    }
-
-    /// Runs the CLI with no lake or config from the test's own environment.
-    static func momentum(_ arguments: [String], environment extra: [String: String] = [:]) throws -> ProcessResult {
-        var environment = ProcessInfo.processInfo.environment
-        environment["MOMENTUM_LAKE"] = nil
-        environment["MOMENTUM_CONFIG"] = nil
-        for (name, value) in extra { environment[name] = value }
-        return try run(Repository.momentumBinary().path, arguments, environment: environment)
     }
 
     /// Every statement the Athena double received, in order (its log).

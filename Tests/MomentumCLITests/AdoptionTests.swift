@@ -8,59 +8,50 @@ import MomentumTestSupport
 import SpotifySimulator
 import Testing
 
-private func momentum(_ arguments: [String], in folder: URL? = nil, environment extra: [String: String] = [:]) throws -> ProcessResult {
-    var environment = ProcessInfo.processInfo.environment
-    environment["MOMENTUM_LAKE"] = nil
-    environment["MOMENTUM_CONFIG"] = nil
-    environment["COLUMNS"] = nil
-    for (name, value) in extra { environment[name] = value }
-    return try run(Repository.momentumBinary().path, arguments, environment: environment, currentDirectory: folder)
-}
-
 private func jsonObject(_ text: String) throws -> Any {
     try JSONSerialization.jsonObject(with: Data(text.utf8))
 }
 
 @Suite struct ConfigFileTests {
-    @Test func initWritesPlainJSONAndItsHelpExplainsTheKeys() throws {
+    @Test func initWritesPlainJSONAndItsHelpExplainsTheKeys() async throws {
         let folder = try Repository.temporaryFolder("init")
         defer { try? FileManager.default.removeItem(at: folder) }
-        #expect(try momentum(["init"], in: folder).status == 0)
+        #expect(try await momentum(["init"], in: folder).status == 0)
         let config = try #require(try jsonObject(String(decoding: try Data(contentsOf: folder.appendingPathComponent("momentum.json")), as: UTF8.self)) as? [String: Any])
         #expect(config["lake"] as? String == "./lake")
-        let help = try momentum(["init", "--help"])
+        let help = try await momentum(["init", "--help"])
         for key in ["lake", "format", "market", "spotify_api_url", "spotify_accounts_url"] { #expect(help.stdout.contains(key), "\(key)") }
-        #expect(try momentum(["init"], in: folder).status == 2, "an existing file is not replaced without --force")
+        #expect(try await momentum(["init"], in: folder).status == 2, "an existing file is not replaced without --force")
     }
 
-    @Test func unknownKeysAreNamedWithTheClosestKnownOne() throws {
+    @Test func unknownKeysAreNamedWithTheClosestKnownOne() async throws {
         let folder = try Repository.temporaryFolder("config-keys")
         defer { try? FileManager.default.removeItem(at: folder) }
         try writeHandMadeLake(at: folder.appendingPathComponent("lake"))
         try Data(#"{"lake": "lake", "formt": "csv", "zzzzzzzzzz": 1}"#.utf8).write(to: folder.appendingPathComponent("momentum.json"))
-        let result = try momentum(["report", "--top", "1"], in: folder)
+        let result = try await momentum(["report", "--top", "1"], in: folder)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains(#"unknown key "formt""#) && result.stderr.contains(#"did you mean "format"?"#), "\(result.stderr)")
         #expect(result.stderr.contains(#"unknown key "zzzzzzzzzz""#) && result.stderr.contains("known keys: lake"), "\(result.stderr)")
     }
 
-    @Test func aValueOfTheWrongTypeNamesKeyTypeAndFile() throws {
+    @Test func aValueOfTheWrongTypeNamesKeyTypeAndFile() async throws {
         let folder = try Repository.temporaryFolder("config-types")
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("momentum.json")
         try Data(#"{"lake": 42}"#.utf8).write(to: file)
-        let result = try momentum(["artists", "list"], in: folder)
+        let result = try await momentum(["artists", "list"], in: folder)
         #expect(result.status == 2)
         #expect(result.stderr.contains(#""lake" must be a string, got a number"#) && result.stderr.contains(file.standardizedFileURL.path), "\(result.stderr)")
         try Data(#"{"format": "yaml"}"#.utf8).write(to: file)
-        let format = try momentum(["artists", "list"], in: folder)
+        let format = try await momentum(["artists", "list"], in: folder)
         #expect(format.status == 2 && format.stderr.contains("table, json, csv"), "\(format.stderr)")
         try Data(#"{"lake": }"#.utf8).write(to: file)
-        let broken = try momentum(["artists", "list"], in: folder)
+        let broken = try await momentum(["artists", "list"], in: folder)
         #expect(broken.status == 2 && broken.stderr.contains("not valid JSON") && !broken.stderr.contains("Error:"), "\(broken.stderr)")
     }
 
-    @Test func aRelativeLakeIsRelativeToTheConfigFilesFolder() throws {
+    @Test func aRelativeLakeIsRelativeToTheConfigFilesFolder() async throws {
         let folder = try Repository.temporaryFolder("config-relative")
         defer { try? FileManager.default.removeItem(at: folder) }
         let etc = folder.appendingPathComponent("etc/momentum")
@@ -70,12 +61,12 @@ private func jsonObject(_ text: String) throws -> Any {
         // From another folder, as cron would run it.
         let elsewhere = folder.appendingPathComponent("somewhere")
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
-        let result = try momentum(["report", "--config", etc.appendingPathComponent("momentum.json").path, "--format", "json"], in: elsewhere)
+        let result = try await momentum(["report", "--config", etc.appendingPathComponent("momentum.json").path, "--format", "json"], in: elsewhere)
         #expect(result.status == 0, "\(result.stderr)")
         #expect((try jsonObject(result.stdout) as? [Any])?.count == 3)
         // `~/` means the home folder, as in a shell.
         try Data(#"{"lake": "~/home-lake"}"#.utf8).write(to: elsewhere.appendingPathComponent("momentum.json"))
-        let home = try momentum(["artists", "list"], in: elsewhere, environment: ["HOME": folder.path])
+        let home = try await momentum(["artists", "list"], in: elsewhere, environment: ["HOME": folder.path])
         #expect(home.status == 2 && home.stderr.contains("no lake at \(folder.appendingPathComponent("home-lake").path)"), "\(home.stderr)")
     }
 }
@@ -85,66 +76,66 @@ private func jsonObject(_ text: String) throws -> Any {
         ["artists", "list"], ["report"], ["releases", "impact"], ["dashboard", "--out", "/dev/null"], ["transform"],
     ]
 
-    @Test func aMissingLakeIsExitTwoNamingThePathAndItsSource() throws {
+    @Test func aMissingLakeIsExitTwoNamingThePathAndItsSource() async throws {
         let folder = try Repository.temporaryFolder("missing-lake")
         defer { try? FileManager.default.removeItem(at: folder) }
         let missing = folder.appendingPathComponent("nowhere")
         for command in Self.readCommands {
-            let result = try momentum(command + ["--lake", missing.path])
+            let result = try await momentum(command + ["--lake", missing.path])
             #expect(result.status == 2, "\(command): \(result.stderr)")
             #expect(result.stderr.contains(missing.path) && result.stderr.contains("from --lake"), "\(command): \(result.stderr)")
         }
-        let fromEnvironment = try momentum(["artists", "list"], environment: ["MOMENTUM_LAKE": missing.path])
+        let fromEnvironment = try await momentum(["artists", "list"], environment: ["MOMENTUM_LAKE": missing.path])
         #expect(fromEnvironment.status == 2 && fromEnvironment.stderr.contains("from MOMENTUM_LAKE"), "\(fromEnvironment.stderr)")
         try Data(#"{"lake": "nowhere"}"#.utf8).write(to: folder.appendingPathComponent("momentum.json"))
-        let fromConfig = try momentum(["releases", "impact"], in: folder)
+        let fromConfig = try await momentum(["releases", "impact"], in: folder)
         #expect(fromConfig.status == 2 && fromConfig.stderr.contains("momentum.json"), "\(fromConfig.stderr)")
     }
 
-    @Test func anEmptyLakeGetsTheSameExitCodeFromEveryReadCommand() throws {
+    @Test func anEmptyLakeGetsTheSameExitCodeFromEveryReadCommand() async throws {
         let lake = try Repository.temporaryFolder("empty-lake")
         defer { try? FileManager.default.removeItem(at: lake) }
         for command in Self.readCommands {
-            let result = try momentum(command + ["--lake", lake.path])
+            let result = try await momentum(command + ["--lake", lake.path])
             #expect(result.status == 2, "\(command): \(result.stderr)")
             #expect(result.stderr.components(separatedBy: "error:").count == 2, "one error line: \(result.stderr)")
         }
     }
 
-    @Test func artistAcceptsAnIdAURIOrALink() throws {
+    @Test func artistAcceptsAnIdAURIOrALink() async throws {
         let lake = try Repository.temporaryFolder("artist-forms")
         defer { try? FileManager.default.removeItem(at: lake) }
         try writeHandMadeLake(at: lake)
         for form in ["0TnOYISbd1XYRBk9myaseg", "spotify:artist:0TnOYISbd1XYRBk9myaseg",
                      "https://open.spotify.com/artist/0TnOYISbd1XYRBk9myaseg?si=abc"] {
-            #expect(try momentum(["report", "--lake", lake.path, "--artist", form, "--format", "csv"]).status == 0, "\(form)")
-            #expect(try momentum(["releases", "impact", "--lake", lake.path, "--artist", form, "--format", "csv"]).status == 0, "\(form)")
+            #expect(try await momentum(["report", "--lake", lake.path, "--artist", form, "--format", "csv"]).status == 0, "\(form)")
+            #expect(try await momentum(["releases", "impact", "--lake", lake.path, "--artist", form, "--format", "csv"]).status == 0, "\(form)")
         }
         // The page opens on the artist asked for, whichever is first on the leaderboard: each of
         // the two counted artists in turn is the one section not hidden.
         let page = lake.appendingPathComponent("page.html")
         for id in ["0TnOYISbd1XYRBk9myaseg", "1uNFoZAHBGtllmzznpCI3s"] {
             for form in [id, "spotify:artist:\(id)", "https://open.spotify.com/artist/\(id)?si=abc"] {
-                #expect(try momentum(["dashboard", "--lake", lake.path, "--artist", form, "--out", page.path]).status == 0, "\(form)")
-                #expect(try Self.visibleSections(String(contentsOf: page, encoding: .utf8)) == [id], "\(form)")
+                #expect(try await momentum(["dashboard", "--lake", lake.path, "--artist", form, "--out", page.path]).status == 0, "\(form)")
+                await #expect(try Self.visibleSections(String(contentsOf: page, encoding: .utf8)) == [id], "\(form)")
             }
         }
-        let bad = try momentum(["report", "--lake", lake.path, "--artist", "spotify:album:0TnOYISbd1XYRBk9myaseg"])
+        let bad = try await momentum(["report", "--lake", lake.path, "--artist", "spotify:album:0TnOYISbd1XYRBk9myaseg"])
         #expect(bad.status == 2 && bad.stderr.contains("--artist must be"), "\(bad.stderr)")
     }
 
     /// The artists whose dashboard sections are not hidden.
-    static func visibleSections(_ html: String) throws -> [String] {
+    static func visibleSections(_ html: String) async throws -> [String] {
         let tag = try Regex(#"<section class="artist"[^>]*data-artist="([^"]+)"[^>]*>"#)
         return html.matches(of: tag).filter { !$0.output[0].substring!.contains(" hidden") }
             .compactMap { $0.output[1].substring.map(String.init) }
     }
 
-    @Test func theArtistReportAsJSONIsOneObjectWithEverythingTheTableShows() throws {
+    @Test func theArtistReportAsJSONIsOneObjectWithEverythingTheTableShows() async throws {
         let lake = try Repository.temporaryFolder("artist-json")
         defer { try? FileManager.default.removeItem(at: lake) }
         try writeHandMadeLake(at: lake)
-        let result = try momentum(["report", "--lake", lake.path, "--artist", "0TnOYISbd1XYRBk9myaseg", "--format", "json"])
+        let result = try await momentum(["report", "--lake", lake.path, "--artist", "0TnOYISbd1XYRBk9myaseg", "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")
         let report = try #require(try jsonObject(result.stdout) as? [String: Any])
         #expect(report["artist_id"] as? String == "0TnOYISbd1XYRBk9myaseg" && report["artist_name"] as? String == "Pitbull")
@@ -157,44 +148,44 @@ private func jsonObject(_ text: String) throws -> Any {
         #expect(lags.map { $0["lag"] as? Int } == (-14...28).map { $0 })
     }
 
-    @Test func tablesFitTheTerminalAndShowGrowthAsPercent() throws {
+    @Test func tablesFitTheTerminalAndShowGrowthAsPercent() async throws {
         let lake = try Repository.temporaryFolder("widths")
         defer { try? FileManager.default.removeItem(at: lake) }
         try writeHandMadeLake(at: lake)
-        let narrow = try momentum(["report", "--lake", lake.path, "--format", "table"], environment: ["COLUMNS": "60"])
+        let narrow = try await momentum(["report", "--lake", lake.path, "--format", "table"], environment: ["COLUMNS": "60"])
         #expect(narrow.status == 0, "\(narrow.stderr)")
         let lines = narrow.stdout.split(separator: "\n")
         #expect(lines.dropLast().allSatisfy { $0.count <= 60 }, "\(narrow.stdout)")
         #expect(narrow.stdout.contains("hidden to fit 60 characters") && narrow.stdout.contains("--format csv shows all"))
         #expect(lines[0].contains("momentum_score"), "the score is kept before other columns: \(lines[0])")
-        let wide = try momentum(["report", "--lake", lake.path, "--format", "table"], environment: ["COLUMNS": "400"])
+        let wide = try await momentum(["report", "--lake", lake.path, "--format", "table"], environment: ["COLUMNS": "400"])
         #expect(!wide.stdout.contains("hidden to fit"))
         #expect(wide.stdout.range(of: #"[+-]\d+\.\d%"#, options: .regularExpression) != nil, "growth as a percent: \(wide.stdout)")
         // Not a terminal and no COLUMNS: 100 characters.
-        let piped = try momentum(["report", "--lake", lake.path, "--format", "table"])
+        let piped = try await momentum(["report", "--lake", lake.path, "--format", "table"])
         let pipedLines: [Substring] = piped.stdout.split(separator: "\n")
         #expect(pipedLines.dropLast().allSatisfy { $0.count <= 100 })
-        let csv = try momentum(["report", "--lake", lake.path, "--format", "csv"], environment: ["COLUMNS": "20"])
+        let csv = try await momentum(["report", "--lake", lake.path, "--format", "csv"], environment: ["COLUMNS": "20"])
         let header: [Substring] = csv.stdout.split(separator: "\n")
         #expect(header[0].split(separator: ",").count == 14, "csv keeps every column")
         #expect(!csv.stdout.contains("%"), "csv keeps the contract's fractions")
     }
 
-    @Test func formatIsOfferedOnlyByCommandsThatPrintData() throws {
+    @Test func formatIsOfferedOnlyByCommandsThatPrintData() async throws {
         for command in [["ingest", "metrics"], ["run"], ["init"], ["artists", "add", "x"], ["dashboard"]] {
-            let result = try momentum(command + ["--format", "json"])
+            let result = try await momentum(command + ["--format", "json"])
             #expect(result.status == 2 && result.stderr.contains("Unknown option '--format'"), "\(command): \(result.stderr)")
             #expect(!result.stderr.contains("error: Error"), "\(result.stderr)")
         }
         // transform prints no data: its --format is the form of the plan of a dry run.
-        let transform = try momentum(["transform", "--format", "json"])
+        let transform = try await momentum(["transform", "--format", "json"])
         #expect(transform.status == 2 && transform.stderr.contains("--format json goes with --dry-run"), "\(transform.stderr)")
         for command in [["report"], ["releases", "impact"], ["artists", "list"]] {
-            #expect(try momentum(command + ["--help"]).stdout.contains("--format"), "\(command)")
+            #expect(try await momentum(command + ["--help"]).stdout.contains("--format"), "\(command)")
         }
     }
 
-    @Test func releaseImpactIsNewestFirstAndTablesHideInsufficientData() throws {
+    @Test func releaseImpactIsNewestFirstAndTablesHideInsufficientData() async throws {
         let lake = try Repository.temporaryFolder("impact-order")
         defer { try? FileManager.default.removeItem(at: lake) }
         try writeHandMadeLake(at: lake)
@@ -204,16 +195,16 @@ private func jsonObject(_ text: String) throws -> Any {
                                albumType: "single", albumGroup: "single", releaseDate: "2026-03-03", releaseDatePrecision: "day",
                                totalTracks: 1, discoveredAt: nil, isNew: false)
         try store.writeFile(LakeLayout.rawKey(.releases, day: try #require(LakeDate(iso: "2026-03-04")), runID: "early"), bytes: JSONLines.encode([early]))
-        let json = try #require(try jsonObject(try momentum(["releases", "impact", "--lake", lake.path, "--format", "json"]).stdout) as? [[String: Any]])
+        let json = try #require(jsonObject(try await momentum(["releases", "impact", "--lake", lake.path, "--format", "json"]).stdout) as? [[String: Any]])
         let days = json.compactMap { $0["event_day"] as? String }
         #expect(days == days.sorted(by: >) && days.count == 3, "\(days)")
         #expect(json.contains { $0["status"] as? String == "insufficient_data" })
-        let table = try momentum(["releases", "impact", "--lake", lake.path, "--format", "table"], environment: ["COLUMNS": "300"])
+        let table = try await momentum(["releases", "impact", "--lake", lake.path, "--format", "table"], environment: ["COLUMNS": "300"])
         #expect(!table.stdout.contains("insufficient_data") && table.stdout.contains("--all shows them"), "\(table.stdout)")
-        let all = try momentum(["releases", "impact", "--lake", lake.path, "--format", "table", "--all"], environment: ["COLUMNS": "300"])
+        let all = try await momentum(["releases", "impact", "--lake", lake.path, "--format", "table", "--all"], environment: ["COLUMNS": "300"])
         #expect(all.stdout.contains("insufficient_data") && !all.stdout.contains("--all shows them"))
         let page = lake.appendingPathComponent("page.html")
-        #expect(try momentum(["dashboard", "--lake", lake.path, "--out", page.path, "--artist", "0TnOYISbd1XYRBk9myaseg"]).status == 0)
+        #expect(try await momentum(["dashboard", "--lake", lake.path, "--out", page.path, "--artist", "0TnOYISbd1XYRBk9myaseg"]).status == 0)
         let html = try String(contentsOf: page, encoding: .utf8)
         #expect(html.contains("class=\"insufficient-row\"") && html.contains("Show all 2 (1 with insufficient data)"), "the page hides them behind a link")
         let first = try #require(html.range(of: "2026-04-10</time>")), second = try #require(html.range(of: "2026-03-03</time>"))
@@ -222,7 +213,7 @@ private func jsonObject(_ text: String) throws -> Any {
 }
 
 @Suite struct FirstDayTests {
-    @Test func everyTableExistsOnTheFirstDayAndUnscoredArtistsAreNotRanked() throws {
+    @Test func everyTableExistsOnTheFirstDayAndUnscoredArtistsAreNotRanked() async throws {
         let lake = try Repository.temporaryFolder("first-day")
         defer { try? FileManager.default.removeItem(at: lake) }
         let store = FileSystemObjectStore(root: lake)
@@ -232,19 +223,19 @@ private func jsonObject(_ text: String) throws -> Any {
             RawArtistMetric(artistID: "0TnOYISbd1XYRBk9myaseg", artistName: "Pitbull", followers: 10, popularity: 50, capturedAt: at, source: "test"),
             RawArtistMetric(artistID: "1uNFoZAHBGtllmzznpCI3s", artistName: "Other", followers: 20, popularity: 60, capturedAt: at, source: "test"),
         ]))
-        let transform = try momentum(["transform", "--lake", lake.path])
+        let transform = try await momentum(["transform", "--lake", lake.path])
         #expect(transform.status == 0, "\(transform.stderr)")
         for table in ["artist_daily", "artist_signals", "momentum"] {
             #expect(!store.keys(under: "processed/\(table)/").filter { $0.hasSuffix(".parquet") }.isEmpty, "\(table)")
         }
         #expect(FileManager.default.fileExists(atPath: lake.appendingPathComponent("processed/release_impact/part-0.parquet").path))
-        let table = try momentum(["report", "--lake", lake.path, "--format", "table"])
+        let table = try await momentum(["report", "--lake", lake.path, "--format", "table"])
         let lines: [Substring] = table.stdout.split(separator: "\n")
         let rows = lines.dropFirst(2).filter { !$0.hasPrefix("(") }
         #expect(rows.count == 2 && rows.allSatisfy { $0.hasPrefix("   -") || $0.hasPrefix("-") }, "unranked: \(table.stdout)")
     }
 
-    @Test func theDefaultAsOfIsTheLatestDayWithFollowerCounts() throws {
+    @Test func theDefaultAsOfIsTheLatestDayWithFollowerCounts() async throws {
         let lake = try Repository.temporaryFolder("as-of")
         defer { try? FileManager.default.removeItem(at: lake) }
         try writeHandMadeLake(at: lake)
@@ -255,7 +246,7 @@ private func jsonObject(_ text: String) throws -> Any {
             RawArtistMetric(artistID: "0TnOYISbd1XYRBk9myaseg", artistName: "Pitbull", followers: nil, popularity: nil,
                             capturedAt: try #require(day.startNanoseconds), source: "test"),
         ]))
-        let rows = try #require(try jsonObject(try momentum(["report", "--lake", lake.path, "--format", "json"]).stdout) as? [[String: Any]])
+        let rows = try #require(jsonObject(try await momentum(["report", "--lake", lake.path, "--format", "json"]).stdout) as? [[String: Any]])
         #expect(rows.first?["day"] as? String == "2026-04-29", "as of the last day with counts, not 2026-05-10: \(rows)")
     }
 }
@@ -277,13 +268,13 @@ private func jsonObject(_ text: String) throws -> Any {
         #expect(throws: CSVReader.Failure.self) { try CSVReader.records(huge) }
     }
 
-    @Test func importReadsSpreadsheetExports() throws {
+    @Test func importReadsSpreadsheetExports() async throws {
         let folder = try Repository.temporaryFolder("csv-rfc")
         defer { try? FileManager.default.removeItem(at: folder) }
         let csv = folder.appendingPathComponent("export.csv")
         try Data("\u{FEFF}Date,Followers,Popularity\r\n2026-01-01,\"1,200\",40\r\n2026-01-02,\"1,250\",\"41\"\r\n".utf8).write(to: csv)
         let lake = folder.appendingPathComponent("lake")
-        let result = try momentum(["import", "csv", csv.path, "--artist", "0TnOYISbd1XYRBk9myaseg", "--name", "Pitbull", "--lake", lake.path])
+        let result = try await momentum(["import", "csv", csv.path, "--artist", "0TnOYISbd1XYRBk9myaseg", "--name", "Pitbull", "--lake", lake.path])
         #expect(result.status == 0, "\(result.stderr)")
         let records = try metricRecords(in: lake).map(\.record).sorted { $0.capturedAt < $1.capturedAt }
         #expect(records.map(\.followers) == [1200, 1250] && records.map(\.popularity) == [40, 41])
@@ -291,45 +282,45 @@ private func jsonObject(_ text: String) throws -> Any {
 }
 
 @Suite(.serialized) struct JobOutputTests {
-    @Test func retriesAreSummarisedPerJobAndListedAtVerbose() throws {
-        let server = try ServedSimulator(artists: 12, seed: 5, mode: .extended, faultRate: 0.3)
+    @Test func retriesAreSummarisedPerJobAndListedAtVerbose() async throws {
+        let server = try await ServedSimulator(artists: 12, seed: 5, mode: .extended, faultRate: 0.3)
         defer { server.stop() }
         let folder = try Repository.temporaryFolder("retries")
         defer { try? FileManager.default.removeItem(at: folder) }
         let lake = folder.appendingPathComponent("lake")
         let ids = SpotifySimulator(options: server.options).artistDirectory.map(\.id)
-        #expect(try server.momentum(["artists", "add", "--lake", lake.path, "--yes"] + ids).status == 0)
-        let quiet = try server.momentum(["ingest", "releases", "--lake", lake.path])
+        #expect(try await server.momentum(["artists", "add", "--lake", lake.path, "--yes"] + ids).status == 0)
+        let quiet = try await server.momentum(["ingest", "releases", "--lake", lake.path])
         #expect(quiet.status == 0, "\(quiet.stderr)")
         #expect(quiet.stderr.contains("release scan: retried ") && quiet.stderr.contains("rate limit"), "\(quiet.stderr)")
         #expect(!quiet.stderr.contains("retrying"), "no line per retry without --verbose: \(quiet.stderr)")
         let second = folder.appendingPathComponent("second")
-        #expect(try server.momentum(["artists", "add", "--lake", second.path, "--yes"] + ids).status == 0)
-        let verbose = try server.momentum(["ingest", "releases", "--lake", second.path, "--verbose"])
+        #expect(try await server.momentum(["artists", "add", "--lake", second.path, "--yes"] + ids).status == 0)
+        let verbose = try await server.momentum(["ingest", "releases", "--lake", second.path, "--verbose"])
         #expect(verbose.status == 0, "\(verbose.stderr)")
         #expect(verbose.stderr.contains("release scan: retried ") && (verbose.stderr.contains("retrying") || verbose.stderr.contains("Retry-After")), "\(verbose.stderr)")
     }
 
-    @Test func artistsAddWhereEveryArtistIsUnknownIsExitOne() throws {
-        let server = try ServedSimulator(artists: 3, seed: 5, mode: .extended, faultRate: 0)
+    @Test func artistsAddWhereEveryArtistIsUnknownIsExitOne() async throws {
+        let server = try await ServedSimulator(artists: 3, seed: 5, mode: .extended, faultRate: 0)
         defer { server.stop() }
         let folder = try Repository.temporaryFolder("unknown-artists")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try server.momentum(["artists", "add", "--lake", folder.appendingPathComponent("lake").path,
+        let result = try await server.momentum(["artists", "add", "--lake", folder.appendingPathComponent("lake").path,
                                           "0000000000000000000000", "spotify:artist:1111111111111111111111"])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(!result.stderr.contains("Error:"), "\(result.stderr)")
     }
 
-    @Test func theDevelopmentModeWarningNamesImportCSV() throws {
-        let server = try ServedSimulator(artists: 2, seed: 5, mode: .development, faultRate: 0)
+    @Test func theDevelopmentModeWarningNamesImportCSV() async throws {
+        let server = try await ServedSimulator(artists: 2, seed: 5, mode: .development, faultRate: 0)
         defer { server.stop() }
         let folder = try Repository.temporaryFolder("devmode")
         defer { try? FileManager.default.removeItem(at: folder) }
         let lake = folder.appendingPathComponent("lake")
         let ids = SpotifySimulator(options: server.options).artistDirectory.map(\.id)
-        #expect(try server.momentum(["artists", "add", "--lake", lake.path, "--yes"] + ids).status == 0)
-        let result = try server.momentum(["ingest", "metrics", "--lake", lake.path])
+        #expect(try await server.momentum(["artists", "add", "--lake", lake.path, "--yes"] + ids).status == 0)
+        let result = try await server.momentum(["ingest", "metrics", "--lake", lake.path])
         #expect(result.stderr.contains("momentum import csv"), "\(result.stderr)")
     }
 }

@@ -1,5 +1,5 @@
 // `transform --engine athena` end to end: S3 is SeaweedFS, Glue is moto, Athena is the double
-// of scripts/lib/athena_double.py (DuckDB running each statement over the objects in S3). The
+// of Tests/Tools/athena_double.py (DuckDB running each statement over the objects in S3). The
 // tables it leaves must equal the local engine's value for value, full and incremental; Glue
 // and the statements received are checked; a failed statement leaves the tables as they were.
 
@@ -11,15 +11,11 @@ import MomentumTestSupport
 import Testing
 
 @Suite(.serialized) struct AthenaEngineTests {
-    private func momentum(_ arguments: [String], _ environment: [String: String] = AWSServers.aws()) throws -> ProcessResult {
-        try AWSServers.momentum(arguments, environment: environment)
-    }
-
     /// A demo lake on disk, with its last metrics day and last release scan held back, and the
     /// same raw data (without them) in S3.
     private func lakes(artists: Int = 12, days: Int = 80) async throws -> (folder: URL, s3: String, prefix: String, heldBack: [String]) {
         let work = try Repository.temporaryFolder("athena-engine")
-        let demo = try momentum(["demo", "--dir", work.path, "--artists", "\(artists)", "--days", "\(days)", "--seed", "7", "--quiet"])
+        let demo = try await momentum(["demo", "--dir", work.path, "--artists", "\(artists)", "--days", "\(days)", "--seed", "7", "--quiet"], environment: AWSServers.aws())
         try #require(demo.status == 0, "\(demo.stderr)")
         let folder = work.appendingPathComponent("lake")
         try FileManager.default.removeItem(at: folder.appendingPathComponent("processed"))
@@ -40,8 +36,8 @@ import Testing
         return (folder, url, prefix, heldBack)
     }
 
-    private func compare(_ folder: URL, _ prefix: String) throws -> ProcessResult {
-        try run(OutsideTools.python, [Repository.root.appendingPathComponent("scripts/lib/compare_s3_lake.py").path,
+    private func compare(_ folder: URL, _ prefix: String) async throws -> ProcessResult {
+        try await run(OutsideTools.python, [OutsideTools.tool("compare_s3_lake.py"),
                                       folder.path, AWSServers.bucket, prefix, "--values"],
                 environment: ProcessInfo.processInfo.environment.merging(AWSServers.aws()) { $1 })
     }
@@ -50,19 +46,19 @@ import Testing
         try AWSServers.athenaStatements().filter { $0["database"] as? String == database }
     }
 
-    @Test(.enabled(if: AWSServers.athenaEnabled, "needs SeaweedFS, moto and the Athena double (scripts/test)"))
+    @Test(.tags(.seaweedFS, .moto, .athenaDouble, .outsideTools))
     func athenaGivesTheLocalEnginesTablesFullThenIncremental() async throws {
         let (folder, s3, prefix, heldBack) = try await lakes()
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
         let database = "momentum_" + UUID().uuidString.prefix(6).lowercased()
         let root = "s3://\(AWSServers.bucket)/\(prefix)"
 
-        let onAthena = try momentum(["transform", "--engine", "athena", "--lake", s3, "--database", database])
+        let onAthena = try await momentum(["transform", "--engine", "athena", "--lake", s3, "--database", database], environment: AWSServers.aws())
         try #require(onAthena.status == 0, "\(onAthena.stderr)")
         #expect(onAthena.stderr.contains("Athena statement 1 of 1") && onAthena.stderr.contains("scanned"), "\(onAthena.stderr)")
-        let local = try momentum(["transform", "--lake", folder.path, "--full", "--quiet"])
+        let local = try await momentum(["transform", "--lake", folder.path, "--full", "--quiet"], environment: AWSServers.aws())
         try #require(local.status == 0, "\(local.stderr)")
-        let same = try compare(folder, prefix)
+        let same = try await compare(folder, prefix)
         #expect(same.status == 0, "\(same.stdout) \(same.stderr)")
 
         // The statement received: a CTAS into this run's staging prefix, one file per partition.
@@ -93,7 +89,7 @@ import Testing
             try FileManager.default.createDirectory(at: folder.appendingPathComponent(key).deletingLastPathComponent(), withIntermediateDirectories: true)
             try bytes.write(to: folder.appendingPathComponent(key))
         }
-        let plan = try momentum(["transform", "--engine", "athena", "--lake", s3, "--database", database, "--dry-run", "--format", "json"])
+        let plan = try await momentum(["transform", "--engine", "athena", "--lake", s3, "--database", database, "--dry-run", "--format", "json"], environment: AWSServers.aws())
         try #require(plan.status == 0, "\(plan.stderr)")
         let planned = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
         #expect(planned["mode"] as? String == "incremental", "\(plan.stdout.prefix(400))")
@@ -103,7 +99,7 @@ import Testing
         #expect((plannedSteps[1]["sql"] as? String)?.contains("dt >= '\(rawFrom)'") == true)
         #expect(try statements(database: database).count == 1, "a dry run runs nothing")
 
-        let incremental = try momentum(["transform", "--engine", "athena", "--lake", s3, "--database", database])
+        let incremental = try await momentum(["transform", "--engine", "athena", "--lake", s3, "--database", database], environment: AWSServers.aws())
         try #require(incremental.status == 0, "\(incremental.stderr)")
         #expect(incremental.stderr.contains("incremental"), "\(incremental.stderr)")
         let second = try statements(database: database)
@@ -117,21 +113,21 @@ import Testing
         #expect((second[1]["read"] as? [String: [String]])?["artist_daily"] != nil, "the stored months stand in for older raw data")
         #expect((second[1]["scanned"] as? Int ?? 0) < (first[0]["scanned"] as? Int ?? 0))
 
-        let localIncremental = try momentum(["transform", "--lake", folder.path, "--quiet"])
+        let localIncremental = try await momentum(["transform", "--lake", folder.path, "--quiet"], environment: AWSServers.aws())
         try #require(localIncremental.status == 0, "\(localIncremental.stderr)")
-        let sameAgain = try compare(folder, prefix)
+        let sameAgain = try await compare(folder, prefix)
         #expect(sameAgain.status == 0, "\(sameAgain.stdout) \(sameAgain.stderr)")
         // And both equal a full rebuild.
-        let rebuilt = try momentum(["transform", "--lake", folder.path, "--full", "--quiet"])
+        let rebuilt = try await momentum(["transform", "--lake", folder.path, "--full", "--quiet"], environment: AWSServers.aws())
         try #require(rebuilt.status == 0)
-        let sameAsFull = try compare(folder, prefix)
+        let sameAsFull = try await compare(folder, prefix)
         #expect(sameAsFull.status == 0, "\(sameAsFull.stdout) \(sameAsFull.stderr)")
-        let upToDate = try momentum(["transform", "--engine", "athena", "--lake", s3, "--database", database])
+        let upToDate = try await momentum(["transform", "--engine", "athena", "--lake", s3, "--database", database], environment: AWSServers.aws())
         let statementCount = try statements(database: database).count
         #expect(upToDate.status == 0 && upToDate.stderr.contains("up to date") && statementCount == 2, "\(upToDate.stderr)")
     }
 
-    @Test(.enabled(if: AWSServers.athenaEnabled, "needs SeaweedFS, moto and the Athena double (scripts/test)"))
+    @Test(.tags(.seaweedFS, .moto, .athenaDouble, .outsideTools))
     func moreThanAHundredMonthsAreWrittenInBatches() async throws {
         // Nine years of monthly-ish observations: 109 partitions, over Athena's 100 per statement.
         let work = try Repository.temporaryFolder("athena-batches")
@@ -150,31 +146,31 @@ import Testing
             try await remote.put(key, bytes: bytes)
         }
         let database = "momentum_" + UUID().uuidString.prefix(6).lowercased()
-        let plan = try momentum(["transform", "--engine", "athena", "--lake", s3, "--database", database, "--dry-run"])
+        let plan = try await momentum(["transform", "--engine", "athena", "--lake", s3, "--database", database, "--dry-run"], environment: AWSServers.aws())
         let statementLines = plan.stdout.split(separator: "\n").filter { $0.hasPrefix("CREATE TABLE") || $0.hasPrefix("INSERT INTO") }
         #expect(statementLines.count == 2 && statementLines[1].hasPrefix("INSERT INTO"), "\(plan.stdout.prefix(600))")
-        let onAthena = try momentum(["transform", "--engine", "athena", "--lake", s3, "--database", database])
+        let onAthena = try await momentum(["transform", "--engine", "athena", "--lake", s3, "--database", database], environment: AWSServers.aws())
         try #require(onAthena.status == 0, "\(onAthena.stderr)")
         let received = try statements(database: database)
         #expect(received.count == 2 && (received[1]["sql"] as? String)?.hasPrefix("INSERT INTO") == true)
         #expect(try await remote.list(prefix: "processed/artist_daily/").count == 109)
-        #expect(try momentum(["transform", "--lake", work.path, "--quiet"], [:]).status == 0)
-        let same = try compare(work, prefix)
+        #expect(try await momentum(["transform", "--lake", work.path, "--quiet"]).status == 0)
+        let same = try await compare(work, prefix)
         #expect(same.status == 0, "\(same.stdout) \(same.stderr)")
     }
 
-    @Test(.enabled(if: AWSServers.athenaEnabled, "needs SeaweedFS, moto and the Athena double (scripts/test)"))
+    @Test(.tags(.seaweedFS, .moto, .athenaDouble, .outsideTools))
     func aFailedStatementLeavesTheTablesAsTheyWereAndNoStaging() async throws {
         let (folder, s3, prefix, _) = try await lakes(artists: 4, days: 40)
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
         let database = "momentum_" + UUID().uuidString.prefix(6).lowercased()
-        try #require(try momentum(["transform", "--lake", s3]).status == 0)
+        try #require(try await momentum(["transform", "--lake", s3], environment: AWSServers.aws()).status == 0)
         let store = try AWSServers.store(prefix: prefix)
         let before = try await store.list(prefix: "processed/")
         // Something already at this run's staging location: Athena refuses the CTAS.
         let runID = "20260101T000000Z-0badf00d"
         try await store.put(AthenaTransformPlan.stagingPrefix(runID: runID) + "month=2026-01/stray", bytes: [1, 2, 3])
-        let environment = AWSServers.aws()
+        let environment = try AWSServers.aws()
         let engine = try AthenaEngine(local: LocalEngine(store: store), glue: try GlueClient.standard(environment: environment),
                                       athena: try AthenaClient.standard(environment: environment),
                                       settings: AthenaSettings(lake: store.location, database: database, workgroup: "primary", athenaOutput: nil))
@@ -195,16 +191,16 @@ import Testing
                                                                                   partitionKeys: [], storage: GlueStorageDescriptor(
             columns: [GlueColumn("artist_id", "string")], location: "\(s3)/_athena/staging/20200101T000000Z-00000000/", inputFormat: "x",
             outputFormat: "y", serde: GlueSerDeInfo(library: "z"))))
-        let next = try momentum(["transform", "--engine", "athena", "--lake", s3, "--database", database, "--full"])
+        let next = try await momentum(["transform", "--engine", "athena", "--lake", s3, "--database", database, "--full"], environment: AWSServers.aws())
         #expect(next.status == 0, "\(next.stderr)")
         #expect(try await store.list(prefix: "_athena/staging/").isEmpty)
         #expect(try await glue.tables(database: database).allSatisfy { !$0.Name.hasPrefix("momentum_staging_") })
         // Through the CLI the failure is exit 3 with Athena's reason; bad names are exit 2.
-        let badName = try momentum(["transform", "--engine", "athena", "--lake", s3, "--workgroup", "a b;c"])
+        let badName = try await momentum(["transform", "--engine", "athena", "--lake", s3, "--workgroup", "a b;c"], environment: AWSServers.aws())
         #expect(badName.status == 2 && badName.stderr.contains("workgroup"), "\(badName.stderr)")
-        let onFolder = try momentum(["transform", "--engine", "athena", "--lake", folder.path])
+        let onFolder = try await momentum(["transform", "--engine", "athena", "--lake", folder.path], environment: AWSServers.aws())
         #expect(onFolder.status == 2 && onFolder.stderr.contains("s3://"), "\(onFolder.stderr)")
-        let badOutput = try momentum(["transform", "--engine", "athena", "--lake", s3, "--athena-output", "/tmp/results"])
+        let badOutput = try await momentum(["transform", "--engine", "athena", "--lake", s3, "--athena-output", "/tmp/results"], environment: AWSServers.aws())
         #expect(badOutput.status == 2 && badOutput.stderr.contains("--athena-output"), "\(badOutput.stderr)")
     }
 }

@@ -37,23 +37,16 @@ func writeHandMadeLake(at root: URL, malformedLine: Bool = false) throws {
     try store.writeFile(LakeLayout.rawKey(.releases, day: start, runID: "scan", gzip: true), bytes: JSONLines.encode(releases, gzip: true))
 }
 
-func momentum(_ arguments: String..., in folder: URL? = nil) throws -> ProcessResult {
-    var environment = ProcessInfo.processInfo.environment
-    environment["MOMENTUM_LAKE"] = nil
-    environment["MOMENTUM_CONFIG"] = nil
-    return try run(Repository.momentumBinary().path, arguments, environment: environment, currentDirectory: folder)
-}
-
 @Suite struct CLITests {
-    @Test func versionNamesEveryLibrary() throws {
-        let result = try momentum("--version")
+    @Test func versionNamesEveryLibrary() async throws {
+        let result = try await momentum(["--version"])
         #expect(result.status == 0)
         for name in ["momentum ", "SpotifyKit ", "SpotifySimulator ", "LakeKit ", "MomentumAnalytics "] {
             #expect(result.stdout.contains(name), "\(result.stdout)")
         }
     }
 
-    @Test func usageErrorsExitTwoWithOneClearLine() throws {
+    @Test func usageErrorsExitTwoWithOneClearLine() async throws {
         let lake = try Repository.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: lake) }
         let cases: [[String]] = [
@@ -66,7 +59,7 @@ func momentum(_ arguments: String..., in folder: URL? = nil) throws -> ProcessRe
             ["report", "--lake", lake.path, "--config", lake.appendingPathComponent("none.json").path],
         ]
         for arguments in cases {
-            let result = try run(Repository.momentumBinary().path, arguments)
+            let result = try await run(Repository.momentumBinary().path, arguments)
             #expect(result.status == 2, "\(arguments): \(result.status) \(result.stderr)")
             #expect(result.stdout.isEmpty, "\(arguments) printed data: \(result.stdout)")
             #expect(!result.stderr.isEmpty)
@@ -75,11 +68,11 @@ func momentum(_ arguments: String..., in folder: URL? = nil) throws -> ProcessRe
         #expect(try FileManager.default.contentsOfDirectory(atPath: lake.path).isEmpty)
     }
 
-    @Test func transformThenReportInEveryFormat() throws {
+    @Test func transformThenReportInEveryFormat() async throws {
         let lake = try Repository.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: lake) }
         try writeHandMadeLake(at: lake)
-        let transform = try momentum("transform", "--lake", lake.path)
+        let transform = try await momentum(["transform", "--lake", lake.path])
         #expect(transform.status == 0, "\(transform.stderr)")
         for dataset in ["artist_daily/month=2026-03", "artist_daily/month=2026-04", "artist_signals/month=2026-04",
                         "release_impact", "momentum/as_of=2026-04-29"] {
@@ -87,7 +80,7 @@ func momentum(_ arguments: String..., in folder: URL? = nil) throws -> ProcessRe
             #expect(FileManager.default.fileExists(atPath: file.path), "missing \(file.path)")
         }
 
-        let json = try momentum("report", "--lake", lake.path, "--format", "json")
+        let json = try await momentum(["report", "--lake", lake.path, "--format", "json"])
         #expect(json.status == 0, "\(json.stderr)")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(rows.count == 3)
@@ -100,132 +93,132 @@ func momentum(_ arguments: String..., in folder: URL? = nil) throws -> ProcessRe
         #expect(rows[2]["momentum_score"] is NSNull)
         #expect(rows[0]["day"] as? String == "2026-04-29")
 
-        let csv = try momentum("report", "--lake", lake.path, "--format", "csv", "--top", "2")
+        let csv = try await momentum(["report", "--lake", lake.path, "--format", "csv", "--top", "2"])
         let lines = csv.stdout.split(separator: "\n")
         #expect(lines.count == 3)
         #expect(lines[0] == "rank,artist_id,artist_name,day,followers,growth_7d,growth_28d,acceleration_7d,popularity_change_28d,momentum_score,spikes_28d,last_event_day,last_event_uplift,last_event_car")
 
-        let table = try momentum("report", "--lake", lake.path, "--format", "table")
+        let table = try await momentum(["report", "--lake", lake.path, "--format", "table"])
         #expect(table.stdout.contains("Justin <b>Bieber</b>") && table.stdout.contains("rank"))
 
-        let artist = try momentum("report", "--lake", lake.path, "--artist", "0TnOYISbd1XYRBk9myaseg", "--format", "json")
+        let artist = try await momentum(["report", "--lake", lake.path, "--artist", "0TnOYISbd1XYRBk9myaseg", "--format", "json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(artist.stdout.utf8)) as? [String: Any])
         let days = try #require(object["days"] as? [[String: Any]])
         #expect(days.count == 60)
         #expect(days.first?["robust_z"] != nil && days.first?["change_point"] != nil)
-        let artistTable = try momentum("report", "--lake", lake.path, "--artist", "0TnOYISbd1XYRBk9myaseg", "--format", "table")
+        let artistTable = try await momentum(["report", "--lake", lake.path, "--artist", "0TnOYISbd1XYRBk9myaseg", "--format", "table"])
         #expect(artistTable.stdout.contains("Release events") && artistTable.stdout.contains("Change points"))
 
-        let impact = try momentum("releases", "impact", "--lake", lake.path, "--format", "json")
+        let impact = try await momentum(["releases", "impact", "--lake", lake.path, "--format", "json"])
         let events = try #require(try JSONSerialization.jsonObject(with: Data(impact.stdout.utf8)) as? [[String: Any]])
         #expect(events.count == 2)
         #expect(events.first?["status"] as? String == "ok")
-        let one = try momentum("releases", "impact", "--lake", lake.path, "--artist", "1uNFoZAHBGtllmzznpCI3s", "--format", "csv")
+        let one = try await momentum(["releases", "impact", "--lake", lake.path, "--artist", "1uNFoZAHBGtllmzznpCI3s", "--format", "csv"])
         #expect(one.stdout.split(separator: "\n").count == 2)
 
-        let unknown = try momentum("report", "--lake", lake.path, "--artist", "nobody")
+        let unknown = try await momentum(["report", "--lake", lake.path, "--artist", "nobody"])
         #expect(unknown.status == 2)
     }
 
-    @Test func settingsComeFromFlagThenEnvironmentThenConfigFile() throws {
+    @Test func settingsComeFromFlagThenEnvironmentThenConfigFile() async throws {
         let folder = try Repository.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let lake = folder.appendingPathComponent("configured-lake")
         try writeHandMadeLake(at: lake)
         try Data(#"{"lake": "configured-lake", "format": "csv"}"#.utf8).write(to: folder.appendingPathComponent("momentum.json"))
-        let fromConfig = try momentum("report", "--top", "1", in: folder)
+        let fromConfig = try await momentum(["report", "--top", "1"], in: folder)
         #expect(fromConfig.status == 0, "\(fromConfig.stderr)")
         #expect(fromConfig.stdout.hasPrefix("rank,artist_id"))
-        let flagWins = try momentum("report", "--top", "1", "--format", "json", in: folder)
+        let flagWins = try await momentum(["report", "--top", "1", "--format", "json"], in: folder)
         #expect(flagWins.stdout.hasPrefix("["))
         var environment = ProcessInfo.processInfo.environment
         environment["MOMENTUM_LAKE"] = folder.appendingPathComponent("elsewhere").path
-        let fromEnvironment = try run(Repository.momentumBinary().path, ["report"], environment: environment, currentDirectory: folder)
+        let fromEnvironment = try await run(Repository.momentumBinary().path, ["report"], environment: environment, currentDirectory: folder)
         #expect(fromEnvironment.status == 2 && fromEnvironment.stderr.contains("elsewhere"))
     }
 
-    @Test func malformedRawLinesAreNamedAndTheRestIsTransformed() throws {
+    @Test func malformedRawLinesAreNamedAndTheRestIsTransformed() async throws {
         let lake = try Repository.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: lake) }
         try writeHandMadeLake(at: lake, malformedLine: true)
-        let result = try momentum("transform", "--lake", lake.path)
+        let result = try await momentum(["transform", "--lake", lake.path])
         #expect(result.status == 1)
         #expect(result.stderr.contains("raw/artist_metrics/dt=2026-03-11/run10.jsonl:4:"), "\(result.stderr)")
         #expect(FileManager.default.fileExists(atPath: lake.appendingPathComponent("processed/release_impact/part-0.parquet").path))
         // report reads the processed tables, which hold every valid line; the transform named the rest.
-        let report = try momentum("report", "--lake", lake.path, "--format", "json")
+        let report = try await momentum(["report", "--lake", lake.path, "--format", "json"])
         #expect(report.status == 0 && report.stdout.hasPrefix("["), "\(report.stderr)")
     }
 
-    @Test func aSecondTransformReplacesTheTablesWithoutLeftovers() throws {
+    @Test func aSecondTransformReplacesTheTablesWithoutLeftovers() async throws {
         let lake = try Repository.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: lake) }
         try writeHandMadeLake(at: lake)
-        #expect(try momentum("transform", "--lake", lake.path).status == 0)
+        #expect(try await momentum(["transform", "--lake", lake.path]).status == 0)
         // A stale partition from an older run disappears; hidden files are never produced.
         let stale = lake.appendingPathComponent("processed/artist_daily/month=1999-01")
         try FileManager.default.createDirectory(at: stale, withIntermediateDirectories: true)
         try Data([1]).write(to: stale.appendingPathComponent("part-0.parquet"))
-        #expect(try momentum("transform", "--lake", lake.path, "--compression", "gzip").status == 0)
+        #expect(try await momentum(["transform", "--lake", lake.path, "--compression", "gzip"]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: stale.appendingPathComponent("part-0.parquet").path))
         let everything = FileManager.default.enumerator(atPath: lake.appendingPathComponent("processed").path)?.allObjects as? [String] ?? []
         #expect(!everything.contains { $0.split(separator: "/").contains { $0.hasPrefix(".") } })
     }
 }
 
-@Suite(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"))
+@Suite(.tags(.outsideTools))
 struct ContractConformanceTests {
     /// The processed tables of a generated lake (gaps, duplicate runs, null followers, market
     /// duplicates, clustered releases) agree with an independent implementation of the metric
     /// contract to 1e-9, and open in pyarrow and DuckDB with the contract's names and types.
     @Test(arguments: [(artists: 25, days: 150, seed: 3), (artists: 8, days: 400, seed: 99)])
-    func transformMatchesTheReferenceImplementation(_ shape: (artists: Int, days: Int, seed: Int)) throws {
+    func transformMatchesTheReferenceImplementation(_ shape: (artists: Int, days: Int, seed: Int)) async throws {
         let lake = try Repository.temporaryFolder("conformance")
         defer { try? FileManager.default.removeItem(at: lake) }
-        let generated = try OutsideTools.runScript("generate_lake.py", [
+        let generated = try await OutsideTools.runScript("generate_lake.py", [
             "--out", lake.path, "--artists", "\(shape.artists)", "--days", "\(shape.days)", "--seed", "\(shape.seed)",
         ])
         #expect(generated.status == 0, "\(generated.stderr)")
-        let transform = try momentum("transform", "--lake", lake.path)
+        let transform = try await momentum(["transform", "--lake", lake.path])
         #expect(transform.status == 0, "\(transform.stderr)")
-        let check = try OutsideTools.runScript("reference_metrics.py", [lake.path])
+        let check = try await OutsideTools.runScript("reference_metrics.py", [lake.path])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         #expect(check.stdout.contains("OK"))
     }
 }
 
 @Suite struct StarterTests {
-    @Test func initWritesAConfigThatLoads() throws {
+    @Test func initWritesAConfigThatLoads() async throws {
         let folder = try Repository.temporaryFolder("init")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let first = try momentum("init", in: folder)
+        let first = try await momentum(["init"], in: folder)
         #expect(first.status == 0, "\(first.stderr)")
         let text = try String(contentsOf: folder.appendingPathComponent("momentum.json"), encoding: .utf8)
         #expect(!text.contains("//") && text.contains("\"lake\": \"./lake\""))
-        #expect(try momentum("init", in: folder).status == 2, "never overwrites without --force")
-        #expect(try momentum("init", "--force", in: folder).status == 0)
+        #expect(try await momentum(["init"], in: folder).status == 2, "never overwrites without --force")
+        #expect(try await momentum(["init", "--force"], in: folder).status == 0)
         // The file is read as configuration: its lake (./lake, next to it) does not exist yet.
-        let list = try momentum("artists", "list", "--format", "json", in: folder)
+        let list = try await momentum(["artists", "list", "--format", "json"], in: folder)
         let lake = folder.appendingPathComponent("lake").standardizedFileURL.path
         #expect(list.status == 2 && list.stderr.contains("no lake at \(lake)") && list.stderr.contains("momentum.json"), "\(list.stderr)")
     }
 
-    @Test func theSampleLakeInTheRepositoryReports() throws {
-        let report = try momentum("report", "--lake", Repository.root.appendingPathComponent("Examples/sample-lake").path, "--format", "json")
+    @Test func theSampleLakeInTheRepositoryReports() async throws {
+        let report = try await momentum(["report", "--lake", Repository.root.appendingPathComponent("Examples/sample-lake").path, "--format", "json"])
         #expect(report.status == 0, "\(report.stderr)")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [[String: Any]])
         #expect(rows.count == 12)
     }
 
-    @Test func anS3LakeWithoutCredentialsIsAClearConfigurationError() throws {
+    @Test func anS3LakeWithoutCredentialsIsAClearConfigurationError() async throws {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") }
         environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/credentials"
         environment["AWS_CONFIG_FILE"] = "/nonexistent/config"
         environment["AWS_EC2_METADATA_DISABLED"] = "true"
-        let result = try run(Repository.momentumBinary().path, ["report", "--lake", "s3://momentum-bucket/prefix"], environment: environment)
+        let result = try await run(Repository.momentumBinary().path, ["report", "--lake", "s3://momentum-bucket/prefix"], environment: environment)
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("s3://momentum-bucket/prefix") && result.stderr.contains("AWS_ACCESS_KEY_ID"), "\(result.stderr)")
-        let badName = try run(Repository.momentumBinary().path, ["report", "--lake", "s3://B/prefix"], environment: environment)
+        let badName = try await run(Repository.momentumBinary().path, ["report", "--lake", "s3://B/prefix"], environment: environment)
         #expect(badName.status == 2 && badName.stderr.contains("bucket name"), "\(badName.stderr)")
     }
 }

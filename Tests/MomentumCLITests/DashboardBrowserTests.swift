@@ -1,6 +1,6 @@
 // The dashboard in a real browser: headless Chromium renders `momentum dashboard` output, the
 // tests assert on the DOM after the page's script ran, and check that the page attempted no
-// network request (switched on by MOMENTUM_OUTSIDE_TOOLS=1; scripts/test installs Chromium).
+// network request (tagged .chromium; scripts/test installs Chromium).
 
 import Foundation
 import MomentumTestSupport
@@ -26,35 +26,35 @@ struct BrowserReport: Decodable {
     var text: String
 }
 
-func browse(_ page: URL, hash: String = "", screenshot: URL? = nil, script: Bool = true) throws -> BrowserReport {
+func browse(_ page: URL, hash: String = "", screenshot: URL? = nil, script: Bool = true) async throws -> BrowserReport {
     var arguments = [page.path]
     if !script { arguments.append("--no-script") }
     if !hash.isEmpty { arguments += ["--hash", hash] }
     if let screenshot { arguments += ["--screenshot", screenshot.path] }
-    let result = try OutsideTools.runScript("browser_check.py", arguments)
+    let result = try await OutsideTools.runScript("browser_check.py", arguments)
     guard result.status == 0 else { throw TestSetupError("browser_check failed: \(result.stderr)") }
     return try JSONDecoder().decode(BrowserReport.self, from: Data(result.stdout.utf8))
 }
 
-@Suite(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"), .serialized)
+@Suite(.tags(.outsideTools, .chromium), .serialized)
 struct DashboardBrowserTests {
     /// A generated lake of 20 artists (two with hostile names, two without follower counts).
-    static func dashboard(in folder: URL) throws -> URL {
+    static func dashboard(in folder: URL) async throws -> URL {
         let lake = folder.appendingPathComponent("lake")
-        let generated = try OutsideTools.runScript("generate_lake.py", ["--out", lake.path, "--artists", "20", "--days", "200", "--seed", "4"])
+        let generated = try await OutsideTools.runScript("generate_lake.py", ["--out", lake.path, "--artists", "20", "--days", "200", "--seed", "4"])
         guard generated.status == 0 else { throw TestSetupError(generated.stderr) }
         let page = folder.appendingPathComponent("dashboard.html")
-        let result = try momentum("dashboard", "--lake", lake.path, "--out", page.path)
+        let result = try await momentum(["dashboard", "--lake", lake.path, "--out", page.path])
         guard result.status == 0 else { throw TestSetupError("momentum dashboard failed: \(result.stderr)") }
         return page
     }
 
-    @Test func rendersChartsMarkersAndNoNetwork() throws {
+    @Test func rendersChartsMarkersAndNoNetwork() async throws {
         let folder = try Repository.temporaryFolder("dashboard-browser")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let page = try Self.dashboard(in: folder)
+        let page = try await Self.dashboard(in: folder)
         let screenshot = folder.appendingPathComponent("dashboard.png")
-        let report = try browse(page, screenshot: screenshot)
+        let report = try await browse(page, screenshot: screenshot)
 
         #expect(report.network_requests.isEmpty, "the page tried the network: \(report.network_requests)")
         #expect(report.console.isEmpty, "console: \(report.console)")
@@ -66,7 +66,7 @@ struct DashboardBrowserTests {
         // The script's drawing is compared with the page's for every artist below; here, a few
         // from each end of the list (the development-mode artists come last).
         for id in report.artist_ids.dropFirst().prefix(3) + report.artist_ids.suffix(3) {
-            let opened = try browse(page, hash: "#artist=\(id)")
+            let opened = try await browse(page, hash: "#artist=\(id)")
             #expect(opened.console.isEmpty && opened.network_requests.isEmpty, "\(opened.console) \(opened.network_requests)")
             #expect(opened.visible_sections.count == 1 && opened.sections.count == 2)
             sections += opened.sections.filter { $0.artist == id }
@@ -94,14 +94,14 @@ struct DashboardBrowserTests {
     }
 
     /// The demo's own dashboard, as `momentum demo` writes it.
-    @Test func theDemosDashboardRendersWithMarkersAndNoNetwork() throws {
+    @Test func theDemosDashboardRendersWithMarkersAndNoNetwork() async throws {
         let folder = try Repository.temporaryFolder("demo-browser")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let demo = try momentum("demo", "--dir", folder.path, "--artists", "20", "--days", "120", "--seed", "6", "--quiet")
+        let demo = try await momentum(["demo", "--dir", folder.path, "--artists", "20", "--days", "120", "--seed", "6", "--quiet"])
         #expect(demo.status == 0, "\(demo.stderr)")
         let page = folder.appendingPathComponent("dashboard.html")
         let screenshot = folder.appendingPathComponent("demo.png")
-        let report = try browse(page, screenshot: screenshot)
+        let report = try await browse(page, screenshot: screenshot)
         #expect(report.network_requests.isEmpty, "\(report.network_requests)")
         #expect(report.console.isEmpty, "\(report.console)")
         #expect(report.leaderboard_rows == 20 && report.sections.count == 1 && report.visible_sections.count == 1)
@@ -116,26 +116,26 @@ struct DashboardBrowserTests {
     /// The script draws an artist exactly as the page does: for each artist, the page opened
     /// on it (drawn in Swift) and the page opened elsewhere then on it (drawn by the script)
     /// serialise to the same markup, tag for tag and coordinate for coordinate.
-    @Test func theScriptDrawsEachArtistAsThePageDoes() throws {
+    @Test func theScriptDrawsEachArtistAsThePageDoes() async throws {
         let folder = try Repository.temporaryFolder("dashboard-twin")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let ids = try browse(try Self.dashboard(in: folder)).artist_ids
+        let ids = try await browse(try await Self.dashboard(in: folder)).artist_ids
         let lake = folder.appendingPathComponent("lake")
         #expect(ids.count == 20)
         var drawnByPage: [String: String] = [:], drawnByScript: [String: String] = [:]
         for (index, id) in ids.enumerated() {
             let next = ids[(index + 1) % ids.count]
             let page = folder.appendingPathComponent("on-\(index).html")
-            let result = try momentum("dashboard", "--lake", lake.path, "--out", page.path, "--artist", id)
+            let result = try await momentum(["dashboard", "--lake", lake.path, "--out", page.path, "--artist", id])
             #expect(result.status == 0, "\(result.stderr)")
-            let report = try browse(page, hash: "#artist=\(next)")
+            let report = try await browse(page, hash: "#artist=\(next)")
             #expect(report.console.isEmpty, "\(report.console)")
             drawnByPage[id] = report.section_html[id]
             drawnByScript[next] = report.section_html[next]
         }
         // The leaderboard: rows written by the page (script off) and by the script agree.
         let page = folder.appendingPathComponent("on-0.html")
-        let withScript = try browse(page), withoutScript = try browse(page, script: false)
+        let withScript = try await browse(page), withoutScript = try await browse(page, script: false)
         #expect(withoutScript.board_html.count > 5_000)
         #expect(withScript.board_html.replacingOccurrences(of: " class=\"selected\"", with: "") == withoutScript.board_html)
         // Without script the page still shows the leaderboard and the artist it opens on.
@@ -149,16 +149,16 @@ struct DashboardBrowserTests {
     }
 
     /// A leaderboard longer than a page: the first hundred rows, and the button for the rest.
-    @Test func aLongLeaderboardIsShownAPageAtATime() throws {
+    @Test func aLongLeaderboardIsShownAPageAtATime() async throws {
         let folder = try Repository.temporaryFolder("dashboard-long")
         defer { try? FileManager.default.removeItem(at: folder) }
         let lake = folder.appendingPathComponent("lake")
-        let generated = try OutsideTools.runScript("generate_lake.py", ["--out", lake.path, "--artists", "150", "--days", "40", "--seed", "5"])
+        let generated = try await OutsideTools.runScript("generate_lake.py", ["--out", lake.path, "--artists", "150", "--days", "40", "--seed", "5"])
         guard generated.status == 0 else { throw TestSetupError(generated.stderr) }
         let page = folder.appendingPathComponent("dashboard.html")
-        let result = try momentum("dashboard", "--lake", lake.path, "--out", page.path)
+        let result = try await momentum(["dashboard", "--lake", lake.path, "--out", page.path])
         #expect(result.status == 0, "\(result.stderr)")
-        let report = try browse(page)
+        let report = try await browse(page)
         #expect(report.console.isEmpty, "\(report.console)")
         #expect(report.leaderboard_rows == 100 && report.artist_ids.count == 150)
         #expect(report.text.contains("100 of 150 artists shown"))
@@ -167,17 +167,17 @@ struct DashboardBrowserTests {
         #expect(html.contains("id=\"leaderboard-more\" hidden>"), "the page hides the button for readers without script")
         // Opening an artist beyond the first hundred rows works from the picker's data.
         let last = try #require(report.artist_ids.last)
-        let opened = try browse(page, hash: "#artist=\(last)")
+        let opened = try await browse(page, hash: "#artist=\(last)")
         #expect(opened.visible_sections.count == 1 && opened.sections.contains { $0.artist == last && !$0.hidden })
     }
 
-    @Test func theScriptSelectsTheArtistNamedInTheAddress() throws {
+    @Test func theScriptSelectsTheArtistNamedInTheAddress() async throws {
         let folder = try Repository.temporaryFolder("dashboard-browser")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let page = try Self.dashboard(in: folder)
-        let first = try browse(page)
+        let page = try await Self.dashboard(in: folder)
+        let first = try await browse(page)
         let target = try #require(first.artist_ids.dropFirst(5).first)
-        let report = try browse(page, hash: "#artist=\(target)")
+        let report = try await browse(page, hash: "#artist=\(target)")
         #expect(report.visible_sections == report.sections.filter { $0.artist == target }.map(\.id))
         #expect(report.visible_sections.count == 1)
         #expect(report.selected_row == target)
@@ -186,14 +186,14 @@ struct DashboardBrowserTests {
 
     /// The network checks can fail: a page that loads an image is caught by the proxy, and
     /// the same page under our Content-Security-Policy is caught in the console.
-    @Test func theNetworkChecksCatchAnAttempt() throws {
+    @Test func theNetworkChecksCatchAnAttempt() async throws {
         let folder = try Repository.temporaryFolder("dashboard-canary")
         defer { try? FileManager.default.removeItem(at: folder) }
         let open = folder.appendingPathComponent("open.html")
         try Data(#"<!DOCTYPE html><html><body><img src="http://canary.invalid/pixel.png"></body></html>"#.utf8).write(to: open)
-        #expect(try browse(open).network_requests.contains { $0.contains("canary.invalid") })
+        #expect(try await browse(open).network_requests.contains { $0.contains("canary.invalid") })
         let locked = folder.appendingPathComponent("locked.html")
         try Data(#"<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body><img src="http://canary.invalid/pixel.png"></body></html>"#.utf8).write(to: locked)
-        #expect(try browse(locked).console.contains { $0.contains("canary.invalid") })
+        #expect(try await browse(locked).console.contains { $0.contains("canary.invalid") })
     }
 }

@@ -24,13 +24,13 @@ import Testing
         return try #require(report["days"] as? [[String: Any]])
     }
 
-    @Test func transformThenReportGiveTheHandWorkedNumbers() throws {
+    @Test func transformThenReportGiveTheHandWorkedNumbers() async throws {
         let lake = try Self.lake()
         defer { try? FileManager.default.removeItem(at: lake.deletingLastPathComponent()) }
-        let transform = try momentum("transform", "--lake", lake.path)
+        let transform = try await momentum(["transform", "--lake", lake.path])
         #expect(transform.status == 0, "\(transform.stderr)")
 
-        let artist = try momentum("report", "--lake", lake.path, "--artist", "AAAAAAAAAAAAAAAAAAAAAA", "--format", "json")
+        let artist = try await momentum(["report", "--lake", lake.path, "--artist", "AAAAAAAAAAAAAAAAAAAAAA", "--format", "json"])
         let report = try #require(try JSONSerialization.jsonObject(with: Data(artist.stdout.utf8)) as? [String: Any])
         let days = try #require(report["days"] as? [[String: Any]])
         let byDay = Dictionary(uniqueKeysWithValues: days.map { ($0["day"] as? String ?? "", $0) })
@@ -47,17 +47,17 @@ import Testing
         #expect(byDay["2026-03-09"]?["release_count"] as? Int == 1, "Second Wind counts on its own date")
         #expect(byDay["2026-03-10"]?["days_since_release"] as? Int == 6, "but the event day is the cluster's first date")
 
-        let other = try Self.days(momentum("report", "--lake", lake.path, "--artist", "BBBBBBBBBBBBBBBBBBBBBB", "--format", "json"))
+        let other = try await Self.days(momentum(["report", "--lake", lake.path, "--artist", "BBBBBBBBBBBBBBBBBBBBBB", "--format", "json"]))
         #expect(other.first?["artist_name"] as? String == "Ünder \"Q\" <b>")
         #expect(other.first { $0["day"] as? String == "2026-03-03" }?["followers"] as? Int == 503, "the latest capture of the day wins")
         #expect(other.first { $0["day"] as? String == "2026-03-04" }?["follower_delta"] as? Int == -3)
 
-        let board = try Self.rows(momentum("report", "--lake", lake.path, "--format", "json"))
+        let board = try await Self.rows(momentum(["report", "--lake", lake.path, "--format", "json"]))
         #expect(board.map { $0["artist_id"] as? String } == ["AAAAAAAAAAAAAAAAAAAAAA", "BBBBBBBBBBBBBBBBBBBBBB"])
         #expect(board.map { $0["momentum_score"] as? Double } == [100, 0])
         #expect(board.allSatisfy { $0["day"] as? String == "2026-03-10" && $0["acceleration_7d"] is NSNull })
 
-        let events = try Self.rows(momentum("releases", "impact", "--lake", lake.path, "--format", "json"))
+        let events = try await Self.rows(momentum(["releases", "impact", "--lake", lake.path, "--format", "json"]))
         #expect(events.count == 1)
         #expect(events.first?["event_day"] as? String == "2026-03-04")
         #expect(events.first?["album_ids"] as? String == "album00000000000000000,album00000000000000004")
@@ -65,12 +65,12 @@ import Testing
         #expect(events.first?["status"] as? String == "insufficient_data" && events.first?["contaminated"] as? Bool == false)
     }
 
-    @Test(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"))
-    func theHandWrittenLakeAgreesWithTheReferenceImplementation() throws {
+    @Test(.tags(.outsideTools))
+    func theHandWrittenLakeAgreesWithTheReferenceImplementation() async throws {
         let lake = try Self.lake()
         defer { try? FileManager.default.removeItem(at: lake.deletingLastPathComponent()) }
-        #expect(try momentum("transform", "--lake", lake.path).status == 0)
-        let check = try OutsideTools.runScript("reference_metrics.py", [lake.path])
+        #expect(try await momentum(["transform", "--lake", lake.path]).status == 0)
+        let check = try await OutsideTools.runScript("reference_metrics.py", [lake.path])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
     }
 }

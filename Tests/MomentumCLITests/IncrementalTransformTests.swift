@@ -9,16 +9,9 @@ import MomentumTestSupport
 import Testing
 
 @Suite struct IncrementalTransformTests {
-    private func momentum(_ arguments: [String]) throws -> ProcessResult {
-        var environment = ProcessInfo.processInfo.environment
-        environment["MOMENTUM_LAKE"] = nil
-        environment["MOMENTUM_CONFIG"] = nil
-        return try run(Repository.momentumBinary().path, arguments, environment: environment)
-    }
-
     /// Holds `steps` back, transforms, then returns each step's files and transforms again
     /// (checking each run's plan with `expect`); finally compares with a full rebuild.
-    private func incrementalEqualsFull(lake: URL, steps: [[String]], expect: [String], throughWindow: Bool = true) throws {
+    private func incrementalEqualsFull(lake: URL, steps: [[String]], expect: [String], throughWindow: Bool = true) async throws {
         let aside = lake.deletingLastPathComponent().appendingPathComponent("held-back")
         let files = FileManager.default
         for key in steps.joined() {
@@ -26,7 +19,7 @@ import Testing
             try files.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try files.moveItem(at: lake.appendingPathComponent(key), to: target)
         }
-        let first = try momentum(["transform", "--lake", lake.path, "--full", "--quiet"])
+        let first = try await momentum(["transform", "--lake", lake.path, "--full", "--quiet"])
         try #require(first.status == 0, "\(first.stderr)")
         for (step, expected) in zip(steps, expect) {
             for key in step {
@@ -34,20 +27,20 @@ import Testing
                 try files.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try files.moveItem(at: aside.appendingPathComponent(key), to: target)
             }
-            let plan = try momentum(["transform", "--lake", lake.path, "--dry-run"])
+            let plan = try await momentum(["transform", "--lake", lake.path, "--dry-run"])
             #expect(plan.status == 0 && plan.stdout.contains(expected), "\(step): \(plan.stdout) \(plan.stderr)")
-            let incremental = try momentum(["transform", "--lake", lake.path, "-v"])
+            let incremental = try await momentum(["transform", "--lake", lake.path, "-v"])
             #expect(incremental.status == 0 && incremental.stderr.contains(expected), "\(incremental.stderr)")
             // The window, not the whole history, was read.
             #expect(!throughWindow || incremental.stderr.contains("read and analysed the window"), "\(incremental.stderr)")
         }
-        let again = try momentum(["transform", "--lake", lake.path])
+        let again = try await momentum(["transform", "--lake", lake.path])
         #expect(again.status == 0 && again.stderr.contains("up to date"), "\(again.stderr)")
 
         let reference = lake.deletingLastPathComponent().appendingPathComponent("reference")
         try files.copyItem(at: lake, to: reference)
         try files.removeItem(at: reference.appendingPathComponent("processed"))
-        let full = try momentum(["transform", "--lake", reference.path, "--full", "--quiet"])
+        let full = try await momentum(["transform", "--lake", reference.path, "--full", "--quiet"])
         try #require(full.status == 0, "\(full.stderr)")
         let ours = try processedFiles(lake), theirs = try processedFiles(reference)
         // A leaderboard snapshot of an earlier as-of day stays (snapshots are kept per day).
@@ -68,10 +61,10 @@ import Testing
         return files
     }
 
-    @Test func aDemoLakeGrowingDayByDayEqualsAFullRebuild() throws {
+    @Test func aDemoLakeGrowingDayByDayEqualsAFullRebuild() async throws {
         let work = try Repository.temporaryFolder("incremental-demo")
         defer { try? FileManager.default.removeItem(at: work) }
-        let demo = try momentum(["demo", "--dir", work.path, "--artists", "15", "--days", "75", "--seed", "11", "--quiet"])
+        let demo = try await momentum(["demo", "--dir", work.path, "--artists", "15", "--days", "75", "--seed", "11", "--quiet"])
         try #require(demo.status == 0, "\(demo.stderr)")
         let lake = work.appendingPathComponent("lake")
         try FileManager.default.removeItem(at: lake.appendingPathComponent("processed"))
@@ -86,7 +79,7 @@ import Testing
         try FileManager.default.createDirectory(at: lake.appendingPathComponent(backDated).deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(try JSONLines.encode([album])).write(to: lake.appendingPathComponent(backDated))
         let firstMonth = String(metricDays[3].dropFirst(22).prefix(7))
-        try incrementalEqualsFull(lake: lake, steps: [
+        try await incrementalEqualsFull(lake: lake, steps: [
             [metricDays[metricDays.count - 2]],
             [metricDays[metricDays.count - 1], releaseScans.last!],
             [backDated],
@@ -95,8 +88,8 @@ import Testing
         ])
     }
 
-    @Test(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"))
-    func aLongGeneratedLakeReadThroughItsWindowEqualsAFullRebuild() throws {
+    @Test(.tags(.outsideTools))
+    func aLongGeneratedLakeReadThroughItsWindowEqualsAFullRebuild() async throws {
         // 220 days: the run reads back 76 days of stored rows; the rest of each artist's
         // history is carried in (its last count before the window), read from the older months
         // for Development Mode artists, whose window rows carry none. Gaps, duplicate runs and
@@ -104,15 +97,15 @@ import Testing
         let work = try Repository.temporaryFolder("incremental-window")
         defer { try? FileManager.default.removeItem(at: work) }
         let lake = work.appendingPathComponent("lake")
-        let generated = try OutsideTools.runScript("generate_lake.py", ["--out", lake.path, "--artists", "40", "--days", "220", "--seed", "8"])
+        let generated = try await OutsideTools.runScript("generate_lake.py", ["--out", lake.path, "--artists", "40", "--days", "220", "--seed", "8"])
         try #require(generated.status == 0, "\(generated.stderr)")
         let days = try rawKeys(lake, "raw/artist_metrics")
         let scans = try rawKeys(lake, "raw/releases")
-        try incrementalEqualsFull(lake: lake, steps: [[days[days.count - 2]], [days[days.count - 1], scans.last!]],
+        try await incrementalEqualsFull(lake: lake, steps: [[days[days.count - 2]], [days[days.count - 1], scans.last!]],
                                   expect: ["incremental: 1 new raw file(s)", "incremental"])
     }
 
-    @Test func historyBeforeTheWindowIsCarriedIn() throws {
+    @Test func historyBeforeTheWindowIsCarriedIn() async throws {
         // 200 days from 2026-01-01; the last day (2026-07-19) arrives late, so the window
         // starts 76 days before 2026-07-01. Flip: counts, then Development Mode for 99 days, then
         // a count again (its prev_day is 98 days back, in the older months). Late: no count from
@@ -147,48 +140,48 @@ import Testing
         try store.writeFile(LakeLayout.rawKey(.releases, day: day(199), runID: "scan"), bytes: JSONLines.encode([
             release("1111111111111111111111", "album00000000000000a004", 190), release("4444444444444444444444", "album00000000000000a005", 195),
         ]))
-        try incrementalEqualsFull(lake: lake, steps: [[
+        try await incrementalEqualsFull(lake: lake, steps: [[
             LakeLayout.rawKey(.artistMetrics, day: day(199), runID: "run"), LakeLayout.rawKey(.releases, day: day(199), runID: "scan"),
         ]], expect: ["incremental: 2 new raw file(s); months from 2026-07"])
     }
 
-    @Test func theHandWrittenLakeWithTiesAndDuplicatesEqualsAFullRebuild() throws {
+    @Test func theHandWrittenLakeWithTiesAndDuplicatesEqualsAFullRebuild() async throws {
         let work = try Repository.temporaryFolder("incremental-hand")
         defer { try? FileManager.default.removeItem(at: work) }
         let lake = work.appendingPathComponent("lake")
         try FileManager.default.copyItem(at: Repository.root.appendingPathComponent("Tests/Fixtures/hand-lake"), to: lake)
         // A second run on a day already transformed: the day's record is chosen again among
         // both runs' records, ties broken by read order as in a full run.
-        try incrementalEqualsFull(lake: lake, steps: [
+        try await incrementalEqualsFull(lake: lake, steps: [
             ["raw/artist_metrics/dt=2026-03-03/20260303-second-run.jsonl"],
             ["raw/artist_metrics/dt=2026-03-10/2026010-run.jsonl"],
         ], expect: ["incremental: 1 new raw file(s)", "incremental: 1 new raw file(s)"])
     }
 
-    @Test func aRewrittenOrRemovedRawFileMeansAFullRebuild() throws {
+    @Test func aRewrittenOrRemovedRawFileMeansAFullRebuild() async throws {
         let work = try Repository.temporaryFolder("incremental-rewrite")
         defer { try? FileManager.default.removeItem(at: work) }
         try writeHandMadeLake(at: work)
-        #expect(try momentum(["transform", "--lake", work.path, "--quiet"]).status == 0)
+        #expect(try await momentum(["transform", "--lake", work.path, "--quiet"]).status == 0)
         let key = "raw/artist_metrics/dt=2026-03-05/run4.jsonl"
         let file = work.appendingPathComponent(key)
         var bytes = try Data(contentsOf: file)
         bytes += Data(#"{"artist_id":"0TnOYISbd1XYRBk9myaseg","artist_name":"Pitbull","followers":7,"popularity":1,"captured_at":"2026-03-05T07:00:00Z"}"#.utf8 + [10])
         try bytes.write(to: file)
-        let plan = try momentum(["transform", "--lake", work.path, "--dry-run", "--format", "json"])
+        let plan = try await momentum(["transform", "--lake", work.path, "--dry-run", "--format", "json"])
         #expect(plan.status == 0 && plan.stdout.contains(#""mode":"full""#) && plan.stdout.contains("was rewritten"), "\(plan.stdout)")
         try FileManager.default.removeItem(at: file)
-        let removed = try momentum(["transform", "--lake", work.path, "--dry-run"])
+        let removed = try await momentum(["transform", "--lake", work.path, "--dry-run"])
         #expect(removed.stdout.contains("full rebuild: raw file \(key) was removed"), "\(removed.stdout)")
         // Processed files changed behind the transform's back: rebuilt, not trusted.
-        #expect(try momentum(["transform", "--lake", work.path, "--quiet"]).status == 0)
+        #expect(try await momentum(["transform", "--lake", work.path, "--quiet"]).status == 0)
         try FileManager.default.removeItem(at: work.appendingPathComponent("processed/artist_daily/month=2026-04"))
         try FileManager.default.createDirectory(at: work.appendingPathComponent("raw/artist_metrics/dt=2026-04-30"), withIntermediateDirectories: true)
         try Data(#"{"artist_id":"0TnOYISbd1XYRBk9myaseg","artist_name":"Pitbull","followers":9,"popularity":1,"captured_at":"2026-04-30T07:00:00Z"}"#.utf8 + [10])
             .write(to: work.appendingPathComponent("raw/artist_metrics/dt=2026-04-30/late.jsonl"))
-        let tampered = try momentum(["transform", "--lake", work.path, "--dry-run"])
+        let tampered = try await momentum(["transform", "--lake", work.path, "--dry-run"])
         #expect(tampered.stdout.contains("full rebuild: processed/artist_daily/ has changed"), "\(tampered.stdout)")
-        #expect(try momentum(["transform", "--lake", work.path, "--full", "--dry-run"]).stdout.contains("full rebuild: --full"))
+        #expect(try await momentum(["transform", "--lake", work.path, "--full", "--dry-run"]).stdout.contains("full rebuild: --full"))
     }
 
     private func rawKeys(_ lake: URL, _ prefix: String) throws -> [String] {

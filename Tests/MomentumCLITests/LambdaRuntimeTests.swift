@@ -1,4 +1,4 @@
-// `momentum lambda` against a fake Lambda Runtime API (scripts/lib/fake_lambda_runtime.py):
+// `momentum lambda` against a fake Lambda Runtime API (Tests/Tools/fake_lambda_runtime.py):
 // a job that succeeds, a job that fails, malformed events, an initialisation failure, and a
 // daily job stopped before its deadline that the next invocation resumes, none lost or doubled.
 
@@ -8,19 +8,19 @@ import MomentumTestSupport
 import SpotifySimulator
 import Testing
 
-@Suite(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"), .serialized)
+@Suite(.tags(.outsideTools), .serialized)
 struct LambdaRuntimeTests {
     /// Runs `momentum lambda` until the fake runtime has nothing more to hand out.
-    private func serve(_ runtime: FakeRuntime, environment extra: [String: String]) throws -> ProcessResult {
-        try runtime.serve(environment: extra)
+    private func serve(_ runtime: FakeRuntime, environment extra: [String: String]) async throws -> ProcessResult {
+        try await runtime.serve(environment: extra)
     }
 
-    @Test func jobsSucceedFailAndBadEventsAreAnsweredWithoutStoppingTheLoop() throws {
+    @Test func jobsSucceedFailAndBadEventsAreAnsweredWithoutStoppingTheLoop() async throws {
         let folder = try Repository.temporaryFolder("lambda")
         defer { try? FileManager.default.removeItem(at: folder) }
         let lake = folder.appendingPathComponent("lake")
         try FileManager.default.copyItem(at: Repository.root.appendingPathComponent("Tests/Fixtures/hand-lake"), to: lake)
-        let runtime = try FakeRuntime(events: [
+        let runtime = try await FakeRuntime(events: [
             ["event": ["job": "transform"]],
             ["event": ["job": "metrics"]],                  // no Spotify credentials: a usage error
             ["event": "not json {", "raw": true],
@@ -30,7 +30,7 @@ struct LambdaRuntimeTests {
             ["event": ["job": "artists_add", "ids": ["Radiohead"]]],
             ["event": ["job": "transform_promote", "plan": ["run_id": "x"]]],
         ], in: folder)
-        let result = try serve(runtime, environment: ["MOMENTUM_LAKE": lake.path])
+        let result = try await serve(runtime, environment: ["MOMENTUM_LAKE": lake.path])
         // The loop ends only when the Runtime API fails (the fake's list is used up): exit 3.
         #expect(result.status == 3, "\(result.stderr)")
         let posts = try runtime.posts()
@@ -55,35 +55,35 @@ struct LambdaRuntimeTests {
         #expect(result.stdout.contains(#""requestId":"request-1""#))
     }
 
-    @Test func aMissingLakeIsAnInitialisationError() throws {
+    @Test func aMissingLakeIsAnInitialisationError() async throws {
         let folder = try Repository.temporaryFolder("lambda-init")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let runtime = try FakeRuntime(events: [["event": ["job": "run"]]], in: folder)
-        let result = try serve(runtime, environment: [:])
+        let runtime = try await FakeRuntime(events: [["event": ["job": "run"]]], in: folder)
+        let result = try await serve(runtime, environment: [:])
         #expect(result.status == 2)
         let posts = try runtime.posts()
         #expect(posts.count == 1 && posts.first?["kind"] as? String == "init-error")
         #expect(((posts.first?["body"] as? [String: Any])?["errorMessage"] as? String)?.contains("MOMENTUM_LAKE") == true)
     }
 
-    @Test func aJobNearItsDeadlineStopsInTimeAndTheNextInvocationResumesIt() throws {
+    @Test func aJobNearItsDeadlineStopsInTimeAndTheNextInvocationResumesIt() async throws {
         // 400 artists one request each (Development Mode), 4 at a time, 150 ms each: 15 s of
         // work in an invocation of 3 s. The second invocation has time for the rest.
-        let server = try ServedSimulator(artists: 400, seed: 12, mode: .development, faultRate: 0, latencyMilliseconds: 150)
+        let server = try await ServedSimulator(artists: 400, seed: 12, mode: .development, faultRate: 0, latencyMilliseconds: 150)
         defer { server.stop() }
         let folder = try Repository.temporaryFolder("lambda-deadline")
         defer { try? FileManager.default.removeItem(at: folder) }
         let lake = folder.appendingPathComponent("lake")
         let ids = SpotifySimulator(options: server.options).artistDirectory.map(\.id)
-        #expect(try server.momentum(["artists", "add", "--lake", lake.path, "--yes"] + ids).status == 0)
-        let runtime = try FakeRuntime(events: [
+        #expect(try await server.momentum(["artists", "add", "--lake", lake.path, "--yes"] + ids).status == 0)
+        let runtime = try await FakeRuntime(events: [
             ["event": ["job": "metrics"], "deadline_seconds": 3],
             ["event": ["job": "metrics"], "deadline_seconds": 120],
         ], in: folder)
         var environment = server.environment
         environment["MOMENTUM_LAKE"] = lake.path
         let started = Date()
-        let result = try serve(runtime, environment: ["MOMENTUM_LAKE": lake.path, "SPOTIFY_CLIENT_ID": "integration",
+        let result = try await serve(runtime, environment: ["MOMENTUM_LAKE": lake.path, "SPOTIFY_CLIENT_ID": "integration",
                                                       "SPOTIFY_CLIENT_SECRET": "not-a-real-secret-42",
                                                       "SPOTIFY_ACCOUNTS_URL": environment["SPOTIFY_ACCOUNTS_URL"] ?? "",
                                                       "SPOTIFY_API_URL": environment["SPOTIFY_API_URL"] ?? ""])
@@ -103,17 +103,17 @@ struct LambdaRuntimeTests {
 
     /// A warm function reads the Spotify secret once: the second invocation still runs after
     /// the secret was deleted between the two.
-    @Test(.enabled(if: AWSServers.moto != nil, "needs moto_server (scripts/test)"))
+    @Test(.tags(.moto))
     func theSpotifySecretIsReadOncePerWarmFunction() async throws {
-        let server = try ServedSimulator(artists: 3, seed: 5, mode: .extended, faultRate: 0)
+        let server = try await ServedSimulator(artists: 3, seed: 5, mode: .extended, faultRate: 0)
         defer { server.stop() }
         let folder = try Repository.temporaryFolder("lambda-secret")
         defer { try? FileManager.default.removeItem(at: folder) }
         let lake = folder.appendingPathComponent("lake")
         let ids = SpotifySimulator(options: server.options).artistDirectory.map(\.id)
-        #expect(try server.momentum(["artists", "add", "--lake", lake.path, "--yes"] + ids).status == 0)
+        #expect(try await server.momentum(["artists", "add", "--lake", lake.path, "--yes"] + ids).status == 0)
         let arn = try await SpotifySecretTests.secret(#"{"client_id": "integration", "client_secret": "s3cr3t-warm"}"#)
-        let moto = try #require(AWSServers.moto)
+        let moto = try AWSServers.moto
         let delete: [String: Any] = [
             "url": moto + "/",
             "headers": ["X-Amz-Target": "secretsmanager.DeleteSecret", "Content-Type": "application/x-amz-json-1.1",
@@ -121,16 +121,16 @@ struct LambdaRuntimeTests {
             "body": #"{"SecretId": "\#(arn)", "ForceDeleteWithoutRecovery": true}"#,
         ]
         let yesterday = LakeDate(nanosecondsSinceEpoch: Int64(Date().timeIntervalSince1970 - 86_400) * 1_000_000_000).isoString
-        let runtime = try FakeRuntime(events: [
+        let runtime = try await FakeRuntime(events: [
             ["event": ["job": "metrics"]],
             ["event": ["job": "metrics", "date": yesterday], "before": delete],
         ], in: folder)
-        var environment = server.environment.merging(SpotifySecretTests.environment) { $1 }
+        var environment = try server.environment.merging(SpotifySecretTests.environment) { $1 }
         environment["SPOTIFY_CLIENT_ID"] = nil
         environment["SPOTIFY_CLIENT_SECRET"] = nil
         environment["SPOTIFY_SECRET_ARN"] = arn
         environment["MOMENTUM_LAKE"] = lake.path
-        let result = try serve(runtime, environment: environment)
+        let result = try await serve(runtime, environment: environment)
         #expect(result.status == 3, "\(result.stderr)")
         let posts = try runtime.posts()
         #expect(posts.map { $0["kind"] as? String } == ["response", "before", "response", "exhausted"], "\(posts)")

@@ -63,11 +63,11 @@ import Testing
         #expect(tasks == 9)
     }
 
-    @Test(.enabled(if: AWSServers.athenaEnabled, "needs SeaweedFS, moto and the Athena double (scripts/test)"))
+    @Test(.tags(.seaweedFS, .moto, .athenaDouble, .outsideTools))
     func theFunctionCarriesOutEachStepAndMotoRunsTheMachineInOrder() async throws {
         let work = try Repository.temporaryFolder("pipeline")
         defer { try? FileManager.default.removeItem(at: work) }
-        let demo = try AWSServers.momentum(["demo", "--dir", work.path, "--artists", "8", "--days", "70", "--seed", "5", "--quiet"])
+        let demo = try await momentum(["demo", "--dir", work.path, "--artists", "8", "--days", "70", "--seed", "5", "--quiet"])
         try #require(demo.status == 0, "\(demo.stderr)")
         let folder = work.appendingPathComponent("lake")
         try FileManager.default.removeItem(at: folder.appendingPathComponent("processed"))
@@ -78,15 +78,15 @@ import Testing
             try await store.put(object.key, bytes: try await local.get(object.key))
         }
         let database = "momentum_" + UUID().uuidString.prefix(6).lowercased()
-        var environment = AWSServers.aws()
+        var environment = try AWSServers.aws()
         environment["MOMENTUM_LAKE"] = s3
         environment["MOMENTUM_DATABASE"] = database
         let runID = "pipeline-" + UUID().uuidString.prefix(8).lowercased()
 
         // The machine's first tasks: the plan, then the Glue tables.
-        let first = try FakeRuntime(events: [["event": ["job": "transform_plan", "run_id": runID]], ["event": ["job": "catalog"]]],
+        let first = try await FakeRuntime(events: [["event": ["job": "transform_plan", "run_id": runID]], ["event": ["job": "catalog"]]],
                                     in: try Repository.temporaryFolder("pipeline-runtime"))
-        let served = try first.serve(environment: environment)
+        let served = try await first.serve(environment: environment)
         #expect(served.status == 3, "\(served.stderr)")
         let firstPosts = try first.posts()
         try #require(firstPosts.map { $0["kind"] as? String } == ["response", "response", "exhausted"], "\(firstPosts)")
@@ -110,14 +110,14 @@ import Testing
 
         // Then the function again: promote (and the same promotion retried, as after a lost
         // answer), analytics, dashboard, and a promotion retried too late, after the record.
-        let second = try FakeRuntime(events: [
+        let second = try await FakeRuntime(events: [
             ["event": ["job": "transform_promote", "plan": plan]],
             ["event": ["job": "transform_promote", "plan": plan]],
             ["event": ["job": "analytics", "plan": plan]],
             ["event": ["job": "dashboard"]],
             ["event": ["job": "transform_promote", "plan": plan]],
         ], in: try Repository.temporaryFolder("pipeline-runtime"))
-        let servedAgain = try second.serve(environment: environment)
+        let servedAgain = try await second.serve(environment: environment)
         #expect(servedAgain.status == 3, "\(servedAgain.stderr)")
         var secondPosts = try second.posts()
         try #require(secondPosts.map { $0["kind"] as? String } == ["response", "response", "response", "response", "error", "exhausted"], "\(secondPosts)")
@@ -134,9 +134,9 @@ import Testing
         #expect(try await glue.tables(database: database).allSatisfy { !$0.Name.hasPrefix("momentum_staging_") })
 
         // The tables equal the local engine's, value for value; the page is in the lake, served as HTML.
-        let localRun = try AWSServers.momentum(["transform", "--lake", folder.path, "--full", "--quiet"])
+        let localRun = try await momentum(["transform", "--lake", folder.path, "--full", "--quiet"])
         try #require(localRun.status == 0, "\(localRun.stderr)")
-        let same = try run(OutsideTools.python, [Repository.root.appendingPathComponent("scripts/lib/compare_s3_lake.py").path,
+        let same = try await run(OutsideTools.python, [OutsideTools.tool("compare_s3_lake.py"),
                                                  folder.path, AWSServers.bucket, prefix, "--values"],
                            environment: ProcessInfo.processInfo.environment.merging(AWSServers.aws()) { $1 })
         #expect(same.status == 0, "\(same.stdout) \(same.stderr)")
@@ -147,7 +147,7 @@ import Testing
 
         // moto runs the committed machine, its Lambda tasks answered with what the function answered.
         let answers = try [plan, catalogAnswer] + secondPosts.prefix(3).map { try #require($0["body"] as? [String: Any]) }
-        let succeeded = try runMachine(answers: answers, slowQueries: true)
+        let succeeded = try await runMachine(answers: answers, slowQueries: true)
         #expect(succeeded["status"] as? String == "SUCCEEDED", "\(succeeded)")
         let entered = succeeded["entered"] as? [String] ?? []
         let topLevel = ["Plan", "AnythingToDo", "GlueSync", "Statements", "Promote", "Analytics", "Dashboard", "Done"]
@@ -168,15 +168,15 @@ import Testing
         let failingRun = "pipeline-failing-" + UUID().uuidString.prefix(6).lowercased()
         var failingEnvironment = environment
         failingEnvironment["MOMENTUM_WORKGROUP"] = "missing-" + UUID().uuidString.prefix(6).lowercased()
-        let third = try FakeRuntime(events: [["event": ["job": "transform_plan", "run_id": failingRun, "full": true]],
+        let third = try await FakeRuntime(events: [["event": ["job": "transform_plan", "run_id": failingRun, "full": true]],
                                              ["event": ["job": "transform_cleanup", "run_id": failingRun]],
                                              ["event": ["job": "transform_plan", "run_id": "pipeline-next-day"]]],
                                     in: try Repository.temporaryFolder("pipeline-runtime"))
-        #expect(try third.serve(environment: failingEnvironment).status == 3)
+        #expect(try await third.serve(environment: failingEnvironment).status == 3)
         let thirdPosts = try third.posts()
         try #require(thirdPosts.map { $0["kind"] as? String } == ["response", "response", "response", "exhausted"], "\(thirdPosts)")
         let failingPlan = try #require(thirdPosts[0]["body"] as? [String: Any])
-        let failed = try runMachine(answers: [failingPlan, catalogAnswer, try #require(thirdPosts[1]["body"] as? [String: Any])], slowQueries: false)
+        let failed = try await runMachine(answers: [failingPlan, catalogAnswer, try #require(thirdPosts[1]["body"] as? [String: Any])], slowQueries: false)
         #expect(failed["status"] as? String == "FAILED" && failed["error"] as? String == "Momentum.PipelineFailed", "\(failed)")
         let failedEntered = (failed["entered"] as? [String] ?? []).filter { !["IsStatement", "NotAStatement"].contains($0) }
         #expect(failedEntered == ["Plan", "AnythingToDo", "GlueSync", "Statements", "StartQuery", "QueryCouldNotRun", "CleanUp", "NotifyFailure", "Failed"],
@@ -190,20 +190,20 @@ import Testing
         // Nothing new since the recorded run: the plan says so and the machine only refreshes the page.
         let nextPlan = try #require(thirdPosts[2]["body"] as? [String: Any])
         #expect(nextPlan["mode"] as? String == "up_to_date" && (nextPlan["steps"] as? [Any])?.isEmpty == true, "\(nextPlan)")
-        let quiet = try runMachine(answers: [nextPlan, try #require(secondPosts[2]["body"] as? [String: Any])], slowQueries: false)
+        let quiet = try await runMachine(answers: [nextPlan, try #require(secondPosts[2]["body"] as? [String: Any])], slowQueries: false)
         #expect(quiet["status"] as? String == "SUCCEEDED" && quiet["entered"] as? [String] == ["Plan", "AnythingToDo", "Dashboard", "Done"], "\(quiet)")
         #expect((quiet["queries"] as? [Any])?.isEmpty == true)
     }
 
     /// Runs the committed definition in moto with `answers` as the Lambda tasks' answers.
-    private func runMachine(answers: [[String: Any]], slowQueries: Bool) throws -> [String: Any] {
+    private func runMachine(answers: [[String: Any]], slowQueries: Bool) async throws -> [String: Any] {
         let folder = try Repository.temporaryFolder("pipeline-moto")
         defer { try? FileManager.default.removeItem(at: folder) }
         let texts = try answers.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
         let file = folder.appendingPathComponent("answers.json")
         try JSONSerialization.data(withJSONObject: texts).write(to: file)
-        let result = try run(OutsideTools.python, [Repository.root.appendingPathComponent("scripts/lib/state_machine_run.py").path,
-                                                   try #require(AWSServers.moto), Repository.root.appendingPathComponent(PipelineStateMachine.path).path,
+        let result = try await run(OutsideTools.python, [OutsideTools.tool("state_machine_run.py"),
+                                                   try AWSServers.moto, Repository.root.appendingPathComponent(PipelineStateMachine.path).path,
                                                    file.path] + (slowQueries ? ["--slow-queries"] : []))
         try #require(result.status == 0, "\(result.stderr)")
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

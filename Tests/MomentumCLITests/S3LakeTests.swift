@@ -12,15 +12,11 @@ import Testing
 
 private typealias S3Server = AWSServers
 
-private func momentum(_ arguments: [String], environment extra: [String: String] = [:]) throws -> ProcessResult {
-    try AWSServers.momentum(arguments, environment: extra)
-}
-
 @Suite struct S3LakeTests {
     /// A simulated demo lake on disk, copied object by object (raw and state) into S3.
     func demoLakes() async throws -> (folder: URL, s3: String, prefix: String) {
         let work = try Repository.temporaryFolder("s3-lake")
-        let demo = try momentum(["demo", "--dir", work.path, "--artists", "12", "--days", "90", "--seed", "5", "--quiet"])
+        let demo = try await momentum(["demo", "--dir", work.path, "--artists", "12", "--days", "90", "--seed", "5", "--quiet"])
         try #require(demo.status == 0, "\(demo.stderr)")
         let folder = work.appendingPathComponent("lake")
         let local = FileSystemObjectStore(root: folder)
@@ -32,77 +28,77 @@ private func momentum(_ arguments: [String], environment extra: [String: String]
         return (folder, url, prefix)
     }
 
-    @Test(.enabled(if: S3Server.enabled, "needs SeaweedFS and the outside tools (scripts/test)"))
+    @Test(.tags(.seaweedFS, .outsideTools))
     func transformOnS3GivesTheTablesOfTheSameLakeOnDisk() async throws {
         let (folder, s3, prefix) = try await demoLakes()
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
-        let onDisk = try momentum(["transform", "--lake", folder.path, "--quiet"])
-        let onS3 = try momentum(["transform", "--lake", s3, "--quiet"], environment: S3Server.aws())
+        let onDisk = try await momentum(["transform", "--lake", folder.path, "--quiet"])
+        let onS3 = try await momentum(["transform", "--lake", s3, "--quiet"], environment: S3Server.aws())
         try #require(onDisk.status == 0 && onS3.status == 0, "\(onDisk.stderr) \(onS3.stderr)")
         // Read back by pyarrow through boto3: the same files, table for table.
-        let compared = try run(OutsideTools.python, [Repository.root.appendingPathComponent("scripts/lib/compare_s3_lake.py").path,
+        let compared = try await run(OutsideTools.python, [OutsideTools.tool("compare_s3_lake.py"),
                                                      folder.path, S3Server.bucket, prefix], environment: ProcessInfo.processInfo.environment.merging(S3Server.aws()) { $1 })
         #expect(compared.status == 0, "\(compared.stdout) \(compared.stderr)")
         #expect(compared.stdout.contains("\"files\""))
         // And every reading command prints the same thing from either lake.
         for command in [["report", "--format", "json"], ["releases", "impact", "--format", "csv"], ["report", "--format", "csv", "--top", "3"], ["dashboard", "--out", "/dev/null"]] {
-            let disk = try momentum(command + ["--lake", folder.path])
-            let cloud = try momentum(command + ["--lake", s3], environment: S3Server.aws())
+            let disk = try await momentum(command + ["--lake", folder.path])
+            let cloud = try await momentum(command + ["--lake", s3], environment: S3Server.aws())
             #expect(disk.status == 0 && cloud.status == 0 && disk.stdout == cloud.stdout, "\(command): \(cloud.stderr)")
             #expect(command[0] == "dashboard" || !disk.stdout.isEmpty)
         }
     }
 
-    @Test(.enabled(if: S3Server.enabled, "needs SeaweedFS and the outside tools (scripts/test)"))
+    @Test(.tags(.seaweedFS, .outsideTools))
     func theWholePipelineRunsOnS3() async throws {
-        let simulator = try ServedSimulator(artists: 8, seed: 11, mode: .extended, faultRate: 0)
+        let simulator = try await ServedSimulator(artists: 8, seed: 11, mode: .extended, faultRate: 0)
         defer { simulator.stop() }
         let (lake, _) = try await S3Server.freshLake()
         let out = try Repository.temporaryFolder("s3-dashboard")
         defer { try? FileManager.default.removeItem(at: out) }
-        let listing = try simulator.momentum(["simulator", "artists", "--artists", "8", "--seed", "11"]).stdout
+        let listing = try await simulator.momentum(["simulator", "artists", "--artists", "8", "--seed", "11"]).stdout
         let ids: [String] = listing.split(separator: "\n").prefix(5).map { line in String(line.prefix { $0 != "\t" }) }
-        func step(_ arguments: [String]) throws -> ProcessResult {
+        func step(_ arguments: [String]) async throws -> ProcessResult {
             var environment = simulator.environment
-            for (name, value) in S3Server.aws() { environment[name] = value }
-            return try run(Repository.momentumBinary().path, arguments + ["--lake", lake], environment: environment)
+            for (name, value) in try S3Server.aws() { environment[name] = value }
+            return try await run(Repository.momentumBinary().path, arguments + ["--lake", lake], environment: environment)
         }
-        let add = try step(["artists", "add"] + ids + ["--yes"])
+        let add = try await step(["artists", "add"] + ids + ["--yes"])
         #expect(add.status == 0, "\(add.stderr)")
         for command in [["ingest", "metrics"], ["ingest", "releases"], ["transform"], ["artists", "list", "--format", "json"]] {
-            let result = try step(command)
+            let result = try await step(command)
             #expect(result.status == 0, "\(command): \(result.stderr)")
         }
-        let report = try step(["report", "--format", "json"])
+        let report = try await step(["report", "--format", "json"])
         let rows = try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [[String: Any]] ?? []
         #expect(report.status == 0 && rows.count == 5, "\(report.stderr)")
         let page = out.appendingPathComponent("dashboard.html")
-        let dashboard = try step(["dashboard", "--out", page.path])
+        let dashboard = try await step(["dashboard", "--out", page.path])
         #expect(dashboard.status == 0 && FileManager.default.fileExists(atPath: page.path), "\(dashboard.stderr)")
         // Run twice: the lake holds each day's record once.
-        let again = try step(["ingest", "metrics"])
+        let again = try await step(["ingest", "metrics"])
         #expect(again.status == 0)
         let store = try S3ObjectStore.parse(lake).map { try S3ObjectStore(client: S3Client.standard(environment: S3Server.aws()), bucket: $0.bucket, prefix: $0.prefix) }
         let raw = try await store?.list(prefix: "raw/artist_metrics/") ?? []
         #expect(raw.count == 1)
     }
 
-    @Test(.enabled(if: S3Server.enabled, "needs SeaweedFS and the outside tools (scripts/test)"))
+    @Test(.tags(.seaweedFS, .outsideTools))
     func dashboardPublishWritesThePageIntoTheLakeAndPrintsALinkAnyoneCanOpen() async throws {
         let (folder, s3, prefix) = try await demoLakes()
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
-        let published = try momentum(["dashboard", "--lake", s3, "--publish", "--expires", "2h"], environment: S3Server.aws())
+        let published = try await momentum(["dashboard", "--lake", s3, "--publish", "--expires", "2h"], environment: S3Server.aws())
         try #require(published.status == 0, "\(published.stderr)")
         let link = try #require(URL(string: published.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(link.absoluteString.contains("/\(prefix)/dashboard.html?") && link.absoluteString.contains("X-Amz-Expires=7200"), "\(link)")
         #expect(published.stderr.contains("\(s3)/dashboard.html") && !published.stderr.contains("X-Amz-Signature"), "\(published.stderr)")
-        #expect(!published.stdout.contains(S3Server.aws()["AWS_SECRET_ACCESS_KEY"] ?? "-"))
+        #expect(try !published.stdout.contains(S3Server.aws()["AWS_SECRET_ACCESS_KEY"] ?? "-"))
         // The link opens the page with no credentials, served as HTML; it is the page --out writes.
         let (body, response) = try await URLSession.shared.data(from: link)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         #expect((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("text/html") == true)
         let out = folder.deletingLastPathComponent().appendingPathComponent("page.html")
-        #expect(try momentum(["dashboard", "--lake", s3, "--out", out.path, "--quiet"], environment: S3Server.aws()).status == 0)
+        #expect(try await momentum(["dashboard", "--lake", s3, "--out", out.path, "--quiet"], environment: S3Server.aws()).status == 0)
         let local = try String(contentsOf: out, encoding: .utf8), online = String(decoding: body, as: UTF8.self)
         // The pages differ only in when they were generated.
         let generated = #/generated [^<"]*/#
@@ -111,56 +107,55 @@ private func momentum(_ arguments: [String], environment extra: [String: String]
         for (arguments, message) in [(["--publish"], "is a folder"), (["--expires", "1h"], "--expires goes with --publish"),
                                      (["--publish", "--expires", "8d"], "at most 7d"), (["--publish", "--expires", "soon"], "7d, 12h")] {
             let lake = arguments == ["--publish"] ? folder.path : s3
-            let refused = try momentum(["dashboard", "--lake", lake] + arguments, environment: S3Server.aws())
+            let refused = try await momentum(["dashboard", "--lake", lake] + arguments, environment: S3Server.aws())
             #expect(refused.status == 2 && refused.stderr.contains(message), "\(arguments): \(refused.stderr)")
         }
     }
 
-    @Test(.enabled(if: S3Server.enabled, "needs SeaweedFS and the outside tools (scripts/test)"))
+    @Test(.tags(.seaweedFS, .outsideTools))
     func aWrongSecretIsExitThreeNamingTheCause() async throws {
         let (lake, _) = try await S3Server.freshLake()
-        let result = try momentum(["artists", "list", "--lake", lake], environment: S3Server.aws(secret: "wrong-secret-123"))
+        let result = try await momentum(["artists", "list", "--lake", lake], environment: S3Server.aws(secret: "wrong-secret-123"))
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("SignatureDoesNotMatch") && result.stderr.contains("AWS_SECRET_ACCESS_KEY"))
         #expect(!result.stderr.contains("wrong-secret-123"))
     }
 
-    @Test(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"), arguments: ["pyarrow", "duckdb"])
+    @Test(.tags(.outsideTools), arguments: ["pyarrow", "duckdb"])
     func processedTablesWrittenByAnotherToolReportTheSame(_ tool: String) async throws {
         let work = try Repository.temporaryFolder("foreign-tables")
         defer { try? FileManager.default.removeItem(at: work) }
-        let demo = try momentum(["demo", "--dir", work.path, "--artists", "10", "--days", "120", "--seed", "9", "--quiet"])
+        let demo = try await momentum(["demo", "--dir", work.path, "--artists", "10", "--days", "120", "--seed", "9", "--quiet"])
         try #require(demo.status == 0, "\(demo.stderr)")
         let original = work.appendingPathComponent("lake")
         let foreign = work.appendingPathComponent("foreign")
-        let rewrite = try OutsideTools.runScript("rewrite_processed.py", [original.path, foreign.path, tool])
+        let rewrite = try await OutsideTools.runScript("rewrite_processed.py", [original.path, foreign.path, tool])
         try #require(rewrite.status == 0, "\(rewrite.stderr)")
         #expect(!FileManager.default.fileExists(atPath: foreign.appendingPathComponent("raw").path))
-        let artist = try momentum(["artists", "list", "--lake", original.path, "--format", "json"])
+        let artist = try await momentum(["artists", "list", "--lake", original.path, "--format", "json"])
         let firstID = (try JSONSerialization.jsonObject(with: Data(artist.stdout.utf8)) as? [[String: Any]])?.first?["artist_id"] as? String ?? "?"
         for command in [["report", "--format", "json"], ["report", "--format", "csv", "--top", "3"], ["releases", "impact", "--format", "json"],
                         ["report", "--artist", firstID, "--format", "json"]] {
-            let expected = try momentum(command + ["--lake", original.path])
-            let got = try momentum(command + ["--lake", foreign.path])
+            let expected = try await momentum(command + ["--lake", original.path])
+            let got = try await momentum(command + ["--lake", foreign.path])
             #expect(got.status == 0 && got.stdout == expected.stdout && !got.stdout.isEmpty, "\(tool) \(command): \(got.stderr)")
         }
         let page = work.appendingPathComponent("foreign.html")
-        let dashboard = try momentum(["dashboard", "--lake", foreign.path, "--out", page.path])
+        let dashboard = try await momentum(["dashboard", "--lake", foreign.path, "--out", page.path])
         #expect(dashboard.status == 0, "\(dashboard.stderr)")
     }
 
-    static var moto: String? { AWSServers.moto }
 
-    @Test(.enabled(if: S3Server.enabled && moto != nil, "needs SeaweedFS and moto (scripts/test)"))
+    @Test(.tags(.seaweedFS, .moto))
     func catalogSyncDefinesEveryTableWithProjection() async throws {
         let (folder, s3, prefix) = try await demoLakes()
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
-        var environment = S3Server.aws()
-        environment["AWS_ENDPOINT_URL_GLUE"] = Self.moto
+        var environment = try S3Server.aws()
+        environment["AWS_ENDPOINT_URL_GLUE"] = try AWSServers.moto
         let database = "momentum_" + UUID().uuidString.prefix(6).lowercased()
-        let first = try momentum(["catalog", "sync", "--lake", s3, "--database", database], environment: environment)
+        let first = try await momentum(["catalog", "sync", "--lake", s3, "--database", database], environment: environment)
         #expect(first.status == 0 && first.stderr.contains("created: raw_artist_metrics"), "\(first.stderr)")
-        let second = try momentum(["catalog", "sync", "--lake", s3, "--database", database], environment: environment)
+        let second = try await momentum(["catalog", "sync", "--lake", s3, "--database", database], environment: environment)
         #expect(second.status == 0 && second.stderr.contains("updated: raw_artist_metrics") && !second.stderr.contains("created:"), "\(second.stderr)")
 
         let glue = try GlueClient.standard(environment: environment)
@@ -184,9 +179,9 @@ private func momentum(_ arguments: [String], environment extra: [String: String]
         #expect(tables["release_impact"]?.PartitionKeys?.isEmpty == true)
         #expect(tables["momentum"]?.Parameters?["projection.as_of.format"] == "yyyy-MM-dd")
 
-        let onFolder = try momentum(["catalog", "sync", "--lake", folder.path, "--database", database], environment: environment)
+        let onFolder = try await momentum(["catalog", "sync", "--lake", folder.path, "--database", database], environment: environment)
         #expect(onFolder.status == 2 && onFolder.stderr.contains("s3://"), "\(onFolder.stderr)")
-        let injected = try momentum(["catalog", "sync", "--lake", s3, "--database", "x; DROP TABLE y"], environment: environment)
+        let injected = try await momentum(["catalog", "sync", "--lake", s3, "--database", "x; DROP TABLE y"], environment: environment)
         #expect(injected.status == 2 && injected.stderr.contains("not a Glue database name"))
     }
 
@@ -194,16 +189,16 @@ private func momentum(_ arguments: [String], environment extra: [String: String]
         let work = try Repository.temporaryFolder("stale-tables")
         defer { try? FileManager.default.removeItem(at: work) }
         try writeHandMadeLake(at: work)
-        #expect(try momentum(["transform", "--lake", work.path, "--quiet"]).status == 0)
-        let fresh = try momentum(["report", "--lake", work.path, "--format", "json"])
+        #expect(try await momentum(["transform", "--lake", work.path, "--quiet"]).status == 0)
+        let fresh = try await momentum(["report", "--lake", work.path, "--format", "json"])
         #expect(fresh.status == 0 && !fresh.stderr.contains("momentum transform"), "\(fresh.stderr)")
         // A new raw file: the report still shows the tables, and says to transform.
         let store = FileSystemObjectStore(root: work)
         let line = #"{"artist_id":"0TnOYISbd1XYRBk9myaseg","artist_name":"Pitbull","followers":1,"popularity":1,"captured_at":"2026-05-01T06:00:00Z"}"#
         try await store.put("raw/artist_metrics/dt=2026-05-01/late.jsonl", bytes: Array((line + "\n").utf8))
-        let stale = try momentum(["report", "--lake", work.path, "--format", "json"])
+        let stale = try await momentum(["report", "--lake", work.path, "--format", "json"])
         #expect(stale.status == 0 && stale.stdout == fresh.stdout && stale.stderr.contains("run `momentum transform`"), "\(stale.stderr)")
-        #expect(try momentum(["transform", "--lake", work.path, "--quiet"]).status == 0)
-        #expect(!(try momentum(["report", "--lake", work.path, "--format", "json"]).stderr.contains("momentum transform")))
+        #expect(try await momentum(["transform", "--lake", work.path, "--quiet"]).status == 0)
+        #expect(!(try await momentum(["report", "--lake", work.path, "--format", "json"]).stderr.contains("momentum transform")))
     }
 }

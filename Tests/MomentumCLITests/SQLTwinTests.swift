@@ -16,41 +16,37 @@ import Testing
         #expect(throws: EngineError.self) { _ = try ArtistDailySQL.select(database: "momentum", metricsTable: name) }
     }
 
-    @Test(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"), arguments: [("demo", 9), ("hand", 0)])
-    func duckDBRunningTheSQLGivesTheSwiftEnginesArtistDaily(_ lakeKind: String, _ seed: Int) throws {
+    @Test(.tags(.outsideTools), arguments: [("demo", 9), ("hand", 0)])
+    func duckDBRunningTheSQLGivesTheSwiftEnginesArtistDaily(_ lakeKind: String, _ seed: Int) async throws {
         let work = try Repository.temporaryFolder("sql-twin")
         defer { try? FileManager.default.removeItem(at: work) }
         let lake: URL
         if lakeKind == "demo" {
-            let demo = try run(Repository.momentumBinary().path, ["demo", "--dir", work.path, "--artists", "15", "--days", "150", "--seed", "\(seed)", "--quiet"])
+            let demo = try await run(Repository.momentumBinary().path, ["demo", "--dir", work.path, "--artists", "15", "--days", "150", "--seed", "\(seed)", "--quiet"])
             try #require(demo.status == 0, "\(demo.stderr)")
             lake = work.appendingPathComponent("lake")
         } else {
             lake = work.appendingPathComponent("lake")
             try writeHandMadeLake(at: lake)
-            let transform = try run(Repository.momentumBinary().path, ["transform", "--lake", lake.path, "--quiet"])
+            let transform = try await run(Repository.momentumBinary().path, ["transform", "--lake", lake.path, "--quiet"])
             try #require(transform.status == 0, "\(transform.stderr)")
         }
         let sqlFile = work.appendingPathComponent("artist_daily.sql")
         try Data(ArtistDailySQL.select(database: "momentum").utf8).write(to: sqlFile)
-        let parsed = try OutsideTools.runScript("sql_twin_parse.py", [sqlFile.path])
+        let parsed = try await OutsideTools.runScript("sql_twin_parse.py", [sqlFile.path])
         #expect(parsed.status == 0, "\(parsed.stdout)\(parsed.stderr)")
-        let compared = try OutsideTools.runScript("sql_twin_duckdb.py", [lake.path, sqlFile.path, "momentum"])
+        let compared = try await OutsideTools.runScript("sql_twin_duckdb.py", [lake.path, sqlFile.path, "momentum"])
         #expect(compared.status == 0, "\(compared.stdout)\(compared.stderr)")
         #expect(compared.stdout.contains("\"rows\""))
     }
 
-    private func momentum(_ arguments: [String]) throws -> ProcessResult {
-        try run(Repository.momentumBinary().path, arguments)
-    }
-
     /// The dry run's statements and the JSON plan's first query.
-    private func dryRun(_ lake: URL, work: URL) throws -> (plan: [String: Any], script: URL, query: URL) {
-        let text = try momentum(["transform", "--engine", "athena", "--dry-run", "--lake", lake.path])
+    private func dryRun(_ lake: URL, work: URL) async throws -> (plan: [String: Any], script: URL, query: URL) {
+        let text = try await momentum(["transform", "--engine", "athena", "--dry-run", "--lake", lake.path])
         try #require(text.status == 0, "\(text.stderr)")
         let script = work.appendingPathComponent("plan-\(UUID().uuidString.prefix(6)).sql")
         try Data(text.stdout.utf8).write(to: script)
-        let json = try momentum(["transform", "--engine", "athena", "--dry-run", "--format", "json", "--lake", lake.path])
+        let json = try await momentum(["transform", "--engine", "athena", "--dry-run", "--format", "json", "--lake", lake.path])
         try #require(json.status == 0, "\(json.stderr)")
         let plan = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let steps = try #require(plan["steps"] as? [[String: Any]])
@@ -60,38 +56,38 @@ import Testing
         return (plan, script, queryFile)
     }
 
-    @Test(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"))
-    func theDryRunsStatementsParseAndRunOnDuckDBFullAndIncremental() throws {
+    @Test(.tags(.outsideTools))
+    func theDryRunsStatementsParseAndRunOnDuckDBFullAndIncremental() async throws {
         let work = try Repository.temporaryFolder("sql-twin-plan")
         defer { try? FileManager.default.removeItem(at: work) }
-        let demo = try momentum(["demo", "--dir", work.path, "--artists", "12", "--days", "120", "--seed", "4", "--quiet"])
+        let demo = try await momentum(["demo", "--dir", work.path, "--artists", "12", "--days", "120", "--seed", "4", "--quiet"])
         try #require(demo.status == 0, "\(demo.stderr)")
         let lake = work.appendingPathComponent("lake")
         // The last day held back: the first plan is a full rebuild, the second incremental.
         let metrics = lake.appendingPathComponent("raw/artist_metrics")
         let lastDay = try #require(try FileManager.default.contentsOfDirectory(atPath: metrics.path).sorted().last)
         try FileManager.default.moveItem(at: metrics.appendingPathComponent(lastDay), to: work.appendingPathComponent(lastDay))
-        try #require(try momentum(["transform", "--lake", lake.path, "--full", "--quiet"]).status == 0)
+        try #require(try await momentum(["transform", "--lake", lake.path, "--full", "--quiet"]).status == 0)
         try FileManager.default.removeItem(atPath: lake.appendingPathComponent("state/transform.json").path)
 
-        let full = try dryRun(lake, work: work)
+        let full = try await dryRun(lake, work: work)
         #expect(full.plan["mode"] as? String == "full")
-        let parsedFull = try OutsideTools.runScript("sql_twin_parse.py", [full.script.path])
+        let parsedFull = try await OutsideTools.runScript("sql_twin_parse.py", [full.script.path])
         #expect(parsedFull.status == 0, "\(parsedFull.stdout)\(parsedFull.stderr)")
-        let comparedFull = try OutsideTools.runScript("sql_twin_duckdb.py", [lake.path, full.query.path, "momentum"])
+        let comparedFull = try await OutsideTools.runScript("sql_twin_duckdb.py", [lake.path, full.query.path, "momentum"])
         #expect(comparedFull.status == 0, "\(comparedFull.stdout)\(comparedFull.stderr)")
 
-        try #require(try momentum(["transform", "--lake", lake.path, "--full", "--quiet"]).status == 0)
+        try #require(try await momentum(["transform", "--lake", lake.path, "--full", "--quiet"]).status == 0)
         try FileManager.default.moveItem(at: work.appendingPathComponent(lastDay), to: metrics.appendingPathComponent(lastDay))
-        let incremental = try dryRun(lake, work: work)
+        let incremental = try await dryRun(lake, work: work)
         #expect(incremental.plan["mode"] as? String == "incremental")
         let firstDay = try #require(incremental.plan["first_day"] as? String)
-        let parsed = try OutsideTools.runScript("sql_twin_parse.py", [incremental.script.path])
+        let parsed = try await OutsideTools.runScript("sql_twin_parse.py", [incremental.script.path])
         #expect(parsed.status == 0, "\(parsed.stdout)\(parsed.stderr)")
         // The stored months stand in for older raw data: bring the lake's tables up to date
         // (their months before the window do not change), then compare the window.
-        try #require(try momentum(["transform", "--lake", lake.path, "--quiet"]).status == 0)
-        let compared = try OutsideTools.runScript("sql_twin_duckdb.py", [lake.path, incremental.query.path, "momentum", firstDay])
+        try #require(try await momentum(["transform", "--lake", lake.path, "--quiet"]).status == 0)
+        let compared = try await OutsideTools.runScript("sql_twin_duckdb.py", [lake.path, incremental.query.path, "momentum", firstDay])
         #expect(compared.status == 0 && compared.stdout.contains("\"rows\""), "\(compared.stdout)\(compared.stderr)")
     }
 

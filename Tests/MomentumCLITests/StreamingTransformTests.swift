@@ -62,12 +62,12 @@ import Testing
         #expect(try await streaming.transformScope(full: false) == .upToDate)
     }
 
-    @Test(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"))
+    @Test(.tags(.outsideTools))
     func aGeneratedLakeStreamedInBucketsEqualsTheInMemoryTransform() async throws {
         let work = try Repository.temporaryFolder("streaming-generated")
         defer { try? FileManager.default.removeItem(at: work) }
         let lake = work.appendingPathComponent("lake")
-        let generated = try OutsideTools.runScript("generate_lake.py", ["--out", lake.path, "--artists", "60", "--days", "120", "--seed", "3"])
+        let generated = try await OutsideTools.runScript("generate_lake.py", ["--out", lake.path, "--artists", "60", "--days", "120", "--seed", "3"])
         try #require(generated.status == 0, "\(generated.stderr)")
         // About 1.5 MB of raw metrics: 24 buckets.
         try await streamingEqualsInMemory(lake, bucketBytes: 64 << 10)

@@ -1,6 +1,6 @@
 // deploy/terraform, checked offline: its generated Glue tables are what `catalog sync` creates
 // (the test writes them with MOMENTUM_UPDATE_DEPLOY=1), the HCL parses and every reference
-// resolves (scripts/lib/terraform_check.py, python-hcl2), and checkov finds no failed check
+// resolves (Tests/Tools/terraform_check.py, python-hcl2), and checkov finds no failed check
 // (each skip is justified beside it). Terraform itself is not installed here.
 
 import Foundation
@@ -9,8 +9,6 @@ import MomentumTestSupport
 import Testing
 
 @Suite struct TerraformTests {
-    static var checkov: String? { ProcessInfo.processInfo.environment["MOMENTUM_CHECKOV"] }
-
     @Test func theGlueTablesAreWhatCatalogSyncCreates() throws {
         let generated = TerraformGlueTables.text()
         let url = Repository.root.appendingPathComponent(TerraformGlueTables.path)
@@ -23,9 +21,9 @@ import Testing
         #expect(generated.contains(#""${local.lake_root}/raw/artist_metrics/dt=$${dt}/""#), "\(generated.prefix(1200))")
     }
 
-    @Test(.enabled(if: OutsideTools.enabled && checkov != nil, "needs MOMENTUM_CHECKOV (scripts/test installs python-hcl2 and checkov)"))
-    func theModuleParsesEveryReferenceResolvesAndCheckovPasses() throws {
-        let result = try run(OutsideTools.python, [Repository.root.appendingPathComponent("scripts/lib/terraform_check.py").path,
+    @Test(.tags(.outsideTools))
+    func theModuleParsesEveryReferenceResolvesAndCheckovPasses() async throws {
+        let result = try await run(OutsideTools.python, [OutsideTools.tool("terraform_check.py"),
                                                    Repository.root.appendingPathComponent("deploy/terraform").path])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("checkov: 0 failed"), "\(result.stdout)")

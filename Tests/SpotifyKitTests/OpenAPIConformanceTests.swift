@@ -1,5 +1,5 @@
 // Every request the client makes and every answer the simulator gives, checked against
-// Spotify's OpenAPI description (switched on by MOMENTUM_OUTSIDE_TOOLS=1).
+// Spotify's OpenAPI description (tagged .outsideTools: the validator is Python).
 
 import Foundation
 import MomentumTestSupport
@@ -7,7 +7,7 @@ import SpotifyKit
 import SpotifySimulator
 import Testing
 
-@Suite(.enabled(if: OutsideTools.enabled, "needs MOMENTUM_OUTSIDE_TOOLS=1 (scripts/test)"))
+@Suite(.tags(.outsideTools))
 struct OpenAPIConformanceTests {
     @Test(arguments: SpotifySimulator.Mode.allCases)
     func requestsAndAnswersFollowTheDescription(_ mode: SpotifySimulator.Mode) async throws {
@@ -41,7 +41,7 @@ struct OpenAPIConformanceTests {
         let file = folder.appendingPathComponent("exchanges.json")
         try JSONSerialization.data(withJSONObject: ["exchanges": exchanges]).write(to: file)
         let spec = try Repository.reference("spotify/spotify-web-api.openapi.yml")
-        let result = try OutsideTools.runScript("check_openapi.py", [spec.path, file.path])
+        let result = try await OutsideTools.runScript("check_openapi.py", [spec.path, file.path])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
 }

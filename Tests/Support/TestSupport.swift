@@ -1,4 +1,4 @@
-// Shared by the test targets: where the repository, the shared reference material and the
+// Shared by the test targets: where the repository, the vendored reference material and the
 // built `momentum` binary are, and how to run the outside tools (Python with pyarrow, DuckDB)
 // that check our output independently.
 
@@ -9,12 +9,12 @@ public enum Repository {
     public static let root: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// A file of `../shared/reference/`, the outside material the project is tested against.
-    /// Throws, loudly, when the folder is missing: a missing reference is a failure, not a skip.
+    /// A file of `Tests/Reference/`, the outside material the project is tested against, vendored
+    /// with its licences. Throws, loudly, when it is missing: a missing reference is a failure, not a skip.
     public static func reference(_ relativePath: String) throws -> URL {
-        let url = root.deletingLastPathComponent().appendingPathComponent("shared/reference/\(relativePath)")
+        let url = root.appendingPathComponent("Tests/Reference/\(relativePath)")
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw TestSetupError("reference material \(url.path) is missing: the tests need ../shared/reference beside the repository")
+            throw TestSetupError("reference material \(url.path) is missing (Tests/Reference is part of the repository)")
         }
         return url
     }
@@ -42,72 +42,22 @@ public enum Repository {
     }
 }
 
-/// The tools outside Swift that check our files. They are switched on by
-/// `MOMENTUM_OUTSIDE_TOOLS=1` (scripts/test sets it); when on, a missing tool fails the test.
+/// The tools outside Swift that check our files (tests tagged `.outsideTools`).
 public enum OutsideTools {
-    public static var enabled: Bool { ProcessInfo.processInfo.environment["MOMENTUM_OUTSIDE_TOOLS"] == "1" }
-
-    /// The Python with pyarrow, DuckDB and sqlglot (`MOMENTUM_PYTHON`, else `python3`).
-    public static var python: String { ProcessInfo.processInfo.environment["MOMENTUM_PYTHON"] ?? "python3" }
-
-    /// Runs a script of `scripts/lib/` with that Python.
-    public static func runScript(_ name: String, _ arguments: [String]) throws -> ProcessResult {
-        try run(python, [Repository.root.appendingPathComponent("scripts/lib/\(name)").path] + arguments)
+    /// The Python with pyarrow, DuckDB and sqlglot that scripts/test installs (`MOMENTUM_PYTHON`).
+    public static var python: String {
+        get throws { try Services.variable("MOMENTUM_PYTHON", for: "the Python checkers") }
     }
-}
 
-public struct ProcessResult: Sendable {
-    public var status: Int32
-    public var stdout: String
-    public var stderr: String
-
-    public init(status: Int32, stdout: String, stderr: String) {
-        self.status = status
-        self.stdout = stdout
-        self.stderr = stderr
+    /// A script of `Tests/Tools/`, where the independent checkers live.
+    public static func tool(_ name: String) -> String {
+        Repository.root.appendingPathComponent("Tests/Tools/\(name)").path
     }
-}
 
-/// Runs a program to completion, capturing its output.
-public func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil,
-                currentDirectory: URL? = nil) throws -> ProcessResult {
-    let process = Process()
-    if program.contains("/") {
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-    } else {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
+    /// Runs a script of `Tests/Tools/` with that Python.
+    public static func runScript(_ name: String, _ arguments: [String]) async throws -> ProcessResult {
+        try await run(python, [tool(name)] + arguments)
     }
-    if let environment { process.environment = environment }
-    if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    // Read both pipes while the process runs, so a full pipe cannot block it.
-    let outData = LockedData(), errData = LockedData()
-    let group = DispatchGroup()
-    for (pipe, sink) in [(out, outData), (err, errData)] {
-        group.enter()
-        DispatchQueue.global().async {
-            sink.set(pipe.fileHandleForReading.readDataToEndOfFile())
-            group.leave()
-        }
-    }
-    process.waitUntilExit()
-    group.wait()
-    return ProcessResult(status: process.terminationStatus,
-                         stdout: String(decoding: outData.get(), as: UTF8.self),
-                         stderr: String(decoding: errData.get(), as: UTF8.self))
-}
-
-private final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ value: Data) { lock.lock(); data = value; lock.unlock() }
-    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
 }
 
 public struct TestSetupError: Error, CustomStringConvertible {

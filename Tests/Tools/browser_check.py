@@ -152,6 +152,10 @@ def section_markup(dom):
 
 
 def chromium():
+    """MOMENTUM_CHROMIUM when set (scripts/test checks it is no snap shim), else the first on PATH."""
+    configured = os.environ.get("MOMENTUM_CHROMIUM")
+    if configured:
+        return shutil.which(configured) or sys.exit(f"browser_check: MOMENTUM_CHROMIUM={configured} is not a program")
     for name in ("chromium", "chromium-browser", "google-chrome"):
         path = shutil.which(name)
         if path:
