@@ -22,10 +22,14 @@ import Testing
         #expect(transport.apiRequests.allSatisfy { $0.header("Authorization") == "Bearer token-1" })
     }
 
-    @Test func concurrentCallersShareOneRefresh() async throws {
+    @Test(.timeLimit(.minutes(1)))
+    func concurrentCallersShareOneRefresh() async throws {
+        // The token answer waits until the test lets it go: every caller that starts meanwhile
+        // finds the refresh under way. (A caller that starts after it finds the token cached.)
+        let tokenAnswered = Latch()
         let transport = RecordingTransport { request, _ in
             if request.url.path == "/api/token" {
-                try await Task.sleep(nanoseconds: 50_000_000)
+                await tokenAnswered.wait()
                 return tokenAnswer
             }
             return json(artistJSON(testID(1)))
@@ -33,144 +37,13 @@ import Testing
         let spotify = client(transport, configuration(maxConcurrent: 8))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<20 { group.addTask { _ = try await spotify.artist(testID(1)) } }
+            while transport.tokenRequests.isEmpty { await Task.yield() }
+            for _ in 0..<100 { await Task.yield() }
+            tokenAnswered.open()
             try await group.waitForAll()
         }
         #expect(transport.tokenRequests.count == 1)
         #expect(transport.apiRequests.count == 20)
-    }
-
-    @Test func aTokenIsRefreshedAheadOfItsExpiry() async throws {
-        let clock = MutableClock()
-        let transport = RecordingTransport { request, number in
-            request.url.path == "/api/token"
-                ? json(["access_token": "token-\(number)", "token_type": "Bearer", "expires_in": 3600])
-                : json(artistJSON(testID(1)))
-        }
-        let tokens = ClientCredentialsTokenProvider(clientID: "a", clientSecret: "b", configuration: configuration(),
-                                                    transport: transport, refreshMargin: .seconds(60), now: { clock.now })
-        let spotify = SpotifyClient(tokenProvider: tokens, configuration: configuration(), transport: transport)
-        _ = try await spotify.artist(testID(1))
-        clock.advance(3500)  // 100 s left: still more than the margin
-        _ = try await spotify.artist(testID(1))
-        #expect(transport.tokenRequests.count == 1)
-        clock.advance(60)  // 40 s left: refresh before it runs out
-        _ = try await spotify.artist(testID(1))
-        #expect(transport.tokenRequests.count == 2)
-    }
-
-    @Test func a401RefreshesTheTokenOnceThenGivesUp() async throws {
-        let transport = RecordingTransport { request, number in
-            if request.url.path == "/api/token" { return json(["access_token": "token-\(number)", "expires_in": 3600]) }
-            return request.header("Authorization") == "Bearer token-0" ? spotifyError(401, "The access token expired") : json(artistJSON(testID(1)))
-        }
-        let spotify = client(transport)
-        _ = try await spotify.artist(testID(1))
-        #expect(transport.tokenRequests.count == 2)
-
-        let alwaysRefused = RecordingTransport { request, _ in
-            request.url.path == "/api/token" ? tokenAnswer : spotifyError(401, "Invalid access token")
-        }
-        await #expect(throws: SpotifyError.authenticationKind) { try await client(alwaysRefused).artist(testID(1)) }
-        #expect(alwaysRefused.tokenRequests.count == 2)
-    }
-
-    @Test func refusedCredentialsSayWhatToCheckAndNeverTheSecret() async throws {
-        let transport = RecordingTransport { _, _ in json(["error": "invalid_client", "error_description": "Invalid client"], status: 400) }
-        do {
-            _ = try await client(transport).artist(testID(1))
-            Issue.record("expected an error")
-        } catch let error as SpotifyError {
-            #expect(error == .authenticationKind && error.isServiceFailure)
-            #expect(error.message.contains("SPOTIFY_CLIENT_ID") && error.message.contains("invalid_client"))
-            #expect(!error.message.contains("s3cr3t"))
-        }
-        #expect(transport.apiRequests.isEmpty)
-    }
-}
-
-/// A clock the test moves.
-final class MutableClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current = Date(timeIntervalSince1970: 1_790_000_000)
-    var now: Date { lock.withLock { current } }
-    func advance(_ seconds: Double) { lock.withLock { current = current.addingTimeInterval(seconds) } }
-}
-
-@Suite struct ResilienceTests {
-    @Test func shortRateLimitsAreWaitedOut() async throws {
-        let sleeper = SleepRecorder()
-        let transport = RecordingTransport { request, number in
-            if request.url.path == "/api/token" { return tokenAnswer }
-            return number < 3 ? spotifyError(429, "API rate limit exceeded", headers: ["Retry-After": "7"]) : json(artistJSON(testID(1)))
-        }
-        let artist = try await client(transport, configuration(sleeper, retries: 5)).artist(testID(1))
-        #expect(artist.id == testID(1))
-        #expect(sleeper.waits == [7, 7])
-    }
-
-    @Test func longRateLimitsStopWithAMessageThatSaysWhenToRetry() async throws {
-        let sleeper = SleepRecorder()
-        let transport = RecordingTransport { request, _ in
-            request.url.path == "/api/token" ? tokenAnswer : spotifyError(429, "API rate limit exceeded", headers: ["Retry-After": "7380"])
-        }
-        do {
-            _ = try await client(transport, configuration(sleeper)).artist(testID(1))
-            Issue.record("expected a rate-limit error")
-        } catch let error as SpotifyError {
-            #expect(error == .rateLimitedKind && error.retryAfter == .seconds(7380) && error.isServiceFailure)
-            #expect(error.message.contains("2 h 3 min"), "\(error.message)")
-        }
-        #expect(sleeper.waits.isEmpty, "it must not hang for two hours")
-        #expect(transport.apiRequests.count == 1)
-    }
-
-    @Test func serverErrorsBackOffExponentiallyAndRecover() async throws {
-        let sleeper = SleepRecorder()
-        let transport = RecordingTransport { request, number in
-            if request.url.path == "/api/token" { return tokenAnswer }
-            return number <= 3 ? spotifyError([500, 502, 503][number - 1], "oops") : json(artistJSON(testID(1)))
-        }
-        var settings = configuration(sleeper, retries: 5)
-        settings.initialBackoff = .seconds(1)
-        settings.maxBackoff = .seconds(100)
-        _ = try await client(transport, settings).artist(testID(1))
-        let waits = sleeper.waits
-        #expect(waits.count == 3)
-        // Full jitter between half and all of 1, 2, 4 seconds.
-        for (wait, ceiling) in zip(waits, [1.0, 2, 4]) { #expect(wait >= ceiling / 2 && wait <= ceiling) }
-    }
-
-    @Test func persistentFailuresEndWithAnErrorNamingTheEndpoint() async throws {
-        let failing = RecordingTransport { request, _ in request.url.path == "/api/token" ? tokenAnswer : spotifyError(503, "Service unavailable") }
-        do {
-            _ = try await client(failing, configuration(retries: 2)).artist(testID(1))
-            Issue.record("expected an error")
-        } catch let error as SpotifyError {
-            #expect(error == .httpKind && error.status == 503)
-            #expect(error.message.contains("GET /artists/{id}") && error.message.contains("after 3 attempts"), "\(error.message)")
-        }
-        #expect(failing.apiRequests.count == 3)
-
-        let unreachable = RecordingTransport { request, _ in
-            if request.url.path == "/api/token" { return tokenAnswer }
-            throw TransportError("connection refused")
-        }
-        await #expect(throws: SpotifyError.transportKind) { try await client(unreachable, configuration(retries: 2)).artist(testID(1)) }
-        #expect(unreachable.apiRequests.count == 3)
-    }
-
-    @Test func decodingFailuresNameTheEndpointAndShowTheBodyButNotTheToken() async throws {
-        let transport = RecordingTransport { request, _ in
-            request.url.path == "/api/token" ? tokenAnswer : TransportResponse(status: 200, body: Array(#"{"name": 42, "id": "x"}"#.utf8))
-        }
-        do {
-            _ = try await client(transport).artist(testID(1))
-            Issue.record("expected a decoding error")
-        } catch let error as SpotifyError {
-            #expect(error == .decodingKind)
-            #expect(error.message.contains("GET /artists/{id}") && error.message.contains("\"name\": 42"))
-            #expect(!error.message.contains("token-1"))
-        }
     }
 
     @Test func invalidIDsAreRefusedBeforeAnyRequest() async throws {
@@ -182,11 +55,14 @@ final class MutableClock: @unchecked Sendable {
         #expect(transport.requests(to: "/artists/0TnOYISbd1XYRBk9myaseg").count == 1)
     }
 
-    @Test func noMoreRequestsInFlightThanTheLimit() async throws {
+    @Test(.timeLimit(.minutes(1)))
+    func noMoreRequestsInFlightThanTheLimit() async throws {
+        // Each request waits until three are in the transport together: the limit is reached
+        // every time, and a fourth would be counted while the three wait.
+        let together = Rendezvous(size: 3)
         let transport = RecordingTransport { request, _ in
             if request.url.path == "/api/token" { return tokenAnswer }
-            // Long enough that requests overlap even on a loaded machine.
-            try await Task.sleep(nanoseconds: 100_000_000)
+            await together.arrive()
             return json(artistJSON(String(request.url.lastPathComponent)))
         }
         let spotify = client(transport, configuration(maxConcurrent: 3))

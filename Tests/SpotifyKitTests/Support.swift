@@ -108,3 +108,52 @@ func client(_ transport: any HTTPTransport, _ configuration: SpotifyConfiguratio
 }
 
 import Logging
+
+/// Holds requests until `size` of them wait together, then lets that group go: requests overlap
+/// by construction, on any machine, with no sleep on the wall clock.
+final class Rendezvous: @unchecked Sendable {
+    private let lock = NSLock()
+    private let size: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(size: Int) { self.size = size }
+
+    func arrive() async {
+        await withCheckedContinuation { continuation in
+            let group: [CheckedContinuation<Void, Never>] = lock.withLock {
+                waiting.append(continuation)
+                guard waiting.count == size else { return [] }
+                defer { waiting = [] }
+                return waiting
+            }
+            for member in group { member.resume() }
+        }
+    }
+}
+
+/// Holds every caller of `wait()` until `open()`; after that, lets them through at once.
+final class Latch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var isOpen = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let passes: Bool = lock.withLock {
+                if isOpen { return true }
+                waiting.append(continuation)
+                return false
+            }
+            if passes { continuation.resume() }
+        }
+    }
+
+    func open() {
+        let woken: [CheckedContinuation<Void, Never>] = lock.withLock {
+            isOpen = true
+            defer { waiting = [] }
+            return waiting
+        }
+        for waiter in woken { waiter.resume() }
+    }
+}

@@ -1,8 +1,8 @@
 // The one way tests run another program: `momentum`, the Python checkers, a served simulator.
-// Nothing here blocks a thread of Swift's cooperative pool: the pipes are drained by Dispatch's
-// global queue (a blocking read there holds a Dispatch worker, not a concurrency thread), the
-// exit arrives through `terminationHandler`, and an `await` only parks a continuation. A test
-// task that is cancelled terminates the program it waits for.
+// Nothing here blocks a thread of Swift's cooperative pool: each pipe is drained by a thread of
+// its own (not Dispatch's global queue, whose few workers many long-lived servers' blocking
+// reads would starve), the exit arrives through `terminationHandler`, and an `await` only parks
+// a continuation. A test task that is cancelled kills the program it waits for.
 
 import Foundation
 #if canImport(Glibc)
@@ -112,7 +112,7 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     private func drain(_ handle: FileHandle, isStandardError: Bool) {
-        DispatchQueue.global().async { [self] in
+        Thread { [self] in
             while true {
                 let chunk = handle.availableData
                 if chunk.isEmpty { break }
@@ -121,7 +121,7 @@ public final class ChildProcess: @unchecked Sendable {
                 }
             }
             update { $0.openStreams -= 1 }
-        }
+        }.start()
     }
 
     /// Changes the state under the lock and wakes every waiter to look again.
