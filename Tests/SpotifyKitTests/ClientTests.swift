@@ -24,11 +24,14 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func concurrentCallersShareOneRefresh() async throws {
-        // The token answer waits until the test lets it go: every caller that starts meanwhile
-        // finds the refresh under way. (A caller that starts after it finds the token cached.)
-        let tokenAnswered = Latch()
+        // The twenty callers start together, and the token answer waits until the test lets it
+        // go: the callers find the refresh under way. (A caller that came after the answer would
+        // find the token cached: one request either way, unless refreshes are not shared.)
+        let start = Rendezvous(size: 21)
+        let tokenAsked = Latch(), tokenAnswered = Latch()
         let transport = RecordingTransport { request, _ in
             if request.url.path == "/api/token" {
+                tokenAsked.open()
                 await tokenAnswered.wait()
                 return tokenAnswer
             }
@@ -36,9 +39,15 @@ import Testing
         }
         let spotify = client(transport, configuration(maxConcurrent: 8))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<20 { group.addTask { _ = try await spotify.artist(testID(1)) } }
-            while transport.tokenRequests.isEmpty { await Task.yield() }
-            for _ in 0..<100 { await Task.yield() }
+            for _ in 0..<20 {
+                group.addTask {
+                    await start.arrive()
+                    _ = try await spotify.artist(testID(1))
+                }
+            }
+            await start.arrive()
+            await tokenAsked.wait()
+            for _ in 0..<10 { await Task.yield() }
             tokenAnswered.open()
             try await group.waitForAll()
         }
