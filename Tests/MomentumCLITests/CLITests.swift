@@ -222,3 +222,58 @@ struct ContractConformanceTests {
         #expect(badName.status == 2 && badName.stderr.contains("bucket name"), "\(badName.stderr)")
     }
 }
+
+/// `dashboard --out` into what is not a regular file: a rename there would replace a device
+/// (run as root, /dev/null became a regular file and broke apt on the machine) or a link.
+@Suite struct OutputFileTests {
+    private static func transformedLake() async throws -> URL {
+        let lake = try Repository.temporaryFolder("output-file")
+        try writeHandMadeLake(at: lake)
+        let transform = try await momentum(["transform", "--lake", lake.path, "--quiet"])
+        try #require(transform.status == 0, "\(transform.stderr)")
+        return lake
+    }
+
+    private static func fileType(_ path: String) throws -> FileAttributeType? {
+        try FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType
+    }
+
+    @Test func aDeviceStaysADevice() async throws {
+        let lake = try await Self.transformedLake()
+        defer { try? FileManager.default.removeItem(at: lake) }
+        #expect(try Self.fileType("/dev/null") == .typeCharacterSpecial)
+        let result = try await momentum(["dashboard", "--lake", lake.path, "--out", "/dev/null"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try Self.fileType("/dev/null") == .typeCharacterSpecial, "dashboard --out /dev/null replaced the device")
+    }
+
+    @Test func aFIFOGetsThePageAndStaysAFIFO() async throws {
+        let lake = try await Self.transformedLake()
+        defer { try? FileManager.default.removeItem(at: lake) }
+        let fifo = lake.appendingPathComponent("page.fifo").path
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let reader = try ChildProcess("/bin/cat", [fifo])
+        let result = try await momentum(["dashboard", "--lake", lake.path, "--out", fifo])
+        #expect(result.status == 0, "\(result.stderr)")
+        var status = stat()
+        let stillAFIFO = lstat(fifo, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO
+        #expect(stillAFIFO, "the FIFO was replaced")
+        // A replaced FIFO never gets a writer: its reader would wait forever.
+        if !stillAFIFO { reader.signal(SIGKILL) }
+        let page = await reader.result()
+        #expect(page.stdout.hasPrefix("<!DOCTYPE html>") && page.stdout.contains("</html>"), "\(page.stdout.prefix(200))")
+    }
+
+    @Test func aLinkIsFollowedAndStaysALink() async throws {
+        let lake = try await Self.transformedLake()
+        defer { try? FileManager.default.removeItem(at: lake) }
+        let target = lake.appendingPathComponent("pages/dashboard.html"), link = lake.appendingPathComponent("latest.html")
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("old".utf8).write(to: target)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+        let result = try await momentum(["dashboard", "--lake", lake.path, "--out", link.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try Self.fileType(link.path) == .typeSymbolicLink)
+        #expect(try String(contentsOf: target, encoding: .utf8).hasPrefix("<!DOCTYPE html>"))
+    }
+}

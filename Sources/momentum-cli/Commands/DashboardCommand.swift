@@ -115,11 +115,10 @@ struct DashboardCommand: AsyncParsableCommand {
         return .seconds(count * scale)
     }
 
-    /// Writes atomically: a half-written page never replaces a good one.
+    /// Writes the page (`OutputFile`: atomically, or straight into a device such as /dev/stdout).
     static func write(_ html: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
         do {
-            try Data(html.utf8).write(to: url, options: .atomic)
+            try OutputFile.write(Data(html.utf8), to: path)
         } catch {
             throw CommandFailure.usage("cannot write \(path): \(error.localizedDescription)")
         }

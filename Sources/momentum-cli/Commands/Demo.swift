@@ -126,8 +126,8 @@ struct Demo: AsyncParsableCommand {
         }
         do {
             try manager.createDirectory(at: folder, withIntermediateDirectories: true)
-            try Data("This folder was created by `momentum demo`; the next demo run replaces its lake.\n".utf8)
-                .write(to: URL(fileURLWithPath: markerPath), options: .atomic)
+            try OutputFile.write(Data("This folder was created by `momentum demo`; the next demo run replaces its lake.\n".utf8),
+                                 to: markerPath)
             if manager.fileExists(atPath: lake.path) { try manager.removeItem(at: lake) }
             try manager.createDirectory(at: lake, withIntermediateDirectories: true)
         } catch {

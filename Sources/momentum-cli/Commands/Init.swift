@@ -49,7 +49,7 @@ struct Init: ParsableCommand {
             throw CommandFailure.usage("momentum.json already exists here; pass --force to replace it")
         }
         do {
-            try Data(Init.template.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try OutputFile.write(Data(Init.template.utf8), to: path)
         } catch {
             throw CommandFailure.usage("cannot write momentum.json: \(error.localizedDescription)")
         }
