@@ -63,8 +63,6 @@ public final class ChildProcess: @unchecked Sendable {
         if let err { drain(err.fileHandleForReading, isStandardError: true) }
     }
 
-    public var processIdentifier: Int32 { process.processIdentifier }
-
     /// Waits for the program to exit and both its streams to close.
     public func result() async -> ProcessResult {
         await withTaskCancellationHandler {
@@ -102,13 +100,6 @@ public final class ChildProcess: @unchecked Sendable {
         lock.withLock {
             if exitStatus == nil { kill(process.processIdentifier, signal) }
         }
-    }
-
-    /// Terminates the program (SIGTERM) and waits until it has exited.
-    @discardableResult
-    public func stop() async -> ProcessResult {
-        signal(SIGTERM)
-        return await result()
     }
 
     private func drain(_ handle: FileHandle, isStandardError: Bool) {

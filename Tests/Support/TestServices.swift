@@ -40,7 +40,4 @@ public enum Services {
 
     /// moto_server's endpoint.
     public static func moto() throws -> String { try variable("MOMENTUM_MOTO_ENDPOINT", for: "moto_server") }
-
-    /// The Athena double's endpoint.
-    public static func athena() throws -> String { try variable("MOMENTUM_ATHENA_ENDPOINT", for: "the Athena double") }
 }
