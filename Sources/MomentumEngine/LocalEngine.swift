@@ -231,23 +231,25 @@ package struct LocalEngine: Sendable {
 
     private func transformLocked(full: Bool) async throws -> TransformSummary {
         var clock = PhaseClock(logger: logger)
-        let (scope, releasesRead) = try await planTransform(full: full)
+        let planning = try await planTransform(full: full)
+        let (scope, releasesRead, listing) = (planning.scope, planning.releases, planning.rawListing)
         logger.debug("transform plan: \(scope.summary)")
         if scope == .upToDate { return TransformSummary.upToDate }
         if case .full = scope {
             let rawBytes = try await store.list(prefix: LakeDataset.artistMetrics.prefix).filter { LakeLayout.isDataKey($0.key) }.reduce(0) { $0 + $1.size }
             let buckets = LocalEngine.bucketCount(rawBytes: rawBytes, bucketBytes: streamingBucketBytes)
             if buckets > 1 {
-                var summary = try await streamingTransform(buckets: buckets)
+                var summary = try await streamingTransform(buckets: buckets, rawListing: listing)
                 if case .full(let reason) = scope { summary.scope = .full(reason: reason) }
                 return summary
             }
         }
         if case .incremental(let firstDay, let changedDays, _) = scope,
            let windowed = try await windowedAnalysis(firstDay: firstDay, changedDays: changedDays, releases: releasesRead) {
-            clock.lap("read and analysed the window from \(firstDay - 76) (\(windowed.lake.files) raw files of \(changedDays.count) day(s))")
+            clock.lap("read and analysed the window from \(WindowedIncrement(firstDay: firstDay).windowStart) (\(windowed.lake.files) raw files of \(changedDays.count) day(s))")
             var summary = try await writeProcessedTablesLocked(windowed.analysis, from: windowed.lake, firstDay: firstDay,
-                                                               otherImpacts: windowed.keptImpacts, snapshotsKnownFrom: firstDay - 76)
+                                                               otherImpacts: windowed.keptImpacts, snapshotsKnownFrom: WindowedIncrement(firstDay: firstDay).windowStart,
+                                                               rawListing: listing)
             summary.scope = scope
             return summary
         }
@@ -262,7 +264,7 @@ package struct LocalEngine: Sendable {
         try LocalEngine.requireRecords(in: lake, at: store)
         let analysis = await analyze(lake)
         clock.lap("analysed \(analysis.analyses.count) artists")
-        var summary = try await writeProcessedTablesLocked(analysis, from: lake, firstDay: scope.firstDay)
+        var summary = try await writeProcessedTablesLocked(analysis, from: lake, firstDay: scope.firstDay, rawListing: listing)
         summary.scope = scope
         return summary
     }
@@ -282,7 +284,7 @@ package struct LocalEngine: Sendable {
     /// the lake's days (an incremental run does not see the days before its window).
     func writeProcessedTablesLocked(_ analysis: LakeAnalysis, from lake: RawLake, firstDay: Day?, dailyWritten: Bool = false,
                                     engine: String = "local", otherImpacts: [ReleaseImpact] = [],
-                                    snapshotsKnownFrom: Day? = nil) async throws -> TransformSummary {
+                                    snapshotsKnownFrom: Day? = nil, rawListing: [ObjectInfo]? = nil) async throws -> TransformSummary {
         try LocalEngine.requireRecords(in: lake, at: store)
         var clock = PhaseClock(logger: logger)
         let analysed = analysis.analyses.flatMap(\.impacts)
@@ -335,7 +337,7 @@ package struct LocalEngine: Sendable {
                                                    knownFrom: snapshotsKnownFrom)
         written += snapshots.written
         removed += snapshots.removed
-        try await recordTransform(engine: engine)
+        try await recordTransform(engine: engine, rawListing: rawListing, unread: unreadKeys(lake.malformed))
         clock.lap("wrote \(written) files, removed \(removed)")
         return TransformSummary(
             artists: analysis.analyses.count, dailyRows: dailyRows, signalRows: signalRows, events: impacts.count,

@@ -88,13 +88,18 @@ struct Momentum: AsyncParsableCommand {
             return (.unavailable, service.description)
         case let transport as AWSTransportError:
             return (.unavailable, "AWS unreachable: \(transport.description) (check the AWS_ENDPOINT_URL_* variables or the network)")
-        case let lake as LakeError where lake.isKind(of: .credentialsKind):
+        case let lake as LakeError where lake.isKind(of: .credentialsKind) || lake.isKind(of: .invalidArgumentKind) || lake.isKind(of: .invalidKeyKind):
             return (.usage, lake.message)
+        case let lake as LakeError where lake.isKind(of: .lockedKind):
+            return (.lakeBusy, lake.message)
+        case let lake as LakeError:
+            // Stored data that cannot be decoded or lacks a column, a missing object, a full
+            // disk, a permission: the lake or the machine, not the user's input.
+            return (.storage, lake.message)
         default:
             let code = exitCode(for: error)
             if code == .success { return (.success, fullMessage(for: error)) }
             if code == .validationFailure || error is ValidationError { return (.usage, fullMessage(for: error)) }
-            if let lake = error as? LakeError { return (.failed, lake.message) }
             if let cancelled = error as? CancellationError { return (.failed, "cancelled: \(cancelled)") }
             return (.failed, fullMessage(for: error))
         }

@@ -34,11 +34,16 @@ package enum Gzip {
     }
 
     /// Decompresses gzip (several concatenated members are allowed, as `cat a.gz b.gz` makes).
-    package static func decompress(_ input: [UInt8]) throws -> [UInt8] {
+    /// Inflation stops as soon as the output passes `limit` bytes: a few kilobytes can inflate
+    /// to gigabytes, so the cap is checked block by block, never after the fact.
+    package static func decompress(_ input: [UInt8], limit: Int = Int.max) throws -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(input.count * 4)
+        output.reserveCapacity(min(limit, input.count &* 4))
         let decoder = try GzipDecoder()
-        try decoder.feed(input) { output.append(contentsOf: $0) }
+        try decoder.feed(input) { block in
+            guard block.count <= limit - output.count else { throw LakeError.compression("the gzip data inflates past \(limit) bytes") }
+            output.append(contentsOf: block)
+        }
         try decoder.finish()
         return output
     }

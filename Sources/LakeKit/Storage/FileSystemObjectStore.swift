@@ -88,7 +88,10 @@ public struct FileSystemObjectStore: ObjectStore {
             case S_IFDIR:
                 walk(childPath, key: childKey, prefix: prefix, depth: depth + 1, into: &objects, unreadable: &unreadable)
             case S_IFREG:
-                if childKey.hasPrefix(prefix) { objects.append(ObjectInfo(key: childKey, size: Int(info.st_size))) }
+                if childKey.hasPrefix(prefix) {
+                    let version = "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)-\(info.st_ino)"
+                    objects.append(ObjectInfo(key: childKey, size: Int(info.st_size), version: version))
+                }
             default:
                 continue
             }

@@ -62,6 +62,8 @@ public struct LakeError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let ioKind = LakeError(.io, "")
     /// Matches a lake locked by another command.
     public static let lockedKind = LakeError(.locked, "")
+    /// Matches a caller's argument out of range.
+    public static let invalidArgumentKind = LakeError(.invalidArgument, "")
     /// Matches missing or broken AWS credentials.
     public static let credentialsKind = LakeError(.credentials, "")
 

@@ -7,11 +7,16 @@ public struct ObjectInfo: Sendable, Hashable {
     public var key: String
     /// Its size in bytes.
     public var size: Int
+    /// What changes whenever the content may have changed, even at the same size: S3's ETag;
+    /// for a file, its modification time (to the nanosecond) and inode (an atomic replace makes
+    /// a new one). Nil when the store has nothing of the kind: then only the size tells.
+    public var version: String?
 
     /// An entry of a listing.
-    public init(key: String, size: Int) {
+    public init(key: String, size: Int, version: String? = nil) {
         self.key = key
         self.size = size
+        self.version = version
     }
 }
 

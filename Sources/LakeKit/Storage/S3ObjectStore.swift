@@ -49,7 +49,7 @@ public struct S3ObjectStore: ObjectStore {
         let objects = try await translate(key: keyPrefix) { try await client.listAllObjects(bucket: bucket, prefix: base + keyPrefix) }
         return objects.compactMap { object in
             guard object.key.hasPrefix(base) else { return nil }
-            return ObjectInfo(key: String(object.key.dropFirst(base.count)), size: object.size)
+            return ObjectInfo(key: String(object.key.dropFirst(base.count)), size: object.size, version: object.version)
         }
     }
 

@@ -218,7 +218,7 @@ package struct AthenaEngine: Sendable {
         tables.dailyRows = analysis.analysis.analyses.reduce(0) { $0 + $1.daily.count }
         tables.objectsWritten += promoted.written
         tables.objectsRemoved += promoted.removed
-        tables.scope = plan.mode == "full" ? .full(reason: plan.reason) : .incremental(firstDay: Day(iso: plan.firstDay ?? "") ?? today, changedDays: [], newFiles: 0)
+        tables.scope = plan.mode == "full" ? .full(reason: plan.reason) : .incremental(firstDay: Day(iso: plan.firstDay ?? "") ?? today, changedDays: [], newFiles: plan.newFiles ?? 0)
         // The run is recorded: its promotion will not be retried, so its marker can go.
         do { try await local.store.delete(AthenaEngine.promotedMarker(runID: plan.runID)) } catch {
             local.logger.warning("could not delete \(AthenaEngine.promotedMarker(runID: plan.runID)): \(error)")

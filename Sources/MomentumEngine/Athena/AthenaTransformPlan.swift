@@ -29,6 +29,8 @@ package struct AthenaTransformPlan: Sendable, Codable {
     package var rawFrom: String?
     /// The first day recomputed (incremental runs).
     package var firstDay: String?
+    /// Raw files new since the last transform (incremental runs).
+    package var newFiles: Int?
     package var steps: [Step]
 
     /// One step.
@@ -49,7 +51,7 @@ package struct AthenaTransformPlan: Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case engine, mode, reason, lake, database, workgroup, months, steps
         case runID = "run_id", athenaOutput = "athena_output", stagingTable = "staging_table", stagingLocation = "staging_location"
-        case rawFrom = "raw_from", firstDay = "first_day"
+        case rawFrom = "raw_from", firstDay = "first_day", newFiles = "new_files"
     }
 
     /// The Athena statements, in order.
@@ -70,7 +72,7 @@ package struct AthenaTransformPlan: Sendable, Codable {
         var plan = AthenaTransformPlan(
             runID: runID, mode: scope.mode, reason: scope.summary, lake: base, database: database, workgroup: workgroup,
             athenaOutput: athenaOutput, stagingTable: staging, stagingLocation: stagingLocation, months: months,
-            rawFrom: window?.lookBackDay.isoString, firstDay: window?.firstDay.isoString, steps: [])
+            rawFrom: window?.lookBackDay.isoString, firstDay: window?.firstDay.isoString, newFiles: scope.newFiles, steps: [])
         guard scope != .upToDate, !months.isEmpty else { return plan }
 
         plan.steps.append(Step(kind: "glue_sync", description: "Glue: create or update database \(database) and the tables of lake.md (partition projection)"))
@@ -134,6 +136,12 @@ package struct AthenaTransformPlan: Sendable, Codable {
 }
 
 extension TransformScope {
+    /// Raw files new since the last transform; nil unless incremental.
+    package var newFiles: Int? {
+        if case .incremental(_, _, let files) = self { return files }
+        return nil
+    }
+
     /// `full`, `incremental` or `up_to_date`.
     package var mode: String {
         switch self {

@@ -1,8 +1,10 @@
-// What a transform must recompute. A transform records the raw files it read and the
-// `artist_daily` files it left (`state/transform.json`); the next one compares them with the
-// lake. Raw data is append-only, so new files are the only change an incremental run accepts:
-// anything else (a file removed or rewritten, processed files changed by hand, no record)
-// means a full rebuild.
+// What a transform must recompute. A transform records the raw files it read (each with its
+// content version: S3's ETag, a file's modification time and inode) and the fingerprint of every
+// processed table it left (`state/transform.json`); the next one compares them with the lake.
+// Raw data is append-only, so new files are the only change an incremental run accepts:
+// anything else (a file removed or rewritten, even at the same size; a processed table changed
+// or removed by hand; no record, or one of another version) means a full rebuild, and the plan
+// says which. A file that could not be read is not recorded, so the next run reads it again.
 //
 // New metric files change the rows of their days and of days after them (growth windows,
 // `prev_day`); new release records change `release_count` and `days_since_release` from
@@ -16,28 +18,39 @@ import MomentumAnalytics
 /// What a transform read and wrote, to plan the next one.
 struct TransformRecord: Codable, Sendable {
     static let key = "state/transform.json"
-    static let currentVersion = 2
+    static let currentVersion = 3
 
     var version: Int?
     var engine: String?
     var rawFiles: Int
     var rawFingerprint: String
     var latestRawDay: String?
-    /// Every raw file read, with its size (version 2).
+    /// Every raw file read, with its size and content version.
     var files: [File]?
-    /// The fingerprint of `processed/artist_daily/` as this transform left it (version 2).
-    var dailyFingerprint: String?
+    /// The fingerprint of each processed table (by prefix) as this transform left it.
+    var processed: [String: String]?
 
     struct File: Codable, Sendable, Hashable {
         var key: String
         var size: Int
+        var version: String?
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, engine, files
+        case version, engine, files, processed
         case rawFiles = "raw_files", rawFingerprint = "raw_fingerprint", latestRawDay = "latest_raw_day"
-        case dailyFingerprint = "daily_fingerprint"
     }
+
+    /// The processed tables a record fingerprints: all of them.
+    static let processedDatasets: [LakeDataset] = [.artistDaily, .artistSignals, .releaseImpact, .momentum]
+}
+
+/// What planning found: the scope, the raw files listed (the record names those of them that
+/// were read), and the raw releases when planning read them.
+struct TransformPlanning: Sendable {
+    var scope: TransformScope
+    var releases: RawReadResult<RawRelease>?
+    var rawListing: [ObjectInfo]
 }
 
 /// The part of the processed tables a transform rebuilds.
@@ -75,25 +88,31 @@ extension LocalEngine {
 
     /// The plan, and the raw releases when planning read them (an incremental run needs them
     /// again: they are read once).
-    func planTransform(full: Bool) async throws -> (scope: TransformScope, releases: RawReadResult<RawRelease>?) {
-        if full { return (.full(reason: "--full"), nil) }
+    func planTransform(full: Bool) async throws -> TransformPlanning {
+        let raw = try await rawFiles()
+        func plan(_ scope: TransformScope, _ releases: RawReadResult<RawRelease>? = nil) -> TransformPlanning {
+            TransformPlanning(scope: scope, releases: releases, rawListing: raw)
+        }
+        if full { return plan(.full(reason: "--full")) }
         guard let bytes = try? await store.get(TransformRecord.key),
               let record = try? JSONDecoder().decode(TransformRecord.self, from: Data(bytes)),
-              record.version == TransformRecord.currentVersion, let previous = record.files, let dailyPrint = record.dailyFingerprint
-        else { return (.full(reason: "no record of an earlier transform of this version (\(TransformRecord.key))"), nil) }
-        let daily = try await store.list(prefix: LakeDataset.artistDaily.prefix).filter { LakeLayout.isDataKey($0.key) }
-        guard !daily.isEmpty, LocalEngine.fingerprint(daily) == dailyPrint else {
-            return (.full(reason: "\(LakeDataset.artistDaily.prefix) has changed since the last transform"), nil)
+              record.version == TransformRecord.currentVersion, let previous = record.files, let processed = record.processed
+        else { return plan(.full(reason: "no record of an earlier transform of this version (\(TransformRecord.key))")) }
+        for dataset in TransformRecord.processedDatasets {
+            let now = try await processedFiles(dataset)
+            guard dataset != .artistDaily || !now.isEmpty, processed[dataset.prefix] == LocalEngine.fingerprint(now) else {
+                return plan(.full(reason: "\(dataset.prefix) has changed since the last transform"))
+            }
         }
-        let now = Dictionary(try await rawFiles().map { ($0.key, $0.size) }, uniquingKeysWith: { first, _ in first })
-        var added: [String] = []
+        let now = Dictionary(raw.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         for file in previous {
-            guard let size = now[file.key] else { return (.full(reason: "raw file \(file.key) was removed"), nil) }
-            guard size == file.size else { return (.full(reason: "raw file \(file.key) was rewritten (\(file.size) → \(size) bytes)"), nil) }
+            guard let current = now[file.key] else { return plan(.full(reason: "raw file \(file.key) was removed")) }
+            guard current.size == file.size else { return plan(.full(reason: "raw file \(file.key) was rewritten (\(file.size) → \(current.size) bytes)")) }
+            guard current.version == file.version else { return plan(.full(reason: "raw file \(file.key) was rewritten (same size, new content version)")) }
         }
         let known = Set(previous.map(\.key))
-        added = now.keys.filter { !known.contains($0) }.sorted()
-        guard !added.isEmpty else { return (.upToDate, nil) }
+        let added = now.keys.filter { !known.contains($0) }.sorted()
+        guard !added.isEmpty else { return plan(.upToDate) }
 
         let newMetrics = added.filter { $0.hasPrefix(LakeDataset.artistMetrics.prefix) }
         let changedDays = Set(newMetrics.compactMap { LakeLayout.captureDay(ofRawKey: $0).map { Day(daysSinceEpoch: Int32($0.daysSinceEpoch)) } })
@@ -109,9 +128,9 @@ extension LocalEngine {
             // New release files with no dated album or single: no row changes, but the record
             // must learn of them; a rebuild of the latest month does it cheaply and exactly.
             let latest = changedDays.max() ?? Day(iso: record.latestRawDay ?? "") ?? Day(daysSinceEpoch: 0)
-            return (.incremental(firstDay: latest.firstOfMonth, changedDays: changedDays, newFiles: added.count), releases)
+            return plan(.incremental(firstDay: latest.firstOfMonth, changedDays: changedDays, newFiles: added.count), releases)
         }
-        return (.incremental(firstDay: first.firstOfMonth, changedDays: changedDays, newFiles: added.count), releases)
+        return plan(.incremental(firstDay: first.firstOfMonth, changedDays: changedDays, newFiles: added.count), releases)
     }
 
     /// Every raw release, and the earliest release day the new release files can change: the
@@ -136,19 +155,36 @@ extension LocalEngine {
     }
 
     /// Records what a transform read and left (written after its tables, so a kill in between
-    /// leaves the tables marked out of date, never the other way round).
-    func recordTransform(engine: String) async throws {
-        let raw = try await rawFiles()
-        let daily = try await store.list(prefix: LakeDataset.artistDaily.prefix).filter { LakeLayout.isDataKey($0.key) }
+    /// leaves the tables marked out of date, never the other way round). `rawListing` is the
+    /// listing the run planned from (listed again when nil); `unread` the keys that could not be
+    /// read, left out so that the next run reads them.
+    func recordTransform(engine: String, rawListing: [ObjectInfo]? = nil, unread: Set<String> = []) async throws {
+        let listed: [ObjectInfo]
+        if let rawListing { listed = rawListing } else { listed = try await rawFiles() }
+        let raw = listed.filter { !unread.contains($0.key) }
+        var processed: [String: String] = [:]
+        for dataset in TransformRecord.processedDatasets {
+            processed[dataset.prefix] = LocalEngine.fingerprint(try await processedFiles(dataset))
+        }
         let latest = raw.compactMap { LakeLayout.captureDay(ofRawKey: $0.key) }.max()
         let record = TransformRecord(
             version: TransformRecord.currentVersion, engine: engine, rawFiles: raw.count, rawFingerprint: LocalEngine.fingerprint(raw),
-            latestRawDay: latest?.isoString, files: raw.map { TransformRecord.File(key: $0.key, size: $0.size) },
-            dailyFingerprint: LocalEngine.fingerprint(daily))
+            latestRawDay: latest?.isoString, files: raw.map { TransformRecord.File(key: $0.key, size: $0.size, version: $0.version) },
+            processed: processed)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try await store.put(TransformRecord.key, bytes: Array(try encoder.encode(record)))
     }
+
+    /// The data files of a processed table.
+    func processedFiles(_ dataset: LakeDataset) async throws -> [ObjectInfo] {
+        try await store.list(prefix: dataset.prefix).filter { LakeLayout.isDataKey($0.key) }
+    }
+}
+
+/// The raw keys a run could not read (line 0 of the malformed lines names them).
+func unreadKeys(_ malformed: [MalformedLine]) -> Set<String> {
+    Set(malformed.filter { $0.line == 0 }.map(\.source))
 }
 
 extension Day {

@@ -1,26 +1,41 @@
 // An incremental local run that reads a window, not the history. Rows from the first changed
 // day F on are recomputed; what they depend on reaches back at most 76 days (release windows
 // start 35 days before an event whose 14-day window reaches F, and their growth looks 28 days
-// further back), so the stored rows from W = F - 76 are fed back as kept records (one
+// further back; `../shared/spec/incremental.md` gives each output's reach), so the stored rows from W = F - 76 are fed back as kept records (one
 // observation per day), the raw files of the changed days are read again, and each artist's
 // `prev_day` before W is carried in by one observation taken from the stored row that points
 // at it. Release events before F - 13 keep their stored `release_impact` rows (their windows end
-// before F). Where the window does not settle a value (an artist whose stored window rows carry
-// no follower count, so its last count before W is unknown; a leaderboard day before F - 35),
+// before F), with their album lists taken from the whole release list (clusters chain). Where
+// the window does not settle a value (an artist whose stored window rows carry no follower
+// count, so its last count before W is unknown; a leaderboard day before W + 58, whose signal
+// baselines reach before W; an event before the window that appeared),
 // the older months are read for those artists, or the run falls back to the whole history.
 
 import Foundation
 import LakeKit
 import MomentumAnalytics
 
-/// What an incremental run reads and computes.
+/// What an incremental run reads and computes. The reaches are those of
+/// `incremental.md`: an impact row reads `[r-35, r+13]`, a growth look-back 28 days, a
+/// leaderboard day `d` in `[a-3, a]` reads signals on `[d-27, d]`, each of which reads a
+/// 28-day baseline.
 struct WindowedIncrement: Sendable {
+    /// How far an event's window reaches forward, and back.
+    static let eventReachForward = 13, eventReachBack = 35
+    /// The longest growth look-back, and a signal's baseline.
+    static let growthLookBack = 28, signalBaseline = 28
+    /// How far back of `as_of` the leaderboard reads signal baselines: the latest row may be
+    /// 3 days old, `spikes_28d` counts 28 days of signals, each with its 28-day baseline.
+    static let leaderboardReach = 3 + 27 + signalBaseline
+
     /// The first day recomputed (a month's first day).
     var firstDay: Day
-    /// The first day read back.
-    var windowStart: Day { firstDay - 76 }
+    /// The first day read back: recomputed events' windows and their growth look-backs.
+    var windowStart: Day { firstDay - (Self.eventReachForward + Self.eventReachBack + Self.growthLookBack) }
     /// Events from this day on are recomputed; earlier ones are kept.
-    var firstEventRecomputed: Day { firstDay - 13 }
+    var firstEventRecomputed: Day { firstDay - Self.eventReachForward }
+    /// The earliest leaderboard day the window settles.
+    var earliestLeaderboardDay: Day { windowStart + Self.leaderboardReach }
 }
 
 /// One stored `artist_daily` row with what the window needs of it.
@@ -98,13 +113,29 @@ extension LocalEngine {
         }
         clock.lap("analysed \(analyses.count) artists over the window")
         let asOf = Leaderboard.defaultAsOf(analyses)
-        // The leaderboard looks 41 days back from its day: the window must hold them.
-        guard let asOf, asOf >= firstDay - 35 else { return nil }
+        // The leaderboard reads signal baselines 58 days back from its day: the window must hold them.
+        guard let asOf, asOf >= window.earliestLeaderboardDay else {
+            logger.debug("the window does not settle the leaderboard of \(asOf?.isoString ?? "no day"): reading the whole history")
+            return nil
+        }
         var trimmed: [ArtistAnalysis] = []
         for analysis in analyses {
             // Events before the window's reach keep their stored rows; the name is the latest row's.
             var old = (impactsByArtist[analysis.artistID] ?? []).filter { $0.eventDay < first }
             if let latestName = analysis.daily.last?.artistName { for index in old.indices { old[index].artistName = latestName } }
+            // Clusters chain: a new album can join an event that starts before the window. Its
+            // day cannot move (a new album is dated on or after the first changed day), but its
+            // album list can: taken from the events computed over the whole release list.
+            let computed = Dictionary(analysis.impacts.filter { $0.eventDay < first }.map { ($0.eventDay, $0) }, uniquingKeysWith: { a, _ in a })
+            guard computed.count == old.count else {
+                logger.debug("events of \(analysis.artistID) before \(first.isoString) changed: reading the whole history")
+                return nil
+            }
+            for index in old.indices {
+                guard let event = computed[old[index].eventDay] else { return nil }
+                old[index].albumIDs = event.albumIDs
+                old[index].albumNames = event.albumNames
+            }
             trimmed.append(ArtistAnalysis(
                 artistID: analysis.artistID, daily: analysis.daily, signals: analysis.signals,
                 impacts: old + analysis.impacts.filter { $0.eventDay >= first }))

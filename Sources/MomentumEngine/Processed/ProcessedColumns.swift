@@ -11,13 +11,13 @@ struct ProcessedColumns {
 
     private func column(_ name: String) throws -> ParquetColumn {
         guard let column = table.column(name) else {
-            throw EngineError.invalidInput("\(file): no column '\(name)' (the processed tables' columns are those of the metric contract)")
+            throw LakeError.format("\(file): no column '\(name)' (the processed tables' columns are those of the metric contract)")
         }
         return column
     }
 
-    private func wrongType(_ name: String, _ wanted: String) -> EngineError {
-        EngineError.invalidInput("\(file): column '\(name)' is not \(wanted)")
+    private func wrongType(_ name: String, _ wanted: String) -> LakeError {
+        LakeError.format("\(file): column '\(name)' is not \(wanted)")
     }
 
     func strings(_ name: String) throws -> [String?] {
@@ -45,7 +45,7 @@ struct ProcessedColumns {
             return try values.enumerated().map { row, value in
                 guard let value else { return nil }
                 guard let narrow = Int32(exactly: value) else {
-                    throw EngineError.invalidInput("\(file): column '\(name)', row \(row + 1): \(value) does not fit in 32 bits")
+                    throw LakeError.format("\(file): column '\(name)', row \(row + 1): \(value) does not fit in 32 bits")
                 }
                 return narrow
             }
@@ -70,7 +70,7 @@ struct ProcessedColumns {
     /// The value of a required column at a row.
     func required<T>(_ values: [T?], _ name: String, _ row: Int) throws -> T {
         guard let value = values[row] else {
-            throw EngineError.invalidInput("\(file): column '\(name)', row \(row + 1): null in a required column")
+            throw LakeError.format("\(file): column '\(name)', row \(row + 1): null in a required column")
         }
         return value
     }

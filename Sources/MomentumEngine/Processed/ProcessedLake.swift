@@ -77,20 +77,24 @@ extension LocalEngine {
         return latestProcessed.map { latestRaw > $0 } ?? true ? advice : nil
     }
 
-    /// The raw data files of the lake, in key order.
+    /// The raw data files of the lake a transform reads, in key order (a key outside the
+    /// layout is never read, so never part of a run's record).
     func rawFiles() async throws -> [ObjectInfo] {
         var files: [ObjectInfo] = []
         for dataset in [LakeDataset.artistMetrics, .releases] {
-            files += try await store.list(prefix: dataset.prefix).filter { LakeLayout.isDataKey($0.key) }
+            files += try await store.list(prefix: dataset.prefix).filter {
+                LakeLayout.isDataKey($0.key) && LakeLayout.captureDay(ofRawKey: $0.key) != nil && $0.key.split(separator: "/").count == 4
+            }
         }
         return files.sorted { $0.key < $1.key }
     }
 
-    /// FNV-1a over every raw key and size: any added, removed or rewritten file changes it.
+    /// FNV-1a over every key, size and content version: any added, removed or rewritten file
+    /// changes it.
     static func fingerprint(_ files: [ObjectInfo]) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for file in files {
-            for byte in file.key.utf8 + Array("\t\(file.size)\n".utf8) {
+            for byte in file.key.utf8 + Array("\t\(file.size)\t\(file.version ?? "")\n".utf8) {
                 hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
             }
         }

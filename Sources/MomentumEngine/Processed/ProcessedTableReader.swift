@@ -13,6 +13,10 @@ enum ProcessedTableReader {
 
     static func table(_ key: String, in store: any ObjectStore, filter: ParquetFilter?) async throws -> ProcessedColumns {
         let reader = try await ParquetReader.open(store, key: key)
+        // The contract's types are all readable: a column of another type is the first thing wrong.
+        if let (name, type) = reader.unreadableColumns.min(by: { $0.key < $1.key }) {
+            throw LakeError.format("\(store.location)/\(key): column '\(name)' is \(type), which the lake contract does not use (lake.md gives each column's type)")
+        }
         return ProcessedColumns(table: try await reader.read(filter: filter), file: "\(store.location)/\(key)")
     }
 
@@ -70,7 +74,7 @@ enum ProcessedTableReader {
                 if let artistID, id != artistID { continue }
                 let statusText = try c.required(statuses, "status", row)
                 guard let status = ImpactStatus(rawValue: statusText) else {
-                    throw EngineError.invalidInput("\(c.file): column 'status', row \(row + 1): '\(statusText.prefix(40))' is not ok or insufficient_data")
+                    throw LakeError.format("\(c.file): column 'status', row \(row + 1): '\(statusText.prefix(40))' is not ok or insufficient_data")
                 }
                 rows.append(ReleaseImpact(
                     artistID: id, artistName: names[row], eventDay: try c.required(days, "event_day", row),

@@ -21,7 +21,7 @@ extension LocalEngine {
         return max(1, min(4096, rawBytes / size + (rawBytes % size == 0 ? 0 : 1)))
     }
 
-    func streamingTransform(buckets: Int) async throws -> TransformSummary {
+    func streamingTransform(buckets: Int, rawListing: [ObjectInfo]? = nil) async throws -> TransformSummary {
         var clock = PhaseClock(logger: logger)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("momentum-transform-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -97,7 +97,7 @@ extension LocalEngine {
         let snapshots = try await writeLeaderboard(leaderboard, asOf: asOf, observedDays: spill.observedDays)
         written += snapshots.written
         removed += snapshots.removed
-        try await recordTransform(engine: "local")
+        try await recordTransform(engine: "local", rawListing: rawListing, unread: unreadKeys(malformed))
         clock.lap("wrote \(written) files, removed \(removed)")
         return TransformSummary(
             artists: artists, dailyRows: daily.rows, signalRows: signals.rows, events: impacts.rows, leaderboardRows: leaderboard.count,

@@ -121,6 +121,8 @@ enum LambdaHandler {
             let type = switch outcome.code {
             case .usage: "Momentum.Usage"
             case .unavailable: "Momentum.Unavailable"
+            case .lakeBusy: "Momentum.LakeBusy"
+            case .storage: "Momentum.Storage"
             default: "Momentum.Failed"
             }
             log.error("\(outcome.message)", metadata: ["errorType": "\(type)"])

@@ -52,8 +52,8 @@ extension S3Client {
         var call = Call(operation: "CreateMultipartUpload", method: "POST", bucket: bucket, key: key, query: [("uploads", "")])
         call.headers = [("Content-Type", contentType)]
         let response = try await send(call)
-        guard let id = try S3XMLNode.parse(response.body).value("UploadId"), !id.isEmpty else {
-            throw LakeError.format("S3 CreateMultipartUpload s3://\(bucket)/\(key): no UploadId in the answer")
+        guard let id = try call.document(response, root: "InitiateMultipartUploadResult").value("UploadId"), !id.isEmpty else {
+            throw call.invalidAnswer("no UploadId in the answer", response)
         }
         return id
     }
@@ -64,7 +64,7 @@ extension S3Client {
         call.headers = [("Content-MD5", S3Client.base64MD5(bytes))]
         let response = try await send(call)
         guard let eTag = response.header("etag"), !eTag.isEmpty else {
-            throw LakeError.format("S3 UploadPart s3://\(bucket)/\(key) part \(number): no ETag in the answer")
+            throw call.invalidAnswer("no ETag in the answer for part \(number)", response)
         }
         return eTag
     }

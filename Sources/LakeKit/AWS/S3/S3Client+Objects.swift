@@ -71,7 +71,7 @@ extension S3Client {
         let response = try await send(call)
         guard response.status != 404 else { return nil }
         guard let text = response.header("content-length"), let size = Int(text), size >= 0 else {
-            throw LakeError.format("S3 HeadObject s3://\(bucket)/\(key): no valid Content-Length in the answer")
+            throw call.invalidAnswer("no valid Content-Length in the answer", response)
         }
         return S3ObjectHead(size: size, eTag: response.header("etag")?.trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
     }
@@ -120,22 +120,20 @@ extension S3Client {
         var call = Call(operation: "ListObjectsV2", method: "GET", bucket: bucket, key: nil, query: query)
         call.resourceOverride = "s3://\(bucket)/\(prefix)"
         let response = try await send(call)
-        let xml = try S3XMLNode.parse(response.body)
-        guard xml.name == "ListBucketResult" else {
-            throw LakeError.format("S3 ListObjectsV2 s3://\(bucket)/\(prefix): expected <ListBucketResult>, got <\(xml.name)>")
-        }
+        let xml = try call.document(response, root: "ListBucketResult")
         let encoded = xml.value("EncodingType") == "url"
         var objects: [ObjectInfo] = []
         for entry in xml.all("Contents") {
             guard let rawKey = entry.value("Key"), let size = entry.value("Size").flatMap({ Int($0) }), size >= 0 else {
-                throw LakeError.format("S3 ListObjectsV2 s3://\(bucket)/\(prefix): an entry without a key or a valid size")
+                throw call.invalidAnswer("an entry without a key or a valid size", response)
             }
-            objects.append(ObjectInfo(key: encoded ? S3Client.formDecode(rawKey) : rawKey, size: size))
+            let eTag = entry.value("ETag").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }.flatMap { $0.isEmpty ? nil : $0 }
+            objects.append(ObjectInfo(key: encoded ? S3Client.formDecode(rawKey) : rawKey, size: size, version: eTag))
         }
         let truncated = xml.value("IsTruncated") == "true"
         let next = xml.value("NextContinuationToken").flatMap { $0.isEmpty ? nil : $0 }
         if truncated && next == nil {
-            throw LakeError.format("S3 ListObjectsV2 s3://\(bucket)/\(prefix): a truncated page without a continuation token")
+            throw call.invalidAnswer("a truncated page without a continuation token", response)
         }
         return S3ListPage(objects: objects, continuationToken: truncated ? next : nil)
     }
@@ -150,7 +148,7 @@ extension S3Client {
             objects += page.objects
             guard let next = page.continuationToken else { return objects.sorted { $0.key < $1.key } }
             guard seen.insert(next).inserted else {
-                throw LakeError.format("S3 ListObjectsV2 s3://\(bucket)/\(prefix): the server repeated a continuation token")
+                throw S3Error.invalidAnswer("the server repeated a continuation token", status: 200, operation: "ListObjectsV2", resource: "s3://\(bucket)/\(prefix)")
             }
             token = next
         }
@@ -171,7 +169,7 @@ extension S3Client {
             var call = Call(operation: "DeleteObjects", method: "POST", bucket: bucket, key: nil, query: [("delete", "")], body: body)
             call.headers = [("Content-Type", "application/xml"), ("Content-MD5", S3Client.base64MD5(body))]
             let response = try await send(call)
-            let result = try S3XMLNode.parse(response.body)
+            let result = try call.document(response, root: "DeleteResult")
             for error in result.all("Error") {
                 failures.append("\(error.value("Key") ?? "?"): \(error.value("Code") ?? "?")")
             }

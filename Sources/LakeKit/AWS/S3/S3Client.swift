@@ -68,6 +68,22 @@ public struct S3Client: Sendable {
         var accepted: Set<Int> = []
 
         var resource: String { resourceOverride ?? ("s3://\(bucket)" + (key.map { "/\($0)" } ?? "")) }
+
+        /// The answer's XML document, whose root must be `root`; anything else is an
+        /// `InvalidAnswer` (a service answering nonsense, exit 3), never a format error of the lake.
+        func document(_ response: AWSHTTPResponse, root: String) throws -> S3XMLNode {
+            let xml: S3XMLNode
+            do { xml = try S3XMLNode.parse(response.body) } catch let failure as LakeError {
+                throw invalidAnswer(failure.message, response)
+            }
+            guard xml.name == root else { throw invalidAnswer("expected <\(root)>, got <\(xml.name)>", response) }
+            return xml
+        }
+
+        /// An `InvalidAnswer` about this call.
+        func invalidAnswer(_ reason: String, _ response: AWSHTTPResponse) -> S3Error {
+            S3Error.invalidAnswer(reason, status: response.status, operation: operation, resource: resource)
+        }
     }
 
     /// Sends a call with retries; a 2xx (or an accepted status) answer, or a thrown error.

@@ -71,6 +71,14 @@ public struct S3Error: Error, Sendable, Hashable, CustomStringConvertible {
     public static let preconditionFailed = kind("PreconditionFailed")
     /// Matches `SlowDown`.
     public static let slowDown = kind("SlowDown")
+    /// Matches an answer that does not follow the S3 API (XML that does not parse, a missing
+    /// element): the server, or whatever stands at the endpoint, answered nonsense.
+    public static let invalidAnswer = kind("InvalidAnswer")
+
+    /// An answer that does not follow the S3 API.
+    static func invalidAnswer(_ reason: String, status: Int, operation: String, resource: String) -> S3Error {
+        S3Error(code: "InvalidAnswer", status: status, message: reason, requestID: nil, operation: operation, resource: resource)
+    }
 
     static let hints: [String: String] = [
         "NoSuchBucket": "Check the bucket name in --lake, and the region (AWS_REGION) or endpoint (AWS_ENDPOINT_URL_S3)",
@@ -84,6 +92,7 @@ public struct S3Error: Error, Sendable, Hashable, CustomStringConvertible {
         "BadDigest": "The upload was damaged on the way (its checksum did not match) and was refused; nothing was stored",
         "XAmzContentSHA256Mismatch": "The upload was damaged on the way (its checksum did not match) and was refused; nothing was stored",
         "SlowDown": "S3 is throttling this prefix; the request was retried with back-off",
+        "InvalidAnswer": "The answer does not follow the S3 API: check that the endpoint (AWS_ENDPOINT_URL_S3) is an S3 service",
     ]
 
     /// The error in an answer: S3's XML `<Error>` when there is one, the status otherwise.

@@ -5,22 +5,22 @@
 import Foundation
 
 /// An element: its name (namespace prefix dropped), text and children.
-struct S3XMLNode: Sendable {
-    var name: String
-    var text = ""
-    var children: [S3XMLNode] = []
+package struct S3XMLNode: Sendable {
+    package var name: String
+    package var text = ""
+    package var children: [S3XMLNode] = []
 
     /// The first child of that name.
-    func child(_ name: String) -> S3XMLNode? { children.first { $0.name == name } }
+    package func child(_ name: String) -> S3XMLNode? { children.first { $0.name == name } }
     /// Every child of that name.
-    func all(_ name: String) -> [S3XMLNode] { children.filter { $0.name == name } }
+    package func all(_ name: String) -> [S3XMLNode] { children.filter { $0.name == name } }
     /// The text of the first child of that name.
-    func value(_ name: String) -> String? { child(name)?.text }
+    package func value(_ name: String) -> String? { child(name)?.text }
 
     static let maximumDepth = 32
 
     /// Parses a document; its root element.
-    static func parse(_ bytes: [UInt8]) throws -> S3XMLNode {
+    package static func parse(_ bytes: [UInt8]) throws -> S3XMLNode {
         var parser = Parser(bytes: bytes)
         return try parser.document()
     }

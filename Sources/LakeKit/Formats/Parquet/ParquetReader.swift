@@ -66,6 +66,15 @@ public struct ParquetReader: Sendable {
     public let schema: [ParquetField]
     /// Rows in the file.
     public let rowCount: Int
+    /// Columns the file has but this reader does not read, with their physical type
+    /// (`INT96`, `FIXED_LEN_BYTE_ARRAY`): a caller can say "column 'day' is INT96", not "no column".
+    public var unreadableColumns: [String: String] {
+        var out: [String: String] = [:]
+        for (name, leaf) in leaves where leaf.type == nil {
+            out[name] = leaf.physicalType == ParquetValueDecoding.int96 ? "INT96" : leaf.physicalType == ParquetValueDecoding.fixedLengthByteArray ? "FIXED_LEN_BYTE_ARRAY" : "physical type \(leaf.physicalType)"
+        }
+        return out
+    }
     /// Row groups in the file.
     public var rowGroupCount: Int { footer.rowGroups.count }
 
@@ -86,6 +95,18 @@ public struct ParquetReader: Sendable {
     public static let wholeFileLimit = 8 << 20
     /// The largest footer accepted.
     public static let maximumFooterBytes = 64 << 20
+    /// Values (rows times columns read) any file may produce, however small it is.
+    public static let minimumValueAllowance = 1 << 20
+    /// Values a file may produce per byte of its length beyond that allowance. A run-length
+    /// run or a bit width of 0 encodes any count in a few bytes, so what a file declares is
+    /// bounded by what it can plausibly hold before anything is allocated: a few hundred bytes
+    /// cannot make a reader allocate gigabytes. Real tables stay far below this ratio.
+    public static let maximumValuesPerByte = 64
+
+    /// The most values a file of `size` bytes is allowed to produce.
+    public static func valueAllowance(fileSize size: Int) -> Int {
+        max(minimumValueAllowance, size.multipliedReportingOverflow(by: maximumValuesPerByte).partialValue)
+    }
 
     /// Opens a file in a store (a folder, S3) by reading its footer.
     public static func open(_ store: any ObjectStore, key: String) async throws -> ParquetReader {
@@ -148,6 +169,17 @@ public struct ParquetReader: Sendable {
             throw damaged("row group \(number) has \(group.columns.count) column chunks for \(children.count) columns")
         }
         guard footer.rowCount >= 0, footer.rowCount <= Int64(Int32.max) else { throw damaged("a row count of \(footer.rowCount)") }
+        var groupRows: Int64 = 0
+        for (number, group) in footer.rowGroups.enumerated() {
+            guard group.rowCount >= 0, group.rowCount <= footer.rowCount - groupRows else {
+                throw damaged("row group \(number) declares \(group.rowCount) rows, past the file's \(footer.rowCount)")
+            }
+            groupRows += group.rowCount
+        }
+        guard groupRows == footer.rowCount else { throw damaged("its row groups hold \(groupRows) rows, its footer says \(footer.rowCount)") }
+        guard footer.rowCount <= Int64(valueAllowance(fileSize: size)) else {
+            throw damaged("\(footer.rowCount) rows declared in \(size) bytes (at most \(valueAllowance(fileSize: size)) values are read from a file of that size)")
+        }
         return ParquetReader(name: name, schema: schema, rowCount: Int(footer.rowCount), footer: footer, fileSize: size, fetch: fetch, leaves: leaves)
     }
 
@@ -161,6 +193,13 @@ public struct ParquetReader: Sendable {
                 throw LakeError.format("\(self.name) \(why)")
             }
             fields.append(field)
+        }
+        let allowance = ParquetReader.valueAllowance(fileSize: fileSize)
+        let keptRows = try footer.rowGroups.reduce(0) { total, group in
+            try filter.map { try mayContain(group, $0) } ?? true ? total + Int(group.rowCount) : total
+        }
+        guard keptRows.multipliedReportingOverflow(by: max(1, fields.count)).partialValue <= allowance else {
+            throw LakeError.format("\(name): \(keptRows) rows of \(fields.count) columns is more than the \(allowance) values read from a file of \(fileSize) bytes")
         }
         var builders = fields.map { ColumnBuilder(type: $0.type) }
         var read = 0, skipped = 0, rows = 0
@@ -207,7 +246,9 @@ public struct ParquetReader: Sendable {
             let header = try ParquetFooter.pageHeader(&reader)
             position = reader.index
             guard header.compressedSize >= 0, Int(header.compressedSize) <= bytes.count - position, header.uncompressedSize >= 0,
-                  header.uncompressedSize <= 1 << 30 else { throw ParquetDecodingError(reason: "a page larger than its column chunk") }
+                  Int(header.uncompressedSize) <= codec.largestExpansion(of: Int(header.compressedSize)) else {
+                throw ParquetDecodingError(reason: "a page of \(header.compressedSize) bytes in a column chunk of \(bytes.count) that declares \(header.uncompressedSize) bytes uncompressed")
+            }
             let body = Array(bytes[position..<(position + Int(header.compressedSize))])
             position += Int(header.compressedSize)
             switch header.type {
@@ -255,7 +296,20 @@ public struct ParquetReader: Sendable {
         }
     }
 
-    enum Codec { case none, snappy, gzip }
+    enum Codec {
+        case none, snappy, gzip
+
+        /// The most bytes `compressed` bytes can decode to: Snappy's longest copy is 64 bytes
+        /// from a 3-byte tag, deflate's best ratio is 1032:1. A page header announcing more is
+        /// lying, and is refused before anything is decompressed.
+        func largestExpansion(of compressed: Int) -> Int {
+            switch self {
+            case .none: return compressed
+            case .snappy: return compressed * 22 + 16
+            case .gzip: return compressed * 1032 + 64
+            }
+        }
+    }
 
     static func codec(_ value: Int32, column: Leaf, name: String, in chunk: ParquetFooter.ColumnChunk) throws -> Codec {
         switch value {
@@ -274,7 +328,7 @@ public struct ParquetReader: Sendable {
             switch codec {
             case .none: out = body
             case .snappy: out = try Snappy.decompress(body)
-            case .gzip: out = try Gzip.decompress(body)
+            case .gzip: out = try Gzip.decompress(body, limit: size)
             }
         } catch {
             throw ParquetDecodingError(reason: "a page does not decompress (\(error))")
