@@ -188,7 +188,69 @@ import Testing
         #expect(try await LakeLock.read(store) == nil)
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("_momentum").path))
     }
+
+    private func plant(_ holder: LakeLockHolder, in store: FileSystemObjectStore) async throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let bytes = [UInt8](try encoder.encode(holder)) + [0x0a]
+        try await store.put(LakeLock.key, bytes: bytes)
+        return bytes
+    }
+
+    @Test func aLiveHolderOnThisHostKeepsItsLockWhateverItsLeaseSays() async throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = FileSystemObjectStore(root: root)
+        // pid 1 is alive on every Linux machine; its lease ended an hour ago (a clock that jumped).
+        let live = LakeLockHolder(token: "live", command: "transform", host: ProcessInfo.processInfo.hostName, pid: 1,
+                                  acquiredAt: "2026-01-01T00:00:00Z", leaseUntil: nowNanoseconds() - 3_600_000_000_000)
+        let planted = try await plant(live, in: store)
+        await #expect(throws: LakeError.lockedKind) { _ = try await LakeLock.acquire(store, command: "second", wait: .milliseconds(300)) }
+        #expect(try await store.get(LakeLock.key) == planted)
+    }
+
+    @Test func anotherHostsLeaseToleratesClockSkew() async throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = FileSystemObjectStore(root: root)
+        let minute: Int64 = 60_000_000_000
+        // Five minutes "expired" by this clock: the holder's clock may be five minutes behind.
+        let skewed = LakeLockHolder(token: "skewed", command: "transform", host: "other-host", pid: 77,
+                                    acquiredAt: "2026-01-01T00:00:00Z", leaseUntil: nowNanoseconds() - 5 * minute)
+        _ = try await plant(skewed, in: store)
+        await #expect(throws: LakeError.lockedKind) { _ = try await LakeLock.acquire(store, command: "second", wait: .milliseconds(300)) }
+        // Expired by more than any host's clock can be off: taken over.
+        let gone = LakeLockHolder(token: "gone", command: "transform", host: "other-host", pid: 77,
+                                  acquiredAt: "2026-01-01T00:00:00Z", leaseUntil: nowNanoseconds() - 20 * minute)
+        _ = try await plant(gone, in: store)
+        let lock = try await LakeLock.acquire(store, command: "second", wait: .seconds(5))
+        try await lock.release()
+        // A holder that stops renewing is taken over once a waiter has watched it for a whole lease.
+        let silent = LakeLockHolder(token: "silent", command: "transform", host: "other-host", pid: 77,
+                                    acquiredAt: "2026-01-01T00:00:00Z", leaseUntil: nowNanoseconds() + 10 * minute)
+        _ = try await plant(silent, in: store)
+        let watched = try await LakeLock.acquire(store, command: "third", wait: .seconds(5), lease: .milliseconds(600), pollInterval: .milliseconds(50))
+        try await watched.release()
+    }
+
+    @Test func aReleaseRemovesOnlyItsOwnLock() async throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = FileSystemObjectStore(root: root)
+        let lock = try await LakeLock.acquire(store, command: "first")
+        // Someone else's lock replaced ours meanwhile (a takeover after a long pause).
+        let other = LakeLockHolder(token: "other", command: "second", host: "other-host", pid: 9,
+                                   acquiredAt: "2026-01-01T00:00:00Z", leaseUntil: nowNanoseconds() + 60_000_000_000)
+        let planted = try await plant(other, in: store)
+        try await lock.release()
+        #expect(try await store.get(LakeLock.key) == planted, "the other holder's lock is left in place")
+        #expect(try await store.delete(LakeLock.key, ifContentIs: planted))
+        #expect(try await LakeLock.read(store) == nil)
+        #expect(try await !store.delete(LakeLock.key, ifContentIs: planted))
+    }
 }
+
+private func nowNanoseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
 
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()

@@ -157,4 +157,35 @@ private func streamingStoreKeys(_ store: FileSystemObjectStore) async throws -> 
         for id in ids { sizes[ranges.bucket(of: id)] += 1 }
         #expect(ranges.count == 10 && sizes.allSatisfy { (250...750).contains($0) }, "\(sizes)")
     }
+
+    @Test func scratchFoldersOfKilledTransformsAreRemovedAndAMissingTMPDIRIsNotCreated() async throws {
+        let work = try Repository.temporaryFolder("streaming-scratch")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let demo = try await momentum(["demo", "--dir", work.appendingPathComponent("demo").path, "--artists", "40", "--days", "150", "--seed", "2", "--quiet"])
+        try #require(demo.status == 0, "\(demo.stderr)")
+        let lake = work.appendingPathComponent("demo/lake")
+        let tmp = work.appendingPathComponent("tmp")
+        // A killed transform's folder (its pid is gone), a running one's (pid 1 is alive), and
+        // one of the older naming, two days old.
+        let killed = tmp.appendingPathComponent("momentum-transform-4194303-\(UUID().uuidString)")
+        let running = tmp.appendingPathComponent("momentum-transform-1-\(UUID().uuidString)")
+        let older = tmp.appendingPathComponent("momentum-transform-\(UUID().uuidString)")
+        for folder in [killed, running, older] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data(count: 4096).write(to: folder.appendingPathComponent("bucket-0.spill"))
+        }
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-2 * 86_400)], ofItemAtPath: older.path)
+        let streamed = try await momentum(["transform", "--lake", lake.path, "--full", "-v"],
+                                          environment: ["TMPDIR": tmp.path, "MOMENTUM_TRANSFORM_BUCKET_MB": "1"])
+        #expect(streamed.status == 0, "\(streamed.stderr)")
+        #expect(streamed.stderr.contains("scratch folder(s) of killed transforms"), "\(streamed.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path).sorted()
+        #expect(left == [running.lastPathComponent], "\(left)")
+
+        let missing = work.appendingPathComponent("no-such-dir/tmp")
+        let refused = try await momentum(["transform", "--lake", lake.path, "--full"],
+                                         environment: ["TMPDIR": missing.path, "MOMENTUM_TRANSFORM_BUCKET_MB": "1"])
+        #expect(refused.status == 5 && refused.stderr.contains("TMPDIR"), "\(refused.status): \(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: missing.path))
+    }
 }

@@ -242,6 +242,31 @@ public struct FileSystemObjectStore: ObjectStore {
         }
     }
 
+    /// Claims the file with an atomic rename to a name of its own, then compares: a file that
+    /// is not the one expected is linked back (link(2) never replaces a file written since).
+    public func delete(_ key: String, ifContentIs expected: [UInt8]) async throws -> Bool {
+        try ObjectKey.validate(key)
+        let path = fileURL(for: key).path
+        let folder = (path as NSString).deletingLastPathComponent
+        let claimed = folder + "/" + FileSystemObjectStore.temporaryPrefix + ((path as NSString).lastPathComponent) + ".\(UUID().uuidString).claim" + FileSystemObjectStore.temporarySuffix
+        guard rename(path, claimed) == 0 else {
+            if errno == ENOENT { return false }
+            throw LakeError.io("cannot claim \(path) to delete it: \(String(cString: strerror(errno)))")
+        }
+        let found = FileManager.default.contents(atPath: claimed).map { [UInt8]($0) }
+        if found == expected {
+            unlink(claimed)
+            try await delete(key)   // the folders it leaves empty
+            return true
+        }
+        // Not ours: put it back unless a new file took the name meanwhile.
+        if link(claimed, path) != 0 && errno != EEXIST {
+            throw LakeError.io("cannot put \(path) back after claiming it: \(String(cString: strerror(errno))); it is at \(claimed)")
+        }
+        unlink(claimed)
+        return false
+    }
+
     /// The local path of a key (it need not exist).
     public func fileURL(for key: String) -> URL {
         root.appendingPathComponent(key, isDirectory: false)

@@ -1,8 +1,12 @@
 // One writer at a time per lake: every command that writes takes this lock first. It is an
 // object created with a conditional put (`create`), so it works the same on a folder and on S3
 // (`If-None-Match: *`). A holder that dies leaves its object behind; it is recovered when its
-// process is gone (same host) or its lease ran out (any host), and recovery of one stale lock
-// is itself claimed with a conditional put, so two waiters cannot both take it over.
+// process is gone (same host: liveness decides, whatever the clocks say) or, on another host,
+// when it stopped renewing: either its lease ran out by more than the clock skew any host that
+// can sign S3 requests may have (15 minutes), or a waiter watched it go unrenewed for a whole
+// lease on its own monotonic clock. Recovery of one stale lock is itself claimed with a
+// conditional put, so two waiters cannot both take it over, and a release removes the lock
+// only while it is still this holder's (``ObjectStore/delete(_:ifContentIs:)``).
 
 import Foundation
 
@@ -49,10 +53,28 @@ public final class LakeLock: Sendable {
     /// Who holds it: this process.
     public let holder: LakeLockHolder
     private let renewal: Task<Void, Never>
+    /// The lock object as this holder last wrote it (renewals change it).
+    private let written: LockedBytes
 
-    private init(store: any ObjectStore, holder: LakeLockHolder, lease: Duration) {
+    final class LockedBytes: @unchecked Sendable {
+        private let lock = NSLock()
+        private var bytes: [UInt8]
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+        var value: [UInt8] {
+            get { lock.withLock { bytes } }
+            set { lock.withLock { bytes = newValue } }
+        }
+    }
+
+    /// How far apart two hosts' clocks may be: S3 refuses requests signed more than 15 minutes
+    /// off its own clock, so no host that can write the lock is further off than that.
+    public static let clockSkewAllowance: Duration = .seconds(15 * 60)
+
+    private init(store: any ObjectStore, holder: LakeLockHolder, bytes: [UInt8], lease: Duration) {
         self.store = store
         self.holder = holder
+        let written = LockedBytes(bytes)
+        self.written = written
         self.renewal = Task { [store, holder] in
             var current = holder
             while true {
@@ -61,7 +83,8 @@ public final class LakeLock: Sendable {
                 // waits for it before deleting, so a renewal can never bring a released lock back.
                 guard !Task.isCancelled, let stored = try? await LakeLock.read(store), stored.token == holder.token else { return }
                 current.leaseUntil = LakeLock.now() + LakeLock.nanoseconds(lease)
-                try? await store.put(LakeLock.key, bytes: LakeLock.encode(current))
+                guard let bytes = try? LakeLock.encode(current) else { return }
+                if (try? await store.put(LakeLock.key, bytes: bytes)) != nil { written.value = bytes }
             }
         }
     }
@@ -86,9 +109,12 @@ public final class LakeLock: Sendable {
             leaseUntil: started + nanoseconds(lease))
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: wait)
+        let mine = try encode(holder)
+        // Another host's lock as first seen unchanged, on this process's monotonic clock.
+        var watched: (holder: LakeLockHolder, since: ContinuousClock.Instant)?
         while true {
-            if try await store.create(key, bytes: encode(holder)) {
-                return LakeLock(store: store, holder: holder, lease: lease)
+            if try await store.create(key, bytes: mine) {
+                return LakeLock(store: store, holder: holder, bytes: mine, lease: lease)
             }
             let current: LakeLockHolder
             do {
@@ -98,7 +124,9 @@ public final class LakeLock: Sendable {
                 // A lock object we cannot parse is left for a person to look at.
                 throw LakeError.locked("the lake at \(store.location) has an unreadable lock object \(key) (\(error.message)); if no momentum command is running, delete it")
             }
-            if isStale(current) {
+            if watched?.holder != current { watched = (current, clock.now) }
+            let unrenewed = watched.map { clock.now - $0.since } ?? .zero
+            if isStale(current, unrenewedFor: unrenewed, lease: lease) {
                 try await takeOver(current, in: store)
                 continue
             }
@@ -132,12 +160,12 @@ public final class LakeLock: Sendable {
         }
     }
 
-    /// Gives the lock up (only if it is still ours).
+    /// Gives the lock up, only if it is still ours: the lock object is removed only while its
+    /// bytes are the ones this holder last wrote.
     public func release() async throws {
         renewal.cancel()
         await renewal.value
-        guard let stored = try await LakeLock.read(store), stored.token == holder.token else { return }
-        try await store.delete(LakeLock.key)
+        _ = try await store.delete(LakeLock.key, ifContentIs: written.value)
     }
 
     /// The current holder, if any.
@@ -155,13 +183,16 @@ public final class LakeLock: Sendable {
         }
     }
 
-    /// Dead when its process is gone on this host, or its lease ran out anywhere.
-    static func isStale(_ holder: LakeLockHolder) -> Bool {
-        if holder.leaseUntil < now() { return true }
-        if holder.host == hostName(), holder.pid > 0, holder.pid != getpid() {
+    /// Dead when its process is gone on this host (a live process holds the lock whatever its
+    /// lease says: clocks can jump); on another host, when its lease ran out by more than the
+    /// clock skew allowed, or when this waiter saw it unrenewed for a whole lease.
+    static func isStale(_ holder: LakeLockHolder, unrenewedFor unrenewed: Duration = .zero, lease: Duration = .seconds(120)) -> Bool {
+        if holder.host == hostName(), holder.pid > 0 {
+            if holder.pid == getpid() { return false }
             return kill(holder.pid, 0) != 0 && errno == ESRCH
         }
-        return false
+        if holder.leaseUntil < now() - nanoseconds(clockSkewAllowance) { return true }
+        return unrenewed > lease
     }
 
     /// Removes a stale lock, once: the right to remove the lock of token T is itself an object

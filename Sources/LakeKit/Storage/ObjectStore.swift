@@ -63,6 +63,11 @@ public protocol ObjectStore: Sendable {
     /// Stores a copy of `source` at `destination`, atomically, replacing any object there.
     /// The default reads and puts; S3 copies on the server.
     func copy(_ source: String, to destination: String) async throws
+    /// Removes the object only while its bytes are `expected`; returns whether it did. A
+    /// folder claims the file with an atomic rename first, so nothing written meanwhile is
+    /// removed. The default (S3, whose conditional delete not every server has) reads, compares
+    /// and deletes: an object replaced between the read and the delete (milliseconds) is lost.
+    func delete(_ key: String, ifContentIs expected: [UInt8]) async throws -> Bool
 }
 
 extension ObjectStore {
@@ -76,6 +81,15 @@ extension ObjectStore {
         let bytes = try await get(key)
         let lower = min(max(0, range.lowerBound), bytes.count)
         return Array(bytes[lower..<min(max(lower, range.upperBound), bytes.count)])
+    }
+
+    /// Reads, compares and deletes (see the requirement for the window this leaves).
+    public func delete(_ key: String, ifContentIs expected: [UInt8]) async throws -> Bool {
+        let current: [UInt8]
+        do { current = try await get(key) } catch LakeError.notFoundKind { return false }
+        guard current == expected else { return false }
+        try await delete(key)
+        return true
     }
 
     /// Reads the source and puts it at the destination.

@@ -159,8 +159,12 @@ package struct AthenaEngine: Sendable {
     /// Idempotent: a promotion leaves a marker in the run's staging prefix before dropping the
     /// rest, so a retried promotion (a task whose answer was lost) answers what the first did
     /// instead of finding nothing staged and removing every partition. With nothing staged and
-    /// no marker it stops, removing nothing.
-    package func promote(_ plan: AthenaTransformPlan, report: @escaping @Sendable (String) -> Void) async throws -> Promotion {
+    /// no marker it stops, removing nothing. The plan is checked whole first (``AthenaTransformPlan/validated()``),
+    /// and a partition is removed only when this run staged its month anew (a part it no longer
+    /// has) or when no raw metric file of its month is left: a plan that names too few months
+    /// leaves the others as they were.
+    package func promote(_ handed: AthenaTransformPlan, report: @escaping @Sendable (String) -> Void) async throws -> Promotion {
+        let plan = try handed.validated()
         let store = local.store
         let stagingPrefix = AthenaTransformPlan.stagingPrefix(runID: plan.runID)
         let marker = AthenaEngine.promotedMarker(runID: plan.runID)
@@ -175,7 +179,10 @@ package struct AthenaEngine: Sendable {
             guard parts.count == 2, parts[0].hasPrefix("month="), !ObjectKey.isHidden(String(parts[1])), !parts[1].hasSuffix("$folder$") else { continue }
             staged[String(parts[0].dropFirst(6)), default: []].append(object.key)
         }
-        if staged.isEmpty, !plan.statements.isEmpty {
+        if let foreign = staged.keys.sorted().first(where: { !plan.months.contains($0) }) {
+            throw EngineError.invalidInput("run \(plan.runID) staged month \(TerminalText.sanitized(String(foreign.prefix(20)))), which its plan does not name; artist_daily is left as it was")
+        }
+        if staged.isEmpty {
             throw EngineError.noData("nothing is staged under \(store.location)/\(stagingPrefix) for run \(plan.runID): its Athena statements did not run (or wrote no rows); artist_daily is left as it was")
         }
         let existing = try await store.list(prefix: LakeDataset.artistDaily.prefix).map(\.key).filter(LakeLayout.isDataKey)
@@ -189,9 +196,16 @@ package struct AthenaEngine: Sendable {
         }
         report("S3: \(written.count) artist_daily partition file(s) copied into \(LakeDataset.artistDaily.prefix)")
         let firstMonth = plan.firstDay.flatMap { Day(iso: $0) }?.monthIndex
+        let stagedMonths = Set(staged.keys.compactMap { Day(iso: $0 + "-01")?.monthIndex })
+        let rawMonths = Set(try await local.store.list(prefix: LakeDataset.artistMetrics.prefix).compactMap {
+            LakeLayout.captureDay(ofRawKey: $0.key).flatMap { Day(iso: $0.isoString)?.monthIndex }
+        })
         var removed = 0
         for key in existing where !written.contains(key) {
-            if let firstMonth, (LocalEngine.monthIndex(ofProcessedKey: key) ?? Int32.min) < firstMonth { continue }
+            guard let month = LocalEngine.monthIndex(ofProcessedKey: key) else { continue }
+            if let firstMonth, month < firstMonth { continue }
+            // Only a part of a partition this run replaced, or a month without raw data left.
+            guard stagedMonths.contains(month) || !rawMonths.contains(month) else { continue }
             try await store.delete(key)
             removed += 1
         }

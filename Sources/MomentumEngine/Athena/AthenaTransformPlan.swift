@@ -118,6 +118,37 @@ package struct AthenaTransformPlan: Sendable, Codable {
         return plan
     }
 
+    /// The plan itself when it is one `make` writes for its own mode, first day and months;
+    /// otherwise an error naming what is wrong. A plan handed back by a state machine is an
+    /// event anyone allowed to invoke the function can send: it is rebuilt and compared whole
+    /// before any object is copied or removed.
+    package func validated() throws -> AthenaTransformPlan {
+        func refuse(_ why: String) -> EngineError { EngineError.invalidInput("the transform plan of run '\(TerminalText.sanitized(String(runID.prefix(80))))' is not one this version makes: \(why)") }
+        let scope: TransformScope
+        switch mode {
+        case "full":
+            guard firstDay == nil else { throw refuse("a full plan with a first day") }
+            scope = .full(reason: reason)
+        case "incremental":
+            guard let firstDay, let day = Day(iso: firstDay), day == day.firstOfMonth else { throw refuse("an incremental plan without a month's first day") }
+            scope = .incremental(firstDay: day, changedDays: [], newFiles: newFiles ?? 0)
+        default:
+            throw refuse("mode '\(TerminalText.sanitized(String(mode.prefix(20))))' has nothing to promote")
+        }
+        guard !months.isEmpty else { throw refuse("no months") }
+        guard months.allSatisfy({ Day(iso: $0 + "-01")?.monthString == $0 }), months == months.sorted(), Set(months).count == months.count else {
+            throw refuse("months must be distinct YYYY-MM in order")
+        }
+        if let first = scope.firstDay, months.contains(where: { $0 < first.monthString }) { throw refuse("a month before its first day") }
+        var rebuilt = try AthenaTransformPlan.make(scope: scope, months: months, root: lake, runID: runID, database: database,
+                                                   workgroup: workgroup, athenaOutput: athenaOutput)
+        rebuilt.reason = reason
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard try encoder.encode(rebuilt) == encoder.encode(self) else { throw refuse("its steps, names or locations differ from the plan rebuilt from it") }
+        return self
+    }
+
     /// The staging prefix of a run, outside `raw/`, `state/` and `processed/`.
     package static func stagingPrefix(runID: String) -> String { "_athena/staging/\(runID)/" }
 

@@ -3,6 +3,7 @@
 // concatenation of its workers' files.
 
 import Foundation
+import LakeKit
 
 final class BucketFiles: @unchecked Sendable {
     let folder: URL
@@ -41,7 +42,7 @@ final class BucketFiles: @unchecked Sendable {
         let path = file(bucket: bucket, worker: worker).path
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         guard descriptor >= 0 else {
-            throw EngineError.invalidInput("cannot write the transform's scratch file \(path) (errno \(errno)): check free space and TMPDIR")
+            throw LakeError.io("cannot write the transform's scratch file \(path) (errno \(errno)): check free space and TMPDIR")
         }
         defer { close(descriptor) }
         try buffers[worker][bucket].withUnsafeBytes { buffer in
@@ -49,7 +50,7 @@ final class BucketFiles: @unchecked Sendable {
             while written < buffer.count {
                 let count = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
                 guard count > 0 else {
-                    throw EngineError.invalidInput("cannot write the transform's scratch file \(path) (errno \(errno)): check free space and TMPDIR")
+                    throw LakeError.io("cannot write the transform's scratch file \(path) (errno \(errno)): check free space and TMPDIR")
                 }
                 written += count
             }
@@ -87,7 +88,7 @@ final class BucketFiles: @unchecked Sendable {
             let count = bytes.withUnsafeMutableBytes { buffer in
                 read(handle.fileDescriptor, buffer.baseAddress! + filled, size - filled)
             }
-            guard count > 0 else { throw EngineError.invalidInput("could not read the transform's scratch file \(url.path)") }
+            guard count > 0 else { throw LakeError.io("could not read the transform's scratch file \(url.path)") }
             filled += count
         }
         return bytes

@@ -23,8 +23,7 @@ extension LocalEngine {
 
     func streamingTransform(buckets: Int, rawListing: [ObjectInfo]? = nil) async throws -> TransformSummary {
         var clock = PhaseClock(logger: logger)
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("momentum-transform-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let scratch = try ScratchFolder.make(logger: logger)
         defer { try? FileManager.default.removeItem(at: scratch) }
 
         let cores = ProcessInfo.processInfo.activeProcessorCount

@@ -56,7 +56,7 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
         if let handle = files[partition] { return handle }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         guard FileManager.default.createFile(atPath: path(partition).path, contents: nil) else {
-            throw EngineError.invalidInput("cannot create the transform's scratch file \(path(partition).path): check free space and TMPDIR")
+            throw LakeError.io("cannot create the transform's scratch file \(path(partition).path): check free space and TMPDIR")
         }
         let handle = try FileHandle(forWritingTo: path(partition))
         files[partition] = handle

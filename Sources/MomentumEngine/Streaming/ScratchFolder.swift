@@ -1,0 +1,52 @@
+// The streaming transform's scratch folder under TMPDIR, named after the process that owns it
+// (`momentum-transform-<pid>-<uuid>`): a killed transform cannot remove its own, so each new one
+// removes those whose process is gone (Lambda's /tmp is 512 MB and outlives invocations). A
+// TMPDIR that does not exist is an error, never created.
+
+import Foundation
+import LakeKit
+import Logging
+
+enum ScratchFolder {
+    static let prefix = "momentum-transform-"
+    /// Folders of the older naming (no pid) are removed once this old.
+    static let unnamedOwnerAge: TimeInterval = 24 * 3600
+
+    /// A new scratch folder, after removing the stale ones beside it.
+    static func make(logger: Logger? = nil) throws -> URL {
+        let base = FileManager.default.temporaryDirectory
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: base.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw LakeError.io("the temporary folder \(base.path) (TMPDIR) does not exist: set TMPDIR to a folder with free space")
+        }
+        let removed = removeStale(in: base)
+        if removed > 0 { logger?.notice("removed \(removed) scratch folder(s) of killed transforms in \(base.path)") }
+        let folder = base.appendingPathComponent("\(prefix)\(getpid())-\(UUID().uuidString)")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+        } catch {
+            throw LakeError.io("cannot create the transform's scratch folder \(folder.path): \(error.localizedDescription)")
+        }
+        return folder
+    }
+
+    /// Removes scratch folders whose owning process is gone; returns how many.
+    @discardableResult
+    static func removeStale(in base: URL, now: Date = Date()) -> Int {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: base.path) else { return 0 }
+        var removed = 0
+        for name in names where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            let path = base.appendingPathComponent(name)
+            let stale: Bool
+            if let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0 {
+                stale = pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH
+            } else {
+                let modified = (try? FileManager.default.attributesOfItem(atPath: path.path)[.modificationDate] as? Date) ?? now
+                stale = now.timeIntervalSince(modified) > unnamedOwnerAge
+            }
+            if stale, (try? FileManager.default.removeItem(at: path)) != nil { removed += 1 }
+        }
+        return removed
+    }
+}
