@@ -29,17 +29,19 @@ struct LambdaRuntimeTests {
             ["event": ["job": "transform", "engine": "local", "full": true]],
             ["event": ["job": "artists_add", "ids": ["Radiohead"]]],
             ["event": ["job": "transform_promote", "plan": ["run_id": "x"]]],
+            ["event": #"{"job": "transform", "full": false, "job": "metrics"}"#, "raw": true],
         ], in: folder)
         let result = try await serve(runtime, environment: ["MOMENTUM_LAKE": lake.path])
         // The loop ends only when the Runtime API fails (the fake's list is used up): exit 3.
         #expect(result.status == 3, "\(result.stderr)")
         let posts = try runtime.posts()
-        #expect(posts.map { $0["kind"] as? String } == ["response", "error", "error", "error", "error", "response", "error", "error", "exhausted"])
+        #expect(posts.map { $0["kind"] as? String } == ["response", "error", "error", "error", "error", "response", "error", "error", "error", "exhausted"])
         #expect((posts[0]["body"] as? [String: Any])?["status"] as? String == "done" && posts[0]["request"] as? String == "request-0")
         #expect(posts[1]["error_type"] as? String == "Momentum.Usage")
         #expect(((posts[1]["body"] as? [String: Any])?["errorMessage"] as? String)?.contains("SPOTIFY_CLIENT_ID") == true)
         for (index, expected) in [(2, "not a JSON object"), (3, "unknown job 'dance'"), (4, #""full" must be true or false"#),
-                                  (6, "'Radiohead' is not a Spotify artist id"), (7, #""plan" must be the plan the transform_plan job answered"#)] {
+                                  (6, "'Radiohead' is not a Spotify artist id"), (7, #""plan" must be the plan the transform_plan job answered"#),
+                                  (8, #"names "job" twice"#)] {
             #expect(posts[index]["error_type"] as? String == "Momentum.InvalidEvent")
             let message = (posts[index]["body"] as? [String: Any])?["errorMessage"] as? String ?? ""
             #expect(message.contains(expected), "\(message)")

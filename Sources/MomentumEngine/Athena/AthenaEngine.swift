@@ -23,6 +23,10 @@ package struct AthenaSettings: Sendable {
               workgroup.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
             throw EngineError.invalidInput("'\(workgroup.prefix(60))' is not an Athena workgroup name: letters, digits, '.', '_' and '-' only")
         }
+        // Each reaches SQL (locations in CTAS, names in comments of the printed script): a
+        // quote ends a string, a newline ends a comment. Each option is named for its own.
+        try AthenaSettings.refuseInSQL(lake, option: "--lake")
+        if let athenaOutput { try AthenaSettings.refuseInSQL(athenaOutput, option: "--athena-output") }
         let output = athenaOutput ?? "\(lake)/_athena/results/"
         if athenaOutput != nil || lake.hasPrefix("s3://") {
             guard output.hasPrefix("s3://"), S3ObjectStore.parse(output) != nil, !output.contains("'") else {
@@ -34,12 +38,22 @@ package struct AthenaSettings: Sendable {
         self.athenaOutput = output.hasSuffix("/") ? output : output + "/"
     }
 
+    /// Refuses a quote or a control character (a newline, an escape) in a location that
+    /// reaches SQL.
+    static func refuseInSQL(_ value: String, option: String) throws {
+        if value.contains("'") {
+            throw EngineError.invalidInput("\(option) '\(TerminalText.sanitized(String(value.prefix(100))))' contains a quote, which an Athena location cannot")
+        }
+        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format
+            || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
+            throw EngineError.invalidInput("\(option) '\(TerminalText.sanitized(String(value.prefix(100))))' contains a control character (a newline, a tab, an escape), which no location reaching SQL may")
+        }
+    }
+
     /// The plan of a run over `local`'s lake (reads its listings and state only; a folder lake
     /// gets a plan too, to read or to run elsewhere).
     package func plan(_ local: LocalEngine, full: Bool, runID: String) async throws -> AthenaTransformPlan {
-        guard !local.store.location.contains("'") else {
-            throw EngineError.invalidInput("the lake location \(local.store.location) contains a quote, which an Athena location cannot")
-        }
+        try AthenaSettings.refuseInSQL(local.store.location, option: "the lake location")
         let scope = try await local.transformScope(full: full)
         var months = Set<String>()
         for object in try await local.store.list(prefix: LakeDataset.artistMetrics.prefix) where LakeLayout.isDataKey(object.key) {

@@ -142,6 +142,9 @@ struct Import: AsyncParsableCommand {
             guard let artistName = name ?? tracked.artists.first(where: { $0.id == id })?.name else {
                 throw CommandFailure.usage("artist \(id) is not tracked: pass --name, or track it first with `momentum artists add`")
             }
+            if let name, name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) || name.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw CommandFailure.usage("--name '\(TerminalText.sanitized(String(name.prefix(80))))' is empty or holds a control character (an escape, a bell, a newline)")
+            }
             let today = LakeDate(nanosecondsSinceEpoch: Int64(Date().timeIntervalSince1970) * 1_000_000_000)
             let report = CSVImport.parse(String(decoding: data, as: UTF8.self), artistID: id, artistName: artistName, today: today)
             guard !report.records.isEmpty else {
@@ -151,7 +154,10 @@ struct Import: AsyncParsableCommand {
             let keys = try await settings.withLakeLock(store, command: "momentum import csv") {
                 try await CSVImport.write(report.records, to: store, now: Date())
             }
-            if !global.quiet { Console.note("imported \(report.records.count) days for \(artistName) into \(keys.count) raw files") }
+            if !global.quiet {
+                let rows = report.records.count == keys.count ? "" : " (\(report.records.count) rows: a date given twice keeps its last row)"
+                Console.note("imported \(keys.count) day\(keys.count == 1 ? "" : "s") for \(TerminalText.sanitized(artistName))\(rows), one raw file each")
+            }
             if !report.problems.isEmpty {
                 for problem in report.problems { Console.error("\(file): \(problem)") }
                 throw CommandFailure.partial("\(report.problems.count) row\(report.problems.count == 1 ? "" : "s") skipped; the others were imported")

@@ -35,6 +35,9 @@ struct LambdaRequest: Sendable {
         guard let object = try? JSONSerialization.jsonObject(with: Data(event)) as? [String: Any] else {
             throw Invalid(description: #"the event is not a JSON object such as {"job": "metrics"}"#)
         }
+        if let key = JSONDuplicateKeys.first(in: event) {
+            throw Invalid(description: "the event names \"\(TerminalText.sanitized(String(key.prefix(40))))\" twice in one object: which one was meant is unclear")
+        }
         guard let job = object["job"] as? String else {
             throw Invalid(description: #"the event has no "job" (one of \#(LambdaRequest.jobs.joined(separator: ", ")))"#)
         }

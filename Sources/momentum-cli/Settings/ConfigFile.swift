@@ -41,11 +41,15 @@ struct ConfigFile {
 
     static func parse(_ data: Data, path: String, warn: (String) -> Void) throws -> ConfigFile {
         let object: Any
+        // Files written by momentum 0.1 carry `//` comments; they still load.
+        let text = Array(stripComments(String(decoding: data, as: UTF8.self)).utf8)
         do {
-            // Files written by momentum 0.1 carry `//` comments; they still load.
-            object = try JSONSerialization.jsonObject(with: Data(stripComments(String(decoding: data, as: UTF8.self)).utf8))
+            object = try JSONSerialization.jsonObject(with: Data(text))
         } catch {
             throw CommandFailure.usage("config file \(path) is not valid JSON: \(JSONErrorText.describe(error))")
+        }
+        if let key = JSONDuplicateKeys.first(in: text) {
+            throw CommandFailure.usage("config file \(path) names \"\(TerminalText.sanitized(String(key.prefix(40))))\" twice: keep one")
         }
         guard let settings = object as? [String: Any] else {
             throw CommandFailure.usage("config file \(path) must hold a JSON object ({\"lake\": \"./lake\", ...})")
@@ -56,9 +60,10 @@ struct ConfigFile {
             warn("config file \(path): unknown key \"\(TerminalText.sanitized(key))\" ignored\(suggestion)")
         }
         func string(_ key: String) throws -> String? {
-            guard let value = settings[key], !(value is NSNull) else { return nil }
-            guard let text = value as? String else {
-                throw CommandFailure.usage("config file \(path): \"\(key)\" must be a string, got \(jsonTypeName(value))")
+            guard let value = settings[key] else { return nil }
+            // A key present but empty or null is a mistake, not "the default": say so.
+            guard let text = value as? String, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw CommandFailure.usage("config file \(path): \"\(key)\" must be a non-empty string, got \(value is String ? "an empty one" : jsonTypeName(value)); remove the key to use the default")
             }
             return text
         }

@@ -12,16 +12,24 @@ extension Settings {
     /// A client for the configured Spotify (real, or a simulator on loopback).
     func spotifyClient(transport: any HTTPTransport = URLSessionTransport()) async throws -> SpotifyClient {
         let (id, secret) = try await spotifyCredentials()
-        guard let api = URL(string: spotifyAPIURL), api.scheme != nil else {
-            throw CommandFailure.usage("SPOTIFY_API_URL '\(spotifyAPIURL)' is not a URL")
-        }
-        guard let accounts = URL(string: spotifyAccountsURL), accounts.scheme != nil else {
-            throw CommandFailure.usage("SPOTIFY_ACCOUNTS_URL '\(spotifyAccountsURL)' is not a URL")
-        }
+        let api = try Settings.webURL(spotifyAPIURL, name: "SPOTIFY_API_URL")
+        let accounts = try Settings.webURL(spotifyAccountsURL, name: "SPOTIFY_ACCOUNTS_URL")
         // A job against an unresponsive server ends: by default after 6 hours in all.
         let jobDeadline = try seconds(environment["MOMENTUM_JOB_TIMEOUT"], name: "MOMENTUM_JOB_TIMEOUT") ?? 6 * 3600
         let configuration = SpotifyConfiguration(apiURL: api, accountsURL: accounts, market: market, jobDeadline: .milliseconds(Int64(jobDeadline * 1000)))
         return SpotifyClient(clientID: id, clientSecret: secret, configuration: configuration, transport: transport, logger: logger)
+    }
+}
+
+extension Settings {
+    /// An http(s) URL with a host, or a usage error (exit 2) naming the setting: a `file://`
+    /// or schemeless value is a mistake in the configuration, not a service that failed.
+    static func webURL(_ text: String, name: String) throws -> URL {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = url.host, !host.isEmpty else {
+            throw CommandFailure.usage("\(name) '\(TerminalText.sanitized(String(text.prefix(100))))' is not an http or https URL with a host")
+        }
+        return url
     }
 }
 
