@@ -33,7 +33,7 @@ private struct Context: Decodable {
     var normalize: Bool
     var region: String
     var service: String
-    var sign_body: Bool
+    var sign_body: Bool?
     var timestamp: String
     var omit_session_token: Bool?
     var signed_body_value: String?
@@ -91,7 +91,7 @@ private struct RawRequest {
                                          secretAccessKey: context.credentials.secret_access_key,
                                          sessionToken: context.credentials.token)
         let signer = SigV4Signer(credentials: credentials, region: context.region, service: context.service,
-                                 pathRules: context.normalize ? .general : .s3, signsPayloadHeader: context.sign_body,
+                                 pathRules: context.normalize ? .general : .s3, signsPayloadHeader: context.sign_body ?? false,
                                  signsSessionToken: !(context.omit_session_token ?? false))
         let date = try #require(ISO8601DateFormatter().date(from: context.timestamp))
         let request = SigV4Signer.Request(method: raw.method, path: raw.path, query: raw.query, headers: raw.headers, body: Array(raw.body.utf8),
@@ -113,6 +113,47 @@ private struct RawRequest {
         let presignedLines = ["\(raw.method) \(raw.path)?\(items) HTTP/1.1"] + raw.headerLines
             + query.headers.map { "\($0.name):\($0.value)" }
         #expect(Self.lines(presignedLines, body: raw.body) == Self.lines(try testCase.text("query-signed-request.txt")), "presigned request")
+    }
+
+    /// The families of `v4-extra` (see its README): only the upstream files there are checked.
+    fileprivate static func extraCases() throws -> [Case] {
+        let root = try Repository.reference("aws-sigv4-test-suite/v4-extra")
+        return try FileManager.default.contentsOfDirectory(atPath: root.path).sorted()
+            .filter { FileManager.default.fileExists(atPath: root.appendingPathComponent("\($0)/context.json").path) }
+            .map { Case(name: $0, folder: root.appendingPathComponent($0)) }
+    }
+
+    /// `Signature=` or `X-Amz-Signature=` and `SignedHeaders=` of a signed request file.
+    static func field(_ name: String, in text: String) -> String? {
+        guard let start = text.range(of: name + "=") else { return nil }
+        return String(text[start.upperBound...].prefix { !",& \n".contains($0) })
+    }
+
+    @Test(arguments: try extraCases())
+    fileprivate func multiLineValuesUnnormalisedSpacesAndTokensAddedAfterSigning(_ testCase: Case) throws {
+        let context = try JSONDecoder().decode(Context.self, from: Data(try testCase.text("context.json").utf8))
+        let raw = try RawRequest(try testCase.text("request.txt"))
+        let credentials = AWSCredentials(accessKeyID: context.credentials.access_key_id, secretAccessKey: context.credentials.secret_access_key,
+                                         sessionToken: context.credentials.token)
+        let omitsToken = context.omit_session_token ?? false
+        let signer = SigV4Signer(credentials: credentials, region: context.region, service: context.service,
+                                 pathRules: context.normalize ? .general : .s3, signsPayloadHeader: context.sign_body ?? false,
+                                 signsSessionToken: !omitsToken)
+        let date = try #require(ISO8601DateFormatter().date(from: context.timestamp))
+        let request = SigV4Signer.Request(method: raw.method, path: raw.path, query: raw.query, headers: raw.headers, body: Array(raw.body.utf8))
+
+        let expected = try testCase.text("header-signed-request.txt")
+        let header = signer.sign(request, date: date)
+        #expect(header.signature == Self.field("Signature", in: expected), "header signature")
+        let authorization = header.headers.first { $0.name == "Authorization" }?.value ?? ""
+        #expect(Self.field("SignedHeaders", in: authorization) == Self.field("SignedHeaders", in: expected), "signed headers")
+        if omitsToken, let token = context.credentials.token {
+            #expect(header.headers.contains { $0.name == "X-Amz-Security-Token" && $0.value == token }, "the token is added after signing")
+        }
+        let query = signer.presign(request, date: date, expires: .seconds(context.expiration_in_seconds ?? 3600))
+        if let canonical = try? testCase.text("query-canonical-request.txt") { #expect(query.canonicalRequest == canonical, "query canonical request") }
+        if let toSign = try? testCase.text("query-string-to-sign.txt") { #expect(query.stringToSign == toSign, "query string to sign") }
+        if let signed = try? testCase.text("query-signed-request.txt") { #expect(query.signature == Self.field("X-Amz-Signature", in: signed), "query signature") }
     }
 
     @Test func anyDateSignsWithoutTrapping() {

@@ -177,12 +177,38 @@ public struct SigV4Signer: Sendable {
     func canonicalURI(_ path: String) -> String {
         switch pathRules {
         case .s3:
-            return path.isEmpty ? "/" : path
+            // Encoded once: what is already a %XX escape stays, anything the wire cannot carry
+            // as it is (a space, say) is escaped, so an encoded path and a raw one sign alike.
+            return path.isEmpty ? "/" : SigV4Signer.encodeOnce(path)
         case .general:
             let normalized = SigV4Signer.removeDotSegments(path)
             return normalized.split(separator: "/", omittingEmptySubsequences: false)
                 .map { SigV4Signer.encode(String($0)) }.joined(separator: "/")
         }
+    }
+
+    /// Escapes every byte outside the unreserved set and `/`, keeping `%XX` escapes as they are.
+    static func encodeOnce(_ path: String) -> String {
+        let bytes = Array(path.utf8)
+        func isHex(_ byte: UInt8) -> Bool { (48...57).contains(byte) || (65...70).contains(byte) || (97...102).contains(byte) }
+        var out = ""
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "%"), index + 2 < bytes.count, isHex(bytes[index + 1]), isHex(bytes[index + 2]) {
+                out += String(decoding: bytes[index...(index + 2)], as: UTF8.self)
+                index += 3
+                continue
+            }
+            let scalar = Unicode.Scalar(byte)
+            if (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || "-_.~/".unicodeScalars.contains(scalar) {
+                out.unicodeScalars.append(scalar)
+            } else {
+                out += String(format: "%%%02X", byte)
+            }
+            index += 1
+        }
+        return out
     }
 
     /// Parameters decoded, re-encoded with only `-_.~` safe, sorted by key then value.
