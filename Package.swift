@@ -73,7 +73,7 @@ let package = Package(
 
         // Tests: one target per product, plus shared helpers (paths, outside tools).
         .target(name: "MomentumTestSupport", path: "Tests/Support"),
-        .testTarget(name: "MomentumAnalyticsTests", dependencies: ["MomentumAnalytics"]),
+        .testTarget(name: "MomentumAnalyticsTests", dependencies: ["MomentumAnalytics", "MomentumTestSupport"]),
         .testTarget(name: "LakeKitTests", dependencies: ["LakeKit", "MomentumTestSupport"]),
         .testTarget(
             name: "SpotifyKitTests",

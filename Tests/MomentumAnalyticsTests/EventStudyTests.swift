@@ -1,4 +1,5 @@
 @testable import MomentumAnalytics
+import MomentumTestSupport
 import Testing
 
 #if canImport(Glibc)

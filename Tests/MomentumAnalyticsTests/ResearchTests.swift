@@ -1,4 +1,5 @@
 import MomentumAnalytics
+import MomentumTestSupport
 import Testing
 
 @Suite struct ChangePointTests {

@@ -53,18 +53,6 @@ private struct ReferenceStore: ObjectStore {
     func copy(_ source: String, to destination: String) async throws { try await own.copy(source, to: destination) }
 }
 
-/// SplitMix64: a seeded generator, so that a failing sequence can be replayed.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// One random history and what has been done to it.
 private struct RandomLake {
     enum Step: String, CaseIterable {
@@ -72,7 +60,7 @@ private struct RandomLake {
     }
 
     let folder: URL
-    var random: SeededGenerator
+    var random: SplitMix
     let artists = ["4Z8W4fKeB5YxbusRsdQVPb", "0OdUWJ0sBjDrqHygGUXeCF", "1vCWHaC5f2uS3yhpwWbIA6"]
     let start: Int32
     var lastDay: Int32
@@ -81,7 +69,7 @@ private struct RandomLake {
 
     init(folder: URL, seed: UInt64) throws {
         self.folder = folder
-        random = SeededGenerator(state: seed)
+        random = SplitMix(seed: seed)
         start = 20_454 + Int32.random(in: 0...40, using: &random)   // early 2026
         lastDay = start + Int32.random(in: 80...140, using: &random)
         for day in start...lastDay where Int.random(in: 0..<10, using: &random) > 0 {
@@ -202,8 +190,15 @@ private struct RandomLake {
     /// most of the test's time.
     static let options = ParquetWriter.Options(codec: .uncompressed)
 
+    /// Quiet: the injected read failures would fill the test log with warnings.
+    static let logger: Logger = {
+        var logger = Logger(label: "property")
+        logger.logLevel = .critical
+        return logger
+    }()
+
     private static func engine(_ folder: URL, failing: Set<String>) -> LocalEngine {
-        LocalEngine(store: FailingReads(base: FileSystemObjectStore(root: folder), failing: failing), logger: Logger(label: "property"), parquetOptions: options)
+        LocalEngine(store: FailingReads(base: FileSystemObjectStore(root: folder), failing: failing), logger: logger, parquetOptions: options)
     }
 
     /// Runs one sequence; returns a description of the first difference, nil when none.
@@ -223,7 +218,7 @@ private struct RandomLake {
             try FileManager.default.createDirectory(at: reference, withIntermediateDirectories: true)
             let rebuild = ReferenceStore(own: FileSystemObjectStore(root: reference),
                                          raw: FailingReads(base: FileSystemObjectStore(root: lake), failing: failing))
-            _ = try await LocalEngine(store: rebuild, logger: Logger(label: "property"), parquetOptions: options).transform(full: true)
+            _ = try await LocalEngine(store: rebuild, logger: logger, parquetOptions: options).transform(full: true)
             let ours = try processed(lake), theirs = try processed(reference)
             for (key, bytes) in theirs.sorted(by: { $0.key < $1.key }) where ours[key] != bytes {
                 return "seed \(seed), steps \(steps.map(\.rawValue)): \(key) differs from a full rebuild (\(incremental.scope.summary))"

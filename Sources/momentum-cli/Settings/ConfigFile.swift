@@ -62,8 +62,12 @@ struct ConfigFile {
         func string(_ key: String) throws -> String? {
             guard let value = settings[key] else { return nil }
             // A key present but empty or null is a mistake, not "the default": say so.
-            guard let text = value as? String, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw CommandFailure.usage("config file \(path): \"\(key)\" must be a non-empty string, got \(value is String ? "an empty one" : jsonTypeName(value)); remove the key to use the default")
+            if value is NSNull { throw CommandFailure.usage("config file \(path): \"\(key)\" is null; remove the key to use the default") }
+            guard let text = value as? String else {
+                throw CommandFailure.usage("config file \(path): \"\(key)\" must be a string, got \(jsonTypeName(value))")
+            }
+            guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw CommandFailure.usage("config file \(path): \"\(key)\" is empty; remove the key to use the default")
             }
             return text
         }
