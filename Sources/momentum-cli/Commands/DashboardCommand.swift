@@ -26,14 +26,14 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(name: .customLong("as-of"), help: "Leaderboard day (YYYY-MM-DD); default: the latest day with follower counts.")
     var asOf: String?
 
-    @Option(help: "Open the page on this artist: an id, spotify:artist: URI or open.spotify.com link.")
+    @Option(help: "Open the page on this artist: an id, spotify:artist: URI, open.spotify.com link or the name (any case).")
     var artist: String?
 
     func validate() throws {
         if expires != nil, !publish { throw ValidationError("--expires goes with --publish") }
         if let expires { _ = try DashboardCommand.lifetime(expires) }
         if let asOf, Day(iso: asOf) == nil { throw ValidationError("--as-of must be a date as YYYY-MM-DD, got '\(asOf)'") }
-        if let artist { _ = try ArtistArgument.id(artist) }
+        if let artist { try ArtistArgument.validate(artist) }
     }
 
     func run() async throws {
@@ -43,8 +43,10 @@ struct DashboardCommand: AsyncParsableCommand {
         if publish, !(store is S3ObjectStore) {
             throw CommandFailure.usage("--publish writes into an S3 lake: the lake at \(store.location) (\(settings.lakeSource.description)) is a folder")
         }
+        var selected: String?
+        if let artist { selected = try await ArtistArgument.id(artist, in: LocalEngine(store: store, logger: settings.logger)) }
         let page = try await DashboardCommand.page(settings: settings, store: store, asOf: asOf.flatMap { Day(iso: $0) },
-                                                   selected: try artist.map(ArtistArgument.id), quiet: global.quiet)
+                                                   selected: selected, quiet: global.quiet)
         if asOf == nil { warnIfAfterToday(page.asOf) }
         if let path = out ?? (publish ? nil : "dashboard.html") {
             try DashboardCommand.write(page.html, to: path)

@@ -19,21 +19,22 @@ struct Releases: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
 
-        @Option(help: "Only this artist's events: an id, spotify:artist: URI or open.spotify.com link.")
+        @Option(help: "Only this artist's events: an id, spotify:artist: URI, open.spotify.com link or the name (any case).")
         var artist: String?
 
         @Flag(help: "Show events with too little data around them too (tables only; json and csv show all).")
         var all = false
 
         func validate() throws {
-            if let artist { _ = try ArtistArgument.id(artist) }
+            if let artist { try ArtistArgument.validate(artist) }
         }
 
         func run() async throws {
             let settings = try Settings.resolve(global, format: output)
             let store = try settings.existingStore()
             let engine = LocalEngine(store: store, logger: settings.logger)
-            let id = try artist.map(ArtistArgument.id)
+            let id: String?
+            if let artist { id = try await ArtistArgument.id(artist, in: engine) } else { id = nil }
             var malformedFrom: RawLake?
             var impacts: [ReleaseImpact]
             let processed = try await engine.processedLake()

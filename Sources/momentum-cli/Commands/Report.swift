@@ -30,20 +30,21 @@ struct Report: AsyncParsableCommand {
     @Option(help: "Show only the first N rows of the leaderboard.")
     var top: Int?
 
-    @Option(help: "One artist's details instead of the leaderboard: an id, spotify:artist: URI or open.spotify.com link.")
+    @Option(help: "One artist's details instead of the leaderboard: an id, spotify:artist: URI, open.spotify.com link or the name (any case).")
     var artist: String?
 
     func validate() throws {
         if let asOf, Day(iso: asOf) == nil { throw ValidationError("--as-of must be a date as YYYY-MM-DD, got '\(asOf)'") }
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }
-        if let artist { _ = try ArtistArgument.id(artist) }
+        if let artist { try ArtistArgument.validate(artist) }
     }
 
     func run() async throws {
         let settings = try Settings.resolve(global, format: output)
         let store = try settings.existingStore()
         let engine = LocalEngine(store: store, logger: settings.logger)
-        let selected = try artist.map(ArtistArgument.id)
+        let selected: String?
+        if let artist { selected = try await ArtistArgument.id(artist, in: engine) } else { selected = nil }
         let day = asOf.flatMap { Day(iso: $0) }
         // The processed tables when there are any (whichever tool wrote them); raw otherwise.
         let processed = try await engine.processedLake()
@@ -57,7 +58,14 @@ struct Report: AsyncParsableCommand {
             }
             let (shownDay, rows) = try await engine.processedLeaderboard(processed, asOf: day)
             if asOf == nil { warnIfAfterToday(shownDay) }
-            return Console.write(LeaderboardOutput.render(top.map { Array(rows.prefix($0)) } ?? rows, format: settings.format))
+            Console.write(LeaderboardOutput.render(top.map { Array(rows.prefix($0)) } ?? rows, format: settings.format))
+            // Who is left out: the tracked artists and those of the latest leaderboard.
+            var known = Set(try await TrackedArtists.load(from: store).artists.map(\.id)).union(rows.map(\.artistID))
+            if let latest = processed.latestLeaderboardDay, latest != shownDay {
+                known.formUnion(try await engine.processedLeaderboard(processed, asOf: latest).rows.map(\.artistID))
+            }
+            if !global.quiet { explainLeftOut(shown: rows.count, artists: known.count, asOf: shownDay ?? day, latestWithData: processed.latestLeaderboardDay) }
+            return
         }
         let lake = try await engine.loadRawLake()
         guard !lake.artists.isEmpty else { throw settings.emptyLake(store) }
@@ -71,6 +79,10 @@ struct Report: AsyncParsableCommand {
             if asOf == nil { warnIfAfterToday(analysis.asOf) }
             let rows = top.map { Array(analysis.leaderboard.prefix($0)) } ?? analysis.leaderboard
             Console.write(LeaderboardOutput.render(rows, format: settings.format))
+            if !global.quiet {
+                explainLeftOut(shown: analysis.leaderboard.count, artists: analysis.analyses.count, asOf: analysis.asOf ?? day,
+                               latestWithData: Leaderboard.defaultAsOf(analysis.analyses))
+            }
         }
         try reportMalformed(lake)
     }
@@ -88,16 +100,18 @@ struct Report: AsyncParsableCommand {
                                                   impacts: analysis.impacts, changePoints: points, correlations: correlations))
         case .table:
             let name = TerminalText.sanitized(analysis.daily.last?.artistName ?? id)
-            var days = TableOutput(Tables.artistDays, days)
+            // One artist: the heading names it, so its tables start with the day, not its id.
+            let oneArtist: Set<String> = ["artist_id", "artist_name"]
+            var days = TableOutput(Tables.artistDays, days).dropping(oneArtist)
             days.priority = ["followers", "growth_7d", "growth_28d", "adds_per_day", "robust_z", "is_spike", "change_point"]
             var text = "\(name) (\(id))\n\nDaily\n" + days.render(.table)
-            var events = TableOutput(Tables.releaseImpact, analysis.impacts.sorted(by: ReleaseOrder.newestFirst))
+            var events = TableOutput(Tables.releaseImpact, analysis.impacts.sorted(by: ReleaseOrder.newestFirst)).dropping(oneArtist)
             events.priority = ReleaseOrder.tablePriority
             text += "\nRelease events\n" + events.render(.table)
             text += "\nChange points\n"
             text += points.isEmpty ? "(none)\n" : points.map { "\($0.day)\($0.releaseAligned ? "  release-aligned" : "")\n" }.joined()
             // Does growth follow releases, and how many days later?
-            text += "\nRelease/growth cross-correlation (lags −14…28 days; --format json lists every lag)\n"
+            text += "\nRelease/growth cross-correlation, lags −14…28 days (--format json: each lag)\n"
             let defined = correlations.filter { $0.correlation != nil }
             if let peak = defined.max(by: { ($0.correlation ?? 0) < ($1.correlation ?? 0) }), let r = peak.correlation {
                 text += "strongest at \(peak.lag >= 0 ? "+" : "")\(peak.lag) days: r = \(String(format: "%.3f", r)) over \(peak.pairs) days\n"
@@ -137,6 +151,16 @@ enum LeaderboardOutput {
         output.priority = ["artist_name", "momentum_score", "growth_7d", "growth_28d", "followers", "day", "spikes_28d"]
         return output.render(.table)
     }
+}
+
+/// Says why artists are missing from a leaderboard, which lists only those with a row in the 3
+/// days up to its day (metrics.md section 6): how many, and the latest day with a count, so that
+/// "(no rows)" for a day past the data is not a silent empty.
+func explainLeftOut(shown: Int, artists: Int, asOf: Day?, latestWithData: Day?) {
+    guard artists > shown else { return }
+    var text = "\(artists - shown) of \(artists) artist\(artists == 1 ? "" : "s") left out: no data in the 3 days up to \(asOf?.isoString ?? "the leaderboard's day")"
+    if let latestWithData { text += "; the latest day with a follower count is \(latestWithData)" }
+    Console.note(text)
 }
 
 /// Generated or imported lakes may hold days after today; the default leaderboard day is then

@@ -27,6 +27,15 @@ struct TableOutput {
         self.rows = table.cells(rows)
     }
 
+    /// The table without the named columns (one artist's tables need no id or name column:
+    /// the heading names the artist).
+    func dropping(_ names: Set<String>) -> TableOutput {
+        let kept = columns.indices.filter { !names.contains(columns[$0]) }
+        var table = TableOutput(columns: kept.map { columns[$0] }, rows: rows.map { row in kept.map { row[$0] } })
+        table.priority = priority
+        return table
+    }
+
     func render(_ format: OutputFormat, width: Int = TableOutput.terminalWidth) -> String {
         switch format {
         case .json: return json()
@@ -70,9 +79,10 @@ struct TableOutput {
     func table(width: Int = 100) -> String {
         let allColumns = self.columns
         let allTexts = self.rows.map { row in zip(allColumns, row).map { TableOutput.human($1, column: $0) } }
-        var allWidths = allColumns.map(\.count)
+        // Display widths, not character counts: a CJK name takes two columns a character.
+        var allWidths = allColumns.map(TerminalText.displayWidth)
         for row in allTexts {
-            for (j, text) in row.enumerated() { allWidths[j] = max(allWidths[j], text.count) }
+            for (j, text) in row.enumerated() { allWidths[j] = max(allWidths[j], TerminalText.displayWidth(text)) }
         }
         let shown = TableOutput.fitting(allColumns, widths: allWidths, priority: priority, width: width)
         let columns = shown.map { allColumns[$0] }
@@ -81,7 +91,7 @@ struct TableOutput {
         let rows = self.rows.map { row in shown.map { row[$0] } }
         func line(_ cells: [String], numeric: [Bool]) -> String {
             zip(cells, widths).enumerated().map { j, pair in
-                let padding = String(repeating: " ", count: pair.1 - pair.0.count)
+                let padding = String(repeating: " ", count: max(0, pair.1 - TerminalText.displayWidth(pair.0)))
                 return numeric[j] ? padding + pair.0 : pair.0 + padding
             }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
@@ -157,7 +167,7 @@ struct TableOutput {
         case .string(let raw):
             // Escapes first, so that a name cannot move the cursor or clear the terminal.
             let v = TerminalText.sanitized(raw)
-            return v.count > 40 ? String(v.prefix(39)) + "…" : v
+            return TerminalText.truncated(v, toWidth: 40)
         case .integer(let v): return grouped(v)
         case .double(let v): return String(format: abs(v) >= 1000 ? "%.1f" : "%.4f", v)
         case .date(let v): return v.isoString
