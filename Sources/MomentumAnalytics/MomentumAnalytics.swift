@@ -9,5 +9,5 @@ public enum MomentumAnalytics {
     /// Semantic version of the MomentumAnalytics product (see Docs/CHANGELOG-MomentumAnalytics.md).
     public static let version = "0.2.0"
     /// Version of the metric contract these functions implement.
-    public static let metricContractVersion = "1.1"
+    public static let metricContractVersion = "1.2"
 }

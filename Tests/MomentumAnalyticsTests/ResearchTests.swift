@@ -19,6 +19,15 @@ import Testing
         #expect(ChangePointDetector.segmentStarts(values) == [30, 60])
     }
 
+    @Test func aNoiseFreeSeriesWithOneBoostCutsOnlyAtTheBoost() {
+        // Most differences are 0, so the robust σ is 0: v1.2 takes the differences' standard
+        // deviation instead (β = 0 cut such a series every 7 days).
+        let values = Array(repeating: 0.01, count: 30) + Array(repeating: 0.05, count: 10) + Array(repeating: 0.01, count: 30)
+        #expect(ChangePointDetector.segmentStarts(values) == [30, 40])
+        // Differences all equal (a straight line): no noise, no change point.
+        #expect(ChangePointDetector.segmentStarts((0..<60).map { 0.5 * Double($0) }).isEmpty)
+    }
+
     @Test func segmentsAreAtLeastSevenLong() {
         // 13 values cannot hold two segments of 7.
         #expect(ChangePointDetector.segmentStarts(Array(repeating: 0.0, count: 12) + [5]).isEmpty)

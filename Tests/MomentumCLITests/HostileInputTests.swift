@@ -45,6 +45,17 @@ import Testing
         #expect(escaped.status == 2 && !escaped.stderr.contains("\u{1B}") && !escaped.stderr.contains("\u{07}"), "\(escaped.stderr.debugDescription)")
         let imported = try await momentum(["import", "csv", csv.path, "--artist", "0TnOYISbd1XYRBk9myaseg", "--name", "Pitbull", "--lake", lake.path])
         #expect(imported.status == 0 && imported.stderr.contains("imported 1 day for Pitbull (2 rows"), "\(imported.stderr)")
+        // The same file again adds nothing.
+        let day = lake.appendingPathComponent("raw/artist_metrics/dt=2026-01-05")
+        let files = try FileManager.default.contentsOfDirectory(atPath: day.path)
+        let again = try await momentum(["import", "csv", csv.path, "--artist", "0TnOYISbd1XYRBk9myaseg", "--name", "Pitbull", "--lake", lake.path])
+        #expect(again.status == 0 && again.stderr.contains("1 of them were in the lake already"), "\(again.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: day.path) == files)
+        // A changed count is imported.
+        try Data("date,followers\n2026-01-05,100\n2026-01-05,130\n".utf8).write(to: csv)
+        let changed = try await momentum(["import", "csv", csv.path, "--artist", "0TnOYISbd1XYRBk9myaseg", "--name", "Pitbull", "--lake", lake.path])
+        #expect(changed.status == 0 && !changed.stderr.contains("in the lake already"), "\(changed.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: day.path).count == files.count + 1)
     }
 
     @Test(arguments: [#"{"lake": ""}"#, #"{"lake": null}"#, #"{"lake": "./lake", "lake": "/elsewhere"}"#])

@@ -2,7 +2,8 @@
 //
 // Exact optimal partitioning with an L2 segment cost, a minimum segment length of 7 and the
 // penalty β = 2σ²·ln n, where σ is a robust estimate of the noise taken from the first
-// differences (a level shift moves only one difference, so it barely moves σ).
+// differences (a level shift moves only one difference, so it barely moves σ); when that is 0,
+// the differences' standard deviation, and when that is 0 too there is no change point (v1.2).
 
 /// Section 7: change points of log growth.
 public enum ChangePointDetector {
@@ -25,8 +26,7 @@ public enum ChangePointDetector {
     public static func segmentStarts(_ values: [Double]) -> [Int] {
         let n = values.count
         let minLength = minimumSegmentLength
-        guard n >= 2 * minLength else { return [] }
-        let beta = penalty(values)
+        guard n >= 2 * minLength, let beta = penalty(values) else { return [] }
 
         // Centre the values before taking prefix sums, so a segment's cost does not come from
         // subtracting two large, nearly equal numbers.
@@ -77,13 +77,22 @@ public enum ChangePointDetector {
     }
 
     /// β = 2σ²·ln n with σ = 1.4826 · MAD(first differences) / √2.
-    static func penalty(_ values: [Double]) -> Double {
+    /// β; nil when the series has no noise at all (v1.2: then it has no change point, where
+    /// β = 0 used to cut a clean series every 7 days).
+    static func penalty(_ values: [Double]) -> Double? {
         let n = values.count
         let differences = zip(values.dropFirst(), values).map { $0 - $1 }
         guard let m = Statistics.median(differences),
               let mad = Statistics.medianAbsoluteDeviation(differences, from: m)
-        else { return 0 }
-        let sigma = 1.4826 * mad / Statistics.squareRoot(2)
+        else { return nil }
+        var sigma = 1.4826 * mad / Statistics.squareRoot(2)
+        if sigma == 0 {
+            // Most differences equal (a hand-made series): the population standard deviation.
+            let mean = differences.reduce(0, +) / Double(differences.count)
+            let variance = differences.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(differences.count)
+            sigma = Statistics.squareRoot(variance) / Statistics.squareRoot(2)
+        }
+        guard sigma > 0 else { return nil }
         return 2 * sigma * sigma * Statistics.naturalLog(Double(n))
     }
 }

@@ -67,19 +67,46 @@ package enum CSVImport {
         return Report(records: records, problems: problems)
     }
 
-    /// Writes the records, one raw file per capture day, all under one run id. Takes the lake lock.
-    package static func write(_ records: [RawArtistMetric], to store: any ObjectStore, now: Date) async throws -> [String] {
+    /// What an import wrote.
+    package struct Written: Sendable {
+        /// The raw files written, one per day with something new.
+        package var keys: [String]
+        /// Days whose rows were in the lake already, from an earlier import: nothing written.
+        package var unchangedDays: Int
+    }
+
+    /// Writes the records, one raw file per capture day, all under one run id. A day whose
+    /// rows an earlier import stored already (the same artist, name, counts and time, read last
+    /// of that day's imports) is left alone, so importing a file twice adds nothing. Takes the
+    /// lake lock.
+    package static func write(_ records: [RawArtistMetric], to store: any ObjectStore, now: Date) async throws -> Written {
         try await LakeLock.withLock(store, command: "import csv") {
             let runID = try IngestionJobs.runID(now)
             var byDay: [LakeDate: [RawArtistMetric]] = [:]
             for record in records { byDay[LakeDate(nanosecondsSinceEpoch: record.capturedAt), default: []].append(record) }
-            var keys: [String] = []
+            var written = Written(keys: [], unchangedDays: 0)
             for (day, dayRecords) in byDay.sorted(by: { $0.key < $1.key }) {
+                if try await storedAlready(dayRecords, day: day, in: store) {
+                    written.unchangedDays += 1
+                    continue
+                }
                 let key = LakeLayout.rawKey(.artistMetrics, day: day, runID: runID)
                 try await store.put(key, bytes: JSONLines.encode(dayRecords))
-                keys.append(key)
+                written.keys.append(key)
             }
-            return keys
+            return written
         }
+    }
+
+    /// True when the last import of `day` for these records' artist stored exactly them.
+    static func storedAlready(_ records: [RawArtistMetric], day: LakeDate, in store: any ObjectStore) async throws -> Bool {
+        guard let artist = records.first?.artistID else { return true }
+        var latest: [RawArtistMetric]?
+        for object in try await store.list(prefix: "\(LakeDataset.artistMetrics.prefix)dt=\(day.isoString)/") where LakeLayout.isDataKey(object.key) {
+            let decoded = try JSONLines.decode(RawArtistMetric.self, from: try await store.get(object.key), source: object.key, partitionDay: day)
+            let imported = decoded.records.filter { $0.artistID == artist && $0.source == "csv-import" }
+            if !imported.isEmpty { latest = imported }   // keys in order: the last file is read last
+        }
+        return latest == records
     }
 }

@@ -151,12 +151,14 @@ struct Import: AsyncParsableCommand {
                 for problem in report.problems { Console.error("\(file): \(problem)") }
                 throw CommandFailure.usage("\(file) holds no importable rows")
             }
-            let keys = try await settings.withLakeLock(store, command: "momentum import csv") {
+            let written = try await settings.withLakeLock(store, command: "momentum import csv") {
                 try await CSVImport.write(report.records, to: store, now: Date())
             }
             if !global.quiet {
-                let rows = report.records.count == keys.count ? "" : " (\(report.records.count) rows: a date given twice keeps its last row)"
-                Console.note("imported \(keys.count) day\(keys.count == 1 ? "" : "s") for \(TerminalText.sanitized(artistName))\(rows), one raw file each")
+                let days = written.keys.count + written.unchangedDays
+                let rows = report.records.count == days ? "" : " (\(report.records.count) rows: a date given twice keeps its last row)"
+                let unchanged = written.unchangedDays == 0 ? "" : "; \(written.unchangedDays) of them were in the lake already, as imported before: nothing written for those"
+                Console.note("imported \(days) day\(days == 1 ? "" : "s") for \(TerminalText.sanitized(artistName))\(rows)\(unchanged)")
             }
             if !report.problems.isEmpty {
                 for problem in report.problems { Console.error("\(file): \(problem)") }

@@ -14,6 +14,10 @@ enum ArtistArgument {
               !input.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw ValidationError("--artist must be an artist id, a spotify:artist: URI, an open.spotify.com/artist/ link or a name, got '\(TerminalText.sanitized(String(input.prefix(80))))'")
         }
+        // What looks like a URI or a link must be an artist's, not an album's.
+        if input.hasPrefix("spotify:") || input.contains("open.spotify.com/"), (try? SpotifyID(parsing: input, kind: .artist)) == nil {
+            throw ValidationError("--artist must be an artist id, a spotify:artist: URI, an open.spotify.com/artist/ link or a name, got '\(TerminalText.sanitized(String(input.prefix(80))))'")
+        }
     }
 
     /// The id `input` names: parsed when it is an id, URI or link; looked up when it is a name.
