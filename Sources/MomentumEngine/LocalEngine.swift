@@ -123,7 +123,7 @@ package struct LocalEngine: Sendable {
         }
         let malformed = metrics.malformed + releases.malformed
         for line in malformed {
-            logger.warning("skipped a malformed line", metadata: ["line": "\(line)"])
+            logger.debug("skipped a malformed line", metadata: ["line": "\(line)"])
         }
         return RawLake(
             artists: artists, malformed: malformed, files: metrics.files + releases.files,

@@ -68,6 +68,19 @@ import Testing
         #expect(result.status == 2 && result.stderr.contains("\"lake\""), "\(result.stderr)")
     }
 
+    @Test func aTimestampWithAnOffsetIsRefusedOnceNamingTheRule() async throws {
+        let (folder, lake) = try handLake()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let day = lake.appendingPathComponent("raw/artist_metrics/dt=2026-03-11")
+        try FileManager.default.createDirectory(at: day, withIntermediateDirectories: true)
+        try Data(#"{"artist_id":"AAAAAAAAAAAAAAAAAAAAAA","artist_name":"Aurora","followers":1200,"popularity":50,"captured_at":"2026-03-11T06:00:00+02:00"}"#.utf8 + [0x0a])
+            .write(to: day.appendingPathComponent("offset.jsonl"))
+        let result = try await momentum(["transform", "--lake", lake.path])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.components(separatedBy: "+02:00").count == 2, "printed once: \(result.stderr)")
+        #expect(result.stderr.contains("in UTC with Z (lake.md: no offset)"), "\(result.stderr)")
+    }
+
     @Test func aFileSchemeSpotifyURLIsAUsageError() async throws {
         let (folder, lake) = try handLake()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -93,9 +93,12 @@ struct LambdaRuntimeTests {
         let posts = try runtime.posts()
         try #require(posts.count == 3, "\(posts)")
         #expect(posts[0]["kind"] as? String == "error" && posts[0]["error_type"] as? String == "Momentum.DeadlineReached")
-        // Answered before the deadline (3 s after the invocation was handed out, with slack for start-up).
+        // Answered before the invocation's deadline (3 s after it was handed out), measured
+        // by the runtime itself: how long the process took to start does not count.
         let firstAnswer = try #require(posts[0]["at"] as? Double)
-        #expect(firstAnswer - started.timeIntervalSince1970 < 3.5)
+        let deadline = try #require(posts[0]["deadline"] as? Double)
+        #expect(firstAnswer < deadline, "answered \(firstAnswer - deadline) s after the deadline")
+        #expect(firstAnswer - started.timeIntervalSince1970 < 30, "the run did not hang")
         #expect(posts[1]["kind"] as? String == "response")
         let records = try metricRecords(in: lake)
         #expect(records.count == 400 && Set(records.map(\.record.artistID)) == Set(ids), "none lost, none doubled")

@@ -30,6 +30,7 @@ def main():
     log_path = sys.argv[2]
     lock = threading.Lock()
     served = []
+    deadlines = {}
 
     def record(entry):
         with lock, open(log_path, "a", encoding="utf-8") as log:
@@ -67,6 +68,7 @@ def main():
                     record({"kind": "before", "status": answer.status})
             body = item["event"].encode() if item.get("raw") else json.dumps(item["event"]).encode()
             deadline = int((time.time() + item.get("deadline_seconds", 60)) * 1000)
+            deadlines[f"request-{index}"] = deadline / 1000
             self.answer(200, body, {"Lambda-Runtime-Aws-Request-Id": f"request-{index}",
                                     "Lambda-Runtime-Deadline-Ms": str(deadline),
                                     "Lambda-Runtime-Invoked-Function-Arn": "arn:aws:lambda:us-east-1:000000000000:function:momentum",
@@ -83,6 +85,8 @@ def main():
                 entry["kind"] = "init-error"
             elif len(parts) == 3 and parts[0] == "invocation" and parts[2] in ("response", "error"):
                 entry["kind"], entry["request"] = parts[2], parts[1]
+                # When the invocation had to be answered by (seconds since 1970).
+                entry["deadline"] = deadlines.get(parts[1])
             else:
                 return self.answer(404)
             record(entry)

@@ -202,7 +202,7 @@ extension JSONFieldScanner {
     mutating func timestamp() throws -> Int64 {
         let text = try string()
         guard let value = Timestamp.nanoseconds(iso: text, utcOnly: true) else {
-            throw error("'\(text.prefix(40))' is not an ISO 8601 UTC timestamp ending in Z, from 1678 to 2261")
+            throw error("'\(text.prefix(40))' is not an ISO 8601 timestamp in UTC with Z (lake.md: no offset), from 1678 to 2261")
         }
         return value
     }

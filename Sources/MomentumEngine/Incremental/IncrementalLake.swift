@@ -29,7 +29,7 @@ extension LocalEngine {
         let ids = Set(observations.keys).union(releaseRecords.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let malformed = metrics.malformed + releases.malformed
         for line in malformed {
-            logger.warning("skipped a malformed line", metadata: ["line": "\(line)"])
+            logger.debug("skipped a malformed line", metadata: ["line": "\(line)"])
         }
         return RawLake(
             artists: ids.map { RawLake.ArtistInput(artistID: $0, observations: observations[$0] ?? [], releases: releaseRecords[$0] ?? []) },

@@ -41,7 +41,7 @@ extension LocalEngine {
         }
         try spill.finish()
         let malformed = read.problems + spill.malformed + releaseRead.problems + spill.releaseMalformed
-        for line in malformed { logger.warning("skipped a malformed line", metadata: ["line": "\(line)"]) }
+        for line in malformed { logger.debug("skipped a malformed line", metadata: ["line": "\(line)"]) }
         guard spill.records + spill.releaseRecords > 0 else {
             throw EngineError.noData("no raw records under \(store.location)/raw/ (expected \(LakeDataset.artistMetrics.prefix)dt=YYYY-MM-DD/*.jsonl): check --lake")
         }

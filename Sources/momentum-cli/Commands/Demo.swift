@@ -98,11 +98,19 @@ struct Demo: AsyncParsableCommand {
             \(days) simulated days · \(world.artists) artists · \(world.mode.rawValue) mode · \(requests) API requests · \(String(format: "%.1f", Date().timeIntervalSince(started))) s
             lake:      \(lakeURL.path)  (\(summary.dailyRows) daily rows, \(summary.events) release events)
             dashboard: \(dashboard.path)
-            explore:   momentum report --lake \(lakeURL.path) --artist \(analysis.leaderboard.first?.artistID ?? "<id>")
-                       momentum releases impact --lake \(lakeURL.path)
+            explore:   \(Demo.invocation) report --lake \(lakeURL.path) --artist \(analysis.leaderboard.first?.artistID ?? "<id>")
+                       \(Demo.invocation) releases impact --lake \(lakeURL.path)
             """)
         }
         if let first = failures.first { throw first }
+    }
+
+    /// How to run momentum from where the demo was started: `momentum` when it is on PATH
+    /// (installed), `swift run momentum` otherwise (the demo was started with `swift run`).
+    static var invocation: String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let installed = path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/momentum") }
+        return installed ? "momentum" : "swift run momentum"
     }
 
     /// The file that marks a folder as the demo's own: only such a folder's lake is replaced.
