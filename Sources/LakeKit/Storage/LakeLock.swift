@@ -189,7 +189,7 @@ public final class LakeLock: Sendable {
     static func isStale(_ holder: LakeLockHolder, unrenewedFor unrenewed: Duration = .zero, lease: Duration = .seconds(120)) -> Bool {
         if holder.host == hostName(), holder.pid > 0 {
             if holder.pid == getpid() { return false }
-            return kill(holder.pid, 0) != 0 && errno == ESRCH
+            return LocalProcess.isGone(holder.pid)
         }
         if holder.leaseUntil < now() - nanoseconds(clockSkewAllowance) { return true }
         return unrenewed > lease
@@ -233,5 +233,14 @@ extension Duration {
     var formattedSeconds: String {
         let seconds = Double(components.seconds) + Double(components.attoseconds) / 1e18
         return seconds == seconds.rounded() ? "\(Int64(seconds)) s" : String(format: "%.1f s", seconds)
+    }
+}
+
+/// Processes on this host, as owners of locks and scratch folders.
+package enum LocalProcess {
+    /// True when no process has the pid (signal 0 probes without signalling; a process of
+    /// another user answers EPERM, and is alive).
+    package static func isGone(_ pid: Int32) -> Bool {
+        pid > 0 && kill(pid, 0) != 0 && errno == ESRCH
     }
 }

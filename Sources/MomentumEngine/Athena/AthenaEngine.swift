@@ -44,8 +44,7 @@ package struct AthenaSettings: Sendable {
         if value.contains("'") {
             throw EngineError.invalidInput("\(option) '\(TerminalText.sanitized(String(value.prefix(100))))' contains a quote, which an Athena location cannot")
         }
-        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format
-            || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
+        if TerminalText.hasControlCharacters(value) {
             throw EngineError.invalidInput("\(option) '\(TerminalText.sanitized(String(value.prefix(100))))' contains a control character (a newline, a tab, an escape), which no location reaching SQL may")
         }
     }

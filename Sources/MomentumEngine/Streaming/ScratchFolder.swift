@@ -40,7 +40,7 @@ enum ScratchFolder {
             let path = base.appendingPathComponent(name)
             let stale: Bool
             if let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0 {
-                stale = pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH
+                stale = pid != getpid() && LocalProcess.isGone(pid)
             } else {
                 let modified = (try? FileManager.default.attributesOfItem(atPath: path.path)[.modificationDate] as? Date) ?? now
                 stale = now.timeIntervalSince(modified) > unnamedOwnerAge

@@ -3,21 +3,33 @@
 // or rewrite earlier lines; they are shown as visible escapes instead.
 
 package enum TerminalText {
-    /// `text` with C0/C1 controls, DEL and bidirectional overrides replaced by `\u{…}` escapes.
+    /// `text` with C0/C1 controls, DEL, bidirectional overrides and line and paragraph separators
+    /// replaced by `\u{…}` escapes.
     package static func sanitized(_ text: String) -> String {
         var output = ""
         output.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
             let value = scalar.value
-            let isControl = value < 0x20 || (0x7f...0x9f).contains(value)
-            let isBidiOverride = (0x202a...0x202e).contains(value) || (0x2066...0x2069).contains(value)
-            if isControl || isBidiOverride {
+            if isUnsafe(scalar) {
                 output += "\\u{" + String(value, radix: 16) + "}"
             } else {
                 output.unicodeScalars.append(scalar)
             }
         }
         return output
+    }
+
+    /// True when `text` holds what `sanitized` escapes (a newline, a tab, an escape, a bell,
+    /// a bidirectional override): refused in names that reach SQL, a terminal or the lake.
+    package static func hasControlCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains(where: isUnsafe)
+    }
+
+    /// C0/C1 controls, DEL, bidirectional overrides, and line and paragraph separators.
+    static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return value < 0x20 || (0x7f...0x9f).contains(value) || (0x202a...0x202e).contains(value) || (0x2066...0x2069).contains(value)
+            || value == 0x2028 || value == 0x2029
     }
 
     /// Columns `text` takes on a terminal: East Asian wide and fullwidth characters and emoji

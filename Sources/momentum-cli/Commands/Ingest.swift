@@ -142,7 +142,7 @@ struct Import: AsyncParsableCommand {
             guard let artistName = name ?? tracked.artists.first(where: { $0.id == id })?.name else {
                 throw CommandFailure.usage("artist \(id) is not tracked: pass --name, or track it first with `momentum artists add`")
             }
-            if let name, name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) || name.trimmingCharacters(in: .whitespaces).isEmpty {
+            if let name, TerminalText.hasControlCharacters(name) || name.trimmingCharacters(in: .whitespaces).isEmpty {
                 throw CommandFailure.usage("--name '\(TerminalText.sanitized(String(name.prefix(80))))' is empty or holds a control character (an escape, a bell, a newline)")
             }
             let today = LakeDate(nanosecondsSinceEpoch: Int64(Date().timeIntervalSince1970) * 1_000_000_000)

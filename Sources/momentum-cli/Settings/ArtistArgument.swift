@@ -11,7 +11,7 @@ enum ArtistArgument {
     /// Refuses what can be neither an id nor a name, before anything is read.
     static func validate(_ input: String) throws {
         guard !input.trimmingCharacters(in: .whitespaces).isEmpty,
-              !input.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+              !TerminalText.hasControlCharacters(input) else {
             throw ValidationError("--artist must be an artist id, a spotify:artist: URI, an open.spotify.com/artist/ link or a name, got '\(TerminalText.sanitized(String(input.prefix(80))))'")
         }
         // What looks like a URI or a link must be an artist's, not an album's.
