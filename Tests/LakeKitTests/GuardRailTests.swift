@@ -233,6 +233,22 @@ import Testing
         try await watched.release()
     }
 
+    @Test func aLockReplacedBetweenTheReleasesReadAndItsDeleteIsKept() async throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let base = FileSystemObjectStore(root: root)
+        let other = LakeLockHolder(token: "other", command: "second", host: "other-host", pid: 9,
+                                   acquiredAt: "2026-01-01T00:00:00Z", leaseUntil: nowNanoseconds() + 60_000_000_000)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Another writer replaces the lock as the release looks at it: a release that reads,
+        // compares and then deletes would delete the other writer's lock.
+        let store = ReplacingAfterRead(base: base, key: LakeLock.key, replacement: [UInt8](try encoder.encode(other)) + [0x0a])
+        let lock = try await LakeLock.acquire(store, command: "first")
+        try await lock.release()
+        #expect(try await LakeLock.read(base)?.token == "other", "the other writer's lock is left in place")
+    }
+
     @Test func aReleaseRemovesOnlyItsOwnLock() async throws {
         let root = try folder()
         defer { try? FileManager.default.removeItem(at: root) }
@@ -247,6 +263,37 @@ import Testing
         #expect(try await store.delete(LakeLock.key, ifContentIs: planted))
         #expect(try await LakeLock.read(store) == nil)
         #expect(try await !store.delete(LakeLock.key, ifContentIs: planted))
+    }
+}
+
+/// A folder store where another writer replaces `key` right after its first read, or as a
+/// conditional delete of it starts, whichever comes first.
+private struct ReplacingAfterRead: ObjectStore {
+    let base: FileSystemObjectStore
+    let key: String
+    let replacement: [UInt8]
+    let fired = Flag()
+
+    final class Flag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var raised = false
+        func raiseOnce() -> Bool { lock.withLock { defer { raised = true }; return !raised } }
+    }
+
+    var location: String { base.location }
+    func list(prefix: String) async throws -> [ObjectInfo] { try await base.list(prefix: prefix) }
+    func get(_ key: String) async throws -> [UInt8] {
+        let bytes = try await base.get(key)
+        if key == self.key, fired.raiseOnce() { try await base.put(key, bytes: replacement) }
+        return bytes
+    }
+    func put(_ key: String, bytes: [UInt8]) async throws { try await base.put(key, bytes: bytes) }
+    func create(_ key: String, bytes: [UInt8]) async throws -> Bool { try await base.create(key, bytes: bytes) }
+    func delete(_ key: String) async throws { try await base.delete(key) }
+    func delete(_ key: String, ifContentIs expected: [UInt8]) async throws -> Bool {
+        // The other writer may as well come just as the conditional delete starts.
+        if key == self.key, fired.raiseOnce() { try await base.put(key, bytes: replacement) }
+        return try await base.delete(key, ifContentIs: expected)
     }
 }
 
