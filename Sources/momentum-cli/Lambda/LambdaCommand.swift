@@ -83,9 +83,10 @@ enum LambdaHandler {
         log[metadataKey: "job"] = "\(request.job)"
         log.info("started")
         let started = Date()
-        // Stop with a margin: a tenth of the time left, between one and ten seconds (the work
-        // still has to notice its cancellation and answer, on a busy machine too).
-        let margin = min(10, max(1, invocation.deadline.timeIntervalSince(started) * 0.1))
+        // Stop with a margin: a tenth of the time left, between two and ten seconds (the work
+        // still has to notice its cancellation, keep what it fetched and answer, on a busy
+        // machine too).
+        let margin = min(10, max(2, invocation.deadline.timeIntervalSince(started) * 0.1))
         let work = Task { () -> [UInt8]? in
             switch request.work {
             case .command(let arguments):
