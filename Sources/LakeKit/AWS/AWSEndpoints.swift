@@ -44,7 +44,7 @@ public struct AWSEndpoint: Sendable, Hashable {
         let specific = "AWS_ENDPOINT_URL_" + service.uppercased().replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: " ", with: "_")
         for variable in [specific, "AWS_ENDPOINT_URL"] {
             guard let text = environment[variable], !text.isEmpty else { continue }
-            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
+            guard let url = HTTPURL.parse(text) else {
                 throw LakeError.invalidArgument("\(variable) must be an http(s) URL, got '\(text.prefix(100))'")
             }
             return AWSEndpoint(url: url, usesPathStyle: true, source: variable)

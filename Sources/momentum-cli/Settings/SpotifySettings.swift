@@ -25,8 +25,7 @@ extension Settings {
     /// An http(s) URL with a host, or a usage error (exit 2) naming the setting: a `file://`
     /// or schemeless value is a mistake in the configuration, not a service that failed.
     static func webURL(_ text: String, name: String) throws -> URL {
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              let host = url.host, !host.isEmpty else {
+        guard let url = HTTPURL.parse(text) else {
             throw CommandFailure.usage("\(name) '\(TerminalText.sanitized(String(text.prefix(100))))' is not an http or https URL with a host")
         }
         return url
