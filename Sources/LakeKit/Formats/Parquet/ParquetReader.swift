@@ -195,16 +195,16 @@ public struct ParquetReader: Sendable {
             fields.append(field)
         }
         let allowance = ParquetReader.valueAllowance(fileSize: fileSize)
-        let keptRows = try footer.rowGroups.reduce(0) { total, group in
-            try filter.map { try mayContain(group, $0) } ?? true ? total + Int(group.rowCount) : total
-        }
+        // Which row groups the filter keeps, decided once: their rows are bounded before any is read.
+        let kept = try footer.rowGroups.map { group in try filter.map { try mayContain(group, $0) } ?? true }
+        let keptRows = zip(footer.rowGroups, kept).reduce(0) { $0 + ($1.1 ? Int($1.0.rowCount) : 0) }
         guard keptRows.multipliedReportingOverflow(by: max(1, fields.count)).partialValue <= allowance else {
             throw LakeError.format("\(name): \(keptRows) rows of \(fields.count) columns is more than the \(allowance) values read from a file of \(fileSize) bytes")
         }
         var builders = fields.map { ColumnBuilder(type: $0.type) }
         var read = 0, skipped = 0, rows = 0
         for (number, group) in footer.rowGroups.enumerated() {
-            if let filter, try !mayContain(group, filter) {
+            if !kept[number] {
                 skipped += 1
                 continue
             }
