@@ -102,6 +102,52 @@ final class ScriptedS3: @unchecked Sendable {
         #expect(!requests.contains { $0.url.host == "evil.example" })
     }
 
+    @Test func theBucketsRegionIsLearnedOnceNotAskedOnEveryRequest() async throws {
+        let script = ScriptedS3 { request, _ in
+            request.url.host == "lake-bucket.s3.us-east-1.amazonaws.com"
+                ? AWSHTTPResponse(status: 301, headers: ["x-amz-bucket-region": "eu-west-1"], body: [])
+                : AWSHTTPResponse(status: 200, body: [1])
+        }
+        let client = Self.client(script, custom: false)
+        _ = try await client.getObject(bucket: "lake-bucket", key: "a")
+        _ = try await client.getObject(bucket: "lake-bucket", key: "b")
+        #expect(script.all.map { $0.url.host ?? "" } == ["lake-bucket.s3.us-east-1.amazonaws.com", "lake-bucket.s3.eu-west-1.amazonaws.com",
+                                                          "lake-bucket.s3.eu-west-1.amazonaws.com"])
+    }
+
+    @Test func oneRegionRuleConfiguredElseTheBucketsOwnElseARefusal() async throws {
+        let keys = ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_CONFIG_FILE": "/nonexistent",
+                    "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true"]
+        let paris = ScriptedS3 { request, _ in
+            // S3 says where a bucket lives whatever region the question was signed for.
+            AWSHTTPResponse(status: request.method == "HEAD" ? 301 : 500, headers: ["x-amz-bucket-region": "eu-west-3"], body: [])
+        }
+        // Configured wins and asks nothing.
+        let configured = try await AWSRegion.resolve(for: "Glue", bucket: "lake-bucket", environment: keys.merging(["AWS_REGION": "ap-south-1"]) { $1 },
+                                                     transport: paris.transport)
+        #expect(configured == AWSRegion(name: "ap-south-1", source: "AWS_REGION") && paris.all.isEmpty)
+        // Else the bucket's own, asked once with a HEAD.
+        let found = try await AWSRegion.resolve(for: "Glue", bucket: "lake-bucket", environment: keys, transport: paris.transport)
+        #expect(found.name == "eu-west-3" && found.source == "the bucket lake-bucket")
+        #expect(paris.all.map(\.method) == ["HEAD"])
+        let glue = try GlueClient.standard(environment: keys, region: found)
+        #expect(glue.json.region == "eu-west-3" && glue.json.endpoint.url.host == "glue.eu-west-3.amazonaws.com")
+        // Else a refusal, never a guess: no bucket, or a server that does not say.
+        let silent = ScriptedS3 { _, _ in AWSHTTPResponse(status: 200) }
+        for bucket in [nil, "lake-bucket"] {
+            do {
+                _ = try await AWSRegion.resolve(for: "Glue and Athena", bucket: bucket, environment: keys, transport: silent.transport)
+                Issue.record("a region was guessed")
+            } catch let error as LakeError {
+                #expect(error.message.contains("no AWS region for Glue and Athena: set AWS_REGION"), "\(error.message)")
+            }
+        }
+        #expect(throws: LakeError.self) { _ = try AthenaClient.standard(environment: keys) }
+        // An ARN names its own region.
+        #expect(AWSRegion.of(arn: "arn:aws:secretsmanager:eu-central-1:111122223333:secret:spotify-AbCdEf")?.name == "eu-central-1")
+        #expect(AWSRegion.of(arn: "not-an-arn") == nil)
+    }
+
     @Test func listingsFollowContinuationTokensAndDecodeKeys() async throws {
         let script = ScriptedS3 { request, index in
             let page = index == 0

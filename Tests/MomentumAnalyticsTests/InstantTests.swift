@@ -27,7 +27,7 @@ import Testing
         #expect(Instant(instant.date) == instant)
         #expect(Day(instant.date) == Day(iso: "2026-03-01"))
         #expect(Instant(Date.distantFuture) == nil && Instant(Date(timeIntervalSince1970: .nan)) == nil)
-        #expect(Day(iso: "2026-03-01")?.start == Instant(iso: "2026-03-01T00:00:00Z"))
+        #expect(try #require(Day(iso: "2026-03-01")).start == Instant(iso: "2026-03-01T00:00:00Z"))
     }
 
     @Test func valuesAreBuiltFromTheirPartsWithoutTestable() throws {

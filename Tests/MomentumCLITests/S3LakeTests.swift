@@ -179,6 +179,14 @@ private typealias S3Server = AWSServers
         #expect(tables["release_impact"]?.PartitionKeys?.isEmpty == true)
         #expect(tables["momentum"]?.Parameters?["projection.as_of.format"] == "yyyy-MM-dd")
 
+        // No region anywhere, and a local S3 that does not say where its bucket lives: a refusal,
+        // not a catalog in a guessed region.
+        var regionless = environment
+        for (name, value) in ["AWS_REGION": "", "AWS_DEFAULT_REGION": "", "AWS_CONFIG_FILE": "/nonexistent"] { regionless[name] = value }
+        let guessed = try await momentum(["catalog", "sync", "--lake", s3, "--database", database + "_guess"], environment: regionless)
+        #expect(guessed.status == 2 && guessed.stderr.contains("no AWS region for Glue and Athena: set AWS_REGION"), "\(guessed.stderr)")
+        #expect(try await glue.databaseExists(database + "_guess") == false)
+
         let onFolder = try await momentum(["catalog", "sync", "--lake", folder.path, "--database", database], environment: environment)
         #expect(onFolder.status == 2 && onFolder.stderr.contains("s3://"), "\(onFolder.stderr)")
         let injected = try await momentum(["catalog", "sync", "--lake", s3, "--database", "x; DROP TABLE y"], environment: environment)

@@ -21,15 +21,11 @@ public struct AWSEndpoint: Sendable, Hashable {
         self.source = source
     }
 
-    /// The region to use: `AWS_REGION`, `AWS_DEFAULT_REGION`, then the profile's `region`;
-    /// nil when none is set.
+    /// The configured region (``AWSRegion/configured(environment:config:)``): `AWS_REGION`,
+    /// `AWS_DEFAULT_REGION`, then the profile's `region`; nil when none is set.
     public static func region(environment: [String: String] = ProcessInfo.processInfo.environment,
                               config: AWSSharedConfig? = nil) -> String? {
-        for variable in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
-            if let region = environment[variable], !region.isEmpty { return region }
-        }
-        let profile = config ?? (try? AWSSharedConfig(environment: environment))
-        return profile?.settings()["region"].flatMap { $0.isEmpty ? nil : $0 }
+        AWSRegion.configured(environment: environment, config: config)?.name
     }
 
     /// The endpoint of a service (`s3`, `glue`, `athena`, ...) in a region.

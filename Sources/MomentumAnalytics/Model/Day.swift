@@ -1,22 +1,46 @@
 // A UTC calendar day, the unit of every metric. Stored as days since 1970-01-01, which is
 // also how Parquet's DATE type stores it, so no conversion happens on the way to the lake.
+// A day exists only where its midnight is an `Instant` (64-bit nanoseconds), so that `start`
+// is total: no caller unwraps it, and a file's absurd date is refused where it is read.
 
-/// A calendar day in UTC.
+/// A calendar day in UTC, from 1677-09-22 to 2262-04-11 (the days whose midnight an ``Instant``
+/// holds).
 public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Days since 1970-01-01 (negative before it).
     public let daysSinceEpoch: Int32
 
-    /// A day from days since 1970-01-01.
-    public init(daysSinceEpoch: Int32) {
+    /// The days there are: those whose midnight is an ``Instant``.
+    public static let supportedDaysSinceEpoch: ClosedRange<Int32> = -106_751...106_751
+    /// The first day there is, 1677-09-22.
+    public static let earliest = Day(checked: supportedDaysSinceEpoch.lowerBound)
+    /// The last day there is, 2262-04-11.
+    public static let latest = Day(checked: supportedDaysSinceEpoch.upperBound)
+    /// 1970-01-01.
+    public static let epoch = Day(checked: 0)
+
+    /// A day from days since 1970-01-01; nil outside ``supportedDaysSinceEpoch``.
+    public init?(daysSinceEpoch: Int32) {
+        guard Day.supportedDaysSinceEpoch.contains(daysSinceEpoch) else { return nil }
         self.daysSinceEpoch = daysSinceEpoch
     }
 
-    /// A day from its civil date; nil when the date does not exist (e.g. February 30).
+    private init(checked daysSinceEpoch: Int32) {
+        self.daysSinceEpoch = daysSinceEpoch
+    }
+
+    /// The day `daysSinceEpoch`, or the nearest end of the supported range.
+    init(clamping daysSinceEpoch: Int64) {
+        let range = Day.supportedDaysSinceEpoch
+        self.daysSinceEpoch = Int32(min(max(daysSinceEpoch, Int64(range.lowerBound)), Int64(range.upperBound)))
+    }
+
+    /// A day from its civil date; nil when the date does not exist (e.g. February 30) or is
+    /// outside the supported range.
     public init?(year: Int, month: Int, day: Int) {
         guard (1...12).contains(month), day >= 1, day <= Day.daysIn(month: month, year: year),
               (-9999...9999).contains(year)
         else { return nil }
-        self.daysSinceEpoch = Int32(Day.daysFromCivil(year: year, month: month, day: day))
+        self.init(daysSinceEpoch: Int32(Day.daysFromCivil(year: year, month: month, day: day)))
     }
 
     /// Parses exactly `YYYY-MM-DD`; nil for anything else.
@@ -40,10 +64,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Day.pad(y, 4) + "-" + Day.pad(m, 2) + "-" + Day.pad(d, 2)
     }
 
-    /// Midnight UTC at the start of the day; nil outside the years 1678 to 2261.
-    public var start: Instant? {
-        let (nanoseconds, overflow) = Int64(daysSinceEpoch).multipliedReportingOverflow(by: 86_400_000_000_000)
-        return overflow ? nil : Instant(nanosecondsSinceEpoch: nanoseconds)
+    /// Midnight UTC at the start of the day.
+    public var start: Instant {
+        // Cannot overflow: 106,751 days of nanoseconds is below Int64.max.
+        Instant(nanosecondsSinceEpoch: Int64(daysSinceEpoch) * 86_400_000_000_000)
     }
 
     /// `YYYY-MM`, the lake's monthly partition value.
@@ -68,14 +92,15 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public static func < (lhs: Day, rhs: Day) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
 
-    /// The day `days` later (earlier when negative).
+    /// The day `days` later (earlier when negative), stopping at ``earliest`` and ``latest``.
     public static func + (lhs: Day, days: Int) -> Day {
-        Day(daysSinceEpoch: lhs.daysSinceEpoch + Int32(days))
+        let (sum, overflow) = Int64(lhs.daysSinceEpoch).addingReportingOverflow(Int64(days))
+        return Day(clamping: overflow ? (days < 0 ? Int64.min : Int64.max) : sum)
     }
 
-    /// The day `days` before.
+    /// The day `days` before, stopping at ``earliest`` and ``latest``.
     public static func - (lhs: Day, days: Int) -> Day {
-        Day(daysSinceEpoch: lhs.daysSinceEpoch - Int32(days))
+        days == Int.min ? lhs + Int.max : lhs + (-days)
     }
 
     /// Calendar days from `rhs` to `lhs`.
@@ -187,21 +212,25 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.init(nanosecondsSinceEpoch: total)
     }
 
-    /// The UTC day this instant falls on.
+    /// The UTC day this instant falls on (``Day/earliest`` for the instants before it, the first
+    /// 24 hours that 64-bit nanoseconds hold).
     public var day: Day {
         let perDay: Int64 = 86_400_000_000_000
         var days = nanosecondsSinceEpoch / perDay
         if nanosecondsSinceEpoch % perDay < 0 { days -= 1 }
-        return Day(daysSinceEpoch: Int32(days))
+        return Day(clamping: days)
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ`, with a fraction when the instant has one.
     public var isoString: String {
+        // The day unclamped: the first instants 64-bit nanoseconds hold fall on 1677-09-21.
         let perDay: Int64 = 86_400_000_000_000
-        let day = self.day
-        let withinDay = nanosecondsSinceEpoch - Int64(day.daysSinceEpoch) * perDay
+        var days = nanosecondsSinceEpoch / perDay
+        if nanosecondsSinceEpoch % perDay < 0 { days -= 1 }
+        let withinDay = nanosecondsSinceEpoch &- days &* perDay
         let seconds = Int(withinDay / 1_000_000_000), nanoseconds = Int(withinDay % 1_000_000_000)
-        var text = day.isoString + "T" + Day.pad(seconds / 3600, 2) + ":" + Day.pad(seconds / 60 % 60, 2) + ":" + Day.pad(seconds % 60, 2)
+        let (y, m, d) = Day.civilFromDays(Int(days))
+        var text = Day.pad(y, 4) + "-" + Day.pad(m, 2) + "-" + Day.pad(d, 2) + "T" + Day.pad(seconds / 3600, 2) + ":" + Day.pad(seconds / 60 % 60, 2) + ":" + Day.pad(seconds % 60, 2)
         if nanoseconds > 0 {
             var digits = Day.pad(nanoseconds, 9)
             while digits.hasSuffix("0") { digits.removeLast() }

@@ -135,7 +135,7 @@ package struct AthenaEngine: Sendable {
 
     /// `glue_sync`: the Glue database and the lake's tables, as `catalog sync` makes them.
     package func syncCatalog() async throws {
-        _ = try await local.syncCatalog(glue: glue, database: database, today: Day(Date()) ?? Day(daysSinceEpoch: 0))
+        _ = try await local.syncCatalog(glue: glue, database: database, today: Day(Date()) ?? Day.epoch)
     }
 
     /// `athena_query` steps, in order, each awaited: query ids and bytes scanned.
@@ -238,7 +238,7 @@ package struct AthenaEngine: Sendable {
     /// `analytics` and `record`: the other tables from `artist_daily` as stored, then the
     /// transform record (what the next incremental run starts from).
     package func analyse(_ plan: AthenaTransformPlan, promoted: Promotion) async throws -> LocalEngine.TransformSummary {
-        let today = Day(Date()) ?? Day(daysSinceEpoch: 0)
+        let today = Day(Date()) ?? Day.epoch
         let analysis = try await analyseStoredDaily()
         var tables = try await local.writeProcessedTablesLocked(analysis.analysis, from: analysis.lake, firstDay: plan.firstDay.flatMap { Day(iso: $0) },
                                                                dailyWritten: true, engine: "athena")
@@ -270,9 +270,9 @@ package struct AthenaEngine: Sendable {
         let leaderboard = asOf.map { day in Leaderboard.rank(analyses.compactMap { $0.leaderboardEntry(asOf: day) }) } ?? []
         // The days the lake has, for the leaderboard snapshots it keeps.
         let lake = RawLake(
-            artists: ids.map { id in RawLake.ArtistInput(artistID: id, observations: (daily[id] ?? []).compactMap { row in
-                row.day.start.map { MetricObservation(artistID: id, artistName: row.artistName, followers: row.followers,
-                                                      popularity: row.popularity, capturedAt: $0) }
+            artists: ids.map { id in RawLake.ArtistInput(artistID: id, observations: (daily[id] ?? []).map { row in
+                MetricObservation(artistID: id, artistName: row.artistName, followers: row.followers,
+                                  popularity: row.popularity, capturedAt: row.day.start)
             }, releases: releaseRecords[id] ?? []) },
             malformed: releases.malformed, files: keys.count + releases.files, bytes: releases.bytes,
             metricRecords: daily.values.reduce(0) { $0 + $1.count }, releaseRecords: releases.recordCount)

@@ -12,7 +12,7 @@ package enum TerraformGlueTables {
     package static let path = "deploy/terraform/glue_tables.tf"
 
     private static let rootToken = "s3://ROOT-TOKEN"
-    private static let firstDayToken = Day(iso: "1999-12-31") ?? Day(daysSinceEpoch: 10_956)
+    private static let firstDayToken = Day(iso: "1999-12-31") ?? Day.epoch
 
     /// The file's text.
     package static func text() -> String {

@@ -20,9 +20,8 @@ extension LocalEngine {
 
         var observations: [String: [MetricObservation]] = [:]
         for row in stored where !changedDays.contains(row.day) {
-            guard let start = row.day.start else { continue }
             observations[row.artistID, default: []].append(MetricObservation(
-                artistID: row.artistID, artistName: row.artistName, followers: row.followers, popularity: row.popularity, capturedAt: start))
+                artistID: row.artistID, artistName: row.artistName, followers: row.followers, popularity: row.popularity, capturedAt: row.day.start))
         }
         LocalEngine.appendObservations(metrics, to: &observations)
         let releaseRecords = LocalEngine.releasesByArtist(releases)

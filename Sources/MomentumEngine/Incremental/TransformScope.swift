@@ -115,7 +115,7 @@ extension LocalEngine {
         guard !added.isEmpty else { return plan(.upToDate) }
 
         let newMetrics = added.filter { $0.hasPrefix(LakeDataset.artistMetrics.prefix) }
-        let changedDays = Set(newMetrics.compactMap { LakeLayout.captureDay(ofRawKey: $0).map { Day(daysSinceEpoch: Int32($0.daysSinceEpoch)) } })
+        let changedDays = Set(newMetrics.compactMap { LakeLayout.captureDay(ofRawKey: $0).flatMap { Day(daysSinceEpoch: $0.daysSinceEpoch) } })
         var first = changedDays.min()
         let newReleases = Set(added.filter { $0.hasPrefix(LakeDataset.releases.prefix) })
         var releases: RawReadResult<RawRelease>?
@@ -127,7 +127,7 @@ extension LocalEngine {
         guard let first else {
             // New release files with no dated album or single: no row changes, but the record
             // must learn of them; a rebuild of the latest month does it cheaply and exactly.
-            let latest = changedDays.max() ?? Day(iso: record.latestRawDay ?? "") ?? Day(daysSinceEpoch: 0)
+            let latest = changedDays.max() ?? Day(iso: record.latestRawDay ?? "") ?? Day.epoch
             return plan(.incremental(firstDay: latest.firstOfMonth, changedDays: changedDays, newFiles: added.count), releases)
         }
         return plan(.incremental(firstDay: first.firstOfMonth, changedDays: changedDays, newFiles: added.count), releases)

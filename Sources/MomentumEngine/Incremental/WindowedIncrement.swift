@@ -73,12 +73,12 @@ extension LocalEngine {
         // Rows arrive month by month; the earliest row with a count settles the carry.
         for row in rows.sorted(by: { $0.kept.day < $1.kept.day }) {
             let kept = row.kept
-            guard let start = kept.day.start else { continue }
             observations[kept.artistID, default: []].append(MetricObservation(
-                artistID: kept.artistID, artistName: kept.artistName, followers: kept.followers, popularity: kept.popularity, capturedAt: start))
+                artistID: kept.artistID, artistName: kept.artistName, followers: kept.followers, popularity: kept.popularity, capturedAt: kept.day.start))
             guard let followers = kept.followers, !carried.contains(kept.artistID) else { continue }
             carried.insert(kept.artistID)
-            if let prev = row.prevDay, prev < window.windowStart, let delta = row.followerDelta, let at = prev.start {
+            if let prev = row.prevDay, prev < window.windowStart, let delta = row.followerDelta {
+                let at = prev.start
                 let (count, overflow) = followers.subtractingReportingOverflow(delta)
                 guard !overflow else { return nil }
                 observations[kept.artistID, default: []].append(MetricObservation(
@@ -193,13 +193,14 @@ extension ProcessedTableReader {
                 guard followers[row] != nil || wantsName else { continue }
                 let found = Found(day: rowDay, followers: followers[row], popularity: wantsName ? popularity[row] : nil,
                                   name: wantsName ? artistNames[row] : nil)
-                if wantsName, rowDay > latest[id]?.day ?? Day(daysSinceEpoch: .min) { latest[id] = found }
-                if found.followers != nil, rowDay > latestCount[id]?.day ?? Day(daysSinceEpoch: .min) { latestCount[id] = found }
+                if wantsName, rowDay > latest[id]?.day ?? Day.earliest { latest[id] = found }
+                if found.followers != nil, rowDay > latestCount[id]?.day ?? Day.earliest { latestCount[id] = found }
             }
         }
         var carries: [String: [MetricObservation]] = [:]
         for (id, found) in Array(latest) + Array(latestCount) {
-            guard let at = found.day.start, !(carries[id]?.contains { $0.capturedAt == at } ?? false) else { continue }
+            let at = found.day.start
+            guard !(carries[id]?.contains { $0.capturedAt == at } ?? false) else { continue }
             // A count's day keeps its count; its name matters only when it is also the latest row.
             carries[id, default: []].append(MetricObservation(artistID: id, artistName: found.name ?? latest[id]?.name ?? id,
                                                               followers: found.followers, popularity: found.popularity, capturedAt: at))

@@ -27,7 +27,14 @@ struct ProcessedColumns {
 
     func days(_ name: String) throws -> [Day?] {
         guard case .date(let values) = try column(name) else { throw wrongType(name, "a DATE") }
-        return values.map { $0.map(Day.init(daysSinceEpoch:)) }
+        return try values.map { value in
+            try value.map { days in
+                guard let day = Day(daysSinceEpoch: days) else {
+                    throw LakeError.format("\(file): column '\(name)' holds \(days) days since 1970, outside \(Day.earliest)...\(Day.latest)")
+                }
+                return day
+            }
+        }
     }
 
     func int64s(_ name: String) throws -> [Int64?] {

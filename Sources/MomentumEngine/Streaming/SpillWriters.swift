@@ -85,10 +85,11 @@ final class SpillWriters: @unchecked Sendable {
 
     var records: Int { workers.reduce(0) { $0 + $1.records } }
     var releaseRecords: Int { releaseWorkers.reduce(0) { $0 + $1.records } }
-    var observedDays: Set<Day> { Set(workers.flatMap(\.observedDays).map(Day.init(daysSinceEpoch:))) }
+    // Days of instants, so always in Day's range.
+    var observedDays: Set<Day> { Set(workers.flatMap(\.observedDays).compactMap(Day.init(daysSinceEpoch:))) }
     /// The latest day with a follower count in any record: the leaderboard's day unless that
     /// day's kept record of every such artist has none (checked after the second pass).
-    var latestWithFollowers: Day? { workers.compactMap(\.latestWithFollowers).max().map(Day.init(daysSinceEpoch:)) }
+    var latestWithFollowers: Day? { workers.compactMap(\.latestWithFollowers).max().flatMap(Day.init(daysSinceEpoch:)) }
     /// The malformed lines, files in key order.
     var malformed: [MalformedLine] { workers.flatMap(\.malformed).sorted { $0.file < $1.file }.flatMap(\.lines) }
     var releaseMalformed: [MalformedLine] { releaseWorkers.flatMap(\.malformed).sorted { $0.file < $1.file }.flatMap(\.lines) }

@@ -63,8 +63,8 @@ extension LocalEngine {
             for analysis in analyses {
                 for row in analysis.daily {
                     dailyRows[row.day.monthString, default: []].append(row)
-                    if row.followers != nil, row.day > latestWithFollowers ?? Day(daysSinceEpoch: .min) { latestWithFollowers = row.day }
-                    if row.day > latestDay ?? Day(daysSinceEpoch: .min) { latestDay = row.day }
+                    if row.followers != nil, row.day > latestWithFollowers ?? Day.earliest { latestWithFollowers = row.day }
+                    if row.day > latestDay ?? Day.earliest { latestDay = row.day }
                 }
                 for row in analysis.signals { signalRows[row.day.monthString, default: []].append(row) }
                 if let predicted, let entry = analysis.leaderboardEntry(asOf: predicted) { entries.append(entry) }
@@ -132,8 +132,14 @@ extension LocalEngine {
             written += 1
         }
         for info in try await store.list(prefix: LakeDataset.momentum.prefix) where LakeLayout.isDataKey(info.key) {
-            let snapshotDay = info.key.split(separator: "/").first { $0.hasPrefix("as_of=") }.flatMap { Day(iso: String($0.dropFirst(6))) }
-            if let snapshotDay, snapshotDay >= knownFrom ?? snapshotDay, !observedDays.contains(snapshotDay), snapshotDay != asOf {
+            guard let partition = info.key.split(separator: "/").first(where: { $0.hasPrefix("as_of=") }) else { continue }
+            // A partition that is no day (past 2262, or not a date) is no day of the data either.
+            guard let snapshotDay = Day(iso: String(partition.dropFirst(6))) else {
+                try await store.delete(info.key)
+                removed += 1
+                continue
+            }
+            if snapshotDay >= knownFrom ?? snapshotDay, !observedDays.contains(snapshotDay), snapshotDay != asOf {
                 try await store.delete(info.key)
                 removed += 1
             }

@@ -48,14 +48,15 @@ struct Catalog: AsyncParsableCommand {
             guard store.location.hasPrefix("s3://") else {
                 throw CommandFailure.usage("Glue tables point at S3: the lake at \(store.location) (\(settings.lakeSource.description)) is a folder; use --lake s3://bucket/prefix")
             }
+            let region = try await settings.catalogRegion(store)
             let glue: GlueClient
             do {
-                glue = try GlueClient.standard(environment: settings.environment)
+                glue = try GlueClient.standard(environment: settings.environment, region: region)
             } catch let error as LakeError {
                 throw CommandFailure.usage(error.message)
             }
             let engine = LocalEngine(store: store, logger: settings.logger)
-            let today = Day(Date()) ?? Day(daysSinceEpoch: 0)
+            let today = Day(Date()) ?? Day.epoch
             let summary = try await engine.syncCatalog(glue: glue, database: database, crawler: crawler.map { ($0, crawlerRole ?? "") }, today: today)
             if !global.quiet {
                 var lines = ["Glue database \(summary.database) \(summary.databaseCreated ? "created" : "already there")"]

@@ -80,5 +80,9 @@ enum ReleaseOrder {
         return a.albumIDs < b.albumIDs
     }
 
-    static let tablePriority = ["event_day", "artist_name", "album_names", "status", "uplift", "car", "t_stat"]
+    /// What a reader asks first: whose release, when, which, did it move the audience (uplift,
+    /// then the cumulative abnormal return and its status), how sure; the id last (the name
+    /// finds the artist: `--artist NAME`).
+    static let tablePriority = ["artist_name", "event_day", "album_names", "uplift", "car", "status", "t_stat", "n_window", "n_baseline",
+                                "contaminated", "abnormal_growth", "baseline_growth"]
 }

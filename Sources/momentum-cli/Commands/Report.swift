@@ -103,7 +103,7 @@ struct Report: AsyncParsableCommand {
             // One artist: the heading names it, so its tables start with the day, not its id.
             let oneArtist: Set<String> = ["artist_id", "artist_name"]
             var days = TableOutput(Tables.artistDays, days).dropping(oneArtist)
-            days.priority = ["followers", "growth_7d", "growth_28d", "adds_per_day", "robust_z", "is_spike", "change_point"]
+            days.priority = ["day", "followers", "growth_7d", "growth_28d", "adds_per_day", "robust_z", "is_spike", "change_point"]
             var text = "\(name) (\(id))\n\nDaily\n" + days.render(.table)
             var events = TableOutput(Tables.releaseImpact, analysis.impacts.sorted(by: ReleaseOrder.newestFirst)).dropping(oneArtist)
             events.priority = ReleaseOrder.tablePriority
@@ -148,7 +148,7 @@ enum LeaderboardOutput {
         var output = TableOutput(Tables.momentum, rows)
         guard format == .table else { return output.render(format) }
         for (index, row) in rows.enumerated() where row.momentumScore == nil { output.rows[index][0] = .null }
-        output.priority = ["artist_name", "momentum_score", "growth_7d", "growth_28d", "followers", "day", "spikes_28d"]
+        output.priority = ["rank", "artist_name", "momentum_score", "growth_7d", "growth_28d", "followers", "day", "spikes_28d"]
         return output.render(.table)
     }
 }

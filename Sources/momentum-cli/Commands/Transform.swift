@@ -105,7 +105,7 @@ struct Transform: AsyncParsableCommand {
             }
             return
         }
-        let athena = try settings.athenaEngine(local, settings: athenaSettings)
+        let athena = try await settings.athenaEngine(local, settings: athenaSettings)
         let started = Date()
         let quiet = global.quiet
         let summary = try await settings.withLakeLock(local.store, command: "momentum transform --engine athena") {

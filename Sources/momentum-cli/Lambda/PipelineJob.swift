@@ -31,7 +31,7 @@ enum PipelineJob: Sendable {
         }
         let local = LocalEngine(store: store, logger: settings.logger)
         let athenaSettings = try settings.athenaSettings(store, database: nil, workgroup: nil, athenaOutput: nil)
-        let engine = try settings.athenaEngine(local, settings: athenaSettings)
+        let engine = try await settings.athenaEngine(local, settings: athenaSettings)
         let log = settings.logger
         switch self {
         case .plan(let runID, let full):

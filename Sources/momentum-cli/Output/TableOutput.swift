@@ -114,12 +114,14 @@ struct TableOutput {
         return out
     }
 
-    /// Indexes of the columns that fit in `width`, in display order: the first column always,
-    /// then the priority columns, then the rest from the left.
+    /// Indexes of the columns that fit in `width`, in display order: the first priority column
+    /// present (else the first column) always, then the other priority columns, then the rest
+    /// from the left.
     static func fitting(_ columns: [String], widths: [Int], priority: [String], width: Int) -> [Int] {
         guard !columns.isEmpty else { return [] }
-        let order = [0] + priority.compactMap { name in columns.firstIndex(of: name) }.filter { $0 != 0 }
-            + columns.indices.filter { $0 != 0 && !priority.contains(columns[$0]) }
+        let ranked = priority.compactMap { name in columns.firstIndex(of: name) }
+        let lead = ranked.first ?? 0
+        let order = [lead] + ranked.filter { $0 != lead } + columns.indices.filter { $0 != lead && !ranked.contains($0) }
         var chosen: [Int] = []
         var used = 0
         for index in order where !chosen.contains(index) {

@@ -14,10 +14,21 @@ extension Settings {
     }
 
     /// The Athena engine over `local`'s lake.
-    func athenaEngine(_ local: LocalEngine, settings athenaSettings: AthenaSettings) throws -> AthenaEngine {
+    func athenaEngine(_ local: LocalEngine, settings athenaSettings: AthenaSettings) async throws -> AthenaEngine {
+        let region = try await catalogRegion(local.store)
         do {
-            return try AthenaEngine(local: local, glue: try GlueClient.standard(environment: environment),
-                                    athena: try AthenaClient.standard(environment: environment), settings: athenaSettings)
+            return try AthenaEngine(local: local, glue: try GlueClient.standard(environment: environment, region: region),
+                                    athena: try AthenaClient.standard(environment: environment, region: region), settings: athenaSettings)
+        } catch let error as LakeError {
+            throw CommandFailure.usage(error.message)
+        }
+    }
+
+    /// The region of Glue and Athena for the lake in `store`, by the one rule of every AWS client
+    /// (``AWSRegion``): configured, else the lake bucket's own, else a refusal (exit 2).
+    func catalogRegion(_ store: any ObjectStore) async throws -> AWSRegion {
+        do {
+            return try await AWSRegion.resolve(for: "Glue and Athena", bucket: (store as? S3ObjectStore)?.bucket, environment: environment)
         } catch let error as LakeError {
             throw CommandFailure.usage(error.message)
         }

@@ -65,7 +65,7 @@ enum SpotifySecret {
         let shown = TerminalText.sanitized(String(arn.prefix(200)))
         let value: SecretValue
         do {
-            value = try await SecretsManagerClient.standard(environment: environment).secretValue(arn)
+            value = try await SecretsManagerClient.standard(environment: environment, region: AWSRegion.configured(environment: environment) ?? AWSRegion.of(arn: arn)).secretValue(arn)
         } catch let error as AWSServiceError {
             throw CommandFailure(code: error.isRetryable ? .unavailable : .usage,
                                  message: "could not read the Spotify secret \(shown): \(error)")

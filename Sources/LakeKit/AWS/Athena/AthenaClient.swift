@@ -46,10 +46,13 @@ public struct AthenaClient: Sendable {
     }
 
     /// The client the environment describes (`AWS_ENDPOINT_URL_ATHENA`, credentials, region).
+    /// `region` is the one ``AWSRegion/resolve(for:bucket:environment:transport:)`` found; when nil,
+    /// the configured one, else a refusal.
     public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                region: AWSRegion? = nil,
                                 transport: any AWSTransport = URLSessionAWSTransport()) throws -> AthenaClient {
         AthenaClient(json: try AWSJSONClient.standard(service: "athena", targetPrefix: "AmazonAthena", displayName: "Athena",
-                                                      environment: environment, transport: transport))
+                                                      environment: environment, region: region, transport: transport))
     }
 
     /// One statement to run.

@@ -14,10 +14,13 @@ public struct GlueClient: Sendable {
     }
 
     /// The client the environment describes (`AWS_ENDPOINT_URL_GLUE`, credentials, region).
+    /// `region` is the one ``AWSRegion/resolve(for:bucket:environment:transport:)`` found; when nil,
+    /// the configured one, else a refusal.
     public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                region: AWSRegion? = nil,
                                 transport: any AWSTransport = URLSessionAWSTransport()) throws -> GlueClient {
         GlueClient(json: try AWSJSONClient.standard(service: "glue", targetPrefix: "AWSGlue", displayName: "Glue",
-                                                    environment: environment, transport: transport))
+                                                    environment: environment, region: region, transport: transport))
     }
 
     /// The most partitions BatchCreatePartition takes at once.

@@ -48,16 +48,26 @@ public struct AWSJSONClient: Sendable {
     }
 
     /// The client botocore would build from the environment (credential chain, region, endpoint).
+    ///
+    /// - Parameters:
+    ///   - service: the signing name, e.g. `glue`.
+    ///   - targetPrefix: the `X-Amz-Target` prefix, e.g. `AWSGlue`.
+    ///   - displayName: the service's name in messages.
+    ///   - environment: the variables to read.
+    ///   - region: the region by ``AWSRegion/resolve(for:bucket:environment:transport:)``; when
+    ///     nil, the configured one, else a refusal: a catalog never runs in a guessed region.
+    ///   - transport: what sends requests.
     public static func standard(service: String, targetPrefix: String, displayName: String,
                                 environment: [String: String] = ProcessInfo.processInfo.environment,
+                                region: AWSRegion? = nil,
                                 transport: any AWSTransport = URLSessionAWSTransport()) throws -> AWSJSONClient {
-        guard let region = AWSEndpoint.region(environment: environment) else {
+        guard let region = region ?? AWSRegion.configured(environment: environment) else {
             throw LakeError.credentials("no AWS region for \(displayName): set AWS_REGION (or a profile's region)")
         }
-        let endpoint = try AWSEndpoint.resolve(service: service, region: region, environment: environment)
+        let endpoint = try AWSEndpoint.resolve(service: service, region: region.name, environment: environment)
         return AWSJSONClient(service: service, targetPrefix: targetPrefix, displayName: displayName,
                              credentials: CachedCredentials(AWSCredentialChain.standard(environment: environment, transport: transport)),
-                             region: region, endpoint: endpoint, transport: transport)
+                             region: region.name, endpoint: endpoint, transport: transport)
     }
 
     /// Calls an operation with an encodable input and decodes its output.

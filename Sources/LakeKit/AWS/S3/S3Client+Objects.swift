@@ -179,6 +179,16 @@ extension S3Client {
         }
     }
 
+    /// The region `bucket` lives in, as S3 says it (`x-amz-bucket-region`, sent whichever
+    /// region the request was signed for); nil when the server does not say (a local S3).
+    public func bucketRegion(_ bucket: String) async throws -> String? {
+        var call = Call(operation: "HeadBucket", method: "HEAD", bucket: bucket, key: nil)
+        call.accepted = [301, 307, 400, 403]
+        call.maximumResponseBytes = 1 << 16
+        let response = try await send(call, followingRegionRedirects: false)
+        return response.header("x-amz-bucket-region").flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// Creates a bucket (in the client's region).
     public func createBucket(_ bucket: String) async throws {
         var call = Call(operation: "CreateBucket", method: "PUT", bucket: bucket, key: nil)

@@ -17,12 +17,14 @@ public struct S3Client: Sendable {
     let transport: any AWSTransport
     let retry: AWSRetryPolicy
     let now: @Sendable () -> Date
+    /// Regions S3 named for buckets outside `region`: asked once, not on every request.
+    let bucketRegions = BucketRegions()
 
     /// A client from its parts.
     ///
     /// - Parameters:
     ///   - credentials: where signing credentials come from; wrap slow sources in
-    ///     ``CachedCredentials`` (``standard(environment:transport:)`` does).
+    ///     ``CachedCredentials`` (``standard(environment:region:transport:)`` does).
     ///   - region: the signing region (a bucket found in another is signed for its own).
     ///   - endpoint: where requests go; a custom endpoint is addressed path-style.
     ///   - transport: what sends the requests.
@@ -40,10 +42,18 @@ public struct S3Client: Sendable {
     }
 
     /// The client botocore would build from this environment: the credential chain, the
-    /// region (`us-east-1` when none is set, as for S3's global endpoint) and the endpoint.
+    /// region and the endpoint.
+    ///
+    /// - Parameters:
+    ///   - environment: the variables to read.
+    ///   - region: the region by ``AWSRegion/resolve(for:bucket:environment:transport:)``; when
+    ///     nil, the configured one, else `us-east-1`, S3's global region, whose requests S3
+    ///     redirects to the bucket's own (each one is signed again for it).
+    ///   - transport: what sends requests.
     public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                region: AWSRegion? = nil,
                                 transport: any AWSTransport = URLSessionAWSTransport()) throws -> S3Client {
-        let region = AWSEndpoint.region(environment: environment) ?? "us-east-1"
+        let region = region?.name ?? AWSRegion.configured(environment: environment)?.name ?? "us-east-1"
         let endpoint = try AWSEndpoint.resolve(service: "s3", region: region, environment: environment)
         let chain = AWSCredentialChain.standard(environment: environment, transport: transport)
         return S3Client(credentials: CachedCredentials(chain), region: region, endpoint: endpoint, transport: transport)
@@ -87,8 +97,8 @@ public struct S3Client: Sendable {
     }
 
     /// Sends a call with retries; a 2xx (or an accepted status) answer, or a thrown error.
-    func send(_ call: Call) async throws -> AWSHTTPResponse {
-        var region = self.region
+    func send(_ call: Call, followingRegionRedirects: Bool = true) async throws -> AWSHTTPResponse {
+        var region = bucketRegions[call.bucket] ?? self.region
         var attempt = 0
         var refreshedCredentials = false
         while true {
@@ -117,9 +127,10 @@ public struct S3Client: Sendable {
             let error = S3Error.from(response, operation: call.operation, resource: call.resource)
             // The bucket is in another region: sign again for it (AWS endpoints only; a custom
             // endpoint has one region).
-            if let other = response.header("x-amz-bucket-region"), other != region, !endpoint.usesPathStyle,
+            if followingRegionRedirects, let other = response.header("x-amz-bucket-region"), other != region, !endpoint.usesPathStyle,
                [301, 307, 400].contains(response.status), attempt < retry.maximumAttempts {
                 region = other
+                bucketRegions[call.bucket] = other
                 continue
             }
             if error.code == "ExpiredToken", !refreshedCredentials, let cache = credentials as? CachedCredentials {
@@ -197,5 +208,16 @@ public struct S3Client: Sendable {
 
     static func base64SHA256(_ bytes: [UInt8]) -> String {
         Data(SHA256.hash(data: bytes)).base64EncodedString()
+    }
+}
+
+/// The regions S3 named for buckets, shared by the copies of one client.
+final class BucketRegions: @unchecked Sendable {
+    private let lock = NSLock()
+    private var regions: [String: String] = [:]
+
+    subscript(bucket: String) -> String? {
+        get { lock.withLock { regions[bucket] } }
+        set { lock.withLock { regions[bucket] = newValue } }
     }
 }

@@ -33,7 +33,9 @@ public struct SecretsManagerClient: Sendable {
 
     /// The client the environment describes (`AWS_ENDPOINT_URL_SECRETS_MANAGER`, credentials,
     /// region).
+    /// `region` is the secret's (``AWSRegion/of(arn:)``) when the configured one is missing.
     public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                region: AWSRegion? = nil,
                                 transport: any AWSTransport = URLSessionAWSTransport()) throws -> SecretsManagerClient {
         // botocore names the variable after the service id "Secrets Manager", not the signing name.
         var environment = environment
@@ -41,7 +43,8 @@ public struct SecretsManagerClient: Sendable {
             environment["AWS_ENDPOINT_URL_SECRETSMANAGER"] = endpoint
         }
         return SecretsManagerClient(json: try AWSJSONClient.standard(service: "secretsmanager", targetPrefix: "secretsmanager",
-                                                                     displayName: "Secrets Manager", environment: environment, transport: transport))
+                                                                     displayName: "Secrets Manager", environment: environment,
+                                                                     region: region, transport: transport))
     }
 
     /// The current value of a secret (or of the version with `versionStage`).
