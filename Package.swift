@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
 // Momentum: Spotify artist momentum, from API to data lake to dashboard.
 //
-// Three libraries that stand alone (none depends on another) and one thin executable that
-// composes them. Benchmarks live in their own package under Benchmarks/ so that consumers
+// Libraries that stand alone (none depends on another but the HTTP core under the clients) and
+// one thin executable that composes them. Benchmarks live in their own package under Benchmarks/ so that consumers
 // never resolve benchmark-only dependencies.
 import PackageDescription
 
@@ -10,6 +10,8 @@ let package = Package(
     name: "Momentum",
     platforms: [.macOS(.v13)],
     products: [
+        // The one HTTP core under every client: transport seam, retries, expiring values.
+        .library(name: "MomentumHTTP", targets: ["MomentumHTTP"]),
         .library(name: "SpotifyKit", targets: ["SpotifyKit"]),
         .library(name: "LakeKit", targets: ["LakeKit"]),
         .library(name: "MomentumAnalytics", targets: ["MomentumAnalytics"]),
@@ -36,16 +38,23 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
-        .target(name: "LakeKit", dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "LakeKit",
+            dependencies: ["CZlib", "MomentumHTTP", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "Logging", package: "swift-log")]
+        ),
+
+        // The transport seam, one retry policy, one cache for values that expire.
+        .target(name: "MomentumHTTP", dependencies: [.product(name: "Logging", package: "swift-log")]),
 
         // Spotify Web API client.
         .target(
             name: "SpotifyKit",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: ["MomentumHTTP", .product(name: "Logging", package: "swift-log")]
         ),
 
         // A deterministic Spotify Web API, in process or served on 127.0.0.1.
-        .target(name: "SpotifySimulator", dependencies: ["SpotifyKit"]),
+        .target(name: "SpotifySimulator", dependencies: ["SpotifyKit", "MomentumHTTP"]),
 
         // The local engine: reads a lake with LakeKit, computes with MomentumAnalytics.
         // Internal to this package; the CLI is its only client for now.
@@ -53,6 +62,7 @@ let package = Package(
             name: "MomentumEngine",
             dependencies: [
                 "LakeKit",
+                "MomentumHTTP",
                 "MomentumAnalytics",
                 "SpotifyKit",
                 .product(name: "Logging", package: "swift-log"),
@@ -62,6 +72,7 @@ let package = Package(
             name: "momentum-cli",
             dependencies: [
                 "MomentumEngine",
+                "MomentumHTTP",
                 "LakeKit",
                 "MomentumAnalytics",
                 "SpotifyKit",
@@ -73,19 +84,24 @@ let package = Package(
 
         // Tests: one target per product, plus shared helpers (paths, outside tools).
         .target(name: "MomentumTestSupport", path: "Tests/Support"),
+        .testTarget(
+            name: "MomentumHTTPTests",
+            dependencies: ["MomentumHTTP", "MomentumTestSupport", .product(name: "InMemoryLogging", package: "swift-log")]
+        ),
         .testTarget(name: "MomentumAnalyticsTests", dependencies: ["MomentumAnalytics", "MomentumTestSupport"]),
-        .testTarget(name: "LakeKitTests", dependencies: ["LakeKit", "MomentumTestSupport"]),
+        .testTarget(name: "LakeKitTests", dependencies: ["LakeKit", "MomentumHTTP", "MomentumTestSupport",
+                                                       .product(name: "InMemoryLogging", package: "swift-log")]),
         .testTarget(
             name: "SpotifyKitTests",
             dependencies: [
-                "SpotifyKit", "SpotifySimulator", "MomentumTestSupport",
+                "SpotifyKit", "MomentumHTTP", "SpotifySimulator", "MomentumTestSupport",
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "SpotifySimulatorTests", dependencies: ["SpotifySimulator", "SpotifyKit"]),
+        .testTarget(name: "SpotifySimulatorTests", dependencies: ["SpotifySimulator", "SpotifyKit", "MomentumHTTP"]),
         .testTarget(
             name: "MomentumCLITests",
-            dependencies: ["MomentumEngine", "LakeKit", "MomentumAnalytics", "SpotifyKit", "SpotifySimulator", "MomentumTestSupport", "momentum-cli"]
+            dependencies: ["MomentumEngine", "LakeKit", "MomentumHTTP", "MomentumAnalytics", "SpotifyKit", "SpotifySimulator", "MomentumTestSupport", "momentum-cli"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,8 @@
 // Errors of SpotifyKit: a struct wrapping a private code, so that new cases are not API breaks.
 // Messages say what happened and what to do; they never contain a token or a secret.
 
+import MomentumHTTP
+
 /// An error from the Spotify client, with a message a user can act on.
 public struct SpotifyError: Error, Hashable, Sendable, CustomStringConvertible {
     private enum Code: Hashable, Sendable {

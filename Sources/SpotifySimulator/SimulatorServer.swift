@@ -7,6 +7,7 @@
 
 import Foundation
 import SpotifyKit
+import MomentumHTTP
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -204,7 +205,7 @@ public final class SimulatorServer: @unchecked Sendable {
             body += chunk[0..<n]
         }
         guard let url = URL(string: "http://127.0.0.1:\(port)\(requestLine[1])") else { return .none }
-        return .request(TransportRequest(method: String(requestLine[0]), url: url, headers: headers, body: length > 0 ? Array(body.prefix(length)) : nil))
+        return .request(TransportRequest(method: String(requestLine[0]), url: url, headers: HTTPHeaders(headers), body: length > 0 ? Array(body.prefix(length)) : nil))
     }
 
     private func writeAll(_ client: Int32, _ bytes: [UInt8]) {

@@ -6,6 +6,7 @@ import LakeKit
 import MomentumAnalytics
 import SpotifyKit
 import SpotifySimulator
+import MomentumHTTP
 
 @main
 struct Momentum: AsyncParsableCommand {
@@ -29,6 +30,7 @@ struct Momentum: AsyncParsableCommand {
     static var versionText: String {
         """
         momentum \(MomentumCLI.version)
+        MomentumHTTP \(MomentumHTTP.version)
         SpotifyKit \(SpotifyKit.version)
         SpotifySimulator \(SpotifySimulator.version)
         LakeKit \(LakeKit.version)
@@ -86,7 +88,7 @@ struct Momentum: AsyncParsableCommand {
             return (.unavailable, query.description)
         case let service as AWSServiceError:
             return (.unavailable, service.description)
-        case let transport as AWSTransportError:
+        case let transport as TransportError:
             return (.unavailable, "AWS unreachable: \(transport.description) (check the AWS_ENDPOINT_URL_* variables or the network)")
         case let lake as LakeError where lake.isKind(of: .credentialsKind) || lake.isKind(of: .invalidArgumentKind) || lake.isKind(of: .invalidKeyKind):
             return (.usage, lake.message)

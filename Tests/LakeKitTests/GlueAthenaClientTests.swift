@@ -6,20 +6,21 @@ import Foundation
 import LakeKit
 import MomentumTestSupport
 import Testing
+import MomentumHTTP
 
 @Suite struct GlueAthenaClientTests {
     static func json(_ script: ScriptedS3, service: String = "glue", prefix: String = "AWSGlue", name: String = "Glue") -> AWSJSONClient {
         AWSJSONClient(service: service, targetPrefix: prefix, displayName: name, credentials: S3ClientTests.Static(value: S3ClientTests.credentials),
                       region: "eu-west-1", endpoint: AWSEndpoint(url: URL(string: "http://127.0.0.1:5000")!, usesPathStyle: true, source: "test"),
-                      transport: script.transport, retry: AWSRetryPolicy(maximumAttempts: 3, baseDelay: .milliseconds(1), maximumDelay: .milliseconds(2)))
+                      transport: script.transport, retry: RetryPolicy(maximumAttempts: 3, baseDelay: .milliseconds(1), maximumDelay: .milliseconds(2)))
     }
 
-    static func answer(_ object: Any, status: Int = 200) -> AWSHTTPResponse {
-        AWSHTTPResponse(status: status, headers: ["x-amzn-RequestId": "RID-1"], body: Array((try? JSONSerialization.data(withJSONObject: object)) ?? Data()))
+    static func answer(_ object: Any, status: Int = 200) -> TransportResponse {
+        TransportResponse(status: status, headers: ["x-amzn-RequestId": "RID-1"], body: Array((try? JSONSerialization.data(withJSONObject: object)) ?? Data()))
     }
 
-    static func body(_ request: AWSHTTPRequest) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] ?? [:]
+    static func body(_ request: TransportRequest) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(request.body ?? []))) as? [String: Any] ?? [:]
     }
 
     @Test func requestsAreJSON11SignedForTheService() async throws {

@@ -6,25 +6,26 @@ import Crypto
 import Foundation
 import LakeKit
 import Testing
+import MomentumHTTP
 
 /// Records requests and answers them from a script.
 final class ScriptedS3: @unchecked Sendable {
     private let lock = NSLock()
-    private(set) var requests: [AWSHTTPRequest] = []
-    private let answer: @Sendable (AWSHTTPRequest, Int) throws -> AWSHTTPResponse
+    private(set) var requests: [TransportRequest] = []
+    private let answer: @Sendable (TransportRequest, Int) throws -> TransportResponse
 
-    init(_ answer: @escaping @Sendable (AWSHTTPRequest, Int) throws -> AWSHTTPResponse) {
+    init(_ answer: @escaping @Sendable (TransportRequest, Int) throws -> TransportResponse) {
         self.answer = answer
     }
 
-    var transport: ClosureAWSTransport {
-        ClosureAWSTransport { request in
+    var transport: ClosureTransport {
+        ClosureTransport { request in
             let index = self.lock.withLock { () -> Int in self.requests.append(request); return self.requests.count - 1 }
             return try self.answer(request, index)
         }
     }
 
-    var all: [AWSHTTPRequest] { lock.withLock { requests } }
+    var all: [TransportRequest] { lock.withLock { requests } }
 }
 
 @Suite struct S3ClientTests {
@@ -40,16 +41,16 @@ final class ScriptedS3: @unchecked Sendable {
         let endpoint = custom ? AWSEndpoint(url: URL(string: "http://127.0.0.1:9000")!, usesPathStyle: true, source: "test")
             : try! AWSEndpoint.resolve(service: "s3", region: "us-east-1", environment: [:])
         return S3Client(credentials: Static(value: credentials), region: "us-east-1", endpoint: endpoint, transport: script.transport,
-                        retry: AWSRetryPolicy(maximumAttempts: 4, baseDelay: .milliseconds(1), maximumDelay: .milliseconds(5)))
+                        retry: RetryPolicy(maximumAttempts: 4, baseDelay: .milliseconds(1), maximumDelay: .milliseconds(5)))
     }
 
-    static func error(_ status: Int, _ code: String) -> AWSHTTPResponse {
-        AWSHTTPResponse(status: status, headers: ["x-amz-request-id": "REQ123"],
+    static func error(_ status: Int, _ code: String) -> TransportResponse {
+        TransportResponse(status: status, headers: ["x-amz-request-id": "REQ123"],
                         body: Array("<?xml version=\"1.0\"?><Error><Code>\(code)</Code><Message>It went wrong &amp; here.</Message><RequestId>REQ123</RequestId></Error>".utf8))
     }
 
     @Test func aPutSendsExactBytesUnderAnEncodedKeyWithChecksums() async throws {
-        let script = ScriptedS3 { _, _ in AWSHTTPResponse(status: 200) }
+        let script = ScriptedS3 { _, _ in TransportResponse(status: 200) }
         let body = Array("hello".utf8)
         try await Self.client(script).putObject(bucket: "lake-bucket", key: "raw/dt=2026-01-01/a b+c=d*%é.jsonl", bytes: body)
         let request = try #require(script.all.first)
@@ -65,7 +66,7 @@ final class ScriptedS3: @unchecked Sendable {
     }
 
     @Test func throttlingAndServerErrorsAreRetriedOtherRefusalsAreNot() async throws {
-        let flaky = ScriptedS3 { _, index in index < 2 ? Self.error(503, "SlowDown") : AWSHTTPResponse(status: 200, body: [7]) }
+        let flaky = ScriptedS3 { _, index in index < 2 ? Self.error(503, "SlowDown") : TransportResponse(status: 200, body: [7]) }
         #expect(try await Self.client(flaky).getObject(bucket: "lake-bucket", key: "a") == [7])
         #expect(flaky.all.count == 3)
 
@@ -79,19 +80,19 @@ final class ScriptedS3: @unchecked Sendable {
         }
         #expect(denied.all.count == 1)
 
-        let down = ScriptedS3 { _, _ in throw AWSTransportError("connection refused") }
-        await #expect(throws: AWSTransportError.self) { _ = try await Self.client(down).getObject(bucket: "lake-bucket", key: "a") }
+        let down = ScriptedS3 { _, _ in throw TransportError("connection refused") }
+        await #expect(throws: TransportError.self) { _ = try await Self.client(down).getObject(bucket: "lake-bucket", key: "a") }
         #expect(down.all.count == 4)
 
         // An answer that is not XML still becomes a typed error.
-        let garbage = ScriptedS3 { _, _ in AWSHTTPResponse(status: 400, body: Array("<<<not xml".utf8)) }
+        let garbage = ScriptedS3 { _, _ in TransportResponse(status: 400, body: Array("<<<not xml".utf8)) }
         await #expect(throws: S3Error.self) { _ = try await Self.client(garbage).getObject(bucket: "lake-bucket", key: "a") }
     }
 
     @Test func aBucketInAnotherRegionIsSignedAgainForItsRegionNotFollowed() async throws {
         let script = ScriptedS3 { request, index in
-            index == 0 ? AWSHTTPResponse(status: 301, headers: ["x-amz-bucket-region": "eu-west-1", "Location": "https://evil.example/"], body: [])
-                : AWSHTTPResponse(status: 200, body: [1])
+            index == 0 ? TransportResponse(status: 301, headers: ["x-amz-bucket-region": "eu-west-1", "Location": "https://evil.example/"], body: [])
+                : TransportResponse(status: 200, body: [1])
         }
         #expect(try await Self.client(script, custom: false).getObject(bucket: "lake-bucket", key: "k") == [1])
         let requests = script.all
@@ -105,8 +106,8 @@ final class ScriptedS3: @unchecked Sendable {
     @Test func theBucketsRegionIsLearnedOnceNotAskedOnEveryRequest() async throws {
         let script = ScriptedS3 { request, _ in
             request.url.host == "lake-bucket.s3.us-east-1.amazonaws.com"
-                ? AWSHTTPResponse(status: 301, headers: ["x-amz-bucket-region": "eu-west-1"], body: [])
-                : AWSHTTPResponse(status: 200, body: [1])
+                ? TransportResponse(status: 301, headers: ["x-amz-bucket-region": "eu-west-1"], body: [])
+                : TransportResponse(status: 200, body: [1])
         }
         let client = Self.client(script, custom: false)
         _ = try await client.getObject(bucket: "lake-bucket", key: "a")
@@ -120,7 +121,7 @@ final class ScriptedS3: @unchecked Sendable {
                     "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true"]
         let paris = ScriptedS3 { request, _ in
             // S3 says where a bucket lives whatever region the question was signed for.
-            AWSHTTPResponse(status: request.method == "HEAD" ? 301 : 500, headers: ["x-amz-bucket-region": "eu-west-3"], body: [])
+            TransportResponse(status: request.method == "HEAD" ? 301 : 500, headers: ["x-amz-bucket-region": "eu-west-3"], body: [])
         }
         // Configured wins and asks nothing.
         let configured = try await AWSRegion.resolve(for: "Glue", bucket: "lake-bucket", environment: keys.merging(["AWS_REGION": "ap-south-1"]) { $1 },
@@ -133,7 +134,7 @@ final class ScriptedS3: @unchecked Sendable {
         let glue = try GlueClient.standard(environment: keys, region: found)
         #expect(glue.json.region == "eu-west-3" && glue.json.endpoint.url.host == "glue.eu-west-3.amazonaws.com")
         // Else a refusal, never a guess: no bucket, or a server that does not say.
-        let silent = ScriptedS3 { _, _ in AWSHTTPResponse(status: 200) }
+        let silent = ScriptedS3 { _, _ in TransportResponse(status: 200) }
         for bucket in [nil, "lake-bucket"] {
             do {
                 _ = try await AWSRegion.resolve(for: "Glue and Athena", bucket: bucket, environment: keys, transport: silent.transport)
@@ -153,7 +154,7 @@ final class ScriptedS3: @unchecked Sendable {
             let page = index == 0
                 ? "<ListBucketResult><EncodingType>url</EncodingType><IsTruncated>true</IsTruncated><NextContinuationToken>t/1+=</NextContinuationToken><Contents><Key>p/a+b%2Bc</Key><Size>3</Size></Contents></ListBucketResult>"
                 : "<ListBucketResult><EncodingType>url</EncodingType><IsTruncated>false</IsTruncated><Contents><Key>p/%C3%A9%3D</Key><Size>4</Size></Contents></ListBucketResult>"
-            return AWSHTTPResponse(status: 200, body: Array(page.utf8))
+            return TransportResponse(status: 200, body: Array(page.utf8))
         }
         let objects = try await Self.client(script).listAllObjects(bucket: "lake-bucket", prefix: "p/")
         #expect(objects == [ObjectInfo(key: "p/a b+c", size: 3), ObjectInfo(key: "p/é=", size: 4)])
@@ -161,7 +162,7 @@ final class ScriptedS3: @unchecked Sendable {
         #expect(script.all[0].url.query?.contains("encoding-type=url") == true)
 
         let looping = ScriptedS3 { _, _ in
-            AWSHTTPResponse(status: 200, body: Array("<ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken>same</NextContinuationToken></ListBucketResult>".utf8))
+            TransportResponse(status: 200, body: Array("<ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken>same</NextContinuationToken></ListBucketResult>".utf8))
         }
         await #expect(throws: S3Error.invalidAnswer) { _ = try await Self.client(looping).listAllObjects(bucket: "lake-bucket", prefix: "") }
     }
@@ -170,11 +171,11 @@ final class ScriptedS3: @unchecked Sendable {
         let script = ScriptedS3 { request, _ in
             let query = request.url.query ?? ""
             if request.method == "POST", query.contains("uploads=") {
-                return AWSHTTPResponse(status: 200, body: Array("<InitiateMultipartUploadResult><UploadId>UP1</UploadId></InitiateMultipartUploadResult>".utf8))
+                return TransportResponse(status: 200, body: Array("<InitiateMultipartUploadResult><UploadId>UP1</UploadId></InitiateMultipartUploadResult>".utf8))
             }
             if query.contains("partNumber=2") { return Self.error(403, "AccessDenied") }
-            if request.method == "PUT" { return AWSHTTPResponse(status: 200, headers: ["ETag": "\"e\""]) }
-            return AWSHTTPResponse(status: 204)
+            if request.method == "PUT" { return TransportResponse(status: 200, headers: ["ETag": "\"e\""]) }
+            return TransportResponse(status: 204)
         }
         let bytes = [UInt8](repeating: 1, count: 11 << 20)
         await #expect(throws: S3Error.self) {
@@ -187,8 +188,8 @@ final class ScriptedS3: @unchecked Sendable {
 
     @Test func aCopyNamesItsSourceEncodedAndAnErrorInsideA200IsThrown() async throws {
         let script = ScriptedS3 { request, index in
-            index == 0 ? AWSHTTPResponse(status: 200, body: Array("<CopyObjectResult><ETag>\"e\"</ETag></CopyObjectResult>".utf8))
-                : AWSHTTPResponse(status: 200, body: Self.error(200, "AccessDenied").body)
+            index == 0 ? TransportResponse(status: 200, body: Array("<CopyObjectResult><ETag>\"e\"</ETag></CopyObjectResult>".utf8))
+                : TransportResponse(status: 200, body: Self.error(200, "AccessDenied").body)
         }
         try await Self.client(script).copyObject(bucket: "lake-bucket", sourceKey: "_athena/staging/r/month=2026-11/a b+c", destinationKey: "processed/x")
         let sent = try #require(script.all.first)
@@ -203,10 +204,10 @@ final class ScriptedS3: @unchecked Sendable {
     @Test func aCompletionThatFailsInsideA200IsRetried() async throws {
         let script = ScriptedS3 { request, index in
             let query = request.url.query ?? ""
-            if query.contains("uploads=") { return AWSHTTPResponse(status: 200, body: Array("<InitiateMultipartUploadResult><UploadId>U</UploadId></InitiateMultipartUploadResult>".utf8)) }
-            if request.method == "PUT" { return AWSHTTPResponse(status: 200, headers: ["ETag": "\"e\""]) }
-            if request.method == "POST", index == 2 { return AWSHTTPResponse(status: 200, body: Self.error(200, "InternalError").body) }
-            return AWSHTTPResponse(status: 200, body: Array("<CompleteMultipartUploadResult/>".utf8))
+            if query.contains("uploads=") { return TransportResponse(status: 200, body: Array("<InitiateMultipartUploadResult><UploadId>U</UploadId></InitiateMultipartUploadResult>".utf8)) }
+            if request.method == "PUT" { return TransportResponse(status: 200, headers: ["ETag": "\"e\""]) }
+            if request.method == "POST", index == 2 { return TransportResponse(status: 200, body: Self.error(200, "InternalError").body) }
+            return TransportResponse(status: 200, body: Array("<CompleteMultipartUploadResult/>".utf8))
         }
         try await Self.client(script).putObjectInParts(bucket: "lake-bucket", key: "k", bytes: [1, 2, 3])
         #expect(script.all.filter { $0.method == "POST" && $0.url.query == "uploadId=U" }.count == 2)
@@ -216,10 +217,10 @@ final class ScriptedS3: @unchecked Sendable {
         let stored = Array("{\"token\":\"mine\"}".utf8)
         let script = ScriptedS3 { request, index in
             switch (request.method, index) {
-            case ("PUT", 0): throw AWSTransportError("connection reset after the body was sent")
+            case ("PUT", 0): throw TransportError("connection reset after the body was sent")
             case ("PUT", _): return Self.error(412, "PreconditionFailed")
-            case ("HEAD", _): return AWSHTTPResponse(status: 200, headers: ["Content-Length": "\(stored.count)"])
-            default: return AWSHTTPResponse(status: 200, body: stored)
+            case ("HEAD", _): return TransportResponse(status: 200, headers: ["Content-Length": "\(stored.count)"])
+            default: return TransportResponse(status: 200, body: stored)
             }
         }
         let store = try S3ObjectStore(client: Self.client(script), bucket: "lake-bucket", prefix: "lake")
@@ -230,7 +231,7 @@ final class ScriptedS3: @unchecked Sendable {
 
     @Test(arguments: ["ab", "Upper", "-lead", "a..b", "under_score", String(repeating: "a", count: 64)])
     func badBucketNamesAreRefusedBeforeARequest(_ bucket: String) async throws {
-        let script = ScriptedS3 { _, _ in AWSHTTPResponse(status: 200) }
+        let script = ScriptedS3 { _, _ in TransportResponse(status: 200) }
         await #expect(throws: LakeError.self) { try await Self.client(script).putObject(bucket: bucket, key: "k", bytes: []) }
         #expect(script.all.isEmpty)
     }
@@ -243,7 +244,7 @@ final class ScriptedS3: @unchecked Sendable {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("momentum-token-\(UUID().uuidString)")
         try Data("token-from-file\n".utf8).write(to: folder)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let script = ScriptedS3 { _, _ in AWSHTTPResponse(status: 200, body: Array(Self.document.utf8)) }
+        let script = ScriptedS3 { _, _ in TransportResponse(status: 200, body: Array(Self.document.utf8)) }
         let provider = ContainerCredentials(environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc",
                                                           "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": folder.path], transport: script.transport)
         let found = try #require(try await provider.credentials())
@@ -254,7 +255,7 @@ final class ScriptedS3: @unchecked Sendable {
     }
 
     @Test func containerCredentialsOverPlainHTTPGoOnlyToLoopbackOrTheAgent() async throws {
-        let script = ScriptedS3 { _, _ in AWSHTTPResponse(status: 200, body: Array(Self.document.utf8)) }
+        let script = ScriptedS3 { _, _ in TransportResponse(status: 200, body: Array(Self.document.utf8)) }
         let remote = ContainerCredentials(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://attacker.example/creds"], transport: script.transport)
         await #expect(throws: LakeError.credentialsKind) { _ = try await remote.credentials() }
         let local = ContainerCredentials(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:8080/creds"], transport: script.transport)
@@ -266,22 +267,22 @@ final class ScriptedS3: @unchecked Sendable {
         let script = ScriptedS3 { request, _ in
             switch (request.method, request.url.absoluteString.replacingOccurrences(of: "http://127.0.0.1:1338", with: "")) {
             case ("PUT", "/latest/api/token"):
-                return AWSHTTPResponse(status: request.header("X-aws-ec2-metadata-token-ttl-seconds") == nil ? 400 : 200, body: Array("imds-token".utf8))
+                return TransportResponse(status: request.header("X-aws-ec2-metadata-token-ttl-seconds") == nil ? 400 : 200, body: Array("imds-token".utf8))
             case ("GET", "/latest/meta-data/iam/security-credentials/"):
-                return AWSHTTPResponse(status: request.header("X-aws-ec2-metadata-token") == "imds-token" ? 200 : 401, body: Array("my-role\n".utf8))
+                return TransportResponse(status: request.header("X-aws-ec2-metadata-token") == "imds-token" ? 200 : 401, body: Array("my-role\n".utf8))
             case ("GET", "/latest/meta-data/iam/security-credentials/my-role"):
-                return AWSHTTPResponse(status: 200, body: Array(#"{"Code":"Success","AccessKeyId":"ASIAIMDS","SecretAccessKey":"s","Token":"t","Expiration":"2030-01-01T00:00:00Z"}"#.utf8))
+                return TransportResponse(status: 200, body: Array(#"{"Code":"Success","AccessKeyId":"ASIAIMDS","SecretAccessKey":"s","Token":"t","Expiration":"2030-01-01T00:00:00Z"}"#.utf8))
             default:
-                return AWSHTTPResponse(status: 404)
+                return TransportResponse(status: 404)
             }
         }
         let provider = InstanceMetadataCredentials(environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:1338"], transport: script.transport)
         #expect(try await provider.credentials()?.accessKeyID == "ASIAIMDS")
         #expect(script.all.count == 3)
         // Off EC2 (no answer) the source has nothing; disabled, it asks nothing.
-        let nothing = InstanceMetadataCredentials(environment: [:], transport: ClosureAWSTransport { _ in throw AWSTransportError("timed out") })
+        let nothing = InstanceMetadataCredentials(environment: [:], transport: ClosureTransport { _ in throw TransportError("timed out") })
         #expect(try await nothing.credentials() == nil)
-        let disabled = ScriptedS3 { _, _ in AWSHTTPResponse(status: 200) }
+        let disabled = ScriptedS3 { _, _ in TransportResponse(status: 200) }
         #expect(try await InstanceMetadataCredentials(environment: ["AWS_EC2_METADATA_DISABLED": "true"], transport: disabled.transport).credentials() == nil)
         #expect(disabled.all.isEmpty)
     }

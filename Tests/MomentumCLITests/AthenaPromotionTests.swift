@@ -9,6 +9,7 @@ import Logging
 import MomentumEngine
 import MomentumTestSupport
 import Testing
+import MomentumHTTP
 
 /// A folder under an `s3://` name, whose `failAt`-th change (put, copy, delete) fails, as a
 /// killed task would stop there.
@@ -45,7 +46,7 @@ private struct KilledStore: ObjectStore {
         // Glue answers every call (the staging table's deletion) with an empty success.
         let environment = ["AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret",
                            "AWS_ENDPOINT_URL": "http://127.0.0.1:9"]
-        let empty = ClosureAWSTransport { _ in AWSHTTPResponse(status: 200, body: Array("{}".utf8)) }
+        let empty = ClosureTransport { _ in TransportResponse(status: 200, body: Array("{}".utf8)) }
         // Quiet: the kills make the promotion warn about the staging it could not drop.
         var logger = Logger(label: "promotion")
         logger.logLevel = .critical

@@ -5,6 +5,7 @@ import Foundation
 import MomentumTestSupport
 @testable import SpotifyKit
 import Testing
+import MomentumHTTP
 
 @Suite struct CapturedResponsesTests {
     static func captured() throws -> [URL] {

@@ -5,12 +5,13 @@ import Foundation
 import MomentumTestSupport
 @testable import SpotifyKit
 import Testing
+import MomentumHTTP
 
 @Suite struct SpotifyGuardRailTests {
     private func client(_ transport: any HTTPTransport, api: String = "http://api.test/v1", accounts: String = "http://accounts.test",
                         sleep: SleepRecorder = SleepRecorder(), maximumPages: Int = 200, deadline: Duration = .seconds(60)) -> SpotifyClient {
         SpotifyClient(clientID: "client-id", clientSecret: "super-secret-value",
-                      configuration: SpotifyConfiguration(apiURL: URL(string: api), accountsURL: URL(string: accounts), maxRetries: 2,
+                      configuration: SpotifyConfiguration(apiURL: URL(string: api), accountsURL: URL(string: accounts), retry: RetryPolicy(maximumAttempts: 3),
                                                           requestDeadline: deadline, maximumPages: maximumPages, clock: sleep),
                       transport: transport)
     }
@@ -61,7 +62,7 @@ import Testing
         defer { server.stop() }
         let spotify = SpotifyClient(clientID: "c", clientSecret: "s",
                                     configuration: SpotifyConfiguration(apiURL: URL(string: "\(server.url)/v1"), accountsURL: URL(string: server.url),
-                                                                        maxRetries: 0, requestTimeout: .seconds(5), requestDeadline: .milliseconds(1500)),
+                                                                        retry: .none, requestTimeout: .seconds(5), requestDeadline: .milliseconds(1500)),
                                     transport: URLSessionTransport())
         await #expect(throws: SpotifyError.transportKind) { try await spotify.artist(Self.id) }
         // The whole body would take 200 s; the 1.5 s deadline ends it long before. Measured by
@@ -83,7 +84,7 @@ import Testing
         }
         defer { server.stop() }
         let spotify = SpotifyClient(clientID: "c", clientSecret: "s",
-                                    configuration: SpotifyConfiguration(apiURL: URL(string: "\(server.url)/v1"), accountsURL: URL(string: server.url), maxRetries: 0),
+                                    configuration: SpotifyConfiguration(apiURL: URL(string: "\(server.url)/v1"), accountsURL: URL(string: server.url), retry: .none),
                                     transport: URLSessionTransport(maximumResponseBytes: 100_000))
         do {
             _ = try await spotify.artist(Self.id)

@@ -98,7 +98,8 @@ func ids(_ count: Int) throws -> [SpotifyID] {
 func configuration(_ sleeper: SleepRecorder? = nil, maxConcurrent: Int = 4, retries: Int = 3, cap: Duration = .seconds(60)) -> SpotifyConfiguration {
     SpotifyConfiguration(
         apiURL: URL(string: "http://spotify.test/v1"), accountsURL: URL(string: "http://spotify.test"), market: "US",
-        maxConcurrentRequests: maxConcurrent, maxRetries: retries, retryAfterCap: cap,
+        maxConcurrentRequests: maxConcurrent,
+        retry: RetryPolicy(maximumAttempts: retries + 1, baseDelay: .milliseconds(250), maximumDelay: .seconds(8), retryAfterCap: cap),
         clock: sleeper ?? SleepRecorder())
 }
 
@@ -108,6 +109,7 @@ func client(_ transport: any HTTPTransport, _ configuration: SpotifyConfiguratio
 }
 
 import Logging
+import MomentumHTTP
 
 /// Holds requests until `size` of them wait together, then lets that group go: requests overlap
 /// by construction, on any machine, with no sleep on the wall clock.

@@ -5,6 +5,7 @@ import Foundation
 @testable import SpotifyKit
 @testable import SpotifySimulator
 import Testing
+import MomentumHTTP
 
 enum Wire: String, CaseIterable, CustomStringConvertible {
     case inMemory, loopback
@@ -33,8 +34,9 @@ struct SimulatedSpotify {
         }
         configuration = SpotifyConfiguration(
             apiURL: URL(string: base + "/v1"), accountsURL: URL(string: base), market: "US",
-            maxConcurrentRequests: 4, maxRetries: retries, retryAfterCap: .seconds(60), requestTimeout: .seconds(10),
-            initialBackoff: .milliseconds(10), maxBackoff: .milliseconds(50))
+            maxConcurrentRequests: 4,
+            retry: RetryPolicy(maximumAttempts: retries + 1, baseDelay: .milliseconds(10), maximumDelay: .milliseconds(50)),
+            requestTimeout: .seconds(10))
     }
 
     func client() -> SpotifyClient {

@@ -4,6 +4,7 @@
 // local S3 such as SeaweedFS or MinIO) is addressed path-style: `http://host:port/bucket/key`.
 
 import Foundation
+import MomentumHTTP
 
 /// Where and how to reach one AWS service.
 public struct AWSEndpoint: Sendable, Hashable {

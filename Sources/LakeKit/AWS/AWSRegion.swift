@@ -5,6 +5,7 @@
 // guessed region: tables created in the wrong one are invisible to the queries that need them.
 
 import Foundation
+import MomentumHTTP
 
 /// A region and where it came from.
 public struct AWSRegion: Sendable, Hashable, CustomStringConvertible {
@@ -53,7 +54,7 @@ public struct AWSRegion: Sendable, Hashable, CustomStringConvertible {
     ///   - transport: what sends the question.
     public static func resolve(for service: String, bucket: String?,
                                environment: [String: String] = ProcessInfo.processInfo.environment,
-                               transport: any AWSTransport = URLSessionAWSTransport()) async throws -> AWSRegion {
+                               transport: any HTTPTransport = URLSessionTransport()) async throws -> AWSRegion {
         if let configured = configured(environment: environment) { return configured }
         if let bucket {
             // Any region's signature gets the bucket's region back; us-east-1 is S3's global one.

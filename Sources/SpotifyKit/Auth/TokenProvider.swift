@@ -2,6 +2,7 @@
 // it when Spotify rejected one; the built-in provider runs the Client Credentials flow.
 
 import Foundation
+import MomentumHTTP
 
 /// Supplies bearer tokens for the Web API.
 public protocol TokenProvider: Sendable {
@@ -25,20 +26,10 @@ public struct StaticTokenProvider: TokenProvider {
 }
 
 /// The Client Credentials flow: `POST {accounts}/api/token` with Basic auth. The token is
-/// cached, refreshed ahead of expiry, dropped after a 401, and one refresh is shared by every
-/// caller that needs it at the same time.
+/// cached, refreshed ahead of expiry, dropped after a 401, one refresh is shared by every caller
+/// that needs it at the same time, and a failed refresh keeps a token that is still valid.
 public actor ClientCredentialsTokenProvider: TokenProvider {
-    private let clientID: String
-    private let clientSecret: String
-    private let tokenURL: URL
-    private let transport: any HTTPTransport
-    private let retry: RetryPolicy
-    private let now: @Sendable () -> Date
-    /// Refresh this long before the token expires.
-    private let refreshMargin: Duration
-
-    private var cached: (token: String, expires: Date)?
-    private var refreshing: Task<(String, Date), any Error>?
+    private let cache: ExpiringValue<String>
 
     /// A provider for an app's client id and secret; `now` is the wall clock tokens expire by (tests pass their own).
     public init(
@@ -46,35 +37,21 @@ public actor ClientCredentialsTokenProvider: TokenProvider {
         transport: any HTTPTransport = URLSessionTransport(), refreshMargin: Duration = .seconds(60),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
-        self.clientID = clientID
-        self.clientSecret = clientSecret
-        self.tokenURL = configuration.accountsURL.appendingPathComponent("api/token")
-        self.transport = transport
-        self.retry = RetryPolicy(configuration: configuration)
-        self.refreshMargin = refreshMargin
-        self.now = now
+        let tokenURL = configuration.accountsURL.appendingPathComponent("api/token")
+        let exchange = SpotifyExchange(configuration: configuration)
+        cache = ExpiringValue(refreshMargin: refreshMargin, now: now) {
+            let (token, expires) = try await ClientCredentialsTokenProvider.fetch(
+                clientID: clientID, clientSecret: clientSecret, url: tokenURL, transport: transport, exchange: exchange, now: now)
+            return (token, expires)
+        }
     }
 
     public func accessToken() async throws -> String {
-        if let cached, now().addingTimeInterval(refreshMargin.secondsValue) < cached.expires {
-            return cached.token
-        }
-        if let refreshing {
-            return try await refreshing.value.0
-        }
-        let task = Task { [clientID, clientSecret, tokenURL, transport, retry, now] in
-            try await ClientCredentialsTokenProvider.fetch(
-                clientID: clientID, clientSecret: clientSecret, url: tokenURL, transport: transport, retry: retry, now: now)
-        }
-        refreshing = task
-        defer { refreshing = nil }
-        let fresh = try await task.value
-        cached = fresh
-        return fresh.0
+        try await cache.value()
     }
 
     public func invalidate(_ token: String) async {
-        if cached?.token == token { cached = nil }
+        await cache.invalidate { $0 == token }
     }
 
     private struct TokenAnswer: Decodable {
@@ -89,7 +66,7 @@ public actor ClientCredentialsTokenProvider: TokenProvider {
     }
 
     private static func fetch(
-        clientID: String, clientSecret: String, url: URL, transport: any HTTPTransport, retry: RetryPolicy,
+        clientID: String, clientSecret: String, url: URL, transport: any HTTPTransport, exchange: SpotifyExchange,
         now: @Sendable () -> Date
     ) async throws -> (String, Date) {
         guard !clientID.isEmpty, !clientSecret.isEmpty else {
@@ -99,9 +76,9 @@ public actor ClientCredentialsTokenProvider: TokenProvider {
         let request = TransportRequest(
             method: "POST", url: url,
             headers: ["Authorization": "Basic \(basic)", "Content-Type": "application/x-www-form-urlencoded"],
-            body: Array("grant_type=client_credentials".utf8), timeout: retry.timeout, deadline: retry.deadline
+            body: Array("grant_type=client_credentials".utf8), timeout: exchange.timeout, deadline: exchange.deadline
         )
-        let response = try await retry.send(request, endpoint: "POST /api/token", via: transport)
+        let response = try await exchange.send(request, endpoint: "POST /api/token", via: transport)
         switch response.status {
         case 200:
             guard let answer = try? JSONDecoder().decode(TokenAnswer.self, from: Data(response.body)), !answer.access_token.isEmpty else {

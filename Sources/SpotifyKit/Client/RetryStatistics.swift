@@ -2,6 +2,7 @@
 // instead of a notice per retry.
 
 import Foundation
+import MomentumHTTP
 
 /// Counts of retried requests, by reason.
 public struct RetryStatistics: Sendable, Hashable, CustomStringConvertible {
@@ -40,7 +41,7 @@ final class RetryCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var statistics = RetryStatistics()
 
-    func record(_ reason: RetryReason, firstForRequest: Bool) {
+    func record(_ reason: RetryCause, firstForRequest: Bool) {
         lock.lock()
         defer { lock.unlock() }
         if firstForRequest { statistics.requests += 1 }

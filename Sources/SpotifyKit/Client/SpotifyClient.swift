@@ -3,6 +3,7 @@
 
 import Foundation
 import Logging
+import MomentumHTTP
 
 /// A client for the parts of the Spotify Web API that Momentum needs.
 ///
@@ -18,7 +19,7 @@ public final class SpotifyClient: Sendable {
     let tokens: any TokenProvider
     let logger: Logger?
     let limiter: ConcurrencyLimiter
-    let retry: RetryPolicy
+    let exchange: SpotifyExchange
     let state = ClientState()
     let retryStatistics = RetryCounter()
     /// When the client was made: the job deadline counts from here.
@@ -44,7 +45,7 @@ public final class SpotifyClient: Sendable {
         self.tokens = tokenProvider
         self.logger = logger
         self.limiter = ConcurrencyLimiter(limit: configuration.maxConcurrentRequests)
-        self.retry = RetryPolicy(configuration: configuration)
+        self.exchange = SpotifyExchange(configuration: configuration)
     }
 
     /// The requests this client has retried so far, by reason; a job takes the difference of
@@ -83,9 +84,9 @@ public final class SpotifyClient: Sendable {
                 logger?.debug("request", metadata: ["endpoint": "\(endpoint)", "url": "\(url.path)"])
                 let statistics = retryStatistics
                 var retried = false
-                let response = try await retry.send(request, endpoint: endpoint, via: transport) { [logger] reason, note in
-                    // Each retry at debug level; the job prints a summary (`retryStatistics`).
-                    logger?.debug("\(note)")
+                // Each retry at debug level (the loop logs it); the job prints a summary
+                // (`retryStatistics`).
+                let response = try await exchange.send(request, endpoint: endpoint, via: transport, logger: logger) { reason, _ in
                     statistics.record(reason, firstForRequest: !retried)
                     retried = true
                 }
@@ -164,7 +165,7 @@ public final class SpotifyClient: Sendable {
         case 404: return .notFound(endpoint)
         default:
             let retried = (500...504).contains(response.status)
-            return .http(endpoint, status: response.status, message: message, attempts: retried ? retry.maxRetries + 1 : 1)
+            return .http(endpoint, status: response.status, message: message, attempts: retried ? exchange.retry.maximumAttempts : 1)
         }
     }
 }

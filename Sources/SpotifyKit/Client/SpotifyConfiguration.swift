@@ -1,6 +1,7 @@
 // Everything about how the client talks to Spotify that a user may want to change.
 
 import Foundation
+import MomentumHTTP
 
 /// How a ``SpotifyClient`` talks to Spotify: where, how many requests at once, how long it
 /// waits and retries, and the clock it waits on.
@@ -14,10 +15,9 @@ public struct SpotifyConfiguration: Sendable {
     public var market: String
     /// Requests in flight at once, shared by every call of one client.
     public var maxConcurrentRequests: Int
-    /// Attempts after the first one, for server errors, transport errors and short rate limits.
-    public var maxRetries: Int
-    /// The longest `Retry-After` the client waits; longer ones end with an error.
-    public var retryAfterCap: Duration
+    /// How server errors, transport failures and short rate limits are retried (the core's one
+    /// policy: attempts, full-jitter back-off, the longest `Retry-After` waited for).
+    public var retry: RetryPolicy
     /// Time without progress before a request is abandoned (an idle timeout).
     public var requestTimeout: Duration
     /// Time before a request is abandoned whatever the server sends (an overall deadline).
@@ -28,11 +28,6 @@ public struct SpotifyConfiguration: Sendable {
     /// Pages a paged endpoint may take before the client stops with an error (a server whose
     /// pages always announce a next one cannot keep a job going forever).
     public var maximumPages: Int
-    /// First back-off delay after a server or transport error; it doubles each time, with
-    /// jitter, up to `maxBackoff`.
-    public var initialBackoff: Duration
-    /// The longest back-off delay.
-    public var maxBackoff: Duration
     /// The clock the client waits on (back-offs, `Retry-After`) and measures the job deadline
     /// with; tests pass one that records instead of sleeping.
     public var clock: any Clock<Duration>
@@ -42,27 +37,28 @@ public struct SpotifyConfiguration: Sendable {
     /// `https://accounts.spotify.com`.
     public static let defaultAccountsURL = URL(string: "https://accounts.spotify.com")
 
+    /// Spotify's retries: seven attempts, 250 ms doubling up to 8 s, a `Retry-After` of up to a
+    /// minute waited for.
+    public static let defaultRetry = RetryPolicy(maximumAttempts: 7, baseDelay: .milliseconds(250), maximumDelay: .seconds(8),
+                                                 retryAfterCap: .seconds(60))
+
     /// Creates a configuration; negative durations count as zero.
     public init(
         apiURL: URL? = nil, accountsURL: URL? = nil, market: String = "US",
-        maxConcurrentRequests: Int = 4, maxRetries: Int = 6, retryAfterCap: Duration = .seconds(60),
+        maxConcurrentRequests: Int = 4, retry: RetryPolicy = SpotifyConfiguration.defaultRetry,
         requestTimeout: Duration = .seconds(30), requestDeadline: Duration = .seconds(60), jobDeadline: Duration? = nil,
-        maximumPages: Int = 200, initialBackoff: Duration = .milliseconds(250), maxBackoff: Duration = .seconds(8),
-        clock: any Clock<Duration> = ContinuousClock()
+        maximumPages: Int = 200, clock: any Clock<Duration> = ContinuousClock()
     ) {
         // Both defaults are valid URL literals; the fallbacks only satisfy the type checker.
         self.apiURL = apiURL ?? SpotifyConfiguration.defaultAPIURL ?? URL(fileURLWithPath: "/")
         self.accountsURL = accountsURL ?? SpotifyConfiguration.defaultAccountsURL ?? URL(fileURLWithPath: "/")
         self.market = market
         self.maxConcurrentRequests = max(1, maxConcurrentRequests)
-        self.maxRetries = max(0, maxRetries)
-        self.retryAfterCap = max(.zero, retryAfterCap)
+        self.retry = retry
         self.requestTimeout = max(.milliseconds(1), requestTimeout)
         self.requestDeadline = max(.milliseconds(1), requestDeadline)
         self.jobDeadline = jobDeadline.map { max(.zero, $0) }
         self.maximumPages = max(1, maximumPages)
-        self.initialBackoff = max(.zero, initialBackoff)
-        self.maxBackoff = max(.zero, maxBackoff)
         self.clock = clock
     }
 }

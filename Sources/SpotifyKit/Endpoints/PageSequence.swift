@@ -1,6 +1,8 @@
 // Pagination as an AsyncSequence: pages are fetched as the caller iterates, with the page
 // size the API accepts (50, or 10 for Development Mode apps, learnt from the first 400).
 
+import MomentumHTTP
+
 /// The items of a paged endpoint, fetched page by page as you iterate.
 public struct PageSequence<Item: Decodable & Sendable & Hashable>: AsyncSequence, Sendable {
     public typealias Element = Item

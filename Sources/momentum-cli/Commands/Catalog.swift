@@ -51,7 +51,7 @@ struct Catalog: AsyncParsableCommand {
             let region = try await settings.catalogRegion(store)
             let glue: GlueClient
             do {
-                glue = try GlueClient.standard(environment: settings.environment, region: region)
+                glue = try GlueClient.standard(environment: settings.environment, region: region, logger: settings.logger)
             } catch let error as LakeError {
                 throw CommandFailure.usage(error.message)
             }

@@ -17,8 +17,8 @@ extension Settings {
     func athenaEngine(_ local: LocalEngine, settings athenaSettings: AthenaSettings) async throws -> AthenaEngine {
         let region = try await catalogRegion(local.store)
         do {
-            return try AthenaEngine(local: local, glue: try GlueClient.standard(environment: environment, region: region),
-                                    athena: try AthenaClient.standard(environment: environment, region: region), settings: athenaSettings)
+            return try AthenaEngine(local: local, glue: try GlueClient.standard(environment: environment, region: region, logger: logger),
+                                    athena: try AthenaClient.standard(environment: environment, region: region, logger: logger), settings: athenaSettings)
         } catch let error as LakeError {
             throw CommandFailure.usage(error.message)
         }

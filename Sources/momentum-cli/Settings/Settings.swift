@@ -96,7 +96,7 @@ struct Settings {
             throw CommandFailure.usage("'\(lake)' (\(lakeSource.description)) is not an S3 location: write s3://bucket/prefix")
         }
         do {
-            return try S3ObjectStore(client: S3Client.standard(environment: environment), bucket: bucket, prefix: prefix)
+            return try S3ObjectStore(client: S3Client.standard(environment: environment, logger: logger), bucket: bucket, prefix: prefix)
         } catch let error as LakeError {
             throw CommandFailure.usage("\(error.message) (the lake \(lake), \(lakeSource.description))")
         }

@@ -7,6 +7,7 @@ import LakeKit
 import Logging
 import MomentumEngine
 import SpotifyKit
+import MomentumHTTP
 
 extension Settings {
     /// A client for the configured Spotify (real, or a simulator on loopback).
@@ -38,7 +39,7 @@ extension Settings {
     /// SPOTIFY_CLIENT_SECRET.
     func spotifyCredentials() async throws -> (id: String, secret: String) {
         if let arn = environment["SPOTIFY_SECRET_ARN"], !arn.isEmpty {
-            return try await SpotifySecret.credentials(arn: arn, environment: environment)
+            return try await SpotifySecret.credentials(arn: arn, environment: environment, logger: logger)
         }
         guard let id = environment["SPOTIFY_CLIENT_ID"], !id.isEmpty,
               let secret = environment["SPOTIFY_CLIENT_SECRET"], !secret.isEmpty
@@ -50,22 +51,28 @@ extension Settings {
 }
 
 /// Spotify credentials kept in AWS Secrets Manager. A warm Lambda serves many invocations in
-/// one process: the value is kept for 15 minutes, so a rotated secret is picked up soon after.
+/// one process: the value is read again after 15 minutes, so a rotated secret is picked up soon
+/// after, and a read that fails then keeps the value for up to an hour (the HTTP core's one
+/// `ExpiringValue`).
 enum SpotifySecret {
-    private static let cache = SecretCache()
+    private static let caches = SecretCaches()
 
-    static func credentials(arn: String, environment: [String: String]) async throws -> (id: String, secret: String) {
-        if let cached = cache.value(for: arn) { return cached }
-        let fetched = try await fetch(arn: arn, environment: environment)
-        cache.store(fetched, for: arn)
-        return fetched
+    static func credentials(arn: String, environment: [String: String], logger: Logger? = nil) async throws -> (id: String, secret: String) {
+        let cache = await caches.cache(for: arn) {
+            let value = try await fetch(arn: arn, environment: environment, logger: logger)
+            // Valid an hour, read again after 15 minutes.
+            return (SecretPair(id: value.id, secret: value.secret), Date().addingTimeInterval(3600))
+        }
+        let pair = try await cache.value()
+        return (pair.id, pair.secret)
     }
 
-    private static func fetch(arn: String, environment: [String: String]) async throws -> (id: String, secret: String) {
+    private static func fetch(arn: String, environment: [String: String], logger: Logger?) async throws -> (id: String, secret: String) {
         let shown = TerminalText.sanitized(String(arn.prefix(200)))
         let value: SecretValue
         do {
-            value = try await SecretsManagerClient.standard(environment: environment, region: AWSRegion.configured(environment: environment) ?? AWSRegion.of(arn: arn)).secretValue(arn)
+            value = try await SecretsManagerClient.standard(environment: environment, region: AWSRegion.configured(environment: environment) ?? AWSRegion.of(arn: arn),
+                                                  logger: logger).secretValue(arn)
         } catch let error as AWSServiceError {
             throw CommandFailure(code: error.isRetryable ? .unavailable : .usage,
                                  message: "could not read the Spotify secret \(shown): \(error)")
@@ -87,21 +94,21 @@ enum SpotifySecret {
     }
 }
 
-/// Credentials by secret, each with when it was read.
-private final class SecretCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [String: (id: String, secret: String, read: Date)] = [:]
-    private let lifetime: TimeInterval = 15 * 60
+/// A secret's two fields (kept apart from any text around them).
+private struct SecretPair: Sendable {
+    var id: String
+    var secret: String
+}
 
-    func value(for arn: String) -> (id: String, secret: String)? {
-        lock.withLock {
-            guard let entry = entries[arn], Date().timeIntervalSince(entry.read) < lifetime else { return nil }
-            return (entry.id, entry.secret)
-        }
-    }
+/// One cache per secret ARN.
+private actor SecretCaches {
+    private var caches: [String: ExpiringValue<SecretPair>] = [:]
 
-    func store(_ value: (id: String, secret: String), for arn: String) {
-        lock.withLock { entries[arn] = (value.id, value.secret, Date()) }
+    func cache(for arn: String, fetch: @escaping @Sendable () async throws -> (value: SecretPair, expires: Date?)) -> ExpiringValue<SecretPair> {
+        if let cache = caches[arn] { return cache }
+        let cache = ExpiringValue<SecretPair>(refreshMargin: .seconds(45 * 60), fetch: fetch)
+        caches[arn] = cache
+        return cache
     }
 }
 

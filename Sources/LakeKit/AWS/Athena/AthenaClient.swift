@@ -4,6 +4,8 @@
 // caller verbatim, with the query id.
 
 import Foundation
+import Logging
+import MomentumHTTP
 
 /// A query's state as Athena reports it.
 public struct AthenaQueryExecution: Sendable, Hashable {
@@ -50,9 +52,9 @@ public struct AthenaClient: Sendable {
     /// the configured one, else a refusal.
     public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment,
                                 region: AWSRegion? = nil,
-                                transport: any AWSTransport = URLSessionAWSTransport()) throws -> AthenaClient {
+                                transport: any HTTPTransport = URLSessionTransport(), logger: Logger? = nil) throws -> AthenaClient {
         AthenaClient(json: try AWSJSONClient.standard(service: "athena", targetPrefix: "AmazonAthena", displayName: "Athena",
-                                                      environment: environment, region: region, transport: transport))
+                                                      environment: environment, region: region, transport: transport, logger: logger))
     }
 
     /// One statement to run.
@@ -144,13 +146,14 @@ public struct AthenaClient: Sendable {
                 }
                 guard clock.now < deadline else {
                     try? await stop(id)
-                    throw LakeError.io("Athena query \(id) still \(execution.state) after \(Int(timeout.seconds)) s: stopped")
+                    throw LakeError.io("Athena query \(id) still \(execution.state) after \(Int(timeout.secondsValue)) s: stopped")
                 }
-                try await Task.sleep(for: pause)
+                try await json.clock.sleep(for: pause)
                 pause = min(pause * 2, longestPoll)
             }
         } catch is CancellationError {
-            try? await stop(id)
+            // In a task of its own: this one is cancelled, and its requests would end at once.
+            try? await Task { try await stop(id) }.value
             throw CancellationError()
         }
     }

@@ -3,6 +3,7 @@
 // "no credentials" names every place that was looked at.
 
 import Foundation
+import MomentumHTTP
 
 /// A source of AWS credentials.
 public protocol AWSCredentialProvider: Sendable {
@@ -26,11 +27,11 @@ public struct AWSCredentialChain: AWSCredentialProvider {
     /// The default chain for an environment: its variables, the shared files, the container,
     /// then the instance metadata service.
     public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment) -> AWSCredentialChain {
-        standard(environment: environment, transport: URLSessionAWSTransport())
+        standard(environment: environment, transport: URLSessionTransport())
     }
 
     /// The default chain, fetching container and instance credentials through `transport`.
-    public static func standard(environment: [String: String], transport: any AWSTransport) -> AWSCredentialChain {
+    public static func standard(environment: [String: String], transport: any HTTPTransport) -> AWSCredentialChain {
         AWSCredentialChain([
             EnvironmentCredentials(environment: environment), SharedFileCredentials(environment: environment),
             ContainerCredentials(environment: environment, transport: transport),

@@ -1,53 +1,36 @@
 // Credentials fetched once and reused until shortly before they expire, as botocore's
 // refreshable credentials: temporary credentials from a container or an instance are refreshed
-// ten minutes before their expiry, and concurrent callers share one refresh.
+// ten minutes before their expiry, concurrent callers share one refresh, and a failed refresh
+// keeps credentials that still work. The caching is the HTTP core's one `ExpiringValue`.
 
 import Foundation
+import MomentumHTTP
 
 /// Caches another source's credentials and refreshes them before they expire.
 public actor CachedCredentials: AWSCredentialProvider {
     private let source: any AWSCredentialProvider
-    private let refreshMargin: Duration
-    private let now: @Sendable () -> Date
-    private var cached: AWSCredentials?
-    private var refreshing: Task<AWSCredentials?, any Error>?
+    private let cache: ExpiringValue<AWSCredentials?>
 
     /// Caches `source`; credentials are refreshed once fewer than `refreshMargin` remain.
     public init(_ source: any AWSCredentialProvider, refreshMargin: Duration = .seconds(600),
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.source = source
-        self.refreshMargin = refreshMargin
-        self.now = now
+        cache = ExpiringValue(refreshMargin: refreshMargin, now: now) {
+            let fresh = try await source.credentials()
+            return (fresh, fresh?.expiration)
+        }
     }
 
     /// The cached credentials, refreshed first when they are about to expire.
     public func credentials() async throws -> AWSCredentials? {
-        if let cached, !needsRefresh(cached) { return cached }
-        if let refreshing { return try await refreshing.value }
-        let task = Task { try await source.credentials() }
-        refreshing = task
-        defer { refreshing = nil }
-        do {
-            let fresh = try await task.value
-            cached = fresh
-            return fresh
-        } catch {
-            // A failed refresh keeps credentials that still work.
-            if let cached, let expiration = cached.expiration, expiration > now() { return cached }
-            throw error
-        }
+        try await cache.value()
     }
 
     /// Forgets the cached credentials (after S3 said `ExpiredToken`, say).
-    public func invalidate() {
-        cached = nil
+    public func invalidate() async {
+        await cache.invalidate()
     }
 
     /// The source's description.
     public nonisolated var sourceDescription: String { source.sourceDescription }
-
-    private func needsRefresh(_ credentials: AWSCredentials) -> Bool {
-        guard let expiration = credentials.expiration else { return false }
-        return expiration.timeIntervalSince(now()) < refreshMargin.seconds
-    }
 }

@@ -2,17 +2,18 @@
 // the URL the environment names, with an optional authorization token.
 
 import Foundation
+import MomentumHTTP
 
 /// Credentials from `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` or `AWS_CONTAINER_CREDENTIALS_FULL_URI`.
 public struct ContainerCredentials: AWSCredentialProvider {
     let environment: [String: String]
-    let transport: any AWSTransport
+    let transport: any HTTPTransport
 
     /// The ECS agent's address, which a relative URI is resolved against.
     static let ecsHost = "http://169.254.170.2"
 
     /// Reads the given environment; fetches through `transport`.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment, transport: any AWSTransport = URLSessionAWSTransport()) {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, transport: any HTTPTransport = URLSessionTransport()) {
         self.environment = environment
         self.transport = transport
     }
@@ -40,9 +41,9 @@ public struct ContainerCredentials: AWSCredentialProvider {
         }
         var headers: [(name: String, value: String)] = [("Accept", "application/json")]
         if let token = try authorizationToken() { headers.append(("Authorization", token)) }
-        let response: AWSHTTPResponse
+        let response: TransportResponse
         do {
-            response = try await transport.send(AWSHTTPRequest(method: "GET", url: url, headers: headers, timeout: .seconds(2),
+            response = try await transport.send(TransportRequest(method: "GET", url: url, headers: HTTPHeaders(headers), timeout: .seconds(2),
                                                                deadline: .seconds(5), maximumResponseBytes: 64 << 10))
         } catch {
             throw LakeError.credentials("container credentials at \(url.host ?? "?"): \(error)")

@@ -3,15 +3,16 @@
 // machine outside EC2 learns quickly that there is nothing there.
 
 import Foundation
+import MomentumHTTP
 
 /// Credentials of the instance's IAM role, from the instance metadata service (IMDSv2 only).
 public struct InstanceMetadataCredentials: AWSCredentialProvider {
     let environment: [String: String]
-    let transport: any AWSTransport
+    let transport: any HTTPTransport
 
     /// Reads the given environment (`AWS_EC2_METADATA_DISABLED`,
     /// `AWS_EC2_METADATA_SERVICE_ENDPOINT`); fetches through `transport`.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment, transport: any AWSTransport = URLSessionAWSTransport()) {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, transport: any HTTPTransport = URLSessionTransport()) {
         self.environment = environment
         self.transport = transport
     }
@@ -49,9 +50,9 @@ public struct InstanceMetadataCredentials: AWSCredentialProvider {
         return try TemporaryCredentialsDocument.decode(answer.body, source: "instance metadata")
     }
 
-    private func fetch(_ method: String, _ url: URL, _ headers: [(name: String, value: String)]) async throws -> AWSHTTPResponse {
+    private func fetch(_ method: String, _ url: URL, _ headers: [(name: String, value: String)]) async throws -> TransportResponse {
         do {
-            return try await transport.send(AWSHTTPRequest(method: method, url: url, headers: headers, timeout: .seconds(1),
+            return try await transport.send(TransportRequest(method: method, url: url, headers: HTTPHeaders(headers), timeout: .seconds(1),
                                                            deadline: .seconds(2), maximumResponseBytes: 64 << 10))
         } catch {
             throw LakeError.credentials("instance metadata at \(url.host ?? "?"): \(error)")

@@ -2,6 +2,8 @@
 // per-item errors surfaced, pages followed) and crawlers (started, then polled to the end).
 
 import Foundation
+import Logging
+import MomentumHTTP
 
 /// A Glue Data Catalog client.
 public struct GlueClient: Sendable {
@@ -18,9 +20,9 @@ public struct GlueClient: Sendable {
     /// the configured one, else a refusal.
     public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment,
                                 region: AWSRegion? = nil,
-                                transport: any AWSTransport = URLSessionAWSTransport()) throws -> GlueClient {
+                                transport: any HTTPTransport = URLSessionTransport(), logger: Logger? = nil) throws -> GlueClient {
         GlueClient(json: try AWSJSONClient.standard(service: "glue", targetPrefix: "AWSGlue", displayName: "Glue",
-                                                    environment: environment, region: region, transport: transport))
+                                                    environment: environment, region: region, transport: transport, logger: logger))
     }
 
     /// The most partitions BatchCreatePartition takes at once.
@@ -186,8 +188,8 @@ public struct GlueClient: Sendable {
                 }
                 return state
             }
-            try await Task.sleep(for: poll)
+            try await json.clock.sleep(for: poll)
         }
-        throw LakeError.io("Glue crawler \(name): still running after \(Int(timeout.seconds)) s")
+        throw LakeError.io("Glue crawler \(name): still running after \(Int(timeout.secondsValue)) s")
     }
 }

@@ -3,6 +3,8 @@
 // errors carry `__type`. Retries as for S3: throttling, 5xx and transport errors, with back-off.
 
 import Foundation
+import Logging
+import MomentumHTTP
 
 /// A client for one JSON 1.1 service.
 public struct AWSJSONClient: Sendable {
@@ -17,9 +19,11 @@ public struct AWSJSONClient: Sendable {
     /// Where requests go.
     public let endpoint: AWSEndpoint
     let credentials: any AWSCredentialProvider
-    let transport: any AWSTransport
-    let retry: AWSRetryPolicy
+    let transport: any HTTPTransport
+    let retry: RetryPolicy
     let now: @Sendable () -> Date
+    let clock: any Clock<Duration>
+    let logger: Logger?
 
     /// A client from its parts.
     ///
@@ -33,9 +37,13 @@ public struct AWSJSONClient: Sendable {
     ///   - transport: what sends them.
     ///   - retry: how often and how patiently to retry.
     ///   - now: the clock signatures are dated by.
+    ///   - clock: what back-offs sleep on.
+    ///   - logger: hears each retry once, at debug level, without secrets.
     public init(service: String, targetPrefix: String, displayName: String, credentials: any AWSCredentialProvider, region: String,
-                endpoint: AWSEndpoint, transport: any AWSTransport = URLSessionAWSTransport(), retry: AWSRetryPolicy = .standard,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                endpoint: AWSEndpoint, transport: any HTTPTransport = URLSessionTransport(), retry: RetryPolicy = .standard,
+                now: @escaping @Sendable () -> Date = { Date() }, clock: any Clock<Duration> = ContinuousClock(), logger: Logger? = nil) {
+        self.clock = clock
+        self.logger = logger
         self.service = service
         self.targetPrefix = targetPrefix
         self.displayName = displayName
@@ -57,17 +65,18 @@ public struct AWSJSONClient: Sendable {
     ///   - region: the region by ``AWSRegion/resolve(for:bucket:environment:transport:)``; when
     ///     nil, the configured one, else a refusal: a catalog never runs in a guessed region.
     ///   - transport: what sends requests.
+    ///   - logger: hears each retry once, at debug level.
     public static func standard(service: String, targetPrefix: String, displayName: String,
                                 environment: [String: String] = ProcessInfo.processInfo.environment,
                                 region: AWSRegion? = nil,
-                                transport: any AWSTransport = URLSessionAWSTransport()) throws -> AWSJSONClient {
+                                transport: any HTTPTransport = URLSessionTransport(), logger: Logger? = nil) throws -> AWSJSONClient {
         guard let region = region ?? AWSRegion.configured(environment: environment) else {
             throw LakeError.credentials("no AWS region for \(displayName): set AWS_REGION (or a profile's region)")
         }
         let endpoint = try AWSEndpoint.resolve(service: service, region: region.name, environment: environment)
         return AWSJSONClient(service: service, targetPrefix: targetPrefix, displayName: displayName,
                              credentials: CachedCredentials(AWSCredentialChain.standard(environment: environment, transport: transport)),
-                             region: region.name, endpoint: endpoint, transport: transport)
+                             region: region.name, endpoint: endpoint, transport: transport, logger: logger)
     }
 
     /// Calls an operation with an encodable input and decodes its output.
@@ -83,33 +92,28 @@ public struct AWSJSONClient: Sendable {
 
     /// Calls an operation with a JSON body; the answer's body.
     public func send(_ operation: String, body: [UInt8]) async throws -> [UInt8] {
-        var attempt = 0
         var refreshed = false
-        while true {
-            attempt += 1
-            let response: AWSHTTPResponse
+        let name = "\(displayName) \(operation)"
+        return try await retry.run(name, clock: clock, logger: logger) { attempt in
+            let response: TransportResponse
             do {
                 response = try await transport.send(try await signed(operation, body: body))
-            } catch let error as AWSTransportError {
-                guard attempt < retry.maximumAttempts else {
-                    throw AWSTransportError("\(displayName) \(operation): \(error.description) (after \(attempt) attempts)")
-                }
-                try await Task.sleep(for: retry.delay(beforeRetry: attempt))
-                continue
+            } catch let error as TransportError {
+                return .retry(.transport, error.description, failure: TransportError("\(name): \(error.description) (after \(attempt) attempts)"))
             }
-            if (200..<300).contains(response.status) { return response.body }
+            if (200..<300).contains(response.status) { return .finished(response.body) }
             let error = AWSServiceError.from(response, service: displayName, operation: operation)
             if ["ExpiredTokenException", "ExpiredToken"].contains(error.code), !refreshed, let cache = credentials as? CachedCredentials {
                 refreshed = true
                 await cache.invalidate()
-                continue
+                return .again
             }
-            guard error.isRetryable, attempt < retry.maximumAttempts else { throw error }
-            try await Task.sleep(for: retry.delay(beforeRetry: attempt))
+            guard error.isRetryable else { throw error }
+            return .retry(error.retryCause, "\(error.code) (HTTP \(response.status))", failure: error)
         }
     }
 
-    func signed(_ operation: String, body: [UInt8]) async throws -> AWSHTTPRequest {
+    func signed(_ operation: String, body: [UInt8]) async throws -> TransportRequest {
         let found = try await credentials.required(for: displayName)
         let host = (endpoint.url.host ?? "") + (endpoint.url.port.map { ":\($0)" } ?? "")
         let basePath = endpoint.url.path.isEmpty ? "/" : endpoint.url.path
@@ -123,7 +127,7 @@ public struct AWSJSONClient: Sendable {
         guard let url = URL(string: "\(endpoint.url.scheme ?? "https")://\(host)\(basePath)") else {
             throw LakeError.invalidArgument("cannot make a URL for \(displayName) at \(endpoint.url)")
         }
-        return AWSHTTPRequest(method: "POST", url: url, headers: headers, body: body, timeout: .seconds(30), deadline: .seconds(120),
+        return TransportRequest(method: "POST", url: url, headers: HTTPHeaders(headers), body: body, timeout: .seconds(30), deadline: .seconds(120),
                               maximumResponseBytes: 64 << 20)
     }
 }

@@ -2,6 +2,7 @@
 // its `__type`, with the request id.
 
 import Foundation
+import MomentumHTTP
 
 /// A refusal from an AWS JSON service.
 public struct AWSServiceError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -41,6 +42,12 @@ public struct AWSServiceError: Error, Sendable, Hashable, CustomStringConvertibl
         status >= 500 || AWSServiceError.retryableCodes.contains(code)
     }
 
+    /// Why a retryable error is retried: throttling, or the service failing.
+    var retryCause: RetryCause {
+        status == 429 || code.contains("Throttl") || code.contains("TooManyRequests") || code == "RequestLimitExceeded"
+            || code == "ProvisionedThroughputExceededException" ? .rateLimit : .serverError
+    }
+
     static let retryableCodes: Set<String> = [
         "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded",
         "ProvisionedThroughputExceededException", "InternalServiceException", "InternalServerException",
@@ -65,7 +72,7 @@ public struct AWSServiceError: Error, Sendable, Hashable, CustomStringConvertibl
     public static let invalidRequest = kind("InvalidRequestException")
 
     /// The error in an answer: `__type` (or `x-amzn-ErrorType`) and `message`.
-    static func from(_ response: AWSHTTPResponse, service: String, operation: String) -> AWSServiceError {
+    static func from(_ response: TransportResponse, service: String, operation: String) -> AWSServiceError {
         let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
         let raw = (object["__type"] as? String) ?? response.header("x-amzn-errortype") ?? "HTTP \(response.status)"
         // "com.amazonaws.glue#EntityNotFoundException" or "EntityNotFoundException:http://..."

@@ -6,6 +6,8 @@
 
 import Crypto
 import Foundation
+import Logging
+import MomentumHTTP
 
 /// A client for one S3 endpoint.
 public struct S3Client: Sendable {
@@ -14,9 +16,11 @@ public struct S3Client: Sendable {
     /// The signing region.
     public let region: String
     let credentials: any AWSCredentialProvider
-    let transport: any AWSTransport
-    let retry: AWSRetryPolicy
+    let transport: any HTTPTransport
+    let retry: RetryPolicy
     let now: @Sendable () -> Date
+    let clock: any Clock<Duration>
+    let logger: Logger?
     /// Regions S3 named for buckets outside `region`: asked once, not on every request.
     let bucketRegions = BucketRegions()
 
@@ -24,16 +28,21 @@ public struct S3Client: Sendable {
     ///
     /// - Parameters:
     ///   - credentials: where signing credentials come from; wrap slow sources in
-    ///     ``CachedCredentials`` (``standard(environment:region:transport:)`` does).
+    ///     ``CachedCredentials`` (``standard(environment:region:transport:logger:)`` does).
     ///   - region: the signing region (a bucket found in another is signed for its own).
     ///   - endpoint: where requests go; a custom endpoint is addressed path-style.
     ///   - transport: what sends the requests.
     ///   - retry: how often and how patiently to retry.
     ///   - now: the clock signatures are dated by (injected for tests).
+    ///   - clock: what back-offs sleep on (injected for tests).
+    ///   - logger: hears each retry once, at debug level, without secrets.
     public init(credentials: any AWSCredentialProvider, region: String, endpoint: AWSEndpoint,
-                transport: any AWSTransport = URLSessionAWSTransport(), retry: AWSRetryPolicy = .standard,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                transport: any HTTPTransport = URLSessionTransport(), retry: RetryPolicy = .standard,
+                now: @escaping @Sendable () -> Date = { Date() }, clock: any Clock<Duration> = ContinuousClock(),
+                logger: Logger? = nil) {
         self.credentials = credentials
+        self.clock = clock
+        self.logger = logger
         self.region = region
         self.endpoint = endpoint
         self.transport = transport
@@ -50,13 +59,14 @@ public struct S3Client: Sendable {
     ///     nil, the configured one, else `us-east-1`, S3's global region, whose requests S3
     ///     redirects to the bucket's own (each one is signed again for it).
     ///   - transport: what sends requests.
+    ///   - logger: hears each retry once, at debug level.
     public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment,
                                 region: AWSRegion? = nil,
-                                transport: any AWSTransport = URLSessionAWSTransport()) throws -> S3Client {
+                                transport: any HTTPTransport = URLSessionTransport(), logger: Logger? = nil) throws -> S3Client {
         let region = region?.name ?? AWSRegion.configured(environment: environment)?.name ?? "us-east-1"
         let endpoint = try AWSEndpoint.resolve(service: "s3", region: region, environment: environment)
         let chain = AWSCredentialChain.standard(environment: environment, transport: transport)
-        return S3Client(credentials: CachedCredentials(chain), region: region, endpoint: endpoint, transport: transport)
+        return S3Client(credentials: CachedCredentials(chain), region: region, endpoint: endpoint, transport: transport, logger: logger)
     }
 
     // MARK: Requests
@@ -81,7 +91,7 @@ public struct S3Client: Sendable {
 
         /// The answer's XML document, whose root must be `root`; anything else is an
         /// `InvalidAnswer` (a service answering nonsense, exit 3), never a format error of the lake.
-        func document(_ response: AWSHTTPResponse, root: String) throws -> S3XMLNode {
+        func document(_ response: TransportResponse, root: String) throws -> S3XMLNode {
             let xml: S3XMLNode
             do { xml = try S3XMLNode.parse(response.body) } catch let failure as LakeError {
                 throw invalidAnswer(failure.message, response)
@@ -91,60 +101,55 @@ public struct S3Client: Sendable {
         }
 
         /// An `InvalidAnswer` about this call.
-        func invalidAnswer(_ reason: String, _ response: AWSHTTPResponse) -> S3Error {
+        func invalidAnswer(_ reason: String, _ response: TransportResponse) -> S3Error {
             S3Error.invalidAnswer(reason, status: response.status, operation: operation, resource: resource)
         }
     }
 
     /// Sends a call with retries; a 2xx (or an accepted status) answer, or a thrown error.
-    func send(_ call: Call, followingRegionRedirects: Bool = true) async throws -> AWSHTTPResponse {
+    func send(_ call: Call, followingRegionRedirects: Bool = true) async throws -> TransportResponse {
         var region = bucketRegions[call.bucket] ?? self.region
-        var attempt = 0
         var refreshedCredentials = false
-        while true {
-            attempt += 1
-            let response: AWSHTTPResponse
+        var redirected: Set<String> = []
+        let operation = "S3 \(call.operation) \(call.resource)"
+        return try await retry.run(operation, clock: clock, logger: logger) { attempt in
+            let response: TransportResponse
             do {
                 response = try await transport.send(try await signed(call, region: region))
-            } catch let error as AWSTransportError {
-                guard attempt < retry.maximumAttempts else {
-                    throw AWSTransportError("S3 \(call.operation) \(call.resource): \(error.description) (after \(attempt) attempts)")
-                }
-                try await Task.sleep(for: retry.delay(beforeRetry: attempt))
-                continue
+            } catch let error as TransportError {
+                return .retry(.transport, error.description,
+                              failure: TransportError("\(operation): \(error.description) (after \(attempt) attempts)"))
             }
             if (200..<300).contains(response.status) || call.accepted.contains(response.status) {
                 // CompleteMultipartUpload and CopyObject can fail after a 200: the error is in the body.
                 if ["CompleteMultipartUpload", "CopyObject"].contains(call.operation), let xml = try? S3XMLNode.parse(response.body), xml.name == "Error" {
-                    let error = S3Error.from(AWSHTTPResponse(status: response.status, headers: response.headers, body: response.body),
-                                             operation: call.operation, resource: call.resource)
-                    guard error.isRetryable, attempt < retry.maximumAttempts else { throw error }
-                    try await Task.sleep(for: retry.delay(beforeRetry: attempt))
-                    continue
+                    let error = S3Error.from(response, operation: call.operation, resource: call.resource)
+                    guard error.isRetryable else { throw error }
+                    return .retry(error.retryCause, error.code, failure: error)
                 }
-                return response
+                return .finished(response)
             }
             let error = S3Error.from(response, operation: call.operation, resource: call.resource)
             // The bucket is in another region: sign again for it (AWS endpoints only; a custom
-            // endpoint has one region).
+            // endpoint has one region), once per region.
             if followingRegionRedirects, let other = response.header("x-amz-bucket-region"), other != region, !endpoint.usesPathStyle,
-               [301, 307, 400].contains(response.status), attempt < retry.maximumAttempts {
+               [301, 307, 400].contains(response.status), redirected.insert(other).inserted {
                 region = other
                 bucketRegions[call.bucket] = other
-                continue
+                return .again
             }
             if error.code == "ExpiredToken", !refreshedCredentials, let cache = credentials as? CachedCredentials {
                 refreshedCredentials = true
                 await cache.invalidate()
-                continue
+                return .again
             }
-            guard error.isRetryable, attempt < retry.maximumAttempts else { throw error }
-            try await Task.sleep(for: retry.delay(beforeRetry: attempt))
+            guard error.isRetryable else { throw error }
+            return .retry(error.retryCause, "\(error.code) (HTTP \(response.status))", failure: error)
         }
     }
 
     /// The request on the wire: URL with the key encoded once, headers, signature.
-    func signed(_ call: Call, region: String) async throws -> AWSHTTPRequest {
+    func signed(_ call: Call, region: String) async throws -> TransportRequest {
         let found = try await credentials.required(for: call.resource)
         let (url, host, path) = try location(bucket: call.bucket, key: call.key, query: call.query, region: region)
         let query = S3Client.queryString(call.query)
@@ -159,7 +164,7 @@ public struct S3Client: Sendable {
         // by what they may be (the idle timeout catches a server that stops).
         let transferred = max(call.body.count, min(call.maximumResponseBytes, 1 << 32))
         let deadline: Duration = .seconds(min(3600, 60 + transferred / 1_000_000))
-        return AWSHTTPRequest(method: call.method, url: url, headers: headers, body: call.body, timeout: .seconds(30),
+        return TransportRequest(method: call.method, url: url, headers: HTTPHeaders(headers), body: call.body, timeout: .seconds(30),
                               deadline: deadline, maximumResponseBytes: call.maximumResponseBytes)
     }
 

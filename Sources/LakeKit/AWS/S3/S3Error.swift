@@ -2,6 +2,7 @@
 // the HTTP status, the request id to quote to AWS support, and what to check.
 
 import Foundation
+import MomentumHTTP
 
 /// A refusal from S3 (or an S3-compatible server), typed by S3's error code.
 public struct S3Error: Error, Sendable, Hashable, CustomStringConvertible {
@@ -40,6 +41,11 @@ public struct S3Error: Error, Sendable, Hashable, CustomStringConvertible {
     /// Worth another try: throttling, timeouts and server errors.
     public var isRetryable: Bool {
         status >= 500 || status == 429 || ["SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "TemporaryRedirect"].contains(code)
+    }
+
+    /// Why a retryable error is retried: S3 asking to slow down, or failing.
+    var retryCause: RetryCause {
+        status == 429 || status == 503 || code == "SlowDown" ? .rateLimit : .serverError
     }
 
     /// Codes that mean the caller's credentials, permissions or configuration are wrong.
@@ -96,7 +102,7 @@ public struct S3Error: Error, Sendable, Hashable, CustomStringConvertible {
     ]
 
     /// The error in an answer: S3's XML `<Error>` when there is one, the status otherwise.
-    static func from(_ response: AWSHTTPResponse, operation: String, resource: String) -> S3Error {
+    static func from(_ response: TransportResponse, operation: String, resource: String) -> S3Error {
         let headerID = response.header("x-amz-request-id")
         if let xml = try? S3XMLNode.parse(response.body), xml.name == "Error" {
             return S3Error(code: xml.value("Code") ?? "HTTP \(response.status)", status: response.status, message: xml.value("Message") ?? "",

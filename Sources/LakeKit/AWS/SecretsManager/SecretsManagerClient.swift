@@ -3,6 +3,8 @@
 // redacted, and errors name the secret, never its contents.
 
 import Foundation
+import Logging
+import MomentumHTTP
 
 /// A secret's value as Secrets Manager returned it.
 public struct SecretValue: Sendable, CustomStringConvertible {
@@ -36,7 +38,7 @@ public struct SecretsManagerClient: Sendable {
     /// `region` is the secret's (``AWSRegion/of(arn:)``) when the configured one is missing.
     public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment,
                                 region: AWSRegion? = nil,
-                                transport: any AWSTransport = URLSessionAWSTransport()) throws -> SecretsManagerClient {
+                                transport: any HTTPTransport = URLSessionTransport(), logger: Logger? = nil) throws -> SecretsManagerClient {
         // botocore names the variable after the service id "Secrets Manager", not the signing name.
         var environment = environment
         if let endpoint = environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"] {
@@ -44,7 +46,7 @@ public struct SecretsManagerClient: Sendable {
         }
         return SecretsManagerClient(json: try AWSJSONClient.standard(service: "secretsmanager", targetPrefix: "secretsmanager",
                                                                      displayName: "Secrets Manager", environment: environment,
-                                                                     region: region, transport: transport))
+                                                                     region: region, transport: transport, logger: logger))
     }
 
     /// The current value of a secret (or of the version with `versionStage`).

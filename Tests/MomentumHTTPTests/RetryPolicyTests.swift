@@ -1,0 +1,100 @@
+// The one retry loop: full jitter within its ceiling, Retry-After honoured, attempts counted,
+// steps that are not attempts bounded, each retry logged once, and a cancelled wait that ends.
+
+import Foundation
+import InMemoryLogging
+import Logging
+import MomentumHTTP
+import Testing
+
+@Suite struct RetryPolicyTests {
+    @Test func backOffIsFullJitterUnderADoublingCappedCeiling() {
+        let policy = RetryPolicy(maximumAttempts: 10, baseDelay: .milliseconds(100), maximumDelay: .milliseconds(500))
+        for retry in 1...8 {
+            let ceiling = min(0.1 * Double(1 << (retry - 1)), 0.5)
+            let delays = (0..<400).map { _ in policy.delay(beforeRetry: retry).secondsValue }
+            #expect(delays.allSatisfy { $0 >= 0 && $0 <= ceiling + 1e-9 })
+            // Full jitter: waits near zero as well as near the ceiling.
+            #expect(delays.min()! < ceiling * 0.2 && delays.max()! > ceiling * 0.8, "retry \(retry): \(delays.min()!)…\(delays.max()!)")
+        }
+        #expect(RetryPolicy(maximumAttempts: 0).maximumAttempts == 1 && RetryPolicy(maximumAttempts: 99).maximumAttempts == 20)
+    }
+
+    @Test func retryAfterTakesDeltaSecondsOnly() {
+        #expect(RetryPolicy.retryAfter("3") == .seconds(3))
+        #expect(RetryPolicy.retryAfter(" 1.5 ") == .milliseconds(1500))
+        for bad in [nil, "", "-1", "soon", "nan", "inf", "Wed, 21 Oct 2015 07:28:00 GMT"] as [String?] {
+            #expect(RetryPolicy.retryAfter(bad) == nil, "\(bad ?? "nil")")
+        }
+        #expect(RetryPolicy.retryAfter("1e300") == .seconds(1_000_000_000))
+    }
+
+    @Test func theLoopCountsAttemptsWaitsAndLogsEachRetryOnce() async throws {
+        let logs = InMemoryLogHandler()
+        var logger = Logger(label: "test") { _ in logs }
+        logger.logLevel = .debug
+        let clock = RecordingClock()
+        let policy = RetryPolicy(maximumAttempts: 3, baseDelay: .seconds(1), maximumDelay: .seconds(4))
+        struct Failed: Error {}
+        var attempts: [Int] = []
+        var heard: [RetryCause] = []
+        await #expect(throws: Failed.self) {
+            _ = try await policy.run("GET thing", clock: clock, logger: logger, onRetry: { cause, _ in heard.append(cause) }) { number -> AttemptOutcome<Int> in
+                attempts.append(number)
+                return .retry(number == 1 ? .rateLimit : .serverError, "HTTP 503", after: number == 1 ? .seconds(7) : nil, failure: Failed())
+            }
+        }
+        #expect(attempts == [1, 2, 3] && heard == [.rateLimit, .serverError])
+        let sleeps = clock.sleeps
+        #expect(sleeps.count == 2 && sleeps[0] == .seconds(7) && sleeps[1] <= .seconds(2))
+        let lines = logs.entries.map { "\($0.message)" }
+        #expect(lines.count == 2 && lines[0] == "GET thing: HTTP 503; retrying in 7 s (retry 1 of 2)", "\(lines)")
+
+        // A step that is not an attempt (a redirect) does not count, but cannot loop forever.
+        var steps = 0
+        let value = try await policy.run("GET redirect", clock: clock) { number -> AttemptOutcome<String> in
+            steps += 1
+            return steps < 4 ? .again : .finished("answer \(number)")
+        }
+        #expect(value == "answer 1")
+        await #expect(throws: TransportError.self) {
+            _ = try await policy.run("GET loop", clock: clock) { _ -> AttemptOutcome<Int> in .again }
+        }
+    }
+
+    @Test func aCancelledWaitEndsAtOnce() async throws {
+        let policy = RetryPolicy(maximumAttempts: 5, baseDelay: .seconds(600), maximumDelay: .seconds(600))
+        struct Failed: Error {}
+        let task = Task {
+            try await policy.run("GET slow", clock: ContinuousClock()) { _ -> AttemptOutcome<Int> in
+                .retry(.serverError, "HTTP 500", after: .seconds(600), failure: Failed())
+            }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let cancelled = ContinuousClock.now
+        task.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await task.value }
+        // Well under the 600 s wait, even on a machine busy with the rest of the suite.
+        #expect(ContinuousClock.now - cancelled < .seconds(5))
+    }
+}
+
+/// A clock that records what it is asked to sleep and returns at once, its time moving on by
+/// each sleep.
+final class RecordingClock: Clock, @unchecked Sendable {
+    typealias Duration = Swift.Duration
+    typealias Instant = ContinuousClock.Instant
+    private let lock = NSLock()
+    private var recorded: [Duration] = []
+    private var current = ContinuousClock.now
+    var sleeps: [Duration] { lock.withLock { recorded } }
+    var now: Instant { lock.withLock { current } }
+    var minimumResolution: Duration { .nanoseconds(1) }
+    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        lock.withLock {
+            recorded.append(deadline - current)
+            current = Swift.max(current, deadline)
+        }
+        try Task.checkCancellation()
+    }
+}
