@@ -286,6 +286,8 @@ package struct LocalEngine: Sendable {
                                     engine: String = "local", otherImpacts: [ReleaseImpact] = [],
                                     snapshotsKnownFrom: Day? = nil, rawListing: [ObjectInfo]? = nil) async throws -> TransformSummary {
         try LocalEngine.requireRecords(in: lake, at: store)
+        // The last point a cancelled run stops at: what follows publishes, file by file.
+        try Task.checkCancellation()
         var clock = PhaseClock(logger: logger)
         let analysed = analysis.analyses.flatMap(\.impacts)
         // In artist order, then event order, as a full rebuild writes them.

@@ -57,6 +57,29 @@ struct LambdaRuntimeTests {
         #expect(result.stdout.contains(#""requestId":"request-1""#))
     }
 
+    @Test func aBadDeadlineHeaderOrADroppedConnectionIsAnsweredAndTheLoopGoesOn() async throws {
+        let folder = try Repository.temporaryFolder("lambda-headers")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lake = folder.appendingPathComponent("lake")
+        try FileManager.default.copyItem(at: Repository.root.appendingPathComponent("Tests/Fixtures/hand-lake"), to: lake)
+        let runtime = try await FakeRuntime(events: [
+            ["event": ["job": "transform"], "deadline_header": "soon"],
+            ["event": ["job": "transform"], "deadline_header": NSNull()],
+            ["event": ["job": "transform"], "deadline_header": "-5"],
+            ["event": ["job": "transform"], "drop_first": true],
+        ], in: folder)
+        let result = try await serve(runtime, environment: ["MOMENTUM_LAKE": lake.path])
+        #expect(result.status == 3, "\(result.stderr)")
+        let posts = try runtime.posts()
+        #expect(posts.map { $0["kind"] as? String } == ["error", "error", "error", "dropped", "response", "exhausted"], "\(posts)")
+        for index in 0..<3 {
+            #expect(posts[index]["error_type"] as? String == "Momentum.InvalidEvent" && posts[index]["request"] as? String == "request-\(index)")
+            let message = (posts[index]["body"] as? [String: Any])?["errorMessage"] as? String ?? ""
+            #expect(message.contains("Lambda-Runtime-Deadline-Ms"), "\(message)")
+        }
+        #expect(posts[4]["request"] as? String == "request-3")
+    }
+
     @Test func aMissingLakeIsAnInitialisationError() async throws {
         let folder = try Repository.temporaryFolder("lambda-init")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -3,7 +3,8 @@
 
 It hands out the invocations listed in EVENTS (a JSON list of {"event": <any JSON, or a
 string sent as it is when "raw" is true>, "deadline_seconds": N, "before": {"url", "headers",
-"body"}}) one per GET .../next, first POSTing "before" when given (a change to the world
+"body"}, "deadline_header": a text sent instead of the deadline, or null to send none,
+"drop_first": true to close the first GET's connection without an answer}) one per GET .../next, first POSTing "before" when given (a change to the world
 between two invocations, e.g. a secret deleted), records
 every response, error and init error as a JSON line in LOG, and once the list is used up
 answers 500 to the next GET (the runtime then exits, as it would if Lambda's API broke).
@@ -56,8 +57,14 @@ def main():
             with lock:
                 index = len(served)
                 item = queue[index] if index < len(queue) else None
-                if item is not None:
+                drop = item is not None and item.pop("drop_first", False)
+                if item is not None and not drop:
                     served.append(index)
+            if drop:
+                record({"kind": "dropped", "request": f"request-{index}"})
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
             if item is None:
                 record({"kind": "exhausted"})
                 return self.answer(500, b'{"errorType": "Fake.Exhausted"}')
@@ -69,10 +76,16 @@ def main():
             body = item["event"].encode() if item.get("raw") else json.dumps(item["event"]).encode()
             deadline = int((time.time() + item.get("deadline_seconds", 60)) * 1000)
             deadlines[f"request-{index}"] = deadline / 1000
-            self.answer(200, body, {"Lambda-Runtime-Aws-Request-Id": f"request-{index}",
-                                    "Lambda-Runtime-Deadline-Ms": str(deadline),
-                                    "Lambda-Runtime-Invoked-Function-Arn": "arn:aws:lambda:us-east-1:000000000000:function:momentum",
-                                    "Content-Type": "application/json"})
+            headers = {"Lambda-Runtime-Aws-Request-Id": f"request-{index}",
+                       "Lambda-Runtime-Deadline-Ms": str(deadline),
+                       "Lambda-Runtime-Invoked-Function-Arn": "arn:aws:lambda:us-east-1:000000000000:function:momentum",
+                       "Content-Type": "application/json"}
+            if "deadline_header" in item:
+                if item["deadline_header"] is None:
+                    del headers["Lambda-Runtime-Deadline-Ms"]
+                else:
+                    headers["Lambda-Runtime-Deadline-Ms"] = item["deadline_header"]
+            self.answer(200, body, headers)
 
         def do_POST(self):
             length = int(self.headers.get("Content-Length", "0"))

@@ -51,6 +51,7 @@ extension ProcessedTableReader {
     static func storedDays(_ keys: [String], in store: any ObjectStore) async throws -> [StoredDay] {
         var rows: [StoredDay] = []
         for key in keys {
+            try Task.checkCancellation()
             let reader = try await ParquetReader.open(store, key: key)
             let c = ProcessedColumns(table: try await reader.read(columns: ["artist_id", "artist_name", "day", "followers", "popularity"]),
                                      file: "\(store.location)/\(key)")

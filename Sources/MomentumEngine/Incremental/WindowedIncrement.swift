@@ -156,6 +156,7 @@ extension ProcessedTableReader {
     static func windowRows(_ keys: [String], in store: any ObjectStore) async throws -> [WindowRow] {
         var rows: [WindowRow] = []
         for key in keys {
+            try Task.checkCancellation()
             let reader = try await ParquetReader.open(store, key: key)
             let c = ProcessedColumns(table: try await reader.read(columns: ["artist_id", "artist_name", "day", "followers", "popularity", "prev_day", "follower_delta"]),
                                      file: "\(store.location)/\(key)")
@@ -181,6 +182,7 @@ extension ProcessedTableReader {
         struct Found { var day: Day; var followers: Int64?; var popularity: Int32?; var name: String? }
         var latest: [String: Found] = [:], latestCount: [String: Found] = [:]
         for key in keys {
+            try Task.checkCancellation()
             let reader = try await ParquetReader.open(store, key: key)
             let names = needingNames.isEmpty ? [] : ["artist_name", "popularity"]
             let c = ProcessedColumns(table: try await reader.read(columns: ["artist_id", "day", "followers"] + names), file: "\(store.location)/\(key)")

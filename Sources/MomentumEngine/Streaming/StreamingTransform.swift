@@ -31,12 +31,16 @@ extension LocalEngine {
         let spill = SpillWriters(folder: scratch, ranges: ranges, workers: cores)
         let buckets = ranges.count
         let report = progress
+        // Every long loop checks for cancellation (a Lambda deadline, Ctrl-C): nothing is
+        // published before the last check, so a cancelled run leaves the lake as it was.
         let read = try await RawLakeReader.forEachFile(RawArtistMetric.self, dataset: .artistMetrics, from: store, parallelism: cores) { worker, file in
+            try Task.checkCancellation()
             let done = try spill.add(file, worker: worker)
             report?(EngineProgress(phase: .reading, completed: done, total: file.filesInAll))
         }
         // Releases are spilled by the same buckets: only one bucket's are ever in memory.
         let releaseRead = try await RawLakeReader.forEachFile(RawRelease.self, dataset: .releases, from: store, parallelism: cores) { worker, file in
+            try Task.checkCancellation()
             try spill.add(file, worker: worker)
         }
         try spill.finish()
@@ -57,6 +61,7 @@ extension LocalEngine {
         var latestDay: Day?
         var artists = 0
         for bucket in 0..<buckets {
+            try Task.checkCancellation()
             let analyses = try await analyseBucket(bucket, spill: spill)
             artists += analyses.count
             var dailyRows: [String: [ArtistDaily]] = [:], signalRows: [String: [ArtistSignal]] = [:]
@@ -81,11 +86,14 @@ extension LocalEngine {
         if let asOf, asOf != predicted {
             entries = []
             for bucket in 0..<buckets {
+                try Task.checkCancellation()
                 let analyses = try await analyseBucket(bucket, spill: spill)
                 entries += analyses.compactMap { $0.leaderboardEntry(asOf: asOf) }
             }
         }
         if signals.rows == 0, let asOf { try signals.touch(asOf.monthString) }
+        // The last check: from here the tables are published, each file atomically.
+        try Task.checkCancellation()
         var written = 0, removed = 0
         for stream in [daily.publish, signals.publish, impacts.publish] as [(LocalEngine) async throws -> (written: Int, removed: Int)] {
             let result = try await stream(self)

@@ -40,15 +40,19 @@ struct LambdaCommand: AsyncParsableCommand {
             throw CommandFailure.usage(problem)
         }
         while true {
-            let invocation: LambdaInvocation
-            do { invocation = try await api.next() } catch { throw CommandFailure(code: .unavailable, message: "\(error)") }
-            let outcome = await LambdaHandler.serve(invocation, log: log)
             do {
-                switch outcome {
-                case .success(let body): try await api.respond(invocation, body: body)
-                case .failure(let type, let message): try await api.fail(invocation, type: type, message: message)
+                switch try await api.next() {
+                case .unusable(let requestID, let reason):
+                    log.error("\(reason)", metadata: ["requestId": "\(requestID)"])
+                    try await api.fail(requestID: requestID, type: "Momentum.InvalidEvent", message: reason)
+                case .invocation(let invocation):
+                    switch await LambdaHandler.serve(invocation, log: log) {
+                    case .success(let body): try await api.respond(invocation, body: body)
+                    case .failure(let type, let message): try await api.fail(requestID: invocation.requestID, type: type, message: message)
+                    }
                 }
             } catch {
+                // The Runtime API itself is gone after its retries: Lambda starts another runtime.
                 throw CommandFailure(code: .unavailable, message: "\(error)")
             }
         }
@@ -103,7 +107,9 @@ enum LambdaHandler {
             stopped.raise()
             work.cancel()
         }
-        let result = await work.result
+        // The answer goes before the deadline even if the work does not stop in time: it is
+        // waited for until half a second before the deadline at most.
+        let result = await LambdaHandler.result(of: work, until: invocation.deadline.addingTimeInterval(-0.5))
         watchdog.cancel()
         let seconds = (Date().timeIntervalSince(started) * 1000).rounded() / 1000
         switch result {
@@ -129,6 +135,26 @@ enum LambdaHandler {
             }
             log.error("\(outcome.message)", metadata: ["errorType": "\(type)"])
             return .failure(type: type, message: outcome.message)
+        }
+    }
+}
+
+extension LambdaHandler {
+    /// The work's result, or a cancellation error once `deadline` has come and the work has
+    /// not ended (it was cancelled already: it goes on only until it notices).
+    static func result<T: Sendable>(of work: Task<T, any Error>, until deadline: Date) async -> Result<T, any Error> {
+        await withTaskGroup(of: Result<T, any Error>?.self) { group in
+            group.addTask { await work.result }
+            group.addTask {
+                let wait = deadline.timeIntervalSinceNow
+                if wait > 0 { try? await Task.sleep(for: .milliseconds(Int64(wait * 1000))) }
+                return Task.isCancelled ? nil : .failure(CancellationError())
+            }
+            defer { group.cancelAll() }
+            while let next = await group.next() {
+                if let next { return next }
+            }
+            return .failure(CancellationError())
         }
     }
 }
