@@ -4,38 +4,13 @@
 
 import Foundation
 @testable import MomentumHTTP
+import MomentumTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
 
 @Suite struct URLSessionTransportTests {
-    /// A listening socket on 127.0.0.1 that never accepts: connections open, nothing answers.
-    final class SilentServer: @unchecked Sendable {
-        let socket: Int32
-        let port: Int
-
-        init() throws {
-            let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = 0
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard bound == 0, listen(fd, 16) == 0 else { close(fd); throw TransportError("cannot listen") }
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-            }
-            socket = fd
-            port = Int(UInt16(bigEndian: address.sin_port))
-        }
-
-        deinit { close(socket) }
-    }
-
     static func cpuSeconds() -> Double {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
