@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "SpotifyKit", targets: ["SpotifyKit"]),
         .library(name: "LakeKit", targets: ["LakeKit"]),
         .library(name: "MomentumAnalytics", targets: ["MomentumAnalytics"]),
+        // Analytics in, one self-contained HTML page out.
+        .library(name: "MomentumDashboard", targets: ["MomentumDashboard"]),
         // A companion of SpotifyKit for tests and demos, as swift-log ships InMemoryLogging.
         .library(name: "SpotifySimulator", targets: ["SpotifySimulator"]),
         .executable(name: "momentum", targets: ["momentum-cli"]),
@@ -31,6 +33,9 @@ let package = Package(
     targets: [
         // The metric contract: pure functions over value types. No dependencies, no I/O.
         .target(name: "MomentumAnalytics"),
+
+        // The dashboard page (HTML, SVG, a small script) from MomentumAnalytics' results.
+        .target(name: "MomentumDashboard", dependencies: ["MomentumAnalytics"]),
 
         // Object stores, JSON Lines, Parquet.
         .systemLibrary(
@@ -72,6 +77,7 @@ let package = Package(
             name: "momentum-cli",
             dependencies: [
                 "MomentumEngine",
+                "MomentumDashboard",
                 "MomentumHTTP",
                 "LakeKit",
                 "MomentumAnalytics",
@@ -88,6 +94,7 @@ let package = Package(
             name: "MomentumHTTPTests",
             dependencies: ["MomentumHTTP", "MomentumTestSupport", .product(name: "InMemoryLogging", package: "swift-log")]
         ),
+        .testTarget(name: "MomentumDashboardTests", dependencies: ["MomentumDashboard", "MomentumAnalytics", "MomentumTestSupport"]),
         .testTarget(name: "MomentumAnalyticsTests", dependencies: ["MomentumAnalytics", "MomentumTestSupport"]),
         .testTarget(name: "LakeKitTests", dependencies: ["LakeKit", "MomentumHTTP", "MomentumTestSupport",
                                                        .product(name: "InMemoryLogging", package: "swift-log")]),
@@ -101,7 +108,7 @@ let package = Package(
         .testTarget(name: "SpotifySimulatorTests", dependencies: ["SpotifySimulator", "SpotifyKit", "MomentumHTTP"]),
         .testTarget(
             name: "MomentumCLITests",
-            dependencies: ["MomentumEngine", "LakeKit", "MomentumHTTP", "MomentumAnalytics", "SpotifyKit", "SpotifySimulator", "MomentumTestSupport", "momentum-cli"]
+            dependencies: ["MomentumEngine", "LakeKit", "MomentumHTTP", "MomentumAnalytics", "MomentumDashboard", "SpotifyKit", "SpotifySimulator", "MomentumTestSupport", "momentum-cli"]
         ),
     ],
     swiftLanguageModes: [.v6]

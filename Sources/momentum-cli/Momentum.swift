@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import LakeKit
 import MomentumAnalytics
+import MomentumDashboard
 import SpotifyKit
 import SpotifySimulator
 import MomentumHTTP
@@ -35,6 +36,7 @@ struct Momentum: AsyncParsableCommand {
         SpotifySimulator \(SpotifySimulator.version)
         LakeKit \(LakeKit.version)
         MomentumAnalytics \(MomentumAnalytics.version) (metric contract v\(MomentumAnalytics.metricContractVersion))
+        MomentumDashboard \(MomentumDashboard.version)
         """
     }
 

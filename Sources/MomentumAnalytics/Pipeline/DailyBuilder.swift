@@ -99,12 +99,13 @@ public enum DailyBuilder {
 }
 
 /// Constant-time lookup of the row on an exact day, for the contract's "exactly day t-7".
-struct DayIndex: Sendable {
+/// Rows by day in O(1); also the dashboard's (package access).
+package struct DayIndex: Sendable {
     private let first: Int32
     private let slots: [Int32]
 
     /// `days` must be strictly increasing.
-    init(days: [Day]) {
+    package init(days: [Day]) {
         guard let firstDay = days.first, let lastDay = days.last else {
             first = 0
             slots = []
@@ -117,7 +118,7 @@ struct DayIndex: Sendable {
     }
 
     /// The position of the row on `day`, if there is one.
-    func position(of day: Day) -> Int? {
+    package func position(of day: Day) -> Int? {
         let offset = Int(day.daysSinceEpoch) - Int(first)
         guard offset >= 0, offset < slots.count else { return nil }
         let slot = slots[offset]
@@ -125,7 +126,7 @@ struct DayIndex: Sendable {
     }
 
     /// Positions of the rows with `range.lowerBound <= day <= range.upperBound`, in day order.
-    func positions(from start: Day, through end: Day) -> [Int] {
+    package func positions(from start: Day, through end: Day) -> [Int] {
         guard !slots.isEmpty, start <= end else { return [] }
         let lo = max(0, Int(start.daysSinceEpoch) - Int(first))
         let hi = min(slots.count - 1, Int(end.daysSinceEpoch) - Int(first))

@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import LakeKit
 import MomentumAnalytics
+import MomentumDashboard
 import MomentumEngine
 
 struct DashboardCommand: AsyncParsableCommand {

@@ -6,6 +6,7 @@ import Foundation
 import LakeKit
 import Logging
 import MomentumAnalytics
+import MomentumDashboard
 import MomentumEngine
 import SpotifyKit
 import SpotifySimulator

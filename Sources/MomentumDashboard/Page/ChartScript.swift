@@ -3,6 +3,8 @@
 // artist is drawn here from its ArtistPayload when opened. The browser tests compare the two
 // drawings of the same artist, path for path, so a change to one side must be made to both.
 
+import MomentumAnalytics
+
 extension DashboardAssets {
     static let chartScript = #"""
     var Chart = (function () {

@@ -1,5 +1,7 @@
 // The dashboard's style sheet and script, inlined into the page.
 
+import MomentumAnalytics
+
 enum DashboardAssets {
     static let css = """
     :root{--ink:#1d2330;--muted:#5d6675;--line:#d9dee7;--bg:#f7f8fb;--card:#fff;--accent:#1f6feb;--release:#d1495b;--window:rgba(209,73,91,.10);--change:#6a4c93;--spike:#f08c00;--drop:#1098ad;--pop:#2b8a3e}

@@ -1,7 +1,8 @@
 // Structural tests of the dashboard HTML: parsed, not snapshotted.
 
 import Foundation
-@testable import MomentumAnalytics
+import MomentumAnalytics
+@testable import MomentumDashboard
 import Testing
 
 /// A minimal HTML tokenizer: the start tags of a page, with attributes, skipping the content
@@ -287,4 +288,10 @@ struct SeriesCodeTests {
         // A steady year is a handful of bytes: 365 days, +40 a day.
         #expect(SeriesCode.encode((0..<365).map { Int64(1_000 + $0 * 40) }).utf8.count < 16)
     }
+}
+
+/// A day from its ISO text (the test's own dates, always valid).
+func day(_ iso: String) -> Day {
+    guard let day = Day(iso: iso) else { fatalError("bad test date \(iso)") }
+    return day
 }

@@ -1,6 +1,9 @@
 // SVG charts over calendar days: a shared x axis (days, labelled by month), linear and log
 // y scales with round tick values, and paths that break across missing days.
 
+import Foundation
+import MomentumAnalytics
+
 struct TimeChart {
     static let width = 760.0
     let height: Double
@@ -110,7 +113,7 @@ struct YScale {
 
     func position(of value: Double) -> Double {
         if logarithmic {
-            return (Statistics.naturalLog(value) - Statistics.naturalLog(low)) / (Statistics.naturalLog(high) - Statistics.naturalLog(low))
+            return (log(value) - log(low)) / (log(high) - log(low))
         }
         return (value - low) / (high - low)
     }

@@ -1,6 +1,8 @@
 // One artist's part of the dashboard: headline tiles, the followers chart with release
 // markers and change points, daily adds with spikes, popularity, and the release-impact table.
 
+import MomentumAnalytics
+
 struct ArtistPanel {
     let analysis: ArtistAnalysis
 

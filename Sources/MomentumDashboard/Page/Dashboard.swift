@@ -3,6 +3,8 @@
 // forbids it). It works without JavaScript too: the leaderboard and the top artist show; the
 // script adds sorting, artist selection and the log-scale toggle.
 
+import MomentumAnalytics
+
 /// Renders the Momentum dashboard.
 public enum Dashboard {
     /// What the page shows besides the data.

@@ -7,6 +7,8 @@
 // is a missing value; `v` is the previous present value plus v; `=v` is v itself (where a
 // difference would overflow); `v*n` repeats the token n times. Numbers are base 36, "-" signed.
 
+import MomentumAnalytics
+
 struct ArtistPayload {
     let panel: ArtistPanel
 

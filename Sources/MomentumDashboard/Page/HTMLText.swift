@@ -2,6 +2,8 @@
 // inside a <script> element. Every string that comes from data (artist and album names, ids)
 // passes through one of these; nothing is written raw.
 
+import MomentumAnalytics
+
 enum HTMLText {
     /// For element content and double-quoted attribute values.
     static func escape(_ text: String) -> String {
