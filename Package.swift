@@ -49,8 +49,12 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")]
         ),
 
+        // Typed calls into libcurl (already on every Linux machine FoundationNetworking runs on):
+        // URLSession on Linux burns most of a core while it waits for an answer.
+        .target(name: "CCurlShims",
+                linkerSettings: [.linkedLibrary("curl")]),
         // The transport seam, one retry policy, one cache for values that expire.
-        .target(name: "MomentumHTTP", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "MomentumHTTP", dependencies: ["CCurlShims", .product(name: "Logging", package: "swift-log")]),
 
         // Spotify Web API client.
         .target(

@@ -43,7 +43,7 @@ import Testing
         try await TrackedArtists(artists: [.init(id: "4Z8W4fKeB5YxbusRsdQVPb", name: "Radiohead", addedAt: "2026-01-01T00:00:00Z")]).save(to: store)
         let spotify = SpotifyClient(clientID: "id", clientSecret: "secret",
                                     configuration: SpotifyConfiguration(apiURL: URL(string: server.url + "/v1"), accountsURL: URL(string: server.url)),
-                                    transport: URLSessionTransport())
+                                    transport: CurlTransport())
         let jobs = IngestionJobs(store: store, spotify: spotify, logger: Logger(label: "test"))
         let job = Task { try await jobs.ingestMetrics(now: Date()) }
         let (took, _) = try await Self.timeToEnd(of: job)

@@ -26,7 +26,7 @@ import MomentumHTTP
         defer { elsewhere.stop() }
         let accounts = try ScriptedHTTPServer { _ in .init(status: 307, headers: ["Location": "\(elsewhere.url)/api/token"]) }
         defer { accounts.stop() }
-        let spotify = client(URLSessionTransport(), api: "\(accounts.url)/v1", accounts: accounts.url)
+        let spotify = client(CurlTransport(), api: "\(accounts.url)/v1", accounts: accounts.url)
         await #expect(throws: SpotifyError.redirectKind) { try await spotify.artist(Self.id) }
 
         let api = try ScriptedHTTPServer { request in
@@ -34,7 +34,7 @@ import MomentumHTTP
                 : .init(status: 302, headers: ["Location": "\(elsewhere.url)/v1/artists/x"])
         }
         defer { api.stop() }
-        let second = client(URLSessionTransport(), api: "\(api.url)/v1", accounts: api.url)
+        let second = client(CurlTransport(), api: "\(api.url)/v1", accounts: api.url)
         await #expect(throws: SpotifyError.redirectKind) { try await second.artist(Self.id) }
         #expect(elsewhere.requests.isEmpty, "another origin was contacted: \(elsewhere.requests.map(\.headers))")
         #expect(!api.requests.isEmpty && api.requests.allSatisfy { $0.headers["location"] == nil })
@@ -63,7 +63,7 @@ import MomentumHTTP
         let spotify = SpotifyClient(clientID: "c", clientSecret: "s",
                                     configuration: SpotifyConfiguration(apiURL: URL(string: "\(server.url)/v1"), accountsURL: URL(string: server.url),
                                                                         retry: .none, requestTimeout: .seconds(5), requestDeadline: .milliseconds(1500)),
-                                    transport: URLSessionTransport())
+                                    transport: CurlTransport())
         await #expect(throws: SpotifyError.transportKind) { try await spotify.artist(Self.id) }
         // The whole body would take 200 s; the 1.5 s deadline ends it long before. Measured by
         // the server, from the request's arrival to the connection's close (a byte every 0.5 s
@@ -85,7 +85,7 @@ import MomentumHTTP
         defer { server.stop() }
         let spotify = SpotifyClient(clientID: "c", clientSecret: "s",
                                     configuration: SpotifyConfiguration(apiURL: URL(string: "\(server.url)/v1"), accountsURL: URL(string: server.url), retry: .none),
-                                    transport: URLSessionTransport(maximumResponseBytes: 100_000))
+                                    transport: CurlTransport(maximumResponseBytes: 100_000))
         do {
             _ = try await spotify.artist(Self.id)
             Issue.record("a 300 kB answer was accepted")

@@ -30,7 +30,7 @@ struct SimulatedSpotify {
             let server = SimulatorServer(simulator: simulator)
             base = "http://127.0.0.1:\(try server.start(port: 0))"
             self.server = server
-            transport = URLSessionTransport()
+            transport = CurlTransport()
         }
         configuration = SpotifyConfiguration(
             apiURL: URL(string: base + "/v1"), accountsURL: URL(string: base), market: "US",

@@ -54,7 +54,7 @@ public struct AWSRegion: Sendable, Hashable, CustomStringConvertible {
     ///   - transport: what sends the question.
     public static func resolve(for service: String, bucket: String?,
                                environment: [String: String] = ProcessInfo.processInfo.environment,
-                               transport: any HTTPTransport = URLSessionTransport()) async throws -> AWSRegion {
+                               transport: any HTTPTransport = CurlTransport()) async throws -> AWSRegion {
         if let configured = configured(environment: environment) { return configured }
         if let bucket {
             // Any region's signature gets the bucket's region back; us-east-1 is S3's global one.

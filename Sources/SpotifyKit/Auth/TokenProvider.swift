@@ -34,7 +34,7 @@ public actor ClientCredentialsTokenProvider: TokenProvider {
     /// A provider for an app's client id and secret; `now` is the wall clock tokens expire by (tests pass their own).
     public init(
         clientID: String, clientSecret: String, configuration: SpotifyConfiguration = SpotifyConfiguration(),
-        transport: any HTTPTransport = URLSessionTransport(), refreshMargin: Duration = .seconds(60),
+        transport: any HTTPTransport = CurlTransport(), refreshMargin: Duration = .seconds(60),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         let tokenURL = configuration.accountsURL.appendingPathComponent("api/token")

@@ -28,7 +28,7 @@ public final class SpotifyClient: Sendable {
     /// A client with the Client Credentials flow.
     public convenience init(
         clientID: String, clientSecret: String, configuration: SpotifyConfiguration = SpotifyConfiguration(),
-        transport: any HTTPTransport = URLSessionTransport(), logger: Logger? = nil
+        transport: any HTTPTransport = CurlTransport(), logger: Logger? = nil
     ) {
         let tokens = ClientCredentialsTokenProvider(
             clientID: clientID, clientSecret: clientSecret, configuration: configuration, transport: transport)
@@ -38,7 +38,7 @@ public final class SpotifyClient: Sendable {
     /// A client with any token provider (a user token, a token from your own service, ...).
     public init(
         tokenProvider: any TokenProvider, configuration: SpotifyConfiguration = SpotifyConfiguration(),
-        transport: any HTTPTransport = URLSessionTransport(), logger: Logger? = nil
+        transport: any HTTPTransport = CurlTransport(), logger: Logger? = nil
     ) {
         self.configuration = configuration
         self.transport = transport

@@ -39,7 +39,7 @@ struct LambdaRuntimeAPI: Sendable {
     private let retry = RetryPolicy(maximumAttempts: 5, baseDelay: .milliseconds(100), maximumDelay: .seconds(2))
 
     /// `address` is `host:port`, as in AWS_LAMBDA_RUNTIME_API.
-    init(address: String, transport: any HTTPTransport = URLSessionTransport()) throws {
+    init(address: String, transport: any HTTPTransport = CurlTransport()) throws {
         guard !address.contains("/"), let base = URL(string: "http://\(address)/2018-06-01/runtime/"), base.host != nil else {
             throw LambdaRuntimeError(description: "AWS_LAMBDA_RUNTIME_API is not host:port: '\(address.prefix(100))'")
         }

@@ -11,7 +11,7 @@ import MomentumHTTP
 
 extension Settings {
     /// A client for the configured Spotify (real, or a simulator on loopback).
-    func spotifyClient(transport: any HTTPTransport = URLSessionTransport()) async throws -> SpotifyClient {
+    func spotifyClient(transport: any HTTPTransport = CurlTransport()) async throws -> SpotifyClient {
         let (id, secret) = try await spotifyCredentials()
         let api = try Settings.webURL(spotifyAPIURL, name: "SPOTIFY_API_URL")
         let accounts = try Settings.webURL(spotifyAccountsURL, name: "SPOTIFY_ACCOUNTS_URL")

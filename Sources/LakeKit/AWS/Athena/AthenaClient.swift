@@ -52,7 +52,7 @@ public struct AthenaClient: Sendable {
     /// the configured one, else a refusal.
     public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment,
                                 region: AWSRegion? = nil,
-                                transport: any HTTPTransport = URLSessionTransport(), logger: Logger? = nil) throws -> AthenaClient {
+                                transport: any HTTPTransport = CurlTransport(), logger: Logger? = nil) throws -> AthenaClient {
         AthenaClient(json: try AWSJSONClient.standard(service: "athena", targetPrefix: "AmazonAthena", displayName: "Athena",
                                                       environment: environment, region: region, transport: transport, logger: logger))
     }

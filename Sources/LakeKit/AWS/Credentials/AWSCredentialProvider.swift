@@ -27,7 +27,7 @@ public struct AWSCredentialChain: AWSCredentialProvider {
     /// The default chain for an environment: its variables, the shared files, the container,
     /// then the instance metadata service.
     public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment) -> AWSCredentialChain {
-        standard(environment: environment, transport: URLSessionTransport())
+        standard(environment: environment, transport: CurlTransport())
     }
 
     /// The default chain, fetching container and instance credentials through `transport`.

@@ -13,7 +13,7 @@ public struct ContainerCredentials: AWSCredentialProvider {
     static let ecsHost = "http://169.254.170.2"
 
     /// Reads the given environment; fetches through `transport`.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment, transport: any HTTPTransport = URLSessionTransport()) {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, transport: any HTTPTransport = CurlTransport()) {
         self.environment = environment
         self.transport = transport
     }

@@ -12,7 +12,7 @@ public struct InstanceMetadataCredentials: AWSCredentialProvider {
 
     /// Reads the given environment (`AWS_EC2_METADATA_DISABLED`,
     /// `AWS_EC2_METADATA_SERVICE_ENDPOINT`); fetches through `transport`.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment, transport: any HTTPTransport = URLSessionTransport()) {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, transport: any HTTPTransport = CurlTransport()) {
         self.environment = environment
         self.transport = transport
     }

@@ -20,7 +20,7 @@ public struct GlueClient: Sendable {
     /// the configured one, else a refusal.
     public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment,
                                 region: AWSRegion? = nil,
-                                transport: any HTTPTransport = URLSessionTransport(), logger: Logger? = nil) throws -> GlueClient {
+                                transport: any HTTPTransport = CurlTransport(), logger: Logger? = nil) throws -> GlueClient {
         GlueClient(json: try AWSJSONClient.standard(service: "glue", targetPrefix: "AWSGlue", displayName: "Glue",
                                                     environment: environment, region: region, transport: transport, logger: logger))
     }

@@ -40,7 +40,7 @@ public struct AWSJSONClient: Sendable {
     ///   - clock: what back-offs sleep on.
     ///   - logger: hears each retry once, at debug level, without secrets.
     public init(service: String, targetPrefix: String, displayName: String, credentials: any AWSCredentialProvider, region: String,
-                endpoint: AWSEndpoint, transport: any HTTPTransport = URLSessionTransport(), retry: RetryPolicy = .standard,
+                endpoint: AWSEndpoint, transport: any HTTPTransport = CurlTransport(), retry: RetryPolicy = .standard,
                 now: @escaping @Sendable () -> Date = { Date() }, clock: any Clock<Duration> = ContinuousClock(), logger: Logger? = nil) {
         self.clock = clock
         self.logger = logger
@@ -69,7 +69,7 @@ public struct AWSJSONClient: Sendable {
     public static func standard(service: String, targetPrefix: String, displayName: String,
                                 environment: [String: String] = ProcessInfo.processInfo.environment,
                                 region: AWSRegion? = nil,
-                                transport: any HTTPTransport = URLSessionTransport(), logger: Logger? = nil) throws -> AWSJSONClient {
+                                transport: any HTTPTransport = CurlTransport(), logger: Logger? = nil) throws -> AWSJSONClient {
         guard let region = region ?? AWSRegion.configured(environment: environment) else {
             throw LakeError.credentials("no AWS region for \(displayName): set AWS_REGION (or a profile's region)")
         }

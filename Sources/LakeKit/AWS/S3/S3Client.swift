@@ -37,7 +37,7 @@ public struct S3Client: Sendable {
     ///   - clock: what back-offs sleep on (injected for tests).
     ///   - logger: hears each retry once, at debug level, without secrets.
     public init(credentials: any AWSCredentialProvider, region: String, endpoint: AWSEndpoint,
-                transport: any HTTPTransport = URLSessionTransport(), retry: RetryPolicy = .standard,
+                transport: any HTTPTransport = CurlTransport(), retry: RetryPolicy = .standard,
                 now: @escaping @Sendable () -> Date = { Date() }, clock: any Clock<Duration> = ContinuousClock(),
                 logger: Logger? = nil) {
         self.credentials = credentials
@@ -62,7 +62,7 @@ public struct S3Client: Sendable {
     ///   - logger: hears each retry once, at debug level.
     public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment,
                                 region: AWSRegion? = nil,
-                                transport: any HTTPTransport = URLSessionTransport(), logger: Logger? = nil) throws -> S3Client {
+                                transport: any HTTPTransport = CurlTransport(), logger: Logger? = nil) throws -> S3Client {
         let region = region?.name ?? AWSRegion.configured(environment: environment)?.name ?? "us-east-1"
         let endpoint = try AWSEndpoint.resolve(service: "s3", region: region, environment: environment)
         let chain = AWSCredentialChain.standard(environment: environment, transport: transport)

@@ -38,7 +38,7 @@ public struct SecretsManagerClient: Sendable {
     /// `region` is the secret's (``AWSRegion/of(arn:)``) when the configured one is missing.
     public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment,
                                 region: AWSRegion? = nil,
-                                transport: any HTTPTransport = URLSessionTransport(), logger: Logger? = nil) throws -> SecretsManagerClient {
+                                transport: any HTTPTransport = CurlTransport(), logger: Logger? = nil) throws -> SecretsManagerClient {
         // botocore names the variable after the service id "Secrets Manager", not the signing name.
         var environment = environment
         if let endpoint = environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"] {
