@@ -10,7 +10,8 @@ The lake is a demo lake big enough that a full transform outlasts most deadlines
     (`momentum-transform-*` in its TMPDIR).
 Prints one line per lake and exits 1 on any failure.
 
-Usage: lambda_deadlines.py MOMENTUM [RUNS] [SEED]   (MOMENTUM_PYTHON's python, for boto3)
+Usage: lambda_deadlines.py MOMENTUM [RUNS] [SEED]   (MOMENTUM_PYTHON's python, for boto3;
+       DEADLINES=0.5-1.0 draws from another range)
 """
 
 import json
@@ -84,7 +85,9 @@ def serve(momentum, lake, deadlines, work, environment):
     if len(answers) != len(deadlines):
         problems.append(f"{len(answers)} of {len(deadlines)} invocations answered (exit {child.returncode}: {child.stderr[-400:]})")
     if late:
-        problems.append(f"{len(late)} answered after their deadline")
+        problems.append(f"{len(late)} answered after their deadline: " + ", ".join(
+            f"{post['request']} (deadline {deadlines[int(post['request'].split('-')[1])]} s: {post['kind']} "
+            f"{post.get('error_type') or ''} {post['at'] - post['deadline']:+.2f} s)" for post in late))
     if lock_left(lake):
         problems.append("the lake lock was left behind")
     if leftovers:
@@ -113,10 +116,11 @@ def main():
             lakes.append(("S3", f"s3://{BUCKET}/{prefix}"))
         per_lake = runs // len(lakes)
         for name, lake in lakes:
-            deadlines = [round(rng.uniform(0.5, 5.0), 2) for _ in range(per_lake)]
+            low, high = (float(x) for x in os.environ.get("DEADLINES", "0.5-5.0").split("-"))
+            deadlines = [round(rng.uniform(low, high), 2) for _ in range(per_lake)]
             kinds, margins, problems = serve(momentum, lake, deadlines, work, environment)
             spread = f"{margins[0]:.2f}…{margins[-1]:.2f} s" if margins else "none"
-            print(f"lambda-deadlines: {name} lake: {per_lake} invocations, deadlines 0.5-5 s: answers {kinds}; "
+            print(f"lambda-deadlines: {name} lake: {per_lake} invocations, deadlines {low}-{high} s: answers {kinds}; "
                   f"time left at the answer {spread}; " + ("; ".join(problems) if problems else "no lock or scratch left"))
             failed = failed or bool(problems)
     finally:

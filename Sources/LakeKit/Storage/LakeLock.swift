@@ -165,7 +165,10 @@ public final class LakeLock: Sendable {
     public func release() async throws {
         renewal.cancel()
         await renewal.value
-        _ = try await store.delete(LakeLock.key, ifContentIs: written.value)
+        // In a task of its own: the holder may be a cancelled task (a Lambda deadline), whose
+        // requests end at once, and the lock must go all the same.
+        let (store, bytes) = (self.store, written.value)
+        try await Task { _ = try await store.delete(LakeLock.key, ifContentIs: bytes) }.value
     }
 
     /// The current holder, if any.

@@ -114,7 +114,9 @@ package struct AthenaEngine: Sendable {
             do {
                 return try await run(plan, report: report)
             } catch {
-                await dropStaging(plan)
+                // In a task of its own: a cancelled run's requests end at once, and its staging
+                // must go all the same.
+                await Task { await dropStaging(plan) }.value
                 throw error
             }
         }

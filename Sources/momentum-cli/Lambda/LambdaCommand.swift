@@ -46,10 +46,15 @@ struct LambdaCommand: AsyncParsableCommand {
                     log.error("\(reason)", metadata: ["requestId": "\(requestID)"])
                     try await api.fail(requestID: requestID, type: "Momentum.InvalidEvent", message: reason)
                 case .invocation(let invocation):
-                    switch await LambdaHandler.serve(invocation, log: log) {
+                    let (outcome, work) = await LambdaHandler.serve(invocation, log: log)
+                    switch outcome {
                     case .success(let body): try await api.respond(invocation, body: body)
                     case .failure(let type, let message): try await api.fail(requestID: invocation.requestID, type: type, message: message)
                     }
+                    // A job answered before it stopped ends before the next is taken (Lambda's
+                    // clock starts when it hands an invocation out): one job at a time, and
+                    // what it held (the lake lock, its scratch folder) released first.
+                    await work?.value
                 }
             } catch {
                 // The Runtime API itself is gone after its retries: Lambda starts another runtime.
@@ -74,7 +79,8 @@ enum LambdaHandler {
         case failure(type: String, message: String)
     }
 
-    static func serve(_ invocation: LambdaInvocation, log: Logger) async -> Outcome {
+    /// The invocation's outcome, and its work while it may still be running (it was cancelled).
+    static func serve(_ invocation: LambdaInvocation, log: Logger) async -> (Outcome, Task<Void, Never>?) {
         var log = log
         log[metadataKey: "requestId"] = "\(invocation.requestID)"
         let request: LambdaRequest
@@ -82,7 +88,7 @@ enum LambdaHandler {
             request = try LambdaRequest(event: invocation.event)
         } catch {
             log.error("invalid event: \(error)")
-            return .failure(type: "Momentum.InvalidEvent", message: "\(error)")
+            return (.failure(type: "Momentum.InvalidEvent", message: "\(error)"), nil)
         }
         log[metadataKey: "job"] = "\(request.job)"
         log.info("started")
@@ -91,7 +97,9 @@ enum LambdaHandler {
         // still has to notice its cancellation, keep what it fetched and answer, on a busy
         // machine too).
         let margin = min(10, max(2, invocation.deadline.timeIntervalSince(started) * 0.1))
-        let work = Task { () -> [UInt8]? in
+        // The job runs on threads of its own: its long computations must not keep the runtime's
+        // watchdog and answer waiting for a thread of the shared pool (one vCPU has one).
+        let work = Task(executorPreference: JobExecutor.shared) { () -> [UInt8]? in
             switch request.work {
             case .command(let arguments):
                 try await Momentum.run(arguments: arguments)
@@ -100,6 +108,7 @@ enum LambdaHandler {
                 return try await job.run()
             }
         }
+        let finishing = Task { _ = await work.result }
         let stopped = StopSignal()
         let watchdog = Task {
             let wait = invocation.deadline.timeIntervalSinceNow - margin
@@ -108,22 +117,23 @@ enum LambdaHandler {
             work.cancel()
         }
         // The answer goes before the deadline even if the work does not stop in time: it is
-        // waited for until half a second before the deadline at most.
-        let result = await LambdaHandler.result(of: work, until: invocation.deadline.addingTimeInterval(-0.5))
+        // waited for until a quarter of the time left before the deadline (0.6 s to 1 s).
+        let reserve = min(1.0, max(0.6, invocation.deadline.timeIntervalSince(started) * 0.25))
+        let result = await LambdaHandler.result(of: work, until: invocation.deadline.addingTimeInterval(-reserve))
         watchdog.cancel()
         let seconds = (Date().timeIntervalSince(started) * 1000).rounded() / 1000
         switch result {
         case .success(let answer?):
             log.info("done", metadata: ["seconds": "\(seconds)"])
-            return .success(answer)
+            return (.success(answer), finishing)
         case .success(nil):
             log.info("done", metadata: ["seconds": "\(seconds)"])
             let body: [String: Any] = ["job": request.job, "status": "done", "seconds": seconds]
-            return .success(Array((try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{}".utf8)))
+            return (.success(Array((try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{}".utf8))), finishing)
         case .failure where stopped.isRaised:
             let message = "\(request.job) stopped \(margin) s before the invocation's deadline; what it stored is kept: invoke it again to resume"
             log.warning("\(message)")
-            return .failure(type: "Momentum.DeadlineReached", message: message)
+            return (.failure(type: "Momentum.DeadlineReached", message: message), finishing)
         case .failure(let error):
             let outcome = Momentum.contractOutcome(of: error)
             let type = switch outcome.code {
@@ -134,28 +144,69 @@ enum LambdaHandler {
             default: "Momentum.Failed"
             }
             log.error("\(outcome.message)", metadata: ["errorType": "\(type)"])
-            return .failure(type: type, message: outcome.message)
+            return (.failure(type: type, message: outcome.message), finishing)
         }
     }
 }
 
 extension LambdaHandler {
     /// The work's result, or a cancellation error once `deadline` has come and the work has
-    /// not ended (it was cancelled already: it goes on only until it notices).
+    /// not ended (it was cancelled already: it goes on only until it notices). Neither waits
+    /// for the other: a task group would wait for the work to end before returning.
     static func result<T: Sendable>(of work: Task<T, any Error>, until deadline: Date) async -> Result<T, any Error> {
-        await withTaskGroup(of: Result<T, any Error>?.self) { group in
-            group.addTask { await work.result }
-            group.addTask {
-                let wait = deadline.timeIntervalSinceNow
-                if wait > 0 { try? await Task.sleep(for: .milliseconds(Int64(wait * 1000))) }
-                return Task.isCancelled ? nil : .failure(CancellationError())
+        let first = FirstResult<T>()
+        return await withCheckedContinuation { continuation in
+            first.set(continuation)
+            Task { first.resume(await work.result) }
+            // A GCD timer: it fires even while every thread of Swift's pool is busy.
+            DispatchQueue.global().asyncAfter(deadline: .now() + max(0, min(deadline.timeIntervalSinceNow, 1e6))) {
+                first.resume(.failure(CancellationError()))
             }
-            defer { group.cancelAll() }
-            while let next = await group.next() {
-                if let next { return next }
-            }
-            return .failure(CancellationError())
         }
+    }
+}
+
+/// The first of several results, handed to one waiter.
+final class FirstResult<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Result<T, any Error>, Never>?
+    private var early: Result<T, any Error>?
+    private var done = false
+
+    func set(_ continuation: CheckedContinuation<Result<T, any Error>, Never>) {
+        let ready: Result<T, any Error>? = lock.withLock {
+            if let early { done = true; return early }
+            self.continuation = continuation
+            return nil
+        }
+        if let ready { continuation.resume(returning: ready) }
+    }
+
+    func resume(_ result: Result<T, any Error>) {
+        let waiting: CheckedContinuation<Result<T, any Error>, Never>? = lock.withLock {
+            guard !done else { return nil }
+            if let continuation {
+                done = true
+                self.continuation = nil
+                return continuation
+            }
+            if early == nil { early = result }
+            return nil
+        }
+        waiting?.resume(returning: result)
+    }
+}
+
+/// Threads for the jobs, apart from Swift's shared pool, where the runtime loop, the watchdog
+/// and the answer run: a job busy computing cannot delay its own stop.
+final class JobExecutor: TaskExecutor, @unchecked Sendable {
+    static let shared = JobExecutor()
+    private let queue = DispatchQueue(label: "momentum.lambda.job", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
     }
 }
 
