@@ -26,7 +26,7 @@ struct Transform: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     @Option(help: "Engine: local (in process) or athena.")
-    var engine: String = "local"
+    var engine: Engine = .local
 
     @Flag(help: "Rebuild every partition, not only those new raw data changes.")
     var full = false
@@ -35,10 +35,10 @@ struct Transform: AsyncParsableCommand {
     var dryRun = false
 
     @Option(help: "The plan's form with --dry-run: text (a SQL script) or json.")
-    var format: String = "text"
+    var format: PlanFormat = .text
 
     @Option(help: "Parquet compression of the tables written in process: snappy, gzip or none.")
-    var compression: String = "snappy"
+    var compression: Compression = .snappy
 
     @Option(help: "Glue database (default: \"database\" in momentum.json, else momentum).")
     var database: String?
@@ -50,13 +50,8 @@ struct Transform: AsyncParsableCommand {
     var athenaOutput: String?
 
     func validate() throws {
-        guard ["local", "athena"].contains(engine) else { throw ValidationError("--engine must be local or athena, got '\(engine)'") }
-        guard ["snappy", "gzip", "none"].contains(compression) else {
-            throw ValidationError("--compression must be snappy, gzip or none")
-        }
-        guard ["text", "table", "json"].contains(format) else { throw ValidationError("--format must be text or json") }
-        if format == "json", !dryRun { throw ValidationError("--format json goes with --dry-run (it prints the plan as JSON)") }
-        if engine == "local", database != nil || workgroup != nil || athenaOutput != nil {
+        if format == .json, !dryRun { throw ValidationError("--format json goes with --dry-run (it prints the plan as JSON)") }
+        if engine == .local, database != nil || workgroup != nil || athenaOutput != nil {
             throw ValidationError("--database, --workgroup and --athena-output go with --engine athena")
         }
     }
@@ -64,7 +59,7 @@ struct Transform: AsyncParsableCommand {
     func run() async throws {
         let settings = try Settings.resolve(global)
         let store = try settings.existingStore()
-        let codec: ParquetCodec = compression == "gzip" ? .gzip : compression == "none" ? .uncompressed : .snappy
+        let codec = compression.codec
         let bar = ProgressBar.forCommand(quiet: global.quiet || dryRun)
         var local = LocalEngine(store: store, logger: settings.logger, parquetOptions: .init(codec: codec), progress: bar.update)
         if let text = settings.environment["MOMENTUM_TRANSFORM_BUCKET_MB"] {
@@ -74,13 +69,13 @@ struct Transform: AsyncParsableCommand {
             local.streamingBucketBytes = megabytes << 20
         }
         defer { bar.finish() }
-        if engine == "athena" {
+        if engine == .athena {
             try await runOnAthena(local, settings: settings)
             return
         }
         if dryRun {
             let scope = try await local.transformScope(full: full)
-            if format == "json" {
+            if format == .json {
                 print(try Transform.json(["engine": "local", "mode": scope.mode, "reason": scope.summary, "first_day": scope.firstDay?.isoString]))
             } else {
                 print("local engine: \(scope.summary) (nothing was run)")
@@ -98,7 +93,7 @@ struct Transform: AsyncParsableCommand {
         let runID = try IngestionJobs.runID(Date())
         if dryRun {
             let plan = try await athenaSettings.plan(local, full: full, runID: runID)
-            if format == "json" {
+            if format == .json {
                 print(String(decoding: try Transform.planJSON(plan, pretty: true), as: UTF8.self))
             } else {
                 print(plan.script, terminator: "")
@@ -147,5 +142,30 @@ struct Transform: AsyncParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(object), as: UTF8.self)
+    }
+}
+
+extension Transform {
+    /// Where the tables are computed.
+    enum Engine: String, ExpressibleByArgument, CaseIterable {
+        case local, athena
+    }
+
+    /// How `--dry-run` prints the plan; `table` is `text` (the config file's default format).
+    enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, table, json
+    }
+
+    /// The Parquet compression of the tables written in process.
+    enum Compression: String, ExpressibleByArgument, CaseIterable {
+        case snappy, gzip, none
+
+        var codec: ParquetCodec {
+            switch self {
+            case .snappy: .snappy
+            case .gzip: .gzip
+            case .none: .uncompressed
+            }
+        }
     }
 }
