@@ -1,0 +1,134 @@
+// An invocation's event, decoded with `Codable`: one case per job, each with the fields it
+// takes. Unknown fields and values of the wrong type are refused with a message that names the
+// field (Step Functions and people write these events by hand).
+
+import Foundation
+import MomentumEngine
+import SpotifyKit
+
+/// The jobs a Lambda event names.
+enum LambdaEvent: Decodable, Sendable {
+    case metrics(date: String?)
+    case releases
+    case transform(engine: Transform.Engine?, full: Bool)
+    case run
+    case catalog
+    case artistsAdd(ids: [String])
+    case analytics(plan: AthenaTransformPlan?)
+    case dashboard
+    case transformPlan(runID: String, full: Bool)
+    case transformPromote(plan: AthenaTransformPlan)
+    case transformCleanup(runID: String)
+
+    typealias Invalid = LambdaRequest.Invalid
+
+    /// Any field name, so that unknown ones can be named.
+    struct Field: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    var job: String {
+        switch self {
+        case .metrics: "metrics"
+        case .releases: "releases"
+        case .transform: "transform"
+        case .run: "run"
+        case .catalog: "catalog"
+        case .artistsAdd: "artists_add"
+        case .analytics: "analytics"
+        case .dashboard: "dashboard"
+        case .transformPlan: "transform_plan"
+        case .transformPromote: "transform_promote"
+        case .transformCleanup: "transform_cleanup"
+        }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let object = try decoder.container(keyedBy: Field.self)
+        guard let job = try? object.decode(String.self, forKey: Field("job")) else {
+            throw Invalid(description: #"the event has no "job" (one of \#(LambdaRequest.jobs.joined(separator: ", ")))"#)
+        }
+        guard let allowed = LambdaRequest.fields[job] else {
+            throw Invalid(description: "unknown job '\(TerminalText.sanitized(String(job.prefix(40))))': one of \(LambdaRequest.jobs.joined(separator: ", "))")
+        }
+        if let unknown = object.allKeys.map(\.stringValue).sorted().first(where: { !allowed.contains($0) }) {
+            throw Invalid(description: "the \(job) event has an unknown field '\(TerminalText.sanitized(String(unknown.prefix(40))))' (known: \(allowed.sorted().joined(separator: ", ")))")
+        }
+        func flag(_ name: String) throws -> Bool {
+            guard object.contains(Field(name)) else { return false }
+            guard let value = try? object.decode(Bool.self, forKey: Field(name)) else { throw Invalid(description: "\"\(name)\" must be true or false") }
+            return value
+        }
+        func runID() throws -> String {
+            guard let text = try? object.decode(String.self, forKey: Field("run_id")) else {
+                throw Invalid(description: #""run_id" must be a string (the execution's name)"#)
+            }
+            do { try AthenaSettings.validateRunID(text) } catch { throw Invalid(description: "\(error)") }
+            return text
+        }
+        func plan() throws -> AthenaTransformPlan? {
+            guard object.contains(Field("plan")) else { return nil }
+            guard let plan = try? object.decode(AthenaTransformPlan.self, forKey: Field("plan")) else {
+                throw Invalid(description: #""plan" must be the plan the transform_plan job answered (run_id, mode, months, lake, ...)"#)
+            }
+            return plan
+        }
+        switch job {
+        case "metrics":
+            guard !object.contains(Field("date")) || (try? object.decode(String.self, forKey: Field("date"))) != nil else {
+                throw Invalid(description: #""date" must be a string YYYY-MM-DD"#)
+            }
+            self = .metrics(date: try? object.decode(String.self, forKey: Field("date")))
+        case "releases": self = .releases
+        case "transform":
+            var engine: Transform.Engine?
+            if object.contains(Field("engine")) {
+                guard let text = try? object.decode(String.self, forKey: Field("engine")), let known = Transform.Engine(rawValue: text) else {
+                    throw Invalid(description: #""engine" must be "local" or "athena""#)
+                }
+                engine = known
+            }
+            self = .transform(engine: engine, full: try flag("full"))
+        case "catalog": self = .catalog
+        case "artists_add":
+            guard let ids = try? object.decode([String].self, forKey: Field("ids")), !ids.isEmpty, ids.count <= 10_000 else {
+                throw Invalid(description: #""ids" must be a list of 1 to 10,000 Spotify artist ids"#)
+            }
+            // Ids (or their URIs and links) only: a name would be a search, and `--yes` would accept its best match unseen.
+            if let bad = ids.first(where: { (try? SpotifyID(parsing: $0, kind: .artist)) == nil }) {
+                throw Invalid(description: "'\(TerminalText.sanitized(String(bad.prefix(40))))' is not a Spotify artist id (22 letters and digits)")
+            }
+            self = .artistsAdd(ids: ids)
+        case "analytics": self = .analytics(plan: try plan())
+        case "dashboard": self = .dashboard
+        case "transform_plan": self = .transformPlan(runID: try runID(), full: try flag("full"))
+        case "transform_promote":
+            guard let plan = try plan() else { throw Invalid(description: #"the transform_promote event needs "plan" (the transform_plan job's answer)"#) }
+            self = .transformPromote(plan: plan)
+        case "transform_cleanup": self = .transformCleanup(runID: try runID())
+        default: self = .run
+        }
+    }
+
+    /// What the job runs: the command line a user would type, or a step of the state machine.
+    func work() throws -> LambdaRequest.Work {
+        switch self {
+        case .metrics(let date): .command(["ingest", "metrics"] + (date.map { ["--date", $0] } ?? []))
+        case .releases: .command(["ingest", "releases"])
+        case .transform(let engine, let full):
+            .command(["transform"] + (engine.map { ["--engine", $0.rawValue] } ?? []) + (full ? ["--full"] : []))
+        case .run: .command(["run"])
+        case .catalog: .command(["catalog", "sync"])
+        case .artistsAdd(let ids): .command(["artists", "add", "--yes"] + ids)
+        case .analytics(let plan): .pipeline(.analytics(plan: plan))
+        case .dashboard: .pipeline(.dashboard)
+        case .transformPlan(let runID, let full): .pipeline(.plan(runID: runID, full: full))
+        case .transformPromote(let plan): .pipeline(.promote(plan: plan))
+        case .transformCleanup(let runID): .pipeline(.cleanup(runID: runID))
+        }
+    }
+}
