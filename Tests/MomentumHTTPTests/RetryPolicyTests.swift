@@ -5,6 +5,7 @@ import Foundation
 import InMemoryLogging
 import Logging
 import MomentumHTTP
+import MomentumTestSupport
 import Testing
 
 @Suite struct RetryPolicyTests {
@@ -33,7 +34,7 @@ import Testing
         let logs = InMemoryLogHandler()
         var logger = Logger(label: "test") { _ in logs }
         logger.logLevel = .debug
-        let clock = RecordingClock()
+        let clock = SleepRecorder()
         let policy = RetryPolicy(maximumAttempts: 3, baseDelay: .seconds(1), maximumDelay: .seconds(4))
         struct Failed: Error {}
         var attempts: [Int] = []
@@ -45,8 +46,8 @@ import Testing
             }
         }
         #expect(attempts == [1, 2, 3] && heard == [.rateLimit, .serverError])
-        let sleeps = clock.sleeps
-        #expect(sleeps.count == 2 && sleeps[0] == .seconds(7) && sleeps[1] <= .seconds(2))
+        let waits = clock.waits
+        #expect(waits.count == 2 && waits[0] == 7 && waits[1] <= 2)
         let lines = logs.entries.map { "\($0.message)" }
         #expect(lines.count == 2 && lines[0] == "GET thing: HTTP 503; retrying in 7 s (retry 1 of 2)", "\(lines)")
 
@@ -60,25 +61,5 @@ import Testing
         await #expect(throws: TransportError.self) {
             _ = try await policy.run("GET loop", clock: clock) { _ -> AttemptOutcome<Int> in .again }
         }
-    }
-}
-
-/// A clock that records what it is asked to sleep and returns at once, its time moving on by
-/// each sleep.
-final class RecordingClock: Clock, @unchecked Sendable {
-    typealias Duration = Swift.Duration
-    typealias Instant = ContinuousClock.Instant
-    private let lock = NSLock()
-    private var recorded: [Duration] = []
-    private var current = ContinuousClock.now
-    var sleeps: [Duration] { lock.withLock { recorded } }
-    var now: Instant { lock.withLock { current } }
-    var minimumResolution: Duration { .nanoseconds(1) }
-    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
-        lock.withLock {
-            recorded.append(deadline - current)
-            current = Swift.max(current, deadline)
-        }
-        try Task.checkCancellation()
     }
 }

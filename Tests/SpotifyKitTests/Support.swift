@@ -2,6 +2,7 @@
 // waits, and JSON answers.
 
 import Foundation
+import MomentumTestSupport
 import SpotifyKit
 import SpotifySimulator
 
@@ -49,24 +50,6 @@ final class RecordingTransport: HTTPTransport, @unchecked Sendable {
     }
 }
 
-/// A clock that records the waits the client asks for (in seconds) instead of sleeping.
-final class SleepRecorder: Clock, @unchecked Sendable {
-    typealias Instant = ContinuousClock.Instant
-    private let lock = NSLock()
-    private var _waits: [Double] = []
-    private var _now = ContinuousClock.now
-    var waits: [Double] { lock.withLock { _waits } }
-    var now: Instant { lock.withLock { _now } }
-    var minimumResolution: Duration { .nanoseconds(1) }
-
-    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
-        lock.withLock {
-            let wait = deadline - _now
-            _waits.append(Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
-            if deadline > _now { _now = deadline }
-        }
-    }
-}
 
 func json(_ object: Any, status: Int = 200, headers: [String: String] = [:]) -> TransportResponse {
     let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
