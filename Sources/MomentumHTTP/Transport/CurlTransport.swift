@@ -119,7 +119,6 @@ final class CurlTransfer: @unchecked Sendable {
         _ = momentum_curl_set_pointer(handle, CURLOPT_URL, url)
         _ = momentum_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
         _ = momentum_curl_set_long(handle, CURLOPT_FOLLOWLOCATION, 0)
-        _ = momentum_curl_set_long(handle, CURLOPT_ACCEPT_ENCODING, 0)
         // Whatever the server does, the whole exchange ends by the deadline; a server that sends
         // nothing for `timeout` is abandoned before that.
         let deadline = max(1, Int(min(request.deadline.secondsValue, 1e6) * 1000))
@@ -136,8 +135,10 @@ final class CurlTransfer: @unchecked Sendable {
         for field in request.headers where field.name.lowercased() != "expect" {
             fields = curl_slist_append(fields, "\(field.name): \(field.value)")
         }
-        // No `Expect: 100-continue`: libcurl would wait for it before sending a body.
+        // No `Expect: 100-continue` (libcurl would wait for it before sending a body), and no
+        // form content type libcurl would add to a body sent without one (S3 would store it).
         fields = curl_slist_append(fields, "Expect:")
+        if request.header("Content-Type") == nil { fields = curl_slist_append(fields, "Content-Type:") }
         _ = momentum_curl_set_pointer(handle, CURLOPT_HTTPHEADER, fields)
 
         _ = momentum_curl_set_data_callback(handle, CURLOPT_WRITEFUNCTION, curlWrite)

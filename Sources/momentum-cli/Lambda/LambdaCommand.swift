@@ -53,8 +53,9 @@ struct LambdaCommand: AsyncParsableCommand {
                     }
                     // A job answered before it stopped ends before the next is taken (Lambda's
                     // clock starts when it hands an invocation out): one job at a time, and
-                    // what it held (the lake lock, its scratch folder) released first.
-                    await work?.value
+                    // what it held (the lake lock, its scratch folder) released first. A job
+                    // that ignores its cancellation for a minute is left behind.
+                    if let work { _ = await LambdaHandler.result(of: work, until: Date().addingTimeInterval(60)) }
                 }
             } catch {
                 // The Runtime API itself is gone after its retries: Lambda starts another runtime.
@@ -80,7 +81,7 @@ enum LambdaHandler {
     }
 
     /// The invocation's outcome, and its work while it may still be running (it was cancelled).
-    static func serve(_ invocation: LambdaInvocation, log: Logger) async -> (Outcome, Task<Void, Never>?) {
+    static func serve(_ invocation: LambdaInvocation, log: Logger) async -> (Outcome, Task<Void, any Error>?) {
         var log = log
         log[metadataKey: "requestId"] = "\(invocation.requestID)"
         let request: LambdaRequest
@@ -108,7 +109,7 @@ enum LambdaHandler {
                 return try await job.run()
             }
         }
-        let finishing = Task { _ = await work.result }
+        let finishing = Task<Void, any Error> { _ = await work.result }
         let stopped = StopSignal()
         let watchdog = Task {
             let wait = invocation.deadline.timeIntervalSinceNow - margin
