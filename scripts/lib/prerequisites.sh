@@ -71,11 +71,12 @@ need_zlib() {
     pkg-config --exists zlib || prerequisite_missing "zlib's development files (apt-get install zlib1g-dev)"
 }
 
-# libcurl's development files: Foundation linked statically (scripts/package-lambda) links libcurl.
+# libcurl's development files: MomentumHTTP's transport (CCurlShims) includes curl.h, and a
+# statically linked Foundation (scripts/package-lambda) links libcurl.
 need_libcurl() {
     need_programs pkg-config:pkg-config
     pkg-config --exists libcurl \
-        || prerequisite_missing "libcurl's development files (apt-get install libcurl4-openssl-dev): a static Foundation links libcurl"
+        || prerequisite_missing "libcurl's development files (apt-get install libcurl4-openssl-dev): the HTTP transport is built on libcurl"
 }
 
 # Programs the script itself runs; each argument is PROGRAM:DEBIAN-PACKAGE.
