@@ -77,6 +77,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The generators of deploy/ (the state machine's definition, Terraform's Glue tables):
+        // a tool target, as swift-argument-parser keeps generate-manual out of its product, so
+        // they stay out of the command and its Lambda zip. Tests run them and compare.
+        .target(name: "MomentumDeploy", dependencies: ["MomentumEngine", "LakeKit", "MomentumAnalytics"]),
         .executableTarget(
             name: "momentum-cli",
             dependencies: [
@@ -112,7 +116,7 @@ let package = Package(
         .testTarget(name: "SpotifySimulatorTests", dependencies: ["SpotifySimulator", "SpotifyKit", "MomentumHTTP"]),
         .testTarget(
             name: "MomentumCLITests",
-            dependencies: ["MomentumEngine", "LakeKit", "MomentumHTTP", "MomentumAnalytics", "MomentumDashboard", "SpotifyKit", "SpotifySimulator", "MomentumTestSupport", "momentum-cli"]
+            dependencies: ["MomentumEngine", "MomentumDeploy", "LakeKit", "MomentumHTTP", "MomentumAnalytics", "MomentumDashboard", "SpotifyKit", "SpotifySimulator", "MomentumTestSupport", "momentum-cli"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -11,6 +11,7 @@ import FoundationNetworking
 #endif
 import LakeKit
 import MomentumAnalytics
+import MomentumDeploy
 import MomentumEngine
 import MomentumTestSupport
 import Testing

@@ -4,6 +4,7 @@
 // (each skip is justified beside it). Terraform itself is not installed here.
 
 import Foundation
+import MomentumDeploy
 import MomentumEngine
 import MomentumTestSupport
 import Testing

@@ -10,6 +10,9 @@
 // `${failure_topic_arn}`; `deploy/terraform` fills them in.
 
 import Foundation
+import MomentumAnalytics
+import LakeKit
+import MomentumEngine
 
 /// The state machine of the daily pipeline.
 package enum PipelineStateMachine {

@@ -5,6 +5,7 @@
 
 import LakeKit
 import MomentumAnalytics
+import MomentumEngine
 
 /// Writes the Terraform of the lake's Glue tables.
 package enum TerraformGlueTables {
