@@ -100,7 +100,7 @@ enum LambdaHandler {
         let margin = min(10, max(2, invocation.deadline.timeIntervalSince(started) * 0.1))
         // The job runs on threads of its own: its long computations must not keep the runtime's
         // watchdog and answer waiting for a thread of the shared pool (one vCPU has one).
-        let work = Task(executorPreference: JobExecutor.shared) { () -> [UInt8]? in
+        let job: @Sendable () async throws -> [UInt8]? = {
             switch request.work {
             case .command(let arguments):
                 try await Momentum.run(arguments: arguments)
@@ -108,6 +108,12 @@ enum LambdaHandler {
             case .pipeline(let job):
                 return try await job.run()
             }
+        }
+        let work: Task<[UInt8]?, any Error>
+        if #available(macOS 15.0, *) {
+            work = Task(executorPreference: JobExecutor.shared, operation: job)
+        } else {
+            work = Task(operation: job)
         }
         let finishing = Task<Void, any Error> { _ = await work.result }
         let stopped = StopSignal()
@@ -200,6 +206,7 @@ final class FirstResult<T: Sendable>: @unchecked Sendable {
 
 /// Threads for the jobs, apart from Swift's shared pool, where the runtime loop, the watchdog
 /// and the answer run: a job busy computing cannot delay its own stop.
+@available(macOS 15.0, *)
 final class JobExecutor: TaskExecutor, @unchecked Sendable {
     static let shared = JobExecutor()
     private let queue = DispatchQueue(label: "momentum.lambda.job", attributes: .concurrent)
