@@ -3,6 +3,8 @@
 // ceiling that doubles ("full jitter", so that many clients do not retry in step), capped; a
 // `Retry-After` is honoured up to a cap, beyond which the client says when to come back.
 
+import Foundation
+
 /// How often and how patiently requests are sent again.
 public struct RetryPolicy: Sendable, Hashable {
     /// Attempts in all, the first included (1 never retries).
@@ -34,7 +36,7 @@ public struct RetryPolicy: Sendable, Hashable {
     /// `min(maximumDelay, baseDelay × 2^(retry-1))`.
     public func delay(beforeRetry retry: Int) -> Duration {
         let exponent = Double(min(max(0, retry - 1), 60))
-        let ceiling = min(maximumDelay.secondsValue, baseDelay.secondsValue * Double.pow2(exponent))
+        let ceiling = min(maximumDelay.secondsValue, baseDelay.secondsValue * pow(2, exponent))
         guard ceiling.isFinite, ceiling > 0 else { return .zero }
         return .clampedSeconds(Double.random(in: 0...ceiling))
     }
@@ -42,24 +44,7 @@ public struct RetryPolicy: Sendable, Hashable {
     /// The wait a `Retry-After` header asks for: delta-seconds only; nil when absent,
     /// negative, not a number or not finite (the caller then backs off as for a 5xx).
     public static func retryAfter(_ header: String?) -> Duration? {
-        guard let header, let value = Double(header.trimmingSpaces), value.isFinite, value >= 0 else { return nil }
+        guard let header, let value = Double(header.trimmingCharacters(in: .whitespaces)), value.isFinite, value >= 0 else { return nil }
         return .clampedSeconds(value)
-    }
-}
-
-extension Double {
-    static func pow2(_ exponent: Double) -> Double {
-        var result = 1.0
-        for _ in 0..<Int(exponent) { result *= 2 }
-        return result
-    }
-}
-
-extension String {
-    var trimmingSpaces: Substring {
-        var text = Substring(self)
-        while text.first == " " || text.first == "\t" { text = text.dropFirst() }
-        while text.last == " " || text.last == "\t" { text = text.dropLast() }
-        return text
     }
 }

@@ -17,13 +17,17 @@ package func sharedValue<T: Sendable>(of task: Task<T, any Error>) async throws 
     }
 }
 
-/// A continuation resumed at most once, whichever of its resumers comes first.
-final class ResumeOnce<T: Sendable>: @unchecked Sendable {
+/// A continuation resumed at most once, whichever of its resumers comes first (the answer, a
+/// cancellation, a timer).
+package final class ResumeOnce<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var continuation: CheckedContinuation<T, any Error>?
     private var early: Result<T, any Error>?
 
-    func set(_ continuation: CheckedContinuation<T, any Error>) {
+    package init() {}
+
+    /// The waiter; resumed at once when a result came first.
+    package func set(_ continuation: CheckedContinuation<T, any Error>) {
         let result: Result<T, any Error>? = lock.withLock {
             if let early { return early }
             self.continuation = continuation
@@ -32,13 +36,14 @@ final class ResumeOnce<T: Sendable>: @unchecked Sendable {
         if let result { continuation.resume(with: result) }
     }
 
-    func resume(with result: Result<T, any Error>) {
+    /// Hands `result` to the waiter, unless another result was handed first.
+    package func resume(with result: Result<T, any Error>) {
         let waiting: CheckedContinuation<T, any Error>? = lock.withLock {
             if let continuation {
                 self.continuation = nil
                 return continuation
             }
-            if early == nil, continuation == nil { early = result }
+            if early == nil { early = result }
             return nil
         }
         waiting?.resume(with: result)

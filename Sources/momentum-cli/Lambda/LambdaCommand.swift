@@ -7,6 +7,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MomentumHTTP
 
 struct LambdaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -161,46 +162,19 @@ extension LambdaHandler {
     /// not ended (it was cancelled already: it goes on only until it notices). Neither waits
     /// for the other: a task group would wait for the work to end before returning.
     static func result<T: Sendable>(of work: Task<T, any Error>, until deadline: Date) async -> Result<T, any Error> {
-        let first = FirstResult<T>()
-        return await withCheckedContinuation { continuation in
-            first.set(continuation)
-            Task { first.resume(await work.result) }
-            // A GCD timer: it fires even while every thread of Swift's pool is busy.
-            DispatchQueue.global().asyncAfter(deadline: .now() + max(0, min(deadline.timeIntervalSinceNow, 1e6))) {
-                first.resume(.failure(CancellationError()))
-            }
+        let first = ResumeOnce<T>()
+        do {
+            return .success(try await withCheckedThrowingContinuation { continuation in
+                first.set(continuation)
+                Task { first.resume(with: await work.result) }
+                // A GCD timer: it fires even while every thread of Swift's pool is busy.
+                DispatchQueue.global().asyncAfter(deadline: .now() + max(0, min(deadline.timeIntervalSinceNow, 1e6))) {
+                    first.resume(with: .failure(CancellationError()))
+                }
+            })
+        } catch {
+            return .failure(error)
         }
-    }
-}
-
-/// The first of several results, handed to one waiter.
-final class FirstResult<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<Result<T, any Error>, Never>?
-    private var early: Result<T, any Error>?
-    private var done = false
-
-    func set(_ continuation: CheckedContinuation<Result<T, any Error>, Never>) {
-        let ready: Result<T, any Error>? = lock.withLock {
-            if let early { done = true; return early }
-            self.continuation = continuation
-            return nil
-        }
-        if let ready { continuation.resume(returning: ready) }
-    }
-
-    func resume(_ result: Result<T, any Error>) {
-        let waiting: CheckedContinuation<Result<T, any Error>, Never>? = lock.withLock {
-            guard !done else { return nil }
-            if let continuation {
-                done = true
-                self.continuation = nil
-                return continuation
-            }
-            if early == nil { early = result }
-            return nil
-        }
-        waiting?.resume(returning: result)
     }
 }
 

@@ -99,22 +99,18 @@ struct LambdaRuntimeAPI: Sendable {
     /// 2xx ends the runtime, as the Runtime API asks (a 500 is "non-recoverable: exit
     /// promptly"; a 4xx refuses this request).
     private func exchange(_ request: TransportRequest, name: String) async throws -> TransportResponse {
-        do {
-            return try await retry.run("Runtime API \(name)", clock: ContinuousClock()) { attempt -> AttemptOutcome<TransportResponse> in
-                let response: TransportResponse
-                do {
-                    response = try await transport.send(request)
-                } catch let error as TransportError {
-                    return .retry(.transport, error.description, failure: LambdaRuntimeError(
-                        description: "the Runtime API at \(base.host ?? "?") is unreachable: \(error.description) (after \(attempt) attempts)"))
-                }
-                guard (200..<300).contains(response.status) else {
-                    throw LambdaRuntimeError(description: "the Runtime API answered \(response.status) to \(name)")
-                }
-                return .finished(response)
+        try await retry.run("Runtime API \(name)", clock: ContinuousClock()) { attempt -> AttemptOutcome<TransportResponse> in
+            let response: TransportResponse
+            do {
+                response = try await transport.send(request)
+            } catch let error as TransportError {
+                return .retry(.transport, error.description, failure: LambdaRuntimeError(
+                    description: "the Runtime API at \(base.host ?? "?") is unreachable: \(error.description) (after \(attempt) attempts)"))
             }
-        } catch let error as LambdaRuntimeError {
-            throw error
+            guard (200..<300).contains(response.status) else {
+                throw LambdaRuntimeError(description: "the Runtime API answered \(response.status) to \(name)")
+            }
+            return .finished(response)
         }
     }
 }
