@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "SpotifyKit", targets: ["SpotifyKit"]),
         .library(name: "LakeKit", targets: ["LakeKit"]),
         .library(name: "MomentumAnalytics", targets: ["MomentumAnalytics"]),
+        // The bridge: the lake's raw records and processed tables as MomentumAnalytics' types.
+        .library(name: "LakeAnalytics", targets: ["LakeAnalytics"]),
         // Analytics in, one self-contained HTML page out.
         .library(name: "MomentumDashboard", targets: ["MomentumDashboard"]),
         // A companion of SpotifyKit for tests and demos, as swift-log ships InMemoryLogging.
@@ -34,8 +36,13 @@ let package = Package(
         // The metric contract: pure functions over value types. No dependencies, no I/O.
         .target(name: "MomentumAnalytics"),
 
+        // Text written by hand: escaping for JSON strings, XML and HTML, and grouped numbers. One
+        // implementation under LakeKit, the simulator, the dashboard and the CLI. Internal: no
+        // product of its own, no dependencies, `package` API only.
+        .target(name: "MomentumText"),
+
         // The dashboard page (HTML, SVG, a small script) from MomentumAnalytics' results.
-        .target(name: "MomentumDashboard", dependencies: ["MomentumAnalytics"]),
+        .target(name: "MomentumDashboard", dependencies: ["MomentumAnalytics", "MomentumText"]),
 
         // Object stores, JSON Lines, Parquet.
         .systemLibrary(
@@ -45,9 +52,13 @@ let package = Package(
         ),
         .target(
             name: "LakeKit",
-            dependencies: ["CZlib", "MomentumHTTP", .product(name: "Crypto", package: "swift-crypto"),
+            dependencies: ["CZlib", "MomentumHTTP", "MomentumText", .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Logging", package: "swift-log")]
         ),
+
+        // LakeKit's JSON Lines and Parquet for MomentumAnalytics' inputs and outputs: the one
+        // conversion between them, public for embedders and used by the engine.
+        .target(name: "LakeAnalytics", dependencies: ["LakeKit", "MomentumAnalytics"]),
 
         // Typed calls into libcurl (already on every Linux machine FoundationNetworking runs on):
         // URLSession on Linux burns most of a core while it waits for an answer.
@@ -63,7 +74,7 @@ let package = Package(
         ),
 
         // A deterministic Spotify Web API, in process or served on 127.0.0.1.
-        .target(name: "SpotifySimulator", dependencies: ["SpotifyKit", "MomentumHTTP"]),
+        .target(name: "SpotifySimulator", dependencies: ["SpotifyKit", "MomentumHTTP", "MomentumText"]),
 
         // The local engine: reads a lake with LakeKit, computes with MomentumAnalytics.
         // Internal to this package; the CLI is its only client for now.
@@ -71,8 +82,10 @@ let package = Package(
             name: "MomentumEngine",
             dependencies: [
                 "LakeKit",
+                "LakeAnalytics",
                 "MomentumHTTP",
                 "MomentumAnalytics",
+                "MomentumDashboard",
                 "SpotifyKit",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -80,14 +93,16 @@ let package = Package(
         // The generators of deploy/ (the state machine's definition, Terraform's Glue tables):
         // a tool target, as swift-argument-parser keeps generate-manual out of its product, so
         // they stay out of the command and its Lambda zip. Tests run them and compare.
-        .target(name: "MomentumDeploy", dependencies: ["MomentumEngine", "LakeKit", "MomentumAnalytics"]),
+        .target(name: "MomentumDeploy", dependencies: ["MomentumEngine", "LakeKit", "LakeAnalytics", "MomentumAnalytics"]),
         .executableTarget(
             name: "momentum-cli",
             dependencies: [
                 "MomentumEngine",
                 "MomentumDashboard",
                 "MomentumHTTP",
+                "MomentumText",
                 "LakeKit",
+                "LakeAnalytics",
                 "MomentumAnalytics",
                 "SpotifyKit",
                 "SpotifySimulator",
@@ -102,9 +117,12 @@ let package = Package(
             name: "MomentumHTTPTests",
             dependencies: ["MomentumHTTP", "MomentumTestSupport", .product(name: "InMemoryLogging", package: "swift-log")]
         ),
+        .testTarget(name: "MomentumTextTests", dependencies: ["MomentumText"]),
         .testTarget(name: "MomentumDashboardTests", dependencies: ["MomentumDashboard", "MomentumAnalytics", "MomentumTestSupport"]),
         .testTarget(name: "MomentumAnalyticsTests", dependencies: ["MomentumAnalytics", "MomentumTestSupport"]),
-        .testTarget(name: "LakeKitTests", dependencies: ["LakeKit", "MomentumHTTP", "MomentumTestSupport",
+        .testTarget(name: "LakeAnalyticsTests", dependencies: ["LakeAnalytics", "LakeKit", "MomentumAnalytics", "MomentumTestSupport"]),
+        // LakeAnalytics and MomentumAnalytics for the lake contract's own records in storage tests.
+        .testTarget(name: "LakeKitTests", dependencies: ["LakeKit", "LakeAnalytics", "MomentumAnalytics", "MomentumHTTP", "MomentumTestSupport",
                                                        .product(name: "InMemoryLogging", package: "swift-log")]),
         .testTarget(
             name: "SpotifyKitTests",
@@ -114,9 +132,16 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SpotifySimulatorTests", dependencies: ["SpotifySimulator", "SpotifyKit", "MomentumHTTP"]),
+        // The engine's jobs called directly (no command line): ingestion, transforms, Athena
+        // promotion, cancellation, the deploy generators.
+        .testTarget(
+            name: "MomentumEngineTests",
+            dependencies: ["MomentumEngine", "MomentumDeploy", "LakeKit", "LakeAnalytics", "MomentumHTTP", "MomentumAnalytics",
+                           "SpotifyKit", "SpotifySimulator", "MomentumTestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "MomentumCLITests",
-            dependencies: ["MomentumEngine", "MomentumDeploy", "LakeKit", "MomentumHTTP", "MomentumAnalytics", "MomentumDashboard", "SpotifyKit", "SpotifySimulator", "MomentumTestSupport", "momentum-cli"]
+            dependencies: ["MomentumEngine", "MomentumDeploy", "LakeKit", "LakeAnalytics", "MomentumHTTP", "MomentumAnalytics", "MomentumDashboard", "SpotifyKit", "SpotifySimulator", "MomentumTestSupport", "momentum-cli"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -9,7 +9,9 @@ let package = Package(
     platforms: [.macOS(.v13)],
     dependencies: [.package(name: "Momentum", path: "../..")],
     targets: [
-        .executableTarget(name: "lakekit-bench", dependencies: [.product(name: "LakeKit", package: "Momentum")]),
+        .executableTarget(name: "lakekit-bench", dependencies: [.product(name: "LakeKit", package: "Momentum"),
+                                                                 .product(name: "LakeAnalytics", package: "Momentum"),
+                                                                 .product(name: "MomentumAnalytics", package: "Momentum")]),
     ],
     swiftLanguageModes: [.v6]
 )

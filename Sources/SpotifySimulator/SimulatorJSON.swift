@@ -3,6 +3,7 @@
 // cost of a demo run; the answers here are plain dictionaries, arrays, strings and numbers.
 
 import Foundation
+import MomentumText
 
 enum SimulatorJSON {
     /// Serialises `value` with keys in code-point order; `nil` for a value JSON cannot hold.
@@ -20,7 +21,7 @@ enum SimulatorJSON {
             out.append(UInt8(ascii: "{"))
             for (i, key) in object.keys.sorted().enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(key, into: &out)
+                JSONString.append(key, to: &out)
                 out.append(UInt8(ascii: ":"))
                 guard let element = object[key], write(element, into: &out) else { return false }
             }
@@ -36,7 +37,7 @@ enum SimulatorJSON {
             out.append(UInt8(ascii: "["))
             for (i, element) in strings.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(element, into: &out)
+                JSONString.append(element, to: &out)
             }
             out.append(UInt8(ascii: "]"))
         case let array as [Any]:
@@ -47,7 +48,7 @@ enum SimulatorJSON {
             }
             out.append(UInt8(ascii: "]"))
         case let string as String:
-            writeString(string, into: &out)
+            JSONString.append(string, to: &out)
         case let bool as Bool:
             out.append(contentsOf: (bool ? "true" : "false").utf8)
         case let int as Int:
@@ -61,23 +62,5 @@ enum SimulatorJSON {
             return false
         }
         return true
-    }
-
-    private static func writeString(_ string: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [0x5c, 0x22])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5c, 0x5c])
-            case 0x0a: out.append(contentsOf: [0x5c, UInt8(ascii: "n")])
-            case 0x0d: out.append(contentsOf: [0x5c, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5c, UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5c, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xf)]])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }

@@ -10,7 +10,7 @@ import MomentumHTTP
 /// The simulated Spotify.
 public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
     /// Semantic version of the SpotifySimulator product (see Docs/CHANGELOG-SpotifySimulator.md).
-    public static let version = "0.4.0"
+    public static let version = "0.4.1"
 
     /// The two regimes of the Web API.
     public enum Mode: String, Sendable, CaseIterable {

@@ -2,12 +2,13 @@
 
 import ArgumentParser
 import Foundation
+import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
 import MomentumDashboard
+import MomentumHTTP
 import SpotifyKit
 import SpotifySimulator
-import MomentumHTTP
 
 @main
 struct Momentum: AsyncParsableCommand {
@@ -35,6 +36,7 @@ struct Momentum: AsyncParsableCommand {
         SpotifyKit \(SpotifyKit.version)
         SpotifySimulator \(SpotifySimulator.version)
         LakeKit \(LakeKit.version)
+        LakeAnalytics \(LakeAnalytics.version)
         MomentumAnalytics \(MomentumAnalytics.version) (metric contract v\(MomentumAnalytics.metricContractVersion))
         MomentumDashboard \(MomentumDashboard.version)
         """

@@ -2,7 +2,10 @@
 // memory or passed silently before.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
+import MomentumAnalytics
+import MomentumTestSupport
 import Testing
 
 @Suite struct LakeGuardRailTests {
@@ -16,19 +19,13 @@ import Testing
         "0001-01-01T00:00:00Z", "1677-09-21T00:00:00Z", "2262-04-12T00:00:00Z", "9999-12-31T23:59:59.999999999Z",
     ])
     func timestampsOutsideNanosecondRangeAreRefusedNotTrapped(_ text: String) {
-        #expect(Timestamp.nanoseconds(iso: text) == nil)
-        let (records, malformed) = (try? JSONLines.decode(RawArtistMetric.self, from: bytes(record(day: "2026-01-01", capturedAt: text)), source: "k")) ?? ([], [])
+        #expect(Instant(iso: text) == nil)
+        let (records, malformed) = (try? JSONLines.decode(MetricObservation.self, from: bytes(record(day: "2026-01-01", capturedAt: text)), source: "k")) ?? ([], [])
         #expect(records.isEmpty && malformed.count == 1)
     }
 
-    @Test func datesOutsideTheRangeHaveNoStartInstant() {
-        #expect(LakeDate(iso: "9999-12-31")?.startNanoseconds == nil)
-        #expect(LakeDate(iso: "1000-01-01")?.startNanoseconds == nil)
-        #expect(LakeDate(iso: "2026-01-01")?.startNanoseconds == 1_767_225_600_000_000_000)
-    }
-
     @Test func outOfContractValuesAreRejectedWithTheirLine() throws {
-        let day = LakeDate(iso: "2026-01-01")
+        let day = "2026-01-01"
         let lines = [
             record(day: "2026-01-01"),
             record(day: "2026-01-01", followers: "-5"),
@@ -38,7 +35,7 @@ import Testing
             record(day: "2026-01-02"),
             record(day: "2026-01-01", followers: "99999999999999999999"),
         ]
-        let (records, malformed) = try JSONLines.decode(RawArtistMetric.self, from: bytes(lines.joined(separator: "\n")), source: "raw/k", partitionDay: day)
+        let (records, malformed) = try JSONLines.decode(MetricObservation.self, from: bytes(lines.joined(separator: "\n")), source: "raw/k", partitionDay: day)
         #expect(records.count == 1)
         #expect(malformed.map(\.line) == [2, 3, 4, 5, 6, 7])
         #expect(malformed[0].description.contains("followers -5 is negative"))
@@ -48,7 +45,7 @@ import Testing
     @Test func invalidUTF8IsALineErrorNotAReplacementCharacter() throws {
         var data = bytes(record(day: "2026-01-01")) + [0x0a]
         data += bytes(#"{"artist_id":"AAAAAAAAAAAAAAAAAAAAAA","artist_name":"bad "#) + [0xff, 0xfe] + bytes(#"","captured_at":"2026-01-01T06:00:00Z"}"#)
-        let (records, malformed) = try JSONLines.decode(RawArtistMetric.self, from: data, source: "k")
+        let (records, malformed) = try JSONLines.decode(MetricObservation.self, from: data, source: "k")
         #expect(records.count == 1)
         #expect(malformed.map(\.line) == [2] && malformed[0].reason.contains("UTF-8"))
     }
@@ -58,7 +55,7 @@ import Testing
         var text = record(day: "2026-01-01") + "\n"
         text += String(repeating: "x", count: 4 << 20) + "\n"
         text += record(day: "2026-01-01") + "\n"
-        let (records, malformed) = try JSONLines.decode(RawArtistMetric.self, from: try Gzip.compress(bytes(text)), source: "big.jsonl.gz")
+        let (records, malformed) = try JSONLines.decode(MetricObservation.self, from: try Gzip.compress(bytes(text)), source: "big.jsonl.gz")
         #expect(records.count == 2)
         #expect(malformed.map(\.line) == [2] && malformed[0].reason.contains("longer than"))
     }
@@ -106,14 +103,14 @@ import Testing
         let root = try folder()
         defer { try? FileManager.default.removeItem(at: root) }
         let store = FileSystemObjectStore(root: root)
-        let good = RawArtistMetric(artistID: "AAAAAAAAAAAAAAAAAAAAAA", artistName: "A", followers: 1, popularity: 1,
-                                   capturedAt: LakeDate(iso: "2026-01-01")?.startNanoseconds ?? 0, source: "t")
+        let good = MetricObservation(artistID: "AAAAAAAAAAAAAAAAAAAAAA", artistName: "A", followers: 1, popularity: 1,
+                                   capturedAt: try #require(Day(iso: "2026-01-01")).start, source: "t")
         try await store.put("raw/artist_metrics/dt=2026-01-01/r.jsonl", bytes: JSONLines.encode([good]))
         try await store.put("raw/artist_metrics/stray.jsonl", bytes: JSONLines.encode([good]))
         // A symlink loop: unreadable for root too (ELOOP).
         let loop = root.appendingPathComponent("raw/artist_metrics/dt=2026-01-02").path
         #expect(symlink(loop, loop) == 0)
-        let read = try await RawLakeReader.read(RawArtistMetric.self, dataset: .artistMetrics, from: store)
+        let read = try await RawLakeReader.read(MetricObservation.self, dataset: .artistMetrics, from: store)
         #expect(read.recordCount == 1)
         let problems = read.malformed.map(\.description)
         #expect(problems.contains { $0.contains("dt=2026-01-02") && $0.contains("cannot be read") }, "\(problems)")
@@ -129,6 +126,22 @@ import Testing
         try Data([1, 2]).write(to: orphan)
         try await LakeLock.withLock(store, command: "test") {}
         #expect(!FileManager.default.fileExists(atPath: orphan.path))
+    }
+
+    @Test func aWaiterWaitsOnItsClockNotOnRealTime() async throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = FileSystemObjectStore(root: root)
+        let first = try await LakeLock.acquire(store, command: "holder")
+        let clock = SleepRecorder()
+        let started = ContinuousClock.now
+        await #expect(throws: LakeError.lockedKind) {
+            _ = try await LakeLock.acquire(store, command: "waiter", wait: .seconds(30), pollInterval: .seconds(1), clock: clock)
+        }
+        // Thirty polls of a second on the injected clock, in far less real time.
+        #expect(clock.waits.count == 30 && clock.waits.allSatisfy { $0 == 1 }, "\(clock.waits)")
+        #expect(ContinuousClock.now - started < .seconds(5))
+        try await first.release()
     }
 
     @Test func aSecondLockerWaitsThenNamesTheHolder() async throws {

@@ -1,5 +1,7 @@
 import Foundation
+import LakeAnalytics
 import LakeKit
+import MomentumAnalytics
 import Testing
 
 func temporaryFolder() throws -> URL {
@@ -39,19 +41,18 @@ func temporaryFolder() throws -> URL {
     }
 
     @Test func layoutKeys() {
-        let day = LakeDate(iso: "2026-11-26")
-        #expect(day != nil)
-        if let day {
-            #expect(LakeLayout.rawKey(.artistMetrics, day: day, runID: "r1") == "raw/artist_metrics/dt=2026-11-26/r1.jsonl")
-            #expect(LakeLayout.rawKey(.releases, day: day, runID: "r1", gzip: true) == "raw/releases/dt=2026-11-26/r1.jsonl.gz")
-        }
+        #expect(LakeLayout.rawKey(.artistMetrics, day: "2026-11-26", runID: "r1") == "raw/artist_metrics/dt=2026-11-26/r1.jsonl")
+        #expect(LakeLayout.rawKey(.releases, day: "2026-11-26", runID: "r1", gzip: true) == "raw/releases/dt=2026-11-26/r1.jsonl.gz")
         #expect(LakeLayout.processedKey(.artistDaily, partition: ("month", "2026-11")) == "processed/artist_daily/month=2026-11/part-0.parquet")
         #expect(LakeLayout.processedKey(.releaseImpact, partition: nil) == "processed/release_impact/part-0.parquet")
         #expect(LakeLayout.isDataKey("raw/releases/dt=2026-11-26/x.jsonl.gz"))
         #expect(!LakeLayout.isDataKey("raw/releases/dt=2026-11-26/.x.jsonl.tmp"))
         #expect(!LakeLayout.isDataKey("raw/releases/dt=2026-11-26/_x.jsonl"))
         #expect(!LakeLayout.isDataKey("raw/releases/dt=2026-11-26/x.json"))
-        #expect(LakeLayout.captureDay(ofRawKey: "raw/releases/dt=2026-11-26/x.jsonl")?.isoString == "2026-11-26")
+        #expect(LakeLayout.captureDay(ofRawKey: "raw/releases/dt=2026-11-26/x.jsonl") == "2026-11-26")
+        #expect(LakeLayout.captureDay(ofRawKey: "raw/releases/dt=2026-13-01/x.jsonl") == nil)
+        #expect(LakeLayout.captureDay(ofRawKey: "raw/releases/dt=2026-1-010/x.jsonl") == nil)
+        #expect(LakeLayout.captureDay(ofRawKey: "raw/releases/dt=２026-11-26/x.jsonl") == nil)
         var rng = SystemRandomNumberGenerator()
         let id = LakeLayout.makeRunID(nanosecondsSinceEpoch: 1_795_672_803_000_000_000, using: &rng)
         #expect(id.hasPrefix("20261126T060003Z-") && id.count == 25)
@@ -61,15 +62,15 @@ func temporaryFolder() throws -> URL {
         let root = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let store = FileSystemObjectStore(root: root)
-        func record(_ id: String, _ day: String) -> RawArtistMetric {
-            RawArtistMetric(artistID: id, artistName: id, followers: 1, popularity: 1,
-                            capturedAt: LakeDate(iso: day)?.startNanoseconds ?? 0, source: "t")
+        func record(_ id: String, _ day: String) -> MetricObservation {
+            MetricObservation(artistID: id, artistName: id, followers: 1, popularity: 1,
+                              capturedAt: Day(iso: day)?.start ?? Day.epoch.start, source: "t")
         }
         try await store.put("raw/artist_metrics/dt=2026-01-02/r.jsonl", bytes: JSONLines.encode([record("c", "2026-01-02")], gzip: true))
         try await store.put("raw/artist_metrics/dt=2026-01-01/r.jsonl", bytes: JSONLines.encode([record("a", "2026-01-01"), record("b", "2026-01-01")]) + Array("oops\n".utf8))
         try await store.put("raw/artist_metrics/dt=2026-01-01/.hidden.jsonl", bytes: JSONLines.encode([record("z", "2026-01-01")]))
         try await store.put("raw/artist_metrics/dt=2026-01-01/notes.txt", bytes: [1])
-        let result = try await RawLakeReader.read(RawArtistMetric.self, dataset: .artistMetrics, from: store)
+        let result = try await RawLakeReader.read(MetricObservation.self, dataset: .artistMetrics, from: store)
         #expect(result.records.map(\.artistID) == ["a", "b", "c"])
         #expect(result.files == 2)
         #expect(result.malformed.map(\.description) == ["raw/artist_metrics/dt=2026-01-01/r.jsonl:3: a record must be a JSON object (at byte 1)"])

@@ -2,10 +2,12 @@
 // for scripts, errors and exit codes, tables that fit, and the first day of a lake.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
 import MomentumEngine
 import MomentumTestSupport
 import SpotifySimulator
+import MomentumAnalytics
 import Testing
 
 private func jsonObject(_ text: String) throws -> Any {
@@ -191,10 +193,10 @@ private func jsonObject(_ text: String) throws -> Any {
         try writeHandMadeLake(at: lake)
         let store = FileSystemObjectStore(root: lake)
         // An event on the lake's third day: too few baseline days (insufficient_data).
-        let early = RawRelease(artistID: "0TnOYISbd1XYRBk9myaseg", albumID: "album000000000000000003", albumName: "Early",
+        let early = ReleaseRecord(artistID: "0TnOYISbd1XYRBk9myaseg", albumID: "album000000000000000003", albumName: "Early",
                                albumType: "single", albumGroup: "single", releaseDate: "2026-03-03", releaseDatePrecision: "day",
                                totalTracks: 1, discoveredAt: nil, isNew: false)
-        try store.writeFile(LakeLayout.rawKey(.releases, day: try #require(LakeDate(iso: "2026-03-04")), runID: "early"), bytes: JSONLines.encode([early]))
+        try store.writeFile(LakeLayout.rawKey(.releases, day: try #require(Day(iso: "2026-03-04")).isoString, runID: "early"), bytes: JSONLines.encode([early]))
         let json = try #require(jsonObject(try await momentum(["releases", "impact", "--lake", lake.path, "--format", "json"]).stdout) as? [[String: Any]])
         let days = json.compactMap { $0["event_day"] as? String }
         #expect(days == days.sorted(by: >) && days.count == 3, "\(days)")
@@ -217,11 +219,11 @@ private func jsonObject(_ text: String) throws -> Any {
         let lake = try Repository.temporaryFolder("first-day")
         defer { try? FileManager.default.removeItem(at: lake) }
         let store = FileSystemObjectStore(root: lake)
-        let day = try #require(LakeDate(iso: "2026-03-01"))
-        let at = try #require(day.startNanoseconds) + 3_600_000_000_000
-        try store.writeFile(LakeLayout.rawKey(.artistMetrics, day: day, runID: "first"), bytes: JSONLines.encode([
-            RawArtistMetric(artistID: "0TnOYISbd1XYRBk9myaseg", artistName: "Pitbull", followers: 10, popularity: 50, capturedAt: at, source: "test"),
-            RawArtistMetric(artistID: "1uNFoZAHBGtllmzznpCI3s", artistName: "Other", followers: 20, popularity: 60, capturedAt: at, source: "test"),
+        let day = try #require(Day(iso: "2026-03-01"))
+        let at = Instant(nanosecondsSinceEpoch: day.start.nanosecondsSinceEpoch + 3_600_000_000_000)
+        try store.writeFile(LakeLayout.rawKey(.artistMetrics, day: day.isoString, runID: "first"), bytes: JSONLines.encode([
+            MetricObservation(artistID: "0TnOYISbd1XYRBk9myaseg", artistName: "Pitbull", followers: 10, popularity: 50, capturedAt: at, source: "test"),
+            MetricObservation(artistID: "1uNFoZAHBGtllmzznpCI3s", artistName: "Other", followers: 20, popularity: 60, capturedAt: at, source: "test"),
         ]))
         let transform = try await momentum(["transform", "--lake", lake.path])
         #expect(transform.status == 0, "\(transform.stderr)")
@@ -241,10 +243,10 @@ private func jsonObject(_ text: String) throws -> Any {
         try writeHandMadeLake(at: lake)
         // A later Development Mode day: every count null.
         let store = FileSystemObjectStore(root: lake)
-        let day = try #require(LakeDate(iso: "2026-05-10"))
-        try store.writeFile(LakeLayout.rawKey(.artistMetrics, day: day, runID: "devmode"), bytes: JSONLines.encode([
-            RawArtistMetric(artistID: "0TnOYISbd1XYRBk9myaseg", artistName: "Pitbull", followers: nil, popularity: nil,
-                            capturedAt: try #require(day.startNanoseconds), source: "test"),
+        let day = try #require(Day(iso: "2026-05-10"))
+        try store.writeFile(LakeLayout.rawKey(.artistMetrics, day: day.isoString, runID: "devmode"), bytes: JSONLines.encode([
+            MetricObservation(artistID: "0TnOYISbd1XYRBk9myaseg", artistName: "Pitbull", followers: nil, popularity: nil,
+                            capturedAt: day.start, source: "test"),
         ]))
         let rows = try #require(jsonObject(try await momentum(["report", "--lake", lake.path, "--format", "json"]).stdout) as? [[String: Any]])
         #expect(rows.first?["day"] as? String == "2026-04-29", "as of the last day with counts, not 2026-05-10: \(rows)")

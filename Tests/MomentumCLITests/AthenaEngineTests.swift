@@ -4,6 +4,7 @@
 // and the statements received are checked; a failed statement leaves the tables as they were.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
 import MomentumEngine
@@ -136,11 +137,11 @@ import Testing
         let (s3, prefix) = try await AWSServers.freshLake()
         let remote = try AWSServers.store(prefix: prefix)
         for step in 0..<109 {
-            let day = try #require(LakeDate(iso: String(format: "%04d-%02d-03", 2017 + step / 12, step % 12 + 1)))
-            let at = Int64(day.daysSinceEpoch) * 86_400_000_000_000 + 3_600_000_000_000
-            let records = [RawArtistMetric(artistID: "0TnOYISbd1XYRBk9myaseg", artistName: "Pitbull", followers: 1000 + Int64(step * step),
+            let day = try #require(Day(iso: String(format: "%04d-%02d-03", 2017 + step / 12, step % 12 + 1)))
+            let at = Instant(nanosecondsSinceEpoch: Int64(day.daysSinceEpoch) * 86_400_000_000_000 + 3_600_000_000_000)
+            let records = [MetricObservation(artistID: "0TnOYISbd1XYRBk9myaseg", artistName: "Pitbull", followers: 1000 + Int64(step * step),
                                            popularity: Int32(40 + step % 20), capturedAt: at, source: "test")]
-            let key = LakeLayout.rawKey(.artistMetrics, day: day, runID: "r\(step)")
+            let key = LakeLayout.rawKey(.artistMetrics, day: day.isoString, runID: "r\(step)")
             let bytes = try JSONLines.encode(records)
             try await folder.put(key, bytes: bytes)
             try await remote.put(key, bytes: bytes)

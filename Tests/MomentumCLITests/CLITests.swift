@@ -2,46 +2,48 @@
 // transform checked against an independent implementation of the metric contract.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
 import MomentumTestSupport
+import MomentumAnalytics
 import Testing
 
 /// Writes a small hand-made raw lake: two artists, 60 days, one release each, and one artist
 /// without follower counts.
 func writeHandMadeLake(at root: URL, malformedLine: Bool = false) throws {
     let store = FileSystemObjectStore(root: root)
-    let start = try #require(LakeDate(iso: "2026-03-01"))
+    let start = try #require(Day(iso: "2026-03-01"))
     for offset in 0..<60 {
-        let day = LakeDate(daysSinceEpoch: start.daysSinceEpoch + Int32(offset))
-        let at = Int64(day.daysSinceEpoch) * 86_400_000_000_000 + 6 * 3_600_000_000_000
+        let day = Day(daysSinceEpoch: start.daysSinceEpoch + Int32(offset))!
+        let at = Instant(nanosecondsSinceEpoch: Int64(day.daysSinceEpoch) * 86_400_000_000_000 + 6 * 3_600_000_000_000)
         let records = [
-            RawArtistMetric(artistID: "0TnOYISbd1XYRBk9myaseg", artistName: "Pitbull", followers: 1000 + Int64(offset * offset),
+            MetricObservation(artistID: "0TnOYISbd1XYRBk9myaseg", artistName: "Pitbull", followers: 1000 + Int64(offset * offset),
                             popularity: Int32(50 + offset % 5), capturedAt: at, source: "test"),
-            RawArtistMetric(artistID: "1uNFoZAHBGtllmzznpCI3s", artistName: "Justin <b>Bieber</b>",
+            MetricObservation(artistID: "1uNFoZAHBGtllmzznpCI3s", artistName: "Justin <b>Bieber</b>",
                             followers: 5000 + Int64(offset * 10 + (offset % 3) * 7), popularity: 70, capturedAt: at, source: "test"),
-            RawArtistMetric(artistID: "2DevModeArtistNoCount0", artistName: "Dev Mode", followers: nil, popularity: nil,
+            MetricObservation(artistID: "2DevModeArtistNoCount0", artistName: "Dev Mode", followers: nil, popularity: nil,
                             capturedAt: at, source: "test"),
         ]
         var bytes = try JSONLines.encode(records)
         if malformedLine, offset == 10 { bytes += Array("{\"artist_id\": broken\n".utf8) }
-        try store.writeFile(LakeLayout.rawKey(.artistMetrics, day: day, runID: "run\(offset)"), bytes: bytes)
+        try store.writeFile(LakeLayout.rawKey(.artistMetrics, day: day.isoString, runID: "run\(offset)"), bytes: bytes)
     }
     let releases = [
-        RawRelease(artistID: "0TnOYISbd1XYRBk9myaseg", albumID: "album000000000000000001", albumName: "Climate Change",
+        ReleaseRecord(artistID: "0TnOYISbd1XYRBk9myaseg", albumID: "album000000000000000001", albumName: "Climate Change",
                    albumType: "album", albumGroup: "album", releaseDate: "2026-04-10", releaseDatePrecision: "day",
                    totalTracks: 12, discoveredAt: nil, isNew: false),
-        RawRelease(artistID: "1uNFoZAHBGtllmzznpCI3s", albumID: "album000000000000000002", albumName: "Swag",
+        ReleaseRecord(artistID: "1uNFoZAHBGtllmzznpCI3s", albumID: "album000000000000000002", albumName: "Swag",
                    albumType: "single", albumGroup: nil, releaseDate: "2026-04-12", releaseDatePrecision: "day",
                    totalTracks: 1, discoveredAt: nil, isNew: true),
     ]
-    try store.writeFile(LakeLayout.rawKey(.releases, day: start, runID: "scan", gzip: true), bytes: JSONLines.encode(releases, gzip: true))
+    try store.writeFile(LakeLayout.rawKey(.releases, day: start.isoString, runID: "scan", gzip: true), bytes: JSONLines.encode(releases, gzip: true))
 }
 
 @Suite struct CLITests {
     @Test func versionNamesEveryLibrary() async throws {
         let result = try await momentum(["--version"])
         #expect(result.status == 0)
-        for name in ["momentum ", "SpotifyKit ", "SpotifySimulator ", "LakeKit ", "MomentumAnalytics "] {
+        for name in ["momentum ", "MomentumHTTP ", "SpotifyKit ", "SpotifySimulator ", "LakeKit ", "LakeAnalytics ", "MomentumAnalytics ", "MomentumDashboard "] {
             #expect(result.stdout.contains(name), "\(result.stdout)")
         }
     }

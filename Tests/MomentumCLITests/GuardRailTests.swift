@@ -2,14 +2,16 @@
 // items in the lake's state, future dates, hostile names, the demo pointed at a real lake.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
 import MomentumEngine
 import MomentumTestSupport
 import SpotifySimulator
+import MomentumAnalytics
 import Testing
 
 private func today() -> String {
-    Timestamp.iso(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000).prefix(10).description
+    Instant(nanosecondsSinceEpoch: Int64(Date().timeIntervalSince1970) * 1_000_000_000).isoString.prefix(10).description
 }
 
 /// Starts `momentum` and kills it with SIGKILL after `delay` seconds (if still running).
@@ -22,7 +24,7 @@ private func killed(_ arguments: [String], after delay: Double, environment: [St
 
 /// What must hold after any sequence of kills and reruns.
 private func checkInvariants(lake: URL, tracked: [String], metricsDay: String) throws {
-    let metrics = try metricRecords(in: lake).filter { LakeDate(nanosecondsSinceEpoch: $0.record.capturedAt).isoString == metricsDay }
+    let metrics = try metricRecords(in: lake).filter { $0.record.capturedAt.day.isoString == metricsDay }
     var perArtist: [String: Int] = [:]
     for (_, record) in metrics { perArtist[record.artistID, default: 0] += 1 }
     for id in tracked { #expect(perArtist[id] == 1, "artist \(id) has \(perArtist[id] ?? 0) records for \(metricsDay)") }
@@ -193,10 +195,10 @@ private func checkInvariants(lake: URL, tracked: [String], metricsDay: String) t
         let lake = try Repository.temporaryFolder("hostile-names")
         defer { try? FileManager.default.removeItem(at: lake) }
         let store = FileSystemObjectStore(root: lake)
-        let capture = LakeDate(iso: "2026-01-01")?.startNanoseconds ?? 0
+        let capture = Day(iso: "2026-01-01")!.start
         let records = [
-            RawArtistMetric(artistID: "AAAAAAAAAAAAAAAAAAAAAA", artistName: "Clear\u{1B}[2J\u{1B}[H screen", followers: 10, popularity: 1, capturedAt: capture, source: "t"),
-            RawArtistMetric(artistID: "BBBBBBBBBBBBBBBBBBBBBB", artistName: "=HYPERLINK(\"http://evil\",\"x\")", followers: 20, popularity: 1, capturedAt: capture, source: "t"),
+            MetricObservation(artistID: "AAAAAAAAAAAAAAAAAAAAAA", artistName: "Clear\u{1B}[2J\u{1B}[H screen", followers: 10, popularity: 1, capturedAt: capture, source: "t"),
+            MetricObservation(artistID: "BBBBBBBBBBBBBBBBBBBBBB", artistName: "=HYPERLINK(\"http://evil\",\"x\")", followers: 20, popularity: 1, capturedAt: capture, source: "t"),
         ]
         try store.writeFile("raw/artist_metrics/dt=2026-01-01/r.jsonl", bytes: JSONLines.encode(records))
         let table = try await run(Repository.momentumBinary().path, ["report", "--lake", lake.path, "--format", "table"])

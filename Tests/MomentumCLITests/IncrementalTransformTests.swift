@@ -4,8 +4,10 @@
 // rebuild. Anything but new files (a rewritten file) means a full rebuild.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
 import MomentumTestSupport
+import MomentumAnalytics
 import Testing
 
 @Suite struct IncrementalTransformTests {
@@ -73,7 +75,7 @@ import Testing
         try #require(metricDays.count >= 3 && releaseScans.count >= 2)
         // A back-dated release: a scan found an album of two months ago.
         let backDated = "raw/releases/dt=\(metricDays.last!.dropFirst(22).prefix(10))/late-scan.jsonl"
-        let album = RawRelease(artistID: try firstArtist(lake), albumID: "backdated0000000000001", albumName: "Found Later",
+        let album = ReleaseRecord(artistID: try firstArtist(lake), albumID: "backdated0000000000001", albumName: "Found Later",
                                albumType: "album", albumGroup: "album", releaseDate: String(metricDays[3].dropFirst(22).prefix(10)),
                                releaseDatePrecision: "day", totalTracks: 9, discoveredAt: nil, isNew: true)
         try FileManager.default.createDirectory(at: lake.appendingPathComponent(backDated).deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -116,32 +118,32 @@ import Testing
         defer { try? FileManager.default.removeItem(at: work) }
         let lake = work.appendingPathComponent("lake")
         let store = FileSystemObjectStore(root: lake)
-        let start = try #require(LakeDate(iso: "2026-01-01"))
-        func day(_ offset: Int) -> LakeDate { LakeDate(daysSinceEpoch: start.daysSinceEpoch + Int32(offset)) }
-        func metric(_ id: String, _ name: String, _ offset: Int, _ followers: Int64?) -> RawArtistMetric {
-            RawArtistMetric(artistID: id, artistName: name, followers: followers, popularity: followers.map { _ in Int32(40 + offset % 7) },
-                            capturedAt: Int64(day(offset).daysSinceEpoch) * 86_400_000_000_000 + 21_600_000_000_000, source: "test")
+        let start = try #require(Day(iso: "2026-01-01"))
+        func day(_ offset: Int) -> Day { Day(daysSinceEpoch: start.daysSinceEpoch + Int32(offset))! }
+        func metric(_ id: String, _ name: String, _ offset: Int, _ followers: Int64?) -> MetricObservation {
+            MetricObservation(artistID: id, artistName: name, followers: followers, popularity: followers.map { _ in Int32(40 + offset % 7) },
+                            capturedAt: Instant(nanosecondsSinceEpoch: Int64(day(offset).daysSinceEpoch) * 86_400_000_000_000 + 21_600_000_000_000), source: "test")
         }
         for offset in 0..<200 {
             var records = [metric("1111111111111111111111", "Steady", offset, 10_000 + Int64(offset * offset))]
             records.append(metric("2222222222222222222222", "Flip", offset, offset < 100 || offset == 199 ? 1_000 + Int64(offset * 3) : nil))
             records.append(metric("3333333333333333333333", "Late", offset, offset < 100 || offset >= 186 ? 2_000 + Int64(offset * 5) : nil))
             if offset < 50 { records.append(metric("4444444444444444444444", offset < 49 ? "Stale" : "Stale (renamed)", offset, 500 + Int64(offset))) }
-            try store.writeFile(LakeLayout.rawKey(.artistMetrics, day: day(offset), runID: "run"), bytes: JSONLines.encode(records))
+            try store.writeFile(LakeLayout.rawKey(.artistMetrics, day: day(offset).isoString, runID: "run"), bytes: JSONLines.encode(records))
         }
-        func release(_ artist: String, _ album: String, _ offset: Int) -> RawRelease {
-            RawRelease(artistID: artist, albumID: album, albumName: "Album \(album.suffix(3))", albumType: "album", albumGroup: "album",
+        func release(_ artist: String, _ album: String, _ offset: Int) -> ReleaseRecord {
+            ReleaseRecord(artistID: artist, albumID: album, albumName: "Album \(album.suffix(3))", albumType: "album", albumGroup: "album",
                        releaseDate: day(offset).isoString, releaseDatePrecision: "day", totalTracks: 10, discoveredAt: nil, isNew: false)
         }
-        try store.writeFile(LakeLayout.rawKey(.releases, day: day(0), runID: "scan"), bytes: JSONLines.encode([
+        try store.writeFile(LakeLayout.rawKey(.releases, day: day(0).isoString, runID: "scan"), bytes: JSONLines.encode([
             release("1111111111111111111111", "album00000000000000a001", 30), release("4444444444444444444444", "album00000000000000a002", 20),
             release("2222222222222222222222", "album00000000000000a003", 60),
         ]))
-        try store.writeFile(LakeLayout.rawKey(.releases, day: day(199), runID: "scan"), bytes: JSONLines.encode([
+        try store.writeFile(LakeLayout.rawKey(.releases, day: day(199).isoString, runID: "scan"), bytes: JSONLines.encode([
             release("1111111111111111111111", "album00000000000000a004", 190), release("4444444444444444444444", "album00000000000000a005", 195),
         ]))
         try await incrementalEqualsFull(lake: lake, steps: [[
-            LakeLayout.rawKey(.artistMetrics, day: day(199), runID: "run"), LakeLayout.rawKey(.releases, day: day(199), runID: "scan"),
+            LakeLayout.rawKey(.artistMetrics, day: day(199).isoString, runID: "run"), LakeLayout.rawKey(.releases, day: day(199).isoString, runID: "scan"),
         ]], expect: ["incremental: 2 new raw file(s); months from 2026-07"])
     }
 

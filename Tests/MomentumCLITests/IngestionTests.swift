@@ -2,10 +2,12 @@
 // `momentum simulator serve` on 127.0.0.1, with faults switched on.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
 import MomentumEngine
 import MomentumTestSupport
 import SpotifySimulator
+import MomentumAnalytics
 import Testing
 
 /// `momentum simulator serve` in the background, on a free port.
@@ -51,17 +53,17 @@ final class ServedSimulator: Sendable {
     }
 }
 
-func metricRecords(in lake: URL) throws -> [(key: String, record: RawArtistMetric)] {
+func metricRecords(in lake: URL) throws -> [(key: String, record: MetricObservation)] {
     let store = FileSystemObjectStore(root: lake)
     return try store.keys(under: LakeDataset.artistMetrics.prefix).filter(LakeLayout.isDataKey).flatMap { key in
-        try JSONLines.decode(RawArtistMetric.self, from: store.readFile(key), source: key).records.map { (key, $0) }
+        try JSONLines.decode(MetricObservation.self, from: store.readFile(key), source: key).records.map { (key, $0) }
     }
 }
 
-func releaseRecords(in lake: URL) throws -> [RawRelease] {
+func releaseRecords(in lake: URL) throws -> [ReleaseRecord] {
     let store = FileSystemObjectStore(root: lake)
     return try store.keys(under: LakeDataset.releases.prefix).filter(LakeLayout.isDataKey).flatMap {
-        try JSONLines.decode(RawRelease.self, from: store.readFile($0), source: $0).records
+        try JSONLines.decode(ReleaseRecord.self, from: store.readFile($0), source: $0).records
     }
 }
 
@@ -85,7 +87,7 @@ func releaseRecords(in lake: URL) throws -> [RawRelease] {
         #expect(records.count == 30, "none lost, none doubled")
         #expect(Set(records.map(\.record.artistID)) == Set(ids))
         #expect(Set(records.map(\.key)).count == 1, "one file per run")
-        let today = LakeDate(nanosecondsSinceEpoch: Int64(Date().timeIntervalSince1970) * 1_000_000_000)
+        let today = Instant(nanosecondsSinceEpoch: Int64(Date().timeIntervalSince1970) * 1_000_000_000).day
         #expect(records.allSatisfy { $0.key.contains("dt=\(today.isoString)/") })
         let truth = SpotifySimulator(options: server.options)
         switch mode {
@@ -195,7 +197,7 @@ func releaseRecords(in lake: URL) throws -> [RawRelease] {
         #expect(result.status == 0, "\(result.stderr)")
         let records = try metricRecords(in: lake)
         #expect(records.count == 3 && records.allSatisfy { $0.key.contains("/dt=2026-01-05/") })
-        #expect(records.allSatisfy { LakeDate(nanosecondsSinceEpoch: $0.record.capturedAt).isoString == "2026-01-05" })
+        #expect(records.allSatisfy { $0.record.capturedAt.day.isoString == "2026-01-05" })
         #expect(try await server.momentum(["ingest", "metrics", "--lake", lake.path, "--date", "5 Jan"]).status == 2)
     }
 

@@ -3,9 +3,11 @@
 // daily job stopped before its deadline that the next invocation resumes, none lost or doubled.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
 import MomentumTestSupport
 import SpotifySimulator
+import MomentumAnalytics
 import Testing
 
 @Suite(.tags(.outsideTools), .serialized)
@@ -149,7 +151,7 @@ struct LambdaRuntimeTests {
                         "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20261127/us-east-1/secretsmanager/aws4_request, SignedHeaders=host, Signature=0"],
             "body": #"{"SecretId": "\#(arn)", "ForceDeleteWithoutRecovery": true}"#,
         ]
-        let yesterday = LakeDate(nanosecondsSinceEpoch: Int64(Date().timeIntervalSince1970 - 86_400) * 1_000_000_000).isoString
+        let yesterday = Instant(nanosecondsSinceEpoch: Int64(Date().timeIntervalSince1970 - 86_400) * 1_000_000_000).day.isoString
         let runtime = try await FakeRuntime(events: [
             ["event": ["job": "metrics"]],
             ["event": ["job": "metrics", "date": yesterday], "before": delete],

@@ -4,6 +4,7 @@
 // a later capture: every table holds the same rows.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
 import MomentumEngine
@@ -81,14 +82,14 @@ import Testing
         // The last day's only count is overtaken by a later capture without one: the day with
         // followers in some record is not the leaderboard's day.
         let store = FileSystemObjectStore(root: lake)
-        let day = try #require(LakeDate(iso: "2026-03-11"))
-        let at = Int64(day.daysSinceEpoch) * 86_400_000_000_000 + 6 * 3_600_000_000_000
+        let day = try #require(Day(iso: "2026-03-11"))
+        let at = Instant(nanosecondsSinceEpoch: Int64(day.daysSinceEpoch) * 86_400_000_000_000 + 6 * 3_600_000_000_000)
         let records = [
-            RawArtistMetric(artistID: "0TnOYISbd1XYRBk9myaseg", artistName: "Pitbull", followers: 999, popularity: 50, capturedAt: at, source: "test"),
-            RawArtistMetric(artistID: "0TnOYISbd1XYRBk9myaseg", artistName: "Pitbull", followers: nil, popularity: nil,
-                            capturedAt: at + 3_600_000_000_000, source: "test"),
+            MetricObservation(artistID: "0TnOYISbd1XYRBk9myaseg", artistName: "Pitbull", followers: 999, popularity: 50, capturedAt: at, source: "test"),
+            MetricObservation(artistID: "0TnOYISbd1XYRBk9myaseg", artistName: "Pitbull", followers: nil, popularity: nil,
+                            capturedAt: Instant(nanosecondsSinceEpoch: at.nanosecondsSinceEpoch + 3_600_000_000_000), source: "test"),
         ]
-        try store.writeFile(LakeLayout.rawKey(.artistMetrics, day: day, runID: "late"), bytes: JSONLines.encode(records))
+        try store.writeFile(LakeLayout.rawKey(.artistMetrics, day: day.isoString, runID: "late"), bytes: JSONLines.encode(records))
         try await streamingEqualsInMemory(lake, bucketBytes: 256)
     }
 }
@@ -143,13 +144,13 @@ private func streamingStoreKeys(_ store: FileSystemObjectStore) async throws -> 
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         try await TrackedArtists(artists: ids.map { .init(id: $0, name: "a", addedAt: "2026-01-01T00:00:00Z") }).save(to: store)
         for dayIndex in 0..<12 {
-            let day = try #require(LakeDate(iso: String(format: "2026-03-%02d", dayIndex + 1)))
+            let day = try #require(Day(iso: String(format: "2026-03-%02d", dayIndex + 1)))
             for part in 0..<10 {
                 let records = ids[part * 500..<(part + 1) * 500].map {
-                    RawArtistMetric(artistID: $0, artistName: "a", followers: 1, popularity: 1,
-                                    capturedAt: Int64(day.daysSinceEpoch) * 86_400_000_000_000, source: "test")
+                    MetricObservation(artistID: $0, artistName: "a", followers: 1, popularity: 1,
+                                    capturedAt: Instant(nanosecondsSinceEpoch: Int64(day.daysSinceEpoch) * 86_400_000_000_000), source: "test")
                 }
-                try await store.put(LakeLayout.rawKey(.artistMetrics, day: day, runID: "run-\(part)"), bytes: JSONLines.encode(records))
+                try await store.put(LakeLayout.rawKey(.artistMetrics, day: day.isoString, runID: "run-\(part)"), bytes: JSONLines.encode(records))
             }
         }
         let ranges = try await BucketRanges.sampled(buckets: 10, from: store)

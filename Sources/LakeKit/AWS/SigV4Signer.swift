@@ -258,10 +258,8 @@ public struct SigV4Signer: Sendable {
         // refuses a signature more than 15 minutes off anyway.
         let interval = date.timeIntervalSince1970
         let seconds = interval.isFinite ? Int64(min(max(0, interval.rounded(.down)), 9_200_000_000)) : 0
-        let iso = Timestamp.iso(nanoseconds: seconds * 1_000_000_000)   // YYYY-MM-DDTHH:MM:SSZ
-        let digits = iso.filter { $0.isNumber }
-        let day = String(digits.prefix(8))
-        return (day, day + "T" + String(digits.dropFirst(8).prefix(6)) + "Z")
+        let dateTime = MachineTime.compact(secondsSinceEpoch: seconds)   // YYYYMMDDTHHMMSSZ
+        return (String(dateTime.prefix(8)), dateTime)
     }
 
     /// RFC 3986 encoding with only unreserved characters (`A-Z a-z 0-9 - _ . ~`) left as they are.

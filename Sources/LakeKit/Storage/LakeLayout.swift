@@ -34,9 +34,10 @@ public enum LakeDataset: String, Sendable, CaseIterable {
 
 /// The keys of lake.md: where each dataset's objects live.
 public enum LakeLayout {
-    /// `raw/<dataset>/dt=YYYY-MM-DD/<run-id>.jsonl[.gz]`
-    public static func rawKey(_ dataset: LakeDataset, day: LakeDate, runID: String, gzip: Bool = false) -> String {
-        "\(dataset.prefix)dt=\(day.isoString)/\(runID).jsonl\(gzip ? ".gz" : "")"
+    /// `raw/<dataset>/dt=YYYY-MM-DD/<run-id>.jsonl[.gz]`; `day` is the `YYYY-MM-DD` text (e.g.
+    /// MomentumAnalytics' `Day.isoString`).
+    public static func rawKey(_ dataset: LakeDataset, day: String, runID: String, gzip: Bool = false) -> String {
+        "\(dataset.prefix)dt=\(day)/\(runID).jsonl\(gzip ? ".gz" : "")"
     }
 
     /// `state/discography/<artist_id>.json`
@@ -56,18 +57,27 @@ public enum LakeLayout {
         return key.hasSuffix(".jsonl") || key.hasSuffix(".jsonl.gz") || key.hasSuffix(".parquet")
     }
 
-    /// The `dt=` day of a raw key, if it has a valid one.
-    public static func captureDay(ofRawKey key: String) -> LakeDate? {
+    /// The `dt=` value of a raw key when it has the form `YYYY-MM-DD` (digits, a month 01-12, a
+    /// day 01-31); nil otherwise. Whether the day exists in the calendar is the reader's to say:
+    /// LakeKit parses no dates (MomentumAnalytics' `Day` is the one parser).
+    public static func captureDay(ofRawKey key: String) -> String? {
         for segment in key.split(separator: "/") where segment.hasPrefix("dt=") {
-            return LakeDate(iso: segment.dropFirst(3))
+            let value = segment.dropFirst(3)
+            let bytes = Array(value.utf8)
+            guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+                  bytes.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 || (48...57).contains($0.element) }),
+                  let month = Int(value.dropFirst(5).prefix(2)), (1...12).contains(month),
+                  let day = Int(value.suffix(2)), (1...31).contains(day)
+            else { return nil }
+            return String(value)
         }
         return nil
     }
 
     /// A run id unique per run: UTC time to the second plus random hex, e.g. `20261126T060003Z-3f2a9c`.
     public static func makeRunID(nanosecondsSinceEpoch: Int64, using generator: inout some RandomNumberGenerator) -> String {
-        let iso = Timestamp.iso(nanoseconds: nanosecondsSinceEpoch - nanosecondsSinceEpoch % 1_000_000_000)
-        let compact = iso.filter { $0 != "-" && $0 != ":" }
+        let compact = MachineTime.compact(secondsSinceEpoch: nanosecondsSinceEpoch / 1_000_000_000
+            - (nanosecondsSinceEpoch % 1_000_000_000 < 0 ? 1 : 0))
         let random = String(UInt32.random(in: 0...UInt32.max, using: &generator), radix: 16)
         return compact + "-" + String(repeating: "0", count: 8 - random.count) + random
     }

@@ -70,7 +70,7 @@ public final class LakeLock: Sendable {
     /// off its own clock, so no host that can write the lock is further off than that.
     public static let clockSkewAllowance: Duration = .seconds(15 * 60)
 
-    private init(store: any ObjectStore, holder: LakeLockHolder, bytes: [UInt8], lease: Duration) {
+    private init(store: any ObjectStore, holder: LakeLockHolder, bytes: [UInt8], lease: Duration, clock: any Clock<Duration>) {
         self.store = store
         self.holder = holder
         let written = LockedBytes(bytes)
@@ -78,7 +78,7 @@ public final class LakeLock: Sendable {
         self.renewal = Task { [store, holder] in
             var current = holder
             while true {
-                do { try await Task.sleep(for: lease / 3) } catch { return }
+                do { try await clock.sleep(for: lease / 3) } catch { return }
                 // Renew only while the lock is still ours. `release` cancels this task and
                 // waits for it before deleting, so a renewal can never bring a released lock back.
                 guard !Task.isCancelled, let stored = try? await LakeLock.read(store), stored.token == holder.token else { return }
@@ -98,23 +98,31 @@ public final class LakeLock: Sendable {
     ///   - pollInterval: how often a waiter looks again.
     ///   - lease: how long the lock stays valid without renewal (it is renewed every third of
     ///     that while held); a holder on another host is presumed dead after it.
+    ///   - clock: what waits, polls and renewals are timed and sleep on (a test's clock
+    ///     advances without real time passing). The lease itself is wall-clock time, which
+    ///     every host reads from the lock.
     public static func acquire(
         _ store: any ObjectStore, command: String, wait: Duration = .seconds(30), lease: Duration = .seconds(120),
-        pollInterval: Duration = .milliseconds(200)
+        pollInterval: Duration = .milliseconds(200), clock: any Clock<Duration> = ContinuousClock()
+    ) async throws -> LakeLock {
+        try await acquire(store, command: command, wait: wait, lease: lease, pollInterval: pollInterval, on: clock)
+    }
+
+    private static func acquire<C: Clock<Duration>>(
+        _ store: any ObjectStore, command: String, wait: Duration, lease: Duration, pollInterval: Duration, on clock: C
     ) async throws -> LakeLock {
         let started = now()
         let holder = LakeLockHolder(
             token: UUID().uuidString, command: String(command.prefix(200)), host: hostName(),
-            pid: getpid(), acquiredAt: Timestamp.iso(nanoseconds: started - started % 1_000_000_000),
+            pid: getpid(), acquiredAt: MachineTime.iso(secondsSinceEpoch: started / 1_000_000_000),
             leaseUntil: started + nanoseconds(lease))
-        let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: wait)
         let mine = try encode(holder)
         // Another host's lock as first seen unchanged, on this process's monotonic clock.
-        var watched: (holder: LakeLockHolder, since: ContinuousClock.Instant)?
+        var watched: (holder: LakeLockHolder, since: C.Instant)?
         while true {
             if try await store.create(key, bytes: mine) {
-                return LakeLock(store: store, holder: holder, bytes: mine, lease: lease)
+                return LakeLock(store: store, holder: holder, bytes: mine, lease: lease, clock: clock)
             }
             let current: LakeLockHolder
             do {
@@ -125,7 +133,7 @@ public final class LakeLock: Sendable {
                 throw LakeError.locked("the lake at \(store.location) has an unreadable lock object \(key) (\(error.message)); if no momentum command is running, delete it")
             }
             if watched?.holder != current { watched = (current, clock.now) }
-            let unrenewed = watched.map { clock.now - $0.since } ?? .zero
+            let unrenewed = watched.map { $0.since.duration(to: clock.now) } ?? .zero
             if isStale(current, unrenewedFor: unrenewed, lease: lease) {
                 try await takeOver(current, in: store)
                 continue
@@ -133,7 +141,7 @@ public final class LakeLock: Sendable {
             guard clock.now < deadline else {
                 throw LakeError.locked("the lake at \(store.location) is locked by \(current); waited \(wait.formattedSeconds). Try again when it has finished")
             }
-            try await Task.sleep(for: pollInterval)
+            try await clock.sleep(for: pollInterval)
         }
     }
 
@@ -143,12 +151,13 @@ public final class LakeLock: Sendable {
 
     /// Runs `body` while holding the lock; re-entrant within one task tree. On a local lake,
     /// temporary files that killed writers left behind are removed once the lock is taken.
+    /// `wait` and `clock` are as ``acquire(_:command:wait:lease:pollInterval:clock:)`` takes them.
     public static func withLock<T: Sendable>(
-        _ store: any ObjectStore, command: String, wait: Duration = .seconds(30),
+        _ store: any ObjectStore, command: String, wait: Duration = .seconds(30), clock: any Clock<Duration> = ContinuousClock(),
         _ body: () async throws -> T
     ) async throws -> T {
         if held.contains(store.location) { return try await body() }
-        let lock = try await acquire(store, command: command, wait: wait)
+        let lock = try await acquire(store, command: command, wait: wait, clock: clock)
         do {
             if let local = store as? FileSystemObjectStore { _ = try? local.removeOrphanedTemporaryFiles() }
             let result = try await $held.withValue(held.union([store.location])) { try await body() }

@@ -43,14 +43,20 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.init(daysSinceEpoch: Int32(Day.daysFromCivil(year: year, month: month, day: day)))
     }
 
-    /// Parses exactly `YYYY-MM-DD`; nil for anything else.
+    /// Parses exactly `YYYY-MM-DD` (four-digit year, two-digit month and day, ASCII digits);
+    /// nil for a date that does not exist, one outside ``earliest`` to ``latest``, and
+    /// anything else (see ``Instant/init(iso:)`` for timestamps).
     public init?(iso text: some StringProtocol) {
-        let bytes = Array(text.utf8)
+        guard let day = ISOText.withBytes(of: text, Day.parse) else { return nil }
+        self = day
+    }
+
+    /// `YYYY-MM-DD` from its UTF-8 bytes.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Day? {
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-              let year = Day.digits(bytes[0..<4]), let month = Day.digits(bytes[5..<7]),
-              let day = Day.digits(bytes[8..<10])
+              let year = ISOText.number(bytes, 0, 4), let month = ISOText.number(bytes, 5, 2), let day = ISOText.number(bytes, 8, 2)
         else { return nil }
-        self.init(year: year, month: month, day: day)
+        return Day(year: year, month: month, day: day)
     }
 
     /// The civil date (year, month 1-12, day 1-31).
@@ -141,15 +147,6 @@ extension Day {
         }
     }
 
-    static func digits(_ bytes: ArraySlice<UInt8>) -> Int? {
-        var value = 0
-        for byte in bytes {
-            guard byte >= 48, byte <= 57 else { return nil }
-            value = value * 10 + Int(byte - 48)
-        }
-        return value
-    }
-
     static func pad(_ value: Int, _ width: Int) -> String {
         let text = String(abs(value))
         let padded = text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
@@ -167,15 +164,38 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.nanosecondsSinceEpoch = nanosecondsSinceEpoch
     }
 
-    /// Parses ISO 8601 as the lake writes it and APIs send it: `YYYY-MM-DDTHH:MM:SS`, an
-    /// optional fraction of up to 9 digits, then `Z` or an offset `±HH:MM`. Nil for anything
-    /// else, and for instants outside what 64-bit nanoseconds hold (years 1678 to 2261).
+    /// Parses ISO 8601 as the lake writes it and APIs send it. This and ``Day/init(iso:)`` are
+    /// the package's one date parser (LakeKit parses none; LakeAnalytics reads the lake's
+    /// timestamps through this one).
+    ///
+    /// Accepted: `YYYY-MM-DD`, then `T` (or `t`, or a space), then `HH:MM:SS` with a second up
+    /// to 60 (a leap second), then an optional fraction of 1 to 9 digits after a `.`, then `Z`
+    /// (or `z`) or an offset `+HH:MM`/`-HH:MM`.
+    ///
+    /// Refused (nil): a date that does not exist (`2026-02-30`), an hour past 23 or a minute
+    /// past 59, a fraction with no digit or more than 9 (nanoseconds are the resolution; more
+    /// is refused, not cut), no zone, a zone without its colon (`+0100`), any other character
+    /// or trailing text, more than 64 characters, and instants outside what 64-bit
+    /// nanoseconds hold (1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z).
+    /// The lake contract narrows this further to `Z` only (lake.md); LakeAnalytics enforces it.
     public init?(iso text: some StringProtocol) {
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 20, bytes.count <= 64, let day = Day(iso: String(decoding: bytes[0..<10], as: UTF8.self)),
+        guard let instant = ISOText.withBytes(of: text, Instant.parse) else { return nil }
+        self = instant
+    }
+
+    /// Parses the UTF-8 bytes of an ISO 8601 timestamp, as ``init(iso:)`` parses text: for a
+    /// reader that holds the bytes (a JSON Lines scanner), with no string made of them.
+    public init?(isoBytes bytes: UnsafeBufferPointer<UInt8>) {
+        guard let instant = Instant.parse(bytes) else { return nil }
+        self = instant
+    }
+
+    /// An ISO 8601 timestamp from its UTF-8 bytes.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Instant? {
+        guard bytes.count >= 20, bytes.count <= 64, let day = Day.parse(UnsafeBufferPointer(rebasing: bytes[0..<10])),
               bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") || bytes[10] == UInt8(ascii: " "),
               bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-              let hour = Day.digits(bytes[11..<13]), let minute = Day.digits(bytes[14..<16]), let second = Day.digits(bytes[17..<19]),
+              let hour = ISOText.number(bytes, 11, 2), let minute = ISOText.number(bytes, 14, 2), let second = ISOText.number(bytes, 17, 2),
               hour < 24, minute < 60, second < 61
         else { return nil }
         var index = 19
@@ -183,7 +203,7 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
         if bytes[index] == UInt8(ascii: ".") {
             index += 1
             var digits = 0
-            while index < bytes.count, let digit = Day.digits(bytes[index...index]) {
+            while index < bytes.count, let digit = ISOText.number(bytes, index, 1) {
                 guard digits < 9 else { return nil }
                 fraction = fraction * 10 + Int64(digit)
                 digits += 1
@@ -193,14 +213,14 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
             for _ in digits..<9 { fraction *= 10 }
         }
         var offsetSeconds: Int64 = 0
-        let zone = bytes[index...]
-        if zone.count == 1, zone.first == UInt8(ascii: "Z") || zone.first == UInt8(ascii: "z") {
+        let zone = bytes.count - index
+        if zone == 1, bytes[index] == UInt8(ascii: "Z") || bytes[index] == UInt8(ascii: "z") {
             offsetSeconds = 0
-        } else if zone.count == 6, let sign = zone.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"),
+        } else if zone == 6, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-"),
                   bytes[index + 3] == UInt8(ascii: ":"),
-                  let hours = Day.digits(bytes[(index + 1)..<(index + 3)]), let minutes = Day.digits(bytes[(index + 4)..<(index + 6)]),
+                  let hours = ISOText.number(bytes, index + 1, 2), let minutes = ISOText.number(bytes, index + 4, 2),
                   hours < 24, minutes < 60 {
-            offsetSeconds = Int64(hours * 3600 + minutes * 60) * (sign == UInt8(ascii: "-") ? -1 : 1)
+            offsetSeconds = Int64(hours * 3600 + minutes * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)
         } else {
             return nil
         }
@@ -209,7 +229,7 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
         guard !overflow else { return nil }
         let (total, overflowAdding) = scaled.addingReportingOverflow(fraction)
         guard !overflowAdding else { return nil }
-        self.init(nanosecondsSinceEpoch: total)
+        return Instant(nanosecondsSinceEpoch: total)
     }
 
     /// The UTC day this instant falls on (``Day/earliest`` for the instants before it, the first
@@ -245,5 +265,26 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Orders instants in time.
     public static func < (lhs: Instant, rhs: Instant) -> Bool {
         lhs.nanosecondsSinceEpoch < rhs.nanosecondsSinceEpoch
+    }
+}
+
+/// Reading ISO 8601 text byte by byte, without copying it: the lake's timestamps are parsed once
+/// per record a transform reads.
+enum ISOText {
+    /// `body` over the text's UTF-8 bytes, in place when the string stores them contiguously.
+    static func withBytes<T>(of text: some StringProtocol, _ body: (UnsafeBufferPointer<UInt8>) -> T?) -> T? {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(body)
+    }
+
+    /// The decimal number of `count` ASCII digits from `start`; nil when one is not a digit.
+    static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
+        var value = 0
+        for index in start..<(start + count) {
+            let byte = bytes[index]
+            guard byte >= 48, byte <= 57 else { return nil }
+            value = value * 10 + Int(byte - 48)
+        }
+        return value
     }
 }

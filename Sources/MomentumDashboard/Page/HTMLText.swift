@@ -3,55 +3,19 @@
 // passes through one of these; nothing is written raw.
 
 import MomentumAnalytics
+import MomentumText
 
 enum HTMLText {
-    /// For element content and double-quoted attribute values.
+    /// For element content and double-quoted attribute values; control characters other than
+    /// newline and tab are dropped.
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                // Control characters have no business in a page; drop them.
-                if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        MarkupText.escaped(text, controls: .drop)
     }
 
-    /// A JSON string literal that is safe inside <script>: `<`, `>` and `&` are escaped so the
-    /// text can never close the element or open a comment, and U+2028/2029 are escaped for
-    /// older JavaScript parsers.
+    /// A JSON string literal that is safe inside <script>: `<`, `>`, `&` and U+2028/2029 are
+    /// escaped, so the text can never close the element or open a comment.
     static func scriptSafeJSONString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        JSONString.quoted(text, scriptSafe: true)
     }
 }
 
@@ -61,13 +25,7 @@ enum DisplayFormat {
     static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     static func grouped(_ value: Int64) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (i, character) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(character)
-        }
-        return value < 0 ? "−" + out : out
+        GroupedNumber.text(value, minus: "−")
     }
 
     static func signedGrouped(_ value: Int64) -> String {

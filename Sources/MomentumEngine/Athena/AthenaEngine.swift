@@ -6,6 +6,7 @@
 // leaves each partition old or new, and the next run recomputes them: the record is not written).
 
 import Foundation
+import LakeAnalytics
 import LakeKit
 import Logging
 import MomentumAnalytics
@@ -56,7 +57,7 @@ package struct AthenaSettings: Sendable {
         let scope = try await local.transformScope(full: full)
         var months = Set<String>()
         for object in try await local.store.list(prefix: LakeDataset.artistMetrics.prefix) where LakeLayout.isDataKey(object.key) {
-            guard let day = LakeLayout.captureDay(ofRawKey: object.key).flatMap({ Day(iso: $0.isoString) }) else { continue }
+            guard let day = LakeLayout.captureDay(ofRawKey: object.key).flatMap({ Day(iso: $0) }) else { continue }
             if let first = scope.firstDay, day < first { continue }
             months.insert(day.monthString)
         }
@@ -213,7 +214,7 @@ package struct AthenaEngine: Sendable {
         let firstMonth = plan.firstDay.flatMap { Day(iso: $0) }?.monthIndex
         let stagedMonths = Set(staged.keys.compactMap { Day(iso: $0 + "-01")?.monthIndex })
         let rawMonths = Set(try await local.store.list(prefix: LakeDataset.artistMetrics.prefix).compactMap {
-            LakeLayout.captureDay(ofRawKey: $0.key).flatMap { Day(iso: $0.isoString)?.monthIndex }
+            LakeLayout.captureDay(ofRawKey: $0.key).flatMap { Day(iso: $0)?.monthIndex }
         })
         var removed = 0
         for key in existing where !written.contains(key) {
@@ -259,7 +260,7 @@ package struct AthenaEngine: Sendable {
     private func analyseStoredDaily() async throws -> (analysis: LakeAnalysis, lake: RawLake) {
         let keys = try await ProcessedTableReader.files(.artistDaily, in: local.store)
         let daily = Dictionary(grouping: try await ProcessedTableReader.daily(keys, in: local.store, artistID: nil), by: \.artistID)
-        let releases = try await RawLakeReader.read(RawRelease.self, dataset: .releases, from: local.store)
+        let releases = try await RawLakeReader.read(ReleaseRecord.self, dataset: .releases, from: local.store)
         let releaseRecords = LocalEngine.releasesByArtist(releases)
         let ids = Set(daily.keys).union(releaseRecords.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let inputs = ids.map { id in (id, (daily[id] ?? []).sorted { $0.day < $1.day }, releaseRecords[id] ?? []) }

@@ -3,6 +3,7 @@
 // lake instead of the defined tables.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
 
@@ -33,7 +34,7 @@ extension LocalEngine {
         var firstDay = today
         for dataset in [LakeDataset.artistMetrics, .releases] {
             for object in try await store.list(prefix: dataset.prefix) {
-                if let day = LakeLayout.captureDay(ofRawKey: object.key).flatMap({ Day(iso: $0.isoString) }), day < firstDay { firstDay = day }
+                if let day = LakeLayout.captureDay(ofRawKey: object.key).flatMap({ Day(iso: $0) }), day < firstDay { firstDay = day }
             }
         }
         for table in LakeCatalog.tables(root: store.location, firstDay: firstDay) {

@@ -3,6 +3,7 @@
 // Athena finds every partition without a crawler or an ALTER TABLE. The processed tables'
 // columns come from `Tables`, the same definitions the Parquet files are written from.
 
+import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
 

@@ -1,17 +1,19 @@
 // Spotify for Artists style history: `date,followers[,popularity]` rows become raw records.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
+import MomentumAnalytics
 
 package enum CSVImport {
     package struct Report: Sendable {
-        package var records: [RawArtistMetric]
+        package var records: [MetricObservation]
         package var problems: [String]
     }
 
     /// Parses the CSV text. A header row is required; rows that do not parse, or that name a
     /// day after `today`, are reported with their line numbers and left out.
-    package static func parse(_ text: String, artistID: String, artistName: String, today: LakeDate? = nil) -> Report {
+    package static func parse(_ text: String, artistID: String, artistName: String, today: Day? = nil) -> Report {
         let rows: [CSVRecord]
         do {
             rows = try CSVReader.records(text)
@@ -24,17 +26,13 @@ package enum CSVImport {
             return Report(records: [], problems: ["line \(header.line): the header must name the columns date and followers (and optionally popularity)"])
         }
         let popularityColumn = names.firstIndex(of: "popularity")
-        var records: [RawArtistMetric] = []
+        var records: [MetricObservation] = []
         var problems: [String] = []
         for row in rows.dropFirst() where !row.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             let cells = row.fields.map { $0.trimmingCharacters(in: .whitespaces) }
             let number = row.line
-            guard cells.count > max(dateColumn, followersColumn), let day = LakeDate(iso: cells[dateColumn]) else {
-                problems.append("line \(number): expected a date as YYYY-MM-DD in column \(dateColumn + 1)")
-                continue
-            }
-            guard let dayStart = day.startNanoseconds else {
-                problems.append("line \(number): \(day) is outside the years 1678 to 2261")
+            guard cells.count > max(dateColumn, followersColumn), let day = Day(iso: cells[dateColumn]) else {
+                problems.append("line \(number): expected a date as YYYY-MM-DD from \(Day.earliest) to \(Day.latest) in column \(dateColumn + 1)")
                 continue
             }
             if let today, day > today {
@@ -60,9 +58,9 @@ package enum CSVImport {
                 }
                 popularity = value
             }
-            records.append(RawArtistMetric(
+            records.append(MetricObservation(
                 artistID: artistID, artistName: artistName, followers: followers, popularity: popularity,
-                capturedAt: dayStart, source: "csv-import"))
+                capturedAt: day.start, source: "csv-import"))
         }
         return Report(records: records, problems: problems)
     }
@@ -79,18 +77,18 @@ package enum CSVImport {
     /// rows an earlier import stored already (the same artist, name, counts and time, read last
     /// of that day's imports) is left alone, so importing a file twice adds nothing. Takes the
     /// lake lock.
-    package static func write(_ records: [RawArtistMetric], to store: any ObjectStore, now: Date) async throws -> Written {
+    package static func write(_ records: [MetricObservation], to store: any ObjectStore, now: Date) async throws -> Written {
         try await LakeLock.withLock(store, command: "import csv") {
             let runID = try IngestionJobs.runID(now)
-            var byDay: [LakeDate: [RawArtistMetric]] = [:]
-            for record in records { byDay[LakeDate(nanosecondsSinceEpoch: record.capturedAt), default: []].append(record) }
+            var byDay: [Day: [MetricObservation]] = [:]
+            for record in records { byDay[record.capturedAt.day, default: []].append(record) }
             var written = Written(keys: [], unchangedDays: 0)
             for (day, dayRecords) in byDay.sorted(by: { $0.key < $1.key }) {
                 if try await storedAlready(dayRecords, day: day, in: store) {
                     written.unchangedDays += 1
                     continue
                 }
-                let key = LakeLayout.rawKey(.artistMetrics, day: day, runID: runID)
+                let key = LakeLayout.rawKey(.artistMetrics, day: day.isoString, runID: runID)
                 try await store.put(key, bytes: JSONLines.encode(dayRecords))
                 written.keys.append(key)
             }
@@ -99,11 +97,11 @@ package enum CSVImport {
     }
 
     /// True when the last import of `day` for these records' artist stored exactly them.
-    static func storedAlready(_ records: [RawArtistMetric], day: LakeDate, in store: any ObjectStore) async throws -> Bool {
+    static func storedAlready(_ records: [MetricObservation], day: Day, in store: any ObjectStore) async throws -> Bool {
         guard let artist = records.first?.artistID else { return true }
-        var latest: [RawArtistMetric]?
+        var latest: [MetricObservation]?
         for object in try await store.list(prefix: "\(LakeDataset.artistMetrics.prefix)dt=\(day.isoString)/") where LakeLayout.isDataKey(object.key) {
-            let decoded = try JSONLines.decode(RawArtistMetric.self, from: try await store.get(object.key), source: object.key, partitionDay: day)
+            let decoded = try JSONLines.decode(MetricObservation.self, from: try await store.get(object.key), source: object.key, partitionDay: day.isoString)
             let imported = decoded.records.filter { $0.artistID == artist && $0.source == "csv-import" }
             if !imported.isEmpty { latest = imported }   // keys in order: the last file is read last
         }

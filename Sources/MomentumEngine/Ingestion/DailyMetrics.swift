@@ -3,7 +3,9 @@
 // for again, so a rerun after a kill or a failure fetches exactly what is missing.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
+import MomentumAnalytics
 import Logging
 import SpotifyKit
 
@@ -53,7 +55,7 @@ package struct IngestionJobs: Sendable {
     package struct MetricsReport: Sendable {
         /// The raw files written, in order: one per `metricsPerFile` records.
         package var keys: [String]
-        package var day: LakeDate
+        package var day: Day
         package var recorded: Int
         /// Artists that already had a record for the day and were not fetched again.
         package var alreadyRecorded: Int
@@ -69,23 +71,21 @@ package struct IngestionJobs: Sendable {
     ///   - now: the capture time (the simulated clock in the demo).
     ///   - day: the capture day to file the records under, for back-fills; the records'
     ///     `captured_at` is that day at `now`'s time of day. A day after `now`'s is refused.
-    package func ingestMetrics(now: Date, day: LakeDate? = nil) async throws -> MetricsReport {
+    package func ingestMetrics(now: Date, day: Day? = nil) async throws -> MetricsReport {
         try await LakeLock.withLock(store, command: "ingest metrics") {
             try await ingestMetricsLocked(now: now, day: day)
         }
     }
 
-    private func ingestMetricsLocked(now: Date, day requested: LakeDate?) async throws -> MetricsReport {
+    private func ingestMetricsLocked(now: Date, day requested: Day?) async throws -> MetricsReport {
         let nowNanoseconds = try IngestionJobs.nanoseconds(now)
-        let today = LakeDate(nanosecondsSinceEpoch: nowNanoseconds)
+        let today = Instant(nanosecondsSinceEpoch: nowNanoseconds).day
         let day = requested ?? today
         guard day <= today else {
             throw EngineError.invalidInput("the capture day \(day) is in the future (today is \(today) UTC): metrics can only be recorded for days that have begun")
         }
         let perDay: Int64 = 86_400_000_000_000
-        guard let dayStart = day.startNanoseconds else {
-            throw EngineError.invalidInput("the capture day \(day) is outside the years 1678 to 2261 that timestamps can hold")
-        }
+        let dayStart = day.start.nanosecondsSinceEpoch
         let captured = dayStart + ((nowNanoseconds % perDay) + perDay) % perDay
 
         let roster = try await TrackedArtists.load(from: store)
@@ -144,11 +144,11 @@ package struct IngestionJobs: Sendable {
     }
 
     /// The artists with at least one readable record filed under `day`.
-    package static func artistsRecorded(on day: LakeDate, in store: any ObjectStore) async throws -> Set<String> {
+    package static func artistsRecorded(on day: Day, in store: any ObjectStore) async throws -> Set<String> {
         var recorded = Set<String>()
         let prefix = "\(LakeDataset.artistMetrics.prefix)dt=\(day.isoString)/"
         for info in try await store.list(prefix: prefix) where LakeLayout.isDataKey(info.key) {
-            let file = try JSONLines.decode(RawArtistMetric.self, from: try await store.get(info.key), source: info.key, partitionDay: day)
+            let file = try JSONLines.decode(MetricObservation.self, from: try await store.get(info.key), source: info.key, partitionDay: day.isoString)
             for record in file.records { recorded.insert(record.artistID) }
         }
         return recorded
@@ -168,7 +168,7 @@ package struct IngestionJobs: Sendable {
     /// What `run` has to do, artist by artist: daily metrics for artists without today's
     /// record, releases for artists whose last completed scan is `scanInterval` days old.
     package static func due(in store: any ObjectStore, now: Date, scanInterval: Int = 7) async throws -> Due {
-        let today = LakeDate(nanosecondsSinceEpoch: try nanoseconds(now))
+        let today = Instant(nanosecondsSinceEpoch: try nanoseconds(now)).day
         let roster = try await TrackedArtists.load(from: store)
         let recorded = try await artistsRecorded(on: today, in: store)
         var scans = 0
@@ -201,15 +201,15 @@ package struct IngestionJobs: Sendable {
 /// under a run id of their own (lake.md: raw files are append-only, one per run id).
 struct MetricsOutput {
     let store: any ObjectStore
-    let day: LakeDate
+    let day: Day
     let now: Date
     let flushAt: Int
-    private var buffer: [RawArtistMetric] = []
+    private var buffer: [MetricObservation] = []
     private(set) var keys: [String] = []
     private(set) var recorded = 0
     private(set) var withoutFollowers = 0
 
-    init(store: any ObjectStore, day: LakeDate, now: Date, flushAt: Int) {
+    init(store: any ObjectStore, day: Day, now: Date, flushAt: Int) {
         self.store = store
         self.day = day
         self.now = now
@@ -222,10 +222,10 @@ struct MetricsOutput {
             switch result {
             case .success(let artist):
                 // SpotifyKit checked the id and ranges; the conversions below cannot fail.
-                buffer.append(RawArtistMetric(
+                buffer.append(MetricObservation(
                     artistID: entry.id.rawValue, artistName: artist.name, followers: artist.followerCount.map(Int64.init),
                     popularity: artist.popularity.flatMap(Int32.init(exactly:)), genres: artist.genres ?? [],
-                    capturedAt: captured, source: source))
+                    capturedAt: Instant(nanosecondsSinceEpoch: captured), source: source))
                 recorded += 1
                 if artist.followerCount == nil { withoutFollowers += 1 }
             case .failure(let error):
@@ -237,7 +237,7 @@ struct MetricsOutput {
 
     mutating func flush() async throws {
         guard !buffer.isEmpty else { return }
-        let key = LakeLayout.rawKey(.artistMetrics, day: day, runID: try IngestionJobs.runID(now))
+        let key = LakeLayout.rawKey(.artistMetrics, day: day.isoString, runID: try IngestionJobs.runID(now))
         try await store.put(key, bytes: JSONLines.encode(buffer))
         keys.append(key)
         buffer.removeAll(keepingCapacity: true)

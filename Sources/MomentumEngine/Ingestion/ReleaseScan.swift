@@ -5,7 +5,9 @@
 // new releases as a first-scan baseline.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
+import MomentumAnalytics
 import SpotifyKit
 
 extension IngestionJobs {
@@ -35,8 +37,8 @@ extension IngestionJobs {
 
     private func ingestReleasesLocked(now: Date, interval: Int, batchSize: Int) async throws -> ReleasesReport {
         let discovered = try IngestionJobs.nanoseconds(now)
-        let today = LakeDate(nanosecondsSinceEpoch: discovered)
-        let stamp = Timestamp.iso(nanoseconds: discovered)
+        let today = Instant(nanosecondsSinceEpoch: discovered).day
+        let stamp = Instant(nanosecondsSinceEpoch: discovered).isoString
         let roster = try await TrackedArtists.load(from: store)
         guard !roster.artists.isEmpty else {
             throw EngineError.invalidInput("no tracked artists in \(store.location): add some with `momentum artists add`")
@@ -64,7 +66,7 @@ extension IngestionJobs {
         for start in stride(from: 0, to: due.count, by: batchSize) {
             let batch = Array(due[start..<min(start + batchSize, due.count)])
             let scans = await scan(batch.map(\.entry))
-            var records: [RawRelease] = []
+            var records: [ReleaseRecord] = []
             var states: [DiscographyState] = []
             for ((entry, previous), result) in zip(batch, scans) {
                 switch result {
@@ -78,11 +80,11 @@ extension IngestionJobs {
                     let firstScan = previous == nil && alreadyRecorded.isEmpty
                     var seen = Set<String>()
                     for album in albums where seen.insert(album.id).inserted && !known.contains(album.id) {
-                        records.append(RawRelease(
+                        records.append(ReleaseRecord(
                             artistID: id, albumID: album.id, albumName: album.name, albumType: album.albumType ?? "",
                             albumGroup: album.albumGroup, releaseDate: album.releaseDate ?? "",
                             releaseDatePrecision: album.releaseDatePrecision ?? "", totalTracks: Int64(max(0, album.totalTracks ?? 0)),
-                            discoveredAt: discovered, isNew: !firstScan))
+                            discoveredAt: Instant(nanosecondsSinceEpoch: discovered), isNew: !firstScan))
                         if firstScan { report.baselineAlbums += 1 } else { report.newAlbums += 1 }
                     }
                     states.append(DiscographyState(
@@ -90,7 +92,7 @@ extension IngestionJobs {
                 }
             }
             if !records.isEmpty {
-                let key = LakeLayout.rawKey(.releases, day: today, runID: try IngestionJobs.runID(now))
+                let key = LakeLayout.rawKey(.releases, day: today.isoString, runID: try IngestionJobs.runID(now))
                 try await store.put(key, bytes: JSONLines.encode(records))
                 report.keys.append(key)
             }
@@ -134,14 +136,14 @@ extension IngestionJobs {
 
 enum ReleaseScan {
     /// Due when there is no state, its last scan cannot be read, or it is `interval` days old.
-    static func isDue(_ state: DiscographyState?, today: LakeDate, interval: Int) -> Bool {
-        guard let state, let last = Timestamp.nanoseconds(iso: state.lastScan) else { return true }
-        return Int(today.daysSinceEpoch) - Int(LakeDate(nanosecondsSinceEpoch: last).daysSinceEpoch) >= interval
+    static func isDue(_ state: DiscographyState?, today: Day, interval: Int) -> Bool {
+        guard let state, let last = Instant(iso: state.lastScan) else { return true }
+        return today - last.day >= interval
     }
 
     /// Every album id already in the raw releases, by artist.
     static func recordedAlbums(in store: any ObjectStore) async throws -> [String: Set<String>] {
-        let read = try await RawLakeReader.read(RawRelease.self, dataset: .releases, from: store)
+        let read = try await RawLakeReader.read(ReleaseRecord.self, dataset: .releases, from: store)
         var albums: [String: Set<String>] = [:]
         for record in read.recordsByFile.joined() { albums[record.artistID, default: []].insert(record.albumID) }
         return albums

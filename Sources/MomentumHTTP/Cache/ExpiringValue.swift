@@ -38,14 +38,14 @@ package actor ExpiringValue<Value: Sendable> {
             task = refreshing
         } else {
             // The refresh files its own result, so that it counts even when every caller that
-            // waited for it was cancelled.
+            // waited for it was cancelled. The task runs on this actor, so filing is synchronous.
             task = Task { [fetch] in
                 do {
                     let fresh = try await fetch()
-                    await self.finish(.success(fresh))
+                    self.finish(.success(fresh))
                     return fresh
                 } catch {
-                    await self.finish(.failure(error))
+                    self.finish(.failure(error))
                     throw error
                 }
             }

@@ -2,7 +2,6 @@
 
 import ArgumentParser
 import Foundation
-import LakeKit
 import MomentumEngine
 import SpotifyKit
 
@@ -62,7 +61,7 @@ struct Artists: AsyncParsableCommand {
                     problems.append("\(TerminalText.sanitized(input)): \(error.message)")
                 }
             }
-            let addedAt = Timestamp.iso(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000)
+            let addedAt = Date().isoSeconds
             let added = try await settings.withLakeLock(store, command: "momentum artists add") {
                 try await TrackedArtists.update(in: store, command: "momentum artists add") { tracked in
                     var added = 0

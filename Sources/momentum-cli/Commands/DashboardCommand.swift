@@ -4,7 +4,6 @@ import ArgumentParser
 import Foundation
 import LakeKit
 import MomentumAnalytics
-import MomentumDashboard
 import MomentumEngine
 
 struct DashboardCommand: AsyncParsableCommand {
@@ -46,16 +45,16 @@ struct DashboardCommand: AsyncParsableCommand {
         }
         var selected: String?
         if let artist { selected = try await ArtistArgument.id(artist, in: LocalEngine(store: store, logger: settings.logger)) }
-        let page = try await DashboardCommand.page(settings: settings, store: store, asOf: asOf.flatMap { Day(iso: $0) },
-                                                   selected: selected, quiet: global.quiet)
+        let (page, reading) = try await DashboardCommand.page(settings: settings, store: store, asOf: asOf.flatMap { Day(iso: $0) },
+                                                              selected: selected, quiet: global.quiet)
         if asOf == nil { warnIfAfterToday(page.asOf) }
         if let path = out ?? (publish ? nil : "dashboard.html") {
             try DashboardCommand.write(page.html, to: path)
             if !global.quiet { Console.note("wrote \(path) (\(page.html.utf8.count / 1024) KiB, \(page.artists) artists)") }
         }
         if publish, let s3 = store as? S3ObjectStore {
-            let location = try await DashboardCommand.publish(page.html, to: s3)
-            let link = try await s3.presignedURL(DashboardCommand.lakeKey, expires: lifetime)
+            let location = try await DashboardPage.publish(page.html, to: s3)
+            let link = try await s3.presignedURL(DashboardPage.lakeKey, expires: lifetime)
             if !global.quiet {
                 let until = ISO8601DateFormatter().string(from: link.expires)
                 Console.note("wrote \(location) (\(page.html.utf8.count / 1024) KiB, \(page.artists) artists); the link below opens it until \(until)")
@@ -66,46 +65,17 @@ struct DashboardCommand: AsyncParsableCommand {
             // The link itself is the command's output: it reads the page, nothing else.
             print(link.url.absoluteString)
         }
-        if let malformedFrom = page.malformedFrom { try reportMalformed(malformedFrom) }
+        if let raw = reading.rawLake { try reportMalformed(raw) }
     }
 
-    /// The page's key in the lake.
-    static let lakeKey = "dashboard.html"
-
-    /// The page, from the processed tables (or the raw lake when there are none).
+    /// The page by the engine's read policy; a lake with nothing to show is an error.
     static func page(settings: Settings, store: any ObjectStore, asOf day: Day?, selected: String?, quiet: Bool) async throws
-        -> (html: String, artists: Int, asOf: Day?, malformedFrom: RawLake?) {
+        -> (page: DashboardPage, reading: LakeReading) {
         let engine = LocalEngine(store: store, logger: settings.logger, progress: ProgressBar.forCommand(quiet: quiet).update)
-        var malformedFrom: RawLake?
-        let analysis: LakeAnalysis
-        let processed = try await engine.processedLake()
-        if !processed.isEmpty {
-            if let warning = try await engine.staleProcessedWarning(processed) { Console.warnOnce(warning) }
-            let analyses = try await engine.processedAnalyses(processed)
-            let (shownDay, rows) = try await engine.processedLeaderboard(processed, asOf: day)
-            analysis = LakeAnalysis(analyses: analyses, asOf: shownDay, leaderboard: rows)
-        } else {
-            let lake = try await engine.loadRawLake()
-            guard !lake.artists.isEmpty else { throw settings.emptyLake(store) }
-            analysis = await engine.analyze(lake, asOf: day)
-            malformedFrom = lake
-        }
-        if let selected, !analysis.analyses.contains(where: { $0.artistID == selected }) {
-            throw CommandFailure.usage("artist \(selected) is not in the lake at \(engine.store.location)")
-        }
-        let html = Dashboard.render(
-            leaderboard: analysis.leaderboard, analyses: analysis.analyses, asOf: analysis.asOf,
-            options: .init(generatedAt: Timestamp.iso(nanoseconds: Int64(Date().timeIntervalSince1970) * 1_000_000_000),
-                           selectedArtistID: selected)
-        )
-        return (html, analysis.analyses.count, analysis.asOf, malformedFrom)
-    }
-
-    /// Puts the page at the lake's `dashboard.html` (one PUT or a completed multipart upload:
-    /// a reader gets the old page or the new, never half of one); its location.
-    static func publish(_ html: String, to store: S3ObjectStore) async throws -> String {
-        try await store.put(lakeKey, bytes: Array(html.utf8), contentType: "text/html; charset=utf-8")
-        return "\(store.location)/\(lakeKey)"
+        let reading = try await LakeReading.open(engine)
+        guard !reading.isEmpty else { throw settings.emptyLake(store) }
+        if let warning = reading.staleWarning { Console.warnOnce(warning) }
+        return (try await reading.dashboardPage(asOf: day, selected: selected, generatedAt: Date().isoSeconds), reading)
     }
 
     /// `7d`, `12h`, `30m` or `90s`: from a second to SigV4's seven days.

@@ -145,6 +145,6 @@ struct Demo: AsyncParsableCommand {
     }
 
     static func iso(_ date: Date) -> String {
-        Timestamp.iso(nanoseconds: Int64(date.timeIntervalSince1970) * 1_000_000_000)
+        date.isoSeconds
     }
 }

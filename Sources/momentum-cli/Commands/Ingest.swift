@@ -2,7 +2,7 @@
 
 import ArgumentParser
 import Foundation
-import LakeKit
+import MomentumAnalytics
 import MomentumEngine
 import SpotifyKit
 
@@ -22,10 +22,14 @@ struct Ingest: AsyncParsableCommand {
 
         func validate() throws {
             guard let date else { return }
-            guard let day = LakeDate(iso: date) else { throw ValidationError("--date must be YYYY-MM-DD, got '\(date)'") }
-            let today = LakeDate(nanosecondsSinceEpoch: Int64(Date().timeIntervalSince1970) * 1_000_000_000)
-            guard day <= today else { throw ValidationError("--date \(date) is in the future (today is \(today) UTC)") }
-            guard day.startNanoseconds != nil else { throw ValidationError("--date must lie between the years 1678 and 2261, got '\(date)'") }
+            let today = Day(Date()) ?? Day.latest
+            let future = ValidationError("--date \(date) is in the future (today is \(today) UTC)")
+            guard let day = Day(iso: date) else {
+                // A well-formed date past the last one there is (2262-04-11) is still a future one.
+                if date.utf8.count == 10, date.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }), date > Day.latest.isoString { throw future }
+                throw ValidationError("--date must be a day YYYY-MM-DD from \(Day.earliest) to \(Day.latest), got '\(date)'")
+            }
+            guard day <= today else { throw future }
         }
 
         func run() async throws {
@@ -34,7 +38,7 @@ struct Ingest: AsyncParsableCommand {
             let jobs = IngestionJobs(store: store, spotify: try await settings.spotifyClient(), logger: settings.logger,
                                      progress: ProgressBar.forCommand(quiet: global.quiet).update)
             let report = try await settings.withLakeLock(store, command: "momentum ingest metrics") {
-                try await IngestMetricsStep.run(jobs, now: Date(), day: date.flatMap { LakeDate(iso: $0) }, quiet: global.quiet)
+                try await IngestMetricsStep.run(jobs, now: Date(), day: date.flatMap { Day(iso: $0) }, quiet: global.quiet)
             }
             if let failure = report { throw failure }
         }
@@ -62,7 +66,7 @@ struct Ingest: AsyncParsableCommand {
 /// The daily job with its messages; shared by `ingest metrics`, `run` and `demo`.
 enum IngestMetricsStep {
     /// Runs the job and reports; returns the failure to exit with, if any.
-    static func run(_ jobs: IngestionJobs, now: Date, day: LakeDate? = nil, quiet: Bool) async throws -> CommandFailure? {
+    static func run(_ jobs: IngestionJobs, now: Date, day: Day? = nil, quiet: Bool) async throws -> CommandFailure? {
         let before = jobs.spotify.retries
         defer { RetrySummary.print(jobs.spotify.retries.since(before), job: "daily metrics", quiet: quiet) }
         let report = try await jobs.ingestMetrics(now: now, day: day)
@@ -145,7 +149,7 @@ struct Import: AsyncParsableCommand {
             if let name, TerminalText.hasControlCharacters(name) || name.trimmingCharacters(in: .whitespaces).isEmpty {
                 throw CommandFailure.usage("--name '\(TerminalText.sanitized(String(name.prefix(80))))' is empty or holds a control character (an escape, a bell, a newline)")
             }
-            let today = LakeDate(nanosecondsSinceEpoch: Int64(Date().timeIntervalSince1970) * 1_000_000_000)
+            let today = Day(Date()) ?? Day.latest
             let report = CSVImport.parse(String(decoding: data, as: UTF8.self), artistID: id, artistName: artistName, today: today)
             guard !report.records.isEmpty else {
                 for problem in report.problems { Console.error("\(file): \(problem)") }

@@ -1,6 +1,7 @@
 // `momentum releases impact`: the event study of every release event.
 
 import ArgumentParser
+import LakeAnalytics
 import MomentumAnalytics
 import MomentumEngine
 
@@ -35,25 +36,11 @@ struct Releases: AsyncParsableCommand {
             let engine = LocalEngine(store: store, logger: settings.logger)
             let id: String?
             if let artist { id = try await ArtistArgument.id(artist, in: engine) } else { id = nil }
-            var malformedFrom: RawLake?
-            var impacts: [ReleaseImpact]
-            let processed = try await engine.processedLake()
-            if !processed.isEmpty {
-                if let warning = try await engine.staleProcessedWarning(processed) { Console.warnOnce(warning) }
-                // release_impact alone; artist_daily is read only to tell "no events" from "no such artist".
-                impacts = try await engine.processedImpacts(processed, artistID: id)
-                if let id, impacts.isEmpty, try await engine.processedAnalyses(processed, artistID: id).isEmpty {
-                    throw CommandFailure.usage("artist \(id) is not in the processed tables at \(store.location)/processed")
-                }
-            } else {
-                let lake = try await engine.loadRawLake()
-                guard !lake.artists.isEmpty else { throw settings.emptyLake(store) }
-                let subset = id.map { lake.only(artistID: $0) } ?? lake
-                if let id, subset.artists.isEmpty {
-                    throw CommandFailure.usage("artist \(id) is not in the lake at \(engine.store.location)")
-                }
-                impacts = await engine.analyze(subset).analyses.flatMap(\.impacts)
-                malformedFrom = lake
+            let reading = try await LakeReading.open(engine)
+            guard !reading.isEmpty else { throw settings.emptyLake(store) }
+            if let warning = reading.staleWarning { Console.warnOnce(warning) }
+            guard var impacts = try await reading.impacts(artistID: id) else {
+                throw CommandFailure.usage("artist \(id ?? "") is not in \(reading.place)")
             }
             impacts.sort(by: ReleaseOrder.newestFirst)
             guard settings.format == .table else {
@@ -67,7 +54,7 @@ struct Releases: AsyncParsableCommand {
                 text += "(\(impacts.count - shown.count) event\(impacts.count - shown.count == 1 ? "" : "s") with insufficient data hidden; --all shows them)\n"
             }
             Console.write(text)
-            if let malformedFrom { try reportMalformed(malformedFrom) }
+            if let raw = reading.rawLake { try reportMalformed(raw) }
         }
     }
 }

@@ -2,9 +2,10 @@
 
 import ArgumentParser
 import Foundation
-import LakeKit
+import LakeAnalytics
 import MomentumAnalytics
 import MomentumEngine
+import MomentumText
 
 struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,45 +47,24 @@ struct Report: AsyncParsableCommand {
         let selected: String?
         if let artist { selected = try await ArtistArgument.id(artist, in: engine) } else { selected = nil }
         let day = asOf.flatMap { Day(iso: $0) }
-        // The processed tables when there are any (whichever tool wrote them); raw otherwise.
-        let processed = try await engine.processedLake()
-        if !processed.isEmpty {
-            if let warning = try await engine.staleProcessedWarning(processed) { Console.warnOnce(warning) }
-            if let selected {
-                guard let analysis = try await engine.processedAnalyses(processed, artistID: selected).first else {
-                    throw CommandFailure.usage("artist \(selected) is not in the processed tables at \(store.location)/processed")
-                }
-                return printArtist(analysis, format: settings.format)
-            }
-            let (shownDay, rows) = try await engine.processedLeaderboard(processed, asOf: day)
-            if asOf == nil { warnIfAfterToday(shownDay) }
-            Console.write(LeaderboardOutput.render(top.map { Array(rows.prefix($0)) } ?? rows, format: settings.format))
-            // Who is left out: the tracked artists and those of the latest leaderboard.
-            var known = Set(try await TrackedArtists.load(from: store).artists.map(\.id)).union(rows.map(\.artistID))
-            if let latest = processed.latestLeaderboardDay, latest != shownDay {
-                known.formUnion(try await engine.processedLeaderboard(processed, asOf: latest).rows.map(\.artistID))
-            }
-            if !global.quiet { explainLeftOut(shown: rows.count, artists: known.count, asOf: shownDay ?? day, latestWithData: processed.latestLeaderboardDay) }
-            return
-        }
-        let lake = try await engine.loadRawLake()
-        guard !lake.artists.isEmpty else { throw settings.emptyLake(store) }
+        let reading = try await LakeReading.open(engine)
+        guard !reading.isEmpty else { throw settings.emptyLake(store) }
+        if let warning = reading.staleWarning { Console.warnOnce(warning) }
         if let selected {
-            guard let input = lake.artists.first(where: { $0.artistID == selected }) else {
-                throw CommandFailure.usage("artist \(selected) is not in the lake at \(engine.store.location)")
+            guard let analysis = try await reading.artist(selected) else {
+                throw CommandFailure.usage("artist \(selected) is not in \(reading.place)")
             }
-            printArtist(ArtistAnalysis(artistID: input.artistID, observations: input.observations, releases: input.releases), format: settings.format)
+            printArtist(analysis, format: settings.format)
         } else {
-            let analysis = await engine.analyze(lake, asOf: day)
-            if asOf == nil { warnIfAfterToday(analysis.asOf) }
-            let rows = top.map { Array(analysis.leaderboard.prefix($0)) } ?? analysis.leaderboard
-            Console.write(LeaderboardOutput.render(rows, format: settings.format))
+            let board = try await reading.leaderboard(asOf: day)
+            if asOf == nil { warnIfAfterToday(board.day) }
+            Console.write(LeaderboardOutput.render(top.map { Array(board.rows.prefix($0)) } ?? board.rows, format: settings.format))
             if !global.quiet {
-                explainLeftOut(shown: analysis.leaderboard.count, artists: analysis.analyses.count, asOf: analysis.asOf ?? day,
-                               latestWithData: Leaderboard.defaultAsOf(analysis.analyses))
+                explainLeftOut(shown: board.rows.count, artists: board.artists.count, asOf: board.day ?? day,
+                               latestWithData: board.latestWithData)
             }
         }
-        try reportMalformed(lake)
+        if let raw = reading.rawLake { try reportMalformed(raw) }
     }
 
     private func printArtist(_ analysis: ArtistAnalysis, format: OutputFormat) {
@@ -127,8 +107,8 @@ struct Report: AsyncParsableCommand {
 enum ArtistReportJSON {
     static func render(artistID: String, name: String?, days: [ArtistDayReport], impacts: [ReleaseImpact],
                        changePoints: [ChangePoint], correlations: [LagCorrelation]) -> String {
-        var out = "{\n  \"artist_id\": \(JSONEscaping.quoted(artistID)),\n"
-        out += "  \"artist_name\": \(name.map(JSONEscaping.quoted) ?? "null"),\n"
+        var out = "{\n  \"artist_id\": \(JSONString.quoted(artistID)),\n"
+        out += "  \"artist_name\": \(name.map { JSONString.quoted($0) } ?? "null"),\n"
         out += "  \"days\": " + TableOutput(Tables.artistDays, days).jsonArray(indent: "  ") + ",\n"
         out += "  \"release_events\": " + TableOutput(Tables.releaseImpact, impacts).jsonArray(indent: "  ") + ",\n"
         let points = TableOutput(columns: ["day", "release_aligned"],

@@ -25,8 +25,11 @@ enum PipelineJob: Sendable {
         let store = try settings.existingStore()
         if case .dashboard = self {
             guard let s3 = store as? S3ObjectStore else { throw CommandFailure.usage("the dashboard job writes into an s3:// lake, not \(store.location)") }
-            let page = try await DashboardCommand.page(settings: settings, store: store, asOf: nil, selected: nil, quiet: true)
-            let location = try await DashboardCommand.publish(page.html, to: s3)
+            let reading = try await LakeReading.open(LocalEngine(store: store, logger: settings.logger))
+            guard !reading.isEmpty else { throw settings.emptyLake(store) }
+            if let warning = reading.staleWarning { settings.logger.warning("\(warning)") }
+            let page = try await reading.dashboardPage(asOf: nil, selected: nil, generatedAt: Date().isoSeconds)
+            let location = try await DashboardPage.publish(page.html, to: s3)
             return try PipelineJob.answer(["status": "done", "dashboard": location, "artists": page.artists])
         }
         let local = LocalEngine(store: store, logger: settings.logger)

@@ -3,8 +3,9 @@
 // JSON null or empty CSV cells.
 
 import Foundation
-import LakeKit
+import LakeAnalytics
 import MomentumEngine
+import MomentumText
 
 struct TableOutput {
     var columns: [String]
@@ -61,7 +62,7 @@ struct TableOutput {
             out += i == 0 ? "\n\(indent)  {" : ",\n\(indent)  {"
             for (j, (name, cell)) in zip(columns, row).enumerated() {
                 if j > 0 { out += ", " }
-                out += JSONEscaping.quoted(name) + ": " + TableOutput.jsonValue(cell)
+                out += JSONString.quoted(name) + ": " + TableOutput.jsonValue(cell)
             }
             out += "}"
         }
@@ -139,7 +140,7 @@ struct TableOutput {
     static func jsonValue(_ cell: Cell) -> String {
         switch cell {
         case .null: return "null"
-        case .string(let v): return JSONEscaping.quoted(v)
+        case .string(let v): return JSONString.quoted(v)
         case .integer(let v): return String(v)
         case .double(let v): return v.isFinite ? "\(v)" : "null"
         case .date(let v): return "\"\(v.isoString)\""
@@ -178,13 +179,7 @@ struct TableOutput {
     }
 
     static func grouped(_ value: Int64) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return value < 0 ? "-" + out : out
+        GroupedNumber.text(value)
     }
 
     static func csvField(_ raw: String) -> String {

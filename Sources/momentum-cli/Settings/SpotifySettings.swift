@@ -6,8 +6,8 @@ import Foundation
 import LakeKit
 import Logging
 import MomentumEngine
-import SpotifyKit
 import MomentumHTTP
+import SpotifyKit
 
 extension Settings {
     /// A client for the configured Spotify (real, or a simulator on loopback).

@@ -6,7 +6,9 @@
 // S3 settings come from the AWS_* environment variables, as for `momentum`.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
+import MomentumAnalytics
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("lakekit-bench: \(message)\n".utf8))
@@ -68,7 +70,7 @@ do {
         // The lake's raw metric files, decoded into records on every core (as a transform does).
         let store = FileSystemObjectStore(root: URL(fileURLWithPath: arguments[1]))
         let records = ManagedAtomicCounter()
-        let summary = try await RawLakeReader.forEachFile(RawArtistMetric.self, dataset: .artistMetrics, from: store,
+        let summary = try await RawLakeReader.forEachFile(MetricObservation.self, dataset: .artistMetrics, from: store,
                                                           parallelism: ProcessInfo.processInfo.activeProcessorCount) { _, file in
             records.add(file.records.count)
         }

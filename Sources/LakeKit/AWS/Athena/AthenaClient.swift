@@ -148,7 +148,7 @@ public struct AthenaClient: Sendable {
                     try? await stop(id)
                     throw LakeError.io("Athena query \(id) still \(execution.state) after \(Int(timeout.secondsValue)) s: stopped")
                 }
-                try await json.clock.sleep(for: pause)
+                try await json.exchange.clock.sleep(for: pause)
                 pause = min(pause * 2, longestPoll)
             }
         } catch is CancellationError {

@@ -188,7 +188,7 @@ public struct GlueClient: Sendable {
                 }
                 return state
             }
-            try await json.clock.sleep(for: poll)
+            try await json.exchange.clock.sleep(for: poll)
         }
         throw LakeError.io("Glue crawler \(name): still running after \(Int(timeout.secondsValue)) s")
     }

@@ -18,12 +18,8 @@ public struct AWSJSONClient: Sendable {
     public let region: String
     /// Where requests go.
     public let endpoint: AWSEndpoint
-    let credentials: any AWSCredentialProvider
-    let transport: any HTTPTransport
-    let retry: RetryPolicy
-    let now: @Sendable () -> Date
-    let clock: any Clock<Duration>
-    let logger: Logger?
+    /// Credentials, transport, retries, clocks and logger.
+    let exchange: AWSExchange
 
     /// A client from its parts.
     ///
@@ -42,17 +38,12 @@ public struct AWSJSONClient: Sendable {
     public init(service: String, targetPrefix: String, displayName: String, credentials: any AWSCredentialProvider, region: String,
                 endpoint: AWSEndpoint, transport: any HTTPTransport = CurlTransport(), retry: RetryPolicy = .standard,
                 now: @escaping @Sendable () -> Date = { Date() }, clock: any Clock<Duration> = ContinuousClock(), logger: Logger? = nil) {
-        self.clock = clock
-        self.logger = logger
+        self.exchange = AWSExchange(credentials: credentials, transport: transport, retry: retry, now: now, clock: clock, logger: logger)
         self.service = service
         self.targetPrefix = targetPrefix
         self.displayName = displayName
-        self.credentials = credentials
         self.region = region
         self.endpoint = endpoint
-        self.transport = transport
-        self.retry = retry
-        self.now = now
     }
 
     /// The client botocore would build from the environment (credential chain, region, endpoint).
@@ -92,36 +83,21 @@ public struct AWSJSONClient: Sendable {
 
     /// Calls an operation with a JSON body; the answer's body.
     public func send(_ operation: String, body: [UInt8]) async throws -> [UInt8] {
-        var refreshed = false
-        let name = "\(displayName) \(operation)"
-        return try await retry.run(name, clock: clock, logger: logger) { attempt in
-            let response: TransportResponse
-            do {
-                response = try await transport.send(try await signed(operation, body: body))
-            } catch let error as TransportError {
-                return .retry(.transport, error.description, failure: TransportError("\(name): \(error.description) (after \(attempt) attempts)"))
-            }
+        try await exchange.send("\(displayName) \(operation)", request: { try await signed(operation, body: body) }) { response in
             if (200..<300).contains(response.status) { return .finished(response.body) }
-            let error = AWSServiceError.from(response, service: displayName, operation: operation)
-            if ["ExpiredTokenException", "ExpiredToken"].contains(error.code), !refreshed, let cache = credentials as? CachedCredentials {
-                refreshed = true
-                await cache.invalidate()
-                return .again
-            }
-            guard error.isRetryable else { throw error }
-            return .retry(error.retryCause, "\(error.code) (HTTP \(response.status))", failure: error)
+            return .refused(AWSServiceError.from(response, service: displayName, operation: operation))
         }
     }
 
     func signed(_ operation: String, body: [UInt8]) async throws -> TransportRequest {
-        let found = try await credentials.required(for: displayName)
+        let found = try await exchange.credentials.required(for: displayName)
         let host = (endpoint.url.host ?? "") + (endpoint.url.port.map { ":\($0)" } ?? "")
         let basePath = endpoint.url.path.isEmpty ? "/" : endpoint.url.path
         var headers: [(name: String, value: String)] = [
             ("Host", host), ("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "\(targetPrefix).\(operation)"),
         ]
         let signer = SigV4Signer(credentials: found, region: region, service: service)
-        let signature = signer.sign(SigV4Signer.Request(method: "POST", path: basePath, headers: headers, body: body), date: now())
+        let signature = signer.sign(SigV4Signer.Request(method: "POST", path: basePath, headers: headers, body: body), date: exchange.now())
         headers += signature.headers
         headers.removeFirst()   // URLSession sets Host from the URL
         guard let url = URL(string: "\(endpoint.url.scheme ?? "https")://\(host)\(basePath)") else {

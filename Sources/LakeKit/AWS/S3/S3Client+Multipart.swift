@@ -3,6 +3,7 @@
 // (and costs storage) behind.
 
 import Foundation
+import MomentumText
 
 extension S3Client {
     /// S3's smallest part (the last part may be smaller).
@@ -72,7 +73,7 @@ extension S3Client {
     func completeMultipartUpload(bucket: String, key: String, uploadID: String, eTags: [String]) async throws {
         var xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
         for (index, eTag) in eTags.enumerated() {
-            xml += "<Part><PartNumber>\(index + 1)</PartNumber><ETag>\(S3Client.xmlEscape(eTag))</ETag></Part>"
+            xml += "<Part><PartNumber>\(index + 1)</PartNumber><ETag>\(MarkupText.escaped(eTag, controls: .reference))</ETag></Part>"
         }
         xml += "</CompleteMultipartUpload>"
         var call = Call(operation: "CompleteMultipartUpload", method: "POST", bucket: bucket, key: key,

@@ -3,6 +3,7 @@
 // multipart uploads.
 
 import Foundation
+import MomentumText
 
 /// What HeadObject (or a listing) tells about an object.
 public struct S3ObjectHead: Sendable, Hashable {
@@ -163,7 +164,7 @@ extension S3Client {
             let batch = keys[start..<min(keys.count, start + S3Client.deleteBatchSize)]
             start += batch.count
             var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet>"
-            for key in batch { xml += "<Object><Key>\(S3Client.xmlEscape(key))</Key></Object>" }
+            for key in batch { xml += "<Object><Key>\(MarkupText.escaped(key, controls: .reference))</Key></Object>" }
             xml += "</Delete>"
             let body = Array(xml.utf8)
             var call = Call(operation: "DeleteObjects", method: "POST", bucket: bucket, key: nil, query: [("delete", "")], body: body)
@@ -203,22 +204,6 @@ extension S3Client {
     /// `encoding-type=url` keys: `+` is a space (real S3), then percent escapes.
     static func formDecode(_ text: String) -> String {
         SigV4Signer.decode(text.replacingOccurrences(of: "+", with: " "))
-    }
-
-    static func xmlEscape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                if scalar.value < 0x20 { out += "&#\(scalar.value);" } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
     }
 }
 

@@ -28,7 +28,7 @@ extension S3Client {
 
     /// A URL that GETs `key` from `bucket` until `expires` from now.
     public func presignedURL(bucket: String, key: String, expires: Duration) async throws -> PresignedURL {
-        try await presignedURL(bucket: bucket, key: key, expires: expires, date: now())
+        try await presignedURL(bucket: bucket, key: key, expires: expires, date: exchange.now())
     }
 
     /// A URL that GETs `key` from `bucket` until `expires` after `date` (the signing time).
@@ -36,7 +36,7 @@ extension S3Client {
         guard expires > .zero, expires <= S3Client.maximumPresignedLifetime else {
             throw LakeError.invalidArgument("a presigned URL lives between 1 second and 7 days, not \(expires.components.seconds) s")
         }
-        let found = try await credentials.required(for: "s3://\(bucket)/\(key)")
+        let found = try await exchange.credentials.required(for: "s3://\(bucket)/\(key)")
         let (url, host, path) = try location(bucket: bucket, key: key, query: [], region: region)
         // Only Host is signed: a browser sends no x-amz-content-sha256.
         let signer = SigV4Signer(credentials: found, region: region, service: "s3", signsPayloadHeader: false)

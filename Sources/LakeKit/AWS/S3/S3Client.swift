@@ -15,12 +15,8 @@ public struct S3Client: Sendable {
     public let endpoint: AWSEndpoint
     /// The signing region.
     public let region: String
-    let credentials: any AWSCredentialProvider
-    let transport: any HTTPTransport
-    let retry: RetryPolicy
-    let now: @Sendable () -> Date
-    let clock: any Clock<Duration>
-    let logger: Logger?
+    /// Credentials, transport, retries, clocks and logger.
+    let exchange: AWSExchange
     /// Regions S3 named for buckets outside `region`: asked once, not on every request.
     let bucketRegions = BucketRegions()
 
@@ -40,14 +36,9 @@ public struct S3Client: Sendable {
                 transport: any HTTPTransport = CurlTransport(), retry: RetryPolicy = .standard,
                 now: @escaping @Sendable () -> Date = { Date() }, clock: any Clock<Duration> = ContinuousClock(),
                 logger: Logger? = nil) {
-        self.credentials = credentials
-        self.clock = clock
-        self.logger = logger
+        self.exchange = AWSExchange(credentials: credentials, transport: transport, retry: retry, now: now, clock: clock, logger: logger)
         self.region = region
         self.endpoint = endpoint
-        self.transport = transport
-        self.retry = retry
-        self.now = now
     }
 
     /// The client botocore would build from this environment: the credential chain, the
@@ -109,27 +100,16 @@ public struct S3Client: Sendable {
     /// Sends a call with retries; a 2xx (or an accepted status) answer, or a thrown error.
     func send(_ call: Call, followingRegionRedirects: Bool = true) async throws -> TransportResponse {
         var region = bucketRegions[call.bucket] ?? self.region
-        var refreshedCredentials = false
         var redirected: Set<String> = []
         let operation = "S3 \(call.operation) \(call.resource)"
-        return try await retry.run(operation, clock: clock, logger: logger) { attempt in
-            let response: TransportResponse
-            do {
-                response = try await transport.send(try await signed(call, region: region))
-            } catch let error as TransportError {
-                return .retry(.transport, error.description,
-                              failure: TransportError("\(operation): \(error.description) (after \(attempt) attempts)"))
-            }
+        return try await exchange.send(operation, request: { try await signed(call, region: region) }) { response in
             if (200..<300).contains(response.status) || call.accepted.contains(response.status) {
                 // CompleteMultipartUpload and CopyObject can fail after a 200: the error is in the body.
                 if ["CompleteMultipartUpload", "CopyObject"].contains(call.operation), let xml = try? S3XMLNode.parse(response.body), xml.name == "Error" {
-                    let error = S3Error.from(response, operation: call.operation, resource: call.resource)
-                    guard error.isRetryable else { throw error }
-                    return .retry(error.retryCause, error.code, failure: error)
+                    return .refused(S3Error.from(response, operation: call.operation, resource: call.resource))
                 }
                 return .finished(response)
             }
-            let error = S3Error.from(response, operation: call.operation, resource: call.resource)
             // The bucket is in another region: sign again for it (AWS endpoints only; a custom
             // endpoint has one region), once per region.
             if followingRegionRedirects, let other = response.header("x-amz-bucket-region"), other != region, !endpoint.usesPathStyle,
@@ -138,25 +118,19 @@ public struct S3Client: Sendable {
                 bucketRegions[call.bucket] = other
                 return .again
             }
-            if error.code == "ExpiredToken", !refreshedCredentials, let cache = credentials as? CachedCredentials {
-                refreshedCredentials = true
-                await cache.invalidate()
-                return .again
-            }
-            guard error.isRetryable else { throw error }
-            return .retry(error.retryCause, "\(error.code) (HTTP \(response.status))", failure: error)
+            return .refused(S3Error.from(response, operation: call.operation, resource: call.resource))
         }
     }
 
     /// The request on the wire: URL with the key encoded once, headers, signature.
     func signed(_ call: Call, region: String) async throws -> TransportRequest {
-        let found = try await credentials.required(for: call.resource)
+        let found = try await exchange.credentials.required(for: call.resource)
         let (url, host, path) = try location(bucket: call.bucket, key: call.key, query: call.query, region: region)
         let query = S3Client.queryString(call.query)
         var headers: [(name: String, value: String)] = [("Host", host)] + call.headers
         let signer = SigV4Signer(credentials: found, region: region, service: "s3")
         let request = SigV4Signer.Request(method: call.method, path: path, query: query, headers: headers, body: call.body)
-        let signature = signer.sign(request, date: now())
+        let signature = signer.sign(request, date: exchange.now())
         headers += signature.headers
         // URLSession sets Host itself from the URL; sending it twice would be refused.
         headers.removeFirst()

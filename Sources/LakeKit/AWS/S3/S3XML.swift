@@ -3,6 +3,7 @@
 // strict little parser with caps on size and depth does. It never traps: bad XML is an error.
 
 import Foundation
+import MomentumText
 
 /// An element: its name (namespace prefix dropped), text and children.
 package struct S3XMLNode: Sendable {
@@ -120,31 +121,11 @@ package struct S3XMLNode: Sendable {
         }
 
         func decodeEntities(_ raw: [UInt8]) throws -> String {
-            guard raw.contains(UInt8(ascii: "&")) else { return String(decoding: raw, as: UTF8.self) }
-            let text = String(decoding: raw, as: UTF8.self)
-            var out = ""
-            var rest = Substring(text)
-            while let amp = rest.firstIndex(of: "&") {
-                out += rest[..<amp]
-                guard let semi = rest[amp...].firstIndex(of: ";"), rest.distance(from: amp, to: semi) <= 10 else {
-                    throw fail("a bare '&' in text")
-                }
-                let entity = rest[rest.index(after: amp)..<semi]
-                switch entity {
-                case "amp": out += "&"
-                case "lt": out += "<"
-                case "gt": out += ">"
-                case "quot": out += "\""
-                case "apos": out += "'"
-                default:
-                    let number: UInt32? = entity.hasPrefix("#x") ? UInt32(entity.dropFirst(2), radix: 16)
-                        : entity.hasPrefix("#") ? UInt32(entity.dropFirst(), radix: 10) : nil
-                    guard let number, let scalar = Unicode.Scalar(number) else { throw fail("unknown entity &\(entity);") }
-                    out.unicodeScalars.append(scalar)
-                }
-                rest = rest[rest.index(after: semi)...]
+            do {
+                return try MarkupText.unescaped(String(decoding: raw, as: UTF8.self))
+            } catch {
+                throw fail(error.reason)
             }
-            return out + rest
         }
 
         func fail(_ reason: String) -> LakeError {

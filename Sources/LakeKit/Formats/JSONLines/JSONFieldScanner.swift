@@ -4,12 +4,14 @@
 // the bytes once, hands each key to the caller as raw bytes, and decodes only the value asked
 // for. Anything unexpected is a clear `LakeError.format`, never a crash.
 
-struct JSONFieldScanner: ~Copyable {
+package struct JSONFieldScanner: ~Copyable {
     private let base: UnsafePointer<UInt8>
     private let end: Int
     private(set) var position = 0
+    /// Whether `nextKey` has read the opening brace.
+    private var started = false
 
-    init(_ buffer: UnsafeBufferPointer<UInt8>) {
+    package init(_ buffer: UnsafeBufferPointer<UInt8>) {
         // An empty buffer may have no base address; point at a static byte instead.
         base = buffer.baseAddress ?? JSONFieldScanner.emptyBase
         end = buffer.count
@@ -23,32 +25,37 @@ struct JSONFieldScanner: ~Copyable {
 
     // MARK: Structure
 
-    /// Walks one object; `field` is called with each key and must consume its value.
-    mutating func forEachField(_ field: (UnsafeBufferPointer<UInt8>, inout JSONFieldScanner) throws -> Void) throws {
+    /// The next field's name, its value the next thing to read (the caller reads or skips it);
+    /// nil after the object's closing brace. A loop over fields, not a closure per field: the
+    /// record types that call it live in other modules, and a call per field across a module
+    /// boundary costs less than a closure that cannot be specialised.
+    package mutating func nextKey() throws -> FieldKey? {
         skipWhitespace()
-        try expect(UInt8(ascii: "{"), "a record must be a JSON object")
-        skipWhitespace()
-        if peek() == UInt8(ascii: "}") {
-            position += 1
-            return try expectEnd()
-        }
-        while true {
+        if !started {
+            started = true
+            try expect(UInt8(ascii: "{"), "a record must be a JSON object")
             skipWhitespace()
-            guard peek() == UInt8(ascii: "\"") else { throw error("expected a field name in quotes") }
-            let key = try stringBytes()
-            skipWhitespace()
-            try expect(UInt8(ascii: ":"), "expected ':' after a field name")
-            skipWhitespace()
-            switch key {
-            case .raw(let bytes): try field(bytes, &self)
-            case .decoded(let bytes): try bytes.withUnsafeBufferPointer { try field($0, &self) }
+            if peek() == UInt8(ascii: "}") {
+                position += 1
+                try expectEnd()
+                return nil
             }
-            skipWhitespace()
+        } else {
             guard let next = peek() else { throw error("the object is not closed") }
             position += 1
-            if next == UInt8(ascii: "}") { return try expectEnd() }
+            if next == UInt8(ascii: "}") {
+                try expectEnd()
+                return nil
+            }
             guard next == UInt8(ascii: ",") else { throw error("expected ',' or '}' after a value") }
+            skipWhitespace()
         }
+        guard peek() == UInt8(ascii: "\"") else { throw error("expected a field name in quotes") }
+        let key = try stringBytes()
+        skipWhitespace()
+        try expect(UInt8(ascii: ":"), "expected ':' after a field name")
+        skipWhitespace()
+        return key
     }
 
     private mutating func expectEnd() throws {
@@ -58,12 +65,12 @@ struct JSONFieldScanner: ~Copyable {
 
     // MARK: Values
 
-    mutating func isNull() -> Bool {
+    package mutating func isNull() -> Bool {
         if matchLiteral("null") { return true }
         return false
     }
 
-    mutating func string() throws -> String {
+    package mutating func string() throws -> String {
         guard peek() == UInt8(ascii: "\"") else { throw error("expected a string") }
         position += 1
         let start = position
@@ -84,13 +91,22 @@ struct JSONFieldScanner: ~Copyable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    mutating func optionalString() throws -> String? {
+    /// A string value's bytes, unescaped, without making a `String` of them.
+    package mutating func withStringBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
+        guard peek() == UInt8(ascii: "\"") else { throw error("expected a string") }
+        switch try stringBytes() {
+        case .raw(let bytes): return try body(bytes)
+        case .decoded(let bytes): return try bytes.withUnsafeBufferPointer(body)
+        }
+    }
+
+    package mutating func optionalString() throws -> String? {
         isNull() ? nil : try string()
     }
 
     /// A string shared with earlier equal ones: raw files repeat the same ids, names and
     /// labels on every line, and one copy of each saves an allocation per field.
-    mutating func string(interning strings: inout StringInterner) throws -> String {
+    package mutating func string(interning strings: inout StringInterner) throws -> String {
         guard peek() == UInt8(ascii: "\"") else { throw error("expected a string") }
         let start = position + 1
         var end = start
@@ -109,12 +125,12 @@ struct JSONFieldScanner: ~Copyable {
         return copy.withUTF8 { strings.intern($0) }
     }
 
-    mutating func optionalString(interning strings: inout StringInterner) throws -> String? {
+    package mutating func optionalString(interning strings: inout StringInterner) throws -> String? {
         isNull() ? nil : try string(interning: &strings)
     }
 
     /// An integer; a number with a fraction or out of range is an error.
-    mutating func integer() throws -> Int64 {
+    package mutating func integer() throws -> Int64 {
         let start = position
         var negative = false
         if peek() == UInt8(ascii: "-") {
@@ -146,18 +162,18 @@ struct JSONFieldScanner: ~Copyable {
         return value
     }
 
-    mutating func optionalInteger() throws -> Int64? {
+    package mutating func optionalInteger() throws -> Int64? {
         isNull() ? nil : try integer()
     }
 
-    mutating func boolean() throws -> Bool {
+    package mutating func boolean() throws -> Bool {
         if matchLiteral("true") { return true }
         if matchLiteral("false") { return false }
         throw error("expected true or false")
     }
 
     /// An array of strings; `null` reads as empty.
-    mutating func stringArray() throws -> [String] {
+    package mutating func stringArray() throws -> [String] {
         if isNull() { return [] }
         try expect(UInt8(ascii: "["), "expected an array")
         var result: [String] = []
@@ -178,7 +194,7 @@ struct JSONFieldScanner: ~Copyable {
     }
 
     /// Skips any JSON value (used for fields this schema does not know).
-    mutating func skipValue(depth: Int = 0) throws {
+    package mutating func skipValue(depth: Int = 0) throws {
         guard depth < 64 else { throw error("nesting is too deep") }
         skipWhitespace()
         guard let byte = peek() else { throw error("expected a value") }
@@ -263,7 +279,7 @@ struct JSONFieldScanner: ~Copyable {
 
     /// A string's bytes between the quotes: a view into the line when it has no escapes,
     /// decoded otherwise.
-    private mutating func stringBytes() throws -> StringBytes {
+    @inline(__always) private mutating func stringBytes() throws -> FieldKey {
         position += 1
         let start = position
         while position < end {
@@ -283,7 +299,34 @@ struct JSONFieldScanner: ~Copyable {
         throw error("a string is not closed")
     }
 
-    private enum StringBytes {
+    /// The field names a record type reads, looked up once per field: a record compares each
+    /// key with its names here, in one call, rather than name by name across a module boundary.
+    package struct FieldNames: Sendable {
+        private let names: [[UInt8]]
+
+        /// The names, in the order `index(of:)` numbers them.
+        package init(_ names: [String]) {
+            self.names = names.map { Array($0.utf8) }
+        }
+
+        /// The position of `key` among the names; nil for a field the record does not read.
+        package func index(of key: FieldKey) -> Int? {
+            switch key {
+            case .raw(let bytes): return index(of: bytes)
+            case .decoded(let bytes): return bytes.withUnsafeBufferPointer { index(of: $0) }
+            }
+        }
+
+        private func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+            for (position, name) in names.enumerated() where name.count == bytes.count {
+                if name.withUnsafeBufferPointer({ $0.elementsEqual(bytes) }) { return position }
+            }
+            return nil
+        }
+    }
+
+    /// A string's bytes: a view into the line, or decoded when it had escapes.
+    package enum FieldKey {
         case raw(UnsafeBufferPointer<UInt8>)
         case decoded([UInt8])
     }
@@ -347,7 +390,7 @@ struct JSONFieldScanner: ~Copyable {
         return value
     }
 
-    func error(_ message: String) -> LakeError {
+    package func error(_ message: String) -> LakeError {
         LakeError.format("\(message) (at byte \(position + 1))")
     }
 }
@@ -387,15 +430,5 @@ public struct StringInterner {
             stored += 1
         }
         return string
-    }
-}
-
-extension UnsafeBufferPointer where Element == UInt8 {
-    /// Compares with an ASCII literal without building a String.
-    @inline(__always) func equals(_ literal: StaticString) -> Bool {
-        guard count == literal.utf8CodeUnitCount else { return false }
-        let pointer = literal.utf8Start
-        for k in 0..<count where self[k] != pointer[k] { return false }
-        return true
     }
 }

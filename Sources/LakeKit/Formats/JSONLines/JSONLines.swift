@@ -122,7 +122,7 @@ public enum JSONLines {
     ///   - partitionDay: the `dt=` day of the file, when it has one: records whose own day
     ///     differs are out of contract and reported.
     public static func decode<Record: JSONLineRecord>(
-        _ type: Record.Type, from bytes: [UInt8], source: String, partitionDay: LakeDate? = nil
+        _ type: Record.Type, from bytes: [UInt8], source: String, partitionDay: String? = nil
     ) throws -> (records: [Record], malformed: [MalformedLine]) {
         var strings = StringInterner()
         return try decode(type, from: bytes, source: source, partitionDay: partitionDay, strings: &strings)
@@ -130,7 +130,7 @@ public enum JSONLines {
 
     /// The same, sharing strings with other files through `strings`.
     public static func decode<Record: JSONLineRecord>(
-        _ type: Record.Type, from bytes: [UInt8], source: String, partitionDay: LakeDate? = nil, strings: inout StringInterner
+        _ type: Record.Type, from bytes: [UInt8], source: String, partitionDay: String? = nil, strings: inout StringInterner
     ) throws -> (records: [Record], malformed: [MalformedLine]) {
         var records: [Record] = []
         var malformed: [MalformedLine] = []

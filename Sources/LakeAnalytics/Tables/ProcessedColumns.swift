@@ -5,9 +5,14 @@
 import LakeKit
 import MomentumAnalytics
 
-struct ProcessedColumns {
-    let table: ParquetTable
-    let file: String
+package struct ProcessedColumns {
+    package let table: ParquetTable
+    package let file: String
+
+    package init(table: ParquetTable, file: String) {
+        self.table = table
+        self.file = file
+    }
 
     private func column(_ name: String) throws -> ParquetColumn {
         guard let column = table.column(name) else {
@@ -20,12 +25,12 @@ struct ProcessedColumns {
         LakeError.format("\(file): column '\(name)' is not \(wanted)")
     }
 
-    func strings(_ name: String) throws -> [String?] {
+    package func strings(_ name: String) throws -> [String?] {
         guard case .string(let values) = try column(name) else { throw wrongType(name, "a string") }
         return values
     }
 
-    func days(_ name: String) throws -> [Day?] {
+    package func days(_ name: String) throws -> [Day?] {
         guard case .date(let values) = try column(name) else { throw wrongType(name, "a DATE") }
         return try values.map { value in
             try value.map { days in
@@ -37,7 +42,7 @@ struct ProcessedColumns {
         }
     }
 
-    func int64s(_ name: String) throws -> [Int64?] {
+    package func int64s(_ name: String) throws -> [Int64?] {
         switch try column(name) {
         case .int64(let values): return values
         case .int32(let values): return values.map { $0.map(Int64.init) }
@@ -45,7 +50,7 @@ struct ProcessedColumns {
         }
     }
 
-    func int32s(_ name: String) throws -> [Int32?] {
+    package func int32s(_ name: String) throws -> [Int32?] {
         switch try column(name) {
         case .int32(let values): return values
         case .int64(let values):
@@ -60,7 +65,7 @@ struct ProcessedColumns {
         }
     }
 
-    func doubles(_ name: String) throws -> [Double?] {
+    package func doubles(_ name: String) throws -> [Double?] {
         switch try column(name) {
         case .double(let values): return values
         case .int64(let values): return values.map { $0.map(Double.init) }
@@ -69,13 +74,13 @@ struct ProcessedColumns {
         }
     }
 
-    func booleans(_ name: String) throws -> [Bool?] {
+    package func booleans(_ name: String) throws -> [Bool?] {
         guard case .boolean(let values) = try column(name) else { throw wrongType(name, "a boolean") }
         return values
     }
 
     /// The value of a required column at a row.
-    func required<T>(_ values: [T?], _ name: String, _ row: Int) throws -> T {
+    package func required<T>(_ values: [T?], _ name: String, _ row: Int) throws -> T {
         guard let value = values[row] else {
             throw LakeError.format("\(file): column '\(name)', row \(row + 1): null in a required column")
         }

@@ -6,12 +6,12 @@ import LakeKit
 import MomentumAnalytics
 
 /// Rows of the processed tables, read from Parquet.
-enum ProcessedTableReader {
-    static func files(_ dataset: LakeDataset, in store: any ObjectStore) async throws -> [String] {
+package enum ProcessedTableReader {
+    package static func files(_ dataset: LakeDataset, in store: any ObjectStore) async throws -> [String] {
         try await store.list(prefix: dataset.prefix).map(\.key).filter(LakeLayout.isDataKey).filter { $0.hasSuffix(".parquet") }
     }
 
-    static func table(_ key: String, in store: any ObjectStore, filter: ParquetFilter?) async throws -> ProcessedColumns {
+    package static func table(_ key: String, in store: any ObjectStore, filter: ParquetFilter?) async throws -> ProcessedColumns {
         let reader = try await ParquetReader.open(store, key: key)
         // The contract's types are all readable: a column of another type is the first thing wrong.
         if let (name, type) = reader.unreadableColumns.min(by: { $0.key < $1.key }) {
@@ -20,7 +20,7 @@ enum ProcessedTableReader {
         return ProcessedColumns(table: try await reader.read(filter: filter), file: "\(store.location)/\(key)")
     }
 
-    static func daily(_ keys: [String], in store: any ObjectStore, artistID: String?) async throws -> [ArtistDaily] {
+    package static func daily(_ keys: [String], in store: any ObjectStore, artistID: String?) async throws -> [ArtistDaily] {
         var rows: [ArtistDaily] = []
         for key in keys {
             let c = try await table(key, in: store, filter: artistID.map { .equals("artist_id", .string($0)) })
@@ -44,7 +44,7 @@ enum ProcessedTableReader {
         return rows
     }
 
-    static func signals(_ keys: [String], in store: any ObjectStore, artistID: String?) async throws -> [ArtistSignal] {
+    package static func signals(_ keys: [String], in store: any ObjectStore, artistID: String?) async throws -> [ArtistSignal] {
         var rows: [ArtistSignal] = []
         for key in keys {
             let c = try await table(key, in: store, filter: artistID.map { .equals("artist_id", .string($0)) })
@@ -60,7 +60,7 @@ enum ProcessedTableReader {
         return rows
     }
 
-    static func impacts(_ keys: [String], in store: any ObjectStore, artistID: String?) async throws -> [ReleaseImpact] {
+    package static func impacts(_ keys: [String], in store: any ObjectStore, artistID: String?) async throws -> [ReleaseImpact] {
         var rows: [ReleaseImpact] = []
         for key in keys {
             let c = try await table(key, in: store, filter: artistID.map { .equals("artist_id", .string($0)) })
@@ -87,7 +87,7 @@ enum ProcessedTableReader {
         return rows
     }
 
-    static func leaderboard(_ keys: [String], in store: any ObjectStore) async throws -> [MomentumRow] {
+    package static func leaderboard(_ keys: [String], in store: any ObjectStore) async throws -> [MomentumRow] {
         var rows: [MomentumRow] = []
         for key in keys {
             let c = try await table(key, in: store, filter: nil)

@@ -12,6 +12,7 @@
 // month partitions; earlier months are kept. Both engines share this plan.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
 
@@ -49,7 +50,7 @@ struct TransformRecord: Codable, Sendable {
 /// were read), and the raw releases when planning read them.
 struct TransformPlanning: Sendable {
     var scope: TransformScope
-    var releases: RawReadResult<RawRelease>?
+    var releases: RawReadResult<ReleaseRecord>?
     var rawListing: [ObjectInfo]
 }
 
@@ -90,7 +91,7 @@ extension LocalEngine {
     /// again: they are read once).
     func planTransform(full: Bool) async throws -> TransformPlanning {
         let raw = try await rawFiles()
-        func plan(_ scope: TransformScope, _ releases: RawReadResult<RawRelease>? = nil) -> TransformPlanning {
+        func plan(_ scope: TransformScope, _ releases: RawReadResult<ReleaseRecord>? = nil) -> TransformPlanning {
             TransformPlanning(scope: scope, releases: releases, rawListing: raw)
         }
         if full { return plan(.full(reason: "--full")) }
@@ -115,10 +116,10 @@ extension LocalEngine {
         guard !added.isEmpty else { return plan(.upToDate) }
 
         let newMetrics = added.filter { $0.hasPrefix(LakeDataset.artistMetrics.prefix) }
-        let changedDays = Set(newMetrics.compactMap { LakeLayout.captureDay(ofRawKey: $0).flatMap { Day(daysSinceEpoch: $0.daysSinceEpoch) } })
+        let changedDays = Set(newMetrics.compactMap { LakeLayout.captureDay(ofRawKey: $0).flatMap { Day(iso: $0) } })
         var first = changedDays.min()
         let newReleases = Set(added.filter { $0.hasPrefix(LakeDataset.releases.prefix) })
-        var releases: RawReadResult<RawRelease>?
+        var releases: RawReadResult<ReleaseRecord>?
         if !newReleases.isEmpty {
             let (all, releaseDay) = try await firstReleaseDayChanged(by: newReleases)
             releases = all
@@ -136,9 +137,9 @@ extension LocalEngine {
     /// Every raw release, and the earliest release day the new release files can change: the
     /// release days of their albums, and of every other record of those albums (one record
     /// per album is kept, so a new record can move an album to another day).
-    private func firstReleaseDayChanged(by newFiles: Set<String>) async throws -> (RawReadResult<RawRelease>, Day?) {
-        let files = FileCollector<RawRelease>()
-        let summary = try await RawLakeReader.forEachFile(RawRelease.self, dataset: .releases, from: store) { _, file in files.add(file) }
+    private func firstReleaseDayChanged(by newFiles: Set<String>) async throws -> (RawReadResult<ReleaseRecord>, Day?) {
+        let files = FileCollector<ReleaseRecord>()
+        let summary = try await RawLakeReader.forEachFile(ReleaseRecord.self, dataset: .releases, from: store) { _, file in files.add(file) }
         let read = files.sorted()
         var albums = Set<String>()
         for file in read where newFiles.contains(file.key) {
@@ -169,7 +170,7 @@ extension LocalEngine {
         let latest = raw.compactMap { LakeLayout.captureDay(ofRawKey: $0.key) }.max()
         let record = TransformRecord(
             version: TransformRecord.currentVersion, engine: engine, rawFiles: raw.count, rawFingerprint: LocalEngine.fingerprint(raw),
-            latestRawDay: latest?.isoString, files: raw.map { TransformRecord.File(key: $0.key, size: $0.size, version: $0.version) },
+            latestRawDay: latest, files: raw.map { TransformRecord.File(key: $0.key, size: $0.size, version: $0.version) },
             processed: processed)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -12,6 +12,7 @@
 // the older months are read for those artists, or the run falls back to the whole history.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
 
@@ -48,7 +49,7 @@ struct WindowRow: Sendable {
 extension LocalEngine {
     /// The analyses of an incremental run, or nil when the window cannot settle them (the
     /// caller then reads the whole history).
-    func windowedAnalysis(firstDay: Day, changedDays: Set<Day>, releases known: RawReadResult<RawRelease>? = nil) async throws -> (analysis: LakeAnalysis, lake: RawLake, keptImpacts: [ReleaseImpact])? {
+    func windowedAnalysis(firstDay: Day, changedDays: Set<Day>, releases known: RawReadResult<ReleaseRecord>? = nil) async throws -> (analysis: LakeAnalysis, lake: RawLake, keptImpacts: [ReleaseImpact])? {
         let window = WindowedIncrement(firstDay: firstDay)
         var clock = PhaseClock(logger: logger)
         let dailyKeys = try await ProcessedTableReader.files(.artistDaily, in: store)
@@ -60,11 +61,11 @@ extension LocalEngine {
         clock.lap("read \(rows.count) stored artist_daily rows of the window (\(recent.count) files)")
 
         let dayStrings = Set(changedDays.map(\.isoString))
-        let metrics = try await RawLakeReader.read(RawArtistMetric.self, dataset: .artistMetrics, from: store, including: { key in
-            LakeLayout.captureDay(ofRawKey: key).map { dayStrings.contains($0.isoString) } ?? false
+        let metrics = try await RawLakeReader.read(MetricObservation.self, dataset: .artistMetrics, from: store, including: { key in
+            LakeLayout.captureDay(ofRawKey: key).map { dayStrings.contains($0) } ?? false
         })
-        let releases: RawReadResult<RawRelease>
-        if let known { releases = known } else { releases = try await RawLakeReader.read(RawRelease.self, dataset: .releases, from: store) }
+        let releases: RawReadResult<ReleaseRecord>
+        if let known { releases = known } else { releases = try await RawLakeReader.read(ReleaseRecord.self, dataset: .releases, from: store) }
         let storedImpacts = try await ProcessedTableReader.impacts(try await ProcessedTableReader.files(.releaseImpact, in: store), in: store, artistID: nil)
         clock.lap("read \(metrics.files) raw metric files, \(releases.files) release files and \(storedImpacts.count) stored events")
 

@@ -4,6 +4,7 @@
 // observed, the likely leaderboard day) is gathered on the way.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
 
@@ -34,13 +35,13 @@ final class SpillWriters: @unchecked Sendable {
     }
 
     /// Spills one decoded metrics file; returns how many files are done.
-    func add(_ file: RawFile<RawArtistMetric>, worker index: Int) throws -> Int {
+    func add(_ file: RawFile<MetricObservation>, worker index: Int) throws -> Int {
         let worker = workers[index]
         if !file.malformed.isEmpty { worker.malformed.append((file.index, file.malformed)) }
         for (position, record) in file.records.enumerated() {
             let bucket = ranges.bucket(of: record.artistID)
             try observations.append(worker: index, bucket: bucket) { ObservationSpill.encode(record, file: file.index, position: position, into: &$0) }
-            let day = LakeDate(nanosecondsSinceEpoch: record.capturedAt).daysSinceEpoch
+            let day = record.capturedAt.day.daysSinceEpoch
             worker.observedDays.insert(day)
             if record.followers != nil, day > worker.latestWithFollowers ?? .min { worker.latestWithFollowers = day }
         }
@@ -49,7 +50,7 @@ final class SpillWriters: @unchecked Sendable {
     }
 
     /// Spills one decoded release file.
-    func add(_ file: RawFile<RawRelease>, worker index: Int) throws {
+    func add(_ file: RawFile<ReleaseRecord>, worker index: Int) throws {
         let worker = releaseWorkers[index]
         if !file.malformed.isEmpty { worker.malformed.append((file.index, file.malformed)) }
         for (position, record) in file.records.enumerated() {

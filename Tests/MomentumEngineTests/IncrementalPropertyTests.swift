@@ -8,10 +8,12 @@
 // MOMENTUM_PROPERTY_SEED replays one.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
 import Logging
 import MomentumEngine
 import MomentumTestSupport
+import MomentumAnalytics
 import Testing
 
 /// A store whose reads of some keys fail, as a file without read permission does.
@@ -88,7 +90,7 @@ private struct RandomLake {
         }
     }
 
-    static func iso(_ day: Int32) -> String { LakeDate(daysSinceEpoch: day).isoString }
+    static func iso(_ day: Int32) -> String { Day(daysSinceEpoch: day)!.isoString }
 
     mutating func write(_ key: String, _ lines: [String]) throws {
         let url = folder.appendingPathComponent(key)

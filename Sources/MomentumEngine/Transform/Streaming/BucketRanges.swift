@@ -8,7 +8,9 @@
 // one.)
 
 import Foundation
+import LakeAnalytics
 import LakeKit
+import MomentumAnalytics
 
 package struct BucketRanges: Sendable {
     /// The first id key of every bucket but the first, ascending.
@@ -72,7 +74,7 @@ package struct BucketRanges: Sendable {
         let files = try await store.list(prefix: LakeDataset.artistMetrics.prefix).map(\.key).filter(LakeLayout.isDataKey)
         let chosen = files.map { (hash($0), $0) }.sorted { $0 < $1 }.prefix(24).map(\.1)
         for key in chosen {
-            let decoded = try JSONLines.decode(RawArtistMetric.self, from: try await store.get(key), source: key)
+            let decoded = try JSONLines.decode(MetricObservation.self, from: try await store.get(key), source: key)
             for record in decoded.records { keys.insert(BucketRanges.key(record.artistID)) }
         }
         return BucketRanges(buckets: buckets, keys: keys)

@@ -11,6 +11,7 @@
 // rare lake where that day's kept records all lack them, the leaderboard is computed again.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
 
@@ -33,13 +34,13 @@ extension LocalEngine {
         let report = progress
         // Every long loop checks for cancellation (a Lambda deadline, Ctrl-C): nothing is
         // published before the last check, so a cancelled run leaves the lake as it was.
-        let read = try await RawLakeReader.forEachFile(RawArtistMetric.self, dataset: .artistMetrics, from: store, parallelism: cores) { worker, file in
+        let read = try await RawLakeReader.forEachFile(MetricObservation.self, dataset: .artistMetrics, from: store, parallelism: cores) { worker, file in
             try Task.checkCancellation()
             let done = try spill.add(file, worker: worker)
             report?(EngineProgress(phase: .reading, completed: done, total: file.filesInAll))
         }
         // Releases are spilled by the same buckets: only one bucket's are ever in memory.
-        let releaseRead = try await RawLakeReader.forEachFile(RawRelease.self, dataset: .releases, from: store, parallelism: cores) { worker, file in
+        let releaseRead = try await RawLakeReader.forEachFile(ReleaseRecord.self, dataset: .releases, from: store, parallelism: cores) { worker, file in
             try Task.checkCancellation()
             try spill.add(file, worker: worker)
         }

@@ -10,15 +10,16 @@
 // album id, album name, album type, album group?, release date, precision.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
 
 /// Spilled metric records: their encoding and decoding.
 enum ObservationSpill {
-    static func encode(_ record: RawArtistMetric, file: Int, position: Int, into bytes: inout [UInt8]) {
+    static func encode(_ record: MetricObservation, file: Int, position: Int, into bytes: inout [UInt8]) {
         SpillBytes.append(UInt32(truncatingIfNeeded: file), to: &bytes)
         SpillBytes.append(UInt32(truncatingIfNeeded: position), to: &bytes)
-        SpillBytes.append(UInt64(bitPattern: record.capturedAt), to: &bytes)
+        SpillBytes.append(UInt64(bitPattern: record.capturedAt.nanosecondsSinceEpoch), to: &bytes)
         bytes.append((record.followers == nil ? 0 : 1) | (record.popularity == nil ? 0 : 2))
         if let followers = record.followers { SpillBytes.append(UInt64(bitPattern: followers), to: &bytes) }
         if let popularity = record.popularity { SpillBytes.append(UInt32(bitPattern: popularity), to: &bytes) }
@@ -57,11 +58,11 @@ enum ReleaseSpill {
         var record: ReleaseRecord
     }
 
-    static func encode(_ record: RawRelease, file: Int, position: Int, into bytes: inout [UInt8]) {
+    static func encode(_ record: ReleaseRecord, file: Int, position: Int, into bytes: inout [UInt8]) {
         SpillBytes.append(UInt32(truncatingIfNeeded: file), to: &bytes)
         SpillBytes.append(UInt32(truncatingIfNeeded: position), to: &bytes)
         bytes.append((record.albumGroup == nil ? 0 : 1) | (record.discoveredAt == nil ? 0 : 2))
-        if let discovered = record.discoveredAt { SpillBytes.append(UInt64(bitPattern: discovered), to: &bytes) }
+        if let discovered = record.discoveredAt { SpillBytes.append(UInt64(bitPattern: discovered.nanosecondsSinceEpoch), to: &bytes) }
         for text in [record.artistID, record.albumID, record.albumName, record.albumType] { SpillBytes.append(text, to: &bytes) }
         if let group = record.albumGroup { SpillBytes.append(group, to: &bytes) }
         SpillBytes.append(record.releaseDate, to: &bytes)

@@ -3,8 +3,10 @@
 // artists not yet filed: in batches of 50 in extended quota, one by one in Development Mode.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
 import Logging
+import MomentumAnalytics
 import MomentumEngine
 import MomentumTestSupport
 import SpotifyKit
@@ -55,8 +57,8 @@ private struct CrashingStore: ObjectStore {
                                      logger: Logger(label: "test"))
         crashing.metricsPerFile = 120
         await #expect(throws: (any Error).self) { try await crashing.ingestMetrics(now: now) }
-        let stored = try metricRecords(in: folder)
-        #expect(Set(stored.map(\.key)).count == 2 && stored.count == 300)
+        let stored = try await RawLakeReader.read(MetricObservation.self, dataset: .artistMetrics, from: store)
+        #expect(stored.files == 2 && stored.recordCount == 300)
 
         // The rerun (a new process: a new client) asks only for the 230 missing artists.
         let before = simulator.statistics.requests
@@ -75,8 +77,8 @@ private struct CrashingStore: ObjectStore {
         }
 
         // Every tracked artist exactly once, and a third run asks for nothing.
-        let all = try metricRecords(in: folder)
-        #expect(all.count == 530 && Set(all.map(\.record.artistID)) == Set(simulator.artistDirectory.map(\.id)))
+        let all = try await RawLakeReader.read(MetricObservation.self, dataset: .artistMetrics, from: store).records
+        #expect(all.count == 530 && Set(all.map(\.artistID)) == Set(simulator.artistDirectory.map(\.id)))
         let idle = simulator.statistics.requests
         let third = try await rerun.ingestMetrics(now: now)
         #expect(third.recorded == 0 && third.keys.isEmpty && simulator.statistics.requests == idle)

@@ -4,6 +4,7 @@
 // read again, whole (old and new files of those days, so the day's record is chosen among all
 // of them, in read order). The analytics then produce exactly what a full rebuild would.
 
+import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
 
@@ -13,10 +14,10 @@ extension LocalEngine {
         let dailyKeys = try await ProcessedTableReader.files(.artistDaily, in: store)
         let stored = try await ProcessedTableReader.storedDays(dailyKeys, in: store)
         let dayStrings = Set(changedDays.map(\.isoString))
-        let metrics = try await RawLakeReader.read(RawArtistMetric.self, dataset: .artistMetrics, from: store, including: { key in
-            LakeLayout.captureDay(ofRawKey: key).map { dayStrings.contains($0.isoString) } ?? false
+        let metrics = try await RawLakeReader.read(MetricObservation.self, dataset: .artistMetrics, from: store, including: { key in
+            LakeLayout.captureDay(ofRawKey: key).map { dayStrings.contains($0) } ?? false
         })
-        let releases = try await RawLakeReader.read(RawRelease.self, dataset: .releases, from: store)
+        let releases = try await RawLakeReader.read(ReleaseRecord.self, dataset: .releases, from: store)
 
         var observations: [String: [MetricObservation]] = [:]
         for row in stored where !changedDays.contains(row.day) {

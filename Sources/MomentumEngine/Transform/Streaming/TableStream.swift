@@ -4,6 +4,7 @@
 // file, not the lake.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
 

@@ -23,6 +23,24 @@ package struct TableColumn<Row>: Sendable {
     package let name: String
     package let nullable: Bool
     let read: Reader
+    /// The column of many rows, made where the table is defined: that is where the row type is
+    /// known, so the loop that runs once per row and column is specialised for it (a generic
+    /// encoder called from another module would run unspecialised).
+    private let encode: @Sendable ([Row]) -> ParquetColumn
+
+    private init(name: String, nullable: Bool, read: Reader) {
+        self.name = name
+        self.nullable = nullable
+        self.read = read
+        switch read {
+        case .string(let f): encode = { .string(Self.extract($0, f)) }
+        case .date(let f): encode = { .date(Self.extract($0) { f($0)?.daysSinceEpoch }) }
+        case .int32(let f): encode = { .int32(Self.extract($0, f)) }
+        case .int64(let f): encode = { .int64(Self.extract($0, f)) }
+        case .double(let f): encode = { .double(Self.extract($0, f)) }
+        case .boolean(let f): encode = { .boolean(Self.extract($0, f)) }
+        }
+    }
 
     enum Reader: Sendable {
         case string(@Sendable (UnsafePointer<Row>) -> String?)
@@ -44,15 +62,15 @@ package struct TableColumn<Row>: Sendable {
         }
     }
 
-    static func string(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (UnsafePointer<Row>) -> String?) -> Self { Self(name: name, nullable: nullable, read: .string(read)) }
-    static func date(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (UnsafePointer<Row>) -> Day?) -> Self { Self(name: name, nullable: nullable, read: .date(read)) }
-    static func int32(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (UnsafePointer<Row>) -> Int32?) -> Self { Self(name: name, nullable: nullable, read: .int32(read)) }
-    static func int64(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (UnsafePointer<Row>) -> Int64?) -> Self { Self(name: name, nullable: nullable, read: .int64(read)) }
-    static func double(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (UnsafePointer<Row>) -> Double?) -> Self { Self(name: name, nullable: nullable, read: .double(read)) }
-    static func boolean(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (UnsafePointer<Row>) -> Bool?) -> Self { Self(name: name, nullable: nullable, read: .boolean(read)) }
+    package static func string(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (UnsafePointer<Row>) -> String?) -> Self { Self(name: name, nullable: nullable, read: .string(read)) }
+    package static func date(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (UnsafePointer<Row>) -> Day?) -> Self { Self(name: name, nullable: nullable, read: .date(read)) }
+    package static func int32(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (UnsafePointer<Row>) -> Int32?) -> Self { Self(name: name, nullable: nullable, read: .int32(read)) }
+    package static func int64(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (UnsafePointer<Row>) -> Int64?) -> Self { Self(name: name, nullable: nullable, read: .int64(read)) }
+    package static func double(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (UnsafePointer<Row>) -> Double?) -> Self { Self(name: name, nullable: nullable, read: .double(read)) }
+    package static func boolean(_ name: String, nullable: Bool = true, _ read: @escaping @Sendable (UnsafePointer<Row>) -> Bool?) -> Self { Self(name: name, nullable: nullable, read: .boolean(read)) }
 
     /// The same column read from a part of another row type.
-    func pulled<Other>(back part: KeyPath<Other, Row> & Sendable) -> TableColumn<Other> {
+    package func pulled<Other>(back part: KeyPath<Other, Row> & Sendable) -> TableColumn<Other> {
         func through<T>(_ f: @escaping @Sendable (UnsafePointer<Row>) -> T) -> @Sendable (UnsafePointer<Other>) -> T {
             { pointer in withUnsafePointer(to: pointer.pointee[keyPath: part]) { f($0) } }
         }
@@ -66,7 +84,7 @@ package struct TableColumn<Row>: Sendable {
         }
     }
 
-    func cell(_ row: Row) -> Cell {
+    package func cell(_ row: Row) -> Cell {
         withUnsafePointer(to: row) { cell(at: $0) }
     }
 
@@ -81,15 +99,8 @@ package struct TableColumn<Row>: Sendable {
         }
     }
 
-    func parquetColumn(_ rows: [Row]) -> ParquetColumn {
-        switch read {
-        case .string(let f): return .string(Self.extract(rows, f))
-        case .date(let f): return .date(Self.extract(rows) { f($0)?.daysSinceEpoch })
-        case .int32(let f): return .int32(Self.extract(rows, f))
-        case .int64(let f): return .int64(Self.extract(rows, f))
-        case .double(let f): return .double(Self.extract(rows, f))
-        case .boolean(let f): return .boolean(Self.extract(rows, f))
-        }
+    package func parquetColumn(_ rows: [Row]) -> ParquetColumn {
+        encode(rows)
     }
 
     private static func extract<T>(_ rows: [Row], _ read: (UnsafePointer<Row>) -> T) -> [T] {
@@ -107,6 +118,11 @@ package struct TableColumn<Row>: Sendable {
 package struct TableDefinition<Row>: Sendable {
     package let dataset: LakeDataset
     package let columns: [TableColumn<Row>]
+
+    package init(dataset: LakeDataset, columns: [TableColumn<Row>]) {
+        self.dataset = dataset
+        self.columns = columns
+    }
 
     package var columnNames: [String] { columns.map(\.name) }
 
@@ -195,34 +211,4 @@ package enum Tables {
         .double("last_event_uplift") { $0.pointee.lastEventUplift },
         .double("last_event_car") { $0.pointee.lastEventCar },
     ])
-}
-
-/// One day of one artist as `momentum report --artist` shows it: the daily row, its spike
-/// signal and whether a change point starts there.
-package struct ArtistDayReport: Sendable {
-    package var daily: ArtistDaily
-    package var signal: ArtistSignal?
-    package var changePoint: ChangePoint?
-
-    /// The days of one analysed artist, in day order, with its change points (computed by the
-    /// caller, who usually shows them too).
-    package static func rows(of analysis: ArtistAnalysis, changePoints: [ChangePoint]) -> [ArtistDayReport] {
-        let signals = Dictionary(analysis.signals.map { ($0.day, $0) }, uniquingKeysWith: { a, _ in a })
-        let changePoints = Dictionary(changePoints.map { ($0.day, $0) }, uniquingKeysWith: { a, _ in a })
-        return analysis.daily.map { ArtistDayReport(daily: $0, signal: signals[$0.day], changePoint: changePoints[$0.day]) }
-    }
-}
-
-extension Tables {
-    /// `artist_daily` columns plus the day's signal and change point.
-    package static let artistDays = TableDefinition<ArtistDayReport>(
-        dataset: .artistDaily,
-        columns: artistDaily.columns.map { $0.pulled(back: \.daily) } + [
-            .double("robust_z") { $0.pointee.signal?.robustZ },
-            .boolean("is_spike", nullable: false) { $0.pointee.signal?.isSpike ?? false },
-            .boolean("is_drop", nullable: false) { $0.pointee.signal?.isDrop ?? false },
-            .boolean("change_point", nullable: false) { $0.pointee.changePoint != nil },
-            .boolean("change_point_release_aligned", nullable: false) { $0.pointee.changePoint?.releaseAligned ?? false },
-        ]
-    )
 }

@@ -4,6 +4,7 @@
 // day is then compared with the latest leaderboard day.
 
 import Foundation
+import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
 
@@ -71,7 +72,7 @@ extension LocalEngine {
            let record = try? JSONDecoder().decode(TransformRecord.self, from: Data(bytes)) {
             return record.rawFingerprint == LocalEngine.fingerprint(raw) ? nil : advice
         }
-        let latestRaw = raw.compactMap { LakeLayout.captureDay(ofRawKey: $0.key) }.max().flatMap { Day(iso: $0.isoString) }
+        let latestRaw = raw.compactMap { LakeLayout.captureDay(ofRawKey: $0.key) }.max().flatMap { Day(iso: $0) }
         let latestProcessed = processed.latestLeaderboardDay
         guard let latestRaw else { return nil }
         return latestProcessed.map { latestRaw > $0 } ?? true ? advice : nil

@@ -1,0 +1,162 @@
+// The raw records of the lake contract (lake.md: `raw/artist_metrics`, `raw/releases`) as JSON
+// Lines. The record types are MomentumAnalytics' inputs, so what the daily jobs append is what
+// the analytics read, with no second struct between them; the decoding runs on LakeKit's
+// purpose-built scanner and the timestamps parse and print through MomentumAnalytics' `Instant`.
+
+import LakeKit
+import MomentumAnalytics
+
+extension MetricObservation: JSONLineRecord {
+    /// The fields of `raw/artist_metrics`, numbered as the decoder's cases read them.
+    static let fields = JSONFieldScanner.FieldNames(["artist_id", "artist_name", "followers", "popularity", "genres", "captured_at", "source"])
+
+    public init(jsonLine: UnsafeBufferPointer<UInt8>, strings: inout StringInterner) throws {
+        var scanner = JSONFieldScanner(jsonLine)
+        var id: String?, name: String?, captured: Instant?
+        var followers: Int64?, popularity: Int64?, genres: [String] = [], source = ""
+        while let key = try scanner.nextKey() {
+            switch MetricObservation.fields.index(of: key) {
+            case 0: id = try scanner.string(interning: &strings)
+            case 1: name = try scanner.string(interning: &strings)
+            case 2: followers = try scanner.optionalInteger()
+            case 3: popularity = try scanner.optionalInteger()
+            case 4: genres = try scanner.stringArray()
+            case 5: captured = try scanner.lakeTimestamp()
+            case 6: source = try scanner.optionalString(interning: &strings) ?? ""
+            default: try scanner.skipValue()
+            }
+        }
+        guard let id, !id.isEmpty else { throw LakeError.format("missing field artist_id") }
+        guard let captured else { throw LakeError.format("missing field captured_at") }
+        if let followers, followers < 0 { throw LakeError.format("followers \(followers) is negative") }
+        if let popularity, !(0...100).contains(popularity) {
+            throw LakeError.format("popularity \(popularity) is outside 0-100")
+        }
+        self.init(
+            artistID: id, artistName: name ?? "", followers: followers, popularity: popularity.map { Int32($0) },
+            genres: genres, capturedAt: captured, source: source
+        )
+    }
+
+    public func appendJSON(to output: inout [UInt8]) {
+        var json = JSONObjectWriter()
+        json.field("artist_id", artistID)
+        json.field("artist_name", artistName)
+        json.field("followers", followers)
+        json.field("popularity", popularity.map(Int64.init))
+        json.field("genres", genres)
+        json.field("captured_at", capturedAt.isoString)
+        json.field("source", source)
+        json.close(into: &output)
+    }
+
+    public func contractViolation(partitionDay: String?) -> String? {
+        LakeRecordDay.violation("captured_at", capturedAt, partitionDay: partitionDay)
+    }
+}
+
+extension ReleaseRecord: JSONLineRecord {
+    /// The fields of `raw/releases`, numbered as the decoder's cases read them.
+    static let fields = JSONFieldScanner.FieldNames([
+        "artist_id", "album_id", "album_name", "album_type", "album_group", "release_date", "release_date_precision",
+        "total_tracks", "discovered_at", "is_new",
+    ])
+
+    public init(jsonLine: UnsafeBufferPointer<UInt8>, strings: inout StringInterner) throws {
+        var scanner = JSONFieldScanner(jsonLine)
+        var artistID: String?, albumID: String?, albumName: String?, albumType: String?, albumGroup: String?
+        var releaseDate: String?, precision: String?, totalTracks: Int64 = 0, discovered: Instant?, isNew = false
+        while let key = try scanner.nextKey() {
+            switch ReleaseRecord.fields.index(of: key) {
+            case 0: artistID = try scanner.string(interning: &strings)
+            case 1: albumID = try scanner.string()
+            case 2: albumName = try scanner.string()
+            case 3: albumType = try scanner.optionalString(interning: &strings)
+            case 4: albumGroup = try scanner.optionalString(interning: &strings)
+            case 5: releaseDate = try scanner.string()
+            case 6: precision = try scanner.string(interning: &strings)
+            case 7: totalTracks = try scanner.optionalInteger() ?? 0
+            case 8: discovered = try scanner.isNull() ? nil : scanner.lakeTimestamp()
+            case 9: isNew = try scanner.isNull() ? false : scanner.boolean()
+            default: try scanner.skipValue()
+            }
+        }
+        guard let artistID, !artistID.isEmpty else { throw LakeError.format("missing field artist_id") }
+        guard let albumID, !albumID.isEmpty else { throw LakeError.format("missing field album_id") }
+        guard let releaseDate else { throw LakeError.format("missing field release_date") }
+        guard let precision else { throw LakeError.format("missing field release_date_precision") }
+        self.init(
+            artistID: artistID, albumID: albumID, albumName: albumName ?? "", albumType: albumType ?? "",
+            albumGroup: albumGroup, releaseDate: releaseDate, releaseDatePrecision: precision,
+            totalTracks: totalTracks, discoveredAt: discovered, isNew: isNew
+        )
+    }
+
+    public func appendJSON(to output: inout [UInt8]) {
+        var json = JSONObjectWriter()
+        json.field("artist_id", artistID)
+        json.field("album_id", albumID)
+        json.field("album_name", albumName)
+        json.field("album_type", albumType)
+        json.field("album_group", albumGroup)
+        json.field("release_date", releaseDate)
+        json.field("release_date_precision", releaseDatePrecision)
+        json.field("total_tracks", totalTracks)
+        json.field("discovered_at", discoveredAt?.isoString)
+        json.field("is_new", isNew)
+        json.close(into: &output)
+    }
+
+    public func contractViolation(partitionDay: String?) -> String? {
+        discoveredAt.flatMap { LakeRecordDay.violation("discovered_at", $0, partitionDay: partitionDay) }
+    }
+}
+
+/// The lake's rule for a record's own time: it falls on its file's `dt=` day.
+enum LakeRecordDay {
+    static func violation(_ field: String, _ instant: Instant, partitionDay: String?) -> String? {
+        guard let partitionDay, !isOn(instant, partitionDay) else { return nil }
+        return "\(field) \(instant.isoString) is not on the file's day dt=\(partitionDay)"
+    }
+
+    /// Compares the instant's civil date with the `YYYY-MM-DD` digits in place: this runs for
+    /// every record a transform reads, where printing the day would allocate a string each time.
+    static func isOn(_ instant: Instant, _ partitionDay: String) -> Bool {
+        let (year, month, day) = instant.day.civil
+        let expected = year * 10_000 + month * 100 + day
+        let matched = partitionDay.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
+            var value = 0
+            for index in 0..<10 where index != 4 && index != 7 {
+                guard (48...57).contains(bytes[index]) else { return false }
+                value = value * 10 + Int(bytes[index] - 48)
+            }
+            return value == expected
+        }
+        return matched ?? (instant.day.isoString == partitionDay)
+    }
+}
+
+extension JSONFieldScanner {
+    /// A lake timestamp: ISO 8601 in UTC with `Z` (lake.md: no offset), parsed by `Instant`.
+    mutating func lakeTimestamp() throws -> Instant {
+        // Parsed from the line's bytes: a transform reads one timestamp per record.
+        let parsed = try withStringBytes { bytes -> Result<Instant, TextPrefix> in
+            if let last = bytes.last, last == UInt8(ascii: "Z") || last == UInt8(ascii: "z"), let instant = Instant(isoBytes: bytes) {
+                return .success(instant)
+            }
+            return .failure(TextPrefix(text: String(decoding: bytes.prefix(40), as: UTF8.self)))
+        }
+        switch parsed {
+        case .success(let instant):
+            return instant
+        case .failure(let refused):
+            throw error("'\(refused.text)' is not an ISO 8601 timestamp in UTC with Z (lake.md: no offset), from 1678 to 2261")
+        }
+    }
+
+    /// The start of a refused value, for its message.
+    struct TextPrefix: Error {
+        let text: String
+    }
+}
