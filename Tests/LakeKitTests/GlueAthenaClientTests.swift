@@ -113,6 +113,26 @@ import MomentumHTTP
         #expect(Self.body(start)["ClientRequestToken"] as? String == String(repeating: "r", count: 40))
     }
 
+    @Test func aWaitTimesOutOnTheClientsClockAndStopsTheQuery() async throws {
+        let script = ScriptedS3 { request, _ in
+            request.header("X-Amz-Target") == "AmazonAthena.StopQueryExecution" ? Self.answer([:])
+                : Self.answer(["QueryExecution": ["QueryExecutionId": "q-9", "Status": ["State": "RUNNING"]]])
+        }
+        let clock = SleepRecorder()
+        let json = AWSJSONClient(service: "athena", targetPrefix: "AmazonAthena", displayName: "Athena",
+                                 credentials: S3ClientTests.Static(value: S3ClientTests.credentials), region: "eu-west-1",
+                                 endpoint: AWSEndpoint(url: URL(string: "http://127.0.0.1:5000")!, usesPathStyle: true, source: "test"),
+                                 transport: script.transport, clock: clock)
+        let started = ContinuousClock.now
+        await #expect(throws: LakeError.ioKind) {
+            _ = try await AthenaClient(json: json).wait(for: "q-9", firstPoll: .seconds(1), longestPoll: .seconds(60), timeout: .seconds(600))
+        }
+        // The pauses (1, 2, 4 … up to 60 s) add up past 600 s on the test clock, in no real time.
+        #expect(clock.waits.reduce(0, +) >= 600 && clock.waits.max() == 60, "\(clock.waits)")
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(script.all.contains { $0.header("X-Amz-Target") == "AmazonAthena.StopQueryExecution" })
+    }
+
     @Test func cancellingAWaitStopsTheQuery() async throws {
         let script = ScriptedS3 { request, _ in
             request.header("X-Amz-Target") == "AmazonAthena.StopQueryExecution" ? Self.answer([:])

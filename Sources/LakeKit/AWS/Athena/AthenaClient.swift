@@ -132,8 +132,7 @@ public struct AthenaClient: Sendable {
     /// task or a timeout stops the query first.
     public func wait(for id: String, statement: String = "", firstPoll: Duration = .milliseconds(250), longestPoll: Duration = .seconds(5),
                      timeout: Duration = .seconds(3600)) async throws -> AthenaQueryExecution {
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
+        let elapsed = ElapsedTime(on: json.exchange.clock)
         var pause = firstPoll
         do {
             while true {
@@ -144,7 +143,7 @@ public struct AthenaClient: Sendable {
                     }
                     return execution
                 }
-                guard clock.now < deadline else {
+                guard elapsed.value < timeout else {
                     try? await stop(id)
                     throw LakeError.io("Athena query \(id) still \(execution.state) after \(Int(timeout.secondsValue)) s: stopped")
                 }

@@ -176,10 +176,9 @@ public struct GlueClient: Sendable {
         do {
             _ = try await json.send("StartCrawler", ["Name": name], as: Empty.self)
         } catch let error as AWSServiceError where error.code == "CrawlerRunningException" {}
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
+        let elapsed = ElapsedTime(on: json.exchange.clock)
         var started = false
-        while clock.now < deadline {
+        while elapsed.value < timeout {
             let state = try await crawler(name)
             if state.State == "RUNNING" || state.State == "STOPPING" { started = true }
             if state.State == "READY", started || state.LastCrawl != nil {
