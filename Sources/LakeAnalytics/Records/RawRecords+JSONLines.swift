@@ -119,21 +119,10 @@ enum LakeRecordDay {
         return "\(field) \(instant.isoString) is not on the file's day dt=\(partitionDay)"
     }
 
-    /// Compares the instant's civil date with the `YYYY-MM-DD` digits in place: this runs for
-    /// every record a transform reads, where printing the day would allocate a string each time.
+    /// Through `Day`'s parser, which reads the text in place: this runs for every record a
+    /// transform reads, where printing the instant's day would allocate a string each time.
     static func isOn(_ instant: Instant, _ partitionDay: String) -> Bool {
-        let (year, month, day) = instant.day.civil
-        let expected = year * 10_000 + month * 100 + day
-        let matched = partitionDay.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
-            var value = 0
-            for index in 0..<10 where index != 4 && index != 7 {
-                guard (48...57).contains(bytes[index]) else { return false }
-                value = value * 10 + Int(bytes[index] - 48)
-            }
-            return value == expected
-        }
-        return matched ?? (instant.day.isoString == partitionDay)
+        Day(iso: partitionDay) == instant.day
     }
 }
 
@@ -141,22 +130,17 @@ extension JSONFieldScanner {
     /// A lake timestamp: ISO 8601 in UTC with `Z` (lake.md: no offset), parsed by `Instant`.
     mutating func lakeTimestamp() throws -> Instant {
         // Parsed from the line's bytes: a transform reads one timestamp per record.
-        let parsed = try withStringBytes { bytes -> Result<Instant, TextPrefix> in
+        var refused = ""
+        let parsed = try withStringBytes { bytes -> Instant? in
             if let last = bytes.last, last == UInt8(ascii: "Z") || last == UInt8(ascii: "z"), let instant = Instant(isoBytes: bytes) {
-                return .success(instant)
+                return instant
             }
-            return .failure(TextPrefix(text: String(decoding: bytes.prefix(40), as: UTF8.self)))
+            refused = String(decoding: bytes.prefix(40), as: UTF8.self)
+            return nil
         }
-        switch parsed {
-        case .success(let instant):
-            return instant
-        case .failure(let refused):
-            throw error("'\(refused.text)' is not an ISO 8601 timestamp in UTC with Z (lake.md: no offset), from 1678 to 2261")
+        guard let parsed else {
+            throw error("'\(refused)' is not an ISO 8601 timestamp in UTC with Z (lake.md: no offset), from 1678 to 2261")
         }
-    }
-
-    /// The start of a refused value, for its message.
-    struct TextPrefix: Error {
-        let text: String
+        return parsed
     }
 }

@@ -78,21 +78,3 @@ struct AWSExchange: Sendable {
         }
     }
 }
-
-/// Time passed since it was made, on a client's clock (whatever that clock's instants are):
-/// a poll's timeout runs on the clock its pauses sleep on, so a test clock moves both.
-struct ElapsedTime {
-    private let read: () -> Duration
-
-    init(on clock: any Clock<Duration>) {
-        read = ElapsedTime.stopwatch(clock)
-    }
-
-    private static func stopwatch<C: Clock<Duration>>(_ clock: C) -> () -> Duration {
-        let start = clock.now
-        return { start.duration(to: clock.now) }
-    }
-
-    /// The time passed so far.
-    var value: Duration { read() }
-}

@@ -105,21 +105,15 @@ public final class LakeLock: Sendable {
         _ store: any ObjectStore, command: String, wait: Duration = .seconds(30), lease: Duration = .seconds(120),
         pollInterval: Duration = .milliseconds(200), clock: any Clock<Duration> = ContinuousClock()
     ) async throws -> LakeLock {
-        try await acquire(store, command: command, wait: wait, lease: lease, pollInterval: pollInterval, on: clock)
-    }
-
-    private static func acquire<C: Clock<Duration>>(
-        _ store: any ObjectStore, command: String, wait: Duration, lease: Duration, pollInterval: Duration, on clock: C
-    ) async throws -> LakeLock {
         let started = now()
         let holder = LakeLockHolder(
             token: UUID().uuidString, command: String(command.prefix(200)), host: hostName(),
             pid: getpid(), acquiredAt: MachineTime.iso(secondsSinceEpoch: started / 1_000_000_000),
             leaseUntil: started + nanoseconds(lease))
-        let deadline = clock.now.advanced(by: wait)
+        let waited = ElapsedTime(on: clock)
         let mine = try encode(holder)
         // Another host's lock as first seen unchanged, on this process's monotonic clock.
-        var watched: (holder: LakeLockHolder, since: C.Instant)?
+        var watched: (holder: LakeLockHolder, since: ElapsedTime)?
         while true {
             if try await store.create(key, bytes: mine) {
                 return LakeLock(store: store, holder: holder, bytes: mine, lease: lease, clock: clock)
@@ -132,13 +126,13 @@ public final class LakeLock: Sendable {
                 // A lock object we cannot parse is left for a person to look at.
                 throw LakeError.locked("the lake at \(store.location) has an unreadable lock object \(key) (\(error.message)); if no momentum command is running, delete it")
             }
-            if watched?.holder != current { watched = (current, clock.now) }
-            let unrenewed = watched.map { $0.since.duration(to: clock.now) } ?? .zero
+            if watched?.holder != current { watched = (current, ElapsedTime(on: clock)) }
+            let unrenewed = watched?.since.value ?? .zero
             if isStale(current, unrenewedFor: unrenewed, lease: lease) {
                 try await takeOver(current, in: store)
                 continue
             }
-            guard clock.now < deadline else {
+            guard waited.value < wait else {
                 throw LakeError.locked("the lake at \(store.location) is locked by \(current); waited \(wait.formattedSeconds). Try again when it has finished")
             }
             try await clock.sleep(for: pollInterval)
