@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "LakeAnalytics", targets: ["LakeAnalytics"]),
         // Analytics in, one self-contained HTML page out.
         .library(name: "MomentumDashboard", targets: ["MomentumDashboard"]),
+        // Deezer, Last.fm and MusicBrainz: the audience beyond Spotify, on the same HTTP core.
+        .library(name: "AudienceKit", targets: ["AudienceKit"]),
         // A companion of SpotifyKit for tests and demos, as swift-log ships InMemoryLogging.
         .library(name: "SpotifySimulator", targets: ["SpotifySimulator"]),
         .executable(name: "momentum", targets: ["momentum-cli"]),
@@ -73,6 +75,12 @@ let package = Package(
             dependencies: ["MomentumHTTP", .product(name: "Logging", package: "swift-log")]
         ),
 
+        // The audience on other public sources: Deezer, Last.fm, MusicBrainz.
+        .target(
+            name: "AudienceKit",
+            dependencies: ["MomentumHTTP", .product(name: "Logging", package: "swift-log")]
+        ),
+
         // A deterministic Spotify Web API, in process or served on 127.0.0.1.
         .target(name: "SpotifySimulator", dependencies: ["SpotifyKit", "MomentumHTTP", "MomentumText"]),
 
@@ -87,6 +95,7 @@ let package = Package(
                 "MomentumAnalytics",
                 "MomentumDashboard",
                 "SpotifyKit",
+                "AudienceKit",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -105,6 +114,7 @@ let package = Package(
                 "LakeAnalytics",
                 "MomentumAnalytics",
                 "SpotifyKit",
+                "AudienceKit",
                 "SpotifySimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -131,13 +141,17 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "AudienceKitTests", dependencies: [
+            "AudienceKit", "MomentumHTTP", "SpotifySimulator", "MomentumTestSupport",
+            .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
+        ]),
         .testTarget(name: "SpotifySimulatorTests", dependencies: ["SpotifySimulator", "SpotifyKit", "MomentumHTTP"]),
         // The engine's jobs called directly (no command line): ingestion, transforms, Athena
         // promotion, cancellation, the deploy generators.
         .testTarget(
             name: "MomentumEngineTests",
             dependencies: ["MomentumEngine", "MomentumDeploy", "LakeKit", "LakeAnalytics", "MomentumHTTP", "MomentumAnalytics",
-                           "SpotifyKit", "SpotifySimulator", "MomentumTestSupport", .product(name: "Logging", package: "swift-log")]
+                           "SpotifyKit", "SpotifySimulator", "AudienceKit", "MomentumTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "MomentumCLITests",

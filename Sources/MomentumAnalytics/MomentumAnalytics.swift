@@ -7,7 +7,7 @@
 /// The library's identity, for logs and `--version` output.
 public enum MomentumAnalytics {
     /// Semantic version of the MomentumAnalytics product (see Docs/CHANGELOG-MomentumAnalytics.md).
-    public static let version = "0.5.0"
+    public static let version = "0.6.0"
     /// Version of the metric contract these functions implement.
-    public static let metricContractVersion = "1.2"
+    public static let metricContractVersion = "1.3"
 }

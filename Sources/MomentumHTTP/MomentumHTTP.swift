@@ -6,5 +6,5 @@
 /// The library's identity, for logs and `--version` output.
 public enum MomentumHTTP {
     /// Semantic version of the MomentumHTTP product (see Docs/CHANGELOG-MomentumHTTP.md).
-    public static let version = "0.1.1"
+    public static let version = "0.2.0"
 }

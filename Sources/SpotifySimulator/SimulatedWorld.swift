@@ -73,6 +73,8 @@ final class SimulatedWorld: @unchecked Sendable {
     static let origin = 19_723
     let artists: [SimulatedArtist]
     let byID: [String: Int]
+    /// Each artist on the other audience sources (Audience/SimulatedAudience.swift).
+    let audience: [AudiencePresence]
     private var logFollowers: [[Double]]
     private let lock = NSLock()
 
@@ -85,7 +87,12 @@ final class SimulatedWorld: @unchecked Sendable {
             var id = ""
             repeat { id = SimulatedWorld.base62(&rng) } while used.contains(id)
             used.insert(id)
-            let name = names.next(index: index)
+            // Two artists share a name, and one is named in Cyrillic (with letters that
+            // decompose: other sources may store them decomposed): identity matching must
+            // neither guess between the two nor miss the third.
+            let generated = names.next(index: index)
+            let name = index == SimulatedWorld.sameNameIndex ? artists[SimulatedWorld.sameNameOriginal].name
+                : index == SimulatedWorld.otherScriptIndex ? "Звёздный Йод" : generated
             let followers = pow(10, Double.random(in: 2.5...6.6, using: &rng))
             let releases = SimulatedWorld.discography(artistID: id, rng: &rng, names: &names)
             artists.append(SimulatedArtist(
@@ -97,6 +104,7 @@ final class SimulatedWorld: @unchecked Sendable {
         }
         self.artists = artists
         self.byID = Dictionary(uniqueKeysWithValues: artists.enumerated().map { ($1.id, $0) })
+        audience = SimulatedWorld.presence(of: artists, seed: seed)
         self.logFollowers = Array(repeating: [], count: artists.count)
     }
 

@@ -53,6 +53,8 @@ enum SimulatorJSON {
             out.append(contentsOf: (bool ? "true" : "false").utf8)
         case let int as Int:
             out.append(contentsOf: String(int).utf8)
+        case let int as Int64:
+            out.append(contentsOf: String(int).utf8)
         case let double as Double:
             guard double.isFinite else { return false }
             out.append(contentsOf: "\(double)".utf8)

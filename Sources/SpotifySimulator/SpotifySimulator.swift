@@ -10,7 +10,7 @@ import MomentumHTTP
 /// The simulated Spotify.
 public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
     /// Semantic version of the SpotifySimulator product (see Docs/CHANGELOG-SpotifySimulator.md).
-    public static let version = "0.4.1"
+    public static let version = "0.5.0"
 
     /// The two regimes of the Web API.
     public enum Mode: String, Sendable, CaseIterable {
@@ -43,11 +43,13 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
         public var retryAfter: Duration
         /// The base written into `href` fields.
         public var publicAPIURL: String
+        /// When set, the simulated Last.fm accepts only this API key (any non-empty key otherwise).
+        public var lastFMAPIKey: String?
 
         /// Options; the defaults answer like extended quota, without faults.
         public init(artists: Int = 50, seed: UInt64 = 1, mode: Mode = .extended, faultRate: Double = 0, latency: Duration = .zero,
                     clientID: String? = nil, clientSecret: String? = nil, tokenLifetime: Duration = .seconds(3600), retryAfter: Duration = .seconds(1),
-                    publicAPIURL: String = "https://api.spotify.com/v1") {
+                    publicAPIURL: String = "https://api.spotify.com/v1", lastFMAPIKey: String? = nil) {
             self.artists = artists
             self.seed = seed
             self.mode = mode
@@ -59,6 +61,7 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
             self.tokenLifetime = max(.zero, tokenLifetime)
             self.retryAfter = max(.zero, retryAfter)
             self.publicAPIURL = publicAPIURL
+            self.lastFMAPIKey = lastFMAPIKey
         }
     }
 
@@ -143,6 +146,7 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
             (URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.queryItems ?? []).map { ($0.name, $0.value ?? "") },
             uniquingKeysWith: { _, last in last })
         if path == "/_simulator/stats" { return Outcome(response: stats(), delay: .zero, fault: nil) }
+        if let audience = AudienceRoute.of(path) { return handle(audience, request: request, query: query) }
 
         let route = SpotifySimulator.route(method: request.method, path: path)
         var delay = options.latency
@@ -165,8 +169,28 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
         return Outcome(response: answer(route, request: request, query: query), delay: delay, fault: nil)
     }
 
+    /// An audience source's request: the same faults, in that source's form.
+    private func handle(_ route: AudienceRoute, request: TransportRequest, query: [String: String]) -> Outcome {
+        var delay = options.latency
+        lock.withLock { counts[route.name, default: 0] += 1 }
+        let resources = (URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.queryItems ?? [])
+            .filter { $0.name == "resource" }.compactMap(\.value)
+        if let injected = injectFault() {
+            switch injected {
+            case .rateLimit: return Outcome(response: slowDown(route), delay: delay, fault: nil)
+            case .serverError(let status): return Outcome(response: error(status, "Service unavailable"), delay: delay, fault: nil)
+            case .drop: return Outcome(response: TransportResponse(status: 200), delay: delay, fault: .dropConnection)
+            case .truncate:
+                let full = answer(route, query: query, resources: resources)
+                return Outcome(response: full, delay: delay, fault: full.body.count > 1 ? .truncateBody : .dropConnection)
+            case .slow: delay += .milliseconds(300)
+            }
+        }
+        return Outcome(response: answer(route, query: query, resources: resources), delay: delay, fault: nil)
+    }
+
     enum Route {
-        case token, artist(String), artists, artistAlbums(String), search, album(String), albums, unknown
+        case token, artist(String), artists, artistAlbums(String), search, album(String), albums, track(String), unknown
         var name: String {
             switch self {
             case .token: return "POST /api/token"
@@ -176,6 +200,7 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
             case .search: return "GET /search"
             case .album: return "GET /albums/{id}"
             case .albums: return "GET /albums"
+            case .track: return "GET /tracks/{id}"
             case .unknown: return "unknown"
             }
         }
@@ -191,6 +216,7 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
         case ("GET", 2) where parts == ["v1", "search"]: return .search
         case ("GET", 2) where parts == ["v1", "albums"]: return .albums
         case ("GET", 3) where parts[0] == "v1" && parts[1] == "albums": return .album(parts[2])
+        case ("GET", 3) where parts[0] == "v1" && parts[1] == "tracks": return .track(parts[2])
         default: return .unknown
         }
     }
@@ -227,6 +253,9 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
             return json(albumJSON(artist: artist, release: release, full: true))
         case .albums:
             return options.mode == .extended ? error(400, "Use GET /albums/{id}") : error(403, "Forbidden: this endpoint is not available to apps in Development Mode")
+        case .track(let id):
+            guard let (artist, release, number) = findTrack(id), release.day <= day else { return error(404, "Resource not found") }
+            return json(trackJSON(artist: artist, release: release, number: number))
         case .token, .unknown:
             return error(404, "Service not found")
         }
@@ -358,6 +387,29 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
         ]
     }
 
+    /// A track's id: its album's id cut to 19 characters and its number in three digits.
+    static func trackID(_ release: SimulatedRelease, _ number: Int) -> String {
+        "\(release.id.prefix(19))\(String(format: "%03d", number))"
+    }
+
+    private func findTrack(_ id: String) -> (SimulatedArtist, SimulatedRelease, Int)? {
+        guard id.count == 22, let number = Int(id.suffix(3)), number >= 1 else { return nil }
+        for artist in world.artists {
+            if let release = artist.releases.first(where: { $0.id.hasPrefix(id.prefix(19)) && number <= $0.tracks }) { return (artist, release, number) }
+        }
+        return nil
+    }
+
+    private func trackJSON(artist: SimulatedArtist, release: SimulatedRelease, number: Int) -> [String: Any] {
+        let id = SpotifySimulator.trackID(release, number)
+        return ["id": id, "name": "\(release.name) \(number)", "track_number": number, "disc_number": 1, "type": "track",
+                "duration_ms": 180_000 + number * 7_000, "explicit": false, "is_local": false, "uri": "spotify:track:\(id)",
+                "href": "\(options.publicAPIURL)/tracks/\(id)", "external_urls": ["spotify": "https://open.spotify.com/track/\(id)"],
+                "external_ids": ["isrc": SimulatedWorld.isrc(ofTrack: id)],
+                "artists": [["id": artist.id, "name": artist.name, "type": "artist", "uri": "spotify:artist:\(artist.id)"]],
+                "album": albumJSON(artist: artist, release: release, full: false)]
+    }
+
     private func findRelease(_ id: String) -> (SimulatedArtist, SimulatedRelease)? {
         for artist in world.artists {
             if let release = artist.releases.first(where: { $0.id == id }) { return (artist, release) }
@@ -387,12 +439,14 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
             album["popularity"] = 40
             album["genres"] = [String]()
             album["copyrights"] = [["text": "℗ \(date.prefix(4)) \(artist.name)", "type": "P"]]
-            album["external_ids"] = ["upc": String(format: "%012d", abs(release.id.hashValue) % 1_000_000_000_000)]
+            // Spotify restored `external_ids` in March 2026; one artist's albums carry no UPC.
+            let hasUPC = world.byID[artist.id].map { world.audience[$0].albumsHaveUPC } ?? true
+            album["external_ids"] = hasUPC ? ["upc": SimulatedWorld.upc(of: release)] : [String: String]()
             let tracks: [[String: Any]] = (1...release.tracks).map { n in
-                ["id": "\(release.id.prefix(19))\(String(format: "%03d", n))", "name": "\(release.name) \(n)", "track_number": n,
+                ["id": SpotifySimulator.trackID(release, n), "name": "\(release.name) \(n)", "track_number": n,
                  "disc_number": 1, "duration_ms": 180_000 + n * 7_000, "explicit": false, "type": "track", "is_local": false,
-                 "uri": "spotify:track:\(release.id.prefix(19))\(String(format: "%03d", n))",
-                 "href": "\(options.publicAPIURL)/tracks/\(release.id.prefix(19))\(String(format: "%03d", n))",
+                 "uri": "spotify:track:\(SpotifySimulator.trackID(release, n))",
+                 "href": "\(options.publicAPIURL)/tracks/\(SpotifySimulator.trackID(release, n))",
                  "external_urls": ["spotify": "https://open.spotify.com/track/\(release.id.prefix(19))"],
                  "available_markets": release.markets, "artists": [artistRef]]
             }

@@ -1,6 +1,7 @@
 // `momentum`: a thin command line over SpotifyKit, LakeKit and MomentumAnalytics.
 
 import ArgumentParser
+import AudienceKit
 import Foundation
 import LakeAnalytics
 import LakeKit
@@ -35,6 +36,7 @@ struct Momentum: AsyncParsableCommand {
         MomentumHTTP \(MomentumHTTP.version)
         SpotifyKit \(SpotifyKit.version)
         SpotifySimulator \(SpotifySimulator.version)
+        AudienceKit \(AudienceKit.version)
         LakeKit \(LakeKit.version)
         LakeAnalytics \(LakeAnalytics.version)
         MomentumAnalytics \(MomentumAnalytics.version) (metric contract v\(MomentumAnalytics.metricContractVersion))

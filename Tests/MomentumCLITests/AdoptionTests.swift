@@ -169,7 +169,7 @@ private func jsonObject(_ text: String) throws -> Any {
         #expect(pipedLines.dropLast().allSatisfy { $0.count <= 100 })
         let csv = try await momentum(["report", "--lake", lake.path, "--format", "csv"], environment: ["COLUMNS": "20"])
         let header: [Substring] = csv.stdout.split(separator: "\n")
-        #expect(header[0].split(separator: ",").count == 14, "csv keeps every column")
+        #expect(header[0].split(separator: ",").count == 15, "csv keeps every column")
         #expect(!csv.stdout.contains("%"), "csv keeps the contract's fractions")
     }
 

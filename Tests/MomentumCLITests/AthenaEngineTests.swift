@@ -47,6 +47,40 @@ import Testing
         try AWSServers.athenaStatements().filter { $0["database"] as? String == database }
     }
 
+    /// Metric contract section 8 on Athena: `audience_daily` by the SQL twin (its own CTAS into
+    /// the run's staging), the signals, impacts and leaderboard of every series from it; the
+    /// tables equal the local engine's value for value.
+    @Test(.tags(.seaweedFS, .moto, .athenaDouble, .outsideTools))
+    func athenaGivesTheLocalEnginesAudienceTables() async throws {
+        let work = try Repository.temporaryFolder("athena-audience")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let folder = work.appendingPathComponent("lake")
+        let generated = try await OutsideTools.runScript("generate_lake.py", ["--out", folder.path, "--artists", "12", "--days", "70", "--seed", "8", "--audience"])
+        try #require(generated.status == 0, "\(generated.stderr)")
+        let (s3, prefix) = try await AWSServers.freshLake()
+        let remote = try AWSServers.store(prefix: prefix)
+        let local = FileSystemObjectStore(root: folder)
+        for object in try await local.list(prefix: "raw/") { try await remote.put(object.key, bytes: try await local.get(object.key)) }
+        let database = "momentum_" + UUID().uuidString.prefix(6).lowercased()
+
+        let onAthena = try await momentum(["transform", "--engine", "athena", "--lake", s3, "--database", database], environment: AWSServers.aws())
+        try #require(onAthena.status == 0, "\(onAthena.stderr)")
+        #expect(onAthena.stderr.contains("Athena statement 2 of 2") && onAthena.stderr.contains("audience_daily partition file(s) copied"), "\(onAthena.stderr)")
+        let sql = try statements(database: database).compactMap { $0["sql"] as? String }
+        #expect(sql.count == 2 && sql[1].contains("_audience\"") && sql[1].contains("/_athena/staging/") && sql[1].contains("audience_daily/'"), "\(sql)")
+        let inLake = try await momentum(["transform", "--lake", folder.path, "--full", "--quiet"])
+        try #require(inLake.status == 0, "\(inLake.stderr)")
+        let same = try await compare(folder, prefix)
+        #expect(same.status == 0, "\(same.stdout) \(same.stderr)")
+        #expect(try await remote.list(prefix: "processed/audience_daily/").contains { $0.key.hasSuffix(".parquet") })
+        let check = try await OutsideTools.runScript("reference_metrics.py", [folder.path])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        // Staging gone: no table, no object.
+        let glue = try GlueClient.standard(environment: AWSServers.aws())
+        #expect(try await glue.tables(database: database).allSatisfy { !$0.Name.hasPrefix("momentum_staging_") })
+        #expect(try await remote.list(prefix: "_athena/staging/").isEmpty)
+    }
+
     @Test(.tags(.seaweedFS, .moto, .athenaDouble, .outsideTools))
     func athenaGivesTheLocalEnginesTablesFullThenIncremental() async throws {
         let (folder, s3, prefix, heldBack) = try await lakes()
@@ -74,7 +108,8 @@ import Testing
         // Glue: the lake's six tables, the staging table gone; S3: staging deleted, one file per partition.
         let glue = try GlueClient.standard(environment: AWSServers.aws())
         let tables = try await glue.tables(database: database)
-        #expect(Set(tables.map(\.Name)) == ["raw_artist_metrics", "raw_releases", "artist_daily", "artist_signals", "release_impact", "momentum"])
+        #expect(Set(tables.map(\.Name)) == ["raw_artist_metrics", "raw_releases", "raw_audience", "artist_daily", "audience_daily", "artist_signals",
+                                             "release_impact", "momentum"])
         let daily = try #require(tables.first { $0.Name == "artist_daily" })
         #expect(daily.StorageDescriptor?.Location == "\(root)/processed/artist_daily/" && daily.Parameters?["projection.enabled"] == "true")
         #expect(tables.first { $0.Name == "raw_artist_metrics" }?.StorageDescriptor?.SerdeInfo?.SerializationLibrary == "org.openx.data.jsonserde.JsonSerDe")

@@ -88,7 +88,8 @@ func writeHandMadeLake(at root: URL, malformedLine: Bool = false) throws {
         #expect(rows.count == 3)
         #expect(Set(rows[0].keys) == ["rank", "artist_id", "artist_name", "day", "followers", "growth_7d", "growth_28d",
                                        "acceleration_7d", "popularity_change_28d", "momentum_score", "spikes_28d",
-                                       "last_event_day", "last_event_uplift", "last_event_car"])
+                                       "last_event_day", "last_event_uplift", "last_event_car", "series"])
+        #expect(rows.allSatisfy { $0["series"] as? String == "spotify/followers" }, "a lake of Spotify counts only")
         #expect(rows.map { $0["rank"] as? Int } == [1, 2, 3])
         // The development-mode artist has no growth at all: no score, ranked last.
         #expect(rows[2]["artist_id"] as? String == "2DevModeArtistNoCount0")
@@ -98,7 +99,7 @@ func writeHandMadeLake(at root: URL, malformedLine: Bool = false) throws {
         let csv = try await momentum(["report", "--lake", lake.path, "--format", "csv", "--top", "2"])
         let lines = csv.stdout.split(separator: "\n")
         #expect(lines.count == 3)
-        #expect(lines[0] == "rank,artist_id,artist_name,day,followers,growth_7d,growth_28d,acceleration_7d,popularity_change_28d,momentum_score,spikes_28d,last_event_day,last_event_uplift,last_event_car")
+        #expect(lines[0] == "rank,artist_id,artist_name,day,followers,growth_7d,growth_28d,acceleration_7d,popularity_change_28d,momentum_score,spikes_28d,last_event_day,last_event_uplift,last_event_car,series")
 
         let table = try await momentum(["report", "--lake", lake.path, "--format", "table"])
         #expect(table.stdout.contains("Justin <b>Bieber</b>") && table.stdout.contains("rank"))
@@ -173,19 +174,36 @@ struct ContractConformanceTests {
     /// The processed tables of a generated lake (gaps, duplicate runs, null followers, market
     /// duplicates, clustered releases) agree with an independent implementation of the metric
     /// contract to 1e-9, and open in pyarrow and DuckDB with the contract's names and types.
-    @Test(arguments: [(artists: 25, days: 150, seed: 3), (artists: 8, days: 400, seed: 99)])
-    func transformMatchesTheReferenceImplementation(_ shape: (artists: Int, days: Int, seed: Int)) async throws {
+    /// With audience series (section 8), so do `audience_daily`, the signals and impacts of every
+    /// series and the leaderboard of primary series.
+    @Test(arguments: [(artists: 25, days: 150, seed: 3, audience: false), (artists: 8, days: 400, seed: 99, audience: false),
+                      (artists: 30, days: 150, seed: 5, audience: true)])
+    func transformMatchesTheReferenceImplementation(_ shape: (artists: Int, days: Int, seed: Int, audience: Bool)) async throws {
         let lake = try Repository.temporaryFolder("conformance")
         defer { try? FileManager.default.removeItem(at: lake) }
         let generated = try await OutsideTools.runScript("generate_lake.py", [
             "--out", lake.path, "--artists", "\(shape.artists)", "--days", "\(shape.days)", "--seed", "\(shape.seed)",
-        ])
+        ] + (shape.audience ? ["--audience"] : []))
         #expect(generated.status == 0, "\(generated.stderr)")
         let transform = try await momentum(["transform", "--lake", lake.path])
         #expect(transform.status == 0, "\(transform.stderr)")
         let check = try await OutsideTools.runScript("reference_metrics.py", [lake.path])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         #expect(check.stdout.contains("OK"))
+        guard shape.audience else { return }
+        #expect(check.stdout.contains("audience_daily: ") && !check.stdout.contains("audience_daily: 0 rows"), "\(check.stdout)")
+        let leaderboard = try await momentum(["report", "--lake", lake.path, "--format", "json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(leaderboard.stdout.utf8)) as? [[String: Any]])
+        // One artist in ten has no Spotify counts: Deezer's fans rank it.
+        #expect(Set(rows.compactMap { $0["series"] as? String }) == ["spotify/followers", "deezer/fans"], "\(leaderboard.stdout)")
+
+        // A new audience file: the series are rebuilt in full, and the plan says why.
+        let next = lake.appendingPathComponent("raw/audience/dt=2026-05-30/20260530T230000Z-late.jsonl")
+        try Data(#"{"artist_id":"late-artist","artist_name":"Late","source":"deezer","source_artist_id":"9","metric":"fans","value":5,"captured_at":"2026-05-30T23:00:00Z"}"#.utf8 + [10]).write(to: next)
+        let again = try await momentum(["transform", "--lake", lake.path])
+        #expect(again.status == 0 && again.stderr.contains("full rebuild: the lake has audience series"), "\(again.stderr)")
+        let recheck = try await OutsideTools.runScript("reference_metrics.py", [lake.path])
+        #expect(recheck.status == 0, "\(recheck.stdout)\(recheck.stderr)")
     }
 }
 

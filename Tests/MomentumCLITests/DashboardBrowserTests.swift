@@ -38,10 +38,12 @@ func browse(_ page: URL, hash: String = "", screenshot: URL? = nil, script: Bool
 
 @Suite(.tags(.outsideTools, .chromium), .serialized)
 struct DashboardBrowserTests {
-    /// A generated lake of 20 artists (two with hostile names, two without follower counts).
-    static func dashboard(in folder: URL) async throws -> URL {
+    /// A generated lake of 20 artists (two with hostile names, two without follower counts);
+    /// with `audience`, Deezer and Last.fm series too (metrics.md section 8).
+    static func dashboard(in folder: URL, audience: Bool = false) async throws -> URL {
         let lake = folder.appendingPathComponent("lake")
-        let generated = try await OutsideTools.runScript("generate_lake.py", ["--out", lake.path, "--artists", "20", "--days", "200", "--seed", "4"])
+        let generated = try await OutsideTools.runScript("generate_lake.py", ["--out", lake.path, "--artists", "20", "--days", "200", "--seed", "4"]
+                                                         + (audience ? ["--audience"] : []))
         guard generated.status == 0 else { throw TestSetupError(generated.stderr) }
         let page = folder.appendingPathComponent("dashboard.html")
         let result = try await momentum(["dashboard", "--lake", lake.path, "--out", page.path])
@@ -115,11 +117,12 @@ struct DashboardBrowserTests {
 
     /// The script draws an artist exactly as the page does: for each artist, the page opened
     /// on it (drawn in Swift) and the page opened elsewhere then on it (drawn by the script)
-    /// serialise to the same markup, tag for tag and coordinate for coordinate.
+    /// serialise to the same markup, tag for tag and coordinate for coordinate. The artists have
+    /// Deezer and Last.fm series, so the audience chart and the ranking series are drawn both ways.
     @Test func theScriptDrawsEachArtistAsThePageDoes() async throws {
         let folder = try Repository.temporaryFolder("dashboard-twin")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let ids = try await browse(try await Self.dashboard(in: folder)).artist_ids
+        let ids = try await browse(try await Self.dashboard(in: folder, audience: true)).artist_ids
         let lake = folder.appendingPathComponent("lake")
         #expect(ids.count == 20)
         var drawnByPage: [String: String] = [:], drawnByScript: [String: String] = [:]
@@ -143,7 +146,7 @@ struct DashboardBrowserTests {
         #expect(withoutScript.sections.first?.charts ?? 0 > 0)
         for id in ids {
             let page = try #require(drawnByPage[id]), script = try #require(drawnByScript[id])
-            #expect(page.count > 2_000)
+            #expect(page.count > 2_000 && page.contains("audience-figure") && page.contains("Ranked on"))
             #expect(page == script, "artist \(id) is drawn differently by the script")
         }
     }

@@ -22,8 +22,24 @@ private func killed(_ arguments: [String], after delay: Double, environment: [St
     _ = await child.result()
 }
 
-/// What must hold after any sequence of kills and reruns.
-private func checkInvariants(lake: URL, tracked: [String], metricsDay: String) throws {
+/// What must hold after any sequence of kills and reruns. With `audienceComplete` (the audience
+/// job finished last), every artist matched on a source has its counts exactly once for the day.
+private func checkInvariants(lake: URL, tracked: [String], metricsDay: String, audienceComplete: Bool = false) throws {
+    let store = FileSystemObjectStore(root: lake)
+    var perSeries: [String: Int] = [:]
+    for key in store.keys(under: "raw/audience/dt=\(metricsDay)/") where LakeLayout.isDataKey(key) {
+        let file = try JSONLines.decode(AudienceObservation.self, from: Array(try Data(contentsOf: lake.appendingPathComponent(key))), source: key)
+        for record in file.records { perSeries["\(record.artistID) \(record.source)/\(record.metric)", default: 0] += 1 }
+    }
+    #expect(perSeries.values.allSatisfy { $0 == 1 }, "audience counts filed twice: \(perSeries.filter { $0.value > 1 })")
+    if audienceComplete {
+        for id in tracked {
+            let url = lake.appendingPathComponent("state/identity/\(id).json")
+            guard let data = try? Data(contentsOf: url),
+                  let sources = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["sources"] as? [String: Any] else { continue }
+            if sources["deezer"] != nil { #expect(perSeries["\(id) deezer/fans"] == 1, "artist \(id): no Deezer count for \(metricsDay)") }
+        }
+    }
     let metrics = try metricRecords(in: lake).filter { $0.record.capturedAt.day.isoString == metricsDay }
     var perArtist: [String: Int] = [:]
     for (_, record) in metrics { perArtist[record.artistID, default: 0] += 1 }
@@ -51,7 +67,7 @@ private func checkInvariants(lake: URL, tracked: [String], metricsDay: String) t
         let directory = SpotifySimulator(options: server.options).artistDirectory
         let tracked = directory.map(\.id)
         var generator = SystemRandomNumberGenerator()
-        for command in [["ingest", "metrics"], ["ingest", "releases"], ["run"], ["transform"]] {
+        for command in [["ingest", "metrics"], ["ingest", "releases"], ["ingest", "audience"], ["run"], ["transform"]] {
             for trial in 0..<CrashSafetyTests.trials {
                 let lake = folder.appendingPathComponent("\(command.joined(separator: "-"))-\(trial)")
                 let added = try await server.momentum(["artists", "add", "--lake", lake.path] + tracked)
@@ -72,7 +88,8 @@ private func checkInvariants(lake: URL, tracked: [String], metricsDay: String) t
                     #expect(try await server.momentum(["ingest", "metrics", "--lake", lake.path, "--quiet"]).status == 0)
                     #expect(try await server.momentum(["ingest", "releases", "--lake", lake.path, "--quiet"]).status == 0)
                 }
-                try checkInvariants(lake: lake, tracked: tracked, metricsDay: today())
+                try checkInvariants(lake: lake, tracked: tracked, metricsDay: today(),
+                                    audienceComplete: command == ["ingest", "audience"] || command == ["run"])
                 // The processed tables equal an uninterrupted transform's.
                 #expect(try await server.momentum(["transform", "--lake", lake.path, "--quiet"]).status == 0)
                 let store = FileSystemObjectStore(root: lake)

@@ -38,6 +38,10 @@ final class ServedSimulator: Sendable {
             "SPOTIFY_API_URL": "http://127.0.0.1:\(port)/v1",
             "SPOTIFY_CLIENT_ID": "integration",
             "SPOTIFY_CLIENT_SECRET": "not-a-real-secret-42",
+            // The other audience sources, served by the same simulator.
+            "DEEZER_API_URL": "http://127.0.0.1:\(port)/deezer",
+            "LASTFM_API_URL": "http://127.0.0.1:\(port)/lastfm/2.0",
+            "MUSICBRAINZ_API_URL": "http://127.0.0.1:\(port)/musicbrainz",
         ]
     }
 

@@ -160,7 +160,8 @@ private typealias S3Server = AWSServers
 
         let glue = try GlueClient.standard(environment: environment)
         let tables = Dictionary(uniqueKeysWithValues: try await glue.tables(database: database).map { ($0.Name, $0) })
-        #expect(Set(tables.keys) == ["raw_artist_metrics", "raw_releases", "artist_daily", "artist_signals", "release_impact", "momentum"])
+        #expect(Set(tables.keys) == ["raw_artist_metrics", "raw_releases", "raw_audience", "artist_daily", "audience_daily", "artist_signals",
+                                     "release_impact", "momentum"])
         let root = "s3://\(S3Server.bucket)/\(prefix)"
         let metrics = try #require(tables["raw_artist_metrics"])
         #expect(metrics.TableType == "EXTERNAL_TABLE")

@@ -40,13 +40,41 @@ import Testing
         #expect(compared.stdout.contains("\"rows\""))
     }
 
+    /// Section 8: `audience_daily`'s statement parses as Athena SQL and gives the Swift engine's
+    /// rows on DuckDB; a lake with audience series plans it (full: they are rebuilt in full).
+    @Test(.tags(.outsideTools))
+    func duckDBRunningTheAudienceSQLGivesTheSwiftEnginesAudienceDaily() async throws {
+        let work = try Repository.temporaryFolder("sql-twin-audience")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let lake = work.appendingPathComponent("lake")
+        let generated = try await OutsideTools.runScript("generate_lake.py", ["--out", lake.path, "--artists", "14", "--days", "120", "--seed", "21", "--audience"])
+        try #require(generated.status == 0, "\(generated.stderr)")
+        let transform = try await run(Repository.momentumBinary().path, ["transform", "--lake", lake.path, "--quiet"])
+        try #require(transform.status == 0, "\(transform.stderr)")
+        let sqlFile = work.appendingPathComponent("audience_daily.sql")
+        try Data(AudienceDailySQL.select(database: "momentum").utf8).write(to: sqlFile)
+        let parsed = try await OutsideTools.runScript("sql_twin_parse.py", [sqlFile.path])
+        #expect(parsed.status == 0, "\(parsed.stdout)\(parsed.stderr)")
+        let compared = try await OutsideTools.runScript("sql_twin_duckdb.py", [lake.path, sqlFile.path, "momentum", "--table", "audience_daily"])
+        #expect(compared.status == 0 && compared.stdout.contains("\"rows\""), "\(compared.stdout)\(compared.stderr)")
+
+        let (plan, _, _) = try await dryRun(lake, work: work, full: true)
+        #expect(plan["audience_months"] as? [String] == ["2026-01", "2026-02", "2026-03", "2026-04"])
+        let steps = try #require(plan["steps"] as? [[String: Any]])
+        let audienceQuery = try #require(steps.first { ($0["description"] as? String)?.contains("audience_daily months") == true }?["query"] as? String)
+        let queryFile = work.appendingPathComponent("plan-audience.sql")
+        try Data(audienceQuery.utf8).write(to: queryFile)
+        let planned = try await OutsideTools.runScript("sql_twin_duckdb.py", [lake.path, queryFile.path, "momentum", "--table", "audience_daily"])
+        #expect(planned.status == 0, "\(planned.stdout)\(planned.stderr)")
+    }
+
     /// The dry run's statements and the JSON plan's first query.
-    private func dryRun(_ lake: URL, work: URL) async throws -> (plan: [String: Any], script: URL, query: URL) {
-        let text = try await momentum(["transform", "--engine", "athena", "--dry-run", "--lake", lake.path])
+    private func dryRun(_ lake: URL, work: URL, full: Bool = false) async throws -> (plan: [String: Any], script: URL, query: URL) {
+        let text = try await momentum(["transform", "--engine", "athena", "--dry-run", "--lake", lake.path] + (full ? ["--full"] : []))
         try #require(text.status == 0, "\(text.stderr)")
         let script = work.appendingPathComponent("plan-\(UUID().uuidString.prefix(6)).sql")
         try Data(text.stdout.utf8).write(to: script)
-        let json = try await momentum(["transform", "--engine", "athena", "--dry-run", "--format", "json", "--lake", lake.path])
+        let json = try await momentum(["transform", "--engine", "athena", "--dry-run", "--format", "json", "--lake", lake.path] + (full ? ["--full"] : []))
         try #require(json.status == 0, "\(json.stderr)")
         let plan = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let steps = try #require(plan["steps"] as? [[String: Any]])

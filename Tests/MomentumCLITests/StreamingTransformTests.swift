@@ -1,7 +1,8 @@
 // The streaming transform (artists in buckets spilled to disk, tables written row group by row
 // group) against the in-memory one on lakes with gaps, ties, duplicate runs, Development Mode
 // artists, clustered releases and a leaderboard day whose records lose their follower counts to
-// a later capture: every table holds the same rows.
+// a later capture, and audience series of other sources (metrics.md section 8): every table holds
+// the same rows.
 
 import Foundation
 import LakeAnalytics
@@ -24,6 +25,7 @@ import Testing
         let streamed = try await streaming.transform(full: true)
         #expect(expected.scope == .full(reason: "--full") && streamed.scope == .full(reason: "--full"))
         #expect(streamed.dailyRows == expected.dailyRows && streamed.signalRows == expected.signalRows)
+        #expect(streamed.audienceRows == expected.audienceRows)
         #expect(streamed.events == expected.events && streamed.leaderboardRows == expected.leaderboardRows)
         #expect(streamed.asOf == expected.asOf && streamed.malformed == expected.malformed, "\(streamed.malformed) vs \(expected.malformed)")
 
@@ -32,6 +34,7 @@ import Testing
         #expect(a.map(\.artistID) == b.map(\.artistID))
         for (x, y) in zip(a, b) {
             #expect(x.daily == y.daily, "\(x.artistID): artist_daily")
+            #expect(x.audience == y.audience, "\(x.artistID): audience_daily")
             #expect(x.signals == y.signals, "\(x.artistID): artist_signals")
             #expect(x.impacts == y.impacts, "\(x.artistID): release_impact")
         }
@@ -68,9 +71,9 @@ import Testing
         let work = try Repository.temporaryFolder("streaming-generated")
         defer { try? FileManager.default.removeItem(at: work) }
         let lake = work.appendingPathComponent("lake")
-        let generated = try await OutsideTools.runScript("generate_lake.py", ["--out", lake.path, "--artists", "60", "--days", "120", "--seed", "3"])
+        let generated = try await OutsideTools.runScript("generate_lake.py", ["--out", lake.path, "--artists", "60", "--days", "120", "--seed", "3", "--audience"])
         try #require(generated.status == 0, "\(generated.stderr)")
-        // About 1.5 MB of raw metrics: 24 buckets.
+        // About 1.5 MB of raw metrics and 4 MB of audience records: about 90 buckets.
         try await streamingEqualsInMemory(lake, bucketBytes: 64 << 10)
     }
 

@@ -14,9 +14,11 @@ import SpotifySimulator
 import Testing
 
 /// A store that fails the `failing`-th put of a raw metrics file, as a kill would cut the job.
-private struct CrashingStore: ObjectStore {
+struct CrashingStore: ObjectStore {
     let base: FileSystemObjectStore
     let failing: Int
+    /// Only puts under this prefix count (and fail).
+    var prefix = LakeDataset.artistMetrics.prefix
     let puts = Counter()
 
     final class Counter: @unchecked Sendable {
@@ -30,7 +32,7 @@ private struct CrashingStore: ObjectStore {
     func get(_ key: String) async throws -> [UInt8] { try await base.get(key) }
     func get(_ key: String, range: Range<Int>) async throws -> [UInt8] { try await base.get(key, range: range) }
     func put(_ key: String, bytes: [UInt8]) async throws {
-        if key.hasPrefix(LakeDataset.artistMetrics.prefix), puts.next() == failing {
+        if key.hasPrefix(prefix), puts.next() == failing {
             throw CocoaError(.fileWriteUnknown)
         }
         try await base.put(key, bytes: bytes)

@@ -58,7 +58,8 @@ private struct ReferenceStore: ObjectStore {
 /// One random history and what has been done to it.
 private struct RandomLake {
     enum Step: String, CaseIterable {
-        case appendDay, secondFileOnOldDay, sameSizeRewrite, removeRawFile, backDatedRelease, developmentModeDay, failedRead, removeProcessedTable
+        case appendDay, secondFileOnOldDay, sameSizeRewrite, removeRawFile, backDatedRelease, developmentModeDay, failedRead, removeProcessedTable,
+             audienceDay
     }
 
     let folder: URL
@@ -111,6 +112,18 @@ private struct RandomLake {
         try write("raw/artist_metrics/dt=\(Self.iso(day))/run-\(String(format: "%04d", files)).jsonl", lines)
     }
 
+    /// Deezer fans of some artists on a day (metrics.md section 8).
+    mutating func audienceFile(day: Int32) throws {
+        files += 1
+        var lines: [String] = []
+        for (index, artist) in artists.enumerated() where Bool.random(using: &random) {
+            let fans = 2_000 * (index + 1) + Int(day - start) * 3 + Int.random(in: 0...30, using: &random)
+            lines.append(#"{"artist_id":"\#(artist)","artist_name":"Artist \#(index)","source":"deezer","source_artist_id":"\#(index + 1)","metric":"fans","value":\#(fans),"captured_at":"\#(Self.iso(day))T07:00:00Z"}"#)
+        }
+        guard !lines.isEmpty else { return }
+        try write("raw/audience/dt=\(Self.iso(day))/run-\(String(format: "%04d", files)).jsonl", lines)
+    }
+
     mutating func releaseFile(releaseDay: Int32, filedOn: Int32, artist chosen: String? = nil, chaining: Bool = true) throws {
         files += 1
         let artist = chosen ?? artists[Int.random(in: 0..<artists.count, using: &random)]
@@ -146,17 +159,17 @@ private struct RandomLake {
         case .secondFileOnOldDay:
             try metricFile(day: Int32.random(in: max(start, lastDay - 100)...lastDay, using: &random), hour: 18)
         case .sameSizeRewrite:
-            guard let key = rawKeys("raw/artist_metrics").randomElement(using: &random) else { return [] }
+            guard let key = (rawKeys("raw/artist_metrics") + rawKeys("raw/audience")).randomElement(using: &random) else { return [] }
             let url = folder.appendingPathComponent(key)
             var text = try String(contentsOf: url, encoding: .utf8)
-            // One digit of a follower count changes: same size, new content.
-            if let range = text.range(of: #""followers":\d"#, options: .regularExpression) {
+            // One digit of a count changes: same size, new content.
+            if let range = text.range(of: #""(followers|value)":\d"#, options: .regularExpression) {
                 let digit = text.index(before: range.upperBound)
                 text.replaceSubrange(digit...digit, with: text[digit] == "9" ? "8" : "9")
             }
             try Data(text.utf8).write(to: url)
         case .removeRawFile:
-            guard let key = (rawKeys("raw/artist_metrics") + rawKeys("raw/releases")).randomElement(using: &random) else { return [] }
+            guard let key = (rawKeys("raw/artist_metrics") + rawKeys("raw/releases") + rawKeys("raw/audience")).randomElement(using: &random) else { return [] }
             try FileManager.default.removeItem(at: folder.appendingPathComponent(key))
         case .backDatedRelease:
             try releaseFile(releaseDay: Int32.random(in: start...lastDay, using: &random), filedOn: lastDay)
@@ -170,6 +183,8 @@ private struct RandomLake {
             return Set(rawKeys("raw/artist_metrics/dt=\(Self.iso(lastDay))"))
         case .removeProcessedTable:
             try? FileManager.default.removeItem(at: folder.appendingPathComponent("processed/release_impact"))
+        case .audienceDay:
+            try audienceFile(day: Int32.random(in: max(start, lastDay - 60)...lastDay, using: &random))
         }
         return []
     }

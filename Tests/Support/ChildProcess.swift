@@ -150,9 +150,14 @@ public func run(_ program: String, _ arguments: [String], environment: [String: 
 /// Spotify app or terminal width of the person running the tests, plus `extra`.
 public func momentumEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
     var environment = ProcessInfo.processInfo.environment
-    for name in ["MOMENTUM_LAKE", "MOMENTUM_CONFIG", "COLUMNS", "SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET", "SPOTIFY_SECRET_ARN"] {
+    for name in ["MOMENTUM_LAKE", "MOMENTUM_CONFIG", "COLUMNS", "SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET", "SPOTIFY_SECRET_ARN", "LASTFM_API_KEY"] {
         environment[name] = nil
     }
+    // No test reaches a public host: the audience sources (Deezer is on by default) point at a
+    // closed port on loopback unless a test points them at a simulator.
+    environment["DEEZER_API_URL"] = "http://127.0.0.1:9/deezer"
+    environment["LASTFM_API_URL"] = "http://127.0.0.1:9/lastfm/2.0"
+    environment["MUSICBRAINZ_API_URL"] = "http://127.0.0.1:9/musicbrainz"
     for (name, value) in extra { environment[name] = value }
     return environment
 }

@@ -186,6 +186,9 @@ def main():
             "PATH": os.environ["PATH"], "LANG": "C.UTF-8", "TZ": "UTC", "COLUMNS": "100",
             "SPOTIFY_ACCOUNTS_URL": f"http://127.0.0.1:{port}", "SPOTIFY_API_URL": f"http://127.0.0.1:{port}/v1",
             "SPOTIFY_CLIENT_ID": "any", "SPOTIFY_CLIENT_SECRET": "any",
+            # The other audience sources, served by the same simulator: no command reaches a public host.
+            "DEEZER_API_URL": f"http://127.0.0.1:{port}/deezer", "LASTFM_API_URL": f"http://127.0.0.1:{port}/lastfm/2.0",
+            "MUSICBRAINZ_API_URL": f"http://127.0.0.1:{port}/musicbrainz",
             "AWS_ENDPOINT_URL_S3": os.environ["MOMENTUM_S3_ENDPOINT"],
             "AWS_ENDPOINT_URL_GLUE": os.environ["MOMENTUM_MOTO_ENDPOINT"],
             "AWS_ENDPOINT_URL_ATHENA": os.environ["MOMENTUM_ATHENA_ENDPOINT"],

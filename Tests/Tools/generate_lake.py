@@ -5,6 +5,11 @@ Used for the sample lake in Examples/, the test suite's comparison runs and the 
 Artists grow organically with noise; releases lift growth for a couple of weeks; some days are
 missing, some days are captured twice, one artist in ten has no follower counts (Spotify's
 Development Mode), and names include non-ASCII and HTML-hostile characters.
+
+With --audience, raw/audience (lake contract v1.1) gets each artist's Deezer fans and Last.fm
+listeners and playcount (metrics contract section 8): each follows the artist's audience with its
+own scale and noise; some artists are missing from a source, some values are null, some days are
+captured twice. It draws from its own random stream, so the other datasets do not change.
 """
 import argparse
 import datetime as dt
@@ -41,6 +46,7 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--start", default="2026-01-01")
     parser.add_argument("--clean", action="store_true", help="no gaps, no duplicates, no null followers")
+    parser.add_argument("--audience", action="store_true", help="also write raw/audience (Deezer and Last.fm counts)")
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -61,6 +67,11 @@ def main():
             "popularity": rng.randint(5, 90), "release_days": releases,
             "dev_mode": (not args.clean) and i % 10 == 9,
         })
+
+    audience_rng = random.Random(args.seed * 7919 + 1)
+    for i, artist in enumerate(artists):
+        artist["deezer"] = None if i % 7 == 3 else (str(100000 + i * 37), audience_rng.uniform(0.2, 3.0), audience_rng.uniform(0.0005, 0.003))
+        artist["lastfm"] = None if i % 5 == 1 else (f"mbid-{i:04d}", audience_rng.uniform(0.5, 8.0), audience_rng.uniform(0.0005, 0.004))
 
     # Daily metric runs: one file per day, a second run on some days.
     for d in range(args.days):
@@ -90,6 +101,8 @@ def main():
         for k, run in enumerate(runs):
             stamp = f"{day.strftime('%Y%m%d')}T0{6 + 6 * k:02d}000Z-{k:04x}{args.seed % 65536:04x}"
             write(os.path.join(args.out, "raw/artist_metrics", f"dt={day.isoformat()}", f"{stamp}.jsonl"), run)
+        if args.audience:
+            write_audience(args, audience_rng, artists, day)
 
     # Weekly discography scans: the first scan lists everything (is_new=false), later ones
     # only what is new.
@@ -123,6 +136,34 @@ def main():
                     records.append(dict(base, album_id=album_id[:-1] + "Y", album_group="appears_on"))
         if records:
             write(os.path.join(args.out, "raw/releases", f"dt={day.isoformat()}", f"{day.strftime('%Y%m%d')}T070000Z-scan.jsonl"), records)
+
+
+def write_audience(args, rng, artists, day):
+    """One day's audience run (a second on some days), from each artist's current followers."""
+    runs = [[] for _ in range(2 if rng.random() < 0.1 else 1)]
+    for artist in artists:
+        if rng.random() < 0.04:
+            continue  # the sources missed the artist that day
+        for k, run in enumerate(runs):
+            captured = dt.datetime(day.year, day.month, day.day, 7 + 5 * k, rng.randint(0, 59), rng.randint(0, 59))
+            stamp = captured.strftime("%Y-%m-%dT%H:%M:%S") + (".5Z" if k else "Z")
+            series = []
+            if artist["deezer"]:
+                source_id, scale, noise = artist["deezer"]
+                series.append(("deezer", source_id, "fans", scale, noise))
+            if artist["lastfm"]:
+                source_id, scale, noise = artist["lastfm"]
+                series.append(("lastfm", source_id, "listeners", scale, noise))
+                series.append(("lastfm", source_id, "playcount", scale * 40, noise))
+            for source, source_id, metric, scale, noise in series:
+                value = int(artist["followers"] * scale * math.exp(rng.gauss(0, noise))) + k * rng.randint(0, 9)
+                run.append({
+                    "artist_id": artist["id"], "artist_name": artist["name"] if source == "deezer" else artist["name"].upper(),
+                    "source": source, "source_artist_id": source_id, "metric": metric,
+                    "value": None if rng.random() < 0.02 else value, "captured_at": stamp,
+                })
+    for k, run in enumerate(runs):
+        write(os.path.join(args.out, "raw/audience", f"dt={day.isoformat()}", f"{day.strftime('%Y%m%d')}T{7 + 5 * k:02d}0000Z-aud{k}.jsonl"), run)
 
 
 if __name__ == "__main__":

@@ -143,6 +143,71 @@ resource "aws_glue_catalog_table" "raw_releases" {
   }
 }
 
+resource "aws_glue_catalog_table" "raw_audience" {
+  name          = "raw_audience"
+  database_name = aws_glue_catalog_database.lake.name
+  table_type    = "EXTERNAL_TABLE"
+  parameters = {
+    "EXTERNAL"                    = "TRUE"
+    "classification"              = "json"
+    "projection.dt.format"        = "yyyy-MM-dd"
+    "projection.dt.interval"      = "1"
+    "projection.dt.interval.unit" = "DAYS"
+    "projection.dt.range"         = "${var.history_start},NOW"
+    "projection.dt.type"          = "date"
+    "projection.enabled"          = "true"
+    "storage.location.template"   = "${local.lake_root}/raw/audience/dt=$${dt}/"
+  }
+  partition_keys {
+    name = "dt"
+    type = "string"
+  }
+  storage_descriptor {
+    location      = "${local.lake_root}/raw/audience/"
+    input_format  = "org.apache.hadoop.mapred.TextInputFormat"
+    output_format = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"
+    ser_de_info {
+      serialization_library = "org.openx.data.jsonserde.JsonSerDe"
+      parameters = {
+        "case.insensitive"      = "false"
+        "ignore.malformed.json" = "true"
+      }
+    }
+    columns {
+      name = "artist_id"
+      type = "string"
+    }
+    columns {
+      name = "artist_name"
+      type = "string"
+    }
+    columns {
+      name = "source"
+      type = "string"
+    }
+    columns {
+      name = "source_artist_id"
+      type = "string"
+    }
+    columns {
+      name = "metric"
+      type = "string"
+    }
+    columns {
+      name = "value"
+      type = "bigint"
+    }
+    columns {
+      name = "captured_at"
+      type = "string"
+    }
+  }
+  lifecycle {
+    # The pipeline's GlueSync step starts each projection on the lake's first day.
+    ignore_changes = [parameters["projection.dt.range"]]
+  }
+}
+
 resource "aws_glue_catalog_table" "artist_daily" {
   name          = "artist_daily"
   database_name = aws_glue_catalog_database.lake.name
@@ -240,6 +305,95 @@ resource "aws_glue_catalog_table" "artist_daily" {
   }
 }
 
+resource "aws_glue_catalog_table" "audience_daily" {
+  name          = "audience_daily"
+  database_name = aws_glue_catalog_database.lake.name
+  table_type    = "EXTERNAL_TABLE"
+  parameters = {
+    "EXTERNAL"                       = "TRUE"
+    "classification"                 = "parquet"
+    "projection.enabled"             = "true"
+    "projection.month.format"        = "yyyy-MM"
+    "projection.month.interval"      = "1"
+    "projection.month.interval.unit" = "MONTHS"
+    "projection.month.range"         = "${substr(var.history_start, 0, 7)},NOW"
+    "projection.month.type"          = "date"
+    "storage.location.template"      = "${local.lake_root}/processed/audience_daily/month=$${month}/"
+  }
+  partition_keys {
+    name = "month"
+    type = "string"
+  }
+  storage_descriptor {
+    location      = "${local.lake_root}/processed/audience_daily/"
+    input_format  = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+    output_format = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+    ser_de_info {
+      serialization_library = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+    }
+    columns {
+      name = "artist_id"
+      type = "string"
+    }
+    columns {
+      name = "artist_name"
+      type = "string"
+    }
+    columns {
+      name = "source"
+      type = "string"
+    }
+    columns {
+      name = "metric"
+      type = "string"
+    }
+    columns {
+      name = "day"
+      type = "date"
+    }
+    columns {
+      name = "value"
+      type = "bigint"
+    }
+    columns {
+      name = "prev_day"
+      type = "date"
+    }
+    columns {
+      name = "gap_days"
+      type = "int"
+    }
+    columns {
+      name = "delta"
+      type = "bigint"
+    }
+    columns {
+      name = "adds_per_day"
+      type = "double"
+    }
+    columns {
+      name = "log_growth"
+      type = "double"
+    }
+    columns {
+      name = "pct_change"
+      type = "double"
+    }
+    columns {
+      name = "growth_7d"
+      type = "double"
+    }
+    columns {
+      name = "growth_28d"
+      type = "double"
+    }
+  }
+  lifecycle {
+    # The pipeline's GlueSync step starts each projection on the lake's first day.
+    ignore_changes = [parameters["projection.month.range"]]
+  }
+}
+
 resource "aws_glue_catalog_table" "artist_signals" {
   name          = "artist_signals"
   database_name = aws_glue_catalog_database.lake.name
@@ -289,6 +443,14 @@ resource "aws_glue_catalog_table" "artist_signals" {
     columns {
       name = "is_drop"
       type = "boolean"
+    }
+    columns {
+      name = "source"
+      type = "string"
+    }
+    columns {
+      name = "metric"
+      type = "string"
     }
   }
   lifecycle {
@@ -371,6 +533,14 @@ resource "aws_glue_catalog_table" "release_impact" {
     columns {
       name = "contaminated"
       type = "boolean"
+    }
+    columns {
+      name = "source"
+      type = "string"
+    }
+    columns {
+      name = "metric"
+      type = "string"
     }
   }
 }
@@ -457,6 +627,10 @@ resource "aws_glue_catalog_table" "momentum" {
       name = "last_event_car"
       type = "double"
     }
+    columns {
+      name = "series"
+      type = "string"
+    }
   }
   lifecycle {
     # The pipeline's GlueSync step starts each projection on the lake's first day.
@@ -502,6 +676,8 @@ locals {
       { name = "t_stat", type = "DECIMAL" },
       { name = "uplift", type = "DECIMAL" },
       { name = "contaminated", type = "BOOLEAN" },
+      { name = "source", type = "STRING" },
+      { name = "metric", type = "STRING" },
     ]
   }
 }

@@ -30,6 +30,13 @@ package struct ProcessedColumns {
         return values
     }
 
+    /// A string column that tables written before it existed lack (contract v1.3's `source`,
+    /// `metric` and `series`): read as `value` on every row when absent.
+    package func strings(_ name: String, absentAs value: String) throws -> [String?] {
+        guard table.column(name) != nil else { return Array(repeating: value, count: table.rowCount) }
+        return try strings(name)
+    }
+
     package func days(_ name: String) throws -> [Day?] {
         guard case .date(let values) = try column(name) else { throw wrongType(name, "a DATE") }
         return try values.map { value in

@@ -44,17 +44,41 @@ package enum ProcessedTableReader {
         return rows
     }
 
+    package static func audience(_ keys: [String], in store: any ObjectStore, artistID: String?) async throws -> [AudienceDaily] {
+        var rows: [AudienceDaily] = []
+        for key in keys {
+            let c = try await table(key, in: store, filter: artistID.map { .equals("artist_id", .string($0)) })
+            let ids = try c.strings("artist_id"), names = try c.strings("artist_name"), sources = try c.strings("source")
+            let metrics = try c.strings("metric"), days = try c.days("day"), values = try c.int64s("value"), prev = try c.days("prev_day")
+            let gaps = try c.int32s("gap_days"), deltas = try c.int64s("delta"), adds = try c.doubles("adds_per_day")
+            let logs = try c.doubles("log_growth"), pcts = try c.doubles("pct_change"), g7 = try c.doubles("growth_7d")
+            let g28 = try c.doubles("growth_28d")
+            for row in 0..<c.table.rowCount {
+                let id = try c.required(ids, "artist_id", row)
+                if let artistID, id != artistID { continue }
+                rows.append(AudienceDaily(
+                    artistID: id, artistName: names[row] ?? id, source: try c.required(sources, "source", row),
+                    metric: try c.required(metrics, "metric", row), day: try c.required(days, "day", row), value: values[row],
+                    prevDay: prev[row], gapDays: gaps[row], delta: deltas[row], addsPerDay: adds[row], logGrowth: logs[row],
+                    pctChange: pcts[row], growth7d: g7[row], growth28d: g28[row]))
+            }
+        }
+        return rows
+    }
+
     package static func signals(_ keys: [String], in store: any ObjectStore, artistID: String?) async throws -> [ArtistSignal] {
         var rows: [ArtistSignal] = []
         for key in keys {
             let c = try await table(key, in: store, filter: artistID.map { .equals("artist_id", .string($0)) })
             let ids = try c.strings("artist_id"), days = try c.days("day"), adds = try c.doubles("adds_per_day")
             let z = try c.doubles("robust_z"), spikes = try c.booleans("is_spike"), drops = try c.booleans("is_drop")
+            let series = try c.series()
             for row in 0..<c.table.rowCount {
                 let id = try c.required(ids, "artist_id", row)
                 if let artistID, id != artistID { continue }
                 rows.append(ArtistSignal(artistID: id, day: try c.required(days, "day", row), addsPerDay: try c.required(adds, "adds_per_day", row),
-                                         robustZ: z[row], isSpike: try c.required(spikes, "is_spike", row), isDrop: try c.required(drops, "is_drop", row)))
+                                         robustZ: z[row], isSpike: try c.required(spikes, "is_spike", row), isDrop: try c.required(drops, "is_drop", row),
+                                         series: try series(row)))
             }
         }
         return rows
@@ -69,6 +93,7 @@ package enum ProcessedTableReader {
             let nBaseline = try c.int32s("n_baseline"), nWindow = try c.int32s("n_window"), statuses = try c.strings("status")
             let baseline = try c.doubles("baseline_growth"), spread = try c.doubles("spread"), abnormal = try c.doubles("abnormal_growth")
             let car = try c.doubles("car"), t = try c.doubles("t_stat"), uplift = try c.doubles("uplift"), contaminated = try c.booleans("contaminated")
+            let series = try c.series()
             for row in 0..<c.table.rowCount {
                 let id = try c.required(ids, "artist_id", row)
                 if let artistID, id != artistID { continue }
@@ -81,7 +106,8 @@ package enum ProcessedTableReader {
                     albumIDs: try c.required(albumIDs, "album_ids", row), albumNames: try c.required(albumNames, "album_names", row),
                     nBaseline: try c.required(nBaseline, "n_baseline", row), nWindow: try c.required(nWindow, "n_window", row),
                     status: status, baselineGrowth: baseline[row], spread: spread[row], abnormalGrowth: abnormal[row], car: car[row],
-                    tStat: t[row], uplift: uplift[row], contaminated: try c.required(contaminated, "contaminated", row)))
+                    tStat: t[row], uplift: uplift[row], contaminated: try c.required(contaminated, "contaminated", row),
+                    series: try series(row)))
             }
         }
         return rows
@@ -96,15 +122,32 @@ package enum ProcessedTableReader {
             let acceleration = try c.doubles("acceleration_7d"), pop28 = try c.int32s("popularity_change_28d")
             let scores = try c.doubles("momentum_score"), spikes = try c.int32s("spikes_28d"), lastDays = try c.days("last_event_day")
             let lastUplift = try c.doubles("last_event_uplift"), lastCar = try c.doubles("last_event_car")
+            let seriesNames = try c.strings("series", absentAs: AudienceSeries.spotifyFollowers.name)
             for row in 0..<c.table.rowCount {
                 let id = try c.required(ids, "artist_id", row)
+                let seriesName = try c.required(seriesNames, "series", row)
+                guard let series = AudienceSeries(name: seriesName) else {
+                    throw LakeError.format("\(c.file): column 'series', row \(row + 1): '\(seriesName.prefix(40))' is not source/metric")
+                }
                 rows.append(MomentumRow(
                     rank: try c.required(ranks, "rank", row), artistID: id, artistName: names[row] ?? id, day: try c.required(days, "day", row),
                     followers: followers[row], growth7d: g7[row], growth28d: g28[row], acceleration7d: acceleration[row],
                     popularityChange28d: pop28[row], momentumScore: scores[row], spikes28d: try c.required(spikes, "spikes_28d", row),
-                    lastEventDay: lastDays[row], lastEventUplift: lastUplift[row], lastEventCar: lastCar[row]))
+                    lastEventDay: lastDays[row], lastEventUplift: lastUplift[row], lastEventCar: lastCar[row], series: series))
             }
         }
         return rows.sorted { $0.rank < $1.rank }
+    }
+}
+
+extension ProcessedColumns {
+    /// The series of each row from `source` and `metric` (`spotify/followers` in tables written
+    /// before contract v1.3 added them).
+    func series() throws -> (Int) throws -> AudienceSeries {
+        let sources = try strings("source", absentAs: AudienceSeries.spotifyFollowers.source)
+        let metrics = try strings("metric", absentAs: AudienceSeries.spotifyFollowers.metric)
+        return { row in
+            AudienceSeries(source: try self.required(sources, "source", row), metric: try self.required(metrics, "metric", row))
+        }
     }
 }

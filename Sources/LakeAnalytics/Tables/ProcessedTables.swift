@@ -13,6 +13,11 @@ public enum ProcessedTables {
         try await ProcessedTableReader.daily(ProcessedTableReader.files(.artistDaily, in: store), in: store, artistID: artistID)
     }
 
+    /// `processed/audience_daily` (metric contract section 8), optionally one artist's rows only.
+    public static func audienceDaily(in store: any ObjectStore, artistID: String? = nil) async throws -> [AudienceDaily] {
+        try await ProcessedTableReader.audience(ProcessedTableReader.files(.audienceDaily, in: store), in: store, artistID: artistID)
+    }
+
     /// `processed/artist_signals`, optionally one artist's rows only.
     public static func artistSignals(in store: any ObjectStore, artistID: String? = nil) async throws -> [ArtistSignal] {
         try await ProcessedTableReader.signals(ProcessedTableReader.files(.artistSignals, in: store), in: store, artistID: artistID)
@@ -31,6 +36,11 @@ public enum ProcessedTables {
     /// A Parquet file of `artist_daily` rows, with the contract's column names and types.
     public static func parquet(_ rows: [ArtistDaily], options: ParquetWriter.Options = .init()) throws -> [UInt8] {
         try Tables.artistDaily.parquetFile(rows, options: options)
+    }
+
+    /// A Parquet file of `audience_daily` rows.
+    public static func parquet(_ rows: [AudienceDaily], options: ParquetWriter.Options = .init()) throws -> [UInt8] {
+        try Tables.audienceDaily.parquetFile(rows, options: options)
     }
 
     /// A Parquet file of `artist_signals` rows.

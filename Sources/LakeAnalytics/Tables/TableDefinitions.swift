@@ -175,6 +175,26 @@ package enum Tables {
         .double("robust_z") { $0.pointee.robustZ },
         .boolean("is_spike", nullable: false) { $0.pointee.isSpike },
         .boolean("is_drop", nullable: false) { $0.pointee.isDrop },
+        .string("source", nullable: false) { $0.pointee.source },
+        .string("metric", nullable: false) { $0.pointee.metric },
+    ])
+
+    /// Section 8: the other sources' series, one row per artist, series and day.
+    package static let audienceDaily = TableDefinition<AudienceDaily>(dataset: .audienceDaily, columns: [
+        .string("artist_id", nullable: false) { $0.pointee.artistID },
+        .string("artist_name") { $0.pointee.artistName },
+        .string("source", nullable: false) { $0.pointee.source },
+        .string("metric", nullable: false) { $0.pointee.metric },
+        .date("day", nullable: false) { $0.pointee.day },
+        .int64("value") { $0.pointee.value },
+        .date("prev_day") { $0.pointee.prevDay },
+        .int32("gap_days") { $0.pointee.gapDays },
+        .int64("delta") { $0.pointee.delta },
+        .double("adds_per_day") { $0.pointee.addsPerDay },
+        .double("log_growth") { $0.pointee.logGrowth },
+        .double("pct_change") { $0.pointee.pctChange },
+        .double("growth_7d") { $0.pointee.growth7d },
+        .double("growth_28d") { $0.pointee.growth28d },
     ])
 
     package static let releaseImpact = TableDefinition<ReleaseImpact>(dataset: .releaseImpact, columns: [
@@ -193,6 +213,8 @@ package enum Tables {
         .double("t_stat") { $0.pointee.tStat },
         .double("uplift") { $0.pointee.uplift },
         .boolean("contaminated", nullable: false) { $0.pointee.contaminated },
+        .string("source", nullable: false) { $0.pointee.source },
+        .string("metric", nullable: false) { $0.pointee.metric },
     ])
 
     package static let momentum = TableDefinition<MomentumRow>(dataset: .momentum, columns: [
@@ -210,5 +232,6 @@ package enum Tables {
         .date("last_event_day") { $0.pointee.lastEventDay },
         .double("last_event_uplift") { $0.pointee.lastEventUplift },
         .double("last_event_car") { $0.pointee.lastEventCar },
+        .string("series", nullable: false) { $0.pointee.series.name },
     ])
 }

@@ -7,12 +7,18 @@ public enum LakeDataset: String, Sendable, CaseIterable {
     case artistMetrics = "raw/artist_metrics"
     /// `raw/releases/`: release records (JSON Lines).
     case releases = "raw/releases"
+    /// `raw/audience/`: audience counts on other sources (JSON Lines; lake.md v1.1).
+    case audience = "raw/audience"
     /// `state/discography/`: per-artist scan state.
     case discographyState = "state/discography"
+    /// `state/identity/`: per-artist matches on other sources (lake.md v1.1).
+    case identityState = "state/identity"
     /// `processed/artist_daily/` (Parquet).
     case artistDaily = "processed/artist_daily"
     /// `processed/artist_signals/` (Parquet).
     case artistSignals = "processed/artist_signals"
+    /// `processed/audience_daily/` (Parquet; lake.md v1.1).
+    case audienceDaily = "processed/audience_daily"
     /// `processed/release_impact/` (Parquet).
     case releaseImpact = "processed/release_impact"
     /// `processed/momentum/` (Parquet).
@@ -26,7 +32,9 @@ public enum LakeDataset: String, Sendable, CaseIterable {
         switch self {
         case .artistMetrics: return "raw_artist_metrics"
         case .releases: return "raw_releases"
+        case .audience: return "raw_audience"
         case .discographyState: return "discography_state"
+        case .identityState: return "identity_state"
         default: return String(rawValue.split(separator: "/").last ?? "")
         }
     }

@@ -9,6 +9,7 @@
 // only while it is still this holder's (``ObjectStore/delete(_:ifContentIs:)``).
 
 import Foundation
+import MomentumHTTP
 
 /// Who holds a lake lock, as stored in the lock object.
 public struct LakeLockHolder: Codable, Sendable, Hashable, CustomStringConvertible {

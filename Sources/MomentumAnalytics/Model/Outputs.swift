@@ -65,6 +65,67 @@ public struct ArtistDaily: Sendable, Hashable {
     }
 }
 
+/// One row of `audience_daily` (section 8): an artist's count on another source on a day, with
+/// the growth columns `artist_daily` computes from followers.
+public struct AudienceDaily: Sendable, Hashable {
+    /// `artist_id`: the tracked artist's Spotify id.
+    public var artistID: String
+    /// `artist_name`: as the source named it in the day's kept record.
+    public var artistName: String
+    /// `source`: `deezer`, `lastfm`.
+    public var source: String
+    /// `metric`: `fans`, `listeners`, `playcount`.
+    public var metric: String
+    /// `day` (UTC).
+    public var day: Day
+    /// `value`: the count; nil when the source did not return it.
+    public var value: Int64?
+    /// `prev_day`: the previous day with a value.
+    public var prevDay: Day?
+    /// `gap_days` since `prev_day`.
+    public var gapDays: Int32?
+    /// `delta` since `prev_day` (`artist_daily`'s `follower_delta`).
+    public var delta: Int64?
+    /// `adds_per_day`: `delta / gap_days`.
+    public var addsPerDay: Double?
+    /// `log_growth`: `ln(V / V_prev) / gap_days`.
+    public var logGrowth: Double?
+    /// `pct_change` since `prev_day`.
+    public var pctChange: Double?
+    /// `growth_7d`: growth over 7 days, a fraction.
+    public var growth7d: Double?
+    /// `growth_28d`: growth over 28 days, a fraction.
+    public var growth28d: Double?
+
+    /// The series of the row.
+    public var series: AudienceSeries { AudienceSeries(source: source, metric: metric) }
+
+    /// The partition value, `YYYY-MM` of `day`.
+    public var month: String { day.monthString }
+
+    /// Creates a value from its parts (for consumers' own tests and pipelines).
+    public init(
+        artistID: String, artistName: String, source: String, metric: String, day: Day, value: Int64? = nil,
+        prevDay: Day? = nil, gapDays: Int32? = nil, delta: Int64? = nil, addsPerDay: Double? = nil,
+        logGrowth: Double? = nil, pctChange: Double? = nil, growth7d: Double? = nil, growth28d: Double? = nil
+    ) {
+        self.artistID = artistID
+        self.artistName = artistName
+        self.source = source
+        self.metric = metric
+        self.day = day
+        self.value = value
+        self.prevDay = prevDay
+        self.gapDays = gapDays
+        self.delta = delta
+        self.addsPerDay = addsPerDay
+        self.logGrowth = logGrowth
+        self.pctChange = pctChange
+        self.growth7d = growth7d
+        self.growth28d = growth28d
+    }
+}
+
 /// A release event: a cluster of release dates no more than 7 days apart.
 public struct ReleaseEvent: Sendable, Hashable {
     /// The artist.
@@ -142,14 +203,23 @@ public struct ReleaseImpact: Sendable, Hashable {
     public var uplift: Double?
     /// `contaminated`: another event falls in the window.
     public var contaminated: Bool
+    /// `source` of the series the impact is measured on (section 8): `spotify` for `artist_daily`.
+    public var source: String
+    /// `metric` of that series: `followers` for `artist_daily`.
+    public var metric: String
+
+    /// The series the impact is measured on.
+    public var series: AudienceSeries { AudienceSeries(source: source, metric: metric) }
 
     /// Creates a value from its parts (for consumers' own tests and pipelines).
     public init(
         artistID: String, artistName: String? = nil, eventDay: Day, albumIDs: String, albumNames: String,
         nBaseline: Int32, nWindow: Int32, status: ImpactStatus, baselineGrowth: Double? = nil,
         spread: Double? = nil, abnormalGrowth: Double? = nil, car: Double? = nil, tStat: Double? = nil,
-        uplift: Double? = nil, contaminated: Bool
+        uplift: Double? = nil, contaminated: Bool, series: AudienceSeries = .spotifyFollowers
     ) {
+        self.source = series.source
+        self.metric = series.metric
         self.artistID = artistID
         self.artistName = artistName
         self.eventDay = eventDay
@@ -182,12 +252,22 @@ public struct ArtistSignal: Sendable, Hashable {
     public var isSpike: Bool
     /// `is_drop`.
     public var isDrop: Bool
+    /// `source` of the series (section 8): `spotify` for `artist_daily`.
+    public var source: String
+    /// `metric` of the series: `followers` for `artist_daily`.
+    public var metric: String
+
+    /// The series the signal is measured on.
+    public var series: AudienceSeries { AudienceSeries(source: source, metric: metric) }
 
     /// The partition value, `YYYY-MM` of `day`.
     public var month: String { day.monthString }
 
     /// Creates a value from its parts (for consumers' own tests and pipelines).
-    public init(artistID: String, day: Day, addsPerDay: Double, robustZ: Double? = nil, isSpike: Bool, isDrop: Bool) {
+    public init(artistID: String, day: Day, addsPerDay: Double, robustZ: Double? = nil, isSpike: Bool, isDrop: Bool,
+                series: AudienceSeries = .spotifyFollowers) {
+        self.source = series.source
+        self.metric = series.metric
         self.artistID = artistID
         self.day = day
         self.addsPerDay = addsPerDay
@@ -227,14 +307,19 @@ public struct MomentumRow: Sendable, Hashable {
     public var lastEventUplift: Double?
     /// `last_event_car`.
     public var lastEventCar: Double?
+    /// `series`: the artist's primary series that ranks it (section 8), e.g. `deezer/fans`;
+    /// `followers` is that series' count.
+    public var series: AudienceSeries
 
     /// Creates a value from its parts (for consumers' own tests and pipelines).
     public init(
         rank: Int32, artistID: String, artistName: String, day: Day, followers: Int64? = nil,
         growth7d: Double? = nil, growth28d: Double? = nil, acceleration7d: Double? = nil,
         popularityChange28d: Int32? = nil, momentumScore: Double? = nil, spikes28d: Int32,
-        lastEventDay: Day? = nil, lastEventUplift: Double? = nil, lastEventCar: Double? = nil
+        lastEventDay: Day? = nil, lastEventUplift: Double? = nil, lastEventCar: Double? = nil,
+        series: AudienceSeries = .spotifyFollowers
     ) {
+        self.series = series
         self.rank = rank
         self.artistID = artistID
         self.artistName = artistName

@@ -21,7 +21,7 @@ public enum DailyBuilder {
 
         var rows: [ArtistDaily] = []
         rows.reserveCapacity(chosen.count)
-        var previous: (day: Day, followers: Int64)?
+        var previous: (day: Day, count: Int64)?
         var eventCursor = 0
         for observation in chosen {
             let day = observation.capturedAt.day
@@ -31,21 +31,15 @@ public enum DailyBuilder {
                 followers: followers, popularity: observation.popularity,
                 releaseCount: counts[day] ?? 0
             )
-            if let f = followers, let prev = previous {
-                let gap = day - prev.day
-                row.prevDay = prev.day
-                row.gapDays = Int32(gap)
-                row.followerDelta = f - prev.followers
-                row.addsPerDay = Double(f - prev.followers) / Double(gap)
-                if f > 0, prev.followers > 0 {
-                    row.logGrowth = (Statistics.naturalLog(Double(f)) - Statistics.naturalLog(Double(prev.followers))) / Double(gap)
-                }
-                if prev.followers > 0 {
-                    row.pctChange = Double(f - prev.followers) / Double(prev.followers)
-                }
-            }
-            row.growth7d = growth(followers, lookback: 7, from: day, chosen: chosen, index: index)
-            row.growth28d = growth(followers, lookback: 28, from: day, chosen: chosen, index: index)
+            let growth = CountGrowth(day: day, count: followers, previous: previous) { index.position(of: $0).flatMap { chosen[$0].followers } }
+            row.prevDay = growth.prevDay
+            row.gapDays = growth.gapDays
+            row.followerDelta = growth.delta
+            row.addsPerDay = growth.addsPerDay
+            row.logGrowth = growth.logGrowth
+            row.pctChange = growth.pctChange
+            row.growth7d = growth.growth7d
+            row.growth28d = growth.growth28d
             if let p = observation.popularity, let i = index.position(of: day - 7), let old = chosen[i].popularity {
                 row.popularityChange7d = p - old
             }
@@ -62,13 +56,19 @@ public enum DailyBuilder {
     /// Section 1: per day the greatest `captured_at`, then the greater followers, then the
     /// greater popularity (null below any number), then the one read last. Sorted by day.
     static func latestPerDay(_ observations: [MetricObservation]) -> [MetricObservation] {
+        latestPerDay(observations, day: { $0.capturedAt.day }, wins: wins)
+    }
+
+    /// Section 1's pick for any records: per day the one no later record `wins` over (so a
+    /// full tie goes to the one read last), sorted by day. Section 8 picks audience records so.
+    static func latestPerDay<Record>(_ records: [Record], day: (Record) -> Day, wins: (Record, Record) -> Bool) -> [Record] {
         var best: [Day: Int] = [:]
-        for (i, observation) in observations.enumerated() {
-            let day = observation.capturedAt.day
-            if let current = best[day], wins(observations[current], over: observation) { continue }
-            best[day] = i
+        for (i, record) in records.enumerated() {
+            let key = day(record)
+            if let current = best[key], wins(records[current], record) { continue }
+            best[key] = i
         }
-        return best.sorted { $0.key < $1.key }.map { observations[$0.value] }
+        return best.sorted { $0.key < $1.key }.map { records[$0.value] }
     }
 
     /// True when `a` strictly beats `b`; a full tie goes to the later read (the caller's `b`).
@@ -80,7 +80,7 @@ public enum DailyBuilder {
     }
 
     /// Ordering with null below any number.
-    private static func greater<T: Comparable>(_ a: T?, than b: T?) -> Bool {
+    static func greater<T: Comparable>(_ a: T?, than b: T?) -> Bool {
         switch (a, b) {
         case let (x?, y?): return x > y
         case (_?, nil): return true
@@ -88,14 +88,6 @@ public enum DailyBuilder {
         }
     }
 
-    private static func growth(
-        _ followers: Int64?, lookback: Int, from day: Day, chosen: [MetricObservation], index: DayIndex
-    ) -> Double? {
-        guard let f = followers, let i = index.position(of: day - lookback),
-              let old = chosen[i].followers, old > 0
-        else { return nil }
-        return Double(f) / Double(old) - 1
-    }
 }
 
 /// Constant-time lookup of the row on an exact day, for the contract's "exactly day t-7".

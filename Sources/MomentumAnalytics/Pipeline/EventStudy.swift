@@ -11,16 +11,25 @@ public enum EventStudy {
     /// Minimum rows with log growth in the event window for a result.
     public static let minimumWindowDays = 7
 
-    /// The impact of every event of one artist. `daily` must be that artist's rows in day order.
+    /// The impact of every event of one artist on its `spotify/followers` series. `daily` must
+    /// be the artist's `artist_daily` rows in day order.
     public static func impacts(events: [ReleaseEvent], daily: [ArtistDaily]) -> [ReleaseImpact] {
+        impacts(events: events, series: daily)
+    }
+
+    /// The impact of every event of one artist on one series. `daily` must be that series' rows
+    /// in day order: the artist's `artist_daily` (`spotify/followers`) or one series of its
+    /// `audience_daily` (section 8). With no rows, the series is `spotify/followers`.
+    public static func impacts<Row: SeriesRow>(events: [ReleaseEvent], series daily: [Row]) -> [ReleaseImpact] {
         let index = DayIndex(days: daily.map(\.day))
         let eventDays = events.map(\.eventDay)
         let artistName = daily.last?.artistName
-        return events.map { impact(of: $0, artistName: artistName, daily: daily, index: index, allEventDays: eventDays) }
+        let series = daily.first?.series ?? .spotifyFollowers
+        return events.map { impact(of: $0, artistName: artistName, daily: daily, index: index, allEventDays: eventDays, series: series) }
     }
 
-    static func impact(
-        of event: ReleaseEvent, artistName: String?, daily: [ArtistDaily], index: DayIndex, allEventDays: [Day]
+    static func impact<Row: SeriesRow>(
+        of event: ReleaseEvent, artistName: String?, daily: [Row], index: DayIndex, allEventDays: [Day], series: AudienceSeries
     ) -> ReleaseImpact {
         let r = event.eventDay
         let estimation = index.positions(from: r - 35, through: r - 8).filter { daily[$0].logGrowth != nil }
@@ -32,7 +41,7 @@ public enum EventStudy {
             albumIDs: event.albums.map(\.albumID).joined(separator: ","),
             albumNames: event.albums.map(\.albumName).joined(separator: " | "),
             nBaseline: Int32(estimation.count), nWindow: Int32(window.count),
-            status: .insufficientData, contaminated: contaminated
+            status: .insufficientData, contaminated: contaminated, series: series
         )
         guard estimation.count >= minimumBaselineDays, window.count >= minimumWindowDays else { return result }
 

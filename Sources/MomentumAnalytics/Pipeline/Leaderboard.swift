@@ -30,14 +30,17 @@ public struct LeaderboardEntry: Sendable, Hashable {
     public var lastEventUplift: Double?
     /// `last_event_car`.
     public var lastEventCar: Double?
+    /// `series`: the primary series the entry is computed from (section 8).
+    public var series: AudienceSeries
 
     /// Creates a value from its parts (for consumers' own tests and pipelines).
     public init(
         artistID: String, artistName: String, day: Day, followers: Int64? = nil, growth7d: Double? = nil,
         growth28d: Double? = nil, acceleration7d: Double? = nil, popularityChange28d: Int32? = nil,
         spikes28d: Int32, lastEventDay: Day? = nil, lastEventUplift: Double? = nil,
-        lastEventCar: Double? = nil
+        lastEventCar: Double? = nil, series: AudienceSeries = .spotifyFollowers
     ) {
+        self.series = series
         self.artistID = artistID
         self.artistName = artistName
         self.day = day
@@ -61,50 +64,81 @@ public enum Leaderboard {
     /// Component weights of the momentum score.
     public static let weights = (growth28d: 0.4, growth7d: 0.3, acceleration7d: 0.2, popularityChange28d: 0.1)
 
-    /// The default `as_of` (contract v1.1): the latest day on which some artist has a follower
-    /// count, or the latest day of all when no row has one. A day of Development Mode rows
-    /// (all null) then does not hide a history brought in with `import csv`.
+    /// The default `as_of` (contract v1.3): the latest day on which some series of some artist
+    /// has a count (followers, or an audience value), or the latest day of all when none has.
+    /// A day of Development Mode rows (all null) then does not hide a history brought in with
+    /// `import csv`, nor Deezer's or Last.fm's counts.
     public static func defaultAsOf<Analyses: Sequence>(_ analyses: Analyses) -> Day? where Analyses.Element == ArtistAnalysis {
-        var latestWithFollowers: Day?
+        var latestCounted: Day?
         var latest: Day?
+        func see(_ day: Day?, counted: Day?) {
+            if let day, latest.map({ day > $0 }) ?? true { latest = day }
+            if let counted, latestCounted.map({ counted > $0 }) ?? true { latestCounted = counted }
+        }
         for analysis in analyses {
-            if let last = analysis.daily.last?.day, latest.map({ last > $0 }) ?? true { latest = last }
-            if let counted = analysis.daily.last(where: { $0.followers != nil })?.day,
-               latestWithFollowers.map({ counted > $0 }) ?? true {
-                latestWithFollowers = counted
+            see(analysis.daily.last?.day, counted: analysis.daily.last(where: { $0.followers != nil })?.day)
+            for row in analysis.audience {
+                see(row.day, counted: row.value == nil ? nil : row.day)
             }
         }
-        return latestWithFollowers ?? latest
+        return latestCounted ?? latest
     }
 
-    /// The artist's entry as of `asOf`, or nil when it has no row in `[asOf - 3, asOf]`.
-    /// All inputs are the artist's own, in day order.
+    /// The artist's `spotify/followers` entry as of `asOf`, or nil when it has no row in
+    /// `[asOf - 3, asOf]`. All inputs are the artist's own, in day order.
     public static func entry(
         asOf: Day, daily: [ArtistDaily], signals: [ArtistSignal], impacts: [ReleaseImpact]
     ) -> LeaderboardEntry? {
-        let index = DayIndex(days: daily.map(\.day))
+        entry(asOf: asOf, rows: daily, daily: daily, signals: signals, impacts: impacts)
+    }
+
+    /// The artist's entry as of `asOf` computed from one series' `rows` (section 8: its primary
+    /// series), or nil when that series has no row in `[asOf - 3, asOf]`. `daily` is the
+    /// artist's `artist_daily` (popularity comes from it whatever the series); signals and
+    /// impacts of other series are ignored. All inputs are the artist's own, in day order.
+    public static func entry<Row: SeriesRow>(
+        asOf: Day, rows: [Row], daily: [ArtistDaily], signals: [ArtistSignal], impacts: [ReleaseImpact]
+    ) -> LeaderboardEntry? {
+        let index = DayIndex(days: rows.map(\.day))
         guard let position = (0...freshnessDays).lazy.compactMap({ index.position(of: asOf - $0) }).first else {
             return nil
         }
-        let row = daily[position]
+        let row = rows[position]
+        let series = row.series
         var entry = LeaderboardEntry(
-            artistID: row.artistID, artistName: row.artistName, day: row.day, followers: row.followers,
-            growth7d: row.growth7d, growth28d: row.growth28d, spikes28d: 0
+            artistID: row.artistID, artistName: row.artistName, day: row.day, followers: row.count,
+            growth7d: row.growth7d, growth28d: row.growth28d, spikes28d: 0, series: series
         )
-        if let g = row.growth7d, let i = index.position(of: row.day - 7), let earlier = daily[i].growth7d {
+        if let g = row.growth7d, let i = index.position(of: row.day - 7), let earlier = rows[i].growth7d {
             entry.acceleration7d = g - earlier
         }
-        if let p = row.popularity, let i = index.position(of: row.day - 28), let earlier = daily[i].popularity {
+        let popularity = DayIndex(days: daily.map(\.day))
+        if let i = popularity.position(of: row.day), let p = daily[i].popularity,
+           let j = popularity.position(of: row.day - 28), let earlier = daily[j].popularity {
             entry.popularityChange28d = p - earlier
         }
         let windowStart = row.day - 27
-        entry.spikes28d = Int32(signals.lazy.filter { $0.isSpike && $0.day >= windowStart && $0.day <= row.day }.count)
-        if let last = impacts.filter({ $0.eventDay <= row.day }).max(by: { $0.eventDay < $1.eventDay }) {
+        entry.spikes28d = Int32(signals.lazy.filter { $0.isSpike && $0.day >= windowStart && $0.day <= row.day && $0.series == series }.count)
+        if let last = impacts.filter({ $0.eventDay <= row.day && $0.series == series }).max(by: { $0.eventDay < $1.eventDay }) {
             entry.lastEventDay = last.eventDay
             entry.lastEventUplift = last.uplift
             entry.lastEventCar = last.car
         }
         return entry
+    }
+
+    /// Section 8: the artist's primary series as of `asOf`, the first of `primaryOrder` with a
+    /// count in `[asOf - 3, asOf]`; `spotify/followers` when none has one. `audience` is the
+    /// artist's `audience_daily` rows.
+    public static func primarySeries(asOf: Day, daily: [ArtistDaily], audience: [AudienceDaily]) -> AudienceSeries {
+        let window = (asOf - freshnessDays)...asOf
+        for series in AudienceSeries.primaryOrder {
+            let counted = series == .spotifyFollowers
+                ? daily.contains { window.contains($0.day) && $0.followers != nil }
+                : audience.contains { window.contains($0.day) && $0.value != nil && $0.series == series }
+            if counted { return series }
+        }
+        return .spotifyFollowers
     }
 
     /// Scores and ranks the entries: by momentum score descending (nulls last), then artist id.
@@ -142,7 +176,7 @@ public enum Leaderboard {
                 followers: e.followers, growth7d: e.growth7d, growth28d: e.growth28d,
                 acceleration7d: e.acceleration7d, popularityChange28d: e.popularityChange28d,
                 momentumScore: item.score, spikes28d: e.spikes28d, lastEventDay: e.lastEventDay,
-                lastEventUplift: e.lastEventUplift, lastEventCar: e.lastEventCar
+                lastEventUplift: e.lastEventUplift, lastEventCar: e.lastEventCar, series: e.series
             )
         }
     }

@@ -10,11 +10,18 @@ public enum SpikeDetector {
     /// The look-back: days `t - 28 ... t - 1`.
     public static let lookBackDays = 28
 
-    /// One signal per row with `adds_per_day`, in day order. `daily` must be in day order.
+    /// One signal per `artist_daily` row with `adds_per_day` (`spotify/followers`), in day
+    /// order. `daily` must be one artist's rows in day order.
+    public static func signals(daily: [ArtistDaily]) -> [ArtistSignal] {
+        signals(series: daily)
+    }
+
+    /// One signal per row with `adds_per_day` of one series (an artist's `artist_daily`, or one
+    /// series of its `audience_daily`), in day order; `daily` must be in day order.
     ///
     /// The look-back window slides along the rows as a sorted array, so each row costs a
     /// binary-search insert and removal plus a linear pass for the MAD, instead of two sorts.
-    public static func signals(daily: [ArtistDaily]) -> [ArtistSignal] {
+    public static func signals<Row: SeriesRow>(series daily: [Row]) -> [ArtistSignal] {
         var signals: [ArtistSignal] = []
         signals.reserveCapacity(daily.count)
         var window = SortedWindow()
@@ -39,7 +46,7 @@ public enum SpikeDetector {
             signals.append(ArtistSignal(
                 artistID: row.artistID, day: row.day, addsPerDay: adds, robustZ: z,
                 isSpike: z.map { $0 > threshold } ?? false,
-                isDrop: z.map { $0 < -threshold } ?? false
+                isDrop: z.map { $0 < -threshold } ?? false, series: row.series
             ))
         }
         return signals

@@ -5,6 +5,9 @@ import MomentumAnalytics
 
 struct ArtistPanel {
     let analysis: ArtistAnalysis
+    /// The series the leaderboard ranks the artist on (metrics.md section 8); nil when the
+    /// artist is not on it.
+    var rankedOn: AudienceSeries? = nil
 
     private var daily: [ArtistDaily] { analysis.daily }
 
@@ -25,6 +28,7 @@ struct ArtistPanel {
 
     func render() -> String {
         var out = tiles()
+        if let rankedOn { out += "<p class=\"ranked-on\">Ranked on <b>\(HTMLText.escape(rankedOn.name))</b></p>" }
         guard let range = chartRange else {
             return out + "<p class=\"note\">No daily observations for this artist yet.</p>" + impactTable()
         }
@@ -33,10 +37,58 @@ struct ArtistPanel {
             out += followersChart(TimeChart(height: 250, start: first, end: end))
             out += addsChart(TimeChart(height: 170, start: first, end: end))
         } else {
-            out += "<p class=\"note missing-followers\">No follower counts for this artist: it was captured by a Spotify app in Development Mode, which since February 2026 gets no followers or popularity. Track it with an extended-quota app, or import a history with <code>momentum import csv</code>.</p>"
+            out += "<p class=\"note missing-followers\">No follower counts for this artist: it was captured by a Spotify app in Development Mode, which since February 2026 gets no followers or popularity. \(audienceSeries.isEmpty ? "Track it with an extended-quota app, or import a history with <code>momentum import csv</code>." : "Its audience on other sources is charted below.")</p>"
         }
+        if !audienceSeries.isEmpty { out += audienceChart(TimeChart(height: 220, start: first, end: end)) }
         out += popularityChart(TimeChart(height: 150, start: first, end: end))
         return out + impactTable()
+    }
+
+    /// The impacts the panel shows: those measured on the series that ranks the artist (Spotify's
+    /// followers when it has counts, else its first other series with counts).
+    var shownImpacts: [ReleaseImpact] {
+        let series = rankedOn ?? (hasFollowers ? .spotifyFollowers : analysis.countedSeries.first ?? .spotifyFollowers)
+        return analysis.impacts(of: series)
+    }
+
+    // MARK: Every series
+
+    /// The series the audience chart draws: every series with a count (Spotify's followers
+    /// too, when the artist has other series), each as (name, days, values), in the tables' order.
+    var audienceSeries: [(name: String, days: [Day], values: [Int64?])] {
+        guard !analysis.audience.isEmpty else { return [] }
+        var series: [(name: String, days: [Day], values: [Int64?])] = []
+        if hasFollowers { series.append((AudienceSeries.spotifyFollowers.name, daily.map(\.day), daily.map(\.followers))) }
+        var start = 0
+        let rows = analysis.audience
+        for end in rows.indices where end + 1 == rows.count || rows[end + 1].series != rows[start].series {
+            let run = rows[start...end]
+            if run.contains(where: { $0.value != nil }) { series.append((rows[start].series.name, run.map(\.day), run.map(\.value))) }
+            start = end + 1
+        }
+        return series
+    }
+
+    /// Every series on one chart, each as an index of its first count (= 100), so that
+    /// counts of different sizes share an axis; release markers on all.
+    private func audienceChart(_ chart: TimeChart) -> String {
+        let normalized = audienceSeries.map { series -> (String, [(Day, Double?)]) in
+            let base = series.values.first { $0 != nil && $0! > 0 }.flatMap { $0 }.map(Double.init)
+            return (series.name, zip(series.days, series.values).map { day, value in (day, base.flatMap { b in value.map { Double($0) / b * 100 } }) })
+        }
+        let scale = YScale.fitting(normalized.flatMap { $0.1.compactMap(\.1) }, logarithmic: false)
+        var svg = chart.open(class: "chart audience", label: "Audience on every source, indexed to 100 at its first count")
+        svg += chart.xAxis() + chart.yAxis(scale, title: "index (first count = 100)")
+        for (index, (name, points)) in normalized.enumerated() {
+            let line = chart.line(points, scale)
+            svg += "<path class=\"series audience-line s\(index % 4)\" data-series=\"\(HTMLText.escape(name))\" data-points=\"\(line.points)\" d=\"\(line.d)\"/>"
+        }
+        svg += releaseMarkers(chart, events: analysis.calendar.events.filter { $0.eventDay >= chart.start && $0.eventDay <= chart.end })
+        svg += "</svg>"
+        let legend = normalized.enumerated().map { index, series in
+            ("line audience s\(index % 4)", series.0 + (series.0 == rankedOn?.name ? " (ranks this artist)" : ""))
+        }
+        return figure("audience-figure", title: "Audience on every source", svg: svg, toggle: false, legend: legend + [("marker", "release event (hover for titles)")])
     }
 
     // MARK: Tiles
@@ -51,7 +103,7 @@ struct ArtistPanel {
                   let old = daily[i].followers else { return nil }
             return f - old
         }
-        let lastImpact = analysis.impacts.last
+        let lastImpact = shownImpacts.last
         var items: [(String, String, String)] = [
             ("Followers", latest?.followers.map(DisplayFormat.grouped) ?? "–", latest.map { "on \($0.day.isoString)" } ?? "no counts"),
             ("Δ 1 day", change(1).map(DisplayFormat.signedGrouped) ?? "–", "followers"),
@@ -110,9 +162,9 @@ struct ArtistPanel {
         return out + "</g>"
     }
 
-    private func releaseMarkers(_ chart: TimeChart) -> String {
+    private func releaseMarkers(_ chart: TimeChart, events: [ReleaseEvent]? = nil) -> String {
         var out = "<g class=\"release-markers\">"
-        for event in chartedEvents {
+        for event in events ?? chartedEvents {
             let x = chart.f(chart.x(event.eventDay))
             out += "<g class=\"release-marker\" data-day=\"\(event.eventDay.isoString)\" tabindex=\"0\">"
             out += "<title>\(HTMLText.escape(ArtistPanel.markerTitle(event)))</title>"
@@ -142,7 +194,7 @@ struct ArtistPanel {
     // MARK: Daily adds
 
     private func addsChart(_ chart: TimeChart) -> String {
-        let signals = Dictionary(analysis.signals.map { ($0.day, $0) }, uniquingKeysWith: { a, _ in a })
+        let signals = Dictionary(analysis.signals(of: .spotifyFollowers).map { ($0.day, $0) }, uniquingKeysWith: { a, _ in a })
         let values = daily.compactMap(\.addsPerDay)
         let scale = YScale.fitting(values, logarithmic: false, includeZero: true)
         let zero = chart.y(0, scale)
@@ -190,10 +242,10 @@ struct ArtistPanel {
     // MARK: Release impact
 
     private func impactTable() -> String {
-        guard !analysis.impacts.isEmpty else { return "<p class=\"note\">No release events (albums and singles with a release day).</p>" }
+        guard !shownImpacts.isEmpty else { return "<p class=\"note\">No release events (albums and singles with a release day).</p>" }
         // Newest first; events with too little data around them are hidden behind a
         // CSS-only toggle, so the page needs no script for it.
-        let impacts = analysis.impacts.sorted { $0.eventDay > $1.eventDay }
+        let impacts = shownImpacts.sorted { $0.eventDay > $1.eventDay }
         let insufficient = impacts.filter { $0.status != .ok }.count
         let toggle = "impact-all-" + HTMLText.escape(analysis.artistID)
         var out = "<h3>Release impact</h3>"
@@ -235,7 +287,7 @@ struct ArtistPanel {
 
     /// The impact table's rows, newest first; the page's script draws the same rows.
     func impactRows() -> [ImpactRow] {
-        analysis.impacts.sorted { $0.eventDay > $1.eventDay }.map { impact in
+        shownImpacts.sorted { $0.eventDay > $1.eventDay }.map { impact in
             ImpactRow(day: impact.eventDay.isoString, releases: impact.albumNames, ok: impact.status == .ok,
                       car: impact.car.map { DisplayFormat.fixed($0, 3) } ?? "–",
                       t: impact.tStat.map { DisplayFormat.fixed($0, 1) } ?? "–",

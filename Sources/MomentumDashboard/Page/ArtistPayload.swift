@@ -14,7 +14,8 @@ struct ArtistPayload {
 
     /// `{"id", "name", "n": rows, "t": days, "a": [[row, adds]] where the script cannot derive them, "f": followers, "p": popularity, "s": spike rows, "x": drop
     /// rows, "ev": [[day, title]], "cp": [[day, aligned]], "tiles": [[label, value, note]],
-    /// "imp": [[day, releases, ok, CAR, t, uplift, contaminated]]}`, script-safe.
+    /// "imp": [[day, releases, ok, CAR, t, uplift, contaminated]], "rk": the series that ranks the
+    /// artist, "au": [[series, rows, days, values]]}`, script-safe.
     func json(name: String) -> String {
         let analysis = panel.analysis
         let daily = analysis.daily
@@ -24,7 +25,7 @@ struct ArtistPayload {
         out += ",\"f\":\"\(SeriesCode.encode(daily.map(\.followers)))\""
         out += ",\"p\":\"\(SeriesCode.encode(daily.map { $0.popularity.map(Int64.init) }))\""
         out += ",\"a\":[\(addsExceptions(daily).joined(separator: ","))]"
-        let signals = Dictionary(analysis.signals.map { ($0.day, $0) }, uniquingKeysWith: { a, _ in a })
+        let signals = Dictionary(analysis.signals(of: .spotifyFollowers).map { ($0.day, $0) }, uniquingKeysWith: { a, _ in a })
         let flagged = daily.indices.filter { daily[$0].addsPerDay != nil }
         out += ",\"s\":[\(flagged.filter { signals[daily[$0].day]?.isSpike == true }.map(String.init).joined(separator: ","))]"
         out += ",\"x\":[\(flagged.filter { signals[daily[$0].day]?.isSpike != true && signals[daily[$0].day]?.isDrop == true }.map(String.init).joined(separator: ","))]"
@@ -41,7 +42,13 @@ struct ArtistPayload {
         let impacts = panel.impactRows().map { row in
             "[\(json(row.day)),\(json(row.releases)),\(row.ok ? 1 : 0),\(json(row.car)),\(json(row.t)),\(json(row.uplift)),\(row.contaminated ? 1 : 0)]"
         }
-        out += ",\"imp\":[\(impacts.joined(separator: ","))]}"
+        out += ",\"imp\":[\(impacts.joined(separator: ","))]"
+        // Section 8: the series the artist is ranked on, and every series with its days.
+        out += ",\"rk\":\(panel.rankedOn.map { json($0.name) } ?? "null")"
+        let series = panel.audienceSeries.map { series in
+            "[\(json(series.name)),\(series.days.count),\"\(SeriesCode.encode(series.days.map { Int64($0.daysSinceEpoch) }))\",\"\(SeriesCode.encode(series.values))\"]"
+        }
+        out += ",\"au\":[\(series.joined(separator: ","))]}"
         return out
     }
 

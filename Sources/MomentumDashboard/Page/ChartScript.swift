@@ -194,6 +194,7 @@ extension DashboardAssets {
           out += "<div class=\"tile\"><span class=\"label\">" + esc(t[0]) + "</span><span class=\"value\">" + esc(t[1]) + "</span><span class=\"sub\">" + esc(t[2]) + "</span></div>";
         });
         out += "</div>";
+        if (a.rk !== null) { out += "<p class=\"ranked-on\">Ranked on <b>" + esc(a.rk) + "</b></p>"; }
         if (!n) { return {html: out + "<p class=\"note\">No daily observations for this artist yet.</p>" + impactTable(a), events: 0}; }
         var start = days[0], end = Math.max(days[n - 1], start + 1);
         var charted = hasFollowers ? a.ev.filter(function (e) { return e[0] >= start && e[0] <= end; }) : [];
@@ -201,8 +202,9 @@ extension DashboardAssets {
           out += followersChart(new TimeChart(250, start, end), a, days, followers, charted);
           out += addsChart(new TimeChart(170, start, end), a, days, adds);
         } else {
-          out += "<p class=\"note missing-followers\">No follower counts for this artist: it was captured by a Spotify app in Development Mode, which since February 2026 gets no followers or popularity. Track it with an extended-quota app, or import a history with <code>momentum import csv</code>.</p>";
+          out += "<p class=\"note missing-followers\">No follower counts for this artist: it was captured by a Spotify app in Development Mode, which since February 2026 gets no followers or popularity. " + (a.au.length ? "Its audience on other sources is charted below." : "Track it with an extended-quota app, or import a history with <code>momentum import csv</code>.") + "</p>";
         }
+        if (a.au.length) { out += audienceChart(new TimeChart(220, start, end), a); }
         out += popularityChart(new TimeChart(150, start, end), days, popularity, hasFollowers);
         return {html: out + impactTable(a), events: charted.length};
       }
@@ -229,19 +231,46 @@ extension DashboardAssets {
           svg += "<line class=\"change-point" + (p[1] ? " aligned" : "") + "\" data-day=\"" + iso(p[0]) + "\" x1=\"" + x + "\" y1=\"" + f(TOP) + "\" x2=\"" + x + "\" y2=\"" + f(chart.plotBottom) + "\">";
           svg += "<title>Change in growth from " + iso(p[0]) + (p[1] ? " (within 3 days of a release)" : "") + "</title></line>";
         });
-        svg += "</g><g class=\"release-markers\">";
-        charted.forEach(function (e) {
+        svg += "</g>" + releaseMarkers(chart, charted) + "</svg>";
+        return figure("followers-figure", "Followers", svg, true, [
+          ["line", "followers (line breaks where a day is missing)"], ["marker", "release event (hover for titles)"],
+          ["window", "event window: release day + 13 days"], ["change", "change point in growth"],
+          ["change aligned", "change point within 3 days of a release"]]);
+      }
+
+      // ArtistPanel.releaseMarkers: a flagged line per event, its titles on hover.
+      function releaseMarkers(chart, events) {
+        var svg = "<g class=\"release-markers\">";
+        events.forEach(function (e) {
           var x = f(chart.x(e[0]));
           svg += "<g class=\"release-marker\" data-day=\"" + iso(e[0]) + "\" tabindex=\"0\"><title>" + esc(e[1]) + "</title>";
           svg += "<line class=\"hit\" x1=\"" + x + "\" y1=\"" + f(TOP) + "\" x2=\"" + x + "\" y2=\"" + f(chart.plotBottom) + "\"/>";
           svg += "<line class=\"mark\" x1=\"" + x + "\" y1=\"" + f(TOP) + "\" x2=\"" + x + "\" y2=\"" + f(chart.plotBottom) + "\"/>";
           svg += "<path class=\"flag\" d=\"M" + x + " " + f(TOP) + "l5 -6h-10z\"/></g>";
         });
-        svg += "</g></svg>";
-        return figure("followers-figure", "Followers", svg, true, [
-          ["line", "followers (line breaks where a day is missing)"], ["marker", "release event (hover for titles)"],
-          ["window", "event window: release day + 13 days"], ["change", "change point in growth"],
-          ["change aligned", "change point within 3 days of a release"]]);
+        return svg + "</g>";
+      }
+
+      // ArtistPanel.audienceChart: every series indexed to 100 at its first count.
+      function audienceChart(chart, a) {
+        var normalized = a.au.map(function (series) {
+          var days = decodeSeries(series[2], series[1]), values = decodeSeries(series[3], series[1]), base = null;
+          for (var i = 0; i < values.length && base === null; i++) { if (values[i] !== null && values[i] > 0) { base = values[i]; } }
+          return [series[0], days, values.map(function (v) { return base === null || v === null ? null : v / base * 100; })];
+        });
+        var all = [];
+        normalized.forEach(function (series) { series[2].forEach(function (v) { if (v !== null) { all.push(v); } }); });
+        var s = fitting(all, false, false);
+        var svg = chart.open("chart audience", "Audience on every source, indexed to 100 at its first count") + chart.xAxis() + chart.yAxis(s, "index (first count = 100)");
+        normalized.forEach(function (series, index) {
+          var line = chart.line(series[1], series[2], s);
+          svg += "<path class=\"series audience-line s" + (index % 4) + "\" data-series=\"" + esc(series[0]) + "\" data-points=\"" + line.points + "\" d=\"" + line.d + "\"/>";
+        });
+        svg += releaseMarkers(chart, a.ev.filter(function (e) { return e[0] >= chart.start && e[0] <= chart.end; })) + "</svg>";
+        var legend = normalized.map(function (series, index) {
+          return ["line audience s" + (index % 4), series[0] + (series[0] === a.rk ? " (ranks this artist)" : "")];
+        });
+        return figure("audience-figure", "Audience on every source", svg, false, legend.concat([["marker", "release event (hover for titles)"]]));
       }
 
       function addsChart(chart, a, days, adds) {
@@ -320,7 +349,7 @@ extension DashboardAssets {
         var id = esc(r[0]);
         function opt(v, format) { return v === null ? null : format(v); }
         var out = "<tr data-artist=\"" + id + "\">" + cell(r[2] === null ? null : String(r[2]));
-        out += "<td><a href=\"#artist=" + id + "\">" + esc(r[1]) + "</a></td>";
+        out += "<td><a href=\"#artist=" + id + "\">" + esc(r[1]) + "</a>" + (r[11] === "spotify/followers" ? "" : " <small class=\"series\">" + esc(r[11]) + "</small>") + "</td>";
         out += cell(opt(r[3], grouped));
         out += cell(opt(r[4], function (v) { return percent(v, 1); }));
         out += cell(opt(r[5], function (v) { return percent(v, 1); }));

@@ -52,6 +52,7 @@ public enum Dashboard {
         let selected = options.selectedArtistID.flatMap { id in artists.firstIndex { $0.artistID == id } } ?? 0
         // Only the artist the page opens on is drawn here; the script draws the others from
         // their data when they are opened, so the page grows with the data, not the drawing.
+        page.rankedOn = Dictionary(leaderboard.map { ($0.artistID, $0.series) }, uniquingKeysWith: { a, _ in a })
         page.artists(opening: artists.indices.contains(selected) ? (artists[selected], selected) : nil)
         page.data(artists, leaderboard: leaderboard, selected: selected)
         page.finish()
@@ -61,6 +62,8 @@ public enum Dashboard {
 
 struct PageWriter {
     private(set) var html = ""
+    /// Each leaderboard artist's primary series.
+    var rankedOn: [String: AudienceSeries] = [:]
 
     mutating func head(title: String) {
         html += """
@@ -121,7 +124,9 @@ struct PageWriter {
         let id = HTMLText.escape(row.artistID)
         // An artist without a score is listed after the ranked ones, unranked.
         var out = "<tr data-artist=\"\(id)\">" + cell(row.momentumScore == nil ? nil : String(row.rank))
-        out += "<td><a href=\"#artist=\(id)\">\(HTMLText.escape(row.artistName))</a></td>"
+        // The series that ranks the artist, when it is not Spotify's followers (section 8).
+        let series = row.series == .spotifyFollowers ? "" : " <small class=\"series\">\(HTMLText.escape(row.series.name))</small>"
+        out += "<td><a href=\"#artist=\(id)\">\(HTMLText.escape(row.artistName))</a>\(series)</td>"
         out += cell(row.followers.map(DisplayFormat.grouped))
         out += cell(row.growth7d.map { DisplayFormat.percent($0) })
         out += cell(row.growth28d.map { DisplayFormat.percent($0) })
@@ -138,7 +143,8 @@ struct PageWriter {
     }
 
     /// The leaderboard as data for the script: per row `[id, name, rank (null when unranked),
-    /// followers, growth 7d, growth 28d, acceleration, score, spikes, last release day, uplift]`.
+    /// followers, growth 7d, growth 28d, acceleration, score, spikes, last release day, uplift,
+    /// series]`.
     static func leaderboardData(_ rows: [MomentumRow]) -> String {
         func number(_ value: Double?) -> String { value.flatMap { $0.isFinite ? "\($0)" : nil } ?? "null" }
         let json = HTMLText.scriptSafeJSONString
@@ -146,7 +152,7 @@ struct PageWriter {
             "[\(json(row.artistID)),\(json(row.artistName)),\(row.momentumScore == nil ? "null" : String(row.rank)),"
                 + "\(row.followers.map { String($0) } ?? "null"),\(number(row.growth7d)),\(number(row.growth28d)),"
                 + "\(number(row.acceleration7d)),\(number(row.momentumScore)),\(row.spikes28d),"
-                + "\(row.lastEventDay.map { "\"\($0.isoString)\"" } ?? "null"),\(number(row.lastEventUplift))]"
+                + "\(row.lastEventDay.map { "\"\($0.isoString)\"" } ?? "null"),\(number(row.lastEventUplift)),\(json(row.series.name))]"
         }
         return "[" + entries.joined(separator: ",\n") + "]"
     }
@@ -174,7 +180,7 @@ struct PageWriter {
 
     mutating func artistSection(_ analysis: ArtistAnalysis, index: Int) {
         let name = PageWriter.name(analysis)
-        let panel = ArtistPanel(analysis: analysis)
+        let panel = ArtistPanel(analysis: analysis, rankedOn: rankedOn[analysis.artistID])
         html += "<section class=\"artist\" id=\"artist-\(index)\" data-artist=\"\(HTMLText.escape(analysis.artistID))\" data-events=\"\(panel.chartedEvents.count)\">"
         html += "<h2>\(HTMLText.escape(name)) <small>\(HTMLText.escape(analysis.artistID))</small></h2>"
         html += panel.render()
@@ -187,7 +193,7 @@ struct PageWriter {
         html += "\"board\":\(PageWriter.leaderboardData(leaderboard)),\n\"artists\":["
         for (index, analysis) in artists.enumerated() {
             if index > 0 { html += ",\n" }
-            html += ArtistPayload(panel: ArtistPanel(analysis: analysis)).json(name: PageWriter.name(analysis))
+            html += ArtistPayload(panel: ArtistPanel(analysis: analysis, rankedOn: rankedOn[analysis.artistID])).json(name: PageWriter.name(analysis))
         }
         html += "]}</script>\n"
         html += "<script>\(DashboardAssets.chartScript)\n\(DashboardAssets.script)</script>\n"

@@ -22,6 +22,8 @@ enum DashboardAssets {
     .scale-toggle button{font:inherit;font-size:12px;border:1px solid var(--line);background:#fff;padding:2px 8px;cursor:pointer}.scale-toggle button[aria-pressed=true]{background:var(--ink);color:#fff}
     svg.chart{width:100%;height:auto;display:block}.axis line{stroke:#aab2bf;stroke-width:1}.axis line.grid{stroke:#eceff4}.axis text{font-size:11px;fill:var(--muted)}.axis .axis-title{font-size:10.5px;letter-spacing:.02em}
     .series{fill:none;stroke:var(--accent);stroke-width:2;stroke-linejoin:round}.popularity-line{stroke:var(--pop)}
+    .audience-line.s1,.swatch.line.audience.s1{stroke:#e8590c;background:#e8590c}.audience-line.s2,.swatch.line.audience.s2{stroke:#2b8a3e;background:#2b8a3e}.audience-line.s3,.swatch.line.audience.s3{stroke:#6a4c93;background:#6a4c93}
+    .ranked-on{margin:.2rem 0 .6rem;color:var(--muted)}small.series{color:var(--muted);font-size:.75em;margin-left:.3em}
     .followers-figure .scale-log{display:none}.followers-figure.log .scale-log{display:inline}.followers-figure.log .scale-linear{display:none}
     .event-window{fill:var(--window)}.release-marker .mark{stroke:var(--release);stroke-width:1.5}.release-marker .hit{stroke:transparent;stroke-width:10}.release-marker .flag{fill:var(--release)}
     .release-marker:hover .mark,.release-marker:focus .mark{stroke-width:3}.change-point{stroke:var(--change);stroke-width:1.5;stroke-dasharray:4 3}.change-point.aligned{stroke:var(--release);stroke-dasharray:2 2;stroke-width:2.5}

@@ -61,8 +61,16 @@ package struct AthenaSettings: Sendable {
             if let first = scope.firstDay, day < first { continue }
             months.insert(day.monthString)
         }
-        return try AthenaTransformPlan.make(scope: scope, months: months.sorted(), root: local.store.location, runID: runID,
-                                            database: database, workgroup: workgroup, athenaOutput: athenaOutput)
+        // Audience series are rebuilt in full (TransformScope): every month of raw/audience.
+        var audienceMonths = Set<String>()
+        if scope.firstDay == nil {
+            for object in try await local.store.list(prefix: LakeDataset.audience.prefix) where LakeLayout.isDataKey(object.key) {
+                guard let day = LakeLayout.captureDay(ofRawKey: object.key).flatMap({ Day(iso: $0) }) else { continue }
+                audienceMonths.insert(day.monthString)
+            }
+        }
+        return try AthenaTransformPlan.make(scope: scope, months: months.sorted(), audienceMonths: audienceMonths.sorted(), root: local.store.location,
+                                            runID: runID, database: database, workgroup: workgroup, athenaOutput: athenaOutput)
     }
 }
 
@@ -189,31 +197,54 @@ package struct AthenaEngine: Sendable {
             await dropStaging(plan, keepingMarker: true)
             return promotion
         }
+        let listed = try await store.list(prefix: stagingPrefix).map(\.key)
+        let daily = try await promoteStaged(.artistDaily, staged: listed, under: stagingPrefix, months: plan.months, raw: .artistMetrics,
+                                            firstDay: plan.firstDay, runID: plan.runID, report: report)
+        var written = daily.written, removed = daily.removed
+        if let audienceMonths = plan.audienceMonths {
+            let audience = try await promoteStaged(.audienceDaily, staged: listed, under: stagingPrefix + AthenaTransformPlan.audienceStagingFolder,
+                                                   months: audienceMonths, raw: .audience, firstDay: nil, runID: plan.runID, report: report)
+            written += audience.written
+            removed += audience.removed
+        }
+        let promotion = Promotion(written: written, removed: removed)
+        try await store.put(marker, bytes: Array(try JSONEncoder().encode(promotion)))
+        await dropStaging(plan, keepingMarker: true)
+        return promotion
+    }
+
+    /// One table's staged partitions (the keys under `prefix` of the form `month=YYYY-MM/<file>`)
+    /// copied to their lake.md keys, then its stale partitions removed: a part of a month this
+    /// run staged anew that it no longer has, or a month without raw data left.
+    private func promoteStaged(_ dataset: LakeDataset, staged listed: [String], under prefix: String, months: [String], raw: LakeDataset,
+                               firstDay: String?, runID: String, report: @escaping @Sendable (String) -> Void) async throws -> (written: Int, removed: Int) {
+        let store = local.store
+        let table = dataset.tableName
         var staged: [String: [String]] = [:]
-        for object in try await store.list(prefix: stagingPrefix) {
-            let parts = object.key.dropFirst(stagingPrefix.count).split(separator: "/")
+        for key in listed where key.hasPrefix(prefix) {
+            let parts = key.dropFirst(prefix.count).split(separator: "/")
             guard parts.count == 2, parts[0].hasPrefix("month="), !ObjectKey.isHidden(String(parts[1])), !parts[1].hasSuffix("$folder$") else { continue }
-            staged[String(parts[0].dropFirst(6)), default: []].append(object.key)
+            staged[String(parts[0].dropFirst(6)), default: []].append(key)
         }
-        if let foreign = staged.keys.sorted().first(where: { !plan.months.contains($0) }) {
-            throw EngineError.invalidInput("run \(plan.runID) staged month \(TerminalText.sanitized(String(foreign.prefix(20)))), which its plan does not name; artist_daily is left as it was")
+        if let foreign = staged.keys.sorted().first(where: { !months.contains($0) }) {
+            throw EngineError.invalidInput("run \(runID) staged \(table) month \(TerminalText.sanitized(String(foreign.prefix(20)))), which its plan does not name; \(table) is left as it was")
         }
-        if staged.isEmpty {
-            throw EngineError.noData("nothing is staged under \(store.location)/\(stagingPrefix) for run \(plan.runID): its Athena statements did not run (or wrote no rows); artist_daily is left as it was")
+        if staged.isEmpty, !months.isEmpty {
+            throw EngineError.noData("nothing is staged under \(store.location)/\(prefix) for run \(runID): its Athena statements did not run (or wrote no rows); \(table) is left as it was")
         }
-        let existing = try await store.list(prefix: LakeDataset.artistDaily.prefix).map(\.key).filter(LakeLayout.isDataKey)
+        let existing = try await store.list(prefix: dataset.prefix).map(\.key).filter(LakeLayout.isDataKey)
         var written = Set<String>()
-        for month in plan.months {
+        for month in months {
             for (part, source) in (staged[month] ?? []).sorted().enumerated() {
-                let key = LakeLayout.processedKey(.artistDaily, partition: ("month", month), part: part)
+                let key = LakeLayout.processedKey(dataset, partition: ("month", month), part: part)
                 try await store.copy(source, to: key)
                 written.insert(key)
             }
         }
-        report("S3: \(written.count) artist_daily partition file(s) copied into \(LakeDataset.artistDaily.prefix)")
-        let firstMonth = plan.firstDay.flatMap { Day(iso: $0) }?.monthIndex
+        report("S3: \(written.count) \(table) partition file(s) copied into \(dataset.prefix)")
+        let firstMonth = firstDay.flatMap { Day(iso: $0) }?.monthIndex
         let stagedMonths = Set(staged.keys.compactMap { Day(iso: $0 + "-01")?.monthIndex })
-        let rawMonths = Set(try await local.store.list(prefix: LakeDataset.artistMetrics.prefix).compactMap {
+        let rawMonths = Set(try await store.list(prefix: raw.prefix).compactMap {
             LakeLayout.captureDay(ofRawKey: $0.key).flatMap { Day(iso: $0)?.monthIndex }
         })
         var removed = 0
@@ -225,11 +256,8 @@ package struct AthenaEngine: Sendable {
             try await store.delete(key)
             removed += 1
         }
-        if removed > 0 { report("S3: \(removed) stale artist_daily file(s) removed") }
-        let promotion = Promotion(written: written.count, removed: removed)
-        try await store.put(marker, bytes: Array(try JSONEncoder().encode(promotion)))
-        await dropStaging(plan, keepingMarker: true)
-        return promotion
+        if removed > 0 { report("S3: \(removed) stale \(table) file(s) removed") }
+        return (written.count, removed)
     }
 
     /// Where a run's promotion is recorded: hidden, inside its staging prefix (the bucket's
@@ -246,6 +274,7 @@ package struct AthenaEngine: Sendable {
         var tables = try await local.writeProcessedTablesLocked(analysis.analysis, from: analysis.lake, firstDay: plan.firstDay.flatMap { Day(iso: $0) },
                                                                dailyWritten: true, engine: "athena")
         tables.dailyRows = analysis.analysis.analyses.reduce(0) { $0 + $1.daily.count }
+        tables.audienceRows = analysis.analysis.analyses.reduce(0) { $0 + $1.audience.count }
         tables.objectsWritten += promoted.written
         tables.objectsRemoved += promoted.removed
         tables.scope = plan.mode == "full" ? .full(reason: plan.reason) : .incremental(firstDay: Day(iso: plan.firstDay ?? "") ?? today, changedDays: [], newFiles: plan.newFiles ?? 0)
@@ -256,39 +285,49 @@ package struct AthenaEngine: Sendable {
         return tables
     }
 
-    /// The analyses from `artist_daily` as stored (whoever wrote it) and the raw releases.
+    /// The analyses from `artist_daily` and `audience_daily` as stored (whoever wrote them) and
+    /// the raw releases.
     private func analyseStoredDaily() async throws -> (analysis: LakeAnalysis, lake: RawLake) {
         let keys = try await ProcessedTableReader.files(.artistDaily, in: local.store)
         let daily = Dictionary(grouping: try await ProcessedTableReader.daily(keys, in: local.store, artistID: nil), by: \.artistID)
+        let audienceKeys = try await ProcessedTableReader.files(.audienceDaily, in: local.store)
+        let audience = Dictionary(grouping: try await ProcessedTableReader.audience(audienceKeys, in: local.store, artistID: nil), by: \.artistID)
         let releases = try await RawLakeReader.read(ReleaseRecord.self, dataset: .releases, from: local.store)
         let releaseRecords = LocalEngine.releasesByArtist(releases)
-        let ids = Set(daily.keys).union(releaseRecords.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        let inputs = ids.map { id in (id, (daily[id] ?? []).sorted { $0.day < $1.day }, releaseRecords[id] ?? []) }
-        let analyses = await LocalEngine.parallelMap(inputs) { id, rows, releases in
-            let calendar = ReleaseCalendar(artistID: id, releases: releases)
-            return ArtistAnalysis(artistID: id, daily: rows, signals: SpikeDetector.signals(daily: rows),
-                                  impacts: EventStudy.impacts(events: calendar.events, daily: rows))
+        let ids = Set(daily.keys).union(releaseRecords.keys).union(audience.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let inputs = ids.map { id in
+            (id, (daily[id] ?? []).sorted { $0.day < $1.day },
+             (audience[id] ?? []).sorted { $0.series != $1.series ? $0.series < $1.series : $0.day < $1.day }, releaseRecords[id] ?? [])
+        }
+        let analyses = await LocalEngine.parallelMap(inputs) { id, rows, audience, releases in
+            ArtistAnalysis(artistID: id, daily: rows, audience: audience, releases: releases)
         }
         let asOf = Leaderboard.defaultAsOf(analyses)
         let leaderboard = asOf.map { day in Leaderboard.rank(analyses.compactMap { $0.leaderboardEntry(asOf: day) }) } ?? []
         // The days the lake has, for the leaderboard snapshots it keeps.
-        let lake = RawLake(
+        var lake = RawLake(
             artists: ids.map { id in RawLake.ArtistInput(artistID: id, observations: (daily[id] ?? []).map { row in
                 MetricObservation(artistID: id, artistName: row.artistName, followers: row.followers,
                                   popularity: row.popularity, capturedAt: row.day.start)
-            }, releases: releaseRecords[id] ?? []) },
+            }, releases: releaseRecords[id] ?? [], audience: (audience[id] ?? []).map { row in
+                AudienceObservation(artistID: id, artistName: row.artistName, source: row.source, sourceArtistID: "", metric: row.metric,
+                                    value: row.value, capturedAt: row.day.start)
+            }) },
             malformed: releases.malformed, files: keys.count + releases.files, bytes: releases.bytes,
             metricRecords: daily.values.reduce(0) { $0 + $1.count }, releaseRecords: releases.recordCount)
+        lake.audienceRecords = audience.values.reduce(0) { $0 + $1.count }
         return (LakeAnalysis(analyses: analyses, asOf: asOf, leaderboard: leaderboard), lake)
     }
 
     /// Deletes the run's staging table and objects; failures are logged (a later run's
     /// staging is its own, so leftovers never mix with it).
     package func dropStaging(_ plan: AthenaTransformPlan, keepingMarker: Bool = false) async {
-        do {
-            try await glue.deleteTable(database: database, name: plan.stagingTable)
-        } catch {
-            local.logger.warning("could not delete the staging table \(database).\(plan.stagingTable): \(error)")
+        for table in plan.audienceMonths == nil ? [plan.stagingTable] : [plan.stagingTable, plan.audienceStagingTable] {
+            do {
+                try await glue.deleteTable(database: database, name: table)
+            } catch {
+                local.logger.warning("could not delete the staging table \(database).\(table): \(error)")
+            }
         }
         do {
             let marker = AthenaEngine.promotedMarker(runID: plan.runID)
@@ -309,7 +348,7 @@ package struct AthenaEngine: Sendable {
     private func removeLeftovers(of plan: AthenaTransformPlan) async {
         do {
             for table in try await glue.tables(database: database)
-            where table.Name.hasPrefix("momentum_staging_") && table.Name != plan.stagingTable {
+            where table.Name.hasPrefix("momentum_staging_") && table.Name != plan.stagingTable && table.Name != plan.audienceStagingTable {
                 try await glue.deleteTable(database: database, name: table.Name)
                 local.logger.notice("deleted the staging table \(table.Name) of an interrupted run")
             }

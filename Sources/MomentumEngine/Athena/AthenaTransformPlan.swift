@@ -25,6 +25,10 @@ package struct AthenaTransformPlan: Sendable, Codable {
     package var stagingLocation: String
     /// The `artist_daily` month partitions written.
     package var months: [String]
+    /// The `audience_daily` month partitions written (metrics.md section 8; a lake with audience
+    /// series is rebuilt in full, so these are every month of `raw/audience`); nil when there
+    /// are none, so that a plan without audience reads as it did before they existed.
+    package var audienceMonths: [String]?
     /// The first raw `dt` read (incremental runs); nil when every partition is read.
     package var rawFrom: String?
     /// The first day recomputed (incremental runs).
@@ -51,6 +55,7 @@ package struct AthenaTransformPlan: Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case engine, mode, reason, lake, database, workgroup, months, steps
         case runID = "run_id", athenaOutput = "athena_output", stagingTable = "staging_table", stagingLocation = "staging_location"
+        case audienceMonths = "audience_months"
         case rawFrom = "raw_from", firstDay = "first_day", newFiles = "new_files"
     }
 
@@ -60,9 +65,17 @@ package struct AthenaTransformPlan: Sendable, Codable {
     /// Athena writes at most this many partitions per statement.
     package static let partitionsPerStatement = 100
 
-    /// The plan for `scope` over the lake at `root` (`s3://bucket/prefix`), writing `months`.
-    package static func make(scope: TransformScope, months: [String], root: String, runID: String, database: String,
-                             workgroup: String, athenaOutput: String) throws -> AthenaTransformPlan {
+    /// The staging table of `audience_daily`, beside the run's `artist_daily` one.
+    package var audienceStagingTable: String { stagingTable + "_audience" }
+    /// Where `audience_daily` is staged: inside the run's staging prefix, so that its clean-up
+    /// and the next run's remove it with the rest.
+    package var audienceStagingLocation: String { stagingLocation + AthenaTransformPlan.audienceStagingFolder }
+    static let audienceStagingFolder = "audience_daily/"
+
+    /// The plan for `scope` over the lake at `root` (`s3://bucket/prefix`), writing `months` of
+    /// `artist_daily` and `audienceMonths` of `audience_daily`.
+    package static func make(scope: TransformScope, months: [String], audienceMonths: [String] = [], root: String, runID: String,
+                             database: String, workgroup: String, athenaOutput: String) throws -> AthenaTransformPlan {
         let base = root.hasSuffix("/") ? String(root.dropLast()) : root
         let staging = "momentum_staging_" + String(runID.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
         let stagingLocation = "\(base)/\(stagingPrefix(runID: runID))"
@@ -73,21 +86,49 @@ package struct AthenaTransformPlan: Sendable, Codable {
             runID: runID, mode: scope.mode, reason: scope.summary, lake: base, database: database, workgroup: workgroup,
             athenaOutput: athenaOutput, stagingTable: staging, stagingLocation: stagingLocation, months: months,
             rawFrom: window?.lookBackDay.isoString, firstDay: window?.firstDay.isoString, newFiles: scope.newFiles, steps: [])
-        guard scope != .upToDate, !months.isEmpty else { return plan }
+        plan.audienceMonths = audienceMonths.isEmpty ? nil : audienceMonths
+        guard scope != .upToDate, !months.isEmpty || !audienceMonths.isEmpty else { return plan }
 
         plan.steps.append(Step(kind: "glue_sync", description: "Glue: create or update database \(database) and the tables of lake.md (partition projection)"))
+        plan.steps += try statements(table: "artist_daily", select: select, months: months, into: stagingName, at: stagingLocation,
+                                     runID: runID, athenaOutput: athenaOutput, firstNumber: 1,
+                                     rawNote: window.map { "; raw dt >= \($0.lookBackDay.isoString)" } ?? "")
+        if !audienceMonths.isEmpty {
+            let audienceName = "\(try ArtistDailySQL.identifier(database)).\(try ArtistDailySQL.identifier(plan.audienceStagingTable))"
+            plan.steps += try statements(table: "audience_daily", select: try AudienceDailySQL.select(database: database), months: audienceMonths,
+                                         into: audienceName, at: plan.audienceStagingLocation, runID: runID, athenaOutput: athenaOutput,
+                                         firstNumber: plan.statements.count + 1, rawNote: "")
+        }
+        let tables = audienceMonths.isEmpty ? "artist_daily" : "artist_daily and audience_daily"
+        plan.steps.append(Step(kind: "promote_partitions",
+                               description: "S3: copy each staged partition to processed/<table>/month=YYYY-MM/part-0.parquet (\(tables); server-side, one object per partition)",
+                               months: months))
+        plan.steps.append(Step(kind: "remove_stale_partitions",
+                               description: scope.firstDay.map { "S3: remove \(tables) partitions from \($0.monthString) on that were not written" }
+                                   ?? "S3: remove \(tables) partitions that were not written"))
+        let stagingTables = audienceMonths.isEmpty ? staging : "\(staging) and \(plan.audienceStagingTable)"
+        plan.steps.append(Step(kind: "drop_staging", description: "Glue: delete table \(stagingTables); S3: delete \(stagingLocation)"))
+        plan.steps.append(Step(kind: "analytics",
+                               description: "MomentumAnalytics: artist_signals\(scope.firstDay.map { " (from \($0.monthString))" } ?? ""), release_impact and momentum from \(tables) read back from S3"))
+        plan.steps.append(Step(kind: "record", description: "S3: \(TransformRecord.key), what this run read, for the next incremental run"))
+        return plan
+    }
+
+    /// The CTAS, then INSERT INTO statements of one table's months, at most 100 partitions each.
+    private static func statements(table: String, select: String, months: [String], into name: String, at location: String, runID: String,
+                                   athenaOutput: String, firstNumber: Int, rawNote: String) throws -> [Step] {
         let batches = stride(from: 0, to: months.count, by: partitionsPerStatement).map { Array(months[$0..<min($0 + partitionsPerStatement, months.count)]) }
-        for (index, batch) in batches.enumerated() {
-            guard let first = batch.first, let last = batch.last else { continue }
+        return batches.enumerated().compactMap { index, batch in
+            guard let first = batch.first, let last = batch.last else { return nil }
             let query = "SELECT * FROM (\n\(select)\n) daily\nWHERE month BETWEEN '\(first)' AND '\(last)'"
             let sql: String
             if index == 0 {
                 sql = """
-                CREATE TABLE \(stagingName)
+                CREATE TABLE \(name)
                 WITH (
                   format = 'PARQUET',
                   write_compression = 'SNAPPY',
-                  external_location = '\(stagingLocation)',
+                  external_location = '\(location)',
                   partitioned_by = ARRAY['month'],
                   bucketed_by = ARRAY['artist_id'],
                   bucket_count = 1
@@ -95,27 +136,15 @@ package struct AthenaTransformPlan: Sendable, Codable {
                 \(query)
                 """
             } else {
-                sql = "INSERT INTO \(stagingName)\n\(query)"
+                sql = "INSERT INTO \(name)\n\(query)"
             }
             let what = index == 0 ? "CTAS" : "INSERT INTO"
-            plan.steps.append(Step(
+            return Step(
                 kind: "athena_query",
-                description: "Athena \(what): artist_daily months \(first) to \(last) (\(batch.count)) into \(stagingLocation)"
-                    + (window.map { "; raw dt >= \($0.lookBackDay.isoString)" } ?? ""),
+                description: "Athena \(what): \(table) months \(first) to \(last) (\(batch.count)) into \(location)\(rawNote)",
                 sql: sql, query: query, outputLocation: athenaOutput, months: batch,
-                clientRequestToken: "momentum-transform-\(runID)-statement-\(index + 1)"))
+                clientRequestToken: "momentum-transform-\(runID)-statement-\(firstNumber + index)")
         }
-        plan.steps.append(Step(kind: "promote_partitions",
-                               description: "S3: copy each staged partition to processed/artist_daily/month=YYYY-MM/part-0.parquet (server-side, one object per partition)",
-                               months: months))
-        plan.steps.append(Step(kind: "remove_stale_partitions",
-                               description: scope.firstDay.map { "S3: remove artist_daily partitions from \($0.monthString) on that were not written" }
-                                   ?? "S3: remove artist_daily partitions that were not written"))
-        plan.steps.append(Step(kind: "drop_staging", description: "Glue: delete table \(staging); S3: delete \(stagingLocation)"))
-        plan.steps.append(Step(kind: "analytics",
-                               description: "MomentumAnalytics: artist_signals\(scope.firstDay.map { " (from \($0.monthString))" } ?? ""), release_impact and momentum from artist_daily read back from S3"))
-        plan.steps.append(Step(kind: "record", description: "S3: \(TransformRecord.key), what this run read, for the next incremental run"))
-        return plan
     }
 
     /// The plan itself when it is one `make` writes for its own mode, first day and months;
@@ -135,12 +164,17 @@ package struct AthenaTransformPlan: Sendable, Codable {
         default:
             throw refuse("mode '\(TerminalText.sanitized(String(mode.prefix(20))))' has nothing to promote")
         }
-        guard !months.isEmpty else { throw refuse("no months") }
-        guard months.allSatisfy({ Day(iso: $0 + "-01")?.monthString == $0 }), months == months.sorted(), Set(months).count == months.count else {
-            throw refuse("months must be distinct YYYY-MM in order")
+        let audienceMonths = self.audienceMonths ?? []
+        guard !months.isEmpty || !audienceMonths.isEmpty else { throw refuse("no months") }
+        guard self.audienceMonths != [] else { throw refuse("an empty list of audience months") }
+        for list in [months, audienceMonths] {
+            guard list.allSatisfy({ Day(iso: $0 + "-01")?.monthString == $0 }), list == list.sorted(), Set(list).count == list.count else {
+                throw refuse("months must be distinct YYYY-MM in order")
+            }
         }
+        guard audienceMonths.isEmpty || scope.firstDay == nil else { throw refuse("audience months in an incremental plan") }
         if let first = scope.firstDay, months.contains(where: { $0 < first.monthString }) { throw refuse("a month before its first day") }
-        var rebuilt = try AthenaTransformPlan.make(scope: scope, months: months, root: lake, runID: runID, database: database,
+        var rebuilt = try AthenaTransformPlan.make(scope: scope, months: months, audienceMonths: audienceMonths, root: lake, runID: runID, database: database,
                                                    workgroup: workgroup, athenaOutput: athenaOutput)
         rebuilt.reason = reason
         let encoder = JSONEncoder()

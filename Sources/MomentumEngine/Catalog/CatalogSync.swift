@@ -26,13 +26,13 @@ extension LocalEngine {
         }
         var summary = CatalogSummary(database: database, databaseCreated: try await glue.ensureDatabase(database, description: "Momentum lake at \(store.location)"))
         if let crawler {
-            let paths = [LakeDataset.artistMetrics, .releases, .artistDaily, .artistSignals, .releaseImpact, .momentum].map { "\(store.location)/\($0.prefix)" }
+            let paths = [LakeDataset.artistMetrics, .releases, .audience, .artistDaily, .audienceDaily, .artistSignals, .releaseImpact, .momentum].map { "\(store.location)/\($0.prefix)" }
             try await glue.ensureCrawler(name: crawler.name, role: crawler.role, database: database, paths: paths)
             summary.crawler = try await glue.runCrawler(crawler.name)
             return summary
         }
         var firstDay = today
-        for dataset in [LakeDataset.artistMetrics, .releases] {
+        for dataset in [LakeDataset.artistMetrics, .releases, .audience] {
             for object in try await store.list(prefix: dataset.prefix) {
                 if let day = LakeLayout.captureDay(ofRawKey: object.key).flatMap({ Day(iso: $0) }), day < firstDay { firstDay = day }
             }

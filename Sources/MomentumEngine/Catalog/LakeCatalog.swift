@@ -30,6 +30,13 @@ package enum LakeCatalog {
         GlueColumn("is_new", "boolean"),
     ]
 
+    /// `raw/audience` (lake.md v1.1).
+    static let rawAudienceColumns = [
+        GlueColumn("artist_id", "string"), GlueColumn("artist_name", "string"), GlueColumn("source", "string"),
+        GlueColumn("source_artist_id", "string"), GlueColumn("metric", "string"), GlueColumn("value", "bigint"),
+        GlueColumn("captured_at", "string"),
+    ]
+
     /// Every table of the lake at `root` (`s3://bucket/prefix`), projections starting on
     /// `firstDay` (the lake's first raw day).
     package static func tables(root: String, firstDay: Day) -> [GlueTableInput] {
@@ -70,7 +77,9 @@ package enum LakeCatalog {
         return [
             raw(.artistMetrics, rawMetricColumns),
             raw(.releases, rawReleaseColumns),
+            raw(.audience, rawAudienceColumns),
             processed(Tables.artistDaily, partition: month),
+            processed(Tables.audienceDaily, partition: month),
             processed(Tables.artistSignals, partition: month),
             processed(Tables.releaseImpact, partition: nil),
             processed(Tables.momentum, partition: ("as_of", "yyyy-MM-dd", "DAYS", firstDay.isoString)),

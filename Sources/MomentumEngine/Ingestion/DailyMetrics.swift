@@ -2,6 +2,7 @@
 // idempotent per artist and day: artists that already have a record for the day are not asked
 // for again, so a rerun after a kill or a failure fetches exactly what is missing.
 
+import AudienceKit
 import Foundation
 import LakeAnalytics
 import LakeKit
@@ -21,8 +22,11 @@ package struct IngestFailure: Sendable, CustomStringConvertible {
         self.error = error
     }
 
-    /// True when Spotify refused or could not be reached (worth retrying later).
-    package var isServiceFailure: Bool { (error as? SpotifyError)?.isServiceFailure == true }
+    /// True when Spotify or an audience source refused or could not be reached (worth
+    /// retrying later).
+    package var isServiceFailure: Bool {
+        (error as? SpotifyError)?.isServiceFailure == true || (error as? AudienceError)?.isServiceFailure == true
+    }
 
     package var description: String {
         let shownID = artistID.count > 40 ? String(artistID.prefix(40)) + "…" : artistID
@@ -78,15 +82,7 @@ package struct IngestionJobs: Sendable {
     }
 
     private func ingestMetricsLocked(now: Date, day requested: Day?) async throws -> MetricsReport {
-        let nowNanoseconds = try IngestionJobs.nanoseconds(now)
-        let today = Instant(nanosecondsSinceEpoch: nowNanoseconds).day
-        let day = requested ?? today
-        guard day <= today else {
-            throw EngineError.invalidInput("the capture day \(day) is in the future (today is \(today) UTC): metrics can only be recorded for days that have begun")
-        }
-        let perDay: Int64 = 86_400_000_000_000
-        let dayStart = day.start.nanosecondsSinceEpoch
-        let captured = dayStart + ((nowNanoseconds % perDay) + perDay) % perDay
+        let (day, captured) = try IngestionJobs.captureTime(now: now, day: requested, what: "metrics")
 
         let roster = try await TrackedArtists.load(from: store)
         guard !roster.artists.isEmpty else {
@@ -181,6 +177,19 @@ package struct IngestionJobs: Sendable {
 
     // MARK: Helpers
 
+    /// The day records are filed under (`requested`, else `now`'s) and their capture time: that
+    /// day at `now`'s time of day. A day after `now`'s is refused.
+    static func captureTime(now: Date, day requested: Day?, what: String) throws -> (day: Day, captured: Int64) {
+        let nowNanoseconds = try nanoseconds(now)
+        let today = Instant(nanosecondsSinceEpoch: nowNanoseconds).day
+        let day = requested ?? today
+        guard day <= today else {
+            throw EngineError.invalidInput("the capture day \(day) is in the future (today is \(today) UTC): \(what) can only be recorded for days that have begun")
+        }
+        let perDay: Int64 = 86_400_000_000_000
+        return (day, day.start.nanosecondsSinceEpoch + ((nowNanoseconds % perDay) + perDay) % perDay)
+    }
+
     /// `date` in nanoseconds since the epoch, at millisecond precision; throws outside the
     /// years 64-bit nanoseconds can hold.
     static func nanoseconds(_ date: Date) throws -> Int64 {
@@ -197,23 +206,56 @@ package struct IngestionJobs: Sendable {
     }
 }
 
-/// The daily job's raw output: records buffered up to a file's worth, then put atomically
-/// under a run id of their own (lake.md: raw files are append-only, one per run id).
-struct MetricsOutput {
+/// Raw records buffered up to a file's worth, then put atomically under a run id of their own
+/// (lake.md: raw files are append-only, one per run id): a kill loses at most the buffer, and
+/// a rerun asks only for what no file holds.
+struct RawFileOutput<Record: JSONLineRecord> {
     let store: any ObjectStore
+    let dataset: LakeDataset
     let day: Day
     let now: Date
     let flushAt: Int
-    private var buffer: [MetricObservation] = []
+    private var buffer: [Record] = []
     private(set) var keys: [String] = []
     private(set) var recorded = 0
-    private(set) var withoutFollowers = 0
 
-    init(store: any ObjectStore, day: Day, now: Date, flushAt: Int) {
+    init(store: any ObjectStore, dataset: LakeDataset, day: Day, now: Date, flushAt: Int) {
         self.store = store
+        self.dataset = dataset
         self.day = day
         self.now = now
         self.flushAt = max(1, flushAt)
+    }
+
+    mutating func append(_ record: Record) {
+        buffer.append(record)
+        recorded += 1
+    }
+
+    /// Puts the buffer once it holds a file's worth (called between answers, so that one
+    /// answer's records stay in one file).
+    mutating func flushIfFull() async throws {
+        if buffer.count >= flushAt { try await flush() }
+    }
+
+    mutating func flush() async throws {
+        guard !buffer.isEmpty else { return }
+        let key = LakeLayout.rawKey(dataset, day: day.isoString, runID: try IngestionJobs.runID(now))
+        try await store.put(key, bytes: JSONLines.encode(buffer))
+        keys.append(key)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// The daily job's raw output: Spotify's answers as raw metric records.
+struct MetricsOutput {
+    private var output: RawFileOutput<MetricObservation>
+    private(set) var withoutFollowers = 0
+    var keys: [String] { output.keys }
+    var recorded: Int { output.recorded }
+
+    init(store: any ObjectStore, day: Day, now: Date, flushAt: Int) {
+        output = RawFileOutput(store: store, dataset: .artistMetrics, day: day, now: now, flushAt: flushAt)
     }
 
     mutating func add(_ batch: [TrackedArtists.ValidEntry], _ results: [Result<Artist, SpotifyError>], captured: Int64, source: String,
@@ -222,24 +264,19 @@ struct MetricsOutput {
             switch result {
             case .success(let artist):
                 // SpotifyKit checked the id and ranges; the conversions below cannot fail.
-                buffer.append(MetricObservation(
+                output.append(MetricObservation(
                     artistID: entry.id.rawValue, artistName: artist.name, followers: artist.followerCount.map(Int64.init),
                     popularity: artist.popularity.flatMap(Int32.init(exactly:)), genres: artist.genres ?? [],
                     capturedAt: Instant(nanosecondsSinceEpoch: captured), source: source))
-                recorded += 1
                 if artist.followerCount == nil { withoutFollowers += 1 }
             case .failure(let error):
                 failures.append(IngestFailure(artistID: entry.id.rawValue, artistName: entry.name, error: error))
             }
         }
-        if buffer.count >= flushAt { try await flush() }
+        try await output.flushIfFull()
     }
 
     mutating func flush() async throws {
-        guard !buffer.isEmpty else { return }
-        let key = LakeLayout.rawKey(.artistMetrics, day: day.isoString, runID: try IngestionJobs.runID(now))
-        try await store.put(key, bytes: JSONLines.encode(buffer))
-        keys.append(key)
-        buffer.removeAll(keepingCapacity: true)
+        try await output.flush()
     }
 }

@@ -14,7 +14,7 @@ package struct ArtistDayReport: Sendable {
     /// The days of one analysed artist, in day order, with its change points (computed by the
     /// caller, who usually shows them too).
     package static func rows(of analysis: ArtistAnalysis, changePoints: [ChangePoint]) -> [ArtistDayReport] {
-        let signals = Dictionary(analysis.signals.map { ($0.day, $0) }, uniquingKeysWith: { a, _ in a })
+        let signals = Dictionary(analysis.signals(of: .spotifyFollowers).map { ($0.day, $0) }, uniquingKeysWith: { a, _ in a })
         let changePoints = Dictionary(changePoints.map { ($0.day, $0) }, uniquingKeysWith: { a, _ in a })
         return analysis.daily.map { ArtistDayReport(daily: $0, signal: signals[$0.day], changePoint: changePoints[$0.day]) }
     }

@@ -69,7 +69,7 @@ package struct LakeReading: Sendable {
             return try await engine.processedAnalyses(processed, artistID: artistID).first
         case .raw(let lake):
             guard let input = lake.artists.first(where: { $0.artistID == artistID }) else { return nil }
-            return ArtistAnalysis(artistID: input.artistID, observations: input.observations, releases: input.releases)
+            return ArtistAnalysis(artistID: input.artistID, observations: input.observations, releases: input.releases, audience: input.audience)
         }
     }
 

@@ -13,10 +13,12 @@ package struct ProcessedLake: Sendable {
     package var dailyKeys: [String]
     package var signalKeys: [String]
     package var impactKeys: [String]
+    /// `audience_daily` (metrics.md section 8); empty in a lake of Spotify followers only.
+    package var audienceKeys: [String] = []
     /// Leaderboard snapshots by day, each with its files.
     package var leaderboards: [Day: [String]]
 
-    package var isEmpty: Bool { dailyKeys.isEmpty && impactKeys.isEmpty && leaderboards.isEmpty }
+    package var isEmpty: Bool { dailyKeys.isEmpty && audienceKeys.isEmpty && impactKeys.isEmpty && leaderboards.isEmpty }
     package var latestLeaderboardDay: Day? { leaderboards.keys.max() }
 }
 
@@ -29,11 +31,13 @@ extension LocalEngine {
             guard let day = partition.flatMap({ Day(iso: $0.dropFirst(6)) }) else { continue }
             leaderboards[day, default: []].append(key)
         }
-        return ProcessedLake(
+        var lake = ProcessedLake(
             dailyKeys: try await ProcessedTableReader.files(.artistDaily, in: store),
             signalKeys: try await ProcessedTableReader.files(.artistSignals, in: store),
             impactKeys: try await ProcessedTableReader.files(.releaseImpact, in: store),
             leaderboards: leaderboards)
+        lake.audienceKeys = try await ProcessedTableReader.files(.audienceDaily, in: store)
+        return lake
     }
 
     /// Per-artist analyses rebuilt from the processed tables (one artist's rows only, with
@@ -42,8 +46,11 @@ extension LocalEngine {
         let daily = Dictionary(grouping: try await ProcessedTableReader.daily(processed.dailyKeys, in: store, artistID: artistID), by: \.artistID)
         let signals = Dictionary(grouping: try await ProcessedTableReader.signals(processed.signalKeys, in: store, artistID: artistID), by: \.artistID)
         let impacts = Dictionary(grouping: try await ProcessedTableReader.impacts(processed.impactKeys, in: store, artistID: artistID), by: \.artistID)
-        let ids = Set(daily.keys).union(impacts.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        return ids.map { ArtistAnalysis(artistID: $0, daily: daily[$0] ?? [], signals: signals[$0] ?? [], impacts: impacts[$0] ?? []) }
+        let audience = Dictionary(grouping: try await ProcessedTableReader.audience(processed.audienceKeys, in: store, artistID: artistID), by: \.artistID)
+        let ids = Set(daily.keys).union(impacts.keys).union(audience.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return ids.map {
+            ArtistAnalysis(artistID: $0, daily: daily[$0] ?? [], signals: signals[$0] ?? [], impacts: impacts[$0] ?? [], audience: audience[$0] ?? [])
+        }
     }
 
     /// The `release_impact` rows only (one artist's when `artistID` is given).
@@ -82,7 +89,7 @@ extension LocalEngine {
     /// layout is never read, so never part of a run's record).
     func rawFiles() async throws -> [ObjectInfo] {
         var files: [ObjectInfo] = []
-        for dataset in [LakeDataset.artistMetrics, .releases] {
+        for dataset in [LakeDataset.artistMetrics, .releases, .audience] {
             files += try await store.list(prefix: dataset.prefix).filter {
                 LakeLayout.isDataKey($0.key) && LakeLayout.captureDay(ofRawKey: $0.key) != nil && $0.key.split(separator: "/").count == 4
             }

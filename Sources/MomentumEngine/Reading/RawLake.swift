@@ -17,11 +17,15 @@ package struct RawLake: Sendable {
     package var bytes: Int
     package var metricRecords: Int
     package var releaseRecords: Int
+    /// Raw audience records (metrics.md section 8).
+    package var audienceRecords = 0
 
     package struct ArtistInput: Sendable {
         package var artistID: String
         package var observations: [MetricObservation]
         package var releases: [ReleaseRecord]
+        /// The artist's raw audience records, in read order.
+        package var audience: [AudienceObservation] = []
     }
 
     /// The same lake restricted to one artist.
@@ -31,10 +35,13 @@ package struct RawLake: Sendable {
         return copy
     }
 
-    /// Every day with an observation.
+    /// Every day with an observation, of Spotify or of another source.
     package var observedDays: Set<Day> {
         var days = Set<Day>()
-        for artist in artists { for observation in artist.observations { days.insert(observation.capturedAt.day) } }
+        for artist in artists {
+            for observation in artist.observations { days.insert(observation.capturedAt.day) }
+            for observation in artist.audience { days.insert(observation.capturedAt.day) }
+        }
         return days
     }
 
@@ -63,25 +70,31 @@ extension LocalEngine {
             report?(EngineProgress(phase: .reading, completed: done, total: total))
         }
         async let releasesRead = RawLakeReader.read(ReleaseRecord.self, dataset: .releases, from: store)
+        async let audienceRead = RawLakeReader.read(AudienceObservation.self, dataset: .audience, from: store)
         let metrics = try await metricsRead
         let releases = try await releasesRead
+        let audience = try await audienceRead
 
         var observations: [String: [MetricObservation]] = [:]
         LocalEngine.appendObservations(metrics, to: &observations)
         let releaseRecords = LocalEngine.releasesByArtist(releases)
-        let ids = Set(observations.keys).union(releaseRecords.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let audienceRecords = LocalEngine.byArtist(audience)
+        let ids = Set(observations.keys).union(releaseRecords.keys).union(audienceRecords.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let artists = ids.map {
-            RawLake.ArtistInput(artistID: $0, observations: observations[$0] ?? [], releases: releaseRecords[$0] ?? [])
+            RawLake.ArtistInput(artistID: $0, observations: observations[$0] ?? [], releases: releaseRecords[$0] ?? [],
+                                audience: audienceRecords[$0] ?? [])
         }
-        let malformed = metrics.malformed + releases.malformed
+        let malformed = metrics.malformed + releases.malformed + audience.malformed
         for line in malformed {
             logger.debug("skipped a malformed line", metadata: ["line": "\(line)"])
         }
-        return RawLake(
-            artists: artists, malformed: malformed, files: metrics.files + releases.files,
-            bytes: metrics.bytes + releases.bytes, metricRecords: metrics.recordCount,
+        var lake = RawLake(
+            artists: artists, malformed: malformed, files: metrics.files + releases.files + audience.files,
+            bytes: metrics.bytes + releases.bytes + audience.bytes, metricRecords: metrics.recordCount,
             releaseRecords: releases.recordCount
         )
+        lake.audienceRecords = audience.recordCount
+        return lake
     }
 
     /// Appends the records, in read order, to their artists' observations.
@@ -96,18 +109,25 @@ extension LocalEngine {
         return byArtist
     }
 
+    /// The audience records by artist, in read order.
+    static func byArtist(_ audience: RawReadResult<AudienceObservation>) -> [String: [AudienceObservation]] {
+        var byArtist: [String: [AudienceObservation]] = [:]
+        for record in audience.recordsByFile.joined() { byArtist[record.artistID, default: []].append(record) }
+        return byArtist
+    }
+
     // MARK: Computing
 
     /// Runs the analytics for every artist (in parallel) and ranks the leaderboard.
     ///
     /// - Parameter asOf: the leaderboard day; when nil, the contract's default (the latest day
-    ///   on which some artist has a follower count).
+    ///   on which some series of some artist has a count).
     package func analyze(_ lake: RawLake, asOf: Day? = nil) async -> LakeAnalysis {
         let report = progress
         let analyses = await LocalEngine.parallelMap(lake.artists, progress: { done, total in
             report?(EngineProgress(phase: .analysing, completed: done, total: total))
         }) {
-            ArtistAnalysis(artistID: $0.artistID, observations: $0.observations, releases: $0.releases)
+            ArtistAnalysis(artistID: $0.artistID, observations: $0.observations, releases: $0.releases, audience: $0.audience)
         }
         let day = asOf ?? Leaderboard.defaultAsOf(analyses)
         let entries = day.map { day in analyses.compactMap { $0.leaderboardEntry(asOf: day) } } ?? []

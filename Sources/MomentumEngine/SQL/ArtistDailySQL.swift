@@ -137,17 +137,7 @@ package enum ArtistDailySQL {
           p.day,
           p.followers,
           p.popularity,
-          CASE WHEN p.followers IS NOT NULL THEN pd.day END AS prev_day,
-          CASE WHEN p.followers IS NOT NULL AND p.prev_dn IS NOT NULL THEN CAST(p.dn - p.prev_dn AS INTEGER) END AS gap_days,
-          CASE WHEN p.followers IS NOT NULL AND p.prev_dn IS NOT NULL THEN p.followers - pd.followers END AS follower_delta,
-          CASE WHEN p.followers IS NOT NULL AND p.prev_dn IS NOT NULL
-               THEN CAST(p.followers - pd.followers AS DOUBLE) / (p.dn - p.prev_dn) END AS adds_per_day,
-          CASE WHEN p.followers > 0 AND p.prev_dn IS NOT NULL AND pd.followers > 0
-               THEN (ln(CAST(p.followers AS DOUBLE)) - ln(CAST(pd.followers AS DOUBLE))) / (p.dn - p.prev_dn) END AS log_growth,
-          CASE WHEN p.followers IS NOT NULL AND p.prev_dn IS NOT NULL AND pd.followers > 0
-               THEN CAST(p.followers - pd.followers AS DOUBLE) / pd.followers END AS pct_change,
-          CASE WHEN p.followers IS NOT NULL AND w7.followers > 0 THEN CAST(p.followers AS DOUBLE) / w7.followers - 1 END AS growth_7d,
-          CASE WHEN p.followers IS NOT NULL AND w28.followers > 0 THEN CAST(p.followers AS DOUBLE) / w28.followers - 1 END AS growth_28d,
+        \(CountGrowthSQL.columns(count: "followers", delta: "follower_delta"))
           CAST(p.popularity - w7.popularity AS INTEGER) AS popularity_change_7d,
           COALESCE(a.albums, 0) AS release_count,
           CAST(p.dn - s.last_event_dn AS INTEGER) AS days_since_release,

@@ -4,6 +4,8 @@
 package struct EngineProgress: Sendable {
     package enum Phase: String, Sendable, CaseIterable {
         case fetching = "fetching from Spotify"
+        case fetchingAudience = "fetching audience counts"
+        case matching = "matching artists on other sources"
         case reading = "reading raw files"
         case analysing = "analysing artists"
         case writing = "writing Parquet"

@@ -15,6 +15,8 @@ extension LocalEngine {
     package struct TransformSummary: Sendable {
         package var artists: Int
         package var dailyRows: Int
+        /// `audience_daily` rows written (metrics.md section 8).
+        package var audienceRows = 0
         package var signalRows: Int
         package var events: Int
         package var leaderboardRows: Int
@@ -45,7 +47,7 @@ extension LocalEngine {
         logger.debug("transform plan: \(scope.summary)")
         if scope == .upToDate { return TransformSummary.upToDate }
         if case .full = scope {
-            let rawBytes = try await store.list(prefix: LakeDataset.artistMetrics.prefix).filter { LakeLayout.isDataKey($0.key) }.reduce(0) { $0 + $1.size }
+            let rawBytes = listing.filter { !$0.key.hasPrefix(LakeDataset.releases.prefix) }.reduce(0) { $0 + $1.size }
             let buckets = LocalEngine.bucketCount(rawBytes: rawBytes, bucketBytes: streamingBucketBytes)
             if buckets > 1 {
                 var summary = try await streamingTransform(buckets: buckets, rawListing: listing)
@@ -84,9 +86,9 @@ extension LocalEngine {
         try await LakeLock.withLock(store, command: "transform") { try await writeProcessedTablesLocked(analysis, from: lake, firstDay: nil) }
     }
 
-    /// Writes the tables; with `firstDay`, `artist_daily` and `artist_signals` only from that
-    /// day's month on (earlier months are kept as they are). `dailyWritten` skips
-    /// `artist_daily` (the Athena engine has written it).
+    /// Writes the tables; with `firstDay`, `artist_daily`, `audience_daily` and `artist_signals`
+    /// only from that day's month on (earlier months are kept as they are). `dailyWritten` skips
+    /// `artist_daily` and `audience_daily` (the Athena engine has written them).
     ///
     /// `otherImpacts` are `release_impact` rows of artists outside `analysis` (kept by an
     /// incremental run); leaderboard snapshots before `snapshotsKnownFrom` are kept whatever
@@ -108,12 +110,14 @@ extension LocalEngine {
         let firstMonth = firstDay?.monthIndex
         let kept: (Day) -> Bool = { day in firstMonth.map { day.monthIndex >= $0 } ?? true }
         let dailyRows = analysis.analyses.reduce(0) { $0 + $1.daily.count { kept($0.day) } }
+        let audienceRows = analysis.analyses.reduce(0) { $0 + $1.audience.count { kept($0.day) } }
         let signalRows = analysis.analyses.reduce(0) { $0 + $1.signals.count { kept($0.day) } }
 
         // Every file to write, as a job; all of them are then encoded together on all cores.
         var jobs: [EncodeJob] = []
         if !dailyWritten {
             jobs += LocalEngine.monthlyJobs(analysis.analyses.lazy.map { $0.daily.filter { kept($0.day) } }, table: Tables.artistDaily, options: options) { $0.day.monthIndex }
+            jobs += LocalEngine.monthlyJobs(analysis.analyses.lazy.map { $0.audience.filter { kept($0.day) } }, table: Tables.audienceDaily, options: options) { $0.day.monthIndex }
         }
         let signalJobs = LocalEngine.monthlyJobs(analysis.analyses.lazy.map { $0.signals.filter { kept($0.day) } }, table: Tables.artistSignals, options: options) { $0.day.monthIndex }
         jobs += signalJobs
@@ -138,7 +142,8 @@ extension LocalEngine {
         clock.lap("encoded Parquet")
         var written = 0
         var removed = 0
-        let datasets: [LakeDataset] = dailyWritten ? [.artistSignals, .releaseImpact] : [.artistDaily, .artistSignals, .releaseImpact]
+        // An engine that wrote artist_daily (Athena) wrote audience_daily with it.
+        let datasets: [LakeDataset] = dailyWritten ? [.artistSignals, .releaseImpact] : [.artistDaily, .audienceDaily, .artistSignals, .releaseImpact]
         for dataset in datasets {
             let result = try await replace(dataset, with: files[dataset] ?? [:], fromMonth: dataset == .releaseImpact ? nil : firstMonth)
             written += result.written
@@ -151,14 +156,14 @@ extension LocalEngine {
         try await recordTransform(engine: engine, rawListing: rawListing, unread: unreadKeys(lake.malformed))
         clock.lap("wrote \(written) files, removed \(removed)")
         return TransformSummary(
-            artists: analysis.analyses.count, dailyRows: dailyRows, signalRows: signalRows, events: impacts.count,
+            artists: analysis.analyses.count, dailyRows: dailyRows, audienceRows: audienceRows, signalRows: signalRows, events: impacts.count,
             leaderboardRows: analysis.leaderboard.count, asOf: analysis.asOf, objectsWritten: written,
             objectsRemoved: removed, malformed: lake.malformed, rawBytes: lake.bytes, scope: .full(reason: "the analysis given")
         )
     }
 
     static func requireRecords(in lake: RawLake, at store: any ObjectStore) throws {
-        guard lake.metricRecords + lake.releaseRecords > 0 else {
+        guard lake.metricRecords + lake.releaseRecords + lake.audienceRecords > 0 else {
             throw EngineError.noData(
                 "no raw records under \(store.location)/raw/ (expected \(LakeDataset.artistMetrics.prefix)dt=YYYY-MM-DD/*.jsonl): check --lake"
             )

@@ -83,11 +83,13 @@ public struct Album: Decodable, Sendable, Hashable {
     public var tracks: Paging<SimplifiedTrack>?
     /// The `spotify:album:` URI.
     public var uri: String?
+    /// `external_ids`: the album's barcodes (`upc`, `ean`); Spotify restored them in March 2026.
+    public var externalIDs: ExternalIDs?
 
     enum CodingKeys: String, CodingKey {
         case id, name, label, popularity, artists, tracks, uri
         case albumType = "album_type", releaseDate = "release_date"
-        case releaseDatePrecision = "release_date_precision", totalTracks = "total_tracks"
+        case releaseDatePrecision = "release_date_precision", totalTracks = "total_tracks", externalIDs = "external_ids"
     }
 
     /// Creates a value from its parts (for consumers' own tests and pipelines).
@@ -95,8 +97,9 @@ public struct Album: Decodable, Sendable, Hashable {
         id: String, name: String, albumType: String? = nil, releaseDate: String? = nil,
         releaseDatePrecision: String? = nil, totalTracks: Int? = nil, label: String? = nil,
         popularity: Int? = nil, artists: [SimplifiedArtist]? = nil, tracks: Paging<SimplifiedTrack>? = nil,
-        uri: String? = nil
+        uri: String? = nil, externalIDs: ExternalIDs? = nil
     ) {
+        self.externalIDs = externalIDs
         self.id = id
         self.name = name
         self.albumType = albumType
@@ -108,6 +111,48 @@ public struct Album: Decodable, Sendable, Hashable {
         self.artists = artists
         self.tracks = tracks
         self.uri = uri
+    }
+}
+
+/// The codes a release or recording is known by outside Spotify.
+public struct ExternalIDs: Decodable, Sendable, Hashable {
+    /// Universal Product Code (an album's barcode).
+    public var upc: String?
+    /// International Article Number (an album's barcode outside North America).
+    public var ean: String?
+    /// International Standard Recording Code (a track's).
+    public var isrc: String?
+
+    /// Creates a value from its parts (for consumers' own tests and pipelines).
+    public init(upc: String? = nil, ean: String? = nil, isrc: String? = nil) {
+        self.upc = upc
+        self.ean = ean
+        self.isrc = isrc
+    }
+}
+
+/// A full track (`GET /tracks/{id}`): what Momentum reads of it.
+public struct Track: Decodable, Sendable, Hashable {
+    /// The track's Spotify id.
+    public var id: String
+    /// The track's name.
+    public var name: String
+    /// The track's artists.
+    public var artists: [SimplifiedArtist]?
+    /// `external_ids`: the recording's ISRC.
+    public var externalIDs: ExternalIDs?
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, artists
+        case externalIDs = "external_ids"
+    }
+
+    /// Creates a value from its parts (for consumers' own tests and pipelines).
+    public init(id: String, name: String, artists: [SimplifiedArtist]? = nil, externalIDs: ExternalIDs? = nil) {
+        self.id = id
+        self.name = name
+        self.artists = artists
+        self.externalIDs = externalIDs
     }
 }
 

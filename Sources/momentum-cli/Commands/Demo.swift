@@ -2,18 +2,21 @@
 // process; the daily and weekly jobs, the transform and the dashboard are the production code.
 
 import ArgumentParser
+import AudienceKit
 import Foundation
 import LakeKit
 import Logging
 import MomentumAnalytics
 import MomentumDashboard
 import MomentumEngine
+import MomentumHTTP
 import SpotifyKit
 import SpotifySimulator
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Simulate days of daily runs and weekly scans against the built-in Spotify simulator, then transform, report and write the dashboard."
+        abstract: "Simulate days of daily runs and weekly scans against the built-in Spotify simulator, then transform, report and write the dashboard.",
+        discussion: "--mode development plays an app under Spotify's February 2026 rules (no follower counts): the demo then also records Deezer fans and Last.fm listeners from the same simulated world, and the leaderboard ranks every artist on them."
     )
 
     @Option(help: "Folder for the demo (its lake and dashboard.html are replaced).")
@@ -52,13 +55,29 @@ struct Demo: AsyncParsableCommand {
                                                 accountsURL: URL(string: "http://simulator.invalid")),
             transport: simulator, logger: logger)
         let jobs = IngestionJobs(store: store, spotify: spotify, logger: logger, source: "spotify-simulator")
+        // Without Spotify's counts the other sources carry the demo; in process, unpaced.
+        let sources = world.mode == .development ? Demo.audienceSources(simulator, logger: logger) : AudienceSources()
         try await LakeLock.withLock(store, command: "momentum demo") {
-            try await simulate(store: store, simulator: simulator, jobs: jobs, lakeURL: lakeURL, dashboard: dashboard, started: started, logger: logger)
+            try await simulate(store: store, simulator: simulator, jobs: jobs, sources: sources, lakeURL: lakeURL, dashboard: dashboard,
+                               started: started, logger: logger)
         }
     }
 
-    private func simulate(store: FileSystemObjectStore, simulator: SpotifySimulator, jobs: IngestionJobs, lakeURL: URL, dashboard: URL,
-                          started: Date, logger: Logger) async throws {
+    /// Deezer, Last.fm and MusicBrainz answered by the in-process simulator: no request leaves
+    /// the process, and nothing is paced (there is no service to spare).
+    static func audienceSources(_ simulator: SpotifySimulator, logger: Logger) -> AudienceSources {
+        func configuration(_ path: String) -> AudienceSourceConfiguration {
+            AudienceSourceConfiguration(baseURL: URL(string: "http://simulator.invalid\(path)") ?? URL(fileURLWithPath: "/"),
+                                        rate: RequestRate(requests: 1_000_000, per: .seconds(1)))
+        }
+        return AudienceSources(
+            deezer: DeezerClient(configuration: configuration("/deezer"), transport: simulator, logger: logger),
+            lastFM: LastFMClient(apiKey: "momentum-demo", configuration: configuration("/lastfm/2.0"), transport: simulator, logger: logger),
+            musicBrainz: MusicBrainzClient(configuration: configuration("/musicbrainz"), transport: simulator, logger: logger))
+    }
+
+    private func simulate(store: FileSystemObjectStore, simulator: SpotifySimulator, jobs: IngestionJobs, sources: AudienceSources, lakeURL: URL,
+                          dashboard: URL, started: Date, logger: Logger) async throws {
         let tracked = TrackedArtists(artists: simulator.artistDirectory.map {
             TrackedArtists.Entry(id: $0.id, name: $0.name, addedAt: Demo.iso(Date()))
         })
@@ -73,6 +92,14 @@ struct Demo: AsyncParsableCommand {
             let morning = day.addingTimeInterval(6 * 3600 + Double(offset % 17) * 60)
             simulator.setDate(morning)
             if let failure = try await IngestMetricsStep.run(jobs, now: morning, quiet: true) { failures.append(failure) }
+            if !sources.enabled.isEmpty {
+                // Every artist is matched on the first day (the demo's roster is small).
+                let audience = morning.addingTimeInterval(300)
+                simulator.setDate(audience)
+                if let failure = try await IngestAudienceStep.run(jobs, sources: sources, now: audience, quiet: true, matchBudget: world.artists) {
+                    failures.append(failure)
+                }
+            }
             if offset % 7 == 0 {
                 let scan = morning.addingTimeInterval(3600)
                 simulator.setDate(scan)
@@ -97,7 +124,7 @@ struct Demo: AsyncParsableCommand {
             Console.note("""
 
             \(days) simulated days · \(world.artists) artists · \(world.mode.rawValue) mode · \(requests) API requests · \(String(format: "%.1f", Date().timeIntervalSince(started))) s
-            lake:      \(lakeURL.path)  (\(summary.dailyRows) daily rows, \(summary.events) release events)
+            lake:      \(lakeURL.path)  (\(summary.dailyRows) daily rows\(summary.audienceRows > 0 ? ", \(summary.audienceRows) Deezer and Last.fm rows" : ""), \(summary.events) release events)
             dashboard: \(dashboard.path)
             explore:   \(Demo.invocation) report --lake \(lakeURL.path) --artist \(analysis.leaderboard.first?.artistID ?? "<id>")
                        \(Demo.invocation) releases impact --lake \(lakeURL.path)

@@ -8,8 +8,8 @@ import SpotifyKit
 
 struct Ingest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Fetch from Spotify into the raw lake.",
-        subcommands: [Metrics.self, Releases.self]
+        abstract: "Fetch from Spotify and the other audience sources into the raw lake.",
+        subcommands: [Metrics.self, Releases.self, Audience.self]
     )
 
     struct Metrics: AsyncParsableCommand {
@@ -19,6 +19,9 @@ struct Ingest: AsyncParsableCommand {
 
         @Option(help: "File the records under this capture day (YYYY-MM-DD), for back-fills and tests.")
         var date: String?
+
+        @Flag(help: "Then run the audience job of the enabled sources too (what `run` and the Lambda metrics job do).")
+        var audience = false
 
         func validate() throws {
             guard let date else { return }
@@ -37,10 +40,18 @@ struct Ingest: AsyncParsableCommand {
             let store = try settings.store()
             let jobs = IngestionJobs(store: store, spotify: try await settings.spotifyClient(), logger: settings.logger,
                                      progress: ProgressBar.forCommand(quiet: global.quiet).update)
-            let report = try await settings.withLakeLock(store, command: "momentum ingest metrics") {
-                try await IngestMetricsStep.run(jobs, now: Date(), day: date.flatMap { Day(iso: $0) }, quiet: global.quiet)
+            let sources = audience ? try await settings.audienceSources() : AudienceSources()
+            let failures = try await settings.withLakeLock(store, command: "momentum ingest metrics") { () -> [CommandFailure] in
+                let now = Date(), day = date.flatMap { Day(iso: $0) }
+                var failures: [CommandFailure] = []
+                if let failure = try await IngestMetricsStep.run(jobs, now: now, day: day, quiet: global.quiet) { failures.append(failure) }
+                if !sources.enabled.isEmpty,
+                   let failure = try await IngestAudienceStep.run(jobs, sources: sources, now: now, day: day, quiet: global.quiet) {
+                    failures.append(failure)
+                }
+                return failures
             }
-            if let failure = report { throw failure }
+            if let worst = failures.max(by: { $0.code.rawValue < $1.code.rawValue }) { throw worst }
         }
     }
 
@@ -63,6 +74,89 @@ struct Ingest: AsyncParsableCommand {
     }
 }
 
+extension Ingest {
+    struct Audience: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The daily job for the other sources: Deezer fans, Last.fm listeners and plays of every tracked artist matched there.",
+            discussion: """
+            Deezer is on by default (no key); Last.fm when LASTFM_API_KEY is set. Artists not matched yet are             matched first (by an album's barcode, a track's ISRC, MusicBrainz, or a unique name), a few per run;             `momentum artists list` shows the matches and `momentum artists link` corrects them. A rerun asks only             for what has no record for the day.
+            """
+        )
+
+        enum SourceChoice: String, ExpressibleByArgument, CaseIterable {
+            case deezer, lastfm, all
+        }
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "The source to ask: deezer, lastfm or all (the enabled ones).")
+        var source: SourceChoice = .all
+
+        @Option(help: "File the records under this capture day (YYYY-MM-DD), for back-fills and tests.")
+        var date: String?
+
+        func validate() throws {
+            guard let date else { return }
+            guard let day = Day(iso: date) else { throw ValidationError("--date must be a day YYYY-MM-DD, got '\(date)'") }
+            let today = Day(Date()) ?? Day.latest
+            guard day <= today else { throw ValidationError("--date \(date) is in the future (today is \(today) UTC)") }
+        }
+
+        func run() async throws {
+            let settings = try Settings.resolve(global)
+            let store = try settings.store()
+            let wanted: Set<AudienceSourceName> = source == .all ? Set(AudienceSourceName.allCases) : [AudienceSourceName(rawValue: source.rawValue) ?? .deezer]
+            let sources = try await settings.audienceSources(wanted: wanted)
+            for name in wanted.sorted() where source != .all && !sources.enabled.contains(name) {
+                throw CommandFailure.usage("\(name.displayName) is off: \(settings.whyOff(name))")
+            }
+            guard !sources.enabled.isEmpty else {
+                throw CommandFailure.usage("no audience source is on: Deezer is off (\(settings.whyOff(.deezer))) and Last.fm is off (\(settings.whyOff(.lastfm)))")
+            }
+            let jobs = IngestionJobs(store: store, spotify: try await settings.spotifyClient(), logger: settings.logger,
+                                     progress: ProgressBar.forCommand(quiet: global.quiet).update)
+            let failure = try await settings.withLakeLock(store, command: "momentum ingest audience") {
+                try await IngestAudienceStep.run(jobs, sources: sources, now: Date(), day: date.flatMap { Day(iso: $0) }, quiet: global.quiet)
+            }
+            if let failure { throw failure }
+        }
+    }
+}
+
+/// The audience job with its messages; shared by `ingest audience`, `run` and `demo`.
+enum IngestAudienceStep {
+    static func run(_ jobs: IngestionJobs, sources: AudienceSources, now: Date, day: Day? = nil, quiet: Bool,
+                    matchBudget: Int = IngestionJobs.matchesPerRun) async throws -> CommandFailure? {
+        let report = try await jobs.ingestAudience(sources: sources, now: now, day: day, matchBudget: matchBudget)
+        let names = report.sources.map(\.displayName).joined(separator: " and ")
+        if !quiet {
+            for outcome in report.matched {
+                for source in outcome.changed {
+                    if let match = outcome.state.sources[source] {
+                        Console.note("matched \(TerminalText.sanitized(outcome.artistName)) on \(source.displayName): \(TerminalText.sanitized(match.name)) (\(match.id), by \(match.matchedBy.rawValue))")
+                    }
+                }
+            }
+            let files = report.keys.count == 1 ? " in \(report.keys[0])" : report.keys.isEmpty ? "" : " in \(report.keys.count) files (\(report.keys[0]) …)"
+            Console.note("\(names): recorded \(report.stored) artist count\(report.stored == 1 ? "" : "s") (\(report.recorded) records)\(files)\(report.alreadyRecorded > 0 ? "; \(report.alreadyRecorded) already recorded for \(report.day)" : "")")
+            let unmatched = report.unmatched.sorted { $0.key < $1.key }.filter { $0.value > 0 }
+                .map { "\($0.value) on \($0.key.displayName)" }.joined(separator: ", ")
+            if !unmatched.isEmpty {
+                Console.note("not matched yet: \(unmatched) (`momentum artists list` shows the matches, `momentum artists link` sets one)")
+            }
+        }
+        guard !report.failures.isEmpty else { return nil }
+        let shown = 25
+        for failure in report.failures.prefix(shown) { Console.error("could not fetch \(failure)") }
+        if report.failures.count > shown { Console.error("… and \(report.failures.count - shown) more") }
+        if report.stored + report.alreadyRecorded == 0, report.failures.allSatisfy(\.isServiceFailure) {
+            let which = report.unreachable.isEmpty ? names : report.unreachable.map(\.displayName).joined(separator: " and ")
+            return CommandFailure(code: .unavailable, message: "\(which) refused or could not be reached for every artist; nothing was recorded")
+        }
+        return CommandFailure(code: .failed, message: "\(report.failures.count) artist count\(report.failures.count == 1 ? "" : "s") could not be fetched or matched; \(report.stored) recorded")
+    }
+}
+
 /// The daily job with its messages; shared by `ingest metrics`, `run` and `demo`.
 enum IngestMetricsStep {
     /// Runs the job and reports; returns the failure to exit with, if any.
@@ -71,7 +165,7 @@ enum IngestMetricsStep {
         defer { RetrySummary.print(jobs.spotify.retries.since(before), job: "daily metrics", quiet: quiet) }
         let report = try await jobs.ingestMetrics(now: now, day: day)
         if report.withoutFollowers > 0 {
-            Console.warnOnce("Spotify returned no follower counts: this app is in \(report.mode). \(report.withoutFollowers) artist\(report.withoutFollowers == 1 ? " was" : "s were") recorded with null followers and popularity. Bring in a follower history (e.g. from Spotify for Artists) with `momentum import csv <file> --artist <id>`, or ask Spotify for extended quota.")
+            Console.warnOnce("Spotify returned no follower counts: this app is in \(report.mode). \(report.withoutFollowers) artist\(report.withoutFollowers == 1 ? " was" : "s were") recorded with null followers and popularity. Their Deezer fans and Last.fm listeners rank them instead (`momentum ingest audience`, part of `momentum run`; see Docs/Sources.md); a history of an artist you manage comes in with `momentum import csv <file> --artist <id>`.")
         }
         if !quiet, let first = report.keys.first {
             let files = report.keys.count == 1 ? first : "\(report.keys.count) files (\(first) …)"

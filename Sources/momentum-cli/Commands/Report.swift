@@ -72,19 +72,30 @@ struct Report: AsyncParsableCommand {
         let points = analysis.changePoints()
         let days = ArtistDayReport.rows(of: analysis, changePoints: points)
         let correlations = analysis.crossCorrelations()
+        // The series that ranks the artist on its latest day (metrics.md section 8).
+        let latest = (analysis.daily.map(\.day) + analysis.audience.map(\.day)).max()
+        let rankedOn = latest.map { Leaderboard.primarySeries(asOf: $0, daily: analysis.daily, audience: analysis.audience) }
         switch format {
         case .csv:
             Console.write(TableOutput(Tables.artistDays, days).render(.csv))
         case .json:
             Console.write(ArtistReportJSON.render(artistID: id, name: analysis.daily.last?.artistName, days: days,
-                                                  impacts: analysis.impacts, changePoints: points, correlations: correlations))
+                                                  impacts: analysis.impacts, changePoints: points, correlations: correlations,
+                                                  audience: analysis.audience, rankedOn: rankedOn))
         case .table:
             let name = TerminalText.sanitized(analysis.daily.last?.artistName ?? id)
             // One artist: the heading names it, so its tables start with the day, not its id.
             let oneArtist: Set<String> = ["artist_id", "artist_name"]
             var days = TableOutput(Tables.artistDays, days).dropping(oneArtist)
             days.priority = ["day", "followers", "growth_7d", "growth_28d", "adds_per_day", "robust_z", "is_spike", "change_point"]
-            var text = "\(name) (\(id))\n\nDaily\n" + days.render(.table)
+            var text = "\(name) (\(id))\n"
+            if let rankedOn, let latest { text += "ranked on \(rankedOn.name) as of \(latest)\n" }
+            text += "\nDaily\n" + days.render(.table)
+            if !analysis.audience.isEmpty {
+                var audience = TableOutput(Tables.audienceDaily, analysis.audience).dropping(oneArtist)
+                audience.priority = ["source", "metric", "day", "value", "growth_7d", "growth_28d", "adds_per_day"]
+                text += "\nAudience on other sources\n" + audience.render(.table)
+            }
             var events = TableOutput(Tables.releaseImpact, analysis.impacts.sorted(by: ReleaseOrder.newestFirst)).dropping(oneArtist)
             events.priority = ReleaseOrder.tablePriority
             text += "\nRelease events\n" + events.render(.table)
@@ -106,10 +117,13 @@ struct Report: AsyncParsableCommand {
 /// `report --artist X --format json`: everything the table shows, as one object.
 enum ArtistReportJSON {
     static func render(artistID: String, name: String?, days: [ArtistDayReport], impacts: [ReleaseImpact],
-                       changePoints: [ChangePoint], correlations: [LagCorrelation]) -> String {
+                       changePoints: [ChangePoint], correlations: [LagCorrelation], audience: [AudienceDaily] = [],
+                       rankedOn: AudienceSeries? = nil) -> String {
         var out = "{\n  \"artist_id\": \(JSONString.quoted(artistID)),\n"
         out += "  \"artist_name\": \(name.map { JSONString.quoted($0) } ?? "null"),\n"
+        out += "  \"series\": \(rankedOn.map { JSONString.quoted($0.name) } ?? "null"),\n"
         out += "  \"days\": " + TableOutput(Tables.artistDays, days).jsonArray(indent: "  ") + ",\n"
+        out += "  \"audience\": " + TableOutput(Tables.audienceDaily, audience).jsonArray(indent: "  ") + ",\n"
         out += "  \"release_events\": " + TableOutput(Tables.releaseImpact, impacts).jsonArray(indent: "  ") + ",\n"
         let points = TableOutput(columns: ["day", "release_aligned"],
                                  rows: changePoints.map { [.date($0.day), .boolean($0.releaseAligned)] })

@@ -7,7 +7,7 @@ import MomentumEngine
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run what is due: daily metrics when today's are missing, releases when the last scan is 7 or more days old, then transform."
+        abstract: "Run what is due: daily metrics (and audience counts of the enabled sources) when today's are missing, releases when the last scan is 7 or more days old, then transform."
     )
 
     @OptionGroup var global: GlobalOptions
@@ -23,14 +23,20 @@ struct Run: AsyncParsableCommand {
         // Artist by artist: those without today's record, those whose last completed scan is
         // 7 days old. Whatever failed last time is therefore retried, and nothing else.
         let due = try await IngestionJobs.due(in: store, now: now, scanInterval: 7)
+        // The other sources' job asks only for what has no record today: cheap when all is there.
+        let sources = try await settings.audienceSources()
+        let audienceDue = try await IngestionJobs.audienceDue(in: store, now: now, sources: sources)
         var failures: [CommandFailure] = []
-        if due.metrics || due.releases {
+        if due.metrics || due.releases || audienceDue > 0 {
             let jobs = IngestionJobs(store: store, spotify: try await settings.spotifyClient(), logger: settings.logger,
                                      progress: ProgressBar.forCommand(quiet: global.quiet).update)
             if due.metrics, let failure = try await IngestMetricsStep.run(jobs, now: now, quiet: global.quiet) { failures.append(failure) }
+            if audienceDue > 0, let failure = try await IngestAudienceStep.run(jobs, sources: sources, now: now, quiet: global.quiet) {
+                failures.append(failure)
+            }
             if due.releases, let failure = try await IngestReleasesStep.run(jobs, now: now, interval: 7, quiet: global.quiet) { failures.append(failure) }
         } else if !global.quiet {
-            Console.note("nothing to fetch: every artist has today's metrics and a release scan under 7 days old")
+            Console.note("nothing to fetch: every artist has today's metrics\(sources.enabled.isEmpty ? "" : " and audience counts") and a release scan under 7 days old")
         }
         let engine = LocalEngine(store: store, logger: settings.logger, progress: ProgressBar.forCommand(quiet: global.quiet).update)
         let summary = try await engine.transform()

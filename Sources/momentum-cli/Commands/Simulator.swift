@@ -29,7 +29,7 @@ struct Simulator: AsyncParsableCommand {
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Serve the simulator on 127.0.0.1 (token endpoint at /api/token, the API under /v1).",
-            discussion: "Point the client at it with SPOTIFY_ACCOUNTS_URL=http://127.0.0.1:<port> and SPOTIFY_API_URL=http://127.0.0.1:<port>/v1; any client id and secret are accepted unless --client-id/--client-secret are given."
+            discussion: "Point the client at it with SPOTIFY_ACCOUNTS_URL=http://127.0.0.1:<port> and SPOTIFY_API_URL=http://127.0.0.1:<port>/v1; any client id and secret are accepted unless --client-id/--client-secret are given. It serves the other audience sources from the same world: DEEZER_API_URL=http://127.0.0.1:<port>/deezer, LASTFM_API_URL=http://127.0.0.1:<port>/lastfm/2.0 (any key unless --lastfm-key is given) and MUSICBRAINZ_API_URL=http://127.0.0.1:<port>/musicbrainz."
         )
 
         @Option(help: "Port (0 picks a free one; it is printed).")
@@ -52,6 +52,9 @@ struct Simulator: AsyncParsableCommand {
         @Option(name: .customLong("client-secret"), help: "Accept only this client secret.")
         var clientSecret: String?
 
+        @Option(name: .customLong("lastfm-key"), help: "Accept only this Last.fm API key (any key otherwise).")
+        var lastFMKey: String?
+
         func validate() throws {
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
             guard faultRate.isFinite, (0...1).contains(faultRate) else { throw ValidationError("--fault-rate must be between 0 and 1") }
@@ -62,7 +65,7 @@ struct Simulator: AsyncParsableCommand {
         func run() async throws {
             let simulator = SpotifySimulator(options: .init(
                 artists: world.artists, seed: world.seed, mode: world.mode, faultRate: faultRate, latency: .milliseconds(Int64(latency)),
-                clientID: clientID, clientSecret: clientSecret))
+                clientID: clientID, clientSecret: clientSecret, lastFMAPIKey: lastFMKey))
             if let day = date.flatMap(Simulator.date) { simulator.setDate(day.addingTimeInterval(6 * 3600)) }
             let server = SimulatorServer(simulator: simulator)
             let bound: Int
@@ -75,6 +78,8 @@ struct Simulator: AsyncParsableCommand {
             Spotify simulator on http://127.0.0.1:\(bound) · \(world.artists) artists · \(world.mode.rawValue) mode · fault rate \(faultRate)
               export SPOTIFY_ACCOUNTS_URL=http://127.0.0.1:\(bound) SPOTIFY_API_URL=http://127.0.0.1:\(bound)/v1
               export SPOTIFY_CLIENT_ID=\(clientID ?? "any") SPOTIFY_CLIENT_SECRET=\(clientSecret == nil ? "any" : "<the one you chose>")
+              export DEEZER_API_URL=http://127.0.0.1:\(bound)/deezer LASTFM_API_URL=http://127.0.0.1:\(bound)/lastfm/2.0 MUSICBRAINZ_API_URL=http://127.0.0.1:\(bound)/musicbrainz
+              export LASTFM_API_KEY=\(lastFMKey ?? "any")
 
             """)
             await Simulator.waitForTermination()

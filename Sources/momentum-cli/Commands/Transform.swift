@@ -119,7 +119,9 @@ struct Transform: AsyncParsableCommand {
             } else {
                 Console.note("""
                 transformed \(summary.artists) artists in \(String(format: "%.2f", seconds)) s (\(summary.scope.summary)): \
-                \(summary.dailyRows) artist_daily rows, \(summary.signalRows) artist_signals rows, \
+                \(summary.dailyRows) artist_daily rows, \
+                \(summary.audienceRows > 0 ? "\(summary.audienceRows) audience_daily rows, " : "")\
+                \(summary.signalRows) artist_signals rows, \
                 \(summary.events) release events, \(summary.leaderboardRows) leaderboard rows\
                 \(summary.asOf.map { " as of \($0)" } ?? ""); \(summary.objectsWritten) files written to \(location)/processed
                 """)

@@ -117,7 +117,8 @@ enum LambdaEvent: Decodable, Sendable {
     /// What the job runs: the command line a user would type, or a step of the state machine.
     func work() throws -> LambdaRequest.Work {
         switch self {
-        case .metrics(let date): .command(["ingest", "metrics"] + (date.map { ["--date", $0] } ?? []))
+        // With the other sources' counts, when a source is on.
+        case .metrics(let date): .command(["ingest", "metrics", "--audience"] + (date.map { ["--date", $0] } ?? []))
         case .releases: .command(["ingest", "releases"])
         case .transform(let engine, let full):
             .command(["transform"] + (engine.map { ["--engine", $0.rawValue] } ?? []) + (full ? ["--full"] : []))

@@ -14,9 +14,13 @@ struct ConfigFile {
     var database: String?
     var workgroup: String?
     var athenaOutput: String?
+    /// `"sources": {"deezer": true, "lastfm": false}`: the audience sources turned on or off.
+    var sources: [String: Bool] = [:]
 
-    /// The settings a file may hold (each a string).
-    static let knownKeys = ["lake", "format", "market", "spotify_api_url", "spotify_accounts_url", "database", "workgroup", "athena_output"]
+    /// The settings a file may hold (each a string, but `sources`, an object of booleans).
+    static let knownKeys = ["lake", "format", "market", "spotify_api_url", "spotify_accounts_url", "database", "workgroup", "athena_output", "sources"]
+    /// The audience sources `sources` may name.
+    static let knownSources = ["deezer", "lastfm"]
 
     /// A file larger than this is not a settings file.
     static let maximumBytes = 1 << 20
@@ -78,6 +82,20 @@ struct ConfigFile {
         config.database = try string("database")
         config.workgroup = try string("workgroup")
         config.athenaOutput = try string("athena_output")
+        if let value = settings["sources"] {
+            guard let sources = value as? [String: Any] else {
+                throw CommandFailure.usage("config file \(path): \"sources\" must be an object such as {\"deezer\": true, \"lastfm\": false}, got \(jsonTypeName(value))")
+            }
+            for (name, flag) in sources.sorted(by: { $0.key < $1.key }) {
+                guard knownSources.contains(name) else {
+                    throw CommandFailure.usage("config file \(path): \"sources\" names \"\(TerminalText.sanitized(String(name.prefix(40))))\"; the sources are \(knownSources.joined(separator: " and "))")
+                }
+                guard jsonTypeName(flag) == "a boolean", let on = flag as? Bool else {
+                    throw CommandFailure.usage("config file \(path): \"sources\".\"\(name)\" must be true or false, got \(jsonTypeName(flag))")
+                }
+                config.sources[name] = on
+            }
+        }
         if let format = try string("format") {
             guard let parsed = OutputFormat(rawValue: format) else {
                 throw CommandFailure.usage("config file \(path): \"format\" must be one of table, json, csv, got \"\(TerminalText.sanitized(format))\"")

@@ -61,6 +61,8 @@ struct Settings {
     var environment: [String: String]
     /// `database`, `workgroup` and `athena_output` of the config file (Glue and Athena).
     var catalog: (database: String?, workgroup: String?, athenaOutput: String?) = (nil, nil, nil)
+    /// `sources` of the config file: audience sources turned on or off.
+    var sourceSwitches: [String: Bool] = [:]
 
     static func resolve(_ options: GlobalOptions, format formatOption: FormatOption? = nil,
                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
@@ -85,6 +87,7 @@ struct Settings {
             environment: environment
         )
         settings.catalog = Settings.catalog(environment: environment, config: config)
+        settings.sourceSwitches = config?.sources ?? [:]
         return settings
     }
 

@@ -58,16 +58,25 @@ enum SpotifySecret {
     private static let caches = SecretCaches()
 
     static func credentials(arn: String, environment: [String: String], logger: Logger? = nil) async throws -> (id: String, secret: String) {
-        let cache = await caches.cache(for: arn) {
-            let value = try await fetch(arn: arn, environment: environment, logger: logger)
-            // Valid an hour, read again after 15 minutes.
-            return (SecretPair(id: value.id, secret: value.secret), Date().addingTimeInterval(3600))
-        }
-        let pair = try await cache.value()
+        let pair = try await value(arn: arn, environment: environment, logger: logger)
         return (pair.id, pair.secret)
     }
 
-    private static func fetch(arn: String, environment: [String: String], logger: Logger?) async throws -> (id: String, secret: String) {
+    /// The secret's optional `lastfm_api_key` field: a deployed job keeps its Last.fm key with
+    /// the Spotify credentials.
+    static func lastFMKey(arn: String, environment: [String: String], logger: Logger? = nil) async throws -> String? {
+        try await value(arn: arn, environment: environment, logger: logger).lastFMKey
+    }
+
+    private static func value(arn: String, environment: [String: String], logger: Logger?) async throws -> SecretPair {
+        let cache = await caches.cache(for: arn) {
+            // Valid an hour, read again after 15 minutes.
+            (try await fetch(arn: arn, environment: environment, logger: logger), Date().addingTimeInterval(3600))
+        }
+        return try await cache.value()
+    }
+
+    private static func fetch(arn: String, environment: [String: String], logger: Logger?) async throws -> SecretPair {
         let shown = TerminalText.sanitized(String(arn.prefix(200)))
         let value: SecretValue
         do {
@@ -90,14 +99,19 @@ enum SpotifySecret {
         guard let secret = object["client_secret"] as? String, !secret.isEmpty else {
             throw CommandFailure.usage("the Spotify secret \(shown) has no client_secret (a non-empty string)")
         }
-        return (id, secret)
+        let lastFM = object["lastfm_api_key"]
+        guard lastFM == nil || (lastFM as? String).map({ !$0.isEmpty }) == true else {
+            throw CommandFailure.usage("the Spotify secret \(shown): lastfm_api_key must be a non-empty string when present")
+        }
+        return SecretPair(id: id, secret: secret, lastFMKey: lastFM as? String)
     }
 }
 
-/// A secret's two fields (kept apart from any text around them).
+/// A secret's fields (kept apart from any text around them).
 private struct SecretPair: Sendable {
     var id: String
     var secret: String
+    var lastFMKey: String?
 }
 
 /// One cache per secret ARN.

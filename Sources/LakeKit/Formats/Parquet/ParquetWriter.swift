@@ -185,7 +185,9 @@ public struct ParquetWriter: Sendable {
     /// compress. Nil when the column has too many distinct values to gain from it.
     private mutating func writeDictionaryChunk(_ field: ParquetField, _ values: ArraySlice<String?>) throws -> ColumnChunkMetadata? {
         var dictionary: [String] = []
-        var positions: [String: UInt32] = [:]
+        // By bytes: Swift's String equality is canonical equivalence, under which an NFC and an
+        // NFD spelling of one name are equal, but a file keeps each value's own bytes.
+        var positions: [ExactString: UInt32] = [:]
         var indices: [UInt32] = []
         indices.reserveCapacity(values.count)
         let limit = max(64, values.count / 2)
@@ -193,17 +195,17 @@ public struct ParquetWriter: Sendable {
         for value in values {
             guard let value else { continue }
             // Rows come grouped by artist: most values equal the one before.
-            if let previous, previous.value == value {
+            if let previous, ExactString.equal(previous.value, value) {
                 indices.append(previous.index)
                 continue
             }
             let index: UInt32
-            if let known = positions[value] {
+            if let known = positions[ExactString(value)] {
                 index = known
             } else {
                 guard dictionary.count < limit else { return nil }
                 index = UInt32(dictionary.count)
-                positions[value] = index
+                positions[ExactString(value)] = index
                 dictionary.append(value)
             }
             indices.append(index)
@@ -486,5 +488,27 @@ enum PlainEncoding {
             }
         }
         flush()
+    }
+}
+
+/// A string compared and hashed by its UTF-8 bytes, not by canonical equivalence.
+struct ExactString: Hashable {
+    let value: String
+
+    init(_ value: String) {
+        self.value = value
+    }
+
+    static func == (lhs: ExactString, rhs: ExactString) -> Bool { equal(lhs.value, rhs.value) }
+
+    func hash(into hasher: inout Hasher) {
+        var value = value
+        value.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Byte equality, through contiguous storage (native strings have it).
+    static func equal(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && x.elementsEqual(y) } }
     }
 }

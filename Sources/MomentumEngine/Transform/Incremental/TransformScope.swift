@@ -19,7 +19,8 @@ import MomentumAnalytics
 /// What a transform read and wrote, to plan the next one.
 struct TransformRecord: Codable, Sendable {
     static let key = "state/transform.json"
-    static let currentVersion = 3
+    // 4: contract v1.3 (audience_daily; source, metric and series columns).
+    static let currentVersion = 4
 
     var version: Int?
     var engine: String?
@@ -43,7 +44,7 @@ struct TransformRecord: Codable, Sendable {
     }
 
     /// The processed tables a record fingerprints: all of them.
-    static let processedDatasets: [LakeDataset] = [.artistDaily, .artistSignals, .releaseImpact, .momentum]
+    static let processedDatasets: [LakeDataset] = [.artistDaily, .audienceDaily, .artistSignals, .releaseImpact, .momentum]
 }
 
 /// What planning found: the scope, the raw files listed (the record names those of them that
@@ -114,6 +115,11 @@ extension LocalEngine {
         let known = Set(previous.map(\.key))
         let added = now.keys.filter { !known.contains($0) }.sorted()
         guard !added.isEmpty else { return plan(.upToDate) }
+        // The windowed increment reads back artist_daily alone; the audience series (metrics.md
+        // section 8) are not carried through it yet, so a lake that has them is rebuilt.
+        if raw.contains(where: { $0.key.hasPrefix(LakeDataset.audience.prefix) }) {
+            return plan(.full(reason: "the lake has audience series (\(LakeDataset.audience.prefix)): they are rebuilt in full, not incrementally"))
+        }
 
         let newMetrics = added.filter { $0.hasPrefix(LakeDataset.artistMetrics.prefix) }
         let changedDays = Set(newMetrics.compactMap { LakeLayout.captureDay(ofRawKey: $0).flatMap { Day(iso: $0) } })

@@ -8,6 +8,8 @@
 // popularity i32?, artist id, artist name.
 // Release record: flags u8 (1: album_group, 2: discovered_at), discovered_at i64?, artist id,
 // album id, album name, album type, album group?, release date, precision.
+// Audience record: captured_at i64, flags u8 (1: value), value i64?, artist id, artist name,
+// source, source artist id, metric.
 
 import Foundation
 import LakeAnalytics
@@ -82,6 +84,38 @@ enum ReleaseSpill {
             entries.append(Entry(order: file << 32 | position, record: ReleaseRecord(
                 artistID: artist, albumID: album, albumName: name, albumType: type, albumGroup: group, releaseDate: date,
                 releaseDatePrecision: precision, discoveredAt: discovered.map(Instant.init(nanosecondsSinceEpoch:)))))
+        }
+    }
+}
+
+/// Spilled audience records (metrics.md section 8).
+enum AudienceSpill {
+    struct Entry {
+        var order: UInt64
+        var record: AudienceObservation
+    }
+
+    static func encode(_ record: AudienceObservation, file: Int, position: Int, into bytes: inout [UInt8]) {
+        SpillBytes.append(UInt32(truncatingIfNeeded: file), to: &bytes)
+        SpillBytes.append(UInt32(truncatingIfNeeded: position), to: &bytes)
+        SpillBytes.append(UInt64(bitPattern: record.capturedAt.nanosecondsSinceEpoch), to: &bytes)
+        bytes.append(record.value == nil ? 0 : 1)
+        if let value = record.value { SpillBytes.append(UInt64(bitPattern: value), to: &bytes) }
+        for text in [record.artistID, record.artistName, record.source, record.sourceArtistID, record.metric] { SpillBytes.append(text, to: &bytes) }
+    }
+
+    static func decode(_ data: [UInt8], strings: inout StringInterner, into entries: inout [Entry]) throws {
+        var reader = SpillBytes.Reader(data)
+        while !reader.atEnd {
+            let file = UInt64(try reader.take(UInt32.self)), position = UInt64(try reader.take(UInt32.self))
+            let captured = Int64(bitPattern: try reader.take(UInt64.self))
+            let flags = try reader.take(UInt8.self)
+            let value = flags & 1 != 0 ? Int64(bitPattern: try reader.take(UInt64.self)) : nil
+            let artist = try reader.string(&strings), name = try reader.string(&strings), source = try reader.string(&strings)
+            let sourceID = try reader.string(&strings), metric = try reader.string(&strings)
+            entries.append(Entry(order: file << 32 | position, record: AudienceObservation(
+                artistID: artist, artistName: name, source: source, sourceArtistID: sourceID, metric: metric, value: value,
+                capturedAt: Instant(nanosecondsSinceEpoch: captured))))
         }
     }
 }

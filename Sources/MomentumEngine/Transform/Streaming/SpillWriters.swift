@@ -12,7 +12,7 @@ final class SpillWriters: @unchecked Sendable {
     /// What one worker learns of the lake; only that worker touches it.
     private final class Worker {
         var records = 0
-        var latestWithFollowers: Int32?
+        var latestCounted: Int32?
         var observedDays = Set<Int32>()
         var malformed: [(file: Int, lines: [MalformedLine])] = []
     }
@@ -21,17 +21,21 @@ final class SpillWriters: @unchecked Sendable {
     var buckets: Int { ranges.count }
     private let observations: BucketFiles
     private let releases: BucketFiles
+    private let audience: BucketFiles
     private let workers: [Worker]
     private let lock = NSLock()
     private var done = 0
     private var releaseWorkers: [Worker]
+    private var audienceWorkers: [Worker]
 
     init(folder: URL, ranges: BucketRanges, workers: Int) {
         self.ranges = ranges
         observations = BucketFiles(folder: folder, name: "observations", buckets: ranges.count, workers: workers)
         releases = BucketFiles(folder: folder, name: "releases", buckets: ranges.count, workers: workers)
+        audience = BucketFiles(folder: folder, name: "audience", buckets: ranges.count, workers: workers)
         self.workers = (0..<max(1, workers)).map { _ in Worker() }
         releaseWorkers = (0..<max(1, workers)).map { _ in Worker() }
+        audienceWorkers = (0..<max(1, workers)).map { _ in Worker() }
     }
 
     /// Spills one decoded metrics file; returns how many files are done.
@@ -43,7 +47,7 @@ final class SpillWriters: @unchecked Sendable {
             try observations.append(worker: index, bucket: bucket) { ObservationSpill.encode(record, file: file.index, position: position, into: &$0) }
             let day = record.capturedAt.day.daysSinceEpoch
             worker.observedDays.insert(day)
-            if record.followers != nil, day > worker.latestWithFollowers ?? .min { worker.latestWithFollowers = day }
+            if record.followers != nil, day > worker.latestCounted ?? .min { worker.latestCounted = day }
         }
         worker.records += file.records.count
         return lock.withLock { done += 1; return done }
@@ -60,10 +64,25 @@ final class SpillWriters: @unchecked Sendable {
         worker.records += file.records.count
     }
 
+    /// Spills one decoded audience file (metrics.md section 8).
+    func add(_ file: RawFile<AudienceObservation>, worker index: Int) throws {
+        let worker = audienceWorkers[index]
+        if !file.malformed.isEmpty { worker.malformed.append((file.index, file.malformed)) }
+        for (position, record) in file.records.enumerated() {
+            let bucket = ranges.bucket(of: record.artistID)
+            try audience.append(worker: index, bucket: bucket) { AudienceSpill.encode(record, file: file.index, position: position, into: &$0) }
+            let day = record.capturedAt.day.daysSinceEpoch
+            worker.observedDays.insert(day)
+            if record.value != nil, day > worker.latestCounted ?? .min { worker.latestCounted = day }
+        }
+        worker.records += file.records.count
+    }
+
     /// Writes what is buffered.
     func finish() throws {
         try observations.finish()
         try releases.finish()
+        try audience.finish()
     }
 
     /// A bucket's records, each with its read order.
@@ -84,14 +103,27 @@ final class SpillWriters: @unchecked Sendable {
         return byArtist
     }
 
+    /// A bucket's audience records by artist, in read order.
+    func audience(bucket: Int) throws -> [String: [AudienceObservation]] {
+        var strings = StringInterner(capacity: 1 << 12)
+        var entries: [AudienceSpill.Entry] = []
+        for bytes in try audience.contents(bucket: bucket) { try AudienceSpill.decode(bytes, strings: &strings, into: &entries) }
+        var byArtist: [String: [AudienceObservation]] = [:]
+        for entry in entries.sorted(by: { $0.order < $1.order }) { byArtist[entry.record.artistID, default: []].append(entry.record) }
+        return byArtist
+    }
+
     var records: Int { workers.reduce(0) { $0 + $1.records } }
+    var audienceRecords: Int { audienceWorkers.reduce(0) { $0 + $1.records } }
     var releaseRecords: Int { releaseWorkers.reduce(0) { $0 + $1.records } }
     // Days of instants, so always in Day's range.
-    var observedDays: Set<Day> { Set(workers.flatMap(\.observedDays).compactMap(Day.init(daysSinceEpoch:))) }
-    /// The latest day with a follower count in any record: the leaderboard's day unless that
-    /// day's kept record of every such artist has none (checked after the second pass).
-    var latestWithFollowers: Day? { workers.compactMap(\.latestWithFollowers).max().flatMap(Day.init(daysSinceEpoch:)) }
+    var observedDays: Set<Day> { Set((workers + audienceWorkers).flatMap(\.observedDays).compactMap(Day.init(daysSinceEpoch:))) }
+    /// The latest day with a count (followers or an audience value) in any record: the
+    /// leaderboard's day unless that day's kept record of every such series has none (checked
+    /// after the second pass).
+    var latestCounted: Day? { (workers + audienceWorkers).compactMap(\.latestCounted).max().flatMap(Day.init(daysSinceEpoch:)) }
     /// The malformed lines, files in key order.
     var malformed: [MalformedLine] { workers.flatMap(\.malformed).sorted { $0.file < $1.file }.flatMap(\.lines) }
     var releaseMalformed: [MalformedLine] { releaseWorkers.flatMap(\.malformed).sorted { $0.file < $1.file }.flatMap(\.lines) }
+    var audienceMalformed: [MalformedLine] { audienceWorkers.flatMap(\.malformed).sorted { $0.file < $1.file }.flatMap(\.lines) }
 }

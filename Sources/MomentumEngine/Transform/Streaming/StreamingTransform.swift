@@ -44,21 +44,27 @@ extension LocalEngine {
             try Task.checkCancellation()
             try spill.add(file, worker: worker)
         }
+        // Audience records (metrics.md section 8) likewise.
+        let audienceRead = try await RawLakeReader.forEachFile(AudienceObservation.self, dataset: .audience, from: store, parallelism: cores) { worker, file in
+            try Task.checkCancellation()
+            try spill.add(file, worker: worker)
+        }
         try spill.finish()
-        let malformed = read.problems + spill.malformed + releaseRead.problems + spill.releaseMalformed
+        let malformed = read.problems + spill.malformed + releaseRead.problems + spill.releaseMalformed + audienceRead.problems + spill.audienceMalformed
         for line in malformed { logger.debug("skipped a malformed line", metadata: ["line": "\(line)"]) }
-        guard spill.records + spill.releaseRecords > 0 else {
+        guard spill.records + spill.releaseRecords + spill.audienceRecords > 0 else {
             throw EngineError.noData("no raw records under \(store.location)/raw/ (expected \(LakeDataset.artistMetrics.prefix)dt=YYYY-MM-DD/*.jsonl): check --lake")
         }
         clock.lap("spilled \(spill.records) records of \(read.files) files into \(buckets) buckets")
 
         let daily = TableStream(Tables.artistDaily, options: parquetOptions, folder: scratch)
+        let audience = TableStream(Tables.audienceDaily, options: parquetOptions, folder: scratch)
         let signals = TableStream(Tables.artistSignals, options: parquetOptions, folder: scratch)
         let impacts = TableStream(Tables.releaseImpact, options: parquetOptions, folder: scratch)
         try impacts.touch("")
-        let predicted = spill.latestWithFollowers
+        let predicted = spill.latestCounted
         var entries: [LeaderboardEntry] = []
-        var latestWithFollowers: Day?
+        var latestCounted: Day?
         var latestDay: Day?
         var artists = 0
         for bucket in 0..<buckets {
@@ -66,24 +72,31 @@ extension LocalEngine {
             let analyses = try await analyseBucket(bucket, spill: spill)
             artists += analyses.count
             var dailyRows: [String: [ArtistDaily]] = [:], signalRows: [String: [ArtistSignal]] = [:]
+            var audienceRows: [String: [AudienceDaily]] = [:]
             for analysis in analyses {
                 for row in analysis.daily {
                     dailyRows[row.day.monthString, default: []].append(row)
-                    if row.followers != nil, row.day > latestWithFollowers ?? Day.earliest { latestWithFollowers = row.day }
+                    if row.followers != nil, row.day > latestCounted ?? Day.earliest { latestCounted = row.day }
+                    if row.day > latestDay ?? Day.earliest { latestDay = row.day }
+                }
+                for row in analysis.audience {
+                    audienceRows[row.day.monthString, default: []].append(row)
+                    if row.value != nil, row.day > latestCounted ?? Day.earliest { latestCounted = row.day }
                     if row.day > latestDay ?? Day.earliest { latestDay = row.day }
                 }
                 for row in analysis.signals { signalRows[row.day.monthString, default: []].append(row) }
                 if let predicted, let entry = analysis.leaderboardEntry(asOf: predicted) { entries.append(entry) }
             }
             try await daily.append(dailyRows)
+            try await audience.append(audienceRows)
             try await signals.append(signalRows)
             try await impacts.append(["": analyses.flatMap(\.impacts)])
             report?(EngineProgress(phase: .analysing, completed: bucket + 1, total: buckets))
         }
         clock.lap("analysed \(artists) artists bucket by bucket")
 
-        // The contract's day: the latest with followers, else the latest of all.
-        let asOf = latestWithFollowers ?? latestDay
+        // The contract's day: the latest with a count in some series, else the latest of all.
+        let asOf = latestCounted ?? latestDay
         if let asOf, asOf != predicted {
             entries = []
             for bucket in 0..<buckets {
@@ -96,7 +109,7 @@ extension LocalEngine {
         // The last check: from here the tables are published, each file atomically.
         try Task.checkCancellation()
         var written = 0, removed = 0
-        for stream in [daily.publish, signals.publish, impacts.publish] as [(LocalEngine) async throws -> (written: Int, removed: Int)] {
+        for stream in [daily.publish, audience.publish, signals.publish, impacts.publish] as [(LocalEngine) async throws -> (written: Int, removed: Int)] {
             let result = try await stream(self)
             written += result.written
             removed += result.removed
@@ -108,8 +121,8 @@ extension LocalEngine {
         try await recordTransform(engine: "local", rawListing: rawListing, unread: unreadKeys(malformed))
         clock.lap("wrote \(written) files, removed \(removed)")
         return TransformSummary(
-            artists: artists, dailyRows: daily.rows, signalRows: signals.rows, events: impacts.rows, leaderboardRows: leaderboard.count,
-            asOf: asOf, objectsWritten: written, objectsRemoved: removed, malformed: malformed, rawBytes: read.bytes + releaseRead.bytes,
+            artists: artists, dailyRows: daily.rows, audienceRows: audience.rows, signalRows: signals.rows, events: impacts.rows, leaderboardRows: leaderboard.count,
+            asOf: asOf, objectsWritten: written, objectsRemoved: removed, malformed: malformed, rawBytes: read.bytes + releaseRead.bytes + audienceRead.bytes,
             scope: .full(reason: "streamed in \(buckets) buckets"))
     }
 
@@ -121,12 +134,13 @@ extension LocalEngine {
             byArtist[entry.observation.artistID, default: []].append(entry)
         }
         let releases = try spill.releases(bucket: bucket)
-        let ids = Set(byArtist.keys).union(releases.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let audience = try spill.audience(bucket: bucket)
+        let ids = Set(byArtist.keys).union(releases.keys).union(audience.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let inputs = ids.map { id in
-            (id, (byArtist[id] ?? []).sorted { $0.order < $1.order }.map(\.observation), releases[id] ?? [])
+            (id, (byArtist[id] ?? []).sorted { $0.order < $1.order }.map(\.observation), releases[id] ?? [], audience[id] ?? [])
         }
-        return await LocalEngine.parallelMap(inputs) { id, observations, releases in
-            ArtistAnalysis(artistID: id, observations: observations, releases: releases)
+        return await LocalEngine.parallelMap(inputs) { id, observations, releases, audience in
+            ArtistAnalysis(artistID: id, observations: observations, releases: releases, audience: audience)
         }
     }
 
