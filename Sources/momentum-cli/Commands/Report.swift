@@ -142,7 +142,10 @@ enum LeaderboardOutput {
         var output = TableOutput(Tables.momentum, rows)
         guard format == .table else { return output.render(format) }
         for (index, row) in rows.enumerated() where row.momentumScore == nil { output.rows[index][0] = .null }
-        output.priority = ["rank", "artist_name", "momentum_score", "growth_7d", "growth_28d", "followers", "day", "spikes_28d"]
+        // Which count ranks each artist matters once some are ranked on Deezer or Last.fm (a
+        // Development Mode app); a board of Spotify counts only says nothing with it.
+        if rows.allSatisfy({ $0.series == .spotifyFollowers }) { output = output.dropping(["series"]) }
+        output.priority = ["rank", "artist_name", "momentum_score", "growth_7d", "growth_28d", "followers", "series", "day", "spikes_28d"]
         return output.render(.table)
     }
 }
