@@ -133,3 +133,21 @@ import Testing
         }
     }
 }
+
+/// A string column keeps each value's own bytes: Swift's `String ==` is canonical equivalence,
+/// under which a composed and a decomposed spelling are one value, but a file must not merge
+/// them (Deezer stores some names decomposed; the dictionary of a column used to keep the first).
+@Suite struct ParquetStringBytesTests {
+    @Test func canonicallyEquivalentSpellingsStayApart() async throws {
+        let composed = "Zoë Йод", decomposed = composed.decomposedStringWithCanonicalMapping
+        #expect(composed == decomposed && Array(composed.utf8) != Array(decomposed.utf8))
+        var writer = try ParquetWriter(schema: [ParquetField("name", .string, nullable: false)])
+        try writer.append([.string([composed, decomposed, decomposed, composed])])
+        let table = try await ParquetReader.open(bytes: writer.finish(), name: "names.parquet").read()
+        guard case .string(let values)? = table.column("name") else {
+            Issue.record("no string column")
+            return
+        }
+        #expect(values.map { $0.map { Array($0.utf8) } } == [composed, decomposed, decomposed, composed].map { Array($0.utf8) })
+    }
+}

@@ -95,22 +95,28 @@ final class SpillWriters: @unchecked Sendable {
 
     /// A bucket's release records by artist, in read order.
     func releases(bucket: Int) throws -> [String: [ReleaseRecord]] {
-        var strings = StringInterner(capacity: 1 << 16)
         var entries: [ReleaseSpill.Entry] = []
-        for bytes in try releases.contents(bucket: bucket) { try ReleaseSpill.decode(bytes, strings: &strings, into: &entries) }
-        var byArtist: [String: [ReleaseRecord]] = [:]
-        for entry in entries.sorted(by: { $0.order < $1.order }) { byArtist[entry.record.artistID, default: []].append(entry.record) }
-        return byArtist
+        try decode(releases, bucket: bucket) { try ReleaseSpill.decode($0, strings: &$1, into: &entries) }
+        return SpillWriters.byArtist(entries.sorted { $0.order < $1.order }.map(\.record), \.artistID)
     }
 
     /// A bucket's audience records by artist, in read order.
     func audience(bucket: Int) throws -> [String: [AudienceObservation]] {
-        var strings = StringInterner(capacity: 1 << 12)
         var entries: [AudienceSpill.Entry] = []
-        for bytes in try audience.contents(bucket: bucket) { try AudienceSpill.decode(bytes, strings: &strings, into: &entries) }
-        var byArtist: [String: [AudienceObservation]] = [:]
-        for entry in entries.sorted(by: { $0.order < $1.order }) { byArtist[entry.record.artistID, default: []].append(entry.record) }
-        return byArtist
+        try decode(audience, bucket: bucket) { try AudienceSpill.decode($0, strings: &$1, into: &entries) }
+        return SpillWriters.byArtist(entries.sorted { $0.order < $1.order }.map(\.record), \.artistID)
+    }
+
+    /// Each of a bucket's spill files handed to `decode`, with one string interner for all.
+    private func decode(_ files: BucketFiles, bucket: Int, _ decode: ([UInt8], inout StringInterner) throws -> Void) throws {
+        var strings = StringInterner(capacity: 1 << 16)
+        for bytes in try files.contents(bucket: bucket) { try decode(bytes, &strings) }
+    }
+
+    private static func byArtist<Record>(_ records: [Record], _ artist: KeyPath<Record, String>) -> [String: [Record]] {
+        var grouped: [String: [Record]] = [:]
+        for record in records { grouped[record[keyPath: artist], default: []].append(record) }
+        return grouped
     }
 
     var records: Int { workers.reduce(0) { $0 + $1.records } }
