@@ -9,5 +9,6 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     _ = try? JSONLines.decode(MetricObservation.self, from: bytes, source: "fuzz", partitionDay: "2026-01-01")
     _ = try? JSONLines.decode(ReleaseRecord.self, from: bytes, source: "fuzz")
+    _ = try? JSONLines.decode(AudienceObservation.self, from: bytes, source: "fuzz", partitionDay: "2026-01-01")
     return 0
 }
