@@ -69,13 +69,15 @@ package struct IdentityMatcher: Sendable {
     }
 
     /// Matches `artists` on the enabled sources and saves each artist's state. `roster` is every
-    /// tracked artist (for the same-name rule).
-    package func match(_ artists: [TrackedArtists.ValidEntry], roster: [TrackedArtists.ValidEntry], now: Date, force: Bool = false) async throws -> [Outcome] {
+    /// tracked artist (for the same-name rule); `known` the states the caller has read already
+    /// (the others are read here).
+    package func match(_ artists: [TrackedArtists.ValidEntry], roster: [TrackedArtists.ValidEntry], now: Date, force: Bool = false,
+                       known: [String: IdentityState] = [:]) async throws -> [Outcome] {
         let checkedAt = Instant(nanosecondsSinceEpoch: try IngestionJobs.nanoseconds(now)).isoString
         var nameCounts: [String: Int] = [:]
         for entry in roster { nameCounts[ArtistNames.matchKey(entry.name), default: 0] += 1 }
-        var states: [String: IdentityState] = [:]
-        for artist in artists {
+        var states = known
+        for artist in artists where states[artist.id.rawValue] == nil {
             states[artist.id.rawValue] = try await IdentityState.load(artistID: artist.id.rawValue, from: store)
         }
         // MusicBrainz is asked once for every artist Last.fm needs, 100 per request.

@@ -60,12 +60,17 @@ extension IngestionJobs {
         // Identity: the artists without a match (or matched by name only), a budget a run.
         let matcher = IdentityMatcher(store: store, spotify: spotify, sources: sources, logger: logger)
         var states: [String: IdentityState] = [:]
-        for artist in artists { states[artist.id.rawValue] = try await IdentityState.load(artistID: artist.id.rawValue, from: store) }
+        // Read once, here: an artist without a document gets an empty one (what the matcher
+        // would start from), so that the matcher need not read any again.
+        for artist in artists {
+            let id = artist.id.rawValue
+            states[id] = try await IdentityState.load(artistID: id, from: store) ?? IdentityState(artistID: id)
+        }
         let needing = artists.filter { artist in sources.enabled.contains { matcher.isDue(states[artist.id.rawValue], $0, now: now, force: false) } }
         var matched: [IdentityMatcher.Outcome] = []
         if !needing.isEmpty, matchBudget > 0 {
             progress?(EngineProgress(phase: .matching, completed: 0, total: min(matchBudget, needing.count)))
-            for outcome in try await matcher.match(Array(needing.prefix(matchBudget)), roster: artists, now: now) {
+            for outcome in try await matcher.match(Array(needing.prefix(matchBudget)), roster: artists, now: now, known: states) {
                 states[outcome.artistID] = outcome.state
                 failures += outcome.failures
                 if !outcome.changed.isEmpty { matched.append(outcome) }
