@@ -21,6 +21,8 @@ let package = Package(
         .library(name: "MomentumDashboard", targets: ["MomentumDashboard"]),
         // Deezer, Last.fm and MusicBrainz: the audience beyond Spotify, on the same HTTP core.
         .library(name: "AudienceKit", targets: ["AudienceKit"]),
+        // Alert rules on the processed tables, and their messages to Slack, Discord and webhooks.
+        .library(name: "MomentumAlerts", targets: ["MomentumAlerts"]),
         // A companion of SpotifyKit for tests and demos, as swift-log ships InMemoryLogging.
         .library(name: "SpotifySimulator", targets: ["SpotifySimulator"]),
         .executable(name: "momentum", targets: ["momentum-cli"]),
@@ -81,6 +83,14 @@ let package = Package(
             dependencies: ["MomentumHTTP", .product(name: "Logging", package: "swift-log")]
         ),
 
+        // Alert rules (pure, on MomentumAnalytics' types) and their delivery on the HTTP core;
+        // swift-crypto for Standard Webhooks' HMAC-SHA256 and the alerts' stable ids.
+        .target(
+            name: "MomentumAlerts",
+            dependencies: ["MomentumAnalytics", "MomentumHTTP", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "Logging", package: "swift-log")]
+        ),
+
         // A deterministic Spotify Web API, in process or served on 127.0.0.1.
         .target(name: "SpotifySimulator", dependencies: ["SpotifyKit", "MomentumHTTP", "MomentumText"]),
 
@@ -96,6 +106,7 @@ let package = Package(
                 "MomentumDashboard",
                 "SpotifyKit",
                 "AudienceKit",
+                "MomentumAlerts",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -115,6 +126,7 @@ let package = Package(
                 "MomentumAnalytics",
                 "SpotifyKit",
                 "AudienceKit",
+                "MomentumAlerts",
                 "SpotifySimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -145,6 +157,10 @@ let package = Package(
             "AudienceKit", "MomentumHTTP", "SpotifySimulator", "MomentumTestSupport",
             .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
         ]),
+        .testTarget(name: "MomentumAlertsTests", dependencies: [
+            "MomentumAlerts", "MomentumAnalytics", "MomentumHTTP", "MomentumTestSupport",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "SpotifySimulatorTests", dependencies: ["SpotifySimulator", "SpotifyKit", "MomentumHTTP"]),
         // The engine's jobs called directly (no command line): ingestion, transforms, Athena
         // promotion, cancellation, the deploy generators.
@@ -155,7 +171,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MomentumCLITests",
-            dependencies: ["MomentumEngine", "MomentumDeploy", "LakeKit", "LakeAnalytics", "MomentumHTTP", "MomentumAnalytics", "MomentumDashboard", "SpotifyKit", "SpotifySimulator", "MomentumTestSupport", "momentum-cli"]
+            dependencies: ["MomentumEngine", "MomentumDeploy", "LakeKit", "LakeAnalytics", "MomentumHTTP", "MomentumAnalytics", "MomentumDashboard", "SpotifyKit", "SpotifySimulator", "MomentumAlerts", "MomentumTestSupport", "momentum-cli"]
         ),
     ],
     swiftLanguageModes: [.v6]

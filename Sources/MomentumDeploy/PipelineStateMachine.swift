@@ -57,16 +57,23 @@ package enum PipelineStateMachine {
             }
         }
         guard let first = order.first else { throw EngineError.invalidInput("a state machine needs a plan with steps") }
-        let after = order + ["Dashboard"]
+        let after = order + ["Alerts"]
         var states: [String: Any] = [
             "Plan": lambdaTask(["job": "transform_plan", "run_id.$": "$$.Execution.Name"], select: ["plan.$": "$.Payload"],
                                resultPath: "$.transform", next: "AnythingToDo"),
             "AnythingToDo": [
                 "Type": "Choice",
-                "Comment": "A lake with nothing new since the last run only gets its dashboard written again.",
-                "Choices": [["Variable": "$.transform.plan.mode", "StringEquals": "up_to_date", "Next": "Dashboard"]],
+                "Comment": "A lake with nothing new since the last run only gets its alerts (those that failed before) and its dashboard.",
+                "Choices": [["Variable": "$.transform.plan.mode", "StringEquals": "up_to_date", "Next": "Alerts"]],
                 "Default": first,
             ] as [String: Any],
+            // After the analytics: the rules read the tables just written. Alerts that could not
+            // go out are said on the failure topic and tried again next run; the page is still written.
+            "Alerts": lambdaTask(["job": "alerts"], select: ["status.$": "$.Payload.status", "delivered.$": "$.Payload.delivered"],
+                                 resultPath: "$.alerts", next: "Dashboard", catchNext: "AlertsNotDelivered", catchPath: "$.alertsError"),
+            "AlertsNotDelivered": notify(subject: "Momentum: some alerts were not delivered",
+                                         message: "States.Format('Momentum pipeline run {}: alerts not delivered, tried again next run. {}: {}', $$.Execution.Name, $.alertsError.Error, $.alertsError.Cause)",
+                                         next: "Dashboard", catchPath: "$.notifyAlertsError"),
             "Dashboard": lambdaTask(["job": "dashboard"], select: ["status.$": "$.Payload.status"], resultPath: "$.dashboard", next: "Done"),
             "Done": ["Type": "Succeed"],
             "CleanUp": lambdaTask(["job": "transform_cleanup", "run_id.$": "$$.Execution.Name"], select: nil, resultPath: nil,
@@ -89,7 +96,7 @@ package enum PipelineStateMachine {
             }
         }
         return [
-            "Comment": "Momentum's daily pipeline: the transform's plan, its Athena statements, the partitions promoted, the analytics, the dashboard. Generated from the plan of `momentum transform --engine athena`; do not edit by hand.",
+            "Comment": "Momentum's daily pipeline: the transform's plan, its Athena statements, the partitions promoted, the analytics, the alerts, the dashboard. Generated from the plan of `momentum transform --engine athena`; do not edit by hand.",
             "StartAt": "Plan",
             "TimeoutSeconds": 6 * 3600,
             "States": states,
@@ -203,19 +210,26 @@ package enum PipelineStateMachine {
 
     /// The failure message to the SNS topic (e-mail subscribers read it), then the Fail state.
     static func notifyFailure() -> [String: Any] {
+        notify(subject: "Momentum: the daily pipeline failed",
+               message: "States.Format('Momentum pipeline run {} failed. {}: {}', $$.Execution.Name, $.error.Error, $.error.Cause)",
+               next: "Failed", catchPath: "$.notifyError")
+    }
+
+    /// A message to the failure topic, then `next` whether or not it went out.
+    static func notify(subject: String, message: String, next: String, catchPath: String) -> [String: Any] {
         [
             "Type": "Task",
             "Resource": "arn:aws:states:::sns:publish",
             "Parameters": [
                 "TopicArn": "${failure_topic_arn}",
-                "Subject": "Momentum: the daily pipeline failed",
-                "Message.$": "States.Format('Momentum pipeline run {} failed. {}: {}', $$.Execution.Name, $.error.Error, $.error.Cause)",
+                "Subject": subject,
+                "Message.$": message,
             ] as [String: Any],
             "ResultPath": NSNull(),
             "TimeoutSeconds": 60,
             "Retry": [["ErrorEquals": ["States.ALL"], "IntervalSeconds": 10, "MaxAttempts": 3, "BackoffRate": 2] as [String: Any]],
-            "Catch": [["ErrorEquals": ["States.ALL"], "ResultPath": "$.notifyError", "Next": "Failed"]],
-            "Next": "Failed",
+            "Catch": [["ErrorEquals": ["States.ALL"], "ResultPath": catchPath, "Next": next]],
+            "Next": next,
         ]
     }
 }

@@ -5,6 +5,7 @@ import AudienceKit
 import Foundation
 import LakeAnalytics
 import LakeKit
+import MomentumAlerts
 import MomentumAnalytics
 import MomentumDashboard
 import MomentumHTTP
@@ -26,7 +27,7 @@ struct Momentum: AsyncParsableCommand {
         version: Momentum.versionText,
         subcommands: [
             Demo.self, Init.self, Artists.self, Ingest.self, Import.self, Run.self, Transform.self, Report.self,
-            Releases.self, DashboardCommand.self, Catalog.self, Simulator.self, LambdaCommand.self,
+            Releases.self, DashboardCommand.self, Alerts.self, Catalog.self, Simulator.self, LambdaCommand.self,
         ]
     )
 
@@ -41,6 +42,7 @@ struct Momentum: AsyncParsableCommand {
         LakeAnalytics \(LakeAnalytics.version)
         MomentumAnalytics \(MomentumAnalytics.version) (metric contract v\(MomentumAnalytics.metricContractVersion))
         MomentumDashboard \(MomentumDashboard.version)
+        MomentumAlerts \(MomentumAlerts.version)
         """
     }
 

@@ -43,7 +43,7 @@ func writeHandMadeLake(at root: URL, malformedLine: Bool = false) throws {
     @Test func versionNamesEveryLibrary() async throws {
         let result = try await momentum(["--version"])
         #expect(result.status == 0)
-        for name in ["momentum ", "MomentumHTTP ", "SpotifyKit ", "SpotifySimulator ", "LakeKit ", "LakeAnalytics ", "MomentumAnalytics ", "MomentumDashboard "] {
+        for name in ["momentum ", "MomentumHTTP ", "SpotifyKit ", "SpotifySimulator ", "LakeKit ", "LakeAnalytics ", "MomentumAnalytics ", "MomentumDashboard ", "AudienceKit ", "MomentumAlerts "] {
             #expect(result.stdout.contains(name), "\(result.stdout)")
         }
     }

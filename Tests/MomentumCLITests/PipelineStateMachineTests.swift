@@ -61,7 +61,14 @@ import Testing
             }
         }
         check(definition["States"] as? [String: Any] ?? [:])
-        #expect(tasks == 9)
+        #expect(tasks == 11)
+        // Alerts that could not go out are told on the failure topic; the page is still written.
+        let states = definition["States"] as? [String: Any] ?? [:]
+        let alerts = states["Alerts"] as? [String: Any] ?? [:]
+        #expect(alerts["Next"] as? String == "Dashboard")
+        #expect(((alerts["Catch"] as? [[String: Any]])?.first?["Next"]) as? String == "AlertsNotDelivered")
+        #expect((states["AlertsNotDelivered"] as? [String: Any])?["Next"] as? String == "Dashboard")
+        #expect((states["Analytics"] as? [String: Any])?["Next"] as? String == "Alerts")
     }
 
     @Test(.tags(.seaweedFS, .moto, .athenaDouble, .outsideTools))
@@ -115,18 +122,19 @@ import Testing
             ["event": ["job": "transform_promote", "plan": plan]],
             ["event": ["job": "transform_promote", "plan": plan]],
             ["event": ["job": "analytics", "plan": plan]],
+            ["event": ["job": "alerts"]],
             ["event": ["job": "dashboard"]],
             ["event": ["job": "transform_promote", "plan": plan]],
         ], in: try Repository.temporaryFolder("pipeline-runtime"))
         let servedAgain = try await second.serve(environment: environment)
         #expect(servedAgain.status == 3, "\(servedAgain.stderr)")
         var secondPosts = try second.posts()
-        try #require(secondPosts.map { $0["kind"] as? String } == ["response", "response", "response", "response", "error", "exhausted"], "\(secondPosts)")
+        try #require(secondPosts.map { $0["kind"] as? String } == ["response", "response", "response", "response", "response", "error", "exhausted"], "\(secondPosts)")
         let written = try #require((secondPosts[0]["body"] as? [String: Any])?["written"] as? Int)
         #expect(written > 0)
         #expect(NSDictionary(dictionary: secondPosts[1]["body"] as? [String: Any] ?? [:]).isEqual(to: secondPosts[0]["body"] as? [String: Any] ?? [:]),
                 "a retried promotion answers what the first did")
-        let late = ((secondPosts[4]["body"] as? [String: Any])?["errorMessage"] as? String) ?? ""
+        let late = ((secondPosts[5]["body"] as? [String: Any])?["errorMessage"] as? String) ?? ""
         #expect(late.contains("nothing is staged") && late.contains("left as it was"), "\(late)")
         #expect(try await store.list(prefix: "processed/artist_daily/").count == written, "no retry removed a partition")
         secondPosts.remove(at: 1)
@@ -147,18 +155,19 @@ import Testing
         #expect((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("text/html") == true)
 
         // moto runs the committed machine, its Lambda tasks answered with what the function answered.
-        let answers = try [plan, catalogAnswer] + secondPosts.prefix(3).map { try #require($0["body"] as? [String: Any]) }
+        #expect((secondPosts[2]["body"] as? [String: Any])?["status"] as? String == "done", "the alerts job without rules answers done: \(secondPosts[2])")
+        let answers = try [plan, catalogAnswer] + secondPosts.prefix(4).map { try #require($0["body"] as? [String: Any]) }
         let succeeded = try await runMachine(answers: answers, slowQueries: true)
         #expect(succeeded["status"] as? String == "SUCCEEDED", "\(succeeded)")
         let entered = succeeded["entered"] as? [String] ?? []
-        let topLevel = ["Plan", "AnythingToDo", "GlueSync", "Statements", "Promote", "Analytics", "Dashboard", "Done"]
+        let topLevel = ["Plan", "AnythingToDo", "GlueSync", "Statements", "Promote", "Analytics", "Alerts", "Dashboard", "Done"]
         #expect(entered.filter(topLevel.contains) == topLevel, "\(entered)")
         #expect(entered.contains("QueryRunning"), "a query still running was waited for: \(entered)")
         let iteration = entered.filter { !topLevel.contains($0) && !["QueryState", "QueryEnded", "QueryRunning"].contains($0) }
         #expect(iteration == ["IsStatement", "NotAStatement", "IsStatement", "StartQuery", "QuerySucceeded"]
             + Array(repeating: ["IsStatement", "NotAStatement"], count: 5).flatMap { $0 }, "\(entered)")
         let payloads = succeeded["lambda_payloads"] as? [[String: Any]] ?? []
-        #expect(payloads.map { $0["job"] as? String ?? "" } == ["transform_plan", "catalog", "transform_promote", "analytics", "dashboard"])
+        #expect(payloads.map { $0["job"] as? String ?? "" } == ["transform_plan", "catalog", "transform_promote", "analytics", "alerts", "dashboard"])
         #expect(NSDictionary(dictionary: payloads[2]["plan"] as? [String: Any] ?? [:]).isEqual(to: plan), "the plan reaches the promotion whole")
         let queries = succeeded["queries"] as? [[String: Any]] ?? []
         #expect(queries.map { $0["sql"] as? String } == statements.map { $0["sql"] as? String })
@@ -191,8 +200,10 @@ import Testing
         // Nothing new since the recorded run: the plan says so and the machine only refreshes the page.
         let nextPlan = try #require(thirdPosts[2]["body"] as? [String: Any])
         #expect(nextPlan["mode"] as? String == "up_to_date" && (nextPlan["steps"] as? [Any])?.isEmpty == true, "\(nextPlan)")
-        let quiet = try await runMachine(answers: [nextPlan, try #require(secondPosts[2]["body"] as? [String: Any])], slowQueries: false)
-        #expect(quiet["status"] as? String == "SUCCEEDED" && quiet["entered"] as? [String] == ["Plan", "AnythingToDo", "Dashboard", "Done"], "\(quiet)")
+        let quiet = try await runMachine(answers: [nextPlan, try #require(secondPosts[2]["body"] as? [String: Any]),
+                                                   try #require(secondPosts[3]["body"] as? [String: Any])], slowQueries: false)
+        #expect(quiet["status"] as? String == "SUCCEEDED" && quiet["entered"] as? [String] == ["Plan", "AnythingToDo", "Alerts", "Dashboard", "Done"], "\(quiet)")
+        #expect((quiet["lambda_payloads"] as? [[String: Any]] ?? []).map { $0["job"] as? String ?? "" } == ["transform_plan", "alerts", "dashboard"])
         #expect((quiet["queries"] as? [Any])?.isEmpty == true)
     }
 

@@ -60,6 +60,11 @@ data "aws_iam_policy_document" "function" {
     resources = [aws_kms_key.momentum.arn]
   }
   statement {
+    sid       = "PublishAlerts"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alerts.arn]
+  }
+  statement {
     sid       = "ReadTheSpotifySecret"
     actions   = ["secretsmanager:GetSecretValue"]
     resources = [aws_secretsmanager_secret.spotify.arn]

@@ -40,12 +40,14 @@ resource "aws_lambda_function" "jobs" {
 
   environment {
     variables = {
-      MOMENTUM_LAKE          = local.lake_root
-      MOMENTUM_DATABASE      = aws_glue_catalog_database.lake.name
-      MOMENTUM_WORKGROUP     = aws_athena_workgroup.momentum.name
-      MOMENTUM_ATHENA_OUTPUT = local.results_root
-      SPOTIFY_SECRET_ARN     = aws_secretsmanager_secret.spotify.arn
-      SPOTIFY_MARKET         = var.spotify_market
+      MOMENTUM_LAKE             = local.lake_root
+      MOMENTUM_DATABASE         = aws_glue_catalog_database.lake.name
+      MOMENTUM_WORKGROUP        = aws_athena_workgroup.momentum.name
+      MOMENTUM_ATHENA_OUTPUT    = local.results_root
+      SPOTIFY_SECRET_ARN        = aws_secretsmanager_secret.spotify.arn
+      SPOTIFY_MARKET            = var.spotify_market
+      MOMENTUM_CONFIG           = "s3://${aws_s3_bucket.lake.id}/${aws_s3_object.config.key}"
+      MOMENTUM_ALERTS_TOPIC_ARN = aws_sns_topic.alerts.arn
     }
   }
 
@@ -63,6 +65,16 @@ resource "aws_lambda_function" "jobs" {
   }
 
   depends_on = [aws_iam_role_policy.function, aws_cloudwatch_log_group.function]
+}
+
+# The function's momentum.json (alert rules and destinations, the dashboard's address): no
+# secret lives in it; webhook URLs and signing secrets go in the Spotify secret's "alerts".
+resource "aws_s3_object" "config" {
+  bucket       = aws_s3_bucket.lake.id
+  key          = "${local.key_prefix}_config/momentum.json"
+  content      = var.momentum_config
+  content_type = "application/json"
+  kms_key_id   = aws_kms_key.momentum.arn
 }
 
 # The artists of var.artists, added as `momentum artists add` adds them (the secret must hold

@@ -36,3 +36,8 @@ output "dashboard" {
     share_by_url = "momentum dashboard --lake ${local.lake_root} --publish --expires 7d"
   }
 }
+
+output "alerts_topic_arn" {
+  description = "The alerts' SNS topic: subscribe more addresses or endpoints to it."
+  value       = aws_sns_topic.alerts.arn
+}

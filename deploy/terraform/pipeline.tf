@@ -1,4 +1,4 @@
-# The daily pipeline: the committed state machine, its logs, and the failure topic.
+# The daily pipeline: the committed state machine, its logs, the failure topic and the alerts' topic.
 
 resource "aws_sns_topic" "failures" {
   name              = "${var.name}-pipeline-failures"
@@ -8,6 +8,20 @@ resource "aws_sns_topic" "failures" {
 resource "aws_sns_topic_subscription" "failures_email" {
   count     = var.alert_email == "" ? 0 : 1
   topic_arn = aws_sns_topic.failures.arn
+  protocol  = "email"
+  endpoint  = var.alert_email
+}
+
+# The alerts' topic: `{"type": "sns"}` destinations of var.momentum_config publish here
+# (MOMENTUM_ALERTS_TOPIC_ARN), and var.alert_email reads them.
+resource "aws_sns_topic" "alerts" {
+  name              = "${var.name}-alerts"
+  kms_master_key_id = aws_kms_key.momentum.arn
+}
+
+resource "aws_sns_topic_subscription" "alerts_email" {
+  count     = var.alert_email == "" ? 0 : 1
+  topic_arn = aws_sns_topic.alerts.arn
   protocol  = "email"
   endpoint  = var.alert_email
 }

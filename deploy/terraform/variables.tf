@@ -135,7 +135,7 @@ variable "log_retention_days" {
 }
 
 variable "alert_email" {
-  description = "E-mail address told when the pipeline fails (it must confirm the subscription); empty for none."
+  description = "E-mail address told when the pipeline fails, and sent the alerts of sns destinations (it must confirm both subscriptions); empty for none."
   type        = string
   default     = ""
 }
@@ -156,4 +156,15 @@ variable "tags" {
   description = "Tags on every resource."
   type        = map(string)
   default     = {}
+}
+
+variable "momentum_config" {
+  description = "The function's momentum.json: \"alerts\", \"alert_destinations\" and \"dashboard_url\" (Docs/Alerts.md). No secrets: webhook URLs and signing secrets go in the Spotify secret's \"alerts\" field."
+  type        = string
+  default     = "{}"
+
+  validation {
+    condition     = can(jsondecode(var.momentum_config))
+    error_message = "momentum_config must be a JSON object."
+  }
 }

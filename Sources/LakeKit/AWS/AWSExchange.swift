@@ -78,3 +78,28 @@ struct AWSExchange: Sendable {
         }
     }
 }
+
+extension AWSExchange {
+    /// A POST to the endpoint's path, signed with SigV4's general rules (Glue, Athena, Secrets
+    /// Manager, SNS: every service but S3).
+    ///
+    /// - Parameters:
+    ///   - headers: the protocol's headers (`Content-Type`, `X-Amz-Target`), Host excluded.
+    ///   - displayName: the service's name in messages.
+    func signedPOST(service: String, displayName: String, region: String, endpoint: AWSEndpoint,
+                    headers protocolHeaders: [(name: String, value: String)], body: [UInt8],
+                    deadline: Duration, maximumResponseBytes: Int) async throws -> TransportRequest {
+        let found = try await credentials.required(for: displayName)
+        let host = (endpoint.url.host ?? "") + (endpoint.url.port.map { ":\($0)" } ?? "")
+        let basePath = endpoint.url.path.isEmpty ? "/" : endpoint.url.path
+        var headers: [(name: String, value: String)] = [("Host", host)] + protocolHeaders
+        let signer = SigV4Signer(credentials: found, region: region, service: service)
+        headers += signer.sign(SigV4Signer.Request(method: "POST", path: basePath, headers: headers, body: body), date: now()).headers
+        headers.removeFirst()   // the transport sets Host from the URL
+        guard let url = URL(string: "\(endpoint.url.scheme ?? "https")://\(host)\(basePath)") else {
+            throw LakeError.invalidArgument("cannot make a URL for \(displayName) at \(endpoint.url)")
+        }
+        return TransportRequest(method: "POST", url: url, headers: HTTPHeaders(headers), body: body, timeout: .seconds(30), deadline: deadline,
+                                maximumResponseBytes: maximumResponseBytes)
+    }
+}

@@ -30,7 +30,7 @@ struct Artists: AsyncParsableCommand {
         var yes = false
 
         func run() async throws {
-            let settings = try Settings.resolve(global)
+            let settings = try await Settings.resolve(global)
             let store = try settings.store()
             let spotify = try await settings.spotifyClient()
             // Resolved first (a name may need confirming), then added under the lake lock, so
@@ -139,7 +139,7 @@ struct Artists: AsyncParsableCommand {
         @OptionGroup var output: FormatOption
 
         func run() async throws {
-            let settings = try Settings.resolve(global, format: output)
+            let settings = try await Settings.resolve(global, format: output)
             let store = try settings.existingStore()
             let tracked = try await TrackedArtists.load(from: store)
             if tracked.artists.isEmpty, try await store.list(prefix: "raw/").isEmpty {
@@ -171,7 +171,7 @@ struct Artists: AsyncParsableCommand {
         var artists: [String]
 
         func run() async throws {
-            let settings = try Settings.resolve(global)
+            let settings = try await Settings.resolve(global)
             let store = try settings.store()
             // Anything listed can be removed, a hand-edited invalid id included: an input
             // matches an entry by its exact text or by the id it parses to.
@@ -224,7 +224,7 @@ struct Artists: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let settings = try Settings.resolve(global, format: output)
+            let settings = try await Settings.resolve(global, format: output)
             let store = try settings.existingStore()
             let engine = LocalEngine(store: store, logger: settings.logger)
             let id = try await ArtistArgument.id(artist, in: engine)

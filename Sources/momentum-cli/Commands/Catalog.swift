@@ -42,7 +42,7 @@ struct Catalog: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let settings = try Settings.resolve(global)
+            let settings = try await Settings.resolve(global)
             let database = self.database ?? settings.catalog.database ?? LakeCatalog.defaultDatabase
             let store = try settings.store()
             guard store.location.hasPrefix("s3://") else {

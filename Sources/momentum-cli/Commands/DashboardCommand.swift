@@ -37,7 +37,7 @@ struct DashboardCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = try Settings.resolve(global)
+        let settings = try await Settings.resolve(global)
         let store = try settings.existingStore()
         let lifetime = try expires.map(DashboardCommand.lifetime) ?? S3Client.maximumPresignedLifetime
         if publish, !(store is S3ObjectStore) {

@@ -36,7 +36,7 @@ struct Ingest: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let settings = try Settings.resolve(global)
+            let settings = try await Settings.resolve(global)
             let store = try settings.store()
             let jobs = IngestionJobs(store: store, spotify: try await settings.spotifyClient(), logger: settings.logger,
                                      progress: ProgressBar.forCommand(quiet: global.quiet).update)
@@ -61,7 +61,7 @@ struct Ingest: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let settings = try Settings.resolve(global)
+            let settings = try await Settings.resolve(global)
             let store = try settings.store()
             let jobs = IngestionJobs(store: store, spotify: try await settings.spotifyClient(), logger: settings.logger,
                                      progress: ProgressBar.forCommand(quiet: global.quiet).update)
@@ -103,7 +103,7 @@ extension Ingest {
         }
 
         func run() async throws {
-            let settings = try Settings.resolve(global)
+            let settings = try await Settings.resolve(global)
             let store = try settings.store()
             let wanted: Set<AudienceSourceName> = source == .all ? Set(AudienceSourceName.allCases) : [AudienceSourceName(rawValue: source.rawValue) ?? .deezer]
             let sources = try await settings.audienceSources(wanted: wanted)
@@ -230,7 +230,7 @@ struct Import: AsyncParsableCommand {
         var name: String?
 
         func run() async throws {
-            let settings = try Settings.resolve(global)
+            let settings = try await Settings.resolve(global)
             let store = try settings.store()
             let id = try SpotifyID(parsing: artist, kind: .artist).rawValue
             guard let data = FileManager.default.contents(atPath: file) else {

@@ -26,6 +26,12 @@ struct Init: ParsableCommand {
           workgroup             the Athena workgroup of `transform --engine athena` (default primary).
           athena_output         where Athena writes query results, s3://... (default \
         <lake>/_athena/results/).
+          alerts                alert rules for `momentum alerts` and `momentum run`: new releases, \
+        spikes, growth, the leaderboard, milestones, release impacts (Docs/Alerts.md). The starter \
+        file prints new releases and spikes on standard output.
+          alert_destinations    where rules send, by name: slack, discord, webhook (signed), sns; \
+        their URLs and secrets come from the environment (MOMENTUM_ALERT_<NAME>_URL, _SECRET).
+          dashboard_url         where the dashboard is served, for the alerts' link.
 
         Unknown keys are reported with the closest known one. Credentials never go in the file: \
         set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET.
@@ -38,7 +44,11 @@ struct Init: ParsableCommand {
     static let template = """
     {
       "lake": "./lake",
-      "market": "US"
+      "market": "US",
+      "alerts": [
+        {"id": "new-releases", "kind": "new_release", "destinations": ["stdout"]},
+        {"id": "spikes", "kind": "spike", "destinations": ["stdout"]}
+      ]
     }
 
     """

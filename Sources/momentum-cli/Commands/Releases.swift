@@ -31,7 +31,7 @@ struct Releases: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let settings = try Settings.resolve(global, format: output)
+            let settings = try await Settings.resolve(global, format: output)
             let store = try settings.existingStore()
             let engine = LocalEngine(store: store, logger: settings.logger)
             let id: String?

@@ -41,7 +41,7 @@ struct Report: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = try Settings.resolve(global, format: output)
+        let settings = try await Settings.resolve(global, format: output)
         let store = try settings.existingStore()
         let engine = LocalEngine(store: store, logger: settings.logger)
         let selected: String?

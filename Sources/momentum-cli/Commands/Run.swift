@@ -7,13 +7,13 @@ import MomentumEngine
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run what is due: daily metrics (and audience counts of the enabled sources) when today's are missing, releases when the last scan is 7 or more days old, then transform."
+        abstract: "Run what is due: daily metrics (and audience counts of the enabled sources) when today's are missing, releases when the last scan is 7 or more days old, then transform, then the alerts of momentum.json."
     )
 
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let settings = try Settings.resolve(global)
+        let settings = try await Settings.resolve(global)
         let store = try settings.store()
         try await settings.withLakeLock(store, command: "momentum run") { try await runLocked(settings: settings, store: store) }
     }
@@ -43,6 +43,12 @@ struct Run: AsyncParsableCommand {
         if !global.quiet {
             Console.note(summary.scope == .upToDate ? "processed tables already up to date"
                          : "transformed \(summary.artists) artists (\(summary.scope.summary); \(summary.dailyRows) daily rows, \(summary.events) release events)")
+        }
+        // After the tables, so the alerts read today's rows; an alert that fails to go out is
+        // tried again next run, and does not undo what was fetched.
+        if !settings.alertRules.isEmpty,
+           let failure = try await AlertsStep(settings: settings, since: nil, dryRun: false, quiet: global.quiet, inRun: true).run(store: store) {
+            failures.append(failure)
         }
         if !summary.malformed.isEmpty {
             for line in summary.malformed { Console.error("malformed record skipped: \(line)") }

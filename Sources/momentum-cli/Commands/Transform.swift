@@ -57,7 +57,7 @@ struct Transform: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = try Settings.resolve(global)
+        let settings = try await Settings.resolve(global)
         let store = try settings.existingStore()
         let codec = compression.codec
         let bar = ProgressBar.forCommand(quiet: global.quiet || dryRun)

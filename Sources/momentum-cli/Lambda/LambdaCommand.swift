@@ -18,7 +18,8 @@ struct LambdaCommand: AsyncParsableCommand {
         {"job": "releases"}, {"job": "transform"} ("engine": "local" or "athena", "full": true), \
         {"job": "run"}, {"job": "catalog"} (catalog sync), {"job": "artists_add", "ids": [...]}, \
         {"job": "analytics"} (the tables from artist_daily as stored), {"job": "dashboard"} \
-        (dashboard.html into the lake), and the daily state machine's steps transform_plan, \
+        (dashboard.html into the lake), {"job": "alerts"} (the alert rules of MOMENTUM_CONFIG, which may be \
+        an s3:// object; "since": "YYYY-MM-DD" replays), and the daily state machine's steps transform_plan, \
         transform_promote and transform_cleanup (deploy/state-machine). The lake is MOMENTUM_LAKE \
         (an s3:// URL in AWS); Spotify's credentials come from SPOTIFY_SECRET_ARN. A failed job's \
         error type is Momentum.Usage, Momentum.Unavailable, Momentum.Failed, \

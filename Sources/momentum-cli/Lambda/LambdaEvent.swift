@@ -3,6 +3,7 @@
 // field (Step Functions and people write these events by hand).
 
 import Foundation
+import MomentumAnalytics
 import MomentumEngine
 import SpotifyKit
 
@@ -19,6 +20,7 @@ enum LambdaEvent: Decodable, Sendable {
     case transformPlan(runID: String, full: Bool)
     case transformPromote(plan: AthenaTransformPlan)
     case transformCleanup(runID: String)
+    case alerts(since: Day?)
 
     typealias Invalid = LambdaRequest.Invalid
 
@@ -44,6 +46,7 @@ enum LambdaEvent: Decodable, Sendable {
         case .transformPlan: "transform_plan"
         case .transformPromote: "transform_promote"
         case .transformCleanup: "transform_cleanup"
+        case .alerts: "alerts"
         }
     }
 
@@ -110,6 +113,15 @@ enum LambdaEvent: Decodable, Sendable {
             guard let plan = try plan() else { throw Invalid(description: #"the transform_promote event needs "plan" (the transform_plan job's answer)"#) }
             self = .transformPromote(plan: plan)
         case "transform_cleanup": self = .transformCleanup(runID: try runID())
+        case "alerts":
+            var since: Day?
+            if object.contains(Field("since")) {
+                guard let text = try? object.decode(String.self, forKey: Field("since")), let day = Day(iso: text) else {
+                    throw Invalid(description: #""since" must be a day YYYY-MM-DD"#)
+                }
+                since = day
+            }
+            self = .alerts(since: since)
         default: self = .run
         }
     }
@@ -130,6 +142,7 @@ enum LambdaEvent: Decodable, Sendable {
         case .transformPlan(let runID, let full): .pipeline(.plan(runID: runID, full: full))
         case .transformPromote(let plan): .pipeline(.promote(plan: plan))
         case .transformCleanup(let runID): .pipeline(.cleanup(runID: runID))
+        case .alerts(let since): .pipeline(.alerts(since: since))
         }
     }
 }

@@ -28,6 +28,7 @@ struct LambdaRequest: Sendable {
         "metrics": ["job", "date"], "releases": ["job"], "transform": ["job", "engine", "full"], "run": ["job"],
         "catalog": ["job"], "analytics": ["job", "plan"], "dashboard": ["job"], "artists_add": ["job", "ids"],
         "transform_plan": ["job", "run_id", "full"], "transform_promote": ["job", "plan"], "transform_cleanup": ["job", "run_id"],
+        "alerts": ["job", "since"],
     ]
     static var jobs: [String] { fields.keys.sorted() }
 

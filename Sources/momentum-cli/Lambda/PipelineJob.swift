@@ -4,6 +4,8 @@
 
 import Foundation
 import LakeKit
+import MomentumAlerts
+import MomentumAnalytics
 import MomentumEngine
 
 enum PipelineJob: Sendable {
@@ -18,11 +20,14 @@ enum PipelineJob: Sendable {
     case dashboard
     /// After a failure: the run's staging table and objects dropped.
     case cleanup(runID: String)
+    /// The alert rules of the function's config (MOMENTUM_CONFIG) delivered; `since` replays.
+    case alerts(since: Day?)
 
     /// Runs the step; the answer's JSON.
     func run() async throws -> [UInt8] {
-        let settings = try Settings.resolve(try GlobalOptions.parse([]))
+        let settings = try await Settings.resolve(try GlobalOptions.parse([]))
         let store = try settings.existingStore()
+        if case .alerts(let since) = self { return try await PipelineJob.alerts(settings: settings, store: store, since: since) }
         if case .dashboard = self {
             guard let s3 = store as? S3ObjectStore else { throw CommandFailure.usage("the dashboard job writes into an s3:// lake, not \(store.location)") }
             let reading = try await LakeReading.open(LocalEngine(store: store, logger: settings.logger))
@@ -63,9 +68,30 @@ enum PipelineJob: Sendable {
                                                     athenaOutput: athenaSettings.athenaOutput)
             await engine.dropStaging(plan)
             return try PipelineJob.answer(["status": "done", "dropped": plan.stagingTable])
-        case .dashboard:
+        case .dashboard, .alerts:
             return []
         }
+    }
+
+    static func alerts(settings: Settings, store: any ObjectStore, since: Day?) async throws -> [UInt8] {
+        guard !settings.alertRules.isEmpty else {
+            return try answer(["status": "done", "rules": 0, "delivered": 0, "note": "no alert rules in the function's config (MOMENTUM_CONFIG)"])
+        }
+        let step = AlertsStep(settings: settings, since: since, dryRun: false, quiet: true)
+        let report = try await settings.withLakeLock(store, command: "momentum lambda alerts") {
+            let (job, report) = try await step.deliver(store: store)
+            // The function's output is its log: standard output's alerts are logged, then recorded.
+            for delivery in report.deliveries where delivery.destination == "stdout" {
+                for alert in delivery.batch.alerts { settings.logger.notice("alert: \(AlertText.line(of: alert))", metadata: ["alert_id": "\(alert.id)"]) }
+            }
+            try await job.commit(report)
+            return report
+        }
+        if let failure = AlertsStep.failure(report) { throw failure }
+        let delivered = report.deliveries.filter { $0.status == .delivered }
+        return try answer(["status": "done", "rules": settings.alertRules.count, "messages": delivered.count,
+                           "delivered": delivered.reduce(0) { $0 + $1.batch.alerts.count },
+                           "destinations": Set(delivered.map(\.destination)).sorted(), "disabled": report.disabled])
     }
 
     static func answer(_ object: [String: Any]) throws -> [UInt8] {

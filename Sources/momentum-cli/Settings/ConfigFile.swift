@@ -1,7 +1,10 @@
 // `momentum.json`: settings shared by every command. Plain JSON; secrets never live here.
 
 import Foundation
+import LakeKit
+import MomentumAlerts
 import MomentumEngine
+import MomentumHTTP
 
 struct ConfigFile {
     /// The file's absolute path, named in every message about it.
@@ -16,9 +19,15 @@ struct ConfigFile {
     var athenaOutput: String?
     /// `"sources": {"deezer": true, "lastfm": false}`: the audience sources turned on or off.
     var sources: [String: Bool] = [:]
+    /// `"alerts"`: the alert rules, as MomentumAlerts reads them.
+    var alerts: [AlertRule] = []
+    /// `"alert_destinations"`: where the rules send, by name.
+    var alertDestinations: [String: AlertDestinationConfig] = [:]
+    /// `"dashboard_url"`: where the dashboard is served, for the alerts' link.
+    var dashboardURL: String?
 
     /// The settings a file may hold (each a string, but `sources`, an object of booleans).
-    static let knownKeys = ["lake", "format", "market", "spotify_api_url", "spotify_accounts_url", "database", "workgroup", "athena_output", "sources"]
+    static let knownKeys = ["lake", "format", "market", "spotify_api_url", "spotify_accounts_url", "database", "workgroup", "athena_output", "sources", "alerts", "alert_destinations", "dashboard_url"]
     /// The audience sources `sources` may name.
     static let knownSources = ["deezer", "lastfm"]
 
@@ -26,7 +35,10 @@ struct ConfigFile {
     static let maximumBytes = 1 << 20
 
     /// Loads the file named by `--config`/`MOMENTUM_CONFIG`, else `./momentum.json` when present.
-    static func load(explicit path: String?, warn: (String) -> Void) throws -> ConfigFile? {
+    /// An `s3://bucket/key` names an object: a deployed function's settings (Terraform puts them
+    /// there), read with the lake's credentials.
+    static func load(explicit path: String?, environment: [String: String], warn: (String) -> Void) async throws -> ConfigFile? {
+        if let path, path.hasPrefix("s3://") { return try await loadObject(path, environment: environment, warn: warn) }
         let chosen = path ?? "momentum.json"
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: chosen, isDirectory: &isDirectory) else {
@@ -41,6 +53,26 @@ struct ConfigFile {
             throw CommandFailure.usage("config file \(absolute) is larger than 1 MiB; it is not a momentum config")
         }
         return try parse(data, path: absolute, warn: warn)
+    }
+
+    static func loadObject(_ location: String, environment: [String: String], warn: (String) -> Void) async throws -> ConfigFile {
+        guard let (bucket, key) = S3ObjectStore.parse(location), !key.isEmpty else {
+            throw CommandFailure.usage("config \(location) is not an S3 object: write s3://bucket/key")
+        }
+        let bytes: [UInt8]
+        do {
+            let client = try S3Client.standard(environment: environment)
+            bytes = try await client.getObject(bucket: bucket, key: key, maximumBytes: maximumBytes)
+        } catch let error as LakeError {
+            throw CommandFailure.usage("cannot read the config \(location): \(error.message)")
+        } catch let error as S3Error {
+            throw CommandFailure(code: error.code == "NoSuchKey" ? .usage : .unavailable, message: "cannot read the config \(location): \(error)")
+        }
+        guard bytes.count <= maximumBytes else { throw CommandFailure.usage("config \(location) is larger than 1 MiB; it is not a momentum config") }
+        var config = try parse(Data(bytes), path: location, warn: warn)
+        // A relative lake means nothing beside an object: MOMENTUM_LAKE or an s3:// lake it is.
+        if let lake = config.lake, !lake.hasPrefix("s3://"), !lake.hasPrefix("/") { config.lake = nil }
+        return config
     }
 
     static func parse(_ data: Data, path: String, warn: (String) -> Void) throws -> ConfigFile {
@@ -96,6 +128,13 @@ struct ConfigFile {
                 config.sources[name] = on
             }
         }
+        config.dashboardURL = try string("dashboard_url")
+        if let url = config.dashboardURL, HTTPURL.parse(url) == nil {
+            throw CommandFailure.usage("config file \(path): \"dashboard_url\" must be an http or https URL")
+        }
+        config.alerts = try AlertConfig.rules(settings["alerts"], path: path)
+        config.alertDestinations = try AlertConfig.destinations(settings["alert_destinations"], path: path)
+        try AlertConfig.check(rules: config.alerts, destinations: config.alertDestinations, path: path)
         if let format = try string("format") {
             guard let parsed = OutputFormat(rawValue: format) else {
                 throw CommandFailure.usage("config file \(path): \"format\" must be one of table, json, csv, got \"\(TerminalText.sanitized(format))\"")

@@ -5,6 +5,7 @@ import ArgumentParser
 import Foundation
 import LakeKit
 import Logging
+import MomentumAlerts
 import MomentumEngine
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -63,11 +64,15 @@ struct Settings {
     var catalog: (database: String?, workgroup: String?, athenaOutput: String?) = (nil, nil, nil)
     /// `sources` of the config file: audience sources turned on or off.
     var sourceSwitches: [String: Bool] = [:]
+    /// `alerts`, `alert_destinations` and `dashboard_url` of the config file.
+    var alertRules: [AlertRule] = []
+    var alertDestinationConfigs: [String: AlertDestinationConfig] = [:]
+    var dashboardURL: String?
 
     static func resolve(_ options: GlobalOptions, format formatOption: FormatOption? = nil,
-                        environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
-        let config = try ConfigFile.load(explicit: options.config ?? environment["MOMENTUM_CONFIG"],
-                                         warn: { if !options.quiet { Console.warnOnce($0) } })
+                        environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Settings {
+        let config = try await ConfigFile.load(explicit: options.config ?? environment["MOMENTUM_CONFIG"],
+                                         environment: environment, warn: { if !options.quiet { Console.warnOnce($0) } })
         let (lake, source): (String, LakeSource) = {
             if let flag = options.lake { return (flag, .flag) }
             if let variable = environment["MOMENTUM_LAKE"], !variable.isEmpty { return (variable, .environment) }
@@ -88,6 +93,9 @@ struct Settings {
         )
         settings.catalog = Settings.catalog(environment: environment, config: config)
         settings.sourceSwitches = config?.sources ?? [:]
+        settings.alertRules = config?.alerts ?? []
+        settings.alertDestinationConfigs = config?.alertDestinations ?? [:]
+        settings.dashboardURL = config?.dashboardURL
         return settings
     }
 

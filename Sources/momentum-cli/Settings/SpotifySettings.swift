@@ -68,6 +68,11 @@ enum SpotifySecret {
         try await value(arn: arn, environment: environment, logger: logger).lastFMKey
     }
 
+    /// The secret's optional `alerts` field: per alert destination its `url` and `secret`.
+    static func alertSecrets(arn: String, environment: [String: String], logger: Logger? = nil) async throws -> [String: [String: String]] {
+        try await value(arn: arn, environment: environment, logger: logger).alerts
+    }
+
     private static func value(arn: String, environment: [String: String], logger: Logger?) async throws -> SecretPair {
         let cache = await caches.cache(for: arn) {
             // Valid an hour, read again after 15 minutes.
@@ -103,7 +108,19 @@ enum SpotifySecret {
         guard lastFM == nil || (lastFM as? String).map({ !$0.isEmpty }) == true else {
             throw CommandFailure.usage("the Spotify secret \(shown): lastfm_api_key must be a non-empty string when present")
         }
-        return SecretPair(id: id, secret: secret, lastFMKey: lastFM as? String)
+        var alerts: [String: [String: String]] = [:]
+        if let field = object["alerts"] {
+            guard let destinations = field as? [String: Any] else {
+                throw CommandFailure.usage("the Spotify secret \(shown): alerts must be an object of destinations, each {\"url\": ..., \"secret\": ...}")
+            }
+            for (name, fields) in destinations {
+                guard let strings = fields as? [String: String] else {
+                    throw CommandFailure.usage("the Spotify secret \(shown): alerts.\(TerminalText.sanitized(String(name.prefix(64)))) must be an object of strings (url, secret)")
+                }
+                alerts[name] = strings
+            }
+        }
+        return SecretPair(id: id, secret: secret, lastFMKey: lastFM as? String, alerts: alerts)
     }
 }
 
@@ -112,6 +129,8 @@ private struct SecretPair: Sendable {
     var id: String
     var secret: String
     var lastFMKey: String?
+    /// Alert destination → its `url` and `secret`.
+    var alerts: [String: [String: String]] = [:]
 }
 
 /// One cache per secret ARN.

@@ -90,20 +90,8 @@ public struct AWSJSONClient: Sendable {
     }
 
     func signed(_ operation: String, body: [UInt8]) async throws -> TransportRequest {
-        let found = try await exchange.credentials.required(for: displayName)
-        let host = (endpoint.url.host ?? "") + (endpoint.url.port.map { ":\($0)" } ?? "")
-        let basePath = endpoint.url.path.isEmpty ? "/" : endpoint.url.path
-        var headers: [(name: String, value: String)] = [
-            ("Host", host), ("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "\(targetPrefix).\(operation)"),
-        ]
-        let signer = SigV4Signer(credentials: found, region: region, service: service)
-        let signature = signer.sign(SigV4Signer.Request(method: "POST", path: basePath, headers: headers, body: body), date: exchange.now())
-        headers += signature.headers
-        headers.removeFirst()   // URLSession sets Host from the URL
-        guard let url = URL(string: "\(endpoint.url.scheme ?? "https")://\(host)\(basePath)") else {
-            throw LakeError.invalidArgument("cannot make a URL for \(displayName) at \(endpoint.url)")
-        }
-        return TransportRequest(method: "POST", url: url, headers: HTTPHeaders(headers), body: body, timeout: .seconds(30), deadline: .seconds(120),
-                              maximumResponseBytes: 64 << 20)
+        try await exchange.signedPOST(service: service, displayName: displayName, region: region, endpoint: endpoint,
+                                      headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "\(targetPrefix).\(operation)")],
+                                      body: body, deadline: .seconds(120), maximumResponseBytes: 64 << 20)
     }
 }

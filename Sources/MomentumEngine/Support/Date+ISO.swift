@@ -6,7 +6,7 @@ import MomentumAnalytics
 
 extension Date {
     /// `YYYY-MM-DDTHH:MM:SSZ`, the fraction of a second dropped.
-    var isoSeconds: String {
+    package var isoSeconds: String {
         Instant(nanosecondsSinceEpoch: Int64(timeIntervalSince1970.rounded(.down)) * 1_000_000_000).isoString
     }
 }
