@@ -45,13 +45,22 @@ public enum AlertEvaluator {
 
     static func signals(_ rule: AlertRule, _ analysis: ArtistAnalysis, from: Day) -> [Alert] {
         let threshold = rule.effectiveThreshold ?? 3.5
-        return analysis.signals.compactMap { signal in
-            guard signal.day >= from, rule.watches(series: signal.series), let z = signal.robustZ, abs(z) >= threshold,
-                  rule.kind == .spike ? signal.isSpike : signal.isDrop else { return nil }
+        let fired = analysis.signals.filter { signal in
+            guard signal.day >= from, rule.watches(series: signal.series), let z = signal.robustZ else { return false }
+            return abs(z) >= threshold && (rule.kind == .spike ? signal.isSpike : signal.isDrop)
+        }
+        guard !fired.isEmpty else { return [] }
+        // The count of each fired day, looked up once per series.
+        var counts: [AudienceSeries: [Day: Int64]] = [:]
+        for series in Set(fired.map(\.series)) {
+            counts[series] = Dictionary(rows(of: series, in: analysis).compactMap { row in row.count.map { (row.day, $0) } }, uniquingKeysWith: { _, last in last })
+        }
+        return fired.compactMap { signal in
+            guard let z = signal.robustZ else { return nil }
             var facts = Alert.Facts()
             facts.robustZ = z
             facts.addsPerDay = signal.addsPerDay
-            facts.count = rows(of: signal.series, in: analysis).first { $0.day == signal.day }?.count
+            facts.count = counts[signal.series]?[signal.day]
             return Alert(ruleID: rule.id, kind: rule.kind, artistID: analysis.artistID, artistName: name(of: analysis),
                          series: signal.series, day: signal.day, key: "\(signal.series.name)/\(signal.day.isoString)", facts: facts)
         }
@@ -108,10 +117,12 @@ public enum AlertEvaluator {
 
     static func impacts(_ rule: AlertRule, _ analysis: ArtistAnalysis, from: Day) -> [Alert] {
         let threshold = rule.effectiveThreshold ?? 2
+        var latestDays: [AudienceSeries: Day] = [:]
         return analysis.impacts.compactMap { impact in
             let closed = impact.eventDay + windowCloses
-            guard impact.status == .ok, rule.watches(series: impact.series), let t = impact.tStat, t >= threshold, closed >= from,
-                  let latest = rows(of: impact.series, in: analysis).last?.day, latest >= closed else { return nil }
+            guard impact.status == .ok, rule.watches(series: impact.series), let t = impact.tStat, t >= threshold, closed >= from else { return nil }
+            if latestDays[impact.series] == nil { latestDays[impact.series] = rows(of: impact.series, in: analysis).last?.day }
+            guard let latest = latestDays[impact.series], latest >= closed else { return nil }
             var facts = Alert.Facts()
             facts.eventDay = impact.eventDay
             facts.tStat = t

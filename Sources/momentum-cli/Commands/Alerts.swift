@@ -107,8 +107,9 @@ struct AlertsStep {
     /// One row per alert of every message.
     static func table(_ report: AlertJob.Report) -> TableOutput {
         let rows: [[Cell]] = report.deliveries.flatMap { delivery in
-            delivery.batch.alerts.map { alert in
-                [.string(delivery.destination), .string(delivery.status.rawValue), .string(delivery.batch.id), .string(alert.ruleID),
+            let messageID = delivery.batch.id   // a digest's id hashes all its alerts' ids: once per message
+            return delivery.batch.alerts.map { alert -> [Cell] in
+                [.string(delivery.destination), .string(delivery.status.rawValue), .string(messageID), .string(alert.ruleID),
                  .string(alert.kind.rawValue), .string(alert.artistID), .string(alert.artistName), alert.series.map { .string($0.name) } ?? .null,
                  .date(alert.day), .string(alert.id), .string(AlertText.headline(of: alert))]
             }

@@ -406,7 +406,9 @@ struct ColumnBuilder {
     mutating func append(_ values: ParquetValues, present: [UInt32]?, count: Int) throws {
         func spread<T>(_ values: [T], into out: inout [T?]) {
             guard let present else { out.append(contentsOf: values.lazy.map { $0 }); return }
-            out.reserveCapacity(out.count + count)
+            // Grown geometrically: reserving the exact size page after page copies the whole
+            // column again for every page.
+            if out.capacity < out.count + count { out.reserveCapacity(max(out.count + count, out.capacity * 2)) }
             var next = 0
             for level in present {
                 if level & 1 == 1 { out.append(values[next]); next += 1 } else { out.append(nil) }
