@@ -310,4 +310,26 @@ func carriedAlerts(_ entry: [String: Any]) -> [[String: Any]] {
         }
         #expect(text.split(separator: "\n").filter { $0.hasPrefix("  - spike on ") }.count == spikes.count, "\(text)")
     }
+
+    @Test func aDestinationWithoutItsSecretStopsRunBeforeItTouchesAnything() async throws {
+        let folder = try Repository.temporaryFolder("alerts-config")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let demo = try await momentum(["demo", "--dir", folder.appendingPathComponent("demo").path, "--artists", "4", "--days", "30", "--quiet"])
+        try #require(demo.status == 0, "\(demo.stderr)")
+        let lake = folder.appendingPathComponent("demo/lake")
+        try FileManager.default.removeItem(at: lake.appendingPathComponent("processed"))
+        try AlertSeason.write([
+            "lake": lake.path,
+            "alerts": [["id": "spikes", "kind": "spike", "destinations": ["hooks"]]],
+            "alert_destinations": ["hooks": ["type": "webhook"]],
+        ] as [String: Any], to: folder.appendingPathComponent("momentum.json"))
+        for arguments in [["run"], ["alerts"]] {
+            let result = try await momentum(arguments, in: folder, environment: ["MOMENTUM_ALERT_HOOKS_URL": "https://hooks.example.com/x"])
+            #expect(result.status == 2 && result.stderr.contains("MOMENTUM_ALERT_HOOKS_SECRET"), "\(arguments): \(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: lake.appendingPathComponent("processed").path), "run stopped before its transform")
+        let bad = try await momentum(["alerts"], in: folder, environment: ["MOMENTUM_ALERT_HOOKS_URL": "http://hooks.example.com/x",
+                                                                          "MOMENTUM_ALERT_HOOKS_SECRET": AlertSeason.secret])
+        #expect(bad.status == 2 && bad.stderr.contains("must be an https URL") && !bad.stderr.contains("hooks.example.com"), "\(bad.stderr)")
+    }
 }

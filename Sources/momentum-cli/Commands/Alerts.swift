@@ -60,6 +60,8 @@ struct AlertsStep {
     var quiet: Bool
     /// Part of `momentum run`.
     var inRun = false
+    /// The destinations, when resolved before (`run` checks them before it fetches anything).
+    var destinations: [String: AlertDestination]?
 
     /// Evaluates, delivers, prints; the failure to exit with, if any.
     func run(store: any ObjectStore) async throws -> CommandFailure? {
@@ -86,7 +88,8 @@ struct AlertsStep {
     /// Evaluates and delivers; standard output's record is the caller's to commit once printed.
     func deliver(store: any ObjectStore) async throws -> (AlertJob, AlertJob.Report) {
         let rules = settings.alertRules
-        var options = AlertJob.Options(rules: rules, destinations: try await settings.alertDestinations(for: rules), since: since, dryRun: dryRun,
+        let resolved = if let destinations { destinations } else { try await settings.alertDestinations(for: rules) }
+        var options = AlertJob.Options(rules: rules, destinations: resolved, since: since, dryRun: dryRun,
                                        dashboardURL: settings.dashboardURL)
         options.requiresTables = !inRun
         let job = AlertJob(engine: LocalEngine(store: store, logger: settings.logger), sender: WebhookSender(logger: settings.logger))

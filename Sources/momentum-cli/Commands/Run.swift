@@ -20,6 +20,8 @@ struct Run: AsyncParsableCommand {
 
     private func runLocked(settings: Settings, store: any ObjectStore) async throws {
         let now = Date()
+        // A destination without its URL or secret is a configuration error, said before anything is fetched.
+        let alertDestinations = try await settings.alertDestinations(for: settings.alertRules)
         // Artist by artist: those without today's record, those whose last completed scan is
         // 7 days old. Whatever failed last time is therefore retried, and nothing else.
         let due = try await IngestionJobs.due(in: store, now: now, scanInterval: 7)
@@ -47,7 +49,8 @@ struct Run: AsyncParsableCommand {
         // After the tables, so the alerts read today's rows; an alert that fails to go out is
         // tried again next run, and does not undo what was fetched.
         if !settings.alertRules.isEmpty,
-           let failure = try await AlertsStep(settings: settings, since: nil, dryRun: false, quiet: global.quiet, inRun: true).run(store: store) {
+           let failure = try await AlertsStep(settings: settings, since: nil, dryRun: false, quiet: global.quiet, inRun: true,
+                                 destinations: alertDestinations).run(store: store) {
             failures.append(failure)
         }
         if !summary.malformed.isEmpty {
