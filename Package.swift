@@ -87,7 +87,7 @@ let package = Package(
         // swift-crypto for Standard Webhooks' HMAC-SHA256 and the alerts' stable ids.
         .target(
             name: "MomentumAlerts",
-            dependencies: ["MomentumAnalytics", "MomentumHTTP", .product(name: "Crypto", package: "swift-crypto"),
+            dependencies: ["MomentumAnalytics", "MomentumHTTP", "MomentumText", .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Logging", package: "swift-log")]
         ),
 

@@ -1,5 +1,5 @@
 // Text in XML and HTML: the five characters markup reserves, escaped on the way out (S3
-// request bodies, the dashboard page) and decoded on the way in (S3 answers). One table serves
+// request bodies, the dashboard page, Slack's mrkdwn) and decoded on the way in (S3 answers). One table serves
 // both directions.
 
 /// Escapes and unescapes markup text.
@@ -19,12 +19,13 @@ package enum MarkupText {
         case reference
     }
 
-    /// `text` for element content and quoted attribute values.
-    package static func escaped(_ text: String, controls: ControlCharacters) -> String {
+    /// `text` for element content and quoted attribute values. Without `quotes`, only `&`,
+    /// `<` and `>`: what Slack's mrkdwn decodes (it would show `&quot;` as it is).
+    package static func escaped(_ text: String, controls: ControlCharacters, quotes: Bool = true) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
-            if let entity = written[scalar] {
+            if let entity = written[scalar], quotes || (scalar != "\"" && scalar != "'") {
                 out += entity
             } else if scalar.value < 0x20, controls == .reference {
                 out += "&#\(scalar.value);"

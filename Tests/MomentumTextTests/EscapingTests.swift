@@ -32,6 +32,8 @@ import Testing
     @Test func escapesTheFiveReservedCharacters() {
         #expect(MarkupText.escaped(#"<a href="x">Tom & 'Jerry'</a>"#, controls: .drop)
                 == "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;")
+        // Slack's mrkdwn decodes three: quotes stay as they are.
+        #expect(MarkupText.escaped(#"<!here> "Tom" & 'Jerry'"#, controls: .drop, quotes: false) == #"&lt;!here&gt; "Tom" &amp; 'Jerry'"#)
     }
 
     @Test func controlCharactersAreDroppedOnAPageAndKeptInAKey() {

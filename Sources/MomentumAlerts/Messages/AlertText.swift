@@ -3,6 +3,7 @@
 
 import Foundation
 import MomentumAnalytics
+import MomentumText
 
 /// Sentences for alerts and batches.
 public enum AlertText {
@@ -58,15 +59,7 @@ public enum AlertText {
 
     // MARK: Numbers
 
-    static func grouped(_ value: Int64) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(character)
-        }
-        return (value < 0 ? "-" : "") + out
-    }
+    static func grouped(_ value: Int64) -> String { GroupedNumber.text(value) }
 
     static func signed(_ value: Int64) -> String { (value >= 0 ? "+" : "") + grouped(value) }
 

@@ -3,6 +3,7 @@
 // Names are escaped for mrkdwn (`&`, `<`, `>`), so no artist name makes a link or a mention.
 
 import Foundation
+import MomentumText
 
 /// Slack's message for a batch.
 public enum SlackMessage {
@@ -24,9 +25,9 @@ public enum SlackMessage {
         return AlertJSON.bytes(["text": clipped(escaped(title), 3_000), "blocks": blocks])
     }
 
-    /// mrkdwn's three escapes.
+    /// mrkdwn's three escapes (`&`, `<`, `>`); control characters but tab and newline dropped.
     static func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        MarkupText.escaped(text, controls: .drop, quotes: false)
     }
 
     /// At most `limit` characters, an ellipsis marking a cut.
