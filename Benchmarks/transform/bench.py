@@ -81,13 +81,22 @@ def compare_incremental(args, artists):
     saved = os.path.join(args.data, "saved-tables")
     shutil.rmtree(saved, ignore_errors=True)
     os.makedirs(saved)
+    # Hard links, both ways: a file's version in the lake is its mtime and inode, so a copy looks
+    # rewritten and the "incremental" run would rebuild in full. Every write of a transform
+    # replaces a file by renaming a new one over it, so the saved links keep the old tables.
     for folder in ("processed", "state"):
-        shutil.copytree(os.path.join(work, folder), os.path.join(saved, folder))
+        shutil.copytree(os.path.join(work, folder), os.path.join(saved, folder), copy_function=os.link)
 
     def restore():
         for folder in ("processed", "state"):
             shutil.rmtree(os.path.join(work, folder))
-            shutil.copytree(os.path.join(saved, folder), os.path.join(work, folder))
+            shutil.copytree(os.path.join(saved, folder), os.path.join(work, folder), copy_function=os.link)
+
+    # The run measured must be the incremental one: say so, or stop.
+    restore()
+    said = subprocess.run([args.binary, "transform", "--lake", work], capture_output=True, text=True, check=True).stderr
+    if "(incremental" not in said:
+        sys.exit(f"the run after one more day was not incremental, so there is nothing to compare: {said.strip()[-400:]}")
 
     incremental, full = [], []
     for _ in range(args.runs):
