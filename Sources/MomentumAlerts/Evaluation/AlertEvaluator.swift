@@ -44,7 +44,7 @@ public enum AlertEvaluator {
     }
 
     static func signals(_ rule: AlertRule, _ analysis: ArtistAnalysis, from: Day) -> [Alert] {
-        let threshold = rule.effectiveThreshold ?? 3.5
+        guard let threshold = rule.effectiveThreshold else { return [] }
         let fired = analysis.signals.filter { signal in
             guard signal.day >= from, rule.watches(series: signal.series), let z = signal.robustZ else { return false }
             return abs(z) >= threshold && (rule.kind == .spike ? signal.isSpike : signal.isDrop)
@@ -116,7 +116,7 @@ public enum AlertEvaluator {
     static let windowCloses = 13
 
     static func impacts(_ rule: AlertRule, _ analysis: ArtistAnalysis, from: Day) -> [Alert] {
-        let threshold = rule.effectiveThreshold ?? 2
+        guard let threshold = rule.effectiveThreshold else { return [] }
         var latestDays: [AudienceSeries: Day] = [:]
         return analysis.impacts.compactMap { impact in
             let closed = impact.eventDay + windowCloses

@@ -57,6 +57,11 @@ public enum AlertText {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// At most `limit` characters, an ellipsis marking a cut (each receiver has its limits).
+    static func clipped(_ text: String, _ limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+    }
+
     // MARK: Numbers
 
     static func grouped(_ value: Int64) -> String { GroupedNumber.text(value) }

@@ -24,8 +24,8 @@ public enum DiscordMessage {
                 embeds.append(["title": rest, "description": "See the dashboard for every alert."])
                 break
             }
-            let title = SlackMessage.clipped(escaped(group.artistName), 256)
-            let description = SlackMessage.clipped(group.alerts.map { "• " + escaped(AlertText.headline(of: $0)) }.joined(separator: "\n"),
+            let title = AlertText.clipped(escaped(group.artistName), 256)
+            let description = AlertText.clipped(group.alerts.map { "• " + escaped(AlertText.headline(of: $0)) }.joined(separator: "\n"),
                                                     min(4_096, max(1, budget - title.count - 40)))
             guard budget - title.count - description.count > 40 else { break }
             budget -= title.count + description.count
@@ -33,7 +33,7 @@ public enum DiscordMessage {
             if let dashboardURL { embed["url"] = dashboardURL }
             embeds.append(embed)
         }
-        return AlertJSON.bytes(["content": SlackMessage.clipped(content, maximumContent), "embeds": embeds,
+        return AlertJSON.bytes(["content": AlertText.clipped(content, maximumContent), "embeds": embeds,
                                 "allowed_mentions": ["parse": [String]()]])
     }
 

@@ -12,17 +12,17 @@ public enum SlackMessage {
     /// The JSON body.
     public static func body(for batch: AlertBatch, dashboardURL: String?) -> [UInt8] {
         let title = AlertText.title(of: batch)
-        var blocks: [[String: Any]] = [["type": "header", "text": ["type": "plain_text", "text": clipped(title, 150)]]]
+        var blocks: [[String: Any]] = [["type": "header", "text": ["type": "plain_text", "text": AlertText.clipped(title, 150)]]]
         let groups = batch.byArtist
         for group in groups.prefix(maximumSections) {
             let lines = group.alerts.map { "• " + escaped(AlertText.headline(of: $0)) }
-            blocks.append(["type": "section", "text": ["type": "mrkdwn", "text": clipped("*\(escaped(group.artistName))*\n" + lines.joined(separator: "\n"), 3_000)]])
+            blocks.append(["type": "section", "text": ["type": "mrkdwn", "text": AlertText.clipped("*\(escaped(group.artistName))*\n" + lines.joined(separator: "\n"), 3_000)]])
         }
         var footer: [String] = []
         if groups.count > maximumSections { footer.append("and \(groups.count - maximumSections) more artists") }
         if let dashboardURL { footer.append("<\(escaped(dashboardURL))|Open the dashboard>") }
         if !footer.isEmpty { blocks.append(["type": "context", "elements": [["type": "mrkdwn", "text": footer.joined(separator: " · ")]]]) }
-        return AlertJSON.bytes(["text": clipped(escaped(title), 3_000), "blocks": blocks])
+        return AlertJSON.bytes(["text": AlertText.clipped(escaped(title), 3_000), "blocks": blocks])
     }
 
     /// mrkdwn's three escapes (`&`, `<`, `>`); control characters but tab and newline dropped.
@@ -30,8 +30,4 @@ public enum SlackMessage {
         MarkupText.escaped(text, controls: .drop, quotes: false)
     }
 
-    /// At most `limit` characters, an ellipsis marking a cut.
-    static func clipped(_ text: String, _ limit: Int) -> String {
-        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
-    }
 }

@@ -64,10 +64,15 @@ package struct AlertJob: Sendable {
         package var attempted: Set<String> = []
         /// Rules evaluated for the first time, with the day they fire from.
         package var started: [String: Day] = [:]
-        /// The tables' latest day.
-        package var latestDay: Day?
         /// Standard output's record, written by ``commit(_:)`` once the caller has printed.
         package var standardOutputRecord: AlertDeliveryRecord?
+
+        /// The messages a receiver took.
+        package var delivered: [Delivery] { deliveries.filter { $0.status == .delivered } }
+        /// The alerts in them.
+        package var deliveredAlerts: Int { delivered.reduce(0) { $0 + $1.batch.alerts.count } }
+        /// The destinations that took some.
+        package var deliveredDestinations: [String] { Set(delivered.map(\.destination)).sorted() }
     }
 
     /// Records what standard output took, after the caller printed it: a kill before this
@@ -85,7 +90,6 @@ package struct AlertJob: Sendable {
             if !options.requiresTables { return report }
             throw EngineError.noData("the lake at \(store.location) has no processed tables to evaluate alerts on: run `momentum transform` first")
         }
-        report.latestDay = latest
         var records = try await AlertRuleRecords.load(from: store)
         var starts: [String: Day] = [:]
         for rule in options.rules {
@@ -184,8 +188,6 @@ package struct AlertJob: Sendable {
             do {
                 try await client.publish(AlertText.plain(batch, dashboardURL: dashboardURL), topicARN: topic, subject: AlertText.title(of: batch))
                 return .delivered(status: 200)
-            } catch let error as AWSServiceError where error.code == "NotFound" {
-                return .failed("alert destination \(destination.name): \(error)")
             } catch is CancellationError {
                 throw CancellationError()
             } catch {

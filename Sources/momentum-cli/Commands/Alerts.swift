@@ -8,6 +8,7 @@ import LakeKit
 import MomentumAlerts
 import MomentumAnalytics
 import MomentumEngine
+import MomentumHTTP
 
 struct Alerts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,7 +30,7 @@ struct Alerts: AsyncParsableCommand {
 
     func validate() throws {
         if let since, Day(iso: since) == nil { throw ValidationError("--since must be a day YYYY-MM-DD") }
-        if let dashboardURL, !dashboardURL.hasPrefix("https://"), !dashboardURL.hasPrefix("http://") {
+        if let dashboardURL, HTTPURL.parse(dashboardURL) == nil {
             throw ValidationError("--dashboard-url must be an http or https URL")
         }
     }
@@ -75,10 +76,8 @@ struct AlertsStep {
         if !report.deliveries.isEmpty || !inRun { Console.write(AlertsStep.table(report).render(settings.format)) }
         try await job.commit(report)
         if !quiet {
-            let sent = report.deliveries.filter { $0.status == .delivered }
-            let alerts = sent.reduce(0) { $0 + $1.batch.alerts.count }
             Console.note(dryRun ? "dry run: \(report.deliveries.count) message(s) would be sent; nothing was sent or recorded"
-                                : "delivered \(sent.count) message(s) (\(alerts) alert(s)) to \(Set(sent.map(\.destination)).count) destination(s)")
+                                : "delivered \(report.delivered.count) message(s) (\(report.deliveredAlerts) alert(s)) to \(report.deliveredDestinations.count) destination(s)")
         }
         for name in report.disabled { Console.error("alert destination \(name) is disabled (it answered HTTP 410): give it another address to enable it again") }
         for (_, reason) in report.failures.sorted(by: { $0.key < $1.key }) { Console.error(reason) }

@@ -88,10 +88,8 @@ enum PipelineJob: Sendable {
             return report
         }
         if let failure = AlertsStep.failure(report) { throw failure }
-        let delivered = report.deliveries.filter { $0.status == .delivered }
-        return try answer(["status": "done", "rules": settings.alertRules.count, "messages": delivered.count,
-                           "delivered": delivered.reduce(0) { $0 + $1.batch.alerts.count },
-                           "destinations": Set(delivered.map(\.destination)).sorted(), "disabled": report.disabled])
+        return try answer(["status": "done", "rules": settings.alertRules.count, "messages": report.delivered.count,
+                           "delivered": report.deliveredAlerts, "destinations": report.deliveredDestinations, "disabled": report.disabled])
     }
 
     static func answer(_ object: [String: Any]) throws -> [UInt8] {
