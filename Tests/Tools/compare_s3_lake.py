@@ -62,6 +62,11 @@ def compare(local, other, here, there, between, read_other):
             sys.exit(1)
         rows += ours.num_rows
     print(json.dumps({"files": len(local), "rows": rows}))
+    # The verdict is out: skip the interpreter's teardown, where pyarrow's and botocore's
+    # threads now and then abort the process ("terminate called without an active exception")
+    # after a comparison that passed.
+    sys.stdout.flush()
+    os._exit(0)
 
 
 def same_values(theirs, ours):
