@@ -5,5 +5,5 @@
 /// The library's identity, for logs and `--version` output.
 public enum LakeKit {
     /// Semantic version of the LakeKit product (see Docs/CHANGELOG-LakeKit.md).
-    public static let version = "0.9.0"
+    public static let version = "0.10.0"
 }

@@ -4,5 +4,5 @@
 /// The library's identity, for logs and `--version` output.
 public enum MomentumDashboard {
     /// Semantic version of the MomentumDashboard product (see Docs/CHANGELOG-MomentumDashboard.md).
-    public static let version = "0.2.0"
+    public static let version = "0.3.0"
 }

@@ -109,8 +109,6 @@ package struct DiscographyState: Codable, Sendable, Equatable {
 }
 
 enum LakeStateJSON {
-    /// The document at `key`, nil when there is none; a document that does not decode is an
-    /// error that names it (and is left in place for the user to look at).
     /// The document at `key`, nil when there is none. A document that exists but cannot be
     /// read is an error, never "absent": treating it as absent would start over from nothing.
     static func load<T: Decodable>(_ type: T.Type, key: String, from store: any ObjectStore, what: String) async throws -> T? {

@@ -16,6 +16,9 @@ package struct LocalEngine: Sendable {
     /// Raw metric bytes per bucket of a streaming full transform: a larger lake is analysed
     /// in buckets of artists (bounded memory); a smaller one at once, in memory.
     package var streamingBucketBytes = 16 << 20
+    /// `artist_daily` rows per span of a reader of every artist's processed rows (the
+    /// dashboard): about what it holds at once.
+    package var spanRows = 100_000
 
     package init(store: any ObjectStore, logger: Logger = Logger(label: "momentum.engine"),
                 parquetOptions: ParquetWriter.Options = .init(),

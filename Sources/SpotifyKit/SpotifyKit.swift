@@ -4,5 +4,5 @@
 /// The library's identity, for logs, the `User-Agent` and `--version` output.
 public enum SpotifyKit {
     /// Semantic version of the SpotifyKit product (see Docs/CHANGELOG-SpotifyKit.md).
-    public static let version = "0.5.0"
+    public static let version = "0.6.0"
 }

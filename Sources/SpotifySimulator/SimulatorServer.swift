@@ -130,9 +130,12 @@ public final class SimulatorServer: @unchecked Sendable {
             return
         case .none: return
         }
+        let arrived = ContinuousClock.now
         let outcome = simulator.handle(request)
-        if outcome.delay > .zero {
-            Thread.sleep(forTimeInterval: Double(outcome.delay.components.seconds) + Double(outcome.delay.components.attoseconds) / 1e18)
+        // The answer leaves `delay` after the request arrived: the work above is part of it.
+        let wait = arrived + outcome.delay - ContinuousClock.now
+        if wait > .zero {
+            Thread.sleep(forTimeInterval: Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
         }
         let response = outcome.response
         if outcome.fault == .dropConnection { return }

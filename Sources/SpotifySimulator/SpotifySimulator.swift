@@ -10,7 +10,7 @@ import MomentumHTTP
 /// The simulated Spotify.
 public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
     /// Semantic version of the SpotifySimulator product (see Docs/CHANGELOG-SpotifySimulator.md).
-    public static let version = "0.5.0"
+    public static let version = "0.6.0"
 
     /// The two regimes of the Web API.
     public enum Mode: String, Sendable, CaseIterable {
@@ -31,7 +31,9 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
         public var mode: Mode
         /// Share of requests that meet a fault (0 to 1).
         public var faultRate: Double
-        /// Time added to every answer (at most a minute).
+        /// How long every answer takes from its request (at most a minute): the simulator's own
+        /// work is inside it, as a remote server's is inside its round trip, so the time a
+        /// client sees does not depend on how busy the machine running the simulator is.
         public var latency: Duration
         /// When set, the token endpoint accepts only these credentials.
         public var clientID: String?
@@ -128,8 +130,9 @@ public final class SpotifySimulator: HTTPTransport, @unchecked Sendable {
     // MARK: HTTPTransport
 
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
+        let arrived = ContinuousClock.now
         let outcome = handle(request)
-        if outcome.delay > .zero { try await Task.sleep(for: outcome.delay) }
+        if outcome.delay > .zero { try await Task.sleep(until: arrived + outcome.delay, clock: .continuous) }
         switch outcome.fault {
         case .dropConnection: throw TransportError("the simulated connection was dropped")
         case .truncateBody: throw TransportError("the simulated answer was cut short")

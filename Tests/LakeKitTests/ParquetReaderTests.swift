@@ -31,7 +31,8 @@ import Testing
         var writer = try ParquetWriter(schema: [ParquetField("artist_id", .string, nullable: false), ParquetField("n", .int64)],
                                        options: .init(codec: .snappy, rowGroupRows: 100, pageRows: 50))
         try writer.append([.string(ids), .int64((0..<1000).map { Int64($0) })])
-        let reader = try await ParquetReader.open(bytes: writer.finish(), name: "groups.parquet")
+        let bytes = try writer.finish()
+        let reader = try await ParquetReader.open(bytes: bytes, name: "groups.parquet")
         #expect(reader.rowGroupCount == 10)
         let one = try await reader.read(filter: .equals("artist_id", .string("artist-0421")))
         #expect(one.rowGroupsRead == 1 && one.rowGroupsSkipped == 9 && one.rowCount == 100)
@@ -39,6 +40,24 @@ import Testing
         #expect(found.contains("artist-0421") && !found.contains("artist-0521"))
         let range = try await reader.read(columns: ["n"], filter: ParquetFilter(column: "n", from: .integer(250), through: .integer(449)))
         #expect(range.rowGroupsRead == 3 && range.rowCount == 300, "read \(range.rowGroupsRead) groups, \(range.rowCount) rows")
+
+        // Each group's bounds from the footer, and chosen groups read alone (from a reader that
+        // keeps only the footer, reading column chunks as asked).
+        let ranges = try reader.rowGroupRanges(of: "artist_id")
+        #expect(ranges.count == 10 && ranges.allSatisfy { $0.rowCount == 100 })
+        #expect(ranges[4].min == .string("artist-0400") && ranges[4].max == .string("artist-0499"))
+        let last = try reader.rowGroupRanges(of: "n")[9]
+        #expect(last.rowCount == 100 && last.min == .integer(900) && last.max == .integer(999))
+        #expect(throws: LakeError.self) { try reader.rowGroupRanges(of: "nope") }
+        let folder = try Repository.temporaryFolder("row-groups")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = FileSystemObjectStore(root: folder)
+        try await store.put("groups.parquet", bytes: bytes)
+        let footerOnly = try await ParquetReader.open(store, key: "groups.parquet", wholeFileLimit: 0)
+        let chosen = try await footerOnly.read(columns: ["n"], rowGroups: [7, 2])
+        guard case .int64(let numbers)? = chosen.column("n") else { Issue.record("no n"); return }
+        #expect(numbers == (200..<300).map { Int64($0) } + (700..<800).map { Int64($0) } && chosen.rowGroupsRead == 2)
+        await #expect(throws: LakeError.self) { try await reader.read(rowGroups: [10]) }
     }
 
     @Test func damagedFilesAreErrorsNamingTheFile() async throws {

@@ -8,6 +8,7 @@ import Foundation
 import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
+import MomentumDashboard
 import MomentumEngine
 import MomentumTestSupport
 import Testing
@@ -31,13 +32,11 @@ import Testing
 
         let a = try await memory.processedAnalyses(try await memory.processedLake())
         let b = try await streaming.processedAnalyses(try await streaming.processedLake())
-        #expect(a.map(\.artistID) == b.map(\.artistID))
-        for (x, y) in zip(a, b) {
-            #expect(x.daily == y.daily, "\(x.artistID): artist_daily")
-            #expect(x.audience == y.audience, "\(x.artistID): audience_daily")
-            #expect(x.signals == y.signals, "\(x.artistID): artist_signals")
-            #expect(x.impacts == y.impacts, "\(x.artistID): release_impact")
-        }
+        expectSameRows(a, b, "streamed vs in memory")
+        // Read a span of artists at a time (the dashboard), from one row group per file (the
+        // in-memory transform's) or many: the same artists, once each, with the same rows.
+        try await spansEqualWhole(memory, severalSpans: false)
+        try await spansEqualWhole(streaming, severalSpans: true)
         let leaderboardA = try await memory.processedLeaderboard(try await memory.processedLake(), asOf: nil)
         let leaderboardB = try await streaming.processedLeaderboard(try await streaming.processedLake(), asOf: nil)
         #expect(leaderboardA.day == leaderboardB.day && leaderboardA.rows == leaderboardB.rows)
@@ -95,6 +94,41 @@ import Testing
         try store.writeFile(LakeLayout.rawKey(.artistMetrics, day: day.isoString, runID: "late"), bytes: JSONLines.encode(records))
         try await streamingEqualsInMemory(lake, bucketBytes: 256)
     }
+}
+
+/// Each artist's rows in `a` and `b` are the same.
+private func expectSameRows(_ a: [ArtistAnalysis], _ b: [ArtistAnalysis], _ what: String) {
+    #expect(a.map(\.artistID) == b.map(\.artistID), "\(what)")
+    for (x, y) in zip(a, b) {
+        #expect(x.daily == y.daily, "\(what), \(x.artistID): artist_daily")
+        #expect(x.audience == y.audience, "\(what), \(x.artistID): audience_daily")
+        #expect(x.signals == y.signals, "\(what), \(x.artistID): artist_signals")
+        #expect(x.impacts == y.impacts, "\(what), \(x.artistID): release_impact")
+    }
+}
+
+/// The processed tables read a span of artists at a time (spans of one row to all of them) hold
+/// what reading them whole does, and the dashboard written span by span is the page of every
+/// analysis at once. `severalSpans`: the tables have row groups enough for several spans.
+private func spansEqualWhole(_ engine: LocalEngine, severalSpans: Bool) async throws {
+    let processed = try await engine.processedLake()
+    let whole = try await engine.processedAnalyses(processed)
+    for rows in [1, 37, 1_000_000] {
+        var spans: [[ArtistAnalysis]] = []
+        try await engine.forEachProcessedSpan(processed, rowsPerSpan: rows) { spans.append($0) }
+        expectSameRows(spans.flatMap { $0 }, whole, "spans of \(rows) rows")
+        // Spans end where row groups do: one row group per file may make one span.
+        if rows == 1, severalSpans { #expect(spans.count > 2) }
+    }
+    var spanning = engine
+    spanning.spanRows = 37
+    let page = try await LakeReading.open(spanning).dashboardPage(asOf: nil, selected: nil, generatedAt: "now")
+    let board = try await engine.processedLeaderboard(processed, asOf: nil)
+    #expect(page.html == Dashboard.render(leaderboard: board.rows, analyses: whole, asOf: board.day, options: .init(generatedAt: "now")))
+    let selected = try #require(whole.last?.artistID)
+    let opened = try await LakeReading.open(spanning).dashboardPage(asOf: nil, selected: selected, generatedAt: "now")
+    #expect(opened.html == Dashboard.render(leaderboard: board.rows, analyses: whole, asOf: board.day,
+                                            options: .init(generatedAt: "now", selectedArtistID: selected)))
 }
 
 /// The artist_daily files of a lake.

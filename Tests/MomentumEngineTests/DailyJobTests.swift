@@ -85,4 +85,67 @@ struct CrashingStore: ObjectStore {
         let third = try await rerun.ingestMetrics(now: now)
         #expect(third.recorded == 0 && third.keys.isEmpty && simulator.statistics.requests == idle)
     }
+
+    /// What the app may do is remembered in the lake: a Development Mode app's next run sends no
+    /// batch call, an extended one sends its first batch with the others; the record is probed
+    /// again after a week, and answers that contradict it (follower counts on single calls, a
+    /// batch endpoint gone) correct it.
+    @Test func theAppsAccessIsRememberedAndCorrectedByWhatSpotifyAnswers() async throws {
+        let folder = try Repository.temporaryFolder("api-mode")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = FileSystemObjectStore(root: folder)
+        let development = SpotifySimulator(options: .init(artists: 120, seed: 4, mode: .development))
+        let extended = SpotifySimulator(options: .init(artists: 120, seed: 4, mode: .extended))
+        try await TrackedArtists(artists: development.artistDirectory.map { .init(id: $0.id, name: $0.name, addedAt: "2026-01-01T00:00:00Z") }).save(to: store)
+        let start = Date()
+        var runs = 0
+        /// A run on day `offset` (a new process: a new client) against `simulator`: the requests it made.
+        func run(_ simulator: SpotifySimulator, day offset: Int) async throws -> [String: Int] {
+            let before = simulator.statistics.requests
+            let jobs = IngestionJobs(store: store, spotify: SpotifyClient(clientID: "id", clientSecret: "secret", transport: simulator), logger: Logger(label: "test"))
+            let report = try await jobs.ingestMetrics(now: start.addingTimeInterval(Double(offset) * 86_400))
+            #expect(report.recorded == 120 && report.failures.isEmpty, "run \(runs)")
+            runs += 1
+            return simulator.statistics.requests.merging(before) { $0 - $1 }
+        }
+        struct Remembered: Decodable { var batch_endpoint_available: Bool }
+        /// Whether the lake remembers a batch endpoint; nil for no record.
+        func record() async throws -> Bool? {
+            guard let bytes = try? await store.get("state/spotify/api_mode.json") else { return nil }
+            return try JSONDecoder().decode(Remembered.self, from: Data(bytes)).batch_endpoint_available
+        }
+
+        // Development Mode: probed once, then remembered.
+        var asked = try await run(development, day: 0)
+        #expect(asked["GET /artists"] == 1 && asked["GET /artists/{id}"] == 120, "\(asked)")
+        #expect(try await record() == false)
+        asked = try await run(development, day: 1)
+        #expect(asked["GET /artists", default: 0] == 0 && asked["GET /artists/{id}"] == 120, "\(asked)")
+        // A week after the probe, the job probes again.
+        asked = try await run(development, day: 7)
+        #expect(asked["GET /artists"] == 1 && asked["GET /artists/{id}"] == 120, "\(asked)")
+
+        // The app got extended quota: single calls bring follower counts, so the record goes and
+        // the next run probes, finds the batch endpoint and remembers it.
+        asked = try await run(extended, day: 8)
+        #expect(asked["GET /artists", default: 0] == 0 && asked["GET /artists/{id}"] == 120, "\(asked)")
+        #expect(try await record() == nil)
+        asked = try await run(extended, day: 9)
+        #expect(asked["GET /artists"] == 3 && asked["GET /artists/{id}", default: 0] == 0, "\(asked)")
+        #expect(try await record() == true)
+        asked = try await run(extended, day: 10)
+        #expect(asked["GET /artists"] == 3 && asked["GET /artists/{id}", default: 0] == 0, "\(asked)")
+
+        // The app lost it again: the batches, all sent at once, fall back to single calls, and the
+        // record says so.
+        asked = try await run(development, day: 11)
+        #expect(asked["GET /artists/{id}"] == 120, "\(asked)")
+        #expect(try await record() == false)
+
+        // A record that does not read is replaced after a probe.
+        try await store.put("state/spotify/api_mode.json", bytes: Array("{not json".utf8))
+        asked = try await run(development, day: 12)
+        #expect(asked["GET /artists"] == 1, "\(asked)")
+        #expect(try await record() == false)
+    }
 }

@@ -35,28 +35,9 @@ public enum Dashboard {
     public static func render(
         leaderboard: [MomentumRow], analyses: [ArtistAnalysis], asOf: Day?, options: Options = Options()
     ) -> String {
-        let rank = Dictionary(leaderboard.enumerated().map { ($1.artistID, $0) }, uniquingKeysWith: { a, _ in a })
-        let artists = analyses.filter { !$0.daily.isEmpty || !$0.impacts.isEmpty }.sorted { a, b in
-            switch (rank[a.artistID], rank[b.artistID]) {
-            case let (x?, y?): return x < y
-            case (_?, nil): return true
-            case (nil, _?): return false
-            default: return (a.daily.last?.artistName ?? a.artistID) < (b.daily.last?.artistName ?? b.artistID)
-            }
-        }
-        var page = PageWriter()
-        page.head(title: options.title)
-        page.header(title: options.title, asOf: asOf, generatedAt: options.generatedAt, artists: artists.count)
-        page.leaderboard(leaderboard)
-        page.picker(artists)
-        let selected = options.selectedArtistID.flatMap { id in artists.firstIndex { $0.artistID == id } } ?? 0
-        // Only the artist the page opens on is drawn here; the script draws the others from
-        // their data when they are opened, so the page grows with the data, not the drawing.
-        page.rankedOn = Dictionary(leaderboard.map { ($0.artistID, $0.series) }, uniquingKeysWith: { a, _ in a })
-        page.artists(opening: artists.indices.contains(selected) ? (artists[selected], selected) : nil)
-        page.data(artists, leaderboard: leaderboard, selected: selected)
-        page.finish()
-        return page.html
+        var composer = DashboardComposer(leaderboard: leaderboard, asOf: asOf, options: options)
+        for analysis in analyses { composer.add(analysis) }
+        return composer.render()
     }
 }
 
@@ -64,6 +45,11 @@ struct PageWriter {
     private(set) var html = ""
     /// Each leaderboard artist's primary series.
     var rankedOn: [String: AudienceSeries] = [:]
+
+    /// Room for a page of about `bytes`, so that a large page is not copied as it grows.
+    mutating func reserve(_ bytes: Int) {
+        html.reserveCapacity(bytes)
+    }
 
     mutating func head(title: String) {
         html += """
@@ -157,11 +143,12 @@ struct PageWriter {
         return "[" + entries.joined(separator: ",\n") + "]"
     }
 
-    mutating func picker(_ artists: [ArtistAnalysis]) {
+    /// The artist menu: each artist's id and name, in page order.
+    mutating func picker(_ artists: [(id: String, name: String)]) {
         guard !artists.isEmpty else { return }
         html += "<nav class=\"picker\"><label for=\"artist-picker\">Artist</label> <select id=\"artist-picker\">"
-        for analysis in artists {
-            html += "<option value=\"\(HTMLText.escape(analysis.artistID))\">\(HTMLText.escape(PageWriter.name(analysis)))</option>"
+        for artist in artists {
+            html += "<option value=\"\(HTMLText.escape(artist.id))\">\(HTMLText.escape(artist.name))</option>"
         }
         html += "</select></nav>\n"
     }
@@ -187,14 +174,12 @@ struct PageWriter {
         html += "</section>\n"
     }
 
-    mutating func data(_ artists: [ArtistAnalysis], leaderboard: [MomentumRow], selected: Int) {
+    /// The script's data: the leaderboard and each artist's payload (`ArtistPayload`), in page order.
+    mutating func data(_ payloads: [String], leaderboard: [MomentumRow], selected: Int) {
         // The script's data: every artist's payload, as JSON that cannot close its element.
         html += "</main>\n<script id=\"dashboard-data\" type=\"application/json\">{\"selected\":\(selected),"
         html += "\"board\":\(PageWriter.leaderboardData(leaderboard)),\n\"artists\":["
-        for (index, analysis) in artists.enumerated() {
-            if index > 0 { html += ",\n" }
-            html += ArtistPayload(panel: ArtistPanel(analysis: analysis, rankedOn: rankedOn[analysis.artistID])).json(name: PageWriter.name(analysis))
-        }
+        html += payloads.joined(separator: ",\n")
         html += "]}</script>\n"
         html += "<script>\(DashboardAssets.chartScript)\n\(DashboardAssets.script)</script>\n"
     }

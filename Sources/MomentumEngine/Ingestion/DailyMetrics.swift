@@ -83,6 +83,9 @@ package struct IngestionJobs: Sendable {
 
     private func ingestMetricsLocked(now: Date, day requested: Day?) async throws -> MetricsReport {
         let (day, captured) = try IngestionJobs.captureTime(now: now, day: requested, what: "metrics")
+        // The token's round trip overlaps reading the roster, the day's records and the
+        // remembered mode (a run with nothing to fetch spends one token request on it).
+        async let tokenFetched: Void = spotify.prefetchToken()
 
         let roster = try await TrackedArtists.load(from: store)
         guard !roster.artists.isEmpty else {
@@ -92,9 +95,15 @@ package struct IngestionJobs: Sendable {
         let recordedAlready = try await IngestionJobs.artistsRecorded(on: day, in: store)
         let due = roster.validEntries.filter { !recordedAlready.contains($0.id.rawValue) }
         guard !due.isEmpty else {
+            await tokenFetched
             return MetricsReport(keys: [], day: day, recorded: 0, alreadyRecorded: roster.validEntries.count, withoutFollowers: 0,
                                  failures: failures, mode: await spotify.apiMode)
         }
+        // The app's access is what it is now, whatever day the records are filed under.
+        let today = Instant(nanosecondsSinceEpoch: try IngestionJobs.nanoseconds(now)).day
+        let remembered = await SpotifyModeRecord.load(from: store, on: today, logger: logger)
+        if let remembered { await spotify.assume(remembered.mode) }
+        await tokenFetched
         progress?(EngineProgress(phase: .fetching, completed: 0, total: due.count))
         var output = MetricsOutput(store: store, day: day, now: now, flushAt: metricsPerFile)
         var completed = 0
@@ -105,15 +114,16 @@ package struct IngestionJobs: Sendable {
         let batches = stride(from: 0, to: due.count, by: SpotifyClient.artistBatchSize).map {
             Array(due[$0..<min($0 + SpotifyClient.artistBatchSize, due.count)])
         }
-        if let first = batches.first {
+        var next = 0
+        if remembered == nil, let first = batches.first {
             // The first batch alone tells SpotifyKit whether the batch endpoint exists for this
-            // app, so the others do not all try it.
+            // app, so the others do not all try it (a remembered mode says it already).
+            next = 1
             try await output.add(first, await spotify.artists(first.map(\.id)), captured: captured, source: source, failures: &failures)
             completed += first.count
             progress?(EngineProgress(phase: .fetching, completed: completed, total: due.count))
         }
         try await withThrowingTaskGroup(of: ([TrackedArtists.ValidEntry], [Result<Artist, SpotifyError>]).self) { group in
-            var next = 1
             func startNext() {
                 guard next < batches.count else { return }
                 let batch = batches[next]
@@ -135,8 +145,10 @@ package struct IngestionJobs: Sendable {
             }
         }
         try await output.flush()
+        let mode = await spotify.apiMode
+        try await SpotifyModeRecord.update(in: store, on: today, remembered: remembered, seen: mode, asked: output.recorded > 0)
         return MetricsReport(keys: output.keys, day: day, recorded: output.recorded, alreadyRecorded: recordedAlready.count,
-                             withoutFollowers: output.withoutFollowers, failures: failures, mode: await spotify.apiMode)
+                             withoutFollowers: output.withoutFollowers, failures: failures, mode: mode)
     }
 
     /// The artists with at least one readable record filed under `day`.
@@ -215,7 +227,10 @@ struct RawFileOutput<Record: JSONLineRecord> {
     let day: Day
     let now: Date
     let flushAt: Int
-    private var buffer: [Record] = []
+    /// The next file's lines, encoded as records arrive (between answers, while requests are
+    /// in flight), so that the last file's put does not wait for its encoding.
+    private var lines: [UInt8] = []
+    private var buffered = 0
     private(set) var keys: [String] = []
     private(set) var recorded = 0
 
@@ -227,23 +242,27 @@ struct RawFileOutput<Record: JSONLineRecord> {
         self.flushAt = max(1, flushAt)
     }
 
+    /// Adds a record, as `JSONLines.encode` writes it.
     mutating func append(_ record: Record) {
-        buffer.append(record)
+        record.appendJSON(to: &lines)
+        lines.append(0x0a)
+        buffered += 1
         recorded += 1
     }
 
     /// Puts the buffer once it holds a file's worth (called between answers, so that one
     /// answer's records stay in one file).
     mutating func flushIfFull() async throws {
-        if buffer.count >= flushAt { try await flush() }
+        if buffered >= flushAt { try await flush() }
     }
 
     mutating func flush() async throws {
-        guard !buffer.isEmpty else { return }
+        guard buffered > 0 else { return }
         let key = LakeLayout.rawKey(dataset, day: day.isoString, runID: try IngestionJobs.runID(now))
-        try await store.put(key, bytes: JSONLines.encode(buffer))
+        try await store.put(key, bytes: lines)
         keys.append(key)
-        buffer.removeAll(keepingCapacity: true)
+        lines.removeAll(keepingCapacity: true)
+        buffered = 0
     }
 }
 

@@ -1,6 +1,7 @@
 // The dashboard page as a service of the engine: `momentum dashboard` writes it to a file or
 // publishes it, the Lambda's dashboard job publishes it; both read the lake by the one policy.
 
+import Foundation
 import LakeKit
 import MomentumAnalytics
 import MomentumDashboard
@@ -32,13 +33,48 @@ extension LakeReading {
     ///   - selected: the artist the page opens on; an error when the lake does not hold it.
     ///   - generatedAt: the time the page says it was made.
     package func dashboardPage(asOf: Day?, selected: String?, generatedAt: String) async throws -> DashboardPage {
-        let analysis = try await analysis(asOf: asOf)
-        if let selected, !analysis.analyses.contains(where: { $0.artistID == selected }) {
-            throw EngineError.invalidInput("artist \(selected) is not in \(place)")
+        let options = Dashboard.Options(generatedAt: generatedAt, selectedArtistID: selected)
+        var composer: DashboardComposer
+        var asOfShown: Day?
+        if case .processed(let processed) = source, let day = asOf ?? processed.latestLeaderboardDay, processed.leaderboards[day] != nil {
+            // The stored leaderboard, and the artists a span at a time: the page holds each
+            // artist's compact data, never every artist's rows.
+            let board = try await engine.processedLeaderboard(processed, asOf: day)
+            asOfShown = board.day
+            composer = DashboardComposer(leaderboard: board.rows, asOf: board.day, options: options)
+            try await engine.forEachProcessedSpan(processed) { analyses in
+                let prepared = await Self.prepare(analyses, for: composer)
+                for (analysis, page) in zip(analyses, prepared) { composer.add(analysis, prepared: page) }
+            }
+        } else {
+            // Raw data (already in memory), or tables without a stored leaderboard for the day:
+            // the leaderboard is ranked from every artist's analysis.
+            let analysis = try await analysis(asOf: asOf)
+            asOfShown = analysis.asOf
+            composer = DashboardComposer(leaderboard: analysis.leaderboard, asOf: analysis.asOf, options: options)
+            for artist in analysis.analyses { composer.add(artist) }
         }
-        let html = Dashboard.render(
-            leaderboard: analysis.leaderboard, analyses: analysis.analyses, asOf: analysis.asOf,
-            options: .init(generatedAt: generatedAt, selectedArtistID: selected))
-        return DashboardPage(html: html, artists: analysis.analyses.count, asOf: analysis.asOf)
+        if selected != nil, !composer.hasSelectedArtist {
+            throw EngineError.invalidInput("artist \(selected ?? "") is not in \(place)")
+        }
+        return DashboardPage(html: composer.render(), artists: composer.artistsSeen, asOf: asOfShown)
+    }
+
+    /// Each artist's page data, made on every core (an artist's charts and change points are
+    /// the work; the order of the answers is the order of `analyses`).
+    static func prepare(_ analyses: [ArtistAnalysis], for composer: DashboardComposer) async -> [DashboardComposer.PreparedArtist?] {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, analyses.count))
+        return await withTaskGroup(of: (Int, [DashboardComposer.PreparedArtist?]).self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    (worker, stride(from: worker, to: analyses.count, by: workers).map { composer.prepare(analyses[$0]) })
+                }
+            }
+            var out = [DashboardComposer.PreparedArtist?](repeating: nil, count: analyses.count)
+            for await (worker, prepared) in group {
+                for (offset, page) in prepared.enumerated() { out[worker + offset * workers] = page }
+            }
+            return out
+        }
     }
 }

@@ -57,6 +57,21 @@ public final class SpotifyClient: Sendable {
         get async { await state.mode }
     }
 
+    /// Starts from what an earlier run learnt about the app's access (a job keeps `apiMode`
+    /// between runs): a batch endpoint known to be unavailable is not tried, pages are asked at
+    /// the remembered size. Whether artists come without followers is not assumed: the answers
+    /// tell, so a job can see that the app has since got extended quota.
+    public func assume(_ mode: SpotifyAPIMode) async {
+        await state.assume(mode)
+    }
+
+    /// Fetches an access token now, so that a job can overlap the token's round trip with its
+    /// own start-up; the first request then finds it. A failure is left for that request to
+    /// report (it asks again).
+    public func prefetchToken() async {
+        _ = try? await tokens.accessToken()
+    }
+
     // MARK: Requests
 
     /// GETs `path` (relative to the API base) and decodes the answer.
@@ -181,6 +196,10 @@ actor ClientState {
     }
 
     func batchEndpointUnavailable() { batchEndpointAvailable = false }
+    func assume(_ mode: SpotifyAPIMode) {
+        if !mode.batchEndpointAvailable { batchEndpointAvailable = false }
+        pageLimit = min(pageLimit, max(1, mode.pageLimit))
+    }
     func limitPages(to limit: Int) { pageLimit = min(pageLimit, limit) }
     func sawArtistWithoutFollowers() { followersMissing = true }
 }

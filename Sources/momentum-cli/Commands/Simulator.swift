@@ -40,7 +40,7 @@ struct Simulator: AsyncParsableCommand {
         @Option(name: .customLong("fault-rate"), help: "Share of requests that fail (429, 5xx, dropped connections, truncated bodies, slow answers), 0 to 1.")
         var faultRate: Double = 0
 
-        @Option(help: "Milliseconds added to every answer.")
+        @Option(help: "Milliseconds every answer takes from its request (the simulator's own work included).")
         var latency: Double = 0
 
         @Option(help: "Answer as of this day (YYYY-MM-DD) instead of today.")

@@ -108,8 +108,11 @@ public struct ParquetReader: Sendable {
         max(minimumValueAllowance, size.multipliedReportingOverflow(by: maximumValuesPerByte).partialValue)
     }
 
-    /// Opens a file in a store (a folder, S3) by reading its footer.
-    public static func open(_ store: any ObjectStore, key: String) async throws -> ParquetReader {
+    /// Opens a file in a store (a folder, S3) by reading its footer. A file up to
+    /// `wholeFileLimit` bytes is fetched whole and held by the reader; a larger one is read
+    /// column chunk by column chunk (pass 0 to keep a reader that holds its footer only, as a
+    /// caller that keeps many files open across reads does).
+    public static func open(_ store: any ObjectStore, key: String, wholeFileLimit: Int = ParquetReader.wholeFileLimit) async throws -> ParquetReader {
         let name = "\(store.location)/\(key)"
         guard let size = try await store.size(of: key) else { throw LakeError.notFound(key, in: store.location) }
         if size <= wholeFileLimit {
@@ -185,6 +188,23 @@ public struct ParquetReader: Sendable {
 
     /// Reads `columns` (every readable column when nil) from the row groups `filter` keeps.
     public func read(columns wanted: [String]? = nil, filter: ParquetFilter? = nil) async throws -> ParquetTable {
+        let fields = try fields(wanted)
+        // Which row groups the filter keeps, decided once: their rows are bounded before any is read.
+        let kept = try footer.rowGroups.map { group in try filter.map { try mayContain(group, $0) } ?? true }
+        return try await read(fields, rowGroups: kept)
+    }
+
+    /// Reads `columns` (every readable column when nil) from the row groups numbered in
+    /// `rowGroups` (0-based, as `rowGroupRanges(of:)` lists them), in the file's order.
+    public func read(columns wanted: [String]? = nil, rowGroups: [Int]) async throws -> ParquetTable {
+        let chosen = Set(rowGroups)
+        guard chosen.allSatisfy(footer.rowGroups.indices.contains) else {
+            throw LakeError.format("\(name) has \(footer.rowGroups.count) row groups; asked for \(rowGroups.sorted())")
+        }
+        return try await read(try fields(wanted), rowGroups: footer.rowGroups.indices.map(chosen.contains))
+    }
+
+    private func fields(_ wanted: [String]?) throws -> [ParquetField] {
         let names = wanted ?? schema.map(\.name)
         var fields: [ParquetField] = []
         for name in names {
@@ -194,9 +214,11 @@ public struct ParquetReader: Sendable {
             }
             fields.append(field)
         }
+        return fields
+    }
+
+    private func read(_ fields: [ParquetField], rowGroups kept: [Bool]) async throws -> ParquetTable {
         let allowance = ParquetReader.valueAllowance(fileSize: fileSize)
-        // Which row groups the filter keeps, decided once: their rows are bounded before any is read.
-        let kept = try footer.rowGroups.map { group in try filter.map { try mayContain(group, $0) } ?? true }
         let keptRows = zip(footer.rowGroups, kept).reduce(0) { $0 + ($1.1 ? Int($1.0.rowCount) : 0) }
         guard keptRows.multipliedReportingOverflow(by: max(1, fields.count)).partialValue <= allowance else {
             throw LakeError.format("\(name): \(keptRows) rows of \(fields.count) columns is more than the \(allowance) values read from a file of \(fileSize) bytes")
@@ -338,6 +360,27 @@ public struct ParquetReader: Sendable {
     }
 
     // MARK: Statistics
+
+    /// One row group's rows and the least and greatest value of a column in it.
+    public struct RowGroupRange: Sendable, Hashable {
+        public var rowCount: Int
+        /// nil when the file gives no (trustworthy) statistics for the column.
+        public var min: ParquetScalar?, max: ParquetScalar?
+    }
+
+    /// Each row group's range of `column`, from the footer's statistics (nothing is read).
+    public func rowGroupRanges(of column: String) throws -> [RowGroupRange] {
+        guard let leaf = leaves[column] else { throw LakeError.format("\(name) has no column '\(column)'") }
+        return footer.rowGroups.map { group in
+            var range = RowGroupRange(rowCount: Int(clamping: group.rowCount), min: nil, max: nil)
+            if let stats = group.columns[leaf.index].statistics, let low = stats.min, let high = stats.max,
+               !(stats.legacy && leaf.physicalType == ParquetValueDecoding.byteArray) {
+                range.min = ParquetReader.scalar(low, leaf)
+                range.max = ParquetReader.scalar(high, leaf)
+            }
+            return range
+        }
+    }
 
     private func mayContain(_ group: ParquetFooter.RowGroup, _ filter: ParquetFilter) throws -> Bool {
         guard let leaf = leaves[filter.column] else { throw LakeError.format("\(name) has no column '\(filter.column)' to filter on") }

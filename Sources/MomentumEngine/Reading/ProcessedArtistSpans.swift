@@ -1,0 +1,72 @@
+// Every artist's analysis from the processed tables, a span of artists at a time, so that a
+// reader of the whole lake (the dashboard) holds one span's rows, not the lake's. The transform
+// writes each month's rows in artist order, one row group per range of ids, so a span reads a
+// few row groups of each file; the spans are cut at the row groups' bounds.
+
+import LakeAnalytics
+import LakeKit
+import MomentumAnalytics
+
+extension LocalEngine {
+    /// Calls `body` with the analyses of each span of artists in turn, in id order; every
+    /// artist of the tables is in exactly one span. A span holds about `rowsPerSpan` (default
+    /// `spanRows`) daily rows; a span's rows of every table, as the analytics' types, take a few
+    /// hundred bytes each.
+    package func forEachProcessedSpan(
+        _ processed: ProcessedLake, rowsPerSpan: Int? = nil, _ body: ([ArtistAnalysis]) async throws -> Void
+    ) async throws {
+        func opened(_ keys: [String]) async throws -> [ProcessedTableReader.OpenedTable] {
+            var tables: [ProcessedTableReader.OpenedTable] = []
+            for key in keys { tables.append(try await ProcessedTableReader.open(key, in: store, holdingBytes: false)) }
+            return tables
+        }
+        let dailyFiles = try await opened(processed.dailyKeys)
+        var daily = try ProcessedSpanReader(dailyFiles, artistID: \.artistID) { try ProcessedTableReader.daily($0, span: nil) }
+        var signals = try ProcessedSpanReader(try await opened(processed.signalKeys), artistID: \.artistID) { try ProcessedTableReader.signals($0, span: nil) }
+        var impacts = try ProcessedSpanReader(try await opened(processed.impactKeys), artistID: \.artistID) { try ProcessedTableReader.impacts($0, span: nil) }
+        var audience = try ProcessedSpanReader(try await opened(processed.audienceKeys), artistID: \.artistID) { try ProcessedTableReader.audience($0, span: nil) }
+        for span in try Self.spans(of: dailyFiles, rowsPerSpan: rowsPerSpan ?? spanRows) {
+            try Task.checkCancellation()
+            let dailyRows = Dictionary(grouping: try await daily.rows(through: span.upper), by: \.artistID)
+            let signalRows = Dictionary(grouping: try await signals.rows(through: span.upper), by: \.artistID)
+            let impactRows = Dictionary(grouping: try await impacts.rows(through: span.upper), by: \.artistID)
+            let audienceRows = Dictionary(grouping: try await audience.rows(through: span.upper), by: \.artistID)
+            let ids = Set(dailyRows.keys).union(impactRows.keys).union(audienceRows.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            try await body(ids.map {
+                ArtistAnalysis(artistID: $0, daily: dailyRows[$0] ?? [], signals: signalRows[$0] ?? [],
+                               impacts: impactRows[$0] ?? [], audience: audienceRows[$0] ?? [])
+            })
+            MemoryRelease.returnFreedPages()
+        }
+    }
+
+    /// Spans of about `rowsPerSpan` daily rows, cut where row groups of `artist_daily` end.
+    /// Without statistics to cut at (a file written by a tool that gives none), one span holds
+    /// every artist, as reading the whole tables did.
+    static func spans(of daily: [ProcessedTableReader.OpenedTable], rowsPerSpan: Int) throws -> [ArtistSpan] {
+        var ends: [(id: String, rows: Int)] = []
+        for table in daily {
+            for group in try table.reader.rowGroupRanges(of: "artist_id") {
+                guard case .string(let last)? = group.max else { return [ArtistSpan(after: nil, through: nil)] }
+                ends.append((last, group.rowCount))
+            }
+        }
+        ends.sort { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+        var spans: [ArtistSpan] = []
+        var lower: String?
+        var rows = 0
+        for (index, end) in ends.enumerated() {
+            rows += end.rows
+            let nextIsSame = index + 1 < ends.count && ends[index + 1].id.utf8.elementsEqual(end.id.utf8)
+            if rows >= rowsPerSpan, !nextIsSame {
+                spans.append(ArtistSpan(after: lower, through: end.id))
+                lower = end.id
+                rows = 0
+            }
+        }
+        // The last span has no upper bound: artists after every daily row group (in the other
+        // tables only) are in it.
+        spans.append(ArtistSpan(after: lower, through: nil))
+        return spans
+    }
+}
