@@ -58,7 +58,7 @@ public struct DashboardComposer: Sendable {
         if let selected = options.selectedArtistID, selected == analysis.artistID {
             opening = analysis
         } else if options.selectedArtistID.map({ id in opening?.artistID == id }) != true,
-                  opening.map({ precedes(prepared, self.prepare(key: $0)) }) ?? true {
+                  opening.map({ precedes(prepared, orderingKey(of: $0)) }) ?? true {
             opening = analysis
         }
     }
@@ -102,8 +102,8 @@ public struct DashboardComposer: Sendable {
         }
     }
 
-    /// The ordering fields of an artist already kept whole (its payload is not needed to order it).
-    private func prepare(key analysis: ArtistAnalysis) -> PreparedArtist {
+    /// What orders an artist kept whole (its page data is not needed for that).
+    private func orderingKey(of analysis: ArtistAnalysis) -> PreparedArtist {
         PreparedArtist(artistID: analysis.artistID, name: "", sortName: analysis.daily.last?.artistName ?? analysis.artistID, payload: "")
     }
 }

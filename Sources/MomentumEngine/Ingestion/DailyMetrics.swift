@@ -244,8 +244,7 @@ struct RawFileOutput<Record: JSONLineRecord> {
 
     /// Adds a record, as `JSONLines.encode` writes it.
     mutating func append(_ record: Record) {
-        record.appendJSON(to: &lines)
-        lines.append(0x0a)
+        JSONLines.appendLine(record, to: &lines)
         buffered += 1
         recorded += 1
     }

@@ -199,9 +199,15 @@ public enum JSONLines {
         var output: [UInt8] = []
         output.reserveCapacity(records.count * 200)
         for record in records {
-            record.appendJSON(to: &output)
-            output.append(0x0a)
+            appendLine(record, to: &output)
         }
         return gzip ? try Gzip.compress(output) : output
+    }
+
+    /// Appends one record's line (its JSON and a newline), as `encode` writes each: a writer
+    /// that encodes records as they arrive puts the same bytes as `encode` of them all.
+    public static func appendLine<Record: JSONLineRecord>(_ record: Record, to output: inout [UInt8]) {
+        record.appendJSON(to: &output)
+        output.append(0x0a)
     }
 }
