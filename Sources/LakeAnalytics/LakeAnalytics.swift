@@ -6,5 +6,5 @@
 /// The library's identity, for logs and `--version` output.
 public enum LakeAnalytics {
     /// Semantic version of the LakeAnalytics product (see Docs/CHANGELOG-LakeAnalytics.md).
-    public static let version = "0.2.0"
+    public static let version = "0.3.0"
 }

@@ -363,9 +363,12 @@ public struct ParquetReader: Sendable {
 
     /// One row group's rows and the least and greatest value of a column in it.
     public struct RowGroupRange: Sendable, Hashable {
+        /// Rows in the group.
         public var rowCount: Int
-        /// nil when the file gives no (trustworthy) statistics for the column.
-        public var min: ParquetScalar?, max: ParquetScalar?
+        /// The least value; nil when the file gives no (trustworthy) statistics for the column.
+        public var min: ParquetScalar?
+        /// The greatest value; nil as for `min`.
+        public var max: ParquetScalar?
     }
 
     /// Each row group's range of `column`, from the footer's statistics (nothing is read).
