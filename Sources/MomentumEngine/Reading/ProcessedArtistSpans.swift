@@ -25,12 +25,12 @@ extension LocalEngine {
         var signals = try ProcessedSpanReader(try await opened(processed.signalKeys), artistID: \.artistID) { try ProcessedTableReader.signals($0, span: nil) }
         var impacts = try ProcessedSpanReader(try await opened(processed.impactKeys), artistID: \.artistID) { try ProcessedTableReader.impacts($0, span: nil) }
         var audience = try ProcessedSpanReader(try await opened(processed.audienceKeys), artistID: \.artistID) { try ProcessedTableReader.audience($0, span: nil) }
-        for span in try Self.spans(of: dailyFiles, rowsPerSpan: rowsPerSpan ?? spanRows) {
+        for upper in try Self.spanEnds(of: dailyFiles, rowsPerSpan: rowsPerSpan ?? spanRows) {
             try Task.checkCancellation()
-            let dailyRows = Dictionary(grouping: try await daily.rows(through: span.upper), by: \.artistID)
-            let signalRows = Dictionary(grouping: try await signals.rows(through: span.upper), by: \.artistID)
-            let impactRows = Dictionary(grouping: try await impacts.rows(through: span.upper), by: \.artistID)
-            let audienceRows = Dictionary(grouping: try await audience.rows(through: span.upper), by: \.artistID)
+            let dailyRows = Dictionary(grouping: try await daily.rows(through: upper), by: \.artistID)
+            let signalRows = Dictionary(grouping: try await signals.rows(through: upper), by: \.artistID)
+            let impactRows = Dictionary(grouping: try await impacts.rows(through: upper), by: \.artistID)
+            let audienceRows = Dictionary(grouping: try await audience.rows(through: upper), by: \.artistID)
             let ids = Set(dailyRows.keys).union(impactRows.keys).union(audienceRows.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             try await body(ids.map {
                 ArtistAnalysis(artistID: $0, daily: dailyRows[$0] ?? [], signals: signalRows[$0] ?? [],
@@ -40,33 +40,30 @@ extension LocalEngine {
         }
     }
 
-    /// Spans of about `rowsPerSpan` daily rows, cut where row groups of `artist_daily` end.
-    /// Without statistics to cut at (a file written by a tool that gives none), one span holds
-    /// every artist, as reading the whole tables did.
-    static func spans(of daily: [ProcessedTableReader.OpenedTable], rowsPerSpan: Int) throws -> [ArtistSpan] {
+    /// The greatest id of each span of about `rowsPerSpan` daily rows, cut where row groups of
+    /// `artist_daily` end; the last span has no bound (nil): it also holds artists found in the
+    /// other tables only, after every daily row group. Without statistics to cut at (a file
+    /// written by a tool that gives none), one span holds every artist, as reading the whole
+    /// tables did.
+    static func spanEnds(of daily: [ProcessedTableReader.OpenedTable], rowsPerSpan: Int) throws -> [String?] {
         var ends: [(id: String, rows: Int)] = []
         for table in daily {
             for group in try table.reader.rowGroupRanges(of: "artist_id") {
-                guard case .string(let last)? = group.max else { return [ArtistSpan(after: nil, through: nil)] }
+                guard case .string(let last)? = group.max else { return [nil] }
                 ends.append((last, group.rowCount))
             }
         }
         ends.sort { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
-        var spans: [ArtistSpan] = []
-        var lower: String?
+        var spans: [String?] = []
         var rows = 0
         for (index, end) in ends.enumerated() {
             rows += end.rows
             let nextIsSame = index + 1 < ends.count && ends[index + 1].id.utf8.elementsEqual(end.id.utf8)
             if rows >= rowsPerSpan, !nextIsSame {
-                spans.append(ArtistSpan(after: lower, through: end.id))
-                lower = end.id
+                spans.append(end.id)
                 rows = 0
             }
         }
-        // The last span has no upper bound: artists after every daily row group (in the other
-        // tables only) are in it.
-        spans.append(ArtistSpan(after: lower, through: nil))
-        return spans
+        return spans + [nil]
     }
 }
