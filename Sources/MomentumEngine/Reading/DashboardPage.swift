@@ -1,7 +1,6 @@
 // The dashboard page as a service of the engine: `momentum dashboard` writes it to a file or
 // publishes it, the Lambda's dashboard job publishes it; both read the lake by the one policy.
 
-import Foundation
 import LakeKit
 import MomentumAnalytics
 import MomentumDashboard
@@ -43,7 +42,14 @@ extension LakeReading {
             asOfShown = board.day
             composer = DashboardComposer(leaderboard: board.rows, asOf: board.day, options: options)
             try await engine.forEachProcessedSpan(processed) { analyses in
-                let prepared = await Self.prepare(analyses, for: composer)
+                // Each artist's page data (its charts and change points are the work) on every
+                // core. The copy the workers share ends with its scope, so adding to the
+                // composer below does not copy what it holds.
+                let prepared: [DashboardComposer.PreparedArtist?]
+                do {
+                    let preparing = composer
+                    prepared = await LocalEngine.parallelMap(analyses) { preparing.prepare($0) }
+                }
                 for (analysis, page) in zip(analyses, prepared) { composer.add(analysis, prepared: page) }
             }
         } else {
@@ -58,23 +64,5 @@ extension LakeReading {
             throw EngineError.invalidInput("artist \(selected ?? "") is not in \(place)")
         }
         return DashboardPage(html: composer.render(), artists: composer.artistsSeen, asOf: asOfShown)
-    }
-
-    /// Each artist's page data, made on every core (an artist's charts and change points are
-    /// the work; the order of the answers is the order of `analyses`).
-    static func prepare(_ analyses: [ArtistAnalysis], for composer: DashboardComposer) async -> [DashboardComposer.PreparedArtist?] {
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, analyses.count))
-        return await withTaskGroup(of: (Int, [DashboardComposer.PreparedArtist?]).self) { group in
-            for worker in 0..<workers {
-                group.addTask {
-                    (worker, stride(from: worker, to: analyses.count, by: workers).map { composer.prepare(analyses[$0]) })
-                }
-            }
-            var out = [DashboardComposer.PreparedArtist?](repeating: nil, count: analyses.count)
-            for await (worker, prepared) in group {
-                for (offset, page) in prepared.enumerated() { out[worker + offset * workers] = page }
-            }
-            return out
-        }
     }
 }
