@@ -31,6 +31,24 @@ import Testing
         #expect(clock.now - started < .seconds(2))
     }
 
+    /// A reader of one row group at a time (the dashboard's span reader) checks the whole
+    /// file's declared values before its first read, as one read of every group does: each
+    /// group alone may be within the file's allowance when all of them are not.
+    @Test func theWholeFileIsCheckedBeforeReadingItGroupByGroup() async throws {
+        // 100 columns of nulls, 20,000 rows in two groups: a few KB that declare 2 million
+        // values, twice what a file of that size may produce; each group alone is 1 million.
+        let fields = (0..<100).map { ParquetField("c\($0)", .int64) }
+        var writer = try ParquetWriter(schema: fields, options: .init(codec: .snappy, rowGroupRows: 10_000, pageRows: 10_000))
+        try writer.append(fields.map { _ in .int64([Int64?](repeating: nil, count: 20_000)) })
+        let bytes = writer.finish()
+        try #require(ParquetReader.valueAllowance(fileSize: bytes.count) == ParquetReader.minimumValueAllowance)
+        let reader = try await ParquetReader.open(bytes: bytes, name: "nulls.parquet")
+        #expect(try await reader.read(rowGroups: [1]).rowCount == 10_000)
+        #expect(throws: LakeError.self) { try reader.checkValueAllowance() }
+        await #expect(throws: LakeError.self) { try await reader.read() }
+        #expect(throws: Never.self) { try reader.checkValueAllowance(columns: ["c0", "c1"]) }
+    }
+
     @Test func aPageMayNotDeclareMoreThanItsCodecCanInflate() async throws {
         // A real file whose page headers are intact reads; the allowance grows with the file.
         #expect(ParquetReader.valueAllowance(fileSize: 10) == ParquetReader.minimumValueAllowance)

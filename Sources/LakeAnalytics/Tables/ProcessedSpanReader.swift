@@ -23,6 +23,9 @@ package struct ProcessedSpanReader<Row: Sendable>: Sendable {
         self.tables = tables
         self.decode = decode
         self.artistID = artistID
+        // Rows read wait for their span: the whole file's declared rows are bounded by its
+        // size first, as one read of every group would be.
+        for table in tables { try table.reader.checkValueAllowance() }
         unread = try tables.map { table in
             try table.reader.rowGroupRanges(of: "artist_id").enumerated().map { group, range in
                 guard case .string(let least)? = range.min else { return (group, nil) }

@@ -217,12 +217,28 @@ public struct ParquetReader: Sendable {
         return fields
     }
 
-    private func read(_ fields: [ParquetField], rowGroups kept: [Bool]) async throws -> ParquetTable {
+    /// Throws, naming the file, when reading `columns` (every readable column when nil) of
+    /// every row group would produce more values than the file's size allows. `read` checks the
+    /// groups it reads; a caller that reads a file a row group at a time, keeping what it read,
+    /// checks the whole file first.
+    public func checkValueAllowance(columns wanted: [String]? = nil) throws {
+        try checkValueAllowance(try fields(wanted), rowGroups: footer.rowGroups.map { _ in true })
+    }
+
+    /// The rows the chosen groups declare times the columns, against the file's allowance.
+    /// (`open` checked every group's rows: not negative, and summing to the footer's count,
+    /// at most `Int32.max`.)
+    private func checkValueAllowance(_ fields: [ParquetField], rowGroups kept: [Bool]) throws {
         let allowance = ParquetReader.valueAllowance(fileSize: fileSize)
         let keptRows = zip(footer.rowGroups, kept).reduce(0) { $0 + ($1.1 ? Int($1.0.rowCount) : 0) }
-        guard keptRows.multipliedReportingOverflow(by: max(1, fields.count)).partialValue <= allowance else {
+        let values = keptRows.multipliedReportingOverflow(by: max(1, fields.count))
+        guard !values.overflow, values.partialValue <= allowance else {
             throw LakeError.format("\(name): \(keptRows) rows of \(fields.count) columns is more than the \(allowance) values read from a file of \(fileSize) bytes")
         }
+    }
+
+    private func read(_ fields: [ParquetField], rowGroups kept: [Bool]) async throws -> ParquetTable {
+        try checkValueAllowance(fields, rowGroups: kept)
         var builders = fields.map { ColumnBuilder(type: $0.type) }
         var read = 0, skipped = 0, rows = 0
         for (number, group) in footer.rowGroups.enumerated() {
