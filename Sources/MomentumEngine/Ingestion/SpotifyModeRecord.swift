@@ -4,7 +4,6 @@
 // lacks. The record is probed again every week, and at once when answers contradict it (an app
 // that got extended quota), so a change of access is seen within days.
 
-import Foundation
 import LakeKit
 import Logging
 import MomentumAnalytics
@@ -56,8 +55,6 @@ struct SpotifyModeRecord: Codable, Equatable {
         let unchanged = remembered.map { $0.batchEndpointAvailable == seen.batchEndpointAvailable && $0.pageLimit == seen.pageLimit } ?? false
         if unchanged { return }
         let record = SpotifyModeRecord(batchEndpointAvailable: seen.batchEndpointAvailable, pageLimit: seen.pageLimit, probedOn: day.isoString)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try await store.put(key, bytes: Array(try encoder.encode(record)) + [0x0A])
+        try await store.put(key, bytes: try LakeStateJSON.encode(record))
     }
 }
