@@ -20,8 +20,13 @@ package struct LocalEngine: Sendable {
     /// dashboard): about what it holds at once.
     package var spanRows = 100_000
 
+    /// Rows per row group of the processed tables: groups of whole artists up to this size
+    /// (`ArtistRowGroups`), small enough that a streaming transform holds one waiting group
+    /// per partition without strain, large enough that pages compress well.
+    package static let processedRowGroupRows = 16_384
+
     package init(store: any ObjectStore, logger: Logger = Logger(label: "momentum.engine"),
-                parquetOptions: ParquetWriter.Options = .init(),
+                parquetOptions: ParquetWriter.Options = .init(rowGroupRows: LocalEngine.processedRowGroupRows),
                 progress: (@Sendable (EngineProgress) -> Void)? = nil) {
         self.store = store
         self.logger = logger

@@ -14,13 +14,15 @@ import MomentumTestSupport
 import Testing
 
 @Suite struct StreamingTransformTests {
-    /// Transforms copies of `lake` in memory and in buckets of `bucketBytes`, and compares.
-    private func streamingEqualsInMemory(_ lake: URL, bucketBytes: Int) async throws {
+    /// Transforms copies of `lake` in memory and in buckets of `bucketBytes`, and compares;
+    /// row groups of at most `groupRows` rows, so that files have several.
+    private func streamingEqualsInMemory(_ lake: URL, bucketBytes: Int, groupRows: Int) async throws {
         let work = lake.deletingLastPathComponent()
         let copies = ["memory", "streaming"].map { work.appendingPathComponent($0) }
         for copy in copies { try FileManager.default.copyItem(at: lake, to: copy) }
-        let memory = LocalEngine(store: FileSystemObjectStore(root: copies[0]))
-        var streaming = LocalEngine(store: FileSystemObjectStore(root: copies[1]))
+        let options = ParquetWriter.Options(rowGroupRows: groupRows)
+        let memory = LocalEngine(store: FileSystemObjectStore(root: copies[0]), parquetOptions: options)
+        var streaming = LocalEngine(store: FileSystemObjectStore(root: copies[1]), parquetOptions: options)
         streaming.streamingBucketBytes = bucketBytes
         let expected = try await memory.transform(full: true)
         let streamed = try await streaming.transform(full: true)
@@ -33,15 +35,22 @@ import Testing
         let a = try await memory.processedAnalyses(try await memory.processedLake())
         let b = try await streaming.processedAnalyses(try await streaming.processedLake())
         expectSameRows(a, b, "streamed vs in memory")
-        // Read a span of artists at a time (the dashboard), from one row group per file (the
-        // in-memory transform's) or many: the same artists, once each, with the same rows.
-        try await spansEqualWhole(memory, severalSpans: false)
-        try await spansEqualWhole(streaming, severalSpans: true)
+        // Read a span of artists at a time (the dashboard): the same artists, once each, with
+        // the same rows.
+        try await spansEqualWhole(memory)
+        try await spansEqualWhole(streaming)
         let leaderboardA = try await memory.processedLeaderboard(try await memory.processedLake(), asOf: nil)
         let leaderboardB = try await streaming.processedLeaderboard(try await streaming.processedLake(), asOf: nil)
         #expect(leaderboardA.day == leaderboardB.day && leaderboardA.rows == leaderboardB.rows)
-        let files = try FileManager.default.subpathsOfDirectory(atPath: copies[1].appendingPathComponent("processed").path)
-        #expect(files.filter { $0.hasSuffix(".parquet") }.count == (try FileManager.default.subpathsOfDirectory(atPath: copies[0].appendingPathComponent("processed").path)).filter { $0.hasSuffix(".parquet") }.count)
+        // Byte for byte: row groups hold whole artists up to a size (ArtistRowGroups), not
+        // whatever a bucket held, so an incremental run can write the same files as either.
+        let files = try FileManager.default.subpathsOfDirectory(atPath: copies[1].appendingPathComponent("processed").path).filter { $0.hasSuffix(".parquet") }.sorted()
+        #expect(files == (try FileManager.default.subpathsOfDirectory(atPath: copies[0].appendingPathComponent("processed").path)).filter { $0.hasSuffix(".parquet") }.sorted())
+        for file in files {
+            let streamedBytes = try Data(contentsOf: copies[1].appendingPathComponent("processed").appendingPathComponent(file))
+            let memoryBytes = try Data(contentsOf: copies[0].appendingPathComponent("processed").appendingPathComponent(file))
+            #expect(streamedBytes == memoryBytes, "processed/\(file): the streamed file differs from the in-memory one")
+        }
         // Buckets are ranges of ids: rows come in artist order, and a reader of one artist
         // reads one row group of each partition (the one whose statistics cover it).
         let streamedStore = FileSystemObjectStore(root: copies[1])
@@ -73,7 +82,7 @@ import Testing
         let generated = try await OutsideTools.runScript("generate_lake.py", ["--out", lake.path, "--artists", "60", "--days", "120", "--seed", "3", "--audience"])
         try #require(generated.status == 0, "\(generated.stderr)")
         // About 1.5 MB of raw metrics and 4 MB of audience records: about 90 buckets.
-        try await streamingEqualsInMemory(lake, bucketBytes: 64 << 10)
+        try await streamingEqualsInMemory(lake, bucketBytes: 64 << 10, groupRows: 200)
     }
 
     @Test func theHandWrittenLakeAndAMispredictedLeaderboardDayStreamAsInMemory() async throws {
@@ -92,7 +101,7 @@ import Testing
                             capturedAt: Instant(nanosecondsSinceEpoch: at.nanosecondsSinceEpoch + 3_600_000_000_000), source: "test"),
         ]
         try store.writeFile(LakeLayout.rawKey(.artistMetrics, day: day.isoString, runID: "late"), bytes: JSONLines.encode(records))
-        try await streamingEqualsInMemory(lake, bucketBytes: 256)
+        try await streamingEqualsInMemory(lake, bucketBytes: 256, groupRows: 12)
     }
 }
 
@@ -109,16 +118,16 @@ private func expectSameRows(_ a: [ArtistAnalysis], _ b: [ArtistAnalysis], _ what
 
 /// The processed tables read a span of artists at a time (spans of one row to all of them) hold
 /// what reading them whole does, and the dashboard written span by span is the page of every
-/// analysis at once. `severalSpans`: the tables have row groups enough for several spans.
-private func spansEqualWhole(_ engine: LocalEngine, severalSpans: Bool) async throws {
+/// analysis at once. The tables must have row groups enough for several spans.
+private func spansEqualWhole(_ engine: LocalEngine) async throws {
     let processed = try await engine.processedLake()
     let whole = try await engine.processedAnalyses(processed)
     for rows in [1, 37, 1_000_000] {
         var spans: [[ArtistAnalysis]] = []
         try await engine.forEachProcessedSpan(processed, rowsPerSpan: rows) { spans.append($0) }
         expectSameRows(spans.flatMap { $0 }, whole, "spans of \(rows) rows")
-        // Spans end where row groups do: one row group per file may make one span.
-        if rows == 1, severalSpans { #expect(spans.count > 2) }
+        // Spans end where row groups do.
+        if rows == 1 { #expect(spans.count > 2) }
     }
     var spanning = engine
     spanning.spanRows = 37

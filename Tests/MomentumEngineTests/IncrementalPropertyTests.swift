@@ -204,8 +204,8 @@ private struct RandomLake {
     }
 
     /// Tables are written uncompressed: compression is the same on both sides and would be
-    /// most of the test's time.
-    static let options = ParquetWriter.Options(codec: .uncompressed)
+    /// most of the test's time. Small row groups: both sides must cut them alike.
+    static let options = ParquetWriter.Options(codec: .uncompressed, rowGroupRows: 40)
 
     /// Quiet: the injected read failures would fill the test log with warnings.
     static let logger: Logger = {

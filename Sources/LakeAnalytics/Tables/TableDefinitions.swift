@@ -118,10 +118,14 @@ package struct TableColumn<Row>: Sendable {
 package struct TableDefinition<Row>: Sendable {
     package let dataset: LakeDataset
     package let columns: [TableColumn<Row>]
+    /// The artist of a row, for the tables kept in artist order: their row groups hold whole
+    /// artists (see ``ArtistRowGroups``).
+    package let artistOf: (@Sendable (Row) -> String)?
 
-    package init(dataset: LakeDataset, columns: [TableColumn<Row>]) {
+    package init(dataset: LakeDataset, columns: [TableColumn<Row>], artistOf: (@Sendable (Row) -> String)? = nil) {
         self.dataset = dataset
         self.columns = columns
+        self.artistOf = artistOf
     }
 
     package var columnNames: [String] { columns.map(\.name) }
@@ -140,11 +144,67 @@ package struct TableDefinition<Row>: Sendable {
         columns.map { $0.parquetColumn(rows) }
     }
 
-    /// A Parquet file of the rows.
+    /// A Parquet file of the rows; a table in artist order gets the row groups of
+    /// ``ArtistRowGroups``, whatever the caller's batches were.
     package func parquetFile(_ rows: [Row], options: ParquetWriter.Options = .init()) throws -> [UInt8] {
         var writer = try ParquetWriter(schema: parquetSchema, options: options)
-        try writer.append(parquetColumns(rows))
+        if let artistOf {
+            var groups = ArtistRowGroups<Row>(limit: options.rowGroupRows, artistOf: artistOf)
+            for group in groups.add(rows) + [groups.finish()] where !group.isEmpty { try writer.append(parquetColumns(group)) }
+        } else {
+            try writer.append(parquetColumns(rows))
+        }
         return writer.finish()
+    }
+}
+
+/// Row groups that depend on the rows alone, so that a full rebuild (in memory or streamed in
+/// buckets of artists) and an incremental run write the same bytes for the same table: a
+/// group takes whole artists, in order, while they fit in `limit` rows (the writer's
+/// `rowGroupRows`); an artist with more rows than that has a group of its own, which the
+/// writer cuts at that size. Rows must arrive in artist order, each artist's rows in one batch.
+/// Groups of whole artists also keep each group's `artist_id` range narrow for readers of
+/// one artist.
+package struct ArtistRowGroups<Row> {
+    /// Rows per group at most (but for a single larger artist).
+    package let limit: Int
+    private let artistOf: (Row) -> String
+    private var pending: [Row] = []
+
+    package init(limit: Int, artistOf: @escaping (Row) -> String) {
+        self.limit = max(1, limit)
+        self.artistOf = artistOf
+    }
+
+    /// Rows held for a group not yet complete.
+    package var pendingRows: Int { pending.count }
+
+    /// Adds a batch of whole artists; returns the groups it completed, in order.
+    package mutating func add(_ rows: [Row]) -> [[Row]] {
+        var done: [[Row]] = []
+        var start = rows.startIndex
+        while start < rows.endIndex {
+            let artist = artistOf(rows[start])
+            var end = start + 1
+            while end < rows.endIndex, artistOf(rows[end]) == artist { end += 1 }
+            if !pending.isEmpty, pending.count + (end - start) > limit {
+                done.append(pending)
+                pending = []
+            }
+            pending.append(contentsOf: rows[start..<end])
+            if pending.count >= limit {
+                done.append(pending)
+                pending = []
+            }
+            start = end
+        }
+        return done
+    }
+
+    /// The last group (possibly empty).
+    package mutating func finish() -> [Row] {
+        defer { pending = [] }
+        return pending
     }
 }
 
@@ -166,7 +226,7 @@ package enum Tables {
         .int32("popularity_change_7d") { $0.pointee.popularityChange7d },
         .int32("release_count", nullable: false) { $0.pointee.releaseCount },
         .int32("days_since_release") { $0.pointee.daysSinceRelease },
-    ])
+    ], artistOf: { $0.artistID })
 
     package static let artistSignals = TableDefinition<ArtistSignal>(dataset: .artistSignals, columns: [
         .string("artist_id", nullable: false) { $0.pointee.artistID },
@@ -177,7 +237,7 @@ package enum Tables {
         .boolean("is_drop", nullable: false) { $0.pointee.isDrop },
         .string("source", nullable: false) { $0.pointee.source },
         .string("metric", nullable: false) { $0.pointee.metric },
-    ])
+    ], artistOf: { $0.artistID })
 
     /// Section 8: the other sources' series, one row per artist, series and day.
     package static let audienceDaily = TableDefinition<AudienceDaily>(dataset: .audienceDaily, columns: [
@@ -195,7 +255,7 @@ package enum Tables {
         .double("pct_change") { $0.pointee.pctChange },
         .double("growth_7d") { $0.pointee.growth7d },
         .double("growth_28d") { $0.pointee.growth28d },
-    ])
+    ], artistOf: { $0.artistID })
 
     package static let releaseImpact = TableDefinition<ReleaseImpact>(dataset: .releaseImpact, columns: [
         .string("artist_id", nullable: false) { $0.pointee.artistID },
@@ -215,7 +275,7 @@ package enum Tables {
         .boolean("contaminated", nullable: false) { $0.pointee.contaminated },
         .string("source", nullable: false) { $0.pointee.source },
         .string("metric", nullable: false) { $0.pointee.metric },
-    ])
+    ], artistOf: { $0.artistID })
 
     package static let momentum = TableDefinition<MomentumRow>(dataset: .momentum, columns: [
         .int32("rank", nullable: false) { $0.pointee.rank },

@@ -61,7 +61,7 @@ struct Transform: AsyncParsableCommand {
         let store = try settings.existingStore()
         let codec = compression.codec
         let bar = ProgressBar.forCommand(quiet: global.quiet || dryRun)
-        var local = LocalEngine(store: store, logger: settings.logger, parquetOptions: .init(codec: codec), progress: bar.update)
+        var local = LocalEngine(store: store, logger: settings.logger, parquetOptions: .init(codec: codec, rowGroupRows: LocalEngine.processedRowGroupRows), progress: bar.update)
         if let text = settings.environment["MOMENTUM_TRANSFORM_BUCKET_MB"] {
             guard let megabytes = Int(text), (1...65_536).contains(megabytes) else {
                 throw CommandFailure.usage("MOMENTUM_TRANSFORM_BUCKET_MB must be a whole number of megabytes from 1 to 65536, got '\(TerminalText.sanitized(text))'")

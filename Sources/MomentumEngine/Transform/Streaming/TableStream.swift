@@ -15,6 +15,8 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
     /// Writers and files by partition value (`YYYY-MM`, or "" for an unpartitioned table).
     private var writers: [String: ParquetWriter] = [:]
     private var files: [String: FileHandle] = [:]
+    /// Rows waiting for their row group to fill, by partition (tables in artist order).
+    private var groups: [String: ArtistRowGroups<Row>] = [:]
     private(set) var rows = 0
 
     init(_ table: TableDefinition<Row>, options: ParquetWriter.Options, folder: URL) {
@@ -28,19 +30,37 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
     }
 
     /// Appends one bucket's rows, grouped by partition: each partition's rows become row
-    /// groups, encoded on all cores, then appended to its file in partition order.
+    /// groups, encoded on all cores, then appended to its file in partition order. A table in
+    /// artist order holds rows back until their group (``ArtistRowGroups``) is complete, so
+    /// the groups do not depend on the buckets.
     func append(_ byPartition: [String: [Row]]) async throws {
-        let jobs = byPartition.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-        guard !jobs.isEmpty else { return }
-        var pending: [(String, ParquetWriter, [Row])] = []
-        for (partition, rows) in jobs {
-            pending.append((partition, try writers[partition] ?? ParquetWriter(schema: table.parquetSchema, options: options), rows))
+        let batches = byPartition.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+        guard !batches.isEmpty else { return }
+        try await encode(batches.map { partition, rows in (partition, completedGroups(partition, rows)) })
+        rows += batches.reduce(0) { $0 + $1.value.count }
+    }
+
+    private func completedGroups(_ partition: String, _ rows: [Row]) -> [[Row]] {
+        guard let artistOf = table.artistOf else { return [rows] }
+        var cutter = groups.removeValue(forKey: partition) ?? ArtistRowGroups(limit: options.rowGroupRows, artistOf: artistOf)
+        let done = cutter.add(rows)
+        groups[partition] = cutter
+        return done
+    }
+
+    /// Encodes row groups into their partitions' files, partitions on all cores.
+    private func encode(_ batches: [(partition: String, groups: [[Row]])]) async throws {
+        var pending: [(String, ParquetWriter, [[Row]])] = []
+        for (partition, groups) in batches {
+            if writers[partition] == nil { writers[partition] = try ParquetWriter(schema: table.parquetSchema, options: options) }
+            guard !groups.isEmpty, let writer = writers[partition] else { continue }
+            pending.append((partition, writer, groups))
         }
         let table = self.table
-        let encoded = await LocalEngine.parallelMap(pending) { partition, writer, rows in
+        let encoded = await LocalEngine.parallelMap(pending) { partition, writer, groups in
             Result { () throws -> (String, ParquetWriter, [UInt8]) in
                 var writer = writer
-                try writer.append(table.parquetColumns(rows))
+                for group in groups { try writer.append(table.parquetColumns(group)) }
                 let bytes = writer.takeWrittenBytes()
                 return (partition, writer, bytes)
             }
@@ -50,7 +70,6 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
             writers[partition] = writer
             try handle(partition).write(contentsOf: bytes)
         }
-        rows += jobs.reduce(0) { $0 + $1.value.count }
     }
 
     private func handle(_ partition: String) throws -> FileHandle {
@@ -72,6 +91,9 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
     /// Finishes every file and puts it into the lake at its key; then removes the dataset's
     /// files the new version does not have.
     func publish(to engine: LocalEngine) async throws -> (written: Int, removed: Int) {
+        let last = groups.keys.sorted().map { partition in (partition, [groups[partition]?.finish() ?? []].filter { !$0.isEmpty }) }
+        groups = [:]
+        try await encode(last)
         var keys: [String: String] = [:]
         for partition in writers.keys.sorted() {
             guard let writer = writers.removeValue(forKey: partition) else { continue }
