@@ -204,6 +204,7 @@ extension TransformScope {
     /// Raw files new since the last transform; nil unless incremental.
     package var newFiles: Int? {
         if case .incremental(_, _, let files) = self { return files }
+        if case .appended(_, let files) = self { return files }
         return nil
     }
 
@@ -211,7 +212,7 @@ extension TransformScope {
     package var mode: String {
         switch self {
         case .full: "full"
-        case .incremental: "incremental"
+        case .incremental, .appended: "incremental"
         case .upToDate: "up_to_date"
         }
     }

@@ -55,12 +55,24 @@ extension LocalEngine {
                 return summary
             }
         }
+        if case .incremental = scope {
+            switch planning.appendable {
+            case .success(let lastDay):
+                do {
+                    return try await appendDays(newKeys: planning.newKeys, lastDay: lastDay, rawListing: listing)
+                } catch let refusal as AppendRefusal {
+                    logger.info("not appended from the carried state (\(refusal)): reading the window instead")
+                }
+            case .failure(let refusal):
+                logger.debug("not appended from the carried state (\(refusal)): reading the window instead")
+            }
+        }
         if case .incremental(let firstDay, let changedDays, _) = scope,
            let windowed = try await windowedAnalysis(firstDay: firstDay, changedDays: changedDays, releases: releasesRead) {
             clock.lap("read and analysed the window from \(WindowedIncrement(firstDay: firstDay).windowStart) (\(windowed.lake.files) raw files of \(changedDays.count) day(s))")
             var summary = try await writeProcessedTablesLocked(windowed.analysis, from: windowed.lake, firstDay: firstDay,
                                                                otherImpacts: windowed.keptImpacts, snapshotsKnownFrom: WindowedIncrement(firstDay: firstDay).windowStart,
-                                                               rawListing: listing)
+                                                               rawListing: listing, carriedFrom: windowed.untrimmed)
             summary.scope = scope
             return summary
         }
@@ -93,9 +105,13 @@ extension LocalEngine {
     /// `otherImpacts` are `release_impact` rows of artists outside `analysis` (kept by an
     /// incremental run); leaderboard snapshots before `snapshotsKnownFrom` are kept whatever
     /// the lake's days (an incremental run does not see the days before its window).
+    /// `carriedFrom`: the analyses the carried state is taken from, when not `analysis`'s own
+    /// (a windowed run's, before its events were trimmed); the local engine writes one unless
+    /// the lake has audience series, which are not appended.
     func writeProcessedTablesLocked(_ analysis: LakeAnalysis, from lake: RawLake, firstDay: Day?, dailyWritten: Bool = false,
                                     engine: String = "local", otherImpacts: [ReleaseImpact] = [],
-                                    snapshotsKnownFrom: Day? = nil, rawListing: [ObjectInfo]? = nil) async throws -> TransformSummary {
+                                    snapshotsKnownFrom: Day? = nil, rawListing: [ObjectInfo]? = nil,
+                                    carriedFrom: [ArtistAnalysis]? = nil) async throws -> TransformSummary {
         try LocalEngine.requireRecords(in: lake, at: store)
         // The last point a cancelled run stops at: what follows publishes, file by file.
         try Task.checkCancellation()
@@ -153,7 +169,14 @@ extension LocalEngine {
                                                    knownFrom: snapshotsKnownFrom)
         written += snapshots.written
         removed += snapshots.removed
-        try await recordTransform(engine: engine, rawListing: rawListing, unread: unreadKeys(lake.malformed))
+        var carriedLastDay: Day?
+        if !dailyWritten, engine == "local", lake.audienceRecords == 0, let lastDay = lake.observedDays.max() {
+            let state = try CarriedStateWriter(lastDay: lastDay, options: options)
+            try state.add(carriedFrom ?? analysis.analyses)
+            try await state.publish(to: store)
+            carriedLastDay = lastDay
+        }
+        try await recordTransform(engine: engine, rawListing: rawListing, unread: unreadKeys(lake.malformed), carriedLastDay: carriedLastDay)
         clock.lap("wrote \(written) files, removed \(removed)")
         return TransformSummary(
             artists: analysis.analyses.count, dailyRows: dailyRows, audienceRows: audienceRows, signalRows: signalRows, events: impacts.count,

@@ -31,6 +31,18 @@ struct TransformRecord: Codable, Sendable {
     var files: [File]?
     /// The fingerprint of each processed table (by prefix) as this transform left it.
     var processed: [String: String]?
+    /// The carried state this transform left (`CarriedState`), if it left one.
+    var carried: Carried?
+
+    struct Carried: Codable, Sendable, Hashable {
+        var fingerprint: String
+        /// The state's last day: its window ends there.
+        var lastDay: String
+
+        enum CodingKeys: String, CodingKey {
+            case fingerprint, lastDay = "last_day"
+        }
+    }
 
     struct File: Codable, Sendable, Hashable {
         var key: String
@@ -39,7 +51,7 @@ struct TransformRecord: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, engine, files, processed
+        case version, engine, files, processed, carried
         case rawFiles = "raw_files", rawFingerprint = "raw_fingerprint", latestRawDay = "latest_raw_day"
     }
 
@@ -53,6 +65,11 @@ struct TransformPlanning: Sendable {
     var scope: TransformScope
     var releases: RawReadResult<ReleaseRecord>?
     var rawListing: [ObjectInfo]
+    /// The raw files new since the last transform.
+    var newKeys: Set<String> = []
+    /// The days after the carried state's last day, when the new files are metric files of
+    /// those days only and the state is the one the record names; otherwise why not.
+    var appendable: Result<Day, AppendRefusal> = .failure(AppendRefusal(description: "not an incremental run"))
 }
 
 /// The part of the processed tables a transform rebuilds.
@@ -61,12 +78,16 @@ package enum TransformScope: Sendable, Equatable {
     case full(reason: String)
     /// Months from `firstDay`'s on; `changedDays` are the capture days of the new metric files.
     case incremental(firstDay: Day, changedDays: Set<Day>, newFiles: Int)
+    /// Days after the last one appended from the carried state (a transform's result, never
+    /// a plan: the plan of such a run is `incremental`).
+    case appended(days: [Day], newFiles: Int)
     /// Nothing has changed since the last transform.
     case upToDate
 
     /// The first day recomputed; nil for a full rebuild.
     package var firstDay: Day? {
         if case .incremental(let day, _, _) = self { return day }
+        if case .appended(let days, _) = self { return days.first }
         return nil
     }
 
@@ -75,6 +96,8 @@ package enum TransformScope: Sendable, Equatable {
         switch self {
         case .full(let reason): "full rebuild: \(reason)"
         case .incremental(let day, _, let files): "incremental: \(files) new raw file(s); months from \(day.monthString) recomputed, earlier ones kept"
+        case .appended(let days, let files):
+            "incremental: \(files) new raw file(s); \(days.count == 1 ? "day \(days[0].isoString)" : "\(days.count) days from \(days.first?.isoString ?? "")") appended from the carried state, stored rows kept"
         case .upToDate: "up to date: no raw file has changed since the last transform"
         }
     }
@@ -123,6 +146,7 @@ extension LocalEngine {
 
         let newMetrics = added.filter { $0.hasPrefix(LakeDataset.artistMetrics.prefix) }
         let changedDays = Set(newMetrics.compactMap { LakeLayout.captureDay(ofRawKey: $0).flatMap { Day(iso: $0) } })
+        let appendable = try await appendable(record.carried, added: added, newMetrics: newMetrics, changedDays: changedDays)
         var first = changedDays.min()
         let newReleases = Set(added.filter { $0.hasPrefix(LakeDataset.releases.prefix) })
         var releases: RawReadResult<ReleaseRecord>?
@@ -137,7 +161,27 @@ extension LocalEngine {
             let latest = changedDays.max() ?? Day(iso: record.latestRawDay ?? "") ?? Day.epoch
             return plan(.incremental(firstDay: latest.firstOfMonth, changedDays: changedDays, newFiles: added.count), releases)
         }
-        return plan(.incremental(firstDay: first.firstOfMonth, changedDays: changedDays, newFiles: added.count), releases)
+        var planning = plan(.incremental(firstDay: first.firstOfMonth, changedDays: changedDays, newFiles: added.count), releases)
+        planning.newKeys = Set(added)
+        planning.appendable = appendable
+        return planning
+    }
+
+    /// The carried state's last day when the new files can be appended from it: metric files
+    /// only, of days after that one, and the state the record names.
+    private func appendable(_ carried: TransformRecord.Carried?, added: [String], newMetrics: [String],
+                            changedDays: Set<Day>) async throws -> Result<Day, AppendRefusal> {
+        guard let carried, let lastDay = Day(iso: carried.lastDay) else {
+            return .failure(AppendRefusal(description: "the last transform left no carried state"))
+        }
+        guard newMetrics.count == added.count else { return .failure(AppendRefusal(description: "new files other than metrics")) }
+        guard newMetrics.allSatisfy({ LakeLayout.captureDay(ofRawKey: $0).flatMap { Day(iso: $0) } != nil }), let first = changedDays.min(), first > lastDay else {
+            return .failure(AppendRefusal(description: "new files of days up to \(lastDay.isoString), the last day the state holds"))
+        }
+        guard LocalEngine.fingerprint(try await store.list(prefix: CarriedState.key)) == carried.fingerprint else {
+            return .failure(AppendRefusal(description: "\(CarriedState.key) is not the state the last transform left"))
+        }
+        return .success(lastDay)
     }
 
     /// Every raw release, and the earliest release day the new release files can change: the
@@ -165,7 +209,10 @@ extension LocalEngine {
     /// leaves the tables marked out of date, never the other way round). `rawListing` is the
     /// listing the run planned from (listed again when nil); `unread` the keys that could not be
     /// read, left out so that the next run reads them.
-    func recordTransform(engine: String, rawListing: [ObjectInfo]? = nil, unread: Set<String> = []) async throws {
+    ///
+    /// `carriedLastDay`: the carried state written just before, whose last day that is; nil
+    /// when the transform left none (the next run then reads the window).
+    func recordTransform(engine: String, rawListing: [ObjectInfo]? = nil, unread: Set<String> = [], carriedLastDay: Day? = nil) async throws {
         let listed: [ObjectInfo]
         if let rawListing { listed = rawListing } else { listed = try await rawFiles() }
         let raw = listed.filter { !unread.contains($0.key) }
@@ -174,10 +221,17 @@ extension LocalEngine {
             processed[dataset.prefix] = LocalEngine.fingerprint(try await processedFiles(dataset))
         }
         let latest = raw.compactMap { LakeLayout.captureDay(ofRawKey: $0.key) }.max()
-        let record = TransformRecord(
+        var record = TransformRecord(
             version: TransformRecord.currentVersion, engine: engine, rawFiles: raw.count, rawFingerprint: LocalEngine.fingerprint(raw),
             latestRawDay: latest, files: raw.map { TransformRecord.File(key: $0.key, size: $0.size, version: $0.version) },
             processed: processed)
+        if let carriedLastDay {
+            record.carried = TransformRecord.Carried(fingerprint: LocalEngine.fingerprint(try await store.list(prefix: CarriedState.key)),
+                                                     lastDay: carriedLastDay.isoString)
+        } else if try await store.size(of: CarriedState.key) != nil {
+            // A state no record names is never used; it goes, so that nobody mistakes it.
+            try await store.delete(CarriedState.key)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try await store.put(TransformRecord.key, bytes: Array(try encoder.encode(record)))

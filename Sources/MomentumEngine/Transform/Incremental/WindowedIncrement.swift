@@ -49,7 +49,10 @@ struct WindowRow: Sendable {
 extension LocalEngine {
     /// The analyses of an incremental run, or nil when the window cannot settle them (the
     /// caller then reads the whole history).
-    func windowedAnalysis(firstDay: Day, changedDays: Set<Day>, releases known: RawReadResult<ReleaseRecord>? = nil) async throws -> (analysis: LakeAnalysis, lake: RawLake, keptImpacts: [ReleaseImpact])? {
+    /// `untrimmed`: the analyses over the window before older events were replaced by their
+    /// stored rows (their calendars are whole: the carried state is taken from them).
+    func windowedAnalysis(firstDay: Day, changedDays: Set<Day>, releases known: RawReadResult<ReleaseRecord>? = nil) async throws
+        -> (analysis: LakeAnalysis, lake: RawLake, keptImpacts: [ReleaseImpact], untrimmed: [ArtistAnalysis])? {
         let window = WindowedIncrement(firstDay: firstDay)
         var clock = PhaseClock(logger: logger)
         let dailyKeys = try await ProcessedTableReader.files(.artistDaily, in: store)
@@ -148,7 +151,7 @@ extension LocalEngine {
             artists: ids.map { RawLake.ArtistInput(artistID: $0, observations: observations[$0] ?? [], releases: releaseRecords[$0] ?? []) },
             malformed: metrics.malformed + releases.malformed, files: metrics.files + releases.files, bytes: metrics.bytes + releases.bytes,
             metricRecords: metrics.recordCount + rows.count, releaseRecords: releases.recordCount)
-        return (LakeAnalysis(analyses: trimmed, asOf: asOf, leaderboard: leaderboard), lake, keptImpacts)
+        return (LakeAnalysis(analyses: trimmed, asOf: asOf, leaderboard: leaderboard), lake, keptImpacts, analyses)
     }
 }
 

@@ -62,6 +62,10 @@ extension LocalEngine {
         let signals = TableStream(Tables.artistSignals, options: parquetOptions, folder: scratch)
         let impacts = TableStream(Tables.releaseImpact, options: parquetOptions, folder: scratch)
         try impacts.touch("")
+        // The carried state of the next run (none for a lake with audience series: they are
+        // not appended).
+        let carried = try spill.audienceRecords > 0 ? nil
+            : spill.observedDays.max().map { try CarriedStateWriter(lastDay: $0, options: parquetOptions, scratch: scratch) }
         let predicted = spill.latestCounted
         var entries: [LeaderboardEntry] = []
         var latestCounted: Day?
@@ -71,6 +75,7 @@ extension LocalEngine {
             try Task.checkCancellation()
             let analyses = try await analyseBucket(bucket, spill: spill)
             artists += analyses.count
+            try carried?.add(analyses)
             var dailyRows: [String: [ArtistDaily]] = [:], signalRows: [String: [ArtistSignal]] = [:]
             var audienceRows: [String: [AudienceDaily]] = [:]
             for analysis in analyses {
@@ -118,7 +123,8 @@ extension LocalEngine {
         let snapshots = try await writeLeaderboard(leaderboard, asOf: asOf, observedDays: spill.observedDays)
         written += snapshots.written
         removed += snapshots.removed
-        try await recordTransform(engine: "local", rawListing: rawListing, unread: unreadKeys(malformed))
+        try await carried?.publish(to: store)
+        try await recordTransform(engine: "local", rawListing: rawListing, unread: unreadKeys(malformed), carriedLastDay: carried?.lastDay)
         clock.lap("wrote \(written) files, removed \(removed)")
         return TransformSummary(
             artists: artists, dailyRows: daily.rows, audienceRows: audience.rows, signalRows: signals.rows, events: impacts.rows, leaderboardRows: leaderboard.count,
