@@ -1,15 +1,19 @@
 // The daily case at the cost of a day: new metric files whose days all come after the last
 // stored day, and nothing else new. Rows are causal (a row reads its own day and earlier ones,
 // `incremental.md`), so every stored `artist_daily` and `artist_signals` row stays as it is,
-// and the new days' rows are appended to their month partitions (decoded and written again:
-// a partition is one object). The new rows, the events whose 14-day windows reach the new
-// days, and the leaderboard are computed by the analytics from the carried state
-// (`CarriedState`) plus the new records: the same inputs, over the days they read, that a full
-// rebuild gives them. Older events keep their stored rows, renamed to the artist's latest name.
+// and the new days' rows are inserted into their month partitions, stored row group by stored
+// row group, column by column (no stored row is decoded into its struct). The new rows, the
+// events whose 14-day windows reach the new days, and the leaderboard are computed by the
+// analytics from the carried state (`CarriedState`) plus the new records: the same inputs,
+// over the days they read, that a full rebuild gives them. Older events keep their stored
+// rows, renamed to the artist's latest name.
+//
+// Memory holds one span of artists (a row group of the state) and one row group of each file
+// being rewritten, whatever the lake's size.
 //
 // Whatever the state cannot settle sends the run back to the window (and says why): a new
 // record dated on or before the last day, an artist the state does not know, a leaderboard
-// day before the new days, events that do not match the stored ones.
+// day that is not the latest new day, events that do not match the stored ones.
 
 import Foundation
 import LakeAnalytics
@@ -30,177 +34,276 @@ extension LocalEngine {
         let metrics = try await RawLakeReader.read(MetricObservation.self, dataset: .artistMetrics, from: store, including: { newKeys.contains($0) })
         // A file that could not be read is left for the next run, like any other run does; one
         // that was read must hold days after the state's only.
-        guard metrics.recordCount > 0 else { throw AppendRefusal(description: "the new files hold no record") }
-        if let early = metrics.recordsByFile.joined().first(where: { $0.capturedAt.day <= lastDay }) {
-            throw AppendRefusal(description: "a new record of \(early.artistID) is dated \(early.capturedAt.day.isoString), not after the last day \(lastDay.isoString)")
-        }
-        let carried = try await CarriedState.read(store)
-        clock.lap("read \(metrics.files) new raw files (\(metrics.recordCount) records) and the state of \(carried.count) artists")
-
-        var inputs = carried.map { ($0.artistID, $0.inputs) }
-        let known = Dictionary(uniqueKeysWithValues: carried.enumerated().map { ($1.artistID, $0) })
+        var newRecords: [String: [MetricObservation]] = [:]
+        var observed = Set<Day>()
         for record in metrics.recordsByFile.joined() {
-            guard let index = known[record.artistID] else {
-                throw AppendRefusal(description: "artist \(record.artistID) has no carried state (new, or not seen for weeks)")
+            guard record.capturedAt.day > lastDay else {
+                throw AppendRefusal(description: "a new record of \(record.artistID) is dated \(record.capturedAt.day.isoString), not after the last day \(lastDay.isoString)")
             }
-            inputs[index].1.observations.append(record)
-        }
-        let analyses = await LocalEngine.parallelMap(inputs) { id, artist in
-            ArtistAnalysis(artistID: id, observations: artist.observations, releases: artist.releases)
+            newRecords[record.artistID, default: []].append(record)
+            observed.insert(record.capturedAt.day)
         }
         let firstDay = lastDay + 1
-        guard let asOf = Leaderboard.defaultAsOf(analyses), asOf >= firstDay else {
+        // The leaderboard's day is the latest with a kept count: predicted from the records,
+        // checked against the analyses at the end.
+        guard let asOf = metrics.recordsByFile.joined().filter({ $0.followers != nil }).map(\.capturedAt.day).max() else {
             throw AppendRefusal(description: "no follower count on the new days: the leaderboard's day reads history before the state")
         }
-        clock.lap("analysed \(analyses.count) artists over the state's \(CarriedState.windowDays) days and the new ones")
-        // Independent work on both cores: each month's partitions, the events, the state.
-        let months = Set(analyses.flatMap { $0.daily.filter { $0.day >= firstDay }.map(\.day.monthIndex) }).sorted()
-        let state = try CarriedStateWriter(lastDay: max(lastDay, metrics.recordsByFile.joined().map(\.capturedAt.day).max() ?? lastDay), options: parquetOptions)
-        async let encodedState: Void = state.add(analyses)
-        async let events = appendedImpacts(analyses, firstDay: firstDay)
-        let partitions = try await withThrowingTaskGroup(of: (LakeDataset, String, (bytes: [UInt8], rows: Int, stored: Bool)).self) { group in
-            for month in months {
-                let partition = ("month", Day.monthString(ofMonthIndex: month))
-                let dailyKey = LakeLayout.processedKey(.artistDaily, partition: partition)
-                let signalKey = LakeLayout.processedKey(.artistSignals, partition: partition)
-                let daily = analyses.flatMap { $0.daily.filter { $0.day >= firstDay && $0.day.monthIndex == month } }
-                let signals = analyses.flatMap { $0.signals.filter { $0.day >= firstDay && $0.day.monthIndex == month } }
-                group.addTask { (.artistDaily, dailyKey, try await self.appendedPartition(Tables.artistDaily, key: dailyKey, new: daily)) }
-                group.addTask { (.artistSignals, signalKey, try await self.appendedPartition(Tables.artistSignals, key: signalKey, new: signals)) }
+        clock.lap("read \(metrics.files) new raw files (\(metrics.recordCount) records)")
+
+        let state: CarriedStateReader
+        do { state = try await CarriedStateReader(store) } catch { throw AppendRefusal(description: "the carried state cannot be read: \(error)") }
+        let nextState = try CarriedStateWriter(lastDay: max(lastDay, observed.max() ?? lastDay), options: parquetOptions)
+        var events = try await ImpactRewrite(self, cut: firstDay - WindowedIncrement.eventReachForward)
+        var newDaily: [ArtistDaily] = [], newSignals: [ArtistSignal] = [], entries: [LeaderboardEntry] = []
+        var latestCounted: Day?
+        var artists = 0
+        var unmatched = Set(newRecords.keys)
+        let records = newRecords
+        /// The next span of the state, analysed with its artists' new records.
+        @Sendable func analysedSpan() async throws -> (analyses: [ArtistAnalysis], upper: String, matched: [String])? {
+            while true {
+                let span: [(artistID: String, inputs: CarriedState.Artist)]
+                do {
+                    guard let next = try await state.next() else { return nil }
+                    span = next
+                } catch { throw AppendRefusal(description: "the carried state cannot be read: \(error)") }
+                guard let upper = span.last?.artistID else { continue }
+                try Task.checkCancellation()
+                var matched: [String] = []
+                let inputs = span.map { artist in
+                    var inputs = artist.inputs
+                    if let new = records[artist.artistID] {
+                        inputs.observations += new
+                        matched.append(artist.artistID)
+                    }
+                    return (artist.artistID, inputs)
+                }
+                let analyses = await LocalEngine.parallelMap(inputs) { id, artist in
+                    ArtistAnalysis(artistID: id, observations: artist.observations, releases: artist.releases)
+                }
+                return (analyses, upper, matched)
             }
-            return try await group.reduce(into: []) { $0.append($1) }
         }
-        let (impacts, byArtist) = try await events
-        try await encodedState
-        var files: [LakeDataset: [String: [UInt8]]] = [:]
-        var dailyRows = 0, signalRows = 0
-        for (dataset, key, partition) in partitions {
-            if dataset == .artistDaily {
-                dailyRows += partition.rows
-                files[dataset, default: [:]][key] = partition.bytes
-            } else {
-                signalRows += partition.rows
-                // A full rebuild writes no partition without signals (but for an empty table).
-                if partition.rows > 0 || partition.stored { files[dataset, default: [:]][key] = partition.bytes }
+        // One span is analysed while the one before is written out.
+        var current = try await analysedSpan()
+        while let span = current {
+            async let following = analysedSpan()
+            try nextState.add(span.analyses)
+            let impacts = try await events.add(span.analyses, through: span.upper)
+            for analysis in span.analyses {
+                newDaily += analysis.daily.filter { $0.day >= firstDay }
+                newSignals += analysis.signals.filter { $0.day >= firstDay }
+                if let counted = analysis.daily.last(where: { $0.followers != nil })?.day, counted > latestCounted ?? Day.earliest { latestCounted = counted }
+                // The lake has no audience series: the primary series is spotify/followers. The
+                // latest event's impact is the stored one when it is older than the cut.
+                if let entry = Leaderboard.entry(asOf: asOf, daily: analysis.daily, signals: analysis.signals,
+                                                 impacts: impacts[analysis.artistID] ?? []) {
+                    entries.append(entry)
+                }
             }
+            unmatched.subtract(span.matched)
+            artists += span.analyses.count
+            current = try await following
+        }
+        if let unknown = unmatched.min(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            throw AppendRefusal(description: "\(unmatched.count) artist(s) with new records, such as \(unknown), have no carried state: new, or not seen for weeks")
+        }
+        guard latestCounted == asOf else {
+            throw AppendRefusal(description: "the latest kept count is not on \(asOf.isoString): the leaderboard's day reads history before the state")
+        }
+        let (impactFile, eventCount) = try await events.finish()
+        clock.lap("analysed \(artists) artists from the carried state and the new records, span by span")
+
+        let months = Set(newDaily.map(\.day.monthIndex)).sorted()
+        var files: [(key: String, bytes: [UInt8])] = []
+        var dailyRows = 0, signalRows = 0
+        for month in months {
+            let partition = ("month", Day.monthString(ofMonthIndex: month))
+            let dailyKey = LakeLayout.processedKey(.artistDaily, partition: partition)
+            let signalKey = LakeLayout.processedKey(.artistSignals, partition: partition)
+            async let daily = appendedPartition(Tables.artistDaily, key: dailyKey, new: newDaily.filter { $0.day.monthIndex == month })
+            async let signals = appendedPartition(Tables.artistSignals, key: signalKey, new: newSignals.filter { $0.day.monthIndex == month })
+            let (d, s) = try await (daily, signals)
+            dailyRows += d.rows
+            signalRows += s.rows
+            files.append((dailyKey, d.bytes))
+            // A full rebuild writes no partition without signals (but for an empty table).
+            if s.rows > 0 || s.stored { files.append((signalKey, s.bytes)) }
         }
         // A table without any signal is one empty partition, of the leaderboard's month: not
         // one a full rebuild would leave once signals appear, or the day moves.
         let signalFiles = try await processedFiles(.artistSignals)
-        if signalFiles.count == 1, let only = signalFiles.first, files[.artistSignals]?[only.key] == nil,
+        if signalFiles.count == 1, let only = signalFiles.first, !files.contains(where: { $0.key == only.key }),
            try await ParquetReader.open(store, key: only.key, wholeFileLimit: 0).rowCount == 0 {
             throw AppendRefusal(description: "artist_signals has no row yet")
         }
-        files[.releaseImpact] = [LakeLayout.processedKey(.releaseImpact, partition: nil): try Tables.releaseImpact.parquetFile(impacts, options: parquetOptions)]
-        // The leaderboard reads each artist's latest event's impact: the stored one when older.
-        let leaderboard = Leaderboard.rank(analyses.compactMap { analysis in
-            ArtistAnalysis(artistID: analysis.artistID, daily: analysis.daily, signals: analysis.signals, impacts: byArtist[analysis.artistID] ?? [])
-                .leaderboardEntry(asOf: asOf)
-        })
-        clock.lap("wrote \(months.count) month(s) of artist_daily and artist_signals again with the new rows, \(impacts.count) events and the state")
+        files.append((LakeLayout.processedKey(.releaseImpact, partition: nil), impactFile))
+        let leaderboard = Leaderboard.rank(entries)
+        clock.lap("inserted the new rows into \(months.count) month(s) of artist_daily and artist_signals")
 
         // The last check: from here the tables are published, file by file.
         try Task.checkCancellation()
-        var written = 0
-        for (_, byKey) in files.sorted(by: { $0.key.prefix < $1.key.prefix }) {
-            for (key, bytes) in byKey.sorted(by: { $0.key < $1.key }) {
-                try await store.put(key, bytes: bytes)
-                written += 1
-            }
-        }
-        var observed = Set<Day>()
-        for record in metrics.recordsByFile.joined() { observed.insert(record.capturedAt.day) }
+        for (key, bytes) in files.sorted(by: { $0.key < $1.key }) { try await store.put(key, bytes: bytes) }
         let snapshots = try await writeLeaderboard(leaderboard, asOf: asOf, observedDays: observed, knownFrom: firstDay)
-        written += snapshots.written
-        try await state.publish(to: store)
-        try await recordTransform(engine: "local", rawListing: rawListing, unread: unreadKeys(metrics.malformed), carriedLastDay: state.lastDay)
-        clock.lap("wrote \(written) files and the state")
+        try await nextState.publish(to: store)
+        try await recordTransform(engine: "local", rawListing: rawListing, unread: unreadKeys(metrics.malformed), carriedLastDay: nextState.lastDay)
+        clock.lap("wrote \(files.count + snapshots.written) files and the state")
         for line in metrics.malformed { logger.debug("skipped a malformed line", metadata: ["line": "\(line)"]) }
         return TransformSummary(
-            artists: analyses.count, dailyRows: dailyRows, signalRows: signalRows, events: impacts.count, leaderboardRows: leaderboard.count,
-            asOf: asOf, objectsWritten: written, objectsRemoved: snapshots.removed, malformed: metrics.malformed, rawBytes: metrics.bytes,
-            scope: .appended(days: observed.sorted(), newFiles: newKeys.count))
+            artists: artists, dailyRows: dailyRows, signalRows: signalRows, events: eventCount, leaderboardRows: leaderboard.count,
+            asOf: asOf, objectsWritten: files.count + snapshots.written, objectsRemoved: snapshots.removed, malformed: metrics.malformed,
+            rawBytes: metrics.bytes, scope: .appended(days: observed.sorted(), newFiles: newKeys.count))
     }
 
     /// A month partition with the new rows after each artist's stored ones (artists in id
-    /// order; a new day comes after every stored one), merged column by column (no stored row
-    /// is decoded into its struct) and cut into row groups as a full rebuild cuts them.
+    /// order; a new day comes after every stored one), merged column by column, one stored row
+    /// group at a time, and cut into row groups as a full rebuild cuts them.
     private func appendedPartition<Row: ArtistKeyed>(_ table: TableDefinition<Row>, key: String, new rows: [Row]) async throws
         -> (bytes: [UInt8], rows: Int, stored: Bool) {
         let added = table.parquetColumns(rows)
-        var stored = table.parquetColumns([])
-        var storedIDs: [String?] = []
+        let buffer = MergeBuffer(empty: table.parquetColumns([]))
+        var groups = ArtistRowGroups<Int>(limit: parquetOptions.rowGroupRows) { buffer.artist(at: $0) }
+        var writer = try ParquetWriter(schema: table.parquetSchema, options: parquetOptions)
+        var nextNew = 0
+        /// Adds stored rows (`ids`, `columns`) and the new rows up to `upper` (all when nil).
+        func merge(_ ids: [String], _ columns: [ParquetColumn], upTo upper: String?) throws {
+            var order: [Int] = [], orderIDs: [String] = []
+            var stored = 0
+            func takeNew() {
+                order.append(~nextNew)
+                orderIDs.append(rows[nextNew].artistID)
+                nextNew += 1
+            }
+            while stored < ids.count {
+                while nextNew < rows.count, rows[nextNew].artistID.utf8.lexicographicallyPrecedes(ids[stored].utf8) { takeNew() }
+                // A stored artist's rows, then its new ones.
+                let id = ids[stored]
+                while stored < ids.count, ids[stored] == id {
+                    order.append(stored)
+                    orderIDs.append(id)
+                    stored += 1
+                }
+                while nextNew < rows.count, rows[nextNew].artistID == id { takeNew() }
+            }
+            while nextNew < rows.count, upper.map({ !$0.utf8.lexicographicallyPrecedes(rows[nextNew].artistID.utf8) }) ?? true { takeNew() }
+            let batch = buffer.append(try zip(columns, added).map { try $0.gathered($1, order) }, ids: orderIDs)
+            for group in groups.add(Array(batch)) { try writer.append(buffer.take(group.count)) }
+        }
         let exists = try await store.size(of: key) != nil
         if exists {
             let reader = try await ParquetReader.open(store, key: key)
-            guard reader.schema == table.parquetSchema else {
+            guard reader.schema == table.parquetSchema, table.columnNames.first == "artist_id" else {
                 throw AppendRefusal(description: "\(key) does not have the columns this version writes")
             }
-            let read = try await reader.read(columns: table.columnNames)
-            stored = try table.columnNames.map { name in
-                guard let column = read.column(name) else { throw AppendRefusal(description: "\(key) has no column \(name)") }
-                return column
+            // Each row group's artists come after the previous group's: a batch holds whole artists.
+            let ranges = try reader.rowGroupRanges(of: "artist_id")
+            for (a, b) in zip(ranges, ranges.dropFirst()) {
+                guard case .string(let high)? = a.max, case .string(let low)? = b.min, high.utf8.lexicographicallyPrecedes(low.utf8) else {
+                    throw AppendRefusal(description: "\(key) has row groups that share an artist")
+                }
             }
-            guard case .string(let ids) = stored[0], table.columnNames.first == "artist_id" else {
-                throw AppendRefusal(description: "\(key) does not start with artist_id")
+            for group in 0..<reader.rowGroupCount {
+                let read = try await reader.read(columns: table.columnNames, rowGroups: [group])
+                let columns = try table.columnNames.map { name in
+                    guard let column = read.column(name) else { throw AppendRefusal(description: "\(key) has no column \(name)") }
+                    return column
+                }
+                guard case .string(let ids) = columns[0] else { throw AppendRefusal(description: "\(key): artist_id is not a string column") }
+                let last = group == reader.rowGroupCount - 1
+                try merge(ids.map { $0 ?? "" }, columns, upTo: last ? nil : ids.last ?? nil)
             }
-            storedIDs = ids
         }
-        // The merged order: stored rows as n >= 0, new rows as ~n.
-        var order: [Int] = []
-        order.reserveCapacity(storedIDs.count + rows.count)
-        var next = 0
-        for (index, row) in rows.enumerated() {
-            while next < storedIDs.count, let id = storedIDs[next], !row.artistID.utf8.lexicographicallyPrecedes(id.utf8) {
-                order.append(next)
-                next += 1
-            }
-            order.append(~index)
+        if nextNew < rows.count || !exists { try merge([], table.parquetColumns([]), upTo: nil) }
+        let rest = groups.finish()
+        if !rest.isEmpty { try writer.append(buffer.take(rest.count)) }
+        return (writer.finish(), buffer.total, exists)
+    }
+}
+
+/// `release_impact` rewritten span by span: the stored rows are read as far as each span
+/// reaches (artists in order); an analysed artist's events whose windows reach the new days
+/// are computed again, its older ones kept as stored under its latest name; artists without
+/// state keep theirs. Rows go out in row groups as a full rebuild cuts them.
+private struct ImpactRewrite {
+    private var stored: ProcessedSpanReader<ReleaseImpact>
+    private var groups: ArtistRowGroups<ReleaseImpact>
+    private var writer: ParquetWriter
+    private let cut: Day
+    private(set) var count = 0
+
+    init(_ engine: LocalEngine, cut: Day) async throws {
+        var tables: [ProcessedTableReader.OpenedTable] = []
+        for key in try await ProcessedTableReader.files(.releaseImpact, in: engine.store) {
+            tables.append(try await ProcessedTableReader.open(key, in: engine.store))
         }
-        while next < storedIDs.count {
-            order.append(next)
-            next += 1
-        }
-        var groups = ArtistRowGroups<Int>(limit: parquetOptions.rowGroupRows) { $0 >= 0 ? storedIDs[$0] ?? "" : rows[~$0].artistID }
-        var writer = try ParquetWriter(schema: table.parquetSchema, options: parquetOptions)
-        for group in groups.add(order) + [groups.finish()] where !group.isEmpty {
-            try writer.append(try zip(stored, added).map { try $0.gathered($1, group) })
-        }
-        return (writer.finish(), order.count, exists)
+        stored = try ProcessedSpanReader(tables, artistID: { $0.artistID }, decode: { try ProcessedTableReader.impacts($0, span: nil) })
+        groups = ArtistRowGroups(limit: engine.parquetOptions.rowGroupRows) { $0.artistID }
+        writer = try ParquetWriter(schema: Tables.releaseImpact.parquetSchema, options: engine.parquetOptions)
+        self.cut = cut
     }
 
-    /// Every `release_impact` row: events whose windows reach the new days computed again, older
-    /// ones as stored with the artist's latest name; artists in order, events in order.
-    /// Also returns each analysed artist's rows.
-    private func appendedImpacts(_ analyses: [ArtistAnalysis], firstDay: Day) async throws -> (all: [ReleaseImpact], byArtist: [String: [ReleaseImpact]]) {
-        let cut = firstDay - WindowedIncrement.eventReachForward
-        let stored = try await ProcessedTableReader.impacts(try await ProcessedTableReader.files(.releaseImpact, in: store), in: store, artistID: nil)
-        var storedByArtist: [String: [ReleaseImpact]] = [:]
-        for impact in stored { storedByArtist[impact.artistID, default: []].append(impact) }
-        var impacts: [ReleaseImpact] = []
-        impacts.reserveCapacity(stored.count)
+    /// Adds a span's analysed artists (all ids up to `upper`); returns their rows.
+    mutating func add(_ analyses: [ArtistAnalysis], through upper: String?) async throws -> [String: [ReleaseImpact]] {
+        var byArtist: [String: [ReleaseImpact]] = [:]
+        for impact in try await stored.rows(through: upper) { byArtist[impact.artistID, default: []].append(impact) }
         var analysed: [String: [ReleaseImpact]] = [:]
         for analysis in analyses {
-            var old = (storedByArtist[analysis.artistID] ?? []).filter { $0.eventDay < cut }
+            var old = (byArtist[analysis.artistID] ?? []).filter { $0.eventDay < cut }
             let computedOld = analysis.impacts.filter { $0.eventDay < cut }
             guard old.map(\.eventDay) == computedOld.map(\.eventDay), old.map(\.albumIDs) == computedOld.map(\.albumIDs) else {
                 throw AppendRefusal(description: "the stored events of \(analysis.artistID) do not match its release calendar")
             }
             let name = analysis.daily.last?.artistName
             for index in old.indices { old[index].artistName = name }
-            let rows = old + analysis.impacts.filter { $0.eventDay >= cut }
-            analysed[analysis.artistID] = rows
-            impacts += rows
+            analysed[analysis.artistID] = old + analysis.impacts.filter { $0.eventDay >= cut }
         }
-        // Artists without state have no rows since the state's window began: their events stay.
-        let others = storedByArtist.filter { analysed[$0.key] == nil }
-        guard others.isEmpty else {
-            let all = impacts + others.values.joined()
-            return (all.enumerated().sorted { a, b in
-                a.element.artistID != b.element.artistID ? a.element.artistID.utf8.lexicographicallyPrecedes(b.element.artistID.utf8) : a.offset < b.offset
-            }.map(\.element), analysed)
-        }
-        return (impacts, analysed)
+        let ids = Set(byArtist.keys).union(analysed.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        try write(ids.flatMap { analysed[$0] ?? byArtist[$0] ?? [] })
+        return analysed
+    }
+
+    private mutating func write(_ rows: [ReleaseImpact]) throws {
+        count += rows.count
+        for group in groups.add(rows) { try writer.append(Tables.releaseImpact.parquetColumns(group)) }
+    }
+
+    /// The rest of the stored rows (artists after the last span), and the file.
+    mutating func finish() async throws -> (file: [UInt8], rows: Int) {
+        _ = try await add([], through: nil)
+        let rest = groups.finish()
+        if !rest.isEmpty { try writer.append(Tables.releaseImpact.parquetColumns(rest)) }
+        return (writer.finish(), count)
+    }
+}
+
+/// Merged rows waiting for their row group: columns, and each row's artist by its number
+/// among all rows merged (groups are taken from the front).
+private final class MergeBuffer {
+    private var columns: [ParquetColumn]
+    private var ids: [String] = []
+    private var start = 0
+    private(set) var total = 0
+
+    init(empty: [ParquetColumn]) { columns = empty }
+
+    /// Adds rows; returns their numbers.
+    func append(_ batch: [ParquetColumn], ids batchIDs: [String]) -> Range<Int> {
+        columns = zip(columns, batch).map { $0.appending($1) }
+        ids += batchIDs
+        total += batchIDs.count
+        return (total - batchIDs.count)..<total
+    }
+
+    func artist(at number: Int) -> String { ids[number - start] }
+
+    /// The first `count` rows, removed.
+    func take(_ count: Int) -> [ParquetColumn] {
+        let taken = columns.map { $0.prefix(count) }
+        columns = columns.map { $0.dropping(count) }
+        ids.removeFirst(count)
+        start += count
+        return taken
     }
 }
 
@@ -221,6 +324,44 @@ extension ParquetColumn {
         case let (.double(a), .double(b)): return .double(pick(a, b))
         case let (.boolean(a), .boolean(b)): return .boolean(pick(a, b))
         default: throw AppendRefusal(description: "a stored column has another type")
+        }
+    }
+
+    /// This column's values, then `other`'s (of the same type; gathered from both, so never
+    /// mixed).
+    func appending(_ other: ParquetColumn) -> ParquetColumn {
+        switch (self, other) {
+        case let (.string(a), .string(b)): return .string(a + b)
+        case let (.date(a), .date(b)): return .date(a + b)
+        case let (.int32(a), .int32(b)): return .int32(a + b)
+        case let (.int64(a), .int64(b)): return .int64(a + b)
+        case let (.double(a), .double(b)): return .double(a + b)
+        case let (.boolean(a), .boolean(b)): return .boolean(a + b)
+        default: return self
+        }
+    }
+
+    /// The first `count` values.
+    func prefix(_ count: Int) -> ParquetColumn {
+        switch self {
+        case .string(let v): return .string(Array(v.prefix(count)))
+        case .date(let v): return .date(Array(v.prefix(count)))
+        case .int32(let v): return .int32(Array(v.prefix(count)))
+        case .int64(let v): return .int64(Array(v.prefix(count)))
+        case .double(let v): return .double(Array(v.prefix(count)))
+        case .boolean(let v): return .boolean(Array(v.prefix(count)))
+        }
+    }
+
+    /// Without the first `count` values.
+    func dropping(_ count: Int) -> ParquetColumn {
+        switch self {
+        case .string(let v): return .string(Array(v.dropFirst(count)))
+        case .date(let v): return .date(Array(v.dropFirst(count)))
+        case .int32(let v): return .int32(Array(v.dropFirst(count)))
+        case .int64(let v): return .int64(Array(v.dropFirst(count)))
+        case .double(let v): return .double(Array(v.dropFirst(count)))
+        case .boolean(let v): return .boolean(Array(v.dropFirst(count)))
         }
     }
 }

@@ -105,46 +105,72 @@ struct CarriedState: Sendable {
                 .date(rows.map { $0.day.daysSinceEpoch }), .int64(rows.map(\.followers)), .int32(rows.map(\.popularity)),
                 .string(rows.map(\.albumID)), .string(rows.map(\.albumGroup))]
     }
+}
 
-    /// Reads a state file: each artist's inputs, in artist order. Every row is checked: a
-    /// state that does not read as one this version writes is not used.
-    static func read(_ store: any ObjectStore) async throws -> [(artistID: String, inputs: Artist)] {
-        let reader = try await ParquetReader.open(store, key: key)
-        let c = ProcessedColumns(table: try await reader.read(columns: schema.map(\.name)), file: "\(store.location)/\(key)")
+/// Reads a state file row group by row group: the artists each group completes, in order
+/// (an artist's rows may go on into the next group). Every row is checked: a state that does
+/// not read as one this version writes is not used.
+final class CarriedStateReader: @unchecked Sendable {  // used by one task at a time
+    private let reader: ParquetReader
+    private let file: String
+    private var nextGroup = 0
+    private var id = "", name = ""
+    private var current: (artistID: String, inputs: CarriedState.Artist)?
+    private var rowsRead = 0
+
+    init(_ store: any ObjectStore) async throws {
+        reader = try await ParquetReader.open(store, key: CarriedState.key)
+        file = "\(store.location)/\(CarriedState.key)"
+        guard reader.schema == CarriedState.schema else { throw LakeError.format("\(file) does not have the columns this version writes") }
+    }
+
+    /// The artists completed by the next row group; nil after the last group (which hands over
+    /// the last artist).
+    func next() async throws -> [(artistID: String, inputs: CarriedState.Artist)]? {
+        guard nextGroup < reader.rowGroupCount else {
+            defer { current = nil }
+            return current.map { [$0] }
+        }
+        let c = ProcessedColumns(table: try await reader.read(columns: CarriedState.schema.map(\.name), rowGroups: [nextGroup]), file: file)
+        nextGroup += 1
         let ids = try c.strings("artist_id"), kinds = try c.int32s("kind"), names = try c.strings("name"), days = try c.days("day")
         let followers = try c.int64s("followers"), popularity = try c.int32s("popularity")
         let albumIDs = try c.strings("album_id"), groups = try c.strings("album_group")
-        var artists: [(artistID: String, inputs: Artist)] = []
-        var id = "", name = ""
+        var done: [(artistID: String, inputs: CarriedState.Artist)] = []
         for row in 0..<c.table.rowCount {
+            let at = rowsRead + row
             if let next = ids[row] {
-                if let previous = artists.last?.artistID, !previous.utf8.lexicographicallyPrecedes(next.utf8) {
-                    throw LakeError.format("\(store.location)/\(key): artists out of order at row \(row)")
+                if let current {
+                    guard current.artistID.utf8.lexicographicallyPrecedes(next.utf8) else {
+                        throw LakeError.format("\(file): artists out of order at row \(at)")
+                    }
+                    done.append(current)
                 }
                 id = next
-                artists.append((id, Artist()))
-            } else if artists.isEmpty {
-                throw LakeError.format("\(store.location)/\(key): row \(row) has no artist")
+                current = (id, CarriedState.Artist())
+            } else if current == nil {
+                throw LakeError.format("\(file): row \(at) has no artist")
             }
             if let named = names[row] { name = named } else if ids[row] != nil {
-                throw LakeError.format("\(store.location)/\(key): row \(row) has no name")
+                throw LakeError.format("\(file): row \(at) has no name")
             }
             let day = try c.required(days, "day", row)
-            guard let kind = kinds[row].flatMap(Kind.init(rawValue:)) else {
-                throw LakeError.format("\(store.location)/\(key): row \(row) has no kind this version knows")
+            guard let kind = kinds[row].flatMap(CarriedState.Kind.init(rawValue:)) else {
+                throw LakeError.format("\(file): row \(at) has no kind this version knows")
             }
             switch kind {
             case .day, .carried:
-                artists[artists.count - 1].inputs.observations.append(MetricObservation(
+                current?.inputs.observations.append(MetricObservation(
                     artistID: id, artistName: name, followers: followers[row], popularity: popularity[row], capturedAt: day.start))
             case .album:
                 let group = try c.required(groups, "album_group", row)
-                artists[artists.count - 1].inputs.releases.append(ReleaseRecord(
+                current?.inputs.releases.append(ReleaseRecord(
                     artistID: id, albumID: try c.required(albumIDs, "album_id", row), albumName: name, albumType: group, albumGroup: group,
                     releaseDate: day.isoString, releaseDatePrecision: "day"))
             }
         }
-        return artists
+        rowsRead += c.table.rowCount
+        return done
     }
 }
 
@@ -161,7 +187,8 @@ final class CarriedStateWriter: @unchecked Sendable {
     init(lastDay: Day, options: ParquetWriter.Options, scratch: URL? = nil) throws {
         self.lastDay = lastDay
         windowStart = CarriedState.windowStart(lastDay: lastDay)
-        writer = try ParquetWriter(schema: CarriedState.schema, options: ParquetWriter.Options(codec: options.codec, rowGroupRows: 65_536))
+        // Row groups of a few hundred artists: the next run's spans.
+        writer = try ParquetWriter(schema: CarriedState.schema, options: ParquetWriter.Options(codec: options.codec, rowGroupRows: 4 * options.rowGroupRows))
         if let scratch {
             let path = scratch.appendingPathComponent("carried.parquet")
             guard FileManager.default.createFile(atPath: path.path, contents: nil) else {
