@@ -12,8 +12,11 @@ import Testing
 
 @Suite struct IncrementalTransformTests {
     /// Holds `steps` back, transforms, then returns each step's files and transforms again
-    /// (checking each run's plan with `expect`); finally compares with a full rebuild.
-    private func incrementalEqualsFull(lake: URL, steps: [[String]], expect: [String], throughWindow: Bool = true) async throws {
+    /// (checking each run's plan with `expect`; `prepare` runs after a step's files are back,
+    /// before its run); finally compares with a full rebuild. Returns each run's log.
+    @discardableResult
+    private func incrementalEqualsFull(lake: URL, steps: [[String]], expect: [String], throughWindow: Bool = true,
+                                       prepare: (Int) throws -> Void = { _ in }) async throws -> [String] {
         let aside = lake.deletingLastPathComponent().appendingPathComponent("held-back")
         let files = FileManager.default
         for key in steps.joined() {
@@ -23,12 +26,14 @@ import Testing
         }
         let first = try await momentum(["transform", "--lake", lake.path, "--full", "--quiet"])
         try #require(first.status == 0, "\(first.stderr)")
-        for (step, expected) in zip(steps, expect) {
+        var logs: [String] = []
+        for (index, (step, expected)) in zip(steps, expect).enumerated() {
             for key in step {
                 let target = lake.appendingPathComponent(key)
                 try files.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try files.moveItem(at: aside.appendingPathComponent(key), to: target)
             }
+            try prepare(index)
             let plan = try await momentum(["transform", "--lake", lake.path, "--dry-run"])
             #expect(plan.status == 0 && plan.stdout.contains(expected), "\(step): \(plan.stdout) \(plan.stderr)")
             let incremental = try await momentum(["transform", "--lake", lake.path, "-v"])
@@ -36,6 +41,7 @@ import Testing
             // The window or the carried state, not the whole history, was read.
             #expect(!throughWindow || incremental.stderr.contains("read and analysed the window")
                         || incremental.stderr.contains("appended from the carried state"), "\(incremental.stderr)")
+            logs.append(incremental.stderr)
         }
         let again = try await momentum(["transform", "--lake", lake.path])
         #expect(again.status == 0 && again.stderr.contains("up to date"), "\(again.stderr)")
@@ -52,6 +58,7 @@ import Testing
             #expect(ours[key] == bytes, "\(key) differs from a full rebuild")
         }
         #expect(Set(ours.keys).subtracting(theirs.keys).allSatisfy { $0.hasPrefix("processed/momentum/") })
+        return logs
     }
 
     private func processedFiles(_ lake: URL) throws -> [String: Data] {
@@ -87,7 +94,9 @@ import Testing
             [metricDays[metricDays.count - 1], releaseScans.last!],
             [backDated],
         ], expect: [
-            "incremental: 1 new raw file(s)", "incremental: 2 new raw file(s)", "months from \(firstMonth) recomputed",
+            // Metrics of the next day: appended from the carried state. With a release scan:
+            // the window. A back-dated release: its month on.
+            "appended from the carried state", "incremental: 2 new raw file(s); months from", "months from \(firstMonth) recomputed",
         ])
     }
 
@@ -159,6 +168,43 @@ import Testing
             ["raw/artist_metrics/dt=2026-03-03/20260303-second-run.jsonl"],
             ["raw/artist_metrics/dt=2026-03-10/2026010-run.jsonl"],
         ], expect: ["incremental: 1 new raw file(s)", "incremental: 1 new raw file(s)"])
+    }
+
+    @Test func theCarriedStateIsUsedOnlyWhenItIsTheOneTheRecordNamesAndReadsWhole() async throws {
+        let work = try Repository.temporaryFolder("incremental-carried")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let demo = try await momentum(["demo", "--dir", work.path, "--artists", "12", "--days", "70", "--seed", "5", "--quiet"])
+        try #require(demo.status == 0, "\(demo.stderr)")
+        let lake = work.appendingPathComponent("lake")
+        try FileManager.default.removeItem(at: lake.appendingPathComponent("processed"))
+        let days = try rawKeys(lake, "raw/artist_metrics")
+        try #require(days.count >= 5)
+        let state = lake.appendingPathComponent("state/increment/carried.parquet")
+        let logs = try await incrementalEqualsFull(lake: lake, steps: days.suffix(4).map { [$0] }, expect: Array(repeating: "incremental: 1 new raw file(s)", count: 4)) { step in
+            switch step {
+            case 0:
+                // Rewritten in place at the same size, its modification time put back: the
+                // record's fingerprint still names it, but it no longer reads as a state.
+                var info = stat()
+                try #require(stat(state.path, &info) == 0)
+                let handle = try FileHandle(forWritingTo: state)
+                try handle.seek(toOffset: UInt64(info.st_size / 2))
+                try handle.write(contentsOf: Data(repeating: 0xFF, count: 64))
+                try handle.close()
+                var times = [info.st_atim, info.st_mtim]
+                try #require(utimensat(AT_FDCWD, state.path, &times, 0) == 0)
+            case 1:
+                // Removed: not the state the record names.
+                try FileManager.default.removeItem(at: state)
+            default:
+                break
+            }
+        }
+        try #require(logs.count == 4)
+        #expect(logs[0].contains("its content has changed") && logs[0].contains("read and analysed the window"), "\(logs[0])")
+        #expect(logs[1].contains("is not the state the last transform left") && logs[1].contains("read and analysed the window"), "\(logs[1])")
+        // A window run leaves a state again: the following days are appended.
+        #expect(logs[2].contains("appended from the carried state") && logs[3].contains("appended from the carried state"), "\(logs[2])\n\(logs[3])")
     }
 
     @Test func aRewrittenOrRemovedRawFileMeansAFullRebuild() async throws {

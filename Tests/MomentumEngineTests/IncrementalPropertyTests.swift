@@ -218,18 +218,21 @@ private struct RandomLake {
         LocalEngine(store: FailingReads(base: FileSystemObjectStore(root: folder), failing: failing), logger: logger, parquetOptions: options)
     }
 
-    /// Runs one sequence; returns a description of the first difference, nil when none.
-    static func sequence(seed: UInt64, in root: URL) async throws -> String? {
+    /// Runs one sequence; returns a description of the first difference, nil when none, and
+    /// how many of its runs appended days from the carried state.
+    static func sequence(seed: UInt64, in root: URL) async throws -> (difference: String?, appended: Int) {
         let lake = root.appendingPathComponent("lake-\(seed)"), reference = root.appendingPathComponent("reference-\(seed)")
         defer { try? FileManager.default.removeItem(at: lake); try? FileManager.default.removeItem(at: reference) }
         var history = try RandomLake(folder: lake, seed: seed)
         _ = try await engine(lake, failing: []).transform(full: true)
         var steps: [RandomLake.Step] = []
+        var appended = 0
         for _ in 0..<stepsPerSequence {
             let step = RandomLake.Step.allCases.randomElement(using: &history.random)!
             steps.append(step)
             let failing = try history.apply(step)
             let incremental = try await engine(lake, failing: failing).transform()
+            if case .appended = incremental.scope { appended += 1 }
 
             try? FileManager.default.removeItem(at: reference)
             try FileManager.default.createDirectory(at: reference, withIntermediateDirectories: true)
@@ -238,14 +241,14 @@ private struct RandomLake {
             _ = try await LocalEngine(store: rebuild, logger: logger, parquetOptions: options).transform(full: true)
             let ours = try processed(lake), theirs = try processed(reference)
             for (key, bytes) in theirs.sorted(by: { $0.key < $1.key }) where ours[key] != bytes {
-                return "seed \(seed), steps \(steps.map(\.rawValue)): \(key) differs from a full rebuild (\(incremental.scope.summary))"
+                return ("seed \(seed), steps \(steps.map(\.rawValue)): \(key) differs from a full rebuild (\(incremental.scope.summary))", appended)
             }
             // Only leaderboard snapshots of earlier days may be extra (snapshots are kept per day).
             if let extra = Set(ours.keys).subtracting(theirs.keys).first(where: { !$0.hasPrefix("processed/momentum/") }) {
-                return "seed \(seed), steps \(steps.map(\.rawValue)): \(extra) is not in a full rebuild (\(incremental.scope.summary))"
+                return ("seed \(seed), steps \(steps.map(\.rawValue)): \(extra) is not in a full rebuild (\(incremental.scope.summary))", appended)
             }
         }
-        return nil
+        return (nil, appended)
     }
 
     @Test func incrementalRunsEqualFullRebuildsOnRandomHistories() async throws {
@@ -259,8 +262,14 @@ private struct RandomLake {
             ?? (0..<UInt64(Self.sequences)).map { 0x5EED_0000 + $0 }
         // One sequence at a time: the rest of the suite runs beside this test, and some of it
         // measures deadlines.
+        var appended = 0
         for seed in seeds {
-            if let difference = try await Self.sequence(seed: seed, in: root) { Issue.record(Comment(rawValue: difference)) }
+            let run = try await Self.sequence(seed: seed, in: root)
+            if let difference = run.difference { Issue.record(Comment(rawValue: difference)) }
+            appended += run.appended
         }
+        // The days appended from the carried state are among the runs compared: a change that
+        // stopped them from ever being taken would otherwise pass unseen.
+        if seeds.count >= 50 { #expect(appended >= seeds.count / 10, "\(appended) of \(seeds.count * Self.stepsPerSequence) runs appended days") }
     }
 }

@@ -57,9 +57,9 @@ extension LocalEngine {
         }
         if case .incremental = scope {
             switch planning.appendable {
-            case .success(let lastDay):
+            case .success(let carried):
                 do {
-                    return try await appendDays(newKeys: planning.newKeys, lastDay: lastDay, rawListing: listing)
+                    return try await appendDays(newKeys: planning.newKeys, carried: carried, rawListing: listing)
                 } catch let refusal as AppendRefusal {
                     logger.info("not appended from the carried state (\(refusal)): reading the window instead")
                 }
@@ -169,14 +169,13 @@ extension LocalEngine {
                                                    knownFrom: snapshotsKnownFrom)
         written += snapshots.written
         removed += snapshots.removed
-        var carriedLastDay: Day?
+        var carried: CarriedStateWriter.Written?
         if !dailyWritten, engine == "local", lake.audienceRecords == 0, let lastDay = lake.observedDays.max() {
             let state = try CarriedStateWriter(lastDay: lastDay, options: options)
             try state.add(carriedFrom ?? analysis.analyses)
-            try await state.publish(to: store)
-            carriedLastDay = lastDay
+            carried = try await state.publish(to: store)
         }
-        try await recordTransform(engine: engine, rawListing: rawListing, unread: unreadKeys(lake.malformed), carriedLastDay: carriedLastDay)
+        try await recordTransform(engine: engine, rawListing: rawListing, unread: unreadKeys(lake.malformed), carried: carried)
         clock.lap("wrote \(written) files, removed \(removed)")
         return TransformSummary(
             artists: analysis.analyses.count, dailyRows: dailyRows, audienceRows: audienceRows, signalRows: signalRows, events: impacts.count,

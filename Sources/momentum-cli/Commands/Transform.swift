@@ -74,7 +74,7 @@ struct Transform: AsyncParsableCommand {
             return
         }
         if dryRun {
-            let scope = try await local.transformScope(full: full)
+            let scope = try await local.localTransformScope(full: full)
             if format == .json {
                 print(try Transform.json(["engine": "local", "mode": scope.mode, "reason": scope.summary, "first_day": scope.firstDay?.isoString]))
             } else {

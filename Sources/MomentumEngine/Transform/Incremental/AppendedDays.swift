@@ -29,7 +29,8 @@ extension LocalEngine {
     /// Appends the days of `newKeys` (new metric files only) to the processed tables from the
     /// carried state whose last day is `lastDay`. Throws `AppendRefusal` before writing
     /// anything when the state cannot settle them.
-    func appendDays(newKeys: Set<String>, lastDay: Day, rawListing: [ObjectInfo]) async throws -> TransformSummary {
+    func appendDays(newKeys: Set<String>, carried: CarriedStateWriter.Written, rawListing: [ObjectInfo]) async throws -> TransformSummary {
+        let lastDay = carried.lastDay
         var clock = PhaseClock(logger: logger)
         let metrics = try await RawLakeReader.read(MetricObservation.self, dataset: .artistMetrics, from: store, including: { newKeys.contains($0) })
         // A file that could not be read is left for the next run, like any other run does; one
@@ -52,10 +53,11 @@ extension LocalEngine {
         clock.lap("read \(metrics.files) new raw files (\(metrics.recordCount) records)")
 
         let state: CarriedStateReader
-        do { state = try await CarriedStateReader(store) } catch { throw AppendRefusal(description: "the carried state cannot be read: \(error)") }
+        do { state = try await CarriedStateReader(store, sha256: carried.sha256) } catch { throw AppendRefusal(description: "the carried state cannot be read: \(error)") }
         let nextState = try CarriedStateWriter(lastDay: max(lastDay, observed.max() ?? lastDay), options: parquetOptions)
         var events = try await ImpactRewrite(self, cut: firstDay - WindowedIncrement.eventReachForward)
-        var newDaily: [ArtistDaily] = [], newSignals: [ArtistSignal] = [], entries: [LeaderboardEntry] = []
+        var entries: [LeaderboardEntry] = []
+        var daily: [Int32: PartitionAppender<ArtistDaily>] = [:], signals: [Int32: PartitionAppender<ArtistSignal>] = [:]
         var latestCounted: Day?
         var artists = 0
         var unmatched = Set(newRecords.keys)
@@ -88,12 +90,27 @@ extension LocalEngine {
         // One span is analysed while the one before is written out.
         var current = try await analysedSpan()
         while let span = current {
+            // Four things at once: the next span's analysis, this one's state, its new rows
+            // into their month partitions (as far as this span reaches), its events.
             async let following = analysedSpan()
-            try nextState.add(span.analyses)
-            let impacts = try await events.add(span.analyses, through: span.upper)
+            async let stateWritten: Void = nextState.add(span.analyses)
+            var newDaily: [Int32: [ArtistDaily]] = [:], newSignals: [Int32: [ArtistSignal]] = [:]
             for analysis in span.analyses {
-                newDaily += analysis.daily.filter { $0.day >= firstDay }
-                newSignals += analysis.signals.filter { $0.day >= firstDay }
+                for row in analysis.daily where row.day >= firstDay { newDaily[row.day.monthIndex, default: []].append(row) }
+                for row in analysis.signals where row.day >= firstDay { newSignals[row.day.monthIndex, default: []].append(row) }
+            }
+            for month in Set(newDaily.keys).union(newSignals.keys) where daily[month] == nil {
+                daily[month] = try await PartitionAppender(Tables.artistDaily, month: month, engine: self)
+                signals[month] = try await PartitionAppender(Tables.artistSignals, month: month, engine: self)
+            }
+            let (dailyNow, signalsNow, upper) = (daily, signals, span.upper)
+            async let dailyMerged: Void = { for (month, partition) in dailyNow { try await partition.add(newDaily[month] ?? [], through: upper) } }()
+            async let signalsMerged: Void = { for (month, partition) in signalsNow { try await partition.add(newSignals[month] ?? [], through: upper) } }()
+            let impacts = try await events.add(span.analyses, through: span.upper)
+            try await stateWritten
+            try await dailyMerged
+            try await signalsMerged
+            for analysis in span.analyses {
                 if let counted = analysis.daily.last(where: { $0.followers != nil })?.day, counted > latestCounted ?? Day.earliest { latestCounted = counted }
                 // The lake has no audience series: the primary series is spotify/followers. The
                 // latest event's impact is the stored one when it is older than the cut.
@@ -113,24 +130,20 @@ extension LocalEngine {
             throw AppendRefusal(description: "the latest kept count is not on \(asOf.isoString): the leaderboard's day reads history before the state")
         }
         let (impactFile, eventCount) = try await events.finish()
-        clock.lap("analysed \(artists) artists from the carried state and the new records, span by span")
-
-        let months = Set(newDaily.map(\.day.monthIndex)).sorted()
         var files: [(key: String, bytes: [UInt8])] = []
         var dailyRows = 0, signalRows = 0
-        for month in months {
-            let partition = ("month", Day.monthString(ofMonthIndex: month))
-            let dailyKey = LakeLayout.processedKey(.artistDaily, partition: partition)
-            let signalKey = LakeLayout.processedKey(.artistSignals, partition: partition)
-            async let daily = appendedPartition(Tables.artistDaily, key: dailyKey, new: newDaily.filter { $0.day.monthIndex == month })
-            async let signals = appendedPartition(Tables.artistSignals, key: signalKey, new: newSignals.filter { $0.day.monthIndex == month })
-            let (d, s) = try await (daily, signals)
-            dailyRows += d.rows
-            signalRows += s.rows
-            files.append((dailyKey, d.bytes))
+        for month in daily.keys.sorted() {
+            guard let dailyPartition = daily[month], let signalPartition = signals[month] else { continue }
+            async let d = dailyPartition.finish()
+            async let s = signalPartition.finish()
+            let (dailyFile, signalFile) = try await (d, s)
+            dailyRows += dailyPartition.rows
+            signalRows += signalPartition.rows
+            files.append((dailyPartition.key, dailyFile))
             // A full rebuild writes no partition without signals (but for an empty table).
-            if s.rows > 0 || s.stored { files.append((signalKey, s.bytes)) }
+            if signalPartition.rows > 0 || signalPartition.stored { files.append((signalPartition.key, signalFile)) }
         }
+        clock.lap("analysed \(artists) artists from the carried state and the new records span by span, and inserted the new rows into \(daily.count) month(s)")
         // A table without any signal is one empty partition, of the leaderboard's month: not
         // one a full rebuild would leave once signals appear, or the day moves.
         let signalFiles = try await processedFiles(.artistSignals)
@@ -140,14 +153,13 @@ extension LocalEngine {
         }
         files.append((LakeLayout.processedKey(.releaseImpact, partition: nil), impactFile))
         let leaderboard = Leaderboard.rank(entries)
-        clock.lap("inserted the new rows into \(months.count) month(s) of artist_daily and artist_signals")
 
         // The last check: from here the tables are published, file by file.
         try Task.checkCancellation()
         for (key, bytes) in files.sorted(by: { $0.key < $1.key }) { try await store.put(key, bytes: bytes) }
         let snapshots = try await writeLeaderboard(leaderboard, asOf: asOf, observedDays: observed, knownFrom: firstDay)
-        try await nextState.publish(to: store)
-        try await recordTransform(engine: "local", rawListing: rawListing, unread: unreadKeys(metrics.malformed), carriedLastDay: nextState.lastDay)
+        let written = try await nextState.publish(to: store)
+        try await recordTransform(engine: "local", rawListing: rawListing, unread: unreadKeys(metrics.malformed), carried: written)
         clock.lap("wrote \(files.count + snapshots.written) files and the state")
         for line in metrics.malformed { logger.debug("skipped a malformed line", metadata: ["line": "\(line)"]) }
         return TransformSummary(
@@ -155,69 +167,112 @@ extension LocalEngine {
             asOf: asOf, objectsWritten: files.count + snapshots.written, objectsRemoved: snapshots.removed, malformed: metrics.malformed,
             rawBytes: metrics.bytes, scope: .appended(days: observed.sorted(), newFiles: newKeys.count))
     }
+}
 
-    /// A month partition with the new rows after each artist's stored ones (artists in id
-    /// order; a new day comes after every stored one), merged column by column, one stored row
-    /// group at a time, and cut into row groups as a full rebuild cuts them.
-    private func appendedPartition<Row: ArtistKeyed>(_ table: TableDefinition<Row>, key: String, new rows: [Row]) async throws
-        -> (bytes: [UInt8], rows: Int, stored: Bool) {
-        let added = table.parquetColumns(rows)
+/// A month partition with the new rows after each artist's stored ones (artists in id order;
+/// a new day comes after every stored one), merged column by column (no stored row is decoded
+/// into its struct) one stored row group at a time, as the spans reach it, and cut into row
+/// groups as a full rebuild cuts them.
+private final class PartitionAppender<Row: ArtistKeyed & Sendable>: @unchecked Sendable {  // one task at a time
+    let key: String
+    private let table: TableDefinition<Row>
+    private let reader: ParquetReader?
+    /// Each stored row group's greatest artist.
+    private let groupEnds: [String]
+    private var nextGroup = 0
+    /// New rows not merged yet, in artist order.
+    private var pending: [Row] = []
+    private let buffer: MergeBuffer
+    private var groups: ArtistRowGroups<Int>
+    private var writer: ParquetWriter
+
+    var stored: Bool { reader != nil }
+    var rows: Int { buffer.total }
+
+    init(_ table: TableDefinition<Row>, month: Int32, engine: LocalEngine) async throws {
+        self.table = table
+        key = LakeLayout.processedKey(table.dataset, partition: ("month", Day.monthString(ofMonthIndex: month)))
         let buffer = MergeBuffer(empty: table.parquetColumns([]))
-        var groups = ArtistRowGroups<Int>(limit: parquetOptions.rowGroupRows) { buffer.artist(at: $0) }
-        var writer = try ParquetWriter(schema: table.parquetSchema, options: parquetOptions)
-        var nextNew = 0
-        /// Adds stored rows (`ids`, `columns`) and the new rows up to `upper` (all when nil).
-        func merge(_ ids: [String], _ columns: [ParquetColumn], upTo upper: String?) throws {
-            var order: [Int] = [], orderIDs: [String] = []
-            var stored = 0
-            func takeNew() {
-                order.append(~nextNew)
-                orderIDs.append(rows[nextNew].artistID)
-                nextNew += 1
-            }
-            while stored < ids.count {
-                while nextNew < rows.count, rows[nextNew].artistID.utf8.lexicographicallyPrecedes(ids[stored].utf8) { takeNew() }
-                // A stored artist's rows, then its new ones.
-                let id = ids[stored]
-                while stored < ids.count, ids[stored] == id {
-                    order.append(stored)
-                    orderIDs.append(id)
-                    stored += 1
-                }
-                while nextNew < rows.count, rows[nextNew].artistID == id { takeNew() }
-            }
-            while nextNew < rows.count, upper.map({ !$0.utf8.lexicographicallyPrecedes(rows[nextNew].artistID.utf8) }) ?? true { takeNew() }
-            let batch = buffer.append(try zip(columns, added).map { try $0.gathered($1, order) }, ids: orderIDs)
-            for group in groups.add(Array(batch)) { try writer.append(buffer.take(group.count)) }
+        self.buffer = buffer
+        groups = ArtistRowGroups(limit: engine.parquetOptions.rowGroupRows) { buffer.artist(at: $0) }
+        writer = try ParquetWriter(schema: table.parquetSchema, options: engine.parquetOptions)
+        guard try await engine.store.size(of: key) != nil else {
+            reader = nil
+            groupEnds = []
+            return
         }
-        let exists = try await store.size(of: key) != nil
-        if exists {
-            let reader = try await ParquetReader.open(store, key: key)
-            guard reader.schema == table.parquetSchema, table.columnNames.first == "artist_id" else {
-                throw AppendRefusal(description: "\(key) does not have the columns this version writes")
-            }
-            // Each row group's artists come after the previous group's: a batch holds whole artists.
-            let ranges = try reader.rowGroupRanges(of: "artist_id")
-            for (a, b) in zip(ranges, ranges.dropFirst()) {
-                guard case .string(let high)? = a.max, case .string(let low)? = b.min, high.utf8.lexicographicallyPrecedes(low.utf8) else {
-                    throw AppendRefusal(description: "\(key) has row groups that share an artist")
-                }
-            }
-            for group in 0..<reader.rowGroupCount {
-                let read = try await reader.read(columns: table.columnNames, rowGroups: [group])
-                let columns = try table.columnNames.map { name in
-                    guard let column = read.column(name) else { throw AppendRefusal(description: "\(key) has no column \(name)") }
-                    return column
-                }
-                guard case .string(let ids) = columns[0] else { throw AppendRefusal(description: "\(key): artist_id is not a string column") }
-                let last = group == reader.rowGroupCount - 1
-                try merge(ids.map { $0 ?? "" }, columns, upTo: last ? nil : ids.last ?? nil)
-            }
+        let reader = try await ParquetReader.open(engine.store, key: key)
+        guard reader.schema == table.parquetSchema, table.columnNames.first == "artist_id" else {
+            throw AppendRefusal(description: "\(key) does not have the columns this version writes")
         }
-        if nextNew < rows.count || !exists { try merge([], table.parquetColumns([]), upTo: nil) }
+        // Each row group's artists come after the previous group's: a batch holds whole artists.
+        let ranges = try reader.rowGroupRanges(of: "artist_id")
+        var ends: [String] = []
+        for (index, range) in ranges.enumerated() {
+            guard case .string(let low)? = range.min, case .string(let high)? = range.max,
+                  ends.last.map({ $0.utf8.lexicographicallyPrecedes(low.utf8) }) ?? true else {
+                throw AppendRefusal(description: "\(key): row group \(index) has no artist range after the one before's")
+            }
+            ends.append(high)
+        }
+        self.reader = reader
+        groupEnds = ends
+    }
+
+    /// New rows of artists up to `upper`, all of them: stored row groups that end there are merged.
+    func add(_ rows: [Row], through upper: String) async throws {
+        pending += rows
+        while nextGroup < groupEnds.count, !upper.utf8.lexicographicallyPrecedes(groupEnds[nextGroup].utf8) { try await mergeNextGroup() }
+    }
+
+    /// The file, every row merged.
+    func finish() async throws -> [UInt8] {
+        while nextGroup < groupEnds.count { try await mergeNextGroup() }
+        try merge([], table.parquetColumns([]), through: nil)
         let rest = groups.finish()
-        if !rest.isEmpty { try writer.append(buffer.take(rest.count)) }
-        return (writer.finish(), buffer.total, exists)
+        if !rest.isEmpty { try writer.append(try buffer.take(rest.count)) }
+        return writer.finish()
+    }
+
+    private func mergeNextGroup() async throws {
+        guard let reader else { return }
+        let read = try await reader.read(columns: table.columnNames, rowGroups: [nextGroup])
+        let columns = try table.columnNames.map { name in
+            guard let column = read.column(name) else { throw AppendRefusal(description: "\(key) has no column \(name)") }
+            return column
+        }
+        guard case .string(let ids) = columns[0] else { throw AppendRefusal(description: "\(key): artist_id is not a string column") }
+        try merge(ids.map { $0 ?? "" }, columns, through: groupEnds[nextGroup])
+        nextGroup += 1
+    }
+
+    /// Stored rows (`ids`, `columns`) and the pending new rows up to `upper` (all when nil), in
+    /// artist order: each stored artist's rows, then its new ones.
+    private func merge(_ ids: [String], _ columns: [ParquetColumn], through upper: String?) throws {
+        var order: [Int] = [], orderIDs: [String] = []
+        var stored = 0, next = 0
+        func takeNew() {
+            order.append(~next)
+            orderIDs.append(pending[next].artistID)
+            next += 1
+        }
+        while stored < ids.count {
+            while next < pending.count, pending[next].artistID.utf8.lexicographicallyPrecedes(ids[stored].utf8) { takeNew() }
+            let id = ids[stored]
+            while stored < ids.count, ids[stored] == id {
+                order.append(stored)
+                orderIDs.append(id)
+                stored += 1
+            }
+            while next < pending.count, pending[next].artistID == id { takeNew() }
+        }
+        while next < pending.count, upper.map({ !$0.utf8.lexicographicallyPrecedes(pending[next].artistID.utf8) }) ?? true { takeNew() }
+        guard !order.isEmpty else { return }
+        let added = table.parquetColumns(Array(pending[..<next]))
+        // New rows are numbered from the front of `pending` here, so picks index `added`.
+        let batch = buffer.append(try zip(columns, added).map { try $0.gathered($1, order) }, ids: orderIDs)
+        pending.removeFirst(next)
+        for group in groups.add(Array(batch)) { try writer.append(try buffer.take(group.count)) }
     }
 }
 
@@ -277,33 +332,52 @@ private struct ImpactRewrite {
     }
 }
 
-/// Merged rows waiting for their row group: columns, and each row's artist by its number
-/// among all rows merged (groups are taken from the front).
+/// Merged rows waiting for their row group, batch by batch as merged, and each row's artist
+/// by its number among all rows merged (groups are taken from the front; values are copied
+/// once, into the group).
 private final class MergeBuffer {
-    private var columns: [ParquetColumn]
-    private var ids: [String] = []
+    private var batches: [(columns: [ParquetColumn], ids: [String], taken: Int)] = []
+    private let empty: [ParquetColumn]
+    /// The number of the first row still held.
     private var start = 0
     private(set) var total = 0
 
-    init(empty: [ParquetColumn]) { columns = empty }
+    init(empty: [ParquetColumn]) { self.empty = empty }
 
     /// Adds rows; returns their numbers.
-    func append(_ batch: [ParquetColumn], ids batchIDs: [String]) -> Range<Int> {
-        columns = zip(columns, batch).map { $0.appending($1) }
-        ids += batchIDs
-        total += batchIDs.count
-        return (total - batchIDs.count)..<total
+    func append(_ columns: [ParquetColumn], ids: [String]) -> Range<Int> {
+        batches.append((columns, ids, 0))
+        total += ids.count
+        return (total - ids.count)..<total
     }
 
-    func artist(at number: Int) -> String { ids[number - start] }
+    func artist(at number: Int) -> String {
+        var offset = number - start
+        for batch in batches {
+            let held = batch.ids.count - batch.taken
+            if offset < held { return batch.ids[batch.taken + offset] }
+            offset -= held
+        }
+        return ""
+    }
 
     /// The first `count` rows, removed.
-    func take(_ count: Int) -> [ParquetColumn] {
-        let taken = columns.map { $0.prefix(count) }
-        columns = columns.map { $0.dropping(count) }
-        ids.removeFirst(count)
+    func take(_ count: Int) throws -> [ParquetColumn] {
+        var picks: [[Int]] = []
+        var left = count
+        for index in batches.indices where left > 0 {
+            let n = min(left, batches[index].ids.count - batches[index].taken)
+            picks.append(Array(batches[index].taken..<(batches[index].taken + n)))
+            batches[index].taken += n
+            left -= n
+        }
+        var out = empty
+        for (batch, rows) in zip(batches, picks) {
+            out = try zip(out, batch.columns).map { try $0.appending($1, rows) }
+        }
+        batches.removeAll { $0.taken == $0.ids.count }
         start += count
-        return taken
+        return out
     }
 }
 
@@ -327,41 +401,22 @@ extension ParquetColumn {
         }
     }
 
-    /// This column's values, then `other`'s (of the same type; gathered from both, so never
-    /// mixed).
-    func appending(_ other: ParquetColumn) -> ParquetColumn {
+    /// This column's values, then the values at `rows` of `other` (of the same type).
+    func appending(_ other: ParquetColumn, _ rows: [Int]) throws -> ParquetColumn {
+        func joined<T>(_ a: [T?], _ b: [T?]) -> [T?] {
+            var out = a
+            out.reserveCapacity(a.count + rows.count)
+            for row in rows { out.append(b[row]) }
+            return out
+        }
         switch (self, other) {
-        case let (.string(a), .string(b)): return .string(a + b)
-        case let (.date(a), .date(b)): return .date(a + b)
-        case let (.int32(a), .int32(b)): return .int32(a + b)
-        case let (.int64(a), .int64(b)): return .int64(a + b)
-        case let (.double(a), .double(b)): return .double(a + b)
-        case let (.boolean(a), .boolean(b)): return .boolean(a + b)
-        default: return self
-        }
-    }
-
-    /// The first `count` values.
-    func prefix(_ count: Int) -> ParquetColumn {
-        switch self {
-        case .string(let v): return .string(Array(v.prefix(count)))
-        case .date(let v): return .date(Array(v.prefix(count)))
-        case .int32(let v): return .int32(Array(v.prefix(count)))
-        case .int64(let v): return .int64(Array(v.prefix(count)))
-        case .double(let v): return .double(Array(v.prefix(count)))
-        case .boolean(let v): return .boolean(Array(v.prefix(count)))
-        }
-    }
-
-    /// Without the first `count` values.
-    func dropping(_ count: Int) -> ParquetColumn {
-        switch self {
-        case .string(let v): return .string(Array(v.dropFirst(count)))
-        case .date(let v): return .date(Array(v.dropFirst(count)))
-        case .int32(let v): return .int32(Array(v.dropFirst(count)))
-        case .int64(let v): return .int64(Array(v.dropFirst(count)))
-        case .double(let v): return .double(Array(v.dropFirst(count)))
-        case .boolean(let v): return .boolean(Array(v.dropFirst(count)))
+        case let (.string(a), .string(b)): return .string(joined(a, b))
+        case let (.date(a), .date(b)): return .date(joined(a, b))
+        case let (.int32(a), .int32(b)): return .int32(joined(a, b))
+        case let (.int64(a), .int64(b)): return .int64(joined(a, b))
+        case let (.double(a), .double(b)): return .double(joined(a, b))
+        case let (.boolean(a), .boolean(b)): return .boolean(joined(a, b))
+        default: throw AppendRefusal(description: "a stored column has another type")
         }
     }
 }

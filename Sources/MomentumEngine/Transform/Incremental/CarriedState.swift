@@ -10,6 +10,7 @@
 // the transform record, which names its fingerprint: a state that is not the one the record
 // names (a kill in between, a copy, an edit) is not used.
 
+import Crypto
 import Foundation
 import LakeAnalytics
 import LakeKit
@@ -118,9 +119,12 @@ final class CarriedStateReader: @unchecked Sendable {  // used by one task at a 
     private var current: (artistID: String, inputs: CarriedState.Artist)?
     private var rowsRead = 0
 
-    init(_ store: any ObjectStore) async throws {
-        reader = try await ParquetReader.open(store, key: CarriedState.key)
+    /// Opens the state whose bytes hash to `sha256` (as its record says), else throws.
+    init(_ store: any ObjectStore, sha256: String) async throws {
         file = "\(store.location)/\(CarriedState.key)"
+        let bytes = try await store.get(CarriedState.key)
+        guard CarriedStateWriter.sha256(bytes) == sha256 else { throw LakeError.format("\(file) is not the file its record names (its content has changed)") }
+        reader = try await ParquetReader.open(bytes: bytes, name: file)
         guard reader.schema == CarriedState.schema else { throw LakeError.format("\(file) does not have the columns this version writes") }
     }
 
@@ -214,16 +218,29 @@ final class CarriedStateWriter: @unchecked Sendable {
         if let file { try file.write(contentsOf: piece) } else { bytes += piece }
     }
 
+    /// What a transform's record says of the state it wrote.
+    struct Written: Sendable, Equatable {
+        var lastDay: Day
+        var sha256: String
+    }
+
+    static func sha256(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// Finishes the file and puts it into the lake.
-    func publish(to store: any ObjectStore) async throws {
+    func publish(to store: any ObjectStore) async throws -> Written {
         let rest = writer.finish()
-        if let file, let path {
-            try file.write(contentsOf: rest)
-            try file.close()
-            try await store.put(CarriedState.key, bytes: try BucketFiles.bytes(of: path))
+        let file: [UInt8]
+        if let handle = self.file, let path {
+            try handle.write(contentsOf: rest)
+            try handle.close()
+            file = try BucketFiles.bytes(of: path)
             try FileManager.default.removeItem(at: path)
         } else {
-            try await store.put(CarriedState.key, bytes: bytes + rest)
+            file = bytes + rest
         }
+        try await store.put(CarriedState.key, bytes: file)
+        return Written(lastDay: lastDay, sha256: CarriedStateWriter.sha256(file))
     }
 }

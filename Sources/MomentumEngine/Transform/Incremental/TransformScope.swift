@@ -38,9 +38,12 @@ struct TransformRecord: Codable, Sendable {
         var fingerprint: String
         /// The state's last day: its window ends there.
         var lastDay: String
+        /// SHA-256 of the file's bytes, hex: its listing fingerprint (size, time, inode or
+        /// ETag) does not see a rewrite in place whose time was put back; its content does.
+        var sha256: String
 
         enum CodingKeys: String, CodingKey {
-            case fingerprint, lastDay = "last_day"
+            case fingerprint, sha256, lastDay = "last_day"
         }
     }
 
@@ -69,7 +72,7 @@ struct TransformPlanning: Sendable {
     var newKeys: Set<String> = []
     /// The days after the carried state's last day, when the new files are metric files of
     /// those days only and the state is the one the record names; otherwise why not.
-    var appendable: Result<Day, AppendRefusal> = .failure(AppendRefusal(description: "not an incremental run"))
+    var appendable: Result<CarriedStateWriter.Written, AppendRefusal> = .failure(AppendRefusal(description: "not an incremental run"))
 }
 
 /// The part of the processed tables a transform rebuilds.
@@ -109,6 +112,14 @@ extension LocalEngine {
     /// - Parameter full: force a full rebuild (`--full`).
     package func transformScope(full: Bool) async throws -> TransformScope {
         try await planTransform(full: full).scope
+    }
+
+    /// What a local transform would do: as ``transformScope(full:)``, but new days after the
+    /// carried state's are `appended` (the Athena engine has no carried state: it plans months).
+    package func localTransformScope(full: Bool) async throws -> TransformScope {
+        let planning = try await planTransform(full: full)
+        guard case .incremental(_, let days, let files) = planning.scope, case .success = planning.appendable else { return planning.scope }
+        return .appended(days: days.sorted(), newFiles: files)
     }
 
     /// The plan, and the raw releases when planning read them (an incremental run needs them
@@ -170,7 +181,7 @@ extension LocalEngine {
     /// The carried state's last day when the new files can be appended from it: metric files
     /// only, of days after that one, and the state the record names.
     private func appendable(_ carried: TransformRecord.Carried?, added: [String], newMetrics: [String],
-                            changedDays: Set<Day>) async throws -> Result<Day, AppendRefusal> {
+                            changedDays: Set<Day>) async throws -> Result<CarriedStateWriter.Written, AppendRefusal> {
         guard let carried, let lastDay = Day(iso: carried.lastDay) else {
             return .failure(AppendRefusal(description: "the last transform left no carried state"))
         }
@@ -181,7 +192,7 @@ extension LocalEngine {
         guard LocalEngine.fingerprint(try await store.list(prefix: CarriedState.key)) == carried.fingerprint else {
             return .failure(AppendRefusal(description: "\(CarriedState.key) is not the state the last transform left"))
         }
-        return .success(lastDay)
+        return .success(CarriedStateWriter.Written(lastDay: lastDay, sha256: carried.sha256))
     }
 
     /// Every raw release, and the earliest release day the new release files can change: the
@@ -210,9 +221,9 @@ extension LocalEngine {
     /// listing the run planned from (listed again when nil); `unread` the keys that could not be
     /// read, left out so that the next run reads them.
     ///
-    /// `carriedLastDay`: the carried state written just before, whose last day that is; nil
-    /// when the transform left none (the next run then reads the window).
-    func recordTransform(engine: String, rawListing: [ObjectInfo]? = nil, unread: Set<String> = [], carriedLastDay: Day? = nil) async throws {
+    /// `carried`: the carried state written just before; nil when the transform left none
+    /// (the next run then reads the window).
+    func recordTransform(engine: String, rawListing: [ObjectInfo]? = nil, unread: Set<String> = [], carried written: CarriedStateWriter.Written? = nil) async throws {
         let listed: [ObjectInfo]
         if let rawListing { listed = rawListing } else { listed = try await rawFiles() }
         let raw = listed.filter { !unread.contains($0.key) }
@@ -225,9 +236,9 @@ extension LocalEngine {
             version: TransformRecord.currentVersion, engine: engine, rawFiles: raw.count, rawFingerprint: LocalEngine.fingerprint(raw),
             latestRawDay: latest, files: raw.map { TransformRecord.File(key: $0.key, size: $0.size, version: $0.version) },
             processed: processed)
-        if let carriedLastDay {
+        if let written {
             record.carried = TransformRecord.Carried(fingerprint: LocalEngine.fingerprint(try await store.list(prefix: CarriedState.key)),
-                                                     lastDay: carriedLastDay.isoString)
+                                                     lastDay: written.lastDay.isoString, sha256: written.sha256)
         } else if try await store.size(of: CarriedState.key) != nil {
             // A state no record names is never used; it goes, so that nobody mistakes it.
             try await store.delete(CarriedState.key)

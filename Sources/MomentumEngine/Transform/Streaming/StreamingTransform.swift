@@ -123,8 +123,8 @@ extension LocalEngine {
         let snapshots = try await writeLeaderboard(leaderboard, asOf: asOf, observedDays: spill.observedDays)
         written += snapshots.written
         removed += snapshots.removed
-        try await carried?.publish(to: store)
-        try await recordTransform(engine: "local", rawListing: rawListing, unread: unreadKeys(malformed), carriedLastDay: carried?.lastDay)
+        let state = try await carried?.publish(to: store)
+        try await recordTransform(engine: "local", rawListing: rawListing, unread: unreadKeys(malformed), carried: state)
         clock.lap("wrote \(written) files, removed \(removed)")
         return TransformSummary(
             artists: artists, dailyRows: daily.rows, audienceRows: audience.rows, signalRows: signals.rows, events: impacts.rows, leaderboardRows: leaderboard.count,
