@@ -23,7 +23,7 @@ package struct LocalEngine: Sendable {
     /// Rows per row group of the processed tables: groups of whole artists up to this size
     /// (`ArtistRowGroups`), small enough that a streaming transform holds one waiting group
     /// per partition without strain, large enough that pages compress well.
-    package static let processedRowGroupRows = 16_384
+    package static let processedRowGroupRows = 8_192
 
     package init(store: any ObjectStore, logger: Logger = Logger(label: "momentum.engine"),
                 parquetOptions: ParquetWriter.Options = .init(rowGroupRows: LocalEngine.processedRowGroupRows),

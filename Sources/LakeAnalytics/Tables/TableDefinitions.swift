@@ -166,38 +166,28 @@ package struct TableDefinition<Row>: Sendable {
 /// Groups of whole artists also keep each group's `artist_id` range narrow for readers of
 /// one artist.
 package struct ArtistRowGroups<Row> {
-    /// Rows per group at most (but for a single larger artist).
-    package let limit: Int
+    private var cutter: ArtistGroupCutter
     private let artistOf: (Row) -> String
     private var pending: [Row] = []
 
     package init(limit: Int, artistOf: @escaping (Row) -> String) {
-        self.limit = max(1, limit)
+        cutter = ArtistGroupCutter(limit: limit)
         self.artistOf = artistOf
     }
-
-    /// Rows held for a group not yet complete.
-    package var pendingRows: Int { pending.count }
 
     /// Adds a batch of whole artists; returns the groups it completed, in order.
     package mutating func add(_ rows: [Row]) -> [[Row]] {
         var done: [[Row]] = []
-        var start = rows.startIndex
-        while start < rows.endIndex {
-            let artist = artistOf(rows[start])
-            var end = start + 1
-            while end < rows.endIndex, artistOf(rows[end]) == artist { end += 1 }
-            if !pending.isEmpty, pending.count + (end - start) > limit {
-                done.append(pending)
-                pending = []
-            }
-            pending.append(contentsOf: rows[start..<end])
-            if pending.count >= limit {
-                done.append(pending)
-                pending = []
-            }
-            start = end
+        var next = 0
+        for size in cutter.add(runs: ArtistGroupCutter.runs(rows, artistOf)) {
+            // A closed group starts with the rows held from earlier batches.
+            let fromBatch = size - pending.count
+            pending.append(contentsOf: rows[next..<(next + fromBatch)])
+            next += fromBatch
+            done.append(pending)
+            pending = []
         }
+        pending.append(contentsOf: rows[next...])
         return done
     }
 
@@ -205,6 +195,50 @@ package struct ArtistRowGroups<Row> {
     package mutating func finish() -> [Row] {
         defer { pending = [] }
         return pending
+    }
+}
+
+/// The rule of ``ArtistRowGroups`` on row counts alone, for a writer that holds the rows
+/// itself (a streaming transform keeps only the rows of an unfinished group between buckets).
+package struct ArtistGroupCutter: Sendable {
+    /// Rows per group at most (but for a single larger artist).
+    package let limit: Int
+    /// Rows of the group not yet closed.
+    package private(set) var open = 0
+
+    package init(limit: Int) { self.limit = max(1, limit) }
+
+    /// Feeds a batch's artist runs (rows per artist, in order); returns the sizes of the
+    /// groups they close, in order: the group before a run that would overflow it, and a
+    /// group a run fills. Rows of earlier batches still open come first in the first one.
+    package mutating func add(runs: [Int]) -> [Int] {
+        var closed: [Int] = []
+        for count in runs {
+            if open > 0, open + count > limit {
+                closed.append(open)
+                open = 0
+            }
+            open += count
+            if open >= limit {
+                closed.append(open)
+                open = 0
+            }
+        }
+        return closed
+    }
+
+    /// The artist runs of rows in artist order.
+    package static func runs<Row>(_ rows: [Row], _ artistOf: (Row) -> String) -> [Int] {
+        var runs: [Int] = []
+        var start = 0
+        while start < rows.count {
+            let artist = artistOf(rows[start])
+            var end = start + 1
+            while end < rows.count, artistOf(rows[end]) == artist { end += 1 }
+            runs.append(end - start)
+            start = end
+        }
+        return runs
     }
 }
 

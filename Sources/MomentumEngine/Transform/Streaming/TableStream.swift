@@ -15,8 +15,10 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
     /// Writers and files by partition value (`YYYY-MM`, or "" for an unpartitioned table).
     private var writers: [String: ParquetWriter] = [:]
     private var files: [String: FileHandle] = [:]
-    /// Rows waiting for their row group to fill, by partition (tables in artist order).
-    private var groups: [String: ArtistRowGroups<Row>] = [:]
+    /// Rows of each partition's unfinished row group, and where its groups are cut (tables in
+    /// artist order: groups do not depend on the buckets, `ArtistRowGroups`).
+    private var tails: [String: [Row]] = [:]
+    private var cutters: [String: ArtistGroupCutter] = [:]
     private(set) var rows = 0
 
     init(_ table: TableDefinition<Row>, options: ParquetWriter.Options, folder: URL) {
@@ -29,46 +31,63 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
         folder.appendingPathComponent((partition.isEmpty ? "table" : partition) + ".parquet")
     }
 
-    /// Appends one bucket's rows, grouped by partition: each partition's rows become row
-    /// groups, encoded on all cores, then appended to its file in partition order. A table in
-    /// artist order holds rows back until their group (``ArtistRowGroups``) is complete, so
-    /// the groups do not depend on the buckets.
+    /// Appends one bucket's rows, grouped by partition: each partition's completed row groups
+    /// are encoded on all cores, then appended to its file in partition order; the rows of an
+    /// unfinished group wait for the next bucket.
     func append(_ byPartition: [String: [Row]]) async throws {
         let batches = byPartition.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
         guard !batches.isEmpty else { return }
-        try await encode(batches.map { partition, rows in (partition, completedGroups(partition, rows)) })
+        var jobs: [Job] = []
+        for (partition, rows) in batches {
+            var sizes = [rows.count]
+            if let artistOf = table.artistOf {
+                var cutter = cutters[partition] ?? ArtistGroupCutter(limit: options.rowGroupRows)
+                sizes = cutter.add(runs: ArtistGroupCutter.runs(rows, artistOf))
+                cutters[partition] = cutter
+            }
+            jobs.append(Job(partition: partition, writer: try writers[partition] ?? ParquetWriter(schema: table.parquetSchema, options: options),
+                            tail: tails.removeValue(forKey: partition) ?? [], rows: rows, sizes: sizes))
+        }
+        try await encode(jobs)
         rows += batches.reduce(0) { $0 + $1.value.count }
     }
 
-    private func completedGroups(_ partition: String, _ rows: [Row]) -> [[Row]] {
-        guard let artistOf = table.artistOf else { return [rows] }
-        var cutter = groups.removeValue(forKey: partition) ?? ArtistRowGroups(limit: options.rowGroupRows, artistOf: artistOf)
-        let done = cutter.add(rows)
-        groups[partition] = cutter
-        return done
+    /// A partition's rows to encode: the waiting `tail`, then `rows`, cut into groups of
+    /// `sizes` (the rest waits).
+    private struct Job: Sendable {
+        var partition: String
+        var writer: ParquetWriter
+        var tail: [Row]
+        var rows: [Row]
+        var sizes: [Int]
     }
 
-    /// Encodes row groups into their partitions' files, partitions on all cores.
-    private func encode(_ batches: [(partition: String, groups: [[Row]])]) async throws {
-        var pending: [(String, ParquetWriter, [[Row]])] = []
-        for (partition, groups) in batches {
-            if writers[partition] == nil { writers[partition] = try ParquetWriter(schema: table.parquetSchema, options: options) }
-            guard !groups.isEmpty, let writer = writers[partition] else { continue }
-            pending.append((partition, writer, groups))
-        }
+    /// Encodes the jobs' groups into their partitions' files, partitions on all cores; each
+    /// group is copied out of the tail and the batch only while it is encoded.
+    private func encode(_ jobs: [Job]) async throws {
         let table = self.table
-        let encoded = await LocalEngine.parallelMap(pending) { partition, writer, groups in
-            Result { () throws -> (String, ParquetWriter, [UInt8]) in
-                var writer = writer
-                for group in groups { try writer.append(table.parquetColumns(group)) }
-                let bytes = writer.takeWrittenBytes()
-                return (partition, writer, bytes)
+        let encoded = await LocalEngine.parallelMap(jobs) { job in
+            Result { () throws -> (Job, [UInt8]) in
+                var job = job
+                var next = 0
+                for size in job.sizes {
+                    let fromRows = size - job.tail.count
+                    let group = job.tail + job.rows[next..<(next + fromRows)]
+                    next += fromRows
+                    job.tail = []
+                    try job.writer.append(table.parquetColumns(group))
+                }
+                job.tail += job.rows[next...]
+                job.rows = []
+                let bytes = job.writer.takeWrittenBytes()
+                return (job, bytes)
             }
         }
         for result in encoded {
-            let (partition, writer, bytes) = try result.get()
-            writers[partition] = writer
-            try handle(partition).write(contentsOf: bytes)
+            let (job, bytes) = try result.get()
+            writers[job.partition] = job.writer
+            if !job.tail.isEmpty { tails[job.partition] = job.tail }
+            try handle(job.partition).write(contentsOf: bytes)
         }
     }
 
@@ -91,8 +110,11 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
     /// Finishes every file and puts it into the lake at its key; then removes the dataset's
     /// files the new version does not have.
     func publish(to engine: LocalEngine) async throws -> (written: Int, removed: Int) {
-        let last = groups.keys.sorted().map { partition in (partition, [groups[partition]?.finish() ?? []].filter { !$0.isEmpty }) }
-        groups = [:]
+        let last = tails.keys.sorted().compactMap { partition -> Job? in
+            guard let tail = tails[partition], !tail.isEmpty, let writer = writers[partition] else { return nil }
+            return Job(partition: partition, writer: writer, tail: tail, rows: [], sizes: [tail.count])
+        }
+        tails = [:]
         try await encode(last)
         var keys: [String: String] = [:]
         for partition in writers.keys.sorted() {
