@@ -122,7 +122,13 @@ package struct TableDefinition<Row>: Sendable {
     /// artists (see ``ArtistRowGroups``).
     package let artistOf: (@Sendable (Row) -> String)?
 
-    package init(dataset: LakeDataset, columns: [TableColumn<Row>], artistOf: (@Sendable (Row) -> String)? = nil) {
+    /// A table whose rows are in no particular order.
+    package init(dataset: LakeDataset, columns: [TableColumn<Row>]) {
+        self.init(dataset: dataset, columns: columns, artistOf: nil)
+    }
+
+    /// A table whose rows are in artist order when `artistOf` is given.
+    package init(dataset: LakeDataset, columns: [TableColumn<Row>], artistOf: (@Sendable (Row) -> String)?) {
         self.dataset = dataset
         self.columns = columns
         self.artistOf = artistOf
