@@ -20,7 +20,9 @@ import MomentumAnalytics
 struct TransformRecord: Codable, Sendable {
     static let key = "state/transform.json"
     // 4: contract v1.3 (audience_daily; source, metric and series columns).
-    static let currentVersion = 4
+    // 5: row groups of whole artists (`ArtistRowGroups`): tables an older version left are cut
+    // otherwise, so one full rebuild makes every month what a rebuild writes.
+    static let currentVersion = 5
 
     var version: Int?
     var engine: String?
