@@ -7,8 +7,9 @@
 // leaderboard exactly as a full rebuild does (`AppendedDays.swift` says why).
 //
 // One Parquet file, `state/increment/carried.parquet`, written after the tables and before
-// the transform record, which names its fingerprint: a state that is not the one the record
-// names (a kill in between, a copy, an edit) is not used.
+// the transform record, which names its fingerprint and its SHA-256: a state that is not the
+// one the record names (a kill in between, a copy, an edit, even in place with its time put
+// back) is not used.
 
 import Crypto
 import Foundation
