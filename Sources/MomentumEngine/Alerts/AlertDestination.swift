@@ -3,7 +3,6 @@
 // URL of a webhook is a credential: it is never printed, and the delivery record keeps only a
 // fingerprint of it (to tell a replaced webhook from the one that answered 410).
 
-import Crypto
 import Foundation
 import LakeKit
 import MomentumAlerts
@@ -48,6 +47,6 @@ package struct AlertDestination: Sendable {
         case .slack(let url), .discord(let url), .webhook(let url, _): address = url.absoluteString
         case .sns(let topic, _): address = topic
         }
-        return SHA256.hash(data: Array("\(type)\n\(address)".utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        return Digest.sha256Hex(Array("\(type)\n\(address)".utf8), prefix: 8)
     }
 }

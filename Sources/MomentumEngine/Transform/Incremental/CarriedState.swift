@@ -11,7 +11,6 @@
 // one the record names (a kill in between, a copy, an edit, even in place with its time put
 // back) is not used.
 
-import Crypto
 import Foundation
 import LakeAnalytics
 import LakeKit
@@ -225,9 +224,7 @@ final class CarriedStateWriter: @unchecked Sendable {
         var sha256: String
     }
 
-    static func sha256(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-    }
+    static func sha256(_ bytes: [UInt8]) -> String { Digest.sha256Hex(bytes) }
 
     /// Finishes the file and puts it into the lake.
     func publish(to store: any ObjectStore) async throws -> Written {
