@@ -37,17 +37,19 @@ extension LocalEngine {
         // that was read must hold days after the state's only.
         var newRecords: [String: [MetricObservation]] = [:]
         var observed = Set<Day>()
+        // The leaderboard's day is the latest with a kept count: predicted from the records,
+        // checked against the analyses at the end.
+        var latestCount: Day?
         for record in metrics.recordsByFile.joined() {
             guard record.capturedAt.day > lastDay else {
                 throw AppendRefusal(description: "a new record of \(record.artistID) is dated \(record.capturedAt.day.isoString), not after the last day \(lastDay.isoString)")
             }
             newRecords[record.artistID, default: []].append(record)
             observed.insert(record.capturedAt.day)
+            if record.followers != nil, record.capturedAt.day > latestCount ?? Day.earliest { latestCount = record.capturedAt.day }
         }
         let firstDay = lastDay + 1
-        // The leaderboard's day is the latest with a kept count: predicted from the records,
-        // checked against the analyses at the end.
-        guard let asOf = metrics.recordsByFile.joined().filter({ $0.followers != nil }).map(\.capturedAt.day).max() else {
+        guard let asOf = latestCount else {
             throw AppendRefusal(description: "no follower count on the new days: the leaderboard's day reads history before the state")
         }
         clock.lap("read \(metrics.files) new raw files (\(metrics.recordCount) records)")

@@ -39,7 +39,7 @@ struct CarriedState: Sendable {
     }
 
     /// One row of the state file.
-    struct Row: Sendable, Equatable {
+    struct Row: Sendable {
         var artistID: String
         var kind: Kind
         /// The artist's name on that day, or the album's name.
