@@ -184,20 +184,6 @@ extension ParquetColumn {
 
     /// This column's values, then the values at `rows` of `other` (of the same type).
     func appending(_ other: ParquetColumn, _ rows: [Int]) throws -> ParquetColumn {
-        func joined<T>(_ a: [T?], _ b: [T?]) -> [T?] {
-            var out = a
-            out.reserveCapacity(a.count + rows.count)
-            for row in rows { out.append(b[row]) }
-            return out
-        }
-        switch (self, other) {
-        case let (.string(a), .string(b)): return .string(joined(a, b))
-        case let (.date(a), .date(b)): return .date(joined(a, b))
-        case let (.int32(a), .int32(b)): return .int32(joined(a, b))
-        case let (.int64(a), .int64(b)): return .int64(joined(a, b))
-        case let (.double(a), .double(b)): return .double(joined(a, b))
-        case let (.boolean(a), .boolean(b)): return .boolean(joined(a, b))
-        default: throw AppendRefusal(description: "a stored column has another type")
-        }
+        try gathered(other, Array(0..<count) + rows.map { ~$0 })
     }
 }
