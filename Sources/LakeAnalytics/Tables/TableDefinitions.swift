@@ -210,7 +210,7 @@ package struct ArtistGroupCutter: Sendable {
     /// Rows per group at most (but for a single larger artist).
     package let limit: Int
     /// Rows of the group not yet closed.
-    package private(set) var open = 0
+    private var open = 0
 
     package init(limit: Int) { self.limit = max(1, limit) }
 

@@ -27,7 +27,7 @@ struct AppendRefusal: Error, CustomStringConvertible {
 
 extension LocalEngine {
     /// Appends the days of `newKeys` (new metric files only) to the processed tables from the
-    /// carried state whose last day is `lastDay`. Throws `AppendRefusal` before writing
+    /// carried state the transform record names. Throws `AppendRefusal` before writing
     /// anything when the state cannot settle them.
     func appendDays(newKeys: Set<String>, carried: CarriedStateWriter.Written, rawListing: [ObjectInfo]) async throws -> TransformSummary {
         let lastDay = carried.lastDay
@@ -39,18 +39,24 @@ extension LocalEngine {
         var observed = Set<Day>()
         // The leaderboard's day is the latest with a kept count: predicted from the records,
         // checked against the analyses at the end.
-        var latestCount: Day?
+        var predictedAsOf: Day?
         for record in metrics.recordsByFile.joined() {
             guard record.capturedAt.day > lastDay else {
                 throw AppendRefusal(description: "a new record of \(record.artistID) is dated \(record.capturedAt.day.isoString), not after the last day \(lastDay.isoString)")
             }
             newRecords[record.artistID, default: []].append(record)
             observed.insert(record.capturedAt.day)
-            if record.followers != nil, record.capturedAt.day > latestCount ?? Day.earliest { latestCount = record.capturedAt.day }
+            if record.followers != nil, record.capturedAt.day > predictedAsOf ?? Day.earliest { predictedAsOf = record.capturedAt.day }
         }
         let firstDay = lastDay + 1
-        guard let asOf = latestCount else {
+        guard let asOf = predictedAsOf else {
             throw AppendRefusal(description: "no follower count on the new days: the leaderboard's day reads history before the state")
+        }
+        // A table without any signal is one empty partition, of the leaderboard's month, which
+        // a full rebuild would not keep once signals appear or the day moves: settled up front.
+        let signalFiles = try await processedFiles(.artistSignals)
+        if signalFiles.count == 1, let only = signalFiles.first, try await ParquetReader.open(store, key: only.key, wholeFileLimit: 0).rowCount == 0 {
+            throw AppendRefusal(description: "artist_signals has no row yet")
         }
         clock.lap("read \(metrics.files) new raw files (\(metrics.recordCount) records)")
 
@@ -146,13 +152,6 @@ extension LocalEngine {
             if signalPartition.rows > 0 || signalPartition.stored { files.append((signalPartition.key, signalFile)) }
         }
         clock.lap("analysed \(artists) artists from the carried state and the new records span by span, and inserted the new rows into \(daily.count) month(s)")
-        // A table without any signal is one empty partition, of the leaderboard's month: not
-        // one a full rebuild would leave once signals appear, or the day moves.
-        let signalFiles = try await processedFiles(.artistSignals)
-        if signalFiles.count == 1, let only = signalFiles.first, !files.contains(where: { $0.key == only.key }),
-           try await ParquetReader.open(store, key: only.key, wholeFileLimit: 0).rowCount == 0 {
-            throw AppendRefusal(description: "artist_signals has no row yet")
-        }
         files.append((LakeLayout.processedKey(.releaseImpact, partition: nil), impactFile))
         let leaderboard = Leaderboard.rank(entries)
 

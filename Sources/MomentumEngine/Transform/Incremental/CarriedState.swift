@@ -195,11 +195,8 @@ final class CarriedStateWriter: @unchecked Sendable {
         writer = try ParquetWriter(schema: CarriedState.schema, options: ParquetWriter.Options(codec: options.codec, rowGroupRows: 4 * options.rowGroupRows))
         if let scratch {
             let path = scratch.appendingPathComponent("carried.parquet")
-            guard FileManager.default.createFile(atPath: path.path, contents: nil) else {
-                throw LakeError.io("cannot create the transform's scratch file \(path.path): check free space and TMPDIR")
-            }
             self.path = path
-            file = try FileHandle(forWritingTo: path)
+            file = try ScratchFolder.newFile(at: path)
         } else {
             path = nil
             file = nil

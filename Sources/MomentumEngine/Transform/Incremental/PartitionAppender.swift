@@ -20,18 +20,17 @@ final class PartitionAppender<Row: ArtistKeyed & Sendable>: @unchecked Sendable 
     /// New rows not merged yet, in artist order.
     private var pending: [Row] = []
     private let buffer: MergeBuffer
-    private var groups: ArtistRowGroups<Int>
+    private var cutter: ArtistGroupCutter
     private var writer: ParquetWriter
+    private(set) var rows = 0
 
     var stored: Bool { reader != nil }
-    var rows: Int { buffer.total }
 
     init(_ table: TableDefinition<Row>, month: Int32, engine: LocalEngine) async throws {
         self.table = table
         key = LakeLayout.processedKey(table.dataset, partition: ("month", Day.monthString(ofMonthIndex: month)))
-        let buffer = MergeBuffer(empty: table.parquetColumns([]))
-        self.buffer = buffer
-        groups = ArtistRowGroups(limit: engine.parquetOptions.rowGroupRows) { buffer.artist(at: $0) }
+        buffer = MergeBuffer(empty: table.parquetColumns([]))
+        cutter = ArtistGroupCutter(limit: engine.parquetOptions.rowGroupRows)
         writer = try ParquetWriter(schema: table.parquetSchema, options: engine.parquetOptions)
         guard try await engine.store.size(of: key) != nil else {
             reader = nil
@@ -66,8 +65,7 @@ final class PartitionAppender<Row: ArtistKeyed & Sendable>: @unchecked Sendable 
     func finish() async throws -> [UInt8] {
         while nextGroup < groupEnds.count { try await mergeNextGroup() }
         try merge([], table.parquetColumns([]), through: nil)
-        let rest = groups.finish()
-        if !rest.isEmpty { try writer.append(try buffer.take(rest.count)) }
+        if buffer.held > 0 { try writer.append(try buffer.take(buffer.held)) }
         return writer.finish()
     }
 
@@ -107,57 +105,43 @@ final class PartitionAppender<Row: ArtistKeyed & Sendable>: @unchecked Sendable 
         guard !order.isEmpty else { return }
         let added = table.parquetColumns(Array(pending[..<next]))
         // New rows are numbered from the front of `pending` here, so picks index `added`.
-        let batch = buffer.append(try zip(columns, added).map { try $0.gathered($1, order) }, ids: orderIDs)
+        buffer.append(try zip(columns, added).map { try $0.gathered($1, order) }, count: order.count)
         pending.removeFirst(next)
-        for group in groups.add(Array(batch)) { try writer.append(try buffer.take(group.count)) }
+        rows += order.count
+        // A batch holds whole artists: the groups are cut as a full rebuild cuts them.
+        for size in cutter.add(runs: ArtistGroupCutter.runs(orderIDs) { $0 }) { try writer.append(try buffer.take(size)) }
     }
 }
 
-/// Merged rows waiting for their row group, batch by batch as merged, and each row's artist
-/// by its number among all rows merged (groups are taken from the front; values are copied
-/// once, into the group).
+/// Merged rows waiting for their row group, batch by batch as merged (groups are taken from
+/// the front; values are copied once, into the group).
 final class MergeBuffer {
-    private var batches: [(columns: [ParquetColumn], ids: [String], taken: Int)] = []
+    private var batches: [(columns: [ParquetColumn], count: Int, taken: Int)] = []
     private let empty: [ParquetColumn]
-    /// The number of the first row still held.
-    private var start = 0
-    private(set) var total = 0
+    /// Rows held.
+    private(set) var held = 0
 
     init(empty: [ParquetColumn]) { self.empty = empty }
 
-    /// Adds rows; returns their numbers.
-    func append(_ columns: [ParquetColumn], ids: [String]) -> Range<Int> {
-        batches.append((columns, ids, 0))
-        total += ids.count
-        return (total - ids.count)..<total
-    }
-
-    func artist(at number: Int) -> String {
-        var offset = number - start
-        for batch in batches {
-            let held = batch.ids.count - batch.taken
-            if offset < held { return batch.ids[batch.taken + offset] }
-            offset -= held
-        }
-        return ""
+    func append(_ columns: [ParquetColumn], count: Int) {
+        batches.append((columns, count, 0))
+        held += count
     }
 
     /// The first `count` rows, removed.
     func take(_ count: Int) throws -> [ParquetColumn] {
-        var picks: [[Int]] = []
+        var out = empty
         var left = count
         for index in batches.indices where left > 0 {
-            let n = min(left, batches[index].ids.count - batches[index].taken)
-            picks.append(Array(batches[index].taken..<(batches[index].taken + n)))
+            let (columns, size, taken) = batches[index]
+            let n = min(left, size - taken)
+            let rows = Array(taken..<(taken + n))
+            out = try zip(out, columns).map { try $0.appending($1, rows) }
             batches[index].taken += n
             left -= n
         }
-        var out = empty
-        for (batch, rows) in zip(batches, picks) {
-            out = try zip(out, batch.columns).map { try $0.appending($1, rows) }
-        }
-        batches.removeAll { $0.taken == $0.ids.count }
-        start += count
+        batches.removeAll { $0.taken == $0.count }
+        held -= count
         return out
     }
 }

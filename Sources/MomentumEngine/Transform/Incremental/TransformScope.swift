@@ -72,8 +72,8 @@ struct TransformPlanning: Sendable {
     var rawListing: [ObjectInfo]
     /// The raw files new since the last transform.
     var newKeys: Set<String> = []
-    /// The days after the carried state's last day, when the new files are metric files of
-    /// those days only and the state is the one the record names; otherwise why not.
+    /// The carried state to append from, when the new files are metric files of days after
+    /// its last one only and it is the state the record names; otherwise why not.
     var appendable: Result<CarriedStateWriter.Written, AppendRefusal> = .failure(AppendRefusal(description: "not an incremental run"))
 }
 
@@ -83,8 +83,8 @@ package enum TransformScope: Sendable, Equatable {
     case full(reason: String)
     /// Months from `firstDay`'s on; `changedDays` are the capture days of the new metric files.
     case incremental(firstDay: Day, changedDays: Set<Day>, newFiles: Int)
-    /// Days after the last one appended from the carried state (a transform's result, never
-    /// a plan: the plan of such a run is `incremental`).
+    /// Days after the last one appended from the carried state: what a local transform did or
+    /// would do (`localTransformScope`). The plan the Athena engine sees is `incremental`.
     case appended(days: [Day], newFiles: Int)
     /// Nothing has changed since the last transform.
     case upToDate

@@ -30,6 +30,15 @@ enum ScratchFolder {
         return folder
     }
 
+    /// A new empty file in a scratch folder (its folder made when missing), open for writing.
+    static func newFile(at url: URL) throws -> FileHandle {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw LakeError.io("cannot create the transform's scratch file \(url.path): check free space and TMPDIR")
+        }
+        return try FileHandle(forWritingTo: url)
+    }
+
     /// Removes scratch folders whose owning process is gone; returns how many.
     @discardableResult
     static func removeStale(in base: URL, now: Date = Date()) -> Int {

@@ -93,11 +93,7 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
 
     private func handle(_ partition: String) throws -> FileHandle {
         if let handle = files[partition] { return handle }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: path(partition).path, contents: nil) else {
-            throw LakeError.io("cannot create the transform's scratch file \(path(partition).path): check free space and TMPDIR")
-        }
-        let handle = try FileHandle(forWritingTo: path(partition))
+        let handle = try ScratchFolder.newFile(at: path(partition))
         files[partition] = handle
         return handle
     }
