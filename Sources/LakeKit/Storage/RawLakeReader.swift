@@ -57,7 +57,7 @@ public enum RawLakeReader {
         including: @escaping @Sendable (String) -> Bool
     ) async throws -> RawReadResult<Record> {
         let collected = Collected<Record>()
-        let summary = try await forEachFile(type, dataset: dataset, from: store, parallelism: parallelism, including: including) { _, file in
+        let summary = try await eachFile(type, dataset: dataset, from: store, parallelism: parallelism, including: including, sharingStrings: true) { _, file in
             collected.add(file)
             progress?(collected.count, file.filesInAll)
         }
@@ -87,10 +87,23 @@ public enum RawLakeReader {
     ///     the file.
     /// - Returns: files and bytes read, and the files that could not be read or lie outside
     ///   the layout (their lines are in each file's `malformed`).
+    ///
+    /// Records do not share strings across files (``read(_:dataset:from:parallelism:progress:)``
+    /// does): a caller that drops each file's records would pay a lookup per string for nothing.
     public static func forEachFile<Record: JSONLineRecord>(
         _ type: Record.Type, dataset: LakeDataset, from store: some ObjectStore,
         parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
         including: @escaping @Sendable (String) -> Bool = { _ in true },
+        _ body: @escaping @Sendable (_ worker: Int, _ file: RawFile<Record>) async throws -> Void
+    ) async throws -> RawReadSummary {
+        try await eachFile(type, dataset: dataset, from: store, parallelism: parallelism, including: including, sharingStrings: false, body)
+    }
+
+    /// `forEachFile`, with each worker's records sharing equal strings across its files when
+    /// `sharingStrings` (for a reader that keeps them: ids and names repeat daily).
+    private static func eachFile<Record: JSONLineRecord>(
+        _ type: Record.Type, dataset: LakeDataset, from store: some ObjectStore,
+        parallelism: Int, including: @escaping @Sendable (String) -> Bool, sharingStrings: Bool,
         _ body: @escaping @Sendable (_ worker: Int, _ file: RawFile<Record>) async throws -> Void
     ) async throws -> RawReadSummary {
         let listing = try await store.listing(prefix: dataset.prefix)
@@ -111,7 +124,7 @@ public enum RawLakeReader {
         let bytes = try await withThrowingTaskGroup(of: Int.self) { group in
             for worker in 0..<workers {
                 group.addTask {
-                    var strings = StringInterner()
+                    var strings = StringInterner(capacity: sharingStrings ? 200_000 : 0)
                     var read = 0
                     while let index = queue.next() {
                         let key = readable[index]

@@ -51,6 +51,14 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         self = day
     }
 
+    /// The same for a `String`, the common case: a concrete overload, so that a caller in
+    /// another module (a reader checking each record's partition day) needs no generic
+    /// dispatch, and a short string's bytes are read in place rather than copied to an array.
+    public init?(iso text: String) {
+        guard let day = ISOText.withBytes(of: text, Day.parse) else { return nil }
+        self = day
+    }
+
     /// `YYYY-MM-DD` from its UTF-8 bytes.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Day? {
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
@@ -275,6 +283,13 @@ enum ISOText {
     static func withBytes<T>(of text: some StringProtocol, _ body: (UnsafeBufferPointer<UInt8>) -> T?) -> T? {
         if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
         return Array(text.utf8).withUnsafeBufferPointer(body)
+    }
+
+    /// The same for a `String`: a short one (up to 15 bytes, every date) keeps its bytes inline
+    /// and has no contiguous storage to lend; `withUTF8` reads them from a copy on the stack.
+    static func withBytes<T>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> T?) -> T? {
+        var text = text
+        return text.withUTF8(body)
     }
 
     /// The decimal number of `count` ASCII digits from `start`; nil when one is not a digit.

@@ -16,7 +16,9 @@ public enum DailyBuilder {
         let chosen = latestPerDay(observations)
         guard !chosen.isEmpty else { return [] }
         let index = DayIndex(days: chosen.map { $0.capturedAt.day })
-        let counts = calendar.releaseCounts
+        // Releases per day in day order, read with a cursor as the rows go (rows are by day).
+        let counts = calendar.releaseCounts.sorted { $0.key < $1.key }
+        var countCursor = 0
         let eventDays = calendar.eventDays
 
         var rows: [ArtistDaily] = []
@@ -26,10 +28,11 @@ public enum DailyBuilder {
         for observation in chosen {
             let day = observation.capturedAt.day
             let followers = observation.followers
+            while countCursor < counts.count, counts[countCursor].key < day { countCursor += 1 }
             var row = ArtistDaily(
                 artistID: artistID, artistName: observation.artistName, day: day,
                 followers: followers, popularity: observation.popularity,
-                releaseCount: counts[day] ?? 0
+                releaseCount: countCursor < counts.count && counts[countCursor].key == day ? counts[countCursor].value : 0
             )
             let growth = CountGrowth(day: day, count: followers, previous: previous) { index.position(of: $0).flatMap { chosen[$0].followers } }
             row.prevDay = growth.prevDay
@@ -62,13 +65,26 @@ public enum DailyBuilder {
     /// Section 1's pick for any records: per day the one no later record `wins` over (so a
     /// full tie goes to the one read last), sorted by day. Section 8 picks audience records so.
     static func latestPerDay<Record>(_ records: [Record], day: (Record) -> Day, wins: (Record, Record) -> Bool) -> [Record] {
-        var best: [Day: Int] = [:]
-        for (i, record) in records.enumerated() {
-            let key = day(record)
-            if let current = best[key], wins(records[current], record) { continue }
-            best[key] = i
+        // Records in read order, then by day (stable: read order within a day). A lake read in
+        // key order is already by day, so the sort is usually skipped; no hashing of days.
+        let days = records.map(day)
+        var order = Array(records.indices)
+        if zip(days, days.dropFirst()).contains(where: { $0 > $1 }) {
+            order.sort { days[$0] != days[$1] ? days[$0] < days[$1] : $0 < $1 }
         }
-        return best.sorted { $0.key < $1.key }.map { records[$0.value] }
+        var chosen: [Record] = []
+        var start = 0
+        while start < order.count {
+            var best = order[start], next = start + 1
+            while next < order.count, days[order[next]] == days[best] {
+                // In read order, a record replaces the best so far unless the best wins.
+                if !wins(records[best], records[order[next]]) { best = order[next] }
+                next += 1
+            }
+            chosen.append(records[best])
+            start = next
+        }
+        return chosen
     }
 
     /// True when `a` strictly beats `b`; a full tie goes to the later read (the caller's `b`).

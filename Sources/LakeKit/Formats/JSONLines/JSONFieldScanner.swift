@@ -1,3 +1,5 @@
+import Foundation
+
 // A purpose-built JSON scanner for the lake's flat records. Raw records are one flat object a
 // line with a handful of string, number, null, boolean and string-array fields; a general JSON
 // decoder spends most of its time building a tree we immediately throw away. This scanner walks
@@ -397,38 +399,65 @@ package struct JSONFieldScanner: ~Copyable {
 
 /// Hands out one `String` per distinct byte sequence. Bounded: past `capacity` distinct
 /// strings it stops remembering new ones (it never fails).
+///
+/// An open-addressed table of flat arrays: a transform interns two strings per raw record,
+/// millions of times, and a dictionary of arrays paid a hash, a retain and an array copy for
+/// each.
 public struct StringInterner {
-    private var buckets: [UInt64: [String]] = [:]
-    private var stored = 0
+    private var strings: [String] = []
+    private var hashes: [UInt64] = []
+    /// Index + 1 into `strings` per slot (0: empty); the count is a power of two.
+    private var slots = [Int32](repeating: 0, count: 64)
     private let capacity: Int
 
-    /// An interner expecting about `capacity` distinct strings.
+    /// An interner expecting about `capacity` distinct strings; 0 shares nothing (every call
+    /// makes a new string, with no lookup).
     public init(capacity: Int = 200_000) {
-        self.capacity = capacity
+        self.capacity = max(0, min(capacity, Int(Int32.max / 2)))
     }
 
-    /// Byte equality through the string's contiguous storage (native strings always have it).
+    /// Byte equality (not Swift's canonical equivalence), reading a short string's inline
+    /// bytes from a copy on the stack: the one byte comparison of strings in LakeKit.
     @inline(__always) static func equal(_ string: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        string.utf8.withContiguousStorageIfAvailable { stored in
+        var string = string
+        return string.withUTF8 { stored in
             guard stored.count == bytes.count else { return false }
-            for i in 0..<stored.count where stored[i] != bytes[i] { return false }
-            return true
-        } ?? string.utf8.elementsEqual(bytes)
+            guard let a = stored.baseAddress, let b = bytes.baseAddress else { return true }
+            return memcmp(a, b, stored.count) == 0
+        }
     }
 
     /// The string for these UTF-8 bytes, shared with earlier equal ones.
     public mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        // FNV-1a: quick for short keys, and good enough to keep buckets tiny.
+        if capacity == 0 { return String(decoding: bytes, as: UTF8.self) }
+        // FNV-1a: quick for short keys, and good enough to keep probe runs short.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        if let bucket = buckets[hash] {
-            for candidate in bucket where StringInterner.equal(candidate, bytes) { return candidate }
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { break }
+            if hashes[entry - 1] == hash, StringInterner.equal(strings[entry - 1], bytes) { return strings[entry - 1] }
+            slot = (slot + 1) & mask
         }
         let string = String(decoding: bytes, as: UTF8.self)
-        if stored < capacity {
-            buckets[hash, default: []].append(string)
-            stored += 1
-        }
+        guard strings.count < capacity else { return string }
+        strings.append(string)
+        hashes.append(hash)
+        slots[slot] = Int32(strings.count)
+        // At most half full, so probe runs stay short.
+        if strings.count * 2 > slots.count { grow() }
         return string
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: 0, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (index, hash) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(index + 1)
+        }
     }
 }

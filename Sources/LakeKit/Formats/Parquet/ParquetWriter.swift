@@ -506,9 +506,9 @@ struct ExactString: Hashable {
         value.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 
-    /// Byte equality, through contiguous storage (native strings have it).
+    /// Byte equality.
     static func equal(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
-        return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && x.elementsEqual(y) } }
+        var b = b
+        return b.withUTF8 { StringInterner.equal(a, $0) }
     }
 }

@@ -71,32 +71,37 @@ extension LocalEngine {
         var latestCounted: Day?
         var latestDay: Day?
         var artists = 0
+        // The next bucket is analysed while this one's rows are encoded: each step alone leaves
+        // a core idle part of the time (reading a bucket's spill, cutting and writing groups).
+        var analysed = buckets > 0 ? try await analyseBucket(0, spill: spill) : []
         for bucket in 0..<buckets {
             try Task.checkCancellation()
-            let analyses = try await analyseBucket(bucket, spill: spill)
+            let analyses = analysed
+            async let following = bucket + 1 < buckets ? analyseBucket(bucket + 1, spill: spill) : []
             artists += analyses.count
             try carried?.add(analyses)
-            var dailyRows: [String: [ArtistDaily]] = [:], signalRows: [String: [ArtistSignal]] = [:]
-            var audienceRows: [String: [AudienceDaily]] = [:]
+            var dailyRows: [Int32: [ArtistDaily]] = [:], signalRows: [Int32: [ArtistSignal]] = [:]
+            var audienceRows: [Int32: [AudienceDaily]] = [:]
             for analysis in analyses {
                 for row in analysis.daily {
-                    dailyRows[row.day.monthString, default: []].append(row)
                     if row.followers != nil, row.day > latestCounted ?? Day.earliest { latestCounted = row.day }
                     if row.day > latestDay ?? Day.earliest { latestDay = row.day }
                 }
                 for row in analysis.audience {
-                    audienceRows[row.day.monthString, default: []].append(row)
                     if row.value != nil, row.day > latestCounted ?? Day.earliest { latestCounted = row.day }
                     if row.day > latestDay ?? Day.earliest { latestDay = row.day }
                 }
-                for row in analysis.signals { signalRows[row.day.monthString, default: []].append(row) }
+                LocalEngine.addByMonth(analysis.daily, to: &dailyRows, day: \.day)
+                LocalEngine.addByMonth(analysis.audience, to: &audienceRows, day: \.day)
+                LocalEngine.addByMonth(analysis.signals, to: &signalRows, day: \.day)
                 if let predicted, let entry = analysis.leaderboardEntry(asOf: predicted) { entries.append(entry) }
             }
-            try await daily.append(dailyRows)
-            try await audience.append(audienceRows)
-            try await signals.append(signalRows)
+            try await daily.append(LocalEngine.byMonthString(dailyRows))
+            try await audience.append(LocalEngine.byMonthString(audienceRows))
+            try await signals.append(LocalEngine.byMonthString(signalRows))
             try await impacts.append(["": analyses.flatMap(\.impacts)])
             report?(EngineProgress(phase: .analysing, completed: bucket + 1, total: buckets))
+            analysed = try await following
         }
         clock.lap("analysed \(artists) artists bucket by bucket")
 
@@ -148,6 +153,24 @@ extension LocalEngine {
         return await LocalEngine.parallelMap(inputs) { id, observations, releases, audience in
             ArtistAnalysis(artistID: id, observations: observations, releases: releases, audience: audience)
         }
+    }
+
+    /// Adds rows to their month's list a run of one month at a time (an artist's rows come
+    /// in day order): one lookup per run, not per row.
+    static func addByMonth<Row>(_ rows: [Row], to months: inout [Int32: [Row]], day: (Row) -> Day) {
+        var start = 0
+        while start < rows.count {
+            let month = day(rows[start]).monthIndex
+            var end = start + 1
+            while end < rows.count, day(rows[end]).monthIndex == month { end += 1 }
+            months[month, default: []].append(contentsOf: rows[start..<end])
+            start = end
+        }
+    }
+
+    /// Rows keyed by their month partition's value (`YYYY-MM`).
+    static func byMonthString<Row>(_ months: [Int32: [Row]]) -> [String: [Row]] {
+        Dictionary(uniqueKeysWithValues: months.map { (Day.monthString(ofMonthIndex: $0.key), $0.value) })
     }
 
     /// Writes the leaderboard snapshot of `asOf` and removes snapshots of days the data no
