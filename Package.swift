@@ -62,7 +62,7 @@ let package = Package(
 
         // LakeKit's JSON Lines and Parquet for MomentumAnalytics' inputs and outputs: the one
         // conversion between them, public for embedders and used by the engine.
-        .target(name: "LakeAnalytics", dependencies: ["LakeKit", "MomentumAnalytics"]),
+        .target(name: "LakeAnalytics", dependencies: ["LakeKit", "MomentumAnalytics", "MomentumText"]),
 
         // Typed calls into libcurl (already on every Linux machine FoundationNetworking runs on):
         // URLSession on Linux burns most of a core while it waits for an answer.

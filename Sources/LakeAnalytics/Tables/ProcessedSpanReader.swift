@@ -6,6 +6,7 @@
 
 import LakeKit
 import MomentumAnalytics
+import MomentumText
 
 /// Reads `Row`s of one processed table span by span.
 package struct ProcessedSpanReader<Row: Sendable>: Sendable {
@@ -38,7 +39,7 @@ package struct ProcessedSpanReader<Row: Sendable>: Sendable {
     /// The rows of artists after the previous call's bound and up to `upper` (every remaining
     /// row when nil), file by file in the tables' order, each file's in its row order.
     package mutating func rows(through upper: String?) async throws -> [Row] {
-        func within(_ id: String) -> Bool { upper.map { !$0.utf8.lexicographicallyPrecedes(id.utf8) } ?? true }
+        func within(_ id: String) -> Bool { upper.map { !UTF8Order.less($0, id) } ?? true }
         var out: [Row] = []
         for file in tables.indices {
             let due = unread[file].filter { $0.least.map(within) ?? true }

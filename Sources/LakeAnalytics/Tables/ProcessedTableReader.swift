@@ -5,6 +5,7 @@
 
 import LakeKit
 import MomentumAnalytics
+import MomentumText
 
 /// A range of artist ids, compared byte-wise (as Parquet orders strings): one artist, or the
 /// ids after one bound and up to another.
@@ -30,10 +31,10 @@ package struct ArtistSpan: Sendable, Hashable {
 
     package func contains(_ artistID: String) -> Bool {
         if let lower {
-            if artistID.utf8.lexicographicallyPrecedes(lower.utf8) { return false }
-            if !includesLower && artistID.utf8.elementsEqual(lower.utf8) { return false }
+            if UTF8Order.less(artistID, lower) { return false }
+            if !includesLower && UTF8Order.equal(artistID, lower) { return false }
         }
-        if let upper, upper.utf8.lexicographicallyPrecedes(artistID.utf8) { return false }
+        if let upper, UTF8Order.less(upper, artistID) { return false }
         return true
     }
 

@@ -3,6 +3,7 @@
 // from "unreadable": only ENOENT means absent.
 
 import Foundation
+import MomentumText
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -51,7 +52,7 @@ public struct FileSystemObjectStore: ObjectStore {
         }
         guard (info.st_mode & S_IFMT) == S_IFDIR else { return ObjectListing(objects: []) }
         walk(start, key: folder, prefix: prefix, depth: 0, into: &objects, unreadable: &unreadable)
-        objects.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        objects.sort { UTF8Order.less($0.key, $1.key) }
         return ObjectListing(objects: objects, unreadable: unreadable)
     }
 

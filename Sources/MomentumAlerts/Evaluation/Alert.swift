@@ -4,6 +4,7 @@
 
 import Crypto
 import MomentumAnalytics
+import MomentumText
 
 /// An event a rule fired for.
 public struct Alert: Sendable, Hashable {
@@ -102,8 +103,8 @@ public struct Alert: Sendable, Hashable {
         if lhs.kind != rhs.kind { return lhs.kind < rhs.kind }
         if lhs.magnitude != rhs.magnitude { return lhs.magnitude > rhs.magnitude }
         if lhs.day != rhs.day { return lhs.day > rhs.day }
-        if lhs.artistID != rhs.artistID { return lhs.artistID.utf8.lexicographicallyPrecedes(rhs.artistID.utf8) }
-        return lhs.key.utf8.lexicographicallyPrecedes(rhs.key.utf8)
+        if lhs.artistID != rhs.artistID { return UTF8Order.less(lhs.artistID, rhs.artistID) }
+        return UTF8Order.less(lhs.key, rhs.key)
     }
 
     /// 32 hexadecimal digits of the SHA-256 of `text`.

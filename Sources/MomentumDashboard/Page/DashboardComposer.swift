@@ -3,6 +3,7 @@
 // stays until the page is put together. `Dashboard.render` is this with every analysis at hand.
 
 import MomentumAnalytics
+import MomentumText
 
 /// Builds the dashboard page from analyses given one at a time, in any order.
 public struct DashboardComposer: Sendable {
@@ -98,7 +99,7 @@ public struct DashboardComposer: Sendable {
         case (nil, _?): return false
         default:
             if a.sortName != b.sortName { return a.sortName < b.sortName }
-            return a.artistID.utf8.lexicographicallyPrecedes(b.artistID.utf8)
+            return UTF8Order.less(a.artistID, b.artistID)
         }
     }
 

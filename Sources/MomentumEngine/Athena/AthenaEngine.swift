@@ -10,6 +10,7 @@ import LakeAnalytics
 import LakeKit
 import Logging
 import MomentumAnalytics
+import MomentumText
 
 /// Where Athena works: the Glue database, the workgroup and the query result location.
 package struct AthenaSettings: Sendable {
@@ -294,7 +295,7 @@ package struct AthenaEngine: Sendable {
         let audience = Dictionary(grouping: try await ProcessedTableReader.audience(audienceKeys, in: local.store, artistID: nil), by: \.artistID)
         let releases = try await RawLakeReader.read(ReleaseRecord.self, dataset: .releases, from: local.store)
         let releaseRecords = LocalEngine.releasesByArtist(releases)
-        let ids = Set(daily.keys).union(releaseRecords.keys).union(audience.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let ids = Set(daily.keys).union(releaseRecords.keys).union(audience.keys).sorted { UTF8Order.less($0, $1) }
         let inputs = ids.map { id in
             (id, (daily[id] ?? []).sorted { $0.day < $1.day },
              (audience[id] ?? []).sorted { $0.series != $1.series ? $0.series < $1.series : $0.day < $1.day }, releaseRecords[id] ?? [])

@@ -4,6 +4,7 @@
 
 import LakeKit
 import MomentumAnalytics
+import MomentumText
 
 /// An artist a name matched.
 package struct ArtistMatch: Sendable, Hashable {
@@ -29,6 +30,6 @@ extension LocalEngine {
         for (id, known) in names {
             if let hit = known.sorted().first(where: { ArtistNames.matchKey($0) == key }) { matches.append(ArtistMatch(id: id, name: hit)) }
         }
-        return matches.sorted { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+        return matches.sorted { UTF8Order.less($0.id, $1.id) }
     }
 }

@@ -6,6 +6,7 @@
 import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
+import MomentumText
 
 extension LocalEngine {
     /// Calls `body` with the analyses of each span of artists in turn, in id order; every
@@ -31,7 +32,7 @@ extension LocalEngine {
             let signalRows = Dictionary(grouping: try await signals.rows(through: upper), by: \.artistID)
             let impactRows = Dictionary(grouping: try await impacts.rows(through: upper), by: \.artistID)
             let audienceRows = Dictionary(grouping: try await audience.rows(through: upper), by: \.artistID)
-            let ids = Set(dailyRows.keys).union(impactRows.keys).union(audienceRows.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let ids = Set(dailyRows.keys).union(impactRows.keys).union(audienceRows.keys).sorted { UTF8Order.less($0, $1) }
             try await body(ids.map {
                 ArtistAnalysis(artistID: $0, daily: dailyRows[$0] ?? [], signals: signalRows[$0] ?? [],
                                impacts: impactRows[$0] ?? [], audience: audienceRows[$0] ?? [])
@@ -53,12 +54,12 @@ extension LocalEngine {
                 ends.append((last, group.rowCount))
             }
         }
-        ends.sort { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+        ends.sort { UTF8Order.less($0.id, $1.id) }
         var spans: [String?] = []
         var rows = 0
         for (index, end) in ends.enumerated() {
             rows += end.rows
-            let nextIsSame = index + 1 < ends.count && ends[index + 1].id.utf8.elementsEqual(end.id.utf8)
+            let nextIsSame = index + 1 < ends.count && UTF8Order.equal(ends[index + 1].id, end.id)
             if rows >= rowsPerSpan, !nextIsSame {
                 spans.append(end.id)
                 rows = 0

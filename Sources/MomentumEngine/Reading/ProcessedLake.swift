@@ -7,6 +7,7 @@ import Foundation
 import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
+import MomentumText
 
 /// The files of the processed tables.
 package struct ProcessedLake: Sendable {
@@ -47,7 +48,7 @@ extension LocalEngine {
         let signals = Dictionary(grouping: try await ProcessedTableReader.signals(processed.signalKeys, in: store, artistID: artistID), by: \.artistID)
         let impacts = Dictionary(grouping: try await ProcessedTableReader.impacts(processed.impactKeys, in: store, artistID: artistID), by: \.artistID)
         let audience = Dictionary(grouping: try await ProcessedTableReader.audience(processed.audienceKeys, in: store, artistID: artistID), by: \.artistID)
-        let ids = Set(daily.keys).union(impacts.keys).union(audience.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let ids = Set(daily.keys).union(impacts.keys).union(audience.keys).sorted { UTF8Order.less($0, $1) }
         return ids.map {
             ArtistAnalysis(artistID: $0, daily: daily[$0] ?? [], signals: signals[$0] ?? [], impacts: impacts[$0] ?? [], audience: audience[$0] ?? [])
         }

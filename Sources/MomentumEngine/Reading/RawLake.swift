@@ -7,6 +7,7 @@ import LakeAnalytics
 import LakeKit
 import Logging
 import MomentumAnalytics
+import MomentumText
 
 /// The raw lake, decoded and grouped by artist.
 package struct RawLake: Sendable {
@@ -79,7 +80,7 @@ extension LocalEngine {
         LocalEngine.appendObservations(metrics, to: &observations)
         let releaseRecords = LocalEngine.releasesByArtist(releases)
         let audienceRecords = LocalEngine.byArtist(audience)
-        let ids = Set(observations.keys).union(releaseRecords.keys).union(audienceRecords.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let ids = Set(observations.keys).union(releaseRecords.keys).union(audienceRecords.keys).sorted { UTF8Order.less($0, $1) }
         let artists = ids.map {
             RawLake.ArtistInput(artistID: $0, observations: observations[$0] ?? [], releases: releaseRecords[$0] ?? [],
                                 audience: audienceRecords[$0] ?? [])

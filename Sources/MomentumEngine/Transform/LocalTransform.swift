@@ -7,6 +7,7 @@ import LakeAnalytics
 import LakeKit
 import Logging
 import MomentumAnalytics
+import MomentumText
 
 extension LocalEngine {
     // MARK: Writing
@@ -119,7 +120,7 @@ extension LocalEngine {
         let analysed = analysis.analyses.flatMap(\.impacts)
         // In artist order, then event order, as a full rebuild writes them.
         let impacts = otherImpacts.isEmpty ? analysed : (analysed + otherImpacts).enumerated().sorted { a, b in
-                a.element.artistID != b.element.artistID ? a.element.artistID.utf8.lexicographicallyPrecedes(b.element.artistID.utf8)
+                a.element.artistID != b.element.artistID ? UTF8Order.less(a.element.artistID, b.element.artistID)
                     : a.element.eventDay != b.element.eventDay ? a.element.eventDay < b.element.eventDay : a.offset < b.offset
             }.map(\.element)
         let options = parquetOptions

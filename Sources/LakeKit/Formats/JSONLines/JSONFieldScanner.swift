@@ -1,10 +1,11 @@
-import Foundation
-
 // A purpose-built JSON scanner for the lake's flat records. Raw records are one flat object a
 // line with a handful of string, number, null, boolean and string-array fields; a general JSON
 // decoder spends most of its time building a tree we immediately throw away. This scanner walks
 // the bytes once, hands each key to the caller as raw bytes, and decodes only the value asked
 // for. Anything unexpected is a clear `LakeError.format`, never a crash.
+
+import Foundation
+import MomentumText
 
 package struct JSONFieldScanner: ~Copyable {
     private let base: UnsafePointer<UInt8>
@@ -304,11 +305,15 @@ package struct JSONFieldScanner: ~Copyable {
     /// The field names a record type reads, looked up once per field: a record compares each
     /// key with its names here, in one call, rather than name by name across a module boundary.
     package struct FieldNames: Sendable {
-        private let names: [[UInt8]]
+        /// The names' bytes end to end, and where each starts (one more entry: the end). Flat,
+        /// so a lookup per field of every line touches one buffer and retains nothing.
+        private let bytes: [UInt8]
+        private let starts: [Int]
 
         /// The names, in the order `index(of:)` numbers them.
         package init(_ names: [String]) {
-            self.names = names.map { Array($0.utf8) }
+            bytes = names.flatMap { Array($0.utf8) }
+            starts = names.reduce(into: [0]) { $0.append($0.last! + $1.utf8.count) }
         }
 
         /// The position of `key` among the names; nil for a field the record does not read.
@@ -319,11 +324,14 @@ package struct JSONFieldScanner: ~Copyable {
             }
         }
 
-        private func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-            for (position, name) in names.enumerated() where name.count == bytes.count {
-                if name.withUnsafeBufferPointer({ $0.elementsEqual(bytes) }) { return position }
+        private func index(of key: UnsafeBufferPointer<UInt8>) -> Int? {
+            bytes.withUnsafeBufferPointer { names in
+                for position in 0..<(starts.count - 1) where starts[position + 1] - starts[position] == key.count {
+                    guard key.count > 0, let name = names.baseAddress, let wanted = key.baseAddress else { return position }
+                    if memcmp(name + starts[position], wanted, key.count) == 0 { return position }
+                }
+                return nil
             }
-            return nil
         }
     }
 
@@ -416,17 +424,6 @@ public struct StringInterner {
         self.capacity = max(0, min(capacity, Int(Int32.max / 2)))
     }
 
-    /// Byte equality (not Swift's canonical equivalence), reading a short string's inline
-    /// bytes from a copy on the stack: the one byte comparison of strings in LakeKit.
-    @inline(__always) static func equal(_ string: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var string = string
-        return string.withUTF8 { stored in
-            guard stored.count == bytes.count else { return false }
-            guard let a = stored.baseAddress, let b = bytes.baseAddress else { return true }
-            return memcmp(a, b, stored.count) == 0
-        }
-    }
-
     /// The string for these UTF-8 bytes, shared with earlier equal ones.
     public mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         if capacity == 0 { return String(decoding: bytes, as: UTF8.self) }
@@ -438,7 +435,7 @@ public struct StringInterner {
         while true {
             let entry = Int(slots[slot])
             if entry == 0 { break }
-            if hashes[entry - 1] == hash, StringInterner.equal(strings[entry - 1], bytes) { return strings[entry - 1] }
+            if hashes[entry - 1] == hash, UTF8Order.equal(strings[entry - 1], bytes) { return strings[entry - 1] }
             slot = (slot + 1) & mask
         }
         let string = String(decoding: bytes, as: UTF8.self)

@@ -2,6 +2,8 @@
 // Reading is streaming (chunks in, complete lines out) and forgiving: a malformed line is
 // reported with its file and line number and skipped, and the rest of the file still counts.
 
+import Foundation
+
 /// A line that could not be decoded.
 public struct MalformedLine: Sendable, Hashable, CustomStringConvertible {
     /// The object key or file path.
@@ -42,27 +44,26 @@ struct JSONLinesSplitter {
         _ chunk: UnsafeBufferPointer<UInt8>, _ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void
     ) rethrows {
         var start = 0
-        var i = 0
         let count = chunk.count
-        while i < count {
-            if chunk[i] == 0x0a {
-                let piece = UnsafeBufferPointer(rebasing: chunk[start..<i])
-                if skippingOverlong || pending.count + piece.count > maximumLineLength {
-                    overlongLines.append(lineNumber)
-                    lineNumber += 1
-                    skippingOverlong = false
-                    pending.removeAll(keepingCapacity: false)
-                } else if pending.isEmpty {
-                    try emit(piece, body)
-                } else {
-                    pending.append(contentsOf: piece)
-                    let line = pending
-                    pending.removeAll(keepingCapacity: true)
-                    try line.withUnsafeBufferPointer { try emit($0, body) }
-                }
-                start = i + 1
+        // memchr finds each newline many bytes at a time (a loop over the bytes was a sixth of
+        // the decoding).
+        while start < count, let base = chunk.baseAddress, let found = memchr(base + start, 0x0a, count - start) {
+            let i = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+            let piece = UnsafeBufferPointer(rebasing: chunk[start..<i])
+            if skippingOverlong || pending.count + piece.count > maximumLineLength {
+                overlongLines.append(lineNumber)
+                lineNumber += 1
+                skippingOverlong = false
+                pending.removeAll(keepingCapacity: false)
+            } else if pending.isEmpty {
+                try emit(piece, body)
+            } else {
+                pending.append(contentsOf: piece)
+                let line = pending
+                pending.removeAll(keepingCapacity: true)
+                try line.withUnsafeBufferPointer { try emit($0, body) }
             }
-            i += 1
+            start = i + 1
         }
         if start < count, !skippingOverlong {
             if pending.count + (count - start) > maximumLineLength {

@@ -5,6 +5,7 @@
 // file is an error that names it, never a crash.
 
 import Foundation
+import MomentumText
 
 /// A value to compare with column statistics.
 public enum ParquetScalar: Sendable, Hashable {
@@ -434,7 +435,7 @@ public struct ParquetReader: Sendable {
     static func compare(_ a: ParquetScalar, _ b: ParquetScalar) -> Int? {
         func sign<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : x > y ? 1 : 0 }
         switch (a, b) {
-        case let (.string(x), .string(y)): return Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8)) ? -1 : (x.utf8.elementsEqual(y.utf8) ? 0 : 1)
+        case let (.string(x), .string(y)): return UTF8Order.compare(x, y).signum()
         case let (.integer(x), .integer(y)): return sign(x, y)
         case let (.double(x), .double(y)): return x.isNaN || y.isNaN ? nil : sign(x, y)
         case let (.integer(x), .double(y)): return y.isNaN ? nil : sign(Double(x), y)

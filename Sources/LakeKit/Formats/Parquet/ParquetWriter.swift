@@ -4,6 +4,8 @@
 // groups and pages of bounded size; and the UNCOMPRESSED, SNAPPY and GZIP codecs. The output
 // is read by pyarrow, DuckDB, Spark and Athena alike (the test suite checks the first two).
 
+import MomentumText
+
 /// Writes one Parquet file into memory; the lake stores it with a single atomic put.
 public struct ParquetWriter: Sendable {
     /// How a file is compressed and cut into row groups and pages.
@@ -195,7 +197,7 @@ public struct ParquetWriter: Sendable {
         for value in values {
             guard let value else { continue }
             // Rows come grouped by artist: most values equal the one before.
-            if let previous, ExactString.equal(previous.value, value) {
+            if let previous, UTF8Order.equal(previous.value, value) {
                 indices.append(previous.index)
                 continue
             }
@@ -451,7 +453,7 @@ enum PlainEncoding {
     }
 
     static func bytewiseLess(_ a: String, _ b: String) -> Bool {
-        a.utf8.lexicographicallyPrecedes(b.utf8)
+        UTF8Order.less(a, b)
     }
 
     /// Definition levels (bit width 1) as RLE runs, prefixed by their byte length.
@@ -499,16 +501,11 @@ struct ExactString: Hashable {
         self.value = value
     }
 
-    static func == (lhs: ExactString, rhs: ExactString) -> Bool { equal(lhs.value, rhs.value) }
+    static func == (lhs: ExactString, rhs: ExactString) -> Bool { UTF8Order.equal(lhs.value, rhs.value) }
 
     func hash(into hasher: inout Hasher) {
         var value = value
         value.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 
-    /// Byte equality.
-    static func equal(_ a: String, _ b: String) -> Bool {
-        var b = b
-        return b.withUTF8 { StringInterner.equal(a, $0) }
-    }
 }

@@ -19,6 +19,7 @@ import Foundation
 import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
+import MomentumText
 
 /// What an appending run found it cannot settle.
 struct AppendRefusal: Error, CustomStringConvertible {
@@ -131,7 +132,7 @@ extension LocalEngine {
             artists += span.analyses.count
             current = try await following
         }
-        if let unknown = unmatched.min(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        if let unknown = unmatched.min(by: { UTF8Order.less($0, $1) }) {
             throw AppendRefusal(description: "\(unmatched.count) artist(s) with new records, such as \(unknown), have no carried state: new, or not seen for weeks")
         }
         guard latestCounted == asOf else {

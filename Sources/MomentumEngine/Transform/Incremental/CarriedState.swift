@@ -15,6 +15,7 @@ import Foundation
 import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
+import MomentumText
 
 /// The per-artist state an appending run starts from.
 struct CarriedState: Sendable {
@@ -99,7 +100,7 @@ struct CarriedState: Sendable {
         for (index, row) in rows.enumerated() {
             let continues = index > 0 && rows[index - 1].artistID == row.artistID
             ids.append(continues ? nil : row.artistID)
-            let sameName = continues && rows[index - 1].name.utf8.elementsEqual(row.name.utf8)
+            let sameName = continues && UTF8Order.equal(rows[index - 1].name, row.name)
             names.append(sameName ? nil : row.name)
         }
         return [.string(ids), .int32(rows.map { $0.kind.rawValue }), .string(names),
@@ -145,7 +146,7 @@ final class CarriedStateReader: @unchecked Sendable {  // used by one task at a 
             let at = rowsRead + row
             if let next = ids[row] {
                 if let current {
-                    guard current.artistID.utf8.lexicographicallyPrecedes(next.utf8) else {
+                    guard UTF8Order.less(current.artistID, next) else {
                         throw LakeError.format("\(file): artists out of order at row \(at)")
                     }
                     done.append(current)

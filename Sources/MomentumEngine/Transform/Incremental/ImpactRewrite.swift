@@ -4,6 +4,7 @@ import Foundation
 import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
+import MomentumText
 
 /// `release_impact` rewritten span by span: the stored rows are read as far as each span
 /// reaches (artists in order); an analysed artist's events whose windows reach the new days
@@ -42,7 +43,7 @@ struct ImpactRewrite {
             for index in old.indices { old[index].artistName = name }
             analysed[analysis.artistID] = old + analysis.impacts.filter { $0.eventDay >= cut }
         }
-        let ids = Set(byArtist.keys).union(analysed.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let ids = Set(byArtist.keys).union(analysed.keys).sorted { UTF8Order.less($0, $1) }
         try write(ids.flatMap { analysed[$0] ?? byArtist[$0] ?? [] })
         return analysed
     }

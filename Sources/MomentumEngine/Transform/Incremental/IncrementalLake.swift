@@ -7,6 +7,7 @@
 import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
+import MomentumText
 
 extension LocalEngine {
     /// The raw lake as the analytics need it after `changedDays` received new files.
@@ -26,7 +27,7 @@ extension LocalEngine {
         }
         LocalEngine.appendObservations(metrics, to: &observations)
         let releaseRecords = LocalEngine.releasesByArtist(releases)
-        let ids = Set(observations.keys).union(releaseRecords.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let ids = Set(observations.keys).union(releaseRecords.keys).sorted { UTF8Order.less($0, $1) }
         let malformed = metrics.malformed + releases.malformed
         for line in malformed {
             logger.debug("skipped a malformed line", metadata: ["line": "\(line)"])

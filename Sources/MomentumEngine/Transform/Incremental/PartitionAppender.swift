@@ -5,6 +5,7 @@ import Foundation
 import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
+import MomentumText
 
 /// A month partition with the new rows after each artist's stored ones (artists in id order;
 /// a new day comes after every stored one), merged column by column (no stored row is decoded
@@ -46,7 +47,7 @@ final class PartitionAppender<Row: ArtistKeyed & Sendable>: @unchecked Sendable 
         var ends: [String] = []
         for (index, range) in ranges.enumerated() {
             guard case .string(let low)? = range.min, case .string(let high)? = range.max,
-                  ends.last.map({ $0.utf8.lexicographicallyPrecedes(low.utf8) }) ?? true else {
+                  ends.last.map({ UTF8Order.less($0, low) }) ?? true else {
                 throw AppendRefusal(description: "\(key): row group \(index) has no artist range after the one before's")
             }
             ends.append(high)
@@ -58,7 +59,7 @@ final class PartitionAppender<Row: ArtistKeyed & Sendable>: @unchecked Sendable 
     /// New rows of artists up to `upper`, all of them: stored row groups that end there are merged.
     func add(_ rows: [Row], through upper: String) async throws {
         pending += rows
-        while nextGroup < groupEnds.count, !upper.utf8.lexicographicallyPrecedes(groupEnds[nextGroup].utf8) { try await mergeNextGroup() }
+        while nextGroup < groupEnds.count, !UTF8Order.less(upper, groupEnds[nextGroup]) { try await mergeNextGroup() }
     }
 
     /// The file, every row merged.
@@ -92,7 +93,7 @@ final class PartitionAppender<Row: ArtistKeyed & Sendable>: @unchecked Sendable 
             next += 1
         }
         while stored < ids.count {
-            while next < pending.count, pending[next].artistID.utf8.lexicographicallyPrecedes(ids[stored].utf8) { takeNew() }
+            while next < pending.count, UTF8Order.less(pending[next].artistID, ids[stored]) { takeNew() }
             let id = ids[stored]
             while stored < ids.count, ids[stored] == id {
                 order.append(stored)
@@ -101,7 +102,7 @@ final class PartitionAppender<Row: ArtistKeyed & Sendable>: @unchecked Sendable 
             }
             while next < pending.count, pending[next].artistID == id { takeNew() }
         }
-        while next < pending.count, upper.map({ !$0.utf8.lexicographicallyPrecedes(pending[next].artistID.utf8) }) ?? true { takeNew() }
+        while next < pending.count, upper.map({ !UTF8Order.less($0, pending[next].artistID) }) ?? true { takeNew() }
         guard !order.isEmpty else { return }
         let added = table.parquetColumns(Array(pending[..<next]))
         // New rows are numbered from the front of `pending` here, so picks index `added`.

@@ -15,6 +15,7 @@ import Foundation
 import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
+import MomentumText
 
 /// What an incremental run reads and computes. The reaches are those of
 /// `incremental.md`: an impact row reads `[r-35, r+13]`, a growth look-back 28 days, a
@@ -109,7 +110,7 @@ extension LocalEngine {
             clock.lap("read the older months (\(older.count) files) for \(unsettled.count) artists the window does not settle")
         }
 
-        let ids = recomputed.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let ids = recomputed.sorted { UTF8Order.less($0, $1) }
         let inputs = ids.map { id in (id, observations[id] ?? [], releaseRecords[id] ?? []) }
         let first = window.firstEventRecomputed
         let analyses = await LocalEngine.parallelMap(inputs) { id, observations, releases in

@@ -14,6 +14,7 @@ import Foundation
 import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
+import MomentumText
 
 extension LocalEngine {
     /// The buckets a full transform of `rawBytes` of raw metrics uses (1: all in memory).
@@ -146,7 +147,7 @@ extension LocalEngine {
         }
         let releases = try spill.releases(bucket: bucket)
         let audience = try spill.audience(bucket: bucket)
-        let ids = Set(byArtist.keys).union(releases.keys).union(audience.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let ids = Set(byArtist.keys).union(releases.keys).union(audience.keys).sorted { UTF8Order.less($0, $1) }
         let inputs = ids.map { id in
             (id, (byArtist[id] ?? []).sorted { $0.order < $1.order }.map(\.observation), releases[id] ?? [], audience[id] ?? [])
         }

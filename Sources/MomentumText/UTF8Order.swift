@@ -1,0 +1,51 @@
+// Strings compared by their UTF-8 bytes: the order SQL engines, Parquet statistics and the lake's
+// tables use for ids and keys, and exact equality (Swift's `==` and `<` are Unicode canonical
+// equivalence and order, under which an NFC and an NFD spelling of one name are equal).
+// `memcmp` over the bytes in place; a short string's inline bytes are read from a copy on the
+// stack. `utf8.lexicographicallyPrecedes` gave the same answers a byte at a time, through
+// generic code, on every row of a transform.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Byte-wise order and equality of strings.
+package enum UTF8Order {
+    /// Whether `a`'s UTF-8 bytes sort before `b`'s (a prefix first).
+    @inlinable package static func less(_ a: String, _ b: String) -> Bool {
+        compare(a, b) < 0
+    }
+
+    /// Whether the two strings have the same UTF-8 bytes.
+    @inlinable package static func equal(_ a: String, _ b: String) -> Bool {
+        var b = b
+        return b.withUTF8 { equal(a, $0) }
+    }
+
+    /// Whether `string`'s UTF-8 bytes are `bytes`.
+    @inlinable package static func equal(_ string: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var string = string
+        return string.withUTF8 { stored in
+            guard stored.count == bytes.count else { return false }
+            guard let x = stored.baseAddress, let y = bytes.baseAddress else { return true }
+            return memcmp(x, y, stored.count) == 0
+        }
+    }
+
+    /// Negative, zero or positive as `a`'s bytes sort before, equal or after `b`'s.
+    @inlinable package static func compare(_ a: String, _ b: String) -> Int {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let common = min(x.count, y.count)
+                if common > 0, let p = x.baseAddress, let q = y.baseAddress {
+                    let order = memcmp(p, q, common)
+                    if order != 0 { return Int(order) }
+                }
+                return x.count - y.count
+            }
+        }
+    }
+}

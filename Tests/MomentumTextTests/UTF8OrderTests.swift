@@ -1,0 +1,37 @@
+// The one byte-wise order and equality of strings: the answers of comparing UTF-8 bytes one by
+// one, for short (inline) and long strings, prefixes, bytes above 0x7F, and spellings Swift
+// calls equal.
+
+import MomentumText
+import Testing
+
+@Suite struct UTF8OrderTests {
+    /// Short strings keep their bytes inline, long ones on the heap: both paths, crossed.
+    static let samples: [String] = [
+        "", "a", "ab", "abc", "b", "Z", "0", "é", "e\u{301}", "café", "cafe\u{301}", "坂本", "🎵",
+        "4Z8W4fKeB5YxbusRsdQVPb", "4Z8W4fKeB5YxbusRsdQVPc", "4Z8W4fKeB5YxbusRsdQVP", "a long name past fifteen bytes",
+        "a long name past fifteen bytes!", "\u{7F}", "\u{80}", "\u{FFFF}",
+    ]
+
+    @Test func ordersAndComparesAsTheBytesDo() {
+        for a in Self.samples {
+            for b in Self.samples {
+                let bytesLess = Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8))
+                let bytesEqual = Array(a.utf8) == Array(b.utf8)
+                #expect(UTF8Order.less(a, b) == bytesLess, "\(a) < \(b)")
+                #expect(UTF8Order.equal(a, b) == bytesEqual, "\(a) == \(b)")
+                #expect(UTF8Order.compare(a, b).signum() == (bytesLess ? -1 : bytesEqual ? 0 : 1), "\(a) <=> \(b)")
+                let bytes = Array(b.utf8)
+                #expect(bytes.withUnsafeBufferPointer { UTF8Order.equal(a, $0) } == bytesEqual)
+            }
+        }
+    }
+
+    /// Swift's `==` is canonical equivalence: an NFC and an NFD spelling are equal to it, not here.
+    @Test func canonicallyEquivalentSpellingsDiffer() {
+        #expect("é" == "e\u{301}")
+        #expect(!UTF8Order.equal("é", "e\u{301}"))
+        // "e" (0x65) before "é" (0xC3 0xA9): NFD's "e\u{301}" sorts before NFC's "é".
+        #expect(UTF8Order.less("e\u{301}", "é"))
+    }
+}
