@@ -13,6 +13,23 @@ import Testing
         if size > 1000 { #expect(compressed.count < size / 4) }
     }
 
+    /// Matches are extended eight bytes at a time: a match that ends at every position of an
+    /// eight-byte word, and one that runs to a block's or the input's end, must stop on the
+    /// byte that differs (a match one byte too long would decode to other bytes).
+    @Test func matchesEndOnTheFirstDifferingByte() throws {
+        let pattern = (0..<40).map { UInt8($0 * 7 % 251) }
+        for cut in 0..<24 {
+            var input = pattern + pattern
+            input[pattern.count + 4 + cut] ^= 0xff
+            input += pattern
+            #expect(try Snappy.decompress(Snappy.compress(input)) == input, "a difference \(cut) bytes into the match")
+        }
+        for tail in 60..<80 {
+            let input = Array((0..<(65_536 + tail)).map { UInt8(truncatingIfNeeded: $0 % 16) })
+            #expect(try Snappy.decompress(Snappy.compress(input)) == input, "a match up to the end, \(tail) bytes past a block")
+        }
+    }
+
     @Test func rejectsCorruptInput() {
         #expect(throws: LakeError.self) { try Snappy.decompress([0x05, 0x09, 0xff]) }
         #expect(throws: LakeError.self) { try Snappy.decompress([0x80]) }

@@ -80,8 +80,13 @@ package enum Snappy {
     private static func compressBlock(
         _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, table: inout [Int32], into output: inout [UInt8]
     ) {
+        // Callers keep i + 4 <= end (and i + 8 <= end for load64): the loads stay in the input.
+        let base = UnsafeRawPointer(bytes.baseAddress!)
         @inline(__always) func load32(_ i: Int) -> UInt32 {
-            UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24
+            UInt32(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+        }
+        @inline(__always) func load64(_ i: Int) -> UInt64 {
+            UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
         }
         @inline(__always) func hash(_ v: UInt32) -> Int { Int((v &* 0x1E35_A7BD) >> 18) }
 
@@ -100,7 +105,21 @@ package enum Snappy {
                 misses = 32
                 var matchEnd = i + 4
                 var candidateEnd = candidate + 4
-                while matchEnd < end, bytes[matchEnd] == bytes[candidateEnd] {
+                // Eight bytes at a time while they all match (the first differing byte is the
+                // lowest set byte of the difference of little-endian loads), then byte by byte
+                // near the end: the same match length as a byte loop.
+                var differs = false
+                while !differs, matchEnd + 8 <= end {
+                    let difference = load64(matchEnd) ^ load64(candidateEnd)
+                    if difference == 0 {
+                        matchEnd += 8
+                        candidateEnd += 8
+                    } else {
+                        matchEnd += difference.trailingZeroBitCount >> 3
+                        differs = true
+                    }
+                }
+                while !differs, matchEnd < end, bytes[matchEnd] == bytes[candidateEnd] {
                     matchEnd += 1
                     candidateEnd += 1
                 }

@@ -419,12 +419,21 @@ enum PlainEncoding {
     static let rleDictionary: Int32 = 8
 
     static func fixedWidth<T: FixedWidthInteger>(_ values: [T], into output: inout [UInt8]) {
+        #if _endian(little)
+        // The values' memory is already PLAIN's bytes: one copy, not an append per value.
+        values.withUnsafeBytes { output.append(contentsOf: $0) }
+        #else
         output.reserveCapacity(output.count + values.count * MemoryLayout<T>.size)
         for value in values { withUnsafeBytes(of: value.littleEndian) { output.append(contentsOf: $0) } }
+        #endif
     }
 
     static func doubles(_ values: [Double], into output: inout [UInt8]) {
+        #if _endian(little)
+        values.withUnsafeBytes { output.append(contentsOf: $0) }
+        #else
         fixedWidth(values.map(\.bitPattern), into: &output)
+        #endif
     }
 
     static func strings(_ values: [String], into output: inout [UInt8]) {

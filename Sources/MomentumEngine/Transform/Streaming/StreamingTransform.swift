@@ -141,15 +141,19 @@ extension LocalEngine {
     /// One bucket's artists, analysed on every core, in id order. (Its spill files stay until
     /// the transform ends: a second leaderboard pass may read them again.)
     private func analyseBucket(_ bucket: Int, spill: SpillWriters) async throws -> [ArtistAnalysis] {
-        var byArtist: [String: [ObservationSpill.Entry]] = [:]
-        for entry in try spill.entries(bucket: bucket) {
-            byArtist[entry.observation.artistID, default: []].append(entry)
+        // Positions, not entries, are grouped and sorted: each record is copied once, into
+        // its artist's input.
+        let entries = try spill.entries(bucket: bucket)
+        var byArtist: [String: [Int32]] = [:]
+        for (position, entry) in entries.enumerated() {
+            byArtist[entry.observation.artistID, default: []].append(Int32(position))
         }
         let releases = try spill.releases(bucket: bucket)
         let audience = try spill.audience(bucket: bucket)
         let ids = Set(byArtist.keys).union(releases.keys).union(audience.keys).sorted { UTF8Order.less($0, $1) }
         let inputs = ids.map { id in
-            (id, (byArtist[id] ?? []).sorted { $0.order < $1.order }.map(\.observation), releases[id] ?? [], audience[id] ?? [])
+            (id, (byArtist[id] ?? []).sorted { entries[Int($0)].order < entries[Int($1)].order }.map { entries[Int($0)].observation },
+             releases[id] ?? [], audience[id] ?? [])
         }
         return await LocalEngine.parallelMap(inputs) { id, observations, releases, audience in
             ArtistAnalysis(artistID: id, observations: observations, releases: releases, audience: audience)
