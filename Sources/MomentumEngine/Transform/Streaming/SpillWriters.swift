@@ -42,11 +42,14 @@ final class SpillWriters: @unchecked Sendable {
     func add(_ file: RawFile<MetricObservation>, worker index: Int) throws -> Int {
         let worker = workers[index]
         if !file.malformed.isEmpty { worker.malformed.append((file.index, file.malformed)) }
+        var lastDay: Int32?
         for (position, record) in file.records.enumerated() {
             let bucket = ranges.bucket(of: record.artistID)
             try observations.append(worker: index, bucket: bucket) { ObservationSpill.encode(record, file: file.index, position: position, into: &$0) }
             let day = record.capturedAt.day.daysSinceEpoch
-            worker.observedDays.insert(day)
+            // A file's records share their day (the contract files them by it): one insert.
+            if day != lastDay { worker.observedDays.insert(day) }
+            lastDay = day
             if record.followers != nil, day > worker.latestCounted ?? .min { worker.latestCounted = day }
         }
         worker.records += file.records.count
@@ -68,11 +71,13 @@ final class SpillWriters: @unchecked Sendable {
     func add(_ file: RawFile<AudienceObservation>, worker index: Int) throws {
         let worker = audienceWorkers[index]
         if !file.malformed.isEmpty { worker.malformed.append((file.index, file.malformed)) }
+        var lastDay: Int32?
         for (position, record) in file.records.enumerated() {
             let bucket = ranges.bucket(of: record.artistID)
             try audience.append(worker: index, bucket: bucket) { AudienceSpill.encode(record, file: file.index, position: position, into: &$0) }
             let day = record.capturedAt.day.daysSinceEpoch
-            worker.observedDays.insert(day)
+            if day != lastDay { worker.observedDays.insert(day) }
+            lastDay = day
             if record.value != nil, day > worker.latestCounted ?? .min { worker.latestCounted = day }
         }
         worker.records += file.records.count
