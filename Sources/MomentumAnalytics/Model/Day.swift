@@ -172,9 +172,9 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.nanosecondsSinceEpoch = nanosecondsSinceEpoch
     }
 
-    /// Parses ISO 8601 as the lake writes it and APIs send it. This and ``Day/init(iso:)`` are
-    /// the package's one date parser (LakeKit parses none; LakeAnalytics reads the lake's
-    /// timestamps through this one).
+    /// Parses ISO 8601 as the lake writes it and APIs send it. This and
+    /// ``Day/init(iso:)-(StringProtocol)`` are the package's one date parser (LakeKit parses
+    /// none; LakeAnalytics reads the lake's timestamps through this one).
     ///
     /// Accepted: `YYYY-MM-DD`, then `T` (or `t`, or a space), then `HH:MM:SS` with a second up
     /// to 60 (a leap second), then an optional fraction of 1 to 9 digits after a `.`, then `Z`
