@@ -61,6 +61,15 @@ import Testing
         return logs
     }
 
+    /// A demo lake's raw data alone (its tables removed), for a test to transform step by step.
+    private func rawDemoLake(in work: URL, artists: Int, days: Int, seed: Int) async throws -> URL {
+        let demo = try await momentum(["demo", "--dir", work.path, "--artists", "\(artists)", "--days", "\(days)", "--seed", "\(seed)", "--quiet"])
+        try #require(demo.status == 0, "\(demo.stderr)")
+        let lake = work.appendingPathComponent("lake")
+        try FileManager.default.removeItem(at: lake.appendingPathComponent("processed"))
+        return lake
+    }
+
     private func processedFiles(_ lake: URL) throws -> [String: Data] {
         var files: [String: Data] = [:]
         let root = lake.appendingPathComponent("processed")
@@ -74,10 +83,7 @@ import Testing
     @Test func aDemoLakeGrowingDayByDayEqualsAFullRebuild() async throws {
         let work = try Repository.temporaryFolder("incremental-demo")
         defer { try? FileManager.default.removeItem(at: work) }
-        let demo = try await momentum(["demo", "--dir", work.path, "--artists", "15", "--days", "75", "--seed", "11", "--quiet"])
-        try #require(demo.status == 0, "\(demo.stderr)")
-        let lake = work.appendingPathComponent("lake")
-        try FileManager.default.removeItem(at: lake.appendingPathComponent("processed"))
+        let lake = try await rawDemoLake(in: work, artists: 15, days: 75, seed: 11)
         let metricDays = try rawKeys(lake, "raw/artist_metrics")
         let releaseScans = try rawKeys(lake, "raw/releases")
         try #require(metricDays.count >= 3 && releaseScans.count >= 2)
@@ -173,10 +179,7 @@ import Testing
     @Test func theCarriedStateIsUsedOnlyWhenItIsTheOneTheRecordNamesAndReadsWhole() async throws {
         let work = try Repository.temporaryFolder("incremental-carried")
         defer { try? FileManager.default.removeItem(at: work) }
-        let demo = try await momentum(["demo", "--dir", work.path, "--artists", "12", "--days", "70", "--seed", "5", "--quiet"])
-        try #require(demo.status == 0, "\(demo.stderr)")
-        let lake = work.appendingPathComponent("lake")
-        try FileManager.default.removeItem(at: lake.appendingPathComponent("processed"))
+        let lake = try await rawDemoLake(in: work, artists: 12, days: 70, seed: 5)
         let days = try rawKeys(lake, "raw/artist_metrics")
         try #require(days.count >= 5)
         let state = lake.appendingPathComponent("state/increment/carried.parquet")

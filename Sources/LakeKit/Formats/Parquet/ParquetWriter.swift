@@ -133,7 +133,7 @@ public struct ParquetWriter: Sendable {
         switch column {
         case .string(let v):
             if let chunk = try writeDictionaryChunk(field, v[range]) { return chunk }
-            return try writeChunk(field, v[range], plain: PlainEncoding.strings, less: PlainEncoding.bytewiseLess, bytes: { Array($0.utf8) })
+            return try writeChunk(field, v[range], plain: PlainEncoding.strings, less: UTF8Order.less, bytes: { Array($0.utf8) })
         case .date(let v), .int32(let v): return try writeChunk(field, v[range], plain: PlainEncoding.fixedWidth, less: <, bytes: PlainEncoding.littleEndian)
         case .int64(let v): return try writeChunk(field, v[range], plain: PlainEncoding.fixedWidth, less: <, bytes: PlainEncoding.littleEndian)
         case .double(let v): return try writeChunk(field, v[range], plain: PlainEncoding.doubles, less: <, bytes: { PlainEncoding.littleEndian($0.bitPattern) })
@@ -246,7 +246,7 @@ public struct ParquetWriter: Sendable {
             pageStart = pageEnd
         }
         // Statistics from the distinct values only.
-        let minimum = dictionary.min(by: PlainEncoding.bytewiseLess), maximum = dictionary.max(by: PlainEncoding.bytewiseLess)
+        let minimum = dictionary.min(by: UTF8Order.less), maximum = dictionary.max(by: UTF8Order.less)
         return ColumnChunkMetadata(
             field: field, offset: offset, dataPageOffset: dataOffset, dictionaryPageOffset: offset,
             encodings: [PlainEncoding.plain, PlainEncoding.rle, PlainEncoding.rleDictionary],
@@ -459,10 +459,6 @@ enum PlainEncoding {
 
     static func littleEndian<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
         withUnsafeBytes(of: value.littleEndian, Array.init)
-    }
-
-    static func bytewiseLess(_ a: String, _ b: String) -> Bool {
-        UTF8Order.less(a, b)
     }
 
     /// Definition levels (bit width 1) as RLE runs, prefixed by their byte length.
