@@ -47,6 +47,32 @@ private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
         #expect(r.capturedAt.isoString == "2026-11-26T06:00:03.123456789Z")
     }
 
+    /// Keys are matched whatever their order and spelling: the field after the last one is
+    /// tried first against the line's bytes, so a reordered line, an escaped key, keys that
+    /// start like the one expected first and a repeated key (the last wins) must still read as a
+    /// general decoder reads them; strings longer than a word, with a quote, backslash or
+    /// control character at every offset, end where they end.
+    @Test func fieldsAreFoundInAnyOrderAndSpelling() throws {
+        let line = #"{"artist_idx":1,"artist_i":"no","captured_at":"2026-11-26T06:00:03Z","source":"s","artist_id":"0123456789abcdefghij","followers":5,"artist\u005fid":"escaped","popularity":7,"artist_name":"first","artist_name":"second"}"#
+        let (records, malformed) = try JSONLines.decode(MetricObservation.self, from: bytes(line), source: "f")
+        #expect(malformed.isEmpty)
+        let record = try #require(records.first)
+        #expect(record.artistID == "escaped" && record.artistName == "second" && record.source == "s")
+        #expect(record.followers == 5 && record.popularity == 7)
+        for offset in 0..<20 {
+            let prefix = String(repeating: "n", count: offset)
+            for (inside, decoded) in [(#"\""#, "\""), (#"\\"#, "\\"), (#"\t"#, "\t")] {
+                let name = prefix + inside + "tail-of-a-long-name"
+                let text = #"{"artist_id":"a","artist_name":""# + name + #"","captured_at":"2026-11-26T06:00:03Z"}"#
+                let read = try JSONLines.decode(MetricObservation.self, from: bytes(text), source: "f")
+                #expect(read.records.first?.artistName == prefix + decoded + "tail-of-a-long-name")
+            }
+            // A raw control character is refused wherever it is.
+            let refused = #"{"artist_id":"a","artist_name":""# + prefix + "\u{01}x" + #"","captured_at":"2026-11-26T06:00:03Z"}"#
+            #expect(try JSONLines.decode(MetricObservation.self, from: bytes(refused), source: "f").malformed.count == 1)
+        }
+    }
+
     @Test func encodesAndDecodesBackIdentically() throws {
         let records = [
             MetricObservation(artistID: "a", artistName: "Tab\tQuote\" <script>", followers: nil, popularity: 3,

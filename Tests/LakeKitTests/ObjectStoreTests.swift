@@ -34,6 +34,46 @@ func temporaryFolder() throws -> URL {
         await #expect(throws: LakeError.notFoundKind) { try await store.get("raw/artist_metrics/dt=2026-11-26/b.jsonl") }
     }
 
+    /// A file put by moving: on the lake's file system it is renamed into place (the same
+    /// inode, no copy); from another file system (tmpfs under /dev/shm, when the machine has
+    /// one apart from TMPDIR's) it is copied beside the key's file and renamed; through a store
+    /// with only `put(_:bytes:)` (the default) it is read and put. Each replaces the object
+    /// whole, leaves no temporary file and removes the source.
+    @Test func aFilePutByMovingReplacesTheObjectWhole() async throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = FileSystemObjectStore(root: root)
+        let key = "processed/artist_daily/month=2026-01/part-0.parquet"
+        try await store.put(key, bytes: [9, 9])
+        let bytes = (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+
+        let local = root.appendingPathComponent("scratch.parquet")
+        try Data(bytes).write(to: local)
+        let inode = try #require(try FileManager.default.attributesOfItem(atPath: local.path)[.systemFileNumber] as? UInt64)
+        try await store.put(key, movingFileAt: local)
+        #expect(try await store.get(key) == bytes)
+        #expect(try FileManager.default.attributesOfItem(atPath: root.appendingPathComponent(key).path)[.systemFileNumber] as? UInt64 == inode)
+        #expect(!FileManager.default.fileExists(atPath: local.path))
+
+        var shared = stat(), lake = stat()
+        if stat("/dev/shm", &shared) == 0, stat(root.path, &lake) == 0, shared.st_dev != lake.st_dev {
+            let elsewhere = URL(fileURLWithPath: "/dev/shm/momentum-test-\(UUID().uuidString)")
+            try Data(bytes.reversed()).write(to: elsewhere)
+            try await store.put(key, movingFileAt: elsewhere)
+            #expect(try await store.get(key) == bytes.reversed())
+            #expect(!FileManager.default.fileExists(atPath: elsewhere.path))
+        }
+
+        let viaBytes = root.appendingPathComponent("other.parquet")
+        try Data([1, 2, 3]).write(to: viaBytes)
+        try await BytesOnlyStore(inner: store).put(key, movingFileAt: viaBytes)
+        #expect(try await store.get(key) == [1, 2, 3])
+        #expect(!FileManager.default.fileExists(atPath: viaBytes.path))
+        let names = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("processed/artist_daily/month=2026-01").path)
+        #expect(names == ["part-0.parquet"])
+        await #expect(throws: LakeError.ioKind) { try await store.put(key, movingFileAt: root.appendingPathComponent("missing.parquet")) }
+    }
+
     @Test(arguments: ["", "/abs", "a/../b", "a//b", "./a", "a/."])
     func rejectsKeysThatEscapeTheRoot(_ key: String) async throws {
         let store = FileSystemObjectStore(root: try temporaryFolder())
@@ -75,4 +115,15 @@ func temporaryFolder() throws -> URL {
         #expect(result.files == 2)
         #expect(result.malformed.map(\.description) == ["raw/artist_metrics/dt=2026-01-01/r.jsonl:3: a record must be a JSON object (at byte 1)"])
     }
+}
+
+/// A store that has only the protocol's requirements, so the defaults run.
+private struct BytesOnlyStore: ObjectStore {
+    let inner: FileSystemObjectStore
+    var location: String { inner.location }
+    func list(prefix: String) async throws -> [ObjectInfo] { try await inner.list(prefix: prefix) }
+    func get(_ key: String) async throws -> [UInt8] { try await inner.get(key) }
+    func put(_ key: String, bytes: [UInt8]) async throws { try await inner.put(key, bytes: bytes) }
+    func create(_ key: String, bytes: [UInt8]) async throws -> Bool { try await inner.create(key, bytes: bytes) }
+    func delete(_ key: String) async throws { try await inner.delete(key) }
 }

@@ -7,34 +7,12 @@ import LakeKit
 import MomentumAnalytics
 
 extension MetricObservation: JSONLineRecord {
-    /// The fields of `raw/artist_metrics`, numbered as the decoder's cases read them.
-    static let fields = JSONFieldScanner.FieldNames(["artist_id", "artist_name", "followers", "popularity", "genres", "captured_at", "source"])
-
     public init(jsonLine: UnsafeBufferPointer<UInt8>, strings: inout StringInterner) throws {
-        var scanner = JSONFieldScanner(jsonLine)
-        var id: String?, name: String?, captured: Instant?
-        var followers: Int64?, popularity: Int64?, genres: [String] = [], source = ""
-        while let key = try scanner.nextKey() {
-            switch MetricObservation.fields.index(of: key) {
-            case 0: id = try scanner.string(interning: &strings)
-            case 1: name = try scanner.string(interning: &strings)
-            case 2: followers = try scanner.optionalInteger()
-            case 3: popularity = try scanner.optionalInteger()
-            case 4: genres = try scanner.stringArray()
-            case 5: captured = try scanner.lakeTimestamp()
-            case 6: source = try scanner.optionalString(interning: &strings) ?? ""
-            default: try scanner.skipValue()
-            }
-        }
-        guard let id, !id.isEmpty else { throw LakeError.format("missing field artist_id") }
-        guard let captured else { throw LakeError.format("missing field captured_at") }
-        if let followers, followers < 0 { throw LakeError.format("followers \(followers) is negative") }
-        if let popularity, !(0...100).contains(popularity) {
-            throw LakeError.format("popularity \(popularity) is outside 0-100")
-        }
+        let line = try MetricLine(jsonLine: jsonLine, keepingGenres: true)
         self.init(
-            artistID: id, artistName: name ?? "", followers: followers, popularity: popularity.map { Int32($0) },
-            genres: genres, capturedAt: captured, source: source
+            artistID: line.artistID.withBytes { strings.intern($0) }, artistName: line.artistName?.withBytes { strings.intern($0) } ?? "",
+            followers: line.followers, popularity: line.popularity, genres: line.genres, capturedAt: line.capturedAt,
+            source: line.source?.withBytes { strings.intern($0) } ?? ""
         )
     }
 
@@ -112,11 +90,29 @@ extension ReleaseRecord: JSONLineRecord {
     }
 }
 
+/// A file's `dt=` value, and its day when it is one (a value that is no date, say
+/// `2026-02-31`, has no record on it).
+package struct PartitionDay: Sendable {
+    package let text: String
+    package let day: Day?
+
+    package init(_ text: String) {
+        self.text = text
+        day = Day(iso: text)
+    }
+}
+
 /// The lake's rule for a record's own time: it falls on its file's `dt=` day.
 enum LakeRecordDay {
     static func violation(_ field: String, _ instant: Instant, partitionDay: String?) -> String? {
         guard let partitionDay, !isOn(instant, partitionDay) else { return nil }
         return "\(field) \(instant.isoString) is not on the file's day dt=\(partitionDay)"
+    }
+
+    /// The same with the file's day parsed once (a reader of a whole file checks every line).
+    static func violation(_ field: String, _ instant: Instant, partitionDay: PartitionDay?) -> String? {
+        guard let partitionDay, instant.day != partitionDay.day else { return nil }
+        return "\(field) \(instant.isoString) is not on the file's day dt=\(partitionDay.text)"
     }
 
     /// Through `Day`'s parser, which reads the text in place: this runs for every record a

@@ -27,19 +27,68 @@ package struct TableColumn<Row>: Sendable {
     /// known, so the loop that runs once per row and column is specialised for it (a generic
     /// encoder called from another module would run unspecialised).
     private let encode: @Sendable ([Row]) -> ParquetColumn
+    /// Appends rows' values to a column of this type, made here for the same reason.
+    private let appendValues: @Sendable (ArraySlice<Row>, inout ParquetColumn) -> Void
 
     private init(name: String, nullable: Bool, read: Reader) {
         self.name = name
         self.nullable = nullable
         self.read = read
         switch read {
-        case .string(let f): encode = { .string(Self.extract($0, f)) }
-        case .date(let f): encode = { .date(Self.extract($0) { f($0)?.daysSinceEpoch }) }
-        case .int32(let f): encode = { .int32(Self.extract($0, f)) }
-        case .int64(let f): encode = { .int64(Self.extract($0, f)) }
-        case .double(let f): encode = { .double(Self.extract($0, f)) }
-        case .boolean(let f): encode = { .boolean(Self.extract($0, f)) }
+        case .string(let f):
+            encode = { .string(Self.extract($0, f)) }
+            appendValues = { rows, column in
+                guard case .string(var values) = column else { Self.mismatch(name) }
+                // Taken out and an empty column left, so the array is not shared while it grows.
+                column = .string([])
+                Self.append(rows, f, to: &values)
+                column = .string(values)
+            }
+        case .date(let f):
+            encode = { .date(Self.extract($0) { f($0)?.daysSinceEpoch }) }
+            appendValues = { rows, column in
+                guard case .date(var values) = column else { Self.mismatch(name) }
+                column = .date([])
+                Self.append(rows, { f($0)?.daysSinceEpoch }, to: &values)
+                column = .date(values)
+            }
+        case .int32(let f):
+            encode = { .int32(Self.extract($0, f)) }
+            appendValues = { rows, column in
+                guard case .int32(var values) = column else { Self.mismatch(name) }
+                column = .int32([])
+                Self.append(rows, f, to: &values)
+                column = .int32(values)
+            }
+        case .int64(let f):
+            encode = { .int64(Self.extract($0, f)) }
+            appendValues = { rows, column in
+                guard case .int64(var values) = column else { Self.mismatch(name) }
+                column = .int64([])
+                Self.append(rows, f, to: &values)
+                column = .int64(values)
+            }
+        case .double(let f):
+            encode = { .double(Self.extract($0, f)) }
+            appendValues = { rows, column in
+                guard case .double(var values) = column else { Self.mismatch(name) }
+                column = .double([])
+                Self.append(rows, f, to: &values)
+                column = .double(values)
+            }
+        case .boolean(let f):
+            encode = { .boolean(Self.extract($0, f)) }
+            appendValues = { rows, column in
+                guard case .boolean(var values) = column else { Self.mismatch(name) }
+                column = .boolean([])
+                Self.append(rows, f, to: &values)
+                column = .boolean(values)
+            }
         }
+    }
+
+    private static func mismatch(_ name: String) -> Never {
+        preconditionFailure("column \(name) appended to a column of another type")
     }
 
     enum Reader: Sendable {
@@ -103,14 +152,38 @@ package struct TableColumn<Row>: Sendable {
         encode(rows)
     }
 
-    private static func extract<T>(_ rows: [Row], _ read: (UnsafePointer<Row>) -> T) -> [T] {
-        rows.withUnsafeBufferPointer { buffer in
-            var values: [T] = []
-            values.reserveCapacity(buffer.count)
-            guard let base = buffer.baseAddress else { return values }
-            for index in buffer.indices { values.append(read(base + index)) }
-            return values
+    /// A column of this type with no values, for ``append(_:to:)``.
+    package var emptyColumn: ParquetColumn {
+        switch read {
+        case .string: return .string([])
+        case .date: return .date([])
+        case .int32: return .int32([])
+        case .int64: return .int64([])
+        case .double: return .double([])
+        case .boolean: return .boolean([])
         }
+    }
+
+    /// Appends the rows' values to `column`, a column of this type, in place: a writer that
+    /// fills a row group bucket by bucket keeps values, not copies of rows.
+    package func append(_ rows: ArraySlice<Row>, to column: inout ParquetColumn) {
+        appendValues(rows, &column)
+    }
+
+    private static func append<T>(_ rows: ArraySlice<Row>, _ read: (UnsafePointer<Row>) -> T, to values: inout [T]) {
+        rows.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            // No reserveCapacity: reserving exactly, segment by segment, would reallocate each
+            // time; appends grow the array geometrically.
+            for index in buffer.indices { values.append(read(base + index)) }
+        }
+    }
+
+    private static func extract<T>(_ rows: [Row], _ read: (UnsafePointer<Row>) -> T) -> [T] {
+        var values: [T] = []
+        values.reserveCapacity(rows.count)
+        append(rows[...], read, to: &values)
+        return values
     }
 }
 
@@ -148,6 +221,14 @@ package struct TableDefinition<Row>: Sendable {
     /// The rows as Parquet columns.
     package func parquetColumns(_ rows: [Row]) -> [ParquetColumn] {
         columns.map { $0.parquetColumn(rows) }
+    }
+
+    /// The table's columns with no values, for ``append(_:to:)``.
+    package var emptyColumns: [ParquetColumn] { columns.map(\.emptyColumn) }
+
+    /// Appends the rows' values to `columns` (the table's), in place.
+    package func append(_ rows: ArraySlice<Row>, to values: inout [ParquetColumn]) {
+        for index in columns.indices { columns[index].append(rows, to: &values[index]) }
     }
 
     /// A Parquet file of the rows; a table in artist order gets the row groups of

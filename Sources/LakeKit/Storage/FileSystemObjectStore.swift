@@ -160,8 +160,46 @@ public struct FileSystemObjectStore: ObjectStore {
         try putSync(key, bytes: bytes)
     }
 
+    /// Moves the file into place when it is on the lake's file system (nothing is copied;
+    /// it is flushed to disk first, as every write), else copies it a chunk at a time beside
+    /// the key's file and renames that: memory holds a chunk, not the file.
+    public func put(_ key: String, movingFileAt file: URL) async throws {
+        try ObjectKey.validate(key)
+        let source = file.path, destination = fileURL(for: key).path
+        let fd = open(source, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw LakeError.io("cannot read \(source): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        // The mode every write of this store gives (the file was made with the caller's).
+        guard fchmod(fd, 0o644) == 0, fsync(fd) == 0 else { throw LakeError.io("cannot write \(source): \(String(cString: strerror(errno)))") }
+        try makeFolder(of: fileURL(for: key))
+        var moved = rename(source, destination) == 0
+        if !moved, errno == ENOENT, access(source, F_OK) == 0 {
+            // A delete emptied and removed the folder just now: make it again, once.
+            try makeFolder(of: fileURL(for: key))
+            moved = rename(source, destination) == 0
+        }
+        if moved { return }
+        guard errno == EXDEV else { throw LakeError.io("cannot move \(source) into place at \(destination): \(String(cString: strerror(errno)))") }
+        let (temporary, _) = try writeTemporary(key) { output in
+            var chunk = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                guard count >= 0 else { return "cannot read \(source): \(String(cString: strerror(errno)))" }
+                if count == 0 { return nil }
+                if let failure = FileSystemObjectStore.writeAll(chunk[0..<count], to: output) { return failure }
+            }
+        }
+        try moveIntoPlace(temporary, destination)
+        unlink(source)
+    }
+
     func putSync(_ key: String, bytes: [UInt8]) throws {
-        let (temporary, destination) = try writeTemporary(key, bytes: bytes)
+        let (temporary, destination) = try writeTemporary(key) { FileSystemObjectStore.writeAll(bytes[...], to: $0) }
+        try moveIntoPlace(temporary, destination)
+    }
+
+    private func moveIntoPlace(_ temporary: String, _ destination: String) throws {
         // rename(2) replaces the destination atomically; FileManager.moveItem refuses to.
         guard rename(temporary, destination) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -171,7 +209,7 @@ public struct FileSystemObjectStore: ObjectStore {
     }
 
     public func create(_ key: String, bytes: [UInt8]) async throws -> Bool {
-        let (temporary, destination) = try writeTemporary(key, bytes: bytes)
+        let (temporary, destination) = try writeTemporary(key) { FileSystemObjectStore.writeAll(bytes[...], to: $0) }
         defer { unlink(temporary) }
         // link(2) fails with EEXIST when the name is taken: an atomic "create if absent" that
         // publishes a complete file.
@@ -188,16 +226,13 @@ public struct FileSystemObjectStore: ObjectStore {
         return true
     }
 
-    /// Writes the bytes to a hidden temporary file beside the key's file, flushed to disk.
-    private func writeTemporary(_ key: String, bytes: [UInt8]) throws -> (temporary: String, destination: String) {
+    /// Makes a hidden temporary file beside the key's file, lets `fill` write it (returning
+    /// why it failed, or nil) and flushes it to disk.
+    private func writeTemporary(_ key: String, _ fill: (Int32) -> String?) throws -> (temporary: String, destination: String) {
         try ObjectKey.validate(key)
         let url = fileURL(for: key)
         let folder = url.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw LakeError.io("cannot create folder \(folder.path): \(error.localizedDescription)")
-        }
+        try makeFolder(of: url)
         let temporary = folder.appendingPathComponent(
             FileSystemObjectStore.temporaryPrefix + url.lastPathComponent + "." + UUID().uuidString + FileSystemObjectStore.temporarySuffix).path
         var fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -207,17 +242,7 @@ public struct FileSystemObjectStore: ObjectStore {
             fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         }
         guard fd >= 0 else { throw LakeError.io("cannot write \(temporary): \(String(cString: strerror(errno)))") }
-        var written = 0
-        var failure: String?
-        while written < bytes.count {
-            let count = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                failure = String(cString: strerror(errno))
-                break
-            }
-            written += count
-        }
+        var failure = fill(fd)
         // Flushed before the rename, so a power cut cannot publish an empty file.
         if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
         close(fd)
@@ -226,6 +251,29 @@ public struct FileSystemObjectStore: ObjectStore {
             throw LakeError.io("cannot write \(temporary): \(failure)")
         }
         return (temporary, url.path)
+    }
+
+    private func makeFolder(of url: URL) throws {
+        let folder = url.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw LakeError.io("cannot create folder \(folder.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Writes all the bytes; returns why it could not, or nil.
+    private static func writeAll(_ bytes: ArraySlice<UInt8>, to fd: Int32) -> String? {
+        var written = bytes.startIndex
+        while written < bytes.endIndex {
+            let count = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return String(cString: strerror(errno))
+            }
+            written += count
+        }
+        return nil
     }
 
     public func delete(_ key: String) async throws {

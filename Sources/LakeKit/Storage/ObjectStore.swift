@@ -1,6 +1,8 @@
 // The object-store seam: the lake is a tree of objects under one root, locally a folder and in
 // the cloud an S3 prefix. Everything above this protocol uses keys only.
 
+import Foundation
+
 /// An object's key and size, as listed.
 public struct ObjectInfo: Sendable, Hashable {
     /// The object's key.
@@ -60,6 +62,10 @@ public protocol ObjectStore: Sendable {
     func get(_ key: String, range: Range<Int>) async throws -> [UInt8]
     /// The object's size in bytes; nil when absent. The default lists the key.
     func size(of key: String) async throws -> Int?
+    /// Stores a local file's bytes as the object, atomically, replacing any object there, and
+    /// removes the file. The default reads the file and puts its bytes; a folder on the same
+    /// file system moves the file into place (nothing copied, nothing held in memory).
+    func put(_ key: String, movingFileAt file: URL) async throws
     /// Stores a copy of `source` at `destination`, atomically, replacing any object there.
     /// The default reads and puts; S3 copies on the server.
     func copy(_ source: String, to destination: String) async throws
@@ -90,6 +96,18 @@ extension ObjectStore {
         guard current == expected else { return false }
         try await delete(key)
         return true
+    }
+
+    /// Reads the file, puts its bytes and removes it.
+    public func put(_ key: String, movingFileAt file: URL) async throws {
+        let bytes: [UInt8]
+        do {
+            bytes = try [UInt8](Data(contentsOf: file))
+        } catch {
+            throw LakeError.io("cannot read \(file.path): \(error.localizedDescription)")
+        }
+        try await put(key, bytes: bytes)
+        try? FileManager.default.removeItem(at: file)
     }
 
     /// Reads the source and puts it at the destination.

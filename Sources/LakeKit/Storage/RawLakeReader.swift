@@ -106,6 +106,33 @@ public enum RawLakeReader {
         parallelism: Int, including: @escaping @Sendable (String) -> Bool, sharingStrings: Bool,
         _ body: @escaping @Sendable (_ worker: Int, _ file: RawFile<Record>) async throws -> Void
     ) async throws -> RawReadSummary {
+        let interners = WorkerInterners(workers: max(1, parallelism), capacity: sharingStrings ? 200_000 : 0)
+        return try await forEachObject(dataset: dataset, from: store, parallelism: parallelism, including: including) { worker, object in
+            guard let bytes = object.bytes else {
+                try await body(worker, RawFile(index: object.index, key: object.key, records: [], filesInAll: object.filesInAll,
+                                               malformed: object.malformed, bytes: 0))
+                return
+            }
+            let file = try interners.withInterner(worker) {
+                try JSONLines.decode(Record.self, from: bytes, source: object.key, partitionDay: object.partitionDay, strings: &$0)
+            }
+            try await body(worker, RawFile(index: object.index, key: object.key, records: file.records, filesInAll: object.filesInAll,
+                                           malformed: file.malformed, bytes: bytes.count))
+        }
+    }
+
+    /// Gets the data objects of a raw dataset on `parallelism` workers and hands each one's
+    /// bytes to `body` undecoded (files arrive in any order): for a reader that takes each
+    /// line's fields straight from its bytes (`JSONLines.readLines`) instead of making records.
+    /// An object that cannot be read comes with no bytes and the reason in `malformed`.
+    ///
+    /// - Returns: files and bytes read, and the files that could not be read or lie outside
+    ///   the layout.
+    package static func forEachObject(
+        dataset: LakeDataset, from store: some ObjectStore, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
+        including: @escaping @Sendable (String) -> Bool = { _ in true },
+        _ body: @escaping @Sendable (_ worker: Int, _ object: RawObject) async throws -> Void
+    ) async throws -> RawReadSummary {
         let listing = try await store.listing(prefix: dataset.prefix)
         var problems = listing.unreadable.map { MalformedLine(source: $0, line: 0, reason: "cannot be read") }
         var keys: [String] = []
@@ -124,24 +151,20 @@ public enum RawLakeReader {
         let bytes = try await withThrowingTaskGroup(of: Int.self) { group in
             for worker in 0..<workers {
                 group.addTask {
-                    var strings = StringInterner(capacity: sharingStrings ? 200_000 : 0)
                     var read = 0
                     while let index = queue.next() {
                         let key = readable[index]
-                        let bytes: [UInt8]
+                        var object = RawObject(index: index, key: key, partitionDay: LakeLayout.captureDay(ofRawKey: key),
+                                               filesInAll: readable.count, bytes: nil, malformed: [])
                         do {
-                            bytes = try await store.get(key)
+                            let bytes = try await store.get(key)
+                            object.bytes = bytes
+                            read += bytes.count
                         } catch let error as LakeError where !error.isKind(of: .invalidKeyKind) {
                             // Unreadable (or gone since the listing): named, never silently empty.
-                            try await body(worker, RawFile(index: index, key: key, records: [], filesInAll: readable.count,
-                                                           malformed: [MalformedLine(source: key, line: 0, reason: error.message)], bytes: 0))
-                            continue
+                            object.malformed = [MalformedLine(source: key, line: 0, reason: error.message)]
                         }
-                        let file = try JSONLines.decode(Record.self, from: bytes, source: key,
-                                                        partitionDay: LakeLayout.captureDay(ofRawKey: key), strings: &strings)
-                        read += bytes.count
-                        try await body(worker, RawFile(index: index, key: key, records: file.records, filesInAll: readable.count,
-                                                       malformed: file.malformed, bytes: bytes.count))
+                        try await body(worker, object)
                     }
                     return read
                 }
@@ -151,6 +174,42 @@ public enum RawLakeReader {
             return total
         }
         return RawReadSummary(files: keys.count, bytes: bytes, problems: problems)
+    }
+}
+
+/// One object of a raw dataset, got but not decoded (`RawLakeReader.forEachObject`).
+package struct RawObject: Sendable {
+    /// The file's place in key order, the order "read last" refers to.
+    package var index: Int
+    package var key: String
+    /// Its `dt=` value.
+    package var partitionDay: String?
+    /// How many files the read covers.
+    package var filesInAll: Int
+    /// Nil when the object could not be read (`malformed` says why).
+    package var bytes: [UInt8]?
+    package var malformed: [MalformedLine]
+}
+
+/// Each worker's string interner, touched by that worker only (a box each: workers never
+/// mutate a shared array).
+private final class WorkerInterners: @unchecked Sendable {
+    private final class Box {
+        var interner: StringInterner
+
+        init(_ interner: StringInterner) {
+            self.interner = interner
+        }
+    }
+
+    private let boxes: [Box]
+
+    init(workers: Int, capacity: Int) {
+        boxes = (0..<workers).map { _ in Box(StringInterner(capacity: capacity)) }
+    }
+
+    func withInterner<T>(_ worker: Int, _ body: (inout StringInterner) throws -> T) rethrows -> T {
+        try body(&boxes[worker].interner)
     }
 }
 

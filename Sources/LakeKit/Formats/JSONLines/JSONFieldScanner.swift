@@ -33,6 +33,37 @@ package struct JSONFieldScanner: ~Copyable {
     /// record types that call it live in other modules, and a call per field across a module
     /// boundary costs less than a closure that cannot be specialised.
     package mutating func nextKey() throws -> FieldKey? {
+        guard try toNextKey() else { return nil }
+        let key = try stringBytes()
+        try toValue()
+        return key
+    }
+
+    /// The next field's number among `names` (`.other` for a field they do not have), or
+    /// `.end` after the closing brace; its value is the next thing to read. The name numbered
+    /// `expected` is compared with the line's bytes first: a writer keeps one order of fields,
+    /// so the key is almost always that one, and is then neither scanned nor looked up.
+    package mutating func nextField(in names: FieldNames, expected: Int) throws -> NextField {
+        guard try toNextKey() else { return .end }
+        if let length = names.matches(expected, at: base + position + 1, available: end - position - 1) {
+            position += length + 2
+            try toValue()
+            return .field(expected)
+        }
+        let key = try stringBytes()
+        try toValue()
+        return names.index(of: key).map(NextField.field) ?? .other
+    }
+
+    /// What ``nextField(in:expected:)`` found.
+    package enum NextField: Equatable {
+        case field(Int)
+        case other
+        case end
+    }
+
+    /// Moves to the opening quote of the next key; false after the object's closing brace.
+    private mutating func toNextKey() throws -> Bool {
         skipWhitespace()
         if !started {
             started = true
@@ -41,24 +72,27 @@ package struct JSONFieldScanner: ~Copyable {
             if peek() == UInt8(ascii: "}") {
                 position += 1
                 try expectEnd()
-                return nil
+                return false
             }
         } else {
             guard let next = peek() else { throw error("the object is not closed") }
             position += 1
             if next == UInt8(ascii: "}") {
                 try expectEnd()
-                return nil
+                return false
             }
             guard next == UInt8(ascii: ",") else { throw error("expected ',' or '}' after a value") }
             skipWhitespace()
         }
         guard peek() == UInt8(ascii: "\"") else { throw error("expected a field name in quotes") }
-        let key = try stringBytes()
+        return true
+    }
+
+    /// Moves past the colon after a key, to its value.
+    private mutating func toValue() throws {
         skipWhitespace()
         try expect(UInt8(ascii: ":"), "expected ':' after a field name")
         skipWhitespace()
-        return key
     }
 
     private mutating func expectEnd() throws {
@@ -74,33 +108,12 @@ package struct JSONFieldScanner: ~Copyable {
     }
 
     package mutating func string() throws -> String {
-        guard peek() == UInt8(ascii: "\"") else { throw error("expected a string") }
-        position += 1
-        let start = position
-        // Fast path: no escapes.
-        while position < end {
-            let byte = base[position]
-            if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeBufferPointer(start: base + start, count: position - start), as: UTF8.self)
-                position += 1
-                return text
-            }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw error("control character inside a string") }
-            position += 1
-        }
-        var bytes = [UInt8](UnsafeBufferPointer(start: base + start, count: position - start))
-        try continueEscapedString(into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        try stringValue().string
     }
 
     /// A string value's bytes, unescaped, without making a `String` of them.
     package mutating func withStringBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
-        guard peek() == UInt8(ascii: "\"") else { throw error("expected a string") }
-        switch try stringBytes() {
-        case .raw(let bytes): return try body(bytes)
-        case .decoded(let bytes): return try bytes.withUnsafeBufferPointer(body)
-        }
+        try stringValue().withBytes(body)
     }
 
     package mutating func optionalString() throws -> String? {
@@ -110,22 +123,7 @@ package struct JSONFieldScanner: ~Copyable {
     /// A string shared with earlier equal ones: raw files repeat the same ids, names and
     /// labels on every line, and one copy of each saves an allocation per field.
     package mutating func string(interning strings: inout StringInterner) throws -> String {
-        guard peek() == UInt8(ascii: "\"") else { throw error("expected a string") }
-        let start = position + 1
-        var end = start
-        while end < self.end {
-            let byte = base[end]
-            if byte == UInt8(ascii: "\"") {
-                position = end + 1
-                return strings.intern(UnsafeBufferPointer(start: base + start, count: end - start))
-            }
-            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-            end += 1
-        }
-        // Escapes (or an error): decode the slow way, then share the result.
-        let decoded = try string()
-        var copy = decoded
-        return copy.withUTF8 { strings.intern($0) }
+        try stringValue().withBytes { strings.intern($0) }
     }
 
     package mutating func optionalString(interning strings: inout StringInterner) throws -> String? {
@@ -177,23 +175,42 @@ package struct JSONFieldScanner: ~Copyable {
 
     /// An array of strings; `null` reads as empty.
     package mutating func stringArray() throws -> [String] {
-        if isNull() { return [] }
-        try expect(UInt8(ascii: "["), "expected an array")
         var result: [String] = []
+        try stringArray { result.append($0.string) }
+        return result
+    }
+
+    /// Hands each string of an array of strings to `element` (`null` has none): a reader that
+    /// does not keep them checks them without allocating.
+    package mutating func stringArray(_ element: (FieldKey) throws -> Void) throws {
+        if isNull() { return }
+        try expect(UInt8(ascii: "["), "expected an array")
         skipWhitespace()
         if peek() == UInt8(ascii: "]") {
             position += 1
-            return result
+            return
         }
         while true {
             skipWhitespace()
-            result.append(try string())
+            try element(try stringValue())
             skipWhitespace()
             guard let next = peek() else { throw error("the array is not closed") }
             position += 1
-            if next == UInt8(ascii: "]") { return result }
+            if next == UInt8(ascii: "]") { return }
             guard next == UInt8(ascii: ",") else { throw error("expected ',' or ']' in an array") }
         }
+    }
+
+    /// A string value's bytes, unescaped: a view into the line when it had no escapes (valid
+    /// while the line is).
+    package mutating func stringValue() throws -> FieldKey {
+        guard peek() == UInt8(ascii: "\"") else { throw error("expected a string") }
+        return try stringBytes()
+    }
+
+    /// A string value or `null`, as ``stringValue()``.
+    package mutating func optionalStringValue() throws -> FieldKey? {
+        isNull() ? nil : try stringValue()
     }
 
     /// Skips any JSON value (used for fields this schema does not know).
@@ -285,6 +302,17 @@ package struct JSONFieldScanner: ~Copyable {
     @inline(__always) private mutating func stringBytes() throws -> FieldKey {
         position += 1
         let start = position
+        // Eight bytes at a time up to the first quote, backslash or control character (a
+        // word has one when a byte of it, or of it xor the quote or the backslash, is below
+        // 0x20 or zero: the classic has-less-than test); then byte by byte.
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while position + 8 <= end {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+            if special & highs != 0 { break }
+            position += 8
+        }
         while position < end {
             let byte = base[position]
             if byte == UInt8(ascii: "\"") {
@@ -316,12 +344,20 @@ package struct JSONFieldScanner: ~Copyable {
             starts = names.reduce(into: [0]) { $0.append($0.last! + $1.utf8.count) }
         }
 
+        /// The length of the name numbered `index` when `bytes` start with it and a closing
+        /// quote (so the key is that name, written without escapes); nil otherwise.
+        @inline(__always) package func matches(_ index: Int, at bytes: UnsafePointer<UInt8>, available: Int) -> Int? {
+            guard index >= 0, index < starts.count - 1 else { return nil }
+            let length = starts[index + 1] - starts[index]
+            guard length < available, bytes[length] == UInt8(ascii: "\"") else { return nil }
+            return self.bytes.withUnsafeBufferPointer { names in
+                length == 0 || memcmp(names.baseAddress! + starts[index], bytes, length) == 0 ? length : nil
+            }
+        }
+
         /// The position of `key` among the names; nil for a field the record does not read.
         package func index(of key: FieldKey) -> Int? {
-            switch key {
-            case .raw(let bytes): return index(of: bytes)
-            case .decoded(let bytes): return bytes.withUnsafeBufferPointer { index(of: $0) }
-            }
+            key.withBytes { index(of: $0) }
         }
 
         private func index(of key: UnsafeBufferPointer<UInt8>) -> Int? {
@@ -339,6 +375,17 @@ package struct JSONFieldScanner: ~Copyable {
     package enum FieldKey {
         case raw(UnsafeBufferPointer<UInt8>)
         case decoded([UInt8])
+
+        /// Calls `body` with the bytes.
+        package func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+            switch self {
+            case .raw(let bytes): return try body(bytes)
+            case .decoded(let bytes): return try bytes.withUnsafeBufferPointer(body)
+            }
+        }
+
+        /// The bytes as a new string.
+        package var string: String { withBytes { String(decoding: $0, as: UTF8.self) } }
     }
 
     private mutating func continueEscapedString(into bytes: inout [UInt8]) throws {
@@ -426,7 +473,14 @@ public struct StringInterner {
 
     /// The string for these UTF-8 bytes, shared with earlier equal ones.
     public mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        if capacity == 0 { return String(decoding: bytes, as: UTF8.self) }
+        numbered(bytes).string
+    }
+
+    /// The string for these bytes and its number: distinct strings are numbered 0, 1, … as
+    /// first seen (nil past `capacity`), so a caller groups by a number, not by hashing the
+    /// string again.
+    package mutating func numbered(_ bytes: UnsafeBufferPointer<UInt8>) -> (string: String, number: Int?) {
+        if capacity == 0 { return (String(decoding: bytes, as: UTF8.self), nil) }
         // FNV-1a: quick for short keys, and good enough to keep probe runs short.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
@@ -435,18 +489,21 @@ public struct StringInterner {
         while true {
             let entry = Int(slots[slot])
             if entry == 0 { break }
-            if hashes[entry - 1] == hash, UTF8Order.equal(strings[entry - 1], bytes) { return strings[entry - 1] }
+            if hashes[entry - 1] == hash, UTF8Order.equal(strings[entry - 1], bytes) { return (strings[entry - 1], entry - 1) }
             slot = (slot + 1) & mask
         }
         let string = String(decoding: bytes, as: UTF8.self)
-        guard strings.count < capacity else { return string }
+        guard strings.count < capacity else { return (string, nil) }
         strings.append(string)
         hashes.append(hash)
         slots[slot] = Int32(strings.count)
         // At most half full, so probe runs stay short.
         if strings.count * 2 > slots.count { grow() }
-        return string
+        return (string, strings.count - 1)
     }
+
+    /// How many distinct strings have numbers.
+    package var count: Int { strings.count }
 
     private mutating func grow() {
         slots = [Int32](repeating: 0, count: slots.count * 2)

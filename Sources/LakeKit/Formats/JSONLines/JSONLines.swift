@@ -134,6 +134,24 @@ public enum JSONLines {
         _ type: Record.Type, from bytes: [UInt8], source: String, partitionDay: String? = nil, strings: inout StringInterner
     ) throws -> (records: [Record], malformed: [MalformedLine]) {
         var records: [Record] = []
+        let malformed = try readLines(of: bytes, source: source) { line in
+            let record = try Record(jsonLine: line, strings: &strings)
+            if let violation = record.contractViolation(partitionDay: partitionDay) { throw LakeError.format(violation) }
+            records.append(record)
+        }
+        return (records, malformed)
+    }
+
+    /// Hands every line of a file's bytes (plain or gzip) to `read`, which reads it as a
+    /// record or throws `LakeError` with the reason: such a line is skipped and named, as are
+    /// lines that are not UTF-8 or longer than ``maximumLineLength``, and a gzip file's damage
+    /// (every line before it is read). A reader that does not keep records (a transform's
+    /// spill) takes each line's fields straight from its bytes.
+    ///
+    /// - Returns: the lines skipped, in line order.
+    package static func readLines(
+        of bytes: [UInt8], source: String, _ read: (UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws -> [MalformedLine] {
         var malformed: [MalformedLine] = []
         var lastLine = 0
         do {
@@ -141,9 +159,7 @@ public enum JSONLines {
                 lastLine = number
                 do {
                     guard JSONLines.isValidUTF8(line) else { throw LakeError.format("the line is not valid UTF-8") }
-                    let record = try Record(jsonLine: line, strings: &strings)
-                    if let violation = record.contractViolation(partitionDay: partitionDay) { throw LakeError.format(violation) }
-                    records.append(record)
+                    try read(line)
                 } catch let error as LakeError {
                     malformed.append(MalformedLine(source: source, line: number, reason: error.message))
                 }
@@ -157,7 +173,7 @@ public enum JSONLines {
             malformed.append(MalformedLine(source: source, line: lastLine + 1,
                                            reason: "\(error.message); the rest of the file cannot be read"))
         }
-        return (records, malformed)
+        return malformed
     }
 
     /// Calls `body` with every non-blank line and its 1-based number; returns the numbers of
@@ -181,18 +197,45 @@ public enum JSONLines {
         return splitter.overlongLines
     }
 
-    /// ASCII is checked eight bytes at a time; anything else by the standard library.
+    /// Whether the bytes are UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past
+    /// U+10FFFF). ASCII is checked eight bytes at a time; other characters byte by byte, in
+    /// place (the standard library's check makes a string of the line: an allocation and a
+    /// copy for every line with a name like "Björk").
     static func isValidUTF8(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = line.baseAddress else { return true }
-        var i = 0
         let count = line.count
-        while i + 8 <= count {
-            if UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { break }
-            i += 8
+        var i = 0
+        @inline(__always) func continuation(_ k: Int) -> Bool { k < count && base[k] & 0xC0 == 0x80 }
+        while i < count {
+            while i + 8 <= count, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+            guard i < count else { return true }
+            let lead = base[i]
+            switch lead {
+            case 0x00..<0x80:
+                i += 1
+            case 0xC2..<0xE0:
+                guard continuation(i + 1) else { return false }
+                i += 2
+            case 0xE0..<0xF0:
+                guard continuation(i + 1), continuation(i + 2) else { return false }
+                let second = base[i + 1]
+                // E0 needs A0 or more (shorter forms are overlong); ED below A0 (above: surrogates).
+                if lead == 0xE0, second < 0xA0 { return false }
+                if lead == 0xED, second >= 0xA0 { return false }
+                i += 3
+            case 0xF0..<0xF5:
+                guard continuation(i + 1), continuation(i + 2), continuation(i + 3) else { return false }
+                let second = base[i + 1]
+                // F0 needs 90 or more (overlong below); F4 below 90 (above: past U+10FFFF).
+                if lead == 0xF0, second < 0x90 { return false }
+                if lead == 0xF4, second >= 0x90 { return false }
+                i += 4
+            default:
+                // A continuation byte first, C0/C1 (overlong) or F5 and above.
+                return false
+            }
         }
-        while i < count, line[i] < 0x80 { i += 1 }
-        if i == count { return true }
-        return String(validating: UnsafeBufferPointer(rebasing: line[i...]), as: UTF8.self) != nil
+        return true
     }
 
     /// Encodes records as JSON Lines, gzip-compressed when asked.

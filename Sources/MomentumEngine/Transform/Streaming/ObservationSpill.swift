@@ -18,20 +18,34 @@ import MomentumAnalytics
 
 /// Spilled metric records: their encoding and decoding.
 enum ObservationSpill {
-    static func encode(_ record: MetricObservation, file: Int, position: Int, into bytes: inout [UInt8]) {
-        SpillBytes.append(UInt32(truncatingIfNeeded: file), to: &bytes)
-        SpillBytes.append(UInt32(truncatingIfNeeded: position), to: &bytes)
-        SpillBytes.append(UInt64(bitPattern: record.capturedAt.nanosecondsSinceEpoch), to: &bytes)
-        bytes.append((record.followers == nil ? 0 : 1) | (record.popularity == nil ? 0 : 2))
-        if let followers = record.followers { SpillBytes.append(UInt64(bitPattern: followers), to: &bytes) }
-        if let popularity = record.popularity { SpillBytes.append(UInt32(bitPattern: popularity), to: &bytes) }
-        SpillBytes.append(record.artistID, to: &bytes)
-        SpillBytes.append(record.artistName, to: &bytes)
+    /// A raw line's fields (its strings as they are in the line, unescaped). The record is
+    /// laid out in a buffer of its own and appended in one piece: an append per field cost a
+    /// uniqueness check and a capacity check each, millions of times.
+    static func encode(_ line: MetricLine, file: Int, position: Int, into bytes: inout [UInt8]) {
+        line.artistID.withBytes { id in
+            (line.artistName ?? .raw(UnsafeBufferPointer(start: nil, count: 0))).withBytes { name in
+                let size = 4 + 4 + 8 + 1 + (line.followers == nil ? 0 : 8) + (line.popularity == nil ? 0 : 4) + 4 + id.count + 4 + name.count
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { buffer in
+                    var record = SpillBytes.Writer(buffer)
+                    record.put(UInt32(truncatingIfNeeded: file))
+                    record.put(UInt32(truncatingIfNeeded: position))
+                    record.put(UInt64(bitPattern: line.capturedAt.nanosecondsSinceEpoch))
+                    record.put(UInt8((line.followers == nil ? 0 : 1) | (line.popularity == nil ? 0 : 2)))
+                    if let followers = line.followers { record.put(UInt64(bitPattern: followers)) }
+                    if let popularity = line.popularity { record.put(UInt32(bitPattern: popularity)) }
+                    record.put(id)
+                    record.put(name)
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<record.count]))
+                }
+            }
+        }
     }
 
-    /// One decoded record with its read order.
+    /// One decoded record with its read order and its artist's number (its id's, in the
+    /// interner that decoded it).
     struct Entry {
         var order: UInt64
+        var artist: Int32
         var observation: MetricObservation
     }
 
@@ -45,8 +59,9 @@ enum ObservationSpill {
             let flags = try reader.take(UInt8.self)
             let followers = flags & 1 != 0 ? Int64(bitPattern: try reader.take(UInt64.self)) : nil
             let popularity = flags & 2 != 0 ? Int32(bitPattern: try reader.take(UInt32.self)) : nil
-            let id = try reader.string(&strings), name = try reader.string(&strings)
-            entries.append(Entry(order: file << 32 | position, observation: MetricObservation(
+            let (id, artist) = try reader.numberedString(&strings)
+            let name = try reader.string(&strings)
+            entries.append(Entry(order: file << 32 | position, artist: artist, observation: MetricObservation(
                 artistID: id, artistName: name, followers: followers, popularity: popularity,
                 capturedAt: Instant(nanosecondsSinceEpoch: captured))))
         }
@@ -128,9 +143,36 @@ enum SpillBytes {
 
     static func append(_ string: String, to bytes: inout [UInt8]) {
         var string = string
-        string.withUTF8 { utf8 in
-            append(UInt32(truncatingIfNeeded: utf8.count), to: &bytes)
-            bytes.append(contentsOf: utf8)
+        string.withUTF8 { append($0, to: &bytes) }
+    }
+
+    /// A string's UTF-8 bytes.
+    static func append(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        append(UInt32(truncatingIfNeeded: utf8.count), to: &bytes)
+        bytes.append(contentsOf: utf8)
+    }
+
+    /// Lays out a record in a buffer sized for it.
+    struct Writer {
+        private let buffer: UnsafeMutableBufferPointer<UInt8>
+        private(set) var count = 0
+
+        init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+            self.buffer = buffer
+        }
+
+        mutating func put<T: FixedWidthInteger>(_ value: T) {
+            precondition(count + MemoryLayout<T>.size <= buffer.count, "a spill record is larger than its buffer")
+            UnsafeMutableRawPointer(buffer.baseAddress! + count).storeBytes(of: value.littleEndian, as: T.self)
+            count += MemoryLayout<T>.size
+        }
+
+        /// A string's UTF-8 bytes, after their count.
+        mutating func put(_ utf8: UnsafeBufferPointer<UInt8>) {
+            put(UInt32(truncatingIfNeeded: utf8.count))
+            precondition(count + utf8.count <= buffer.count, "a spill record is larger than its buffer")
+            if let base = utf8.baseAddress, utf8.count > 0 { (buffer.baseAddress! + count).update(from: base, count: utf8.count) }
+            count += utf8.count
         }
     }
 
@@ -155,10 +197,21 @@ enum SpillBytes {
         }
 
         mutating func string(_ strings: inout StringInterner) throws -> String {
+            try numbered(&strings).string
+        }
+
+        /// A string and its number in `strings`, which must number every string it meets.
+        mutating func numberedString(_ strings: inout StringInterner) throws -> (String, Int32) {
+            let (string, number) = try numbered(&strings)
+            guard let number else { throw EngineError.invalidInput("a transform spill bucket has more distinct strings than its interner numbers") }
+            return (string, Int32(number))
+        }
+
+        private mutating func numbered(_ strings: inout StringInterner) throws -> (string: String, number: Int?) {
             let length = Int(try take(UInt32.self))
             guard length <= bytes.count - at else { throw EngineError.invalidInput("a transform spill file is damaged (string length)") }
             defer { at += length }
-            return bytes.withUnsafeBufferPointer { strings.intern(UnsafeBufferPointer(rebasing: $0[at..<at + length])) }
+            return bytes.withUnsafeBufferPointer { strings.numbered(UnsafeBufferPointer(rebasing: $0[at..<at + length])) }
         }
     }
 }

@@ -1,5 +1,6 @@
-// The first pass of a streaming transform: raw metric files are decoded on every core and each
-// record is appended to its artist's bucket (BucketRanges), in a file per bucket and worker (so workers never
+// The first pass of a streaming transform: raw files are read on every core and each record
+// (a metric line's fields, straight from its bytes) is appended to its artist's bucket
+// (BucketRanges), in a file per bucket and worker (so workers never
 // share a file or a lock). What the second pass needs to know about the whole lake (the days
 // observed, the likely leaderboard day) is gathered on the way.
 
@@ -38,22 +39,49 @@ final class SpillWriters: @unchecked Sendable {
         audienceWorkers = (0..<max(1, workers)).map { _ in Worker() }
     }
 
-    /// Spills one decoded metrics file; returns how many files are done.
-    func add(_ file: RawFile<MetricObservation>, worker index: Int) throws -> Int {
+    /// Spills one raw metrics file, each line's fields straight from its bytes (no record is
+    /// made: its strings would be allocated only to be copied into the spill); returns how
+    /// many files are done. Lines are skipped and named as `JSONLines.decode` would.
+    func addMetrics(_ object: RawObject, worker index: Int) throws -> Int {
         let worker = workers[index]
-        if !file.malformed.isEmpty { worker.malformed.append((file.index, file.malformed)) }
-        var lastDay: Int32?
-        for (position, record) in file.records.enumerated() {
-            let bucket = ranges.bucket(of: record.artistID)
-            try observations.append(worker: index, bucket: bucket) { ObservationSpill.encode(record, file: file.index, position: position, into: &$0) }
-            let day = record.capturedAt.day.daysSinceEpoch
-            // A file's records share their day (the contract files them by it): one insert.
-            if day != lastDay { worker.observedDays.insert(day) }
-            lastDay = day
-            if record.followers != nil, day > worker.latestCounted ?? .min { worker.latestCounted = day }
+        var malformed = object.malformed
+        if let bytes = object.bytes {
+            let partitionDay = object.partitionDay.map(PartitionDay.init)
+            var position = 0
+            var lastDay: Int32?
+            do {
+                malformed += try JSONLines.readLines(of: bytes, source: object.key) { line in
+                    let fields = try MetricLine(jsonLine: line, keepingGenres: false)
+                    if let violation = fields.contractViolation(partitionDay: partitionDay) { throw LakeError.format(violation) }
+                    let bucket = fields.artistID.withBytes { ranges.bucket(ofUTF8: $0) }
+                    do {
+                        try observations.append(worker: index, bucket: bucket) {
+                            ObservationSpill.encode(fields, file: object.index, position: position, into: &$0)
+                        }
+                    } catch {
+                        // Not the line's fault: it must not be taken for a malformed line.
+                        throw ScratchWriteFailure(underlying: error)
+                    }
+                    position += 1
+                    let day = fields.capturedAt.day.daysSinceEpoch
+                    // A file's records share their day (the contract files them by it): one insert.
+                    if day != lastDay { worker.observedDays.insert(day) }
+                    lastDay = day
+                    if fields.followers != nil, day > worker.latestCounted ?? .min { worker.latestCounted = day }
+                }
+            } catch let failure as ScratchWriteFailure {
+                throw failure.underlying
+            }
+            worker.records += position
         }
-        worker.records += file.records.count
+        if !malformed.isEmpty { worker.malformed.append((object.index, malformed)) }
         return lock.withLock { done += 1; return done }
+    }
+
+    /// A scratch file that could not be written, carried out of a line reader that counts
+    /// `LakeError`s as the line's.
+    private struct ScratchWriteFailure: Error {
+        var underlying: any Error
     }
 
     /// Spills one decoded release file.
@@ -90,12 +118,14 @@ final class SpillWriters: @unchecked Sendable {
         try audience.finish()
     }
 
-    /// A bucket's records, each with its read order.
-    func entries(bucket: Int) throws -> [ObservationSpill.Entry] {
-        var strings = StringInterner(capacity: 1 << 16)
+    /// A bucket's records, each with its read order and its artist's number (below
+    /// `artists`).
+    func entries(bucket: Int) throws -> (entries: [ObservationSpill.Entry], artists: Int) {
+        // Every string numbered, however many: the entries hold each one anyway.
+        var strings = StringInterner(capacity: .max)
         var entries: [ObservationSpill.Entry] = []
         for bytes in try observations.contents(bucket: bucket) { try ObservationSpill.decode(bytes, strings: &strings, into: &entries) }
-        return entries
+        return (entries, strings.count)
     }
 
     /// A bucket's release records by artist, in read order.

@@ -1,5 +1,6 @@
-// A full transform in bounded memory. Pass 1 decodes the raw metric files on every core and
-// spills each record into its artist's bucket (a range of ids: BucketRanges) on local disk. Pass 2 takes
+// A full transform in bounded memory. Pass 1 reads the raw metric files on every core and
+// spills each line's fields (no record is made of them) into its artist's bucket (a range of
+// ids: BucketRanges) on local disk. Pass 2 takes
 // the buckets one by one: a bucket's artists are analysed on every core and their rows are
 // appended to the tables as Parquet row groups, written to local files as they fill. Memory
 // holds one bucket's artists and one file being put, whatever the size of the lake.
@@ -35,10 +36,10 @@ extension LocalEngine {
         let report = progress
         // Every long loop checks for cancellation (a Lambda deadline, Ctrl-C): nothing is
         // published before the last check, so a cancelled run leaves the lake as it was.
-        let read = try await RawLakeReader.forEachFile(MetricObservation.self, dataset: .artistMetrics, from: store, parallelism: cores) { worker, file in
+        let read = try await RawLakeReader.forEachObject(dataset: .artistMetrics, from: store, parallelism: cores) { worker, object in
             try Task.checkCancellation()
-            let done = try spill.add(file, worker: worker)
-            report?(EngineProgress(phase: .reading, completed: done, total: file.filesInAll))
+            let done = try spill.addMetrics(object, worker: worker)
+            report?(EngineProgress(phase: .reading, completed: done, total: object.filesInAll))
         }
         // Releases are spilled by the same buckets: only one bucket's are ever in memory.
         let releaseRead = try await RawLakeReader.forEachFile(ReleaseRecord.self, dataset: .releases, from: store, parallelism: cores) { worker, file in
@@ -81,13 +82,12 @@ extension LocalEngine {
             async let following = bucket + 1 < buckets ? analyseBucket(bucket + 1, spill: spill) : []
             artists += analyses.count
             try carried?.add(analyses)
-            var dailyRows: [Int32: [ArtistDaily]] = [:], signalRows: [Int32: [ArtistSignal]] = [:]
-            var audienceRows: [Int32: [AudienceDaily]] = [:]
+            var dailyRows: [Int32: [ArraySlice<ArtistDaily>]] = [:], signalRows: [Int32: [ArraySlice<ArtistSignal>]] = [:]
+            var audienceRows: [Int32: [ArraySlice<AudienceDaily>]] = [:]
             for analysis in analyses {
-                for row in analysis.daily {
-                    if row.followers != nil, row.day > latestCounted ?? Day.earliest { latestCounted = row.day }
-                    if row.day > latestDay ?? Day.earliest { latestDay = row.day }
-                }
+                // Daily rows are in day order: the last ones tell.
+                if let counted = analysis.daily.last(where: { $0.followers != nil })?.day, counted > latestCounted ?? Day.earliest { latestCounted = counted }
+                if let last = analysis.daily.last?.day, last > latestDay ?? Day.earliest { latestDay = last }
                 for row in analysis.audience {
                     if row.value != nil, row.day > latestCounted ?? Day.earliest { latestCounted = row.day }
                     if row.day > latestDay ?? Day.earliest { latestDay = row.day }
@@ -100,7 +100,7 @@ extension LocalEngine {
             try await daily.append(LocalEngine.byMonthString(dailyRows))
             try await audience.append(LocalEngine.byMonthString(audienceRows))
             try await signals.append(LocalEngine.byMonthString(signalRows))
-            try await impacts.append(["": analyses.flatMap(\.impacts)])
+            try await impacts.append(["": analyses.map { $0.impacts[...] }])
             report?(EngineProgress(phase: .analysing, completed: bucket + 1, total: buckets))
             analysed = try await following
         }
@@ -141,34 +141,48 @@ extension LocalEngine {
     /// One bucket's artists, analysed on every core, in id order. (Its spill files stay until
     /// the transform ends: a second leaderboard pass may read them again.)
     private func analyseBucket(_ bucket: Int, spill: SpillWriters) async throws -> [ArtistAnalysis] {
-        // Positions, not entries, are grouped and sorted: each record is copied once, into
-        // its artist's input.
-        let entries = try spill.entries(bucket: bucket)
-        var byArtist: [String: [Int32]] = [:]
-        for (position, entry) in entries.enumerated() {
-            byArtist[entry.observation.artistID, default: []].append(Int32(position))
-        }
+        let (entries, numbers) = try spill.entries(bucket: bucket)
+        let observations = LocalEngine.groupedByArtist(entries, numbers: numbers)
         let releases = try spill.releases(bucket: bucket)
         let audience = try spill.audience(bucket: bucket)
-        let ids = Set(byArtist.keys).union(releases.keys).union(audience.keys).sorted { UTF8Order.less($0, $1) }
-        let inputs = ids.map { id in
-            (id, (byArtist[id] ?? []).sorted { entries[Int($0)].order < entries[Int($1)].order }.map { entries[Int($0)].observation },
-             releases[id] ?? [], audience[id] ?? [])
-        }
+        let ids = Set(observations.keys).union(releases.keys).union(audience.keys).sorted { UTF8Order.less($0, $1) }
+        let inputs = ids.map { id in (id, observations[id] ?? [], releases[id] ?? [], audience[id] ?? []) }
         return await LocalEngine.parallelMap(inputs) { id, observations, releases, audience in
             ArtistAnalysis(artistID: id, observations: observations, releases: releases, audience: audience)
         }
     }
 
-    /// Adds rows to their month's list a run of one month at a time (an artist's rows come
-    /// in day order): one lookup per run, not per row.
-    static func addByMonth<Row>(_ rows: [Row], to months: inout [Int32: [Row]], day: (Row) -> Day) {
+    /// A bucket's records by artist, each artist's in read order. Grouped by the artists'
+    /// numbers (a counting sort of positions: no string is hashed per record), and each
+    /// record copied once, into its artist's list.
+    static func groupedByArtist(_ entries: [ObservationSpill.Entry], numbers: Int) -> [String: [MetricObservation]] {
+        var starts = [Int](repeating: 0, count: numbers + 1)
+        for entry in entries { starts[Int(entry.artist) + 1] += 1 }
+        for number in 0..<numbers { starts[number + 1] += starts[number] }
+        var next = starts
+        var positions = [Int32](repeating: 0, count: entries.count)
+        for (position, entry) in entries.enumerated() {
+            positions[next[Int(entry.artist)]] = Int32(position)
+            next[Int(entry.artist)] += 1
+        }
+        var grouped: [String: [MetricObservation]] = [:]
+        for number in 0..<numbers where starts[number + 1] > starts[number] {
+            // Each worker's records are in read order already: the sort merges a few runs.
+            let mine = positions[starts[number]..<starts[number + 1]].sorted { entries[Int($0)].order < entries[Int($1)].order }
+            grouped[entries[Int(mine[0])].observation.artistID] = mine.map { entries[Int($0)].observation }
+        }
+        return grouped
+    }
+
+    /// Adds an artist's rows to their months' segments a run of one month at a time (its
+    /// rows come in day order, series by series): one lookup per run, and no row copied.
+    static func addByMonth<Row>(_ rows: [Row], to months: inout [Int32: [ArraySlice<Row>]], day: (Row) -> Day) {
         var start = 0
         while start < rows.count {
             let month = day(rows[start]).monthIndex
             var end = start + 1
             while end < rows.count, day(rows[end]).monthIndex == month { end += 1 }
-            months[month, default: []].append(contentsOf: rows[start..<end])
+            months[month, default: []].append(rows[start..<end])
             start = end
         }
     }

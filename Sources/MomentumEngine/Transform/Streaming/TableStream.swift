@@ -1,7 +1,7 @@
 // A processed table written row group by row group to local files, one per partition, while a
-// streaming transform moves from bucket to bucket; each file is then put into the lake whole
-// (one atomic object per partition), one at a time, so memory holds one bucket's rows and one
-// file, not the lake.
+// streaming transform moves from bucket to bucket; each file then becomes one atomic object per
+// partition (moved into a local lake, put whole into S3), one at a time, so memory holds one
+// bucket's rows and at most one file, not the lake.
 
 import Foundation
 import LakeAnalytics
@@ -12,13 +12,12 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
     let table: TableDefinition<Row>
     let options: ParquetWriter.Options
     private let folder: URL
-    /// Writers and files by partition value (`YYYY-MM`, or "" for an unpartitioned table).
-    private var writers: [String: ParquetWriter] = [:]
+    /// Each partition's writer, its unfinished row group's values (columns, not rows: a row
+    /// is read once, into its columns) and where its groups are cut (tables in artist order:
+    /// groups do not depend on the buckets, `ArtistRowGroups`), by partition value (`YYYY-MM`,
+    /// or "" for an unpartitioned table).
+    private var partitions: [String: PartitionBox] = [:]
     private var files: [String: FileHandle] = [:]
-    /// Rows of each partition's unfinished row group, and where its groups are cut (tables in
-    /// artist order: groups do not depend on the buckets, `ArtistRowGroups`).
-    private var tails: [String: [Row]] = [:]
-    private var cutters: [String: ArtistGroupCutter] = [:]
     private(set) var rows = 0
 
     init(_ table: TableDefinition<Row>, options: ParquetWriter.Options, folder: URL) {
@@ -31,64 +30,115 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
         folder.appendingPathComponent((partition.isEmpty ? "table" : partition) + ".parquet")
     }
 
-    /// Appends one bucket's rows, grouped by partition: each partition's completed row groups
-    /// are encoded on all cores, then appended to its file in partition order; the rows of an
-    /// unfinished group wait for the next bucket.
-    func append(_ byPartition: [String: [Row]]) async throws {
-        let batches = byPartition.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+    /// A partition being written.
+    private struct Partition: Sendable {
+        var writer: ParquetWriter
+        var open: [ParquetColumn]
+        var openRows = 0
+        var cutter: ArtistGroupCutter?
+    }
+
+    /// A partition in a box of its own: the task that fills it changes it in place (a copy
+    /// in a job would share the open group's arrays, and each bucket would copy them whole).
+    private final class PartitionBox: @unchecked Sendable {
+        var partition: Partition
+
+        init(_ partition: Partition) {
+            self.partition = partition
+        }
+    }
+
+    private func newPartition() throws -> PartitionBox {
+        PartitionBox(Partition(writer: try ParquetWriter(schema: table.parquetSchema, options: options), open: table.emptyColumns,
+                               cutter: table.artistOf == nil ? nil : ArtistGroupCutter(limit: options.rowGroupRows)))
+    }
+
+    /// Appends one bucket's rows, grouped by partition: each partition's rows come as
+    /// segments, parts of the analyses' own arrays in artist order (a segment holds one
+    /// artist's rows; one artist's segments follow each other). Partitions are filled on all
+    /// cores, each a run of an artist at a time; a group closed on the way is encoded at once,
+    /// and the files are written in partition order. (A table not in artist order makes each
+    /// bucket's rows one group.)
+    func append(_ byPartition: [String: [ArraySlice<Row>]]) async throws {
+        let batches = byPartition.map { ($0.key, $0.value.filter { !$0.isEmpty }) }.filter { !$0.1.isEmpty }.sorted { $0.0 < $1.0 }
         guard !batches.isEmpty else { return }
         var jobs: [Job] = []
-        for (partition, rows) in batches {
-            var sizes = [rows.count]
-            if let artistOf = table.artistOf {
-                var cutter = cutters[partition] ?? ArtistGroupCutter(limit: options.rowGroupRows)
-                sizes = cutter.add(runs: ArtistGroupCutter.runs(rows, artistOf))
-                cutters[partition] = cutter
-            }
-            jobs.append(Job(partition: partition, writer: try writers[partition] ?? ParquetWriter(schema: table.parquetSchema, options: options),
-                            tail: tails.removeValue(forKey: partition) ?? [], rows: rows, sizes: sizes))
+        for (partition, segments) in batches {
+            let box = try partitions[partition] ?? newPartition()
+            partitions[partition] = box
+            jobs.append(Job(name: partition, box: box, segments: segments))
+            rows += segments.reduce(0) { $0 + $1.count }
         }
-        try await encode(jobs)
-        rows += batches.reduce(0) { $0 + $1.value.count }
+        try await run(jobs)
     }
 
-    /// A partition's rows to encode: the waiting `tail`, then `rows`, cut into groups of
-    /// `sizes` (the rest waits).
+    /// A partition's rows to add.
     private struct Job: Sendable {
-        var partition: String
-        var writer: ParquetWriter
-        var tail: [Row]
-        var rows: [Row]
-        var sizes: [Int]
+        var name: String
+        /// Touched by the job's task only.
+        var box: PartitionBox
+        var segments: [ArraySlice<Row>]
+        /// Closes the open group after the segments (the last group of a file).
+        var closing = false
     }
 
-    /// Encodes the jobs' groups into their partitions' files, partitions on all cores; each
-    /// group is copied out of the tail and the batch only while it is encoded.
-    private func encode(_ jobs: [Job]) async throws {
+    /// Adds the jobs' segments to their partitions, partitions on all cores, and writes what
+    /// each encoded to its file.
+    private func run(_ jobs: [Job]) async throws {
         let table = self.table
         let encoded = await LocalEngine.parallelMap(jobs) { job in
-            Result { () throws -> (Job, [UInt8]) in
-                var job = job
-                var next = 0
-                for size in job.sizes {
-                    let fromRows = size - job.tail.count
-                    let group = job.tail + job.rows[next..<(next + fromRows)]
-                    next += fromRows
-                    job.tail = []
-                    try job.writer.append(table.parquetColumns(group))
-                }
-                job.tail += job.rows[next...]
-                job.rows = []
-                let bytes = job.writer.takeWrittenBytes()
-                return (job, bytes)
+            Result { () throws -> (String, [UInt8]) in
+                try TableStream.fill(&job.box.partition, with: job, table)
+                return (job.name, job.box.partition.writer.takeWrittenBytes())
             }
         }
         for result in encoded {
-            let (job, bytes) = try result.get()
-            writers[job.partition] = job.writer
-            if !job.tail.isEmpty { tails[job.partition] = job.tail }
-            try handle(job.partition).write(contentsOf: bytes)
+            let (name, bytes) = try result.get()
+            try handle(name).write(contentsOf: bytes)
         }
+    }
+
+    /// Adds a job's segments to its partition, encoding each group that closes.
+    private static func fill(_ partition: inout Partition, with job: Job, _ table: TableDefinition<Row>) throws {
+        if let artistOf = table.artistOf {
+            var start = 0
+            while start < job.segments.count {
+                // One artist's run: its segments that follow each other.
+                let artist = artistOf(job.segments[start][job.segments[start].startIndex])
+                var end = start + 1
+                while end < job.segments.count, artistOf(job.segments[end][job.segments[end].startIndex]) == artist { end += 1 }
+                let run = job.segments[start..<end]
+                let closed = partition.cutter!.add(runs: [run.reduce(0) { $0 + $1.count }])
+                var next = 0
+                // A group the run would overflow closes before it (its size is the
+                // open rows; a group the run fills is larger).
+                if next < closed.count, partition.openRows > 0, closed[next] == partition.openRows {
+                    try TableStream.close(&partition, table)
+                    next += 1
+                }
+                for segment in run { TableStream.add(segment, to: &partition, table) }
+                if next < closed.count { try TableStream.close(&partition, table) }
+                start = end
+            }
+        } else {
+            for segment in job.segments { TableStream.add(segment, to: &partition, table) }
+            try TableStream.close(&partition, table)
+        }
+        if job.closing { try TableStream.close(&partition, table) }
+    }
+
+    private static func add(_ segment: ArraySlice<Row>, to partition: inout Partition, _ table: TableDefinition<Row>) {
+        table.append(segment, to: &partition.open)
+        partition.openRows += segment.count
+    }
+
+    /// Encodes the open group, if it has rows.
+    private static func close(_ partition: inout Partition, _ table: TableDefinition<Row>) throws {
+        guard partition.openRows > 0 else { return }
+        let group = partition.open
+        partition.open = table.emptyColumns
+        partition.openRows = 0
+        try partition.writer.append(group)
     }
 
     private func handle(_ partition: String) throws -> FileHandle {
@@ -100,21 +150,18 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
 
     /// Ensures a partition exists (with no rows, the file still has the table's schema).
     func touch(_ partition: String) throws {
-        if writers[partition] == nil { writers[partition] = try ParquetWriter(schema: table.parquetSchema, options: options) }
+        if partitions[partition] == nil { partitions[partition] = try newPartition() }
     }
 
     /// Finishes every file and puts it into the lake at its key; then removes the dataset's
     /// files the new version does not have.
     func publish(to engine: LocalEngine) async throws -> (written: Int, removed: Int) {
-        let last = tails.keys.sorted().compactMap { partition -> Job? in
-            guard let tail = tails[partition], !tail.isEmpty, let writer = writers[partition] else { return nil }
-            return Job(partition: partition, writer: writer, tail: tail, rows: [], sizes: [tail.count])
-        }
-        tails = [:]
-        try await encode(last)
+        let open = partitions.filter { $0.value.partition.openRows > 0 }.sorted { $0.key < $1.key }
+            .map { Job(name: $0.key, box: $0.value, segments: [], closing: true) }
+        try await run(open)
         var keys: [String: String] = [:]
-        for partition in writers.keys.sorted() {
-            guard let writer = writers.removeValue(forKey: partition) else { continue }
+        for partition in partitions.keys.sorted() {
+            guard let writer = partitions.removeValue(forKey: partition)?.partition.writer else { continue }
             try handle(partition).write(contentsOf: writer.finish())
             try files.removeValue(forKey: partition)?.close()
             let key = partition.isEmpty ? LakeLayout.processedKey(table.dataset, partition: nil)
@@ -123,8 +170,8 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
         }
         var written = 0
         for (key, partition) in keys.sorted(by: { $0.key < $1.key }) {
-            try await engine.store.put(key, bytes: try BucketFiles.bytes(of: path(partition)))
-            try FileManager.default.removeItem(at: path(partition))
+            // Moved into a lake on the scratch folder's file system; read and put otherwise.
+            try await engine.store.put(key, movingFileAt: path(partition))
             written += 1
         }
         var removed = 0
