@@ -161,16 +161,16 @@ public struct FileSystemObjectStore: ObjectStore {
     }
 
     /// Moves the file into place when it is on the lake's file system (nothing is copied;
-    /// it is flushed to disk first, as every write), else copies it a chunk at a time beside
-    /// the key's file and renames that: memory holds a chunk, not the file.
+    /// it is flushed to disk first, as every write, and keeps its own mode), else copies it a
+    /// chunk at a time beside the key's file and renames that: memory holds a chunk, not the
+    /// file.
     public func put(_ key: String, movingFileAt file: URL) async throws {
         try ObjectKey.validate(key)
         let source = file.path, destination = fileURL(for: key).path
         let fd = open(source, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw LakeError.io("cannot read \(source): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        // The mode every write of this store gives (the file was made with the caller's).
-        guard fchmod(fd, 0o644) == 0, fsync(fd) == 0 else { throw LakeError.io("cannot write \(source): \(String(cString: strerror(errno)))") }
+        guard fsync(fd) == 0 else { throw LakeError.io("cannot write \(source): \(String(cString: strerror(errno)))") }
         try makeFolder(of: fileURL(for: key))
         var moved = rename(source, destination) == 0
         if !moved, errno == ENOENT, access(source, F_OK) == 0 {

@@ -33,10 +33,13 @@ enum ScratchFolder {
     /// A new empty file in a scratch folder (its folder made when missing), open for writing.
     static func newFile(at url: URL) throws -> FileHandle {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw LakeError.io("cannot create the transform's scratch file \(url.path): check free space and TMPDIR")
+        // The mode a local lake's own writes ask for: a table file is moved into the lake as
+        // it is (`put(_:movingFileAt:)`).
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw LakeError.io("cannot create the transform's scratch file \(url.path) (errno \(errno)): check free space and TMPDIR")
         }
-        return try FileHandle(forWritingTo: url)
+        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
     /// Removes scratch folders whose owning process is gone; returns how many.
