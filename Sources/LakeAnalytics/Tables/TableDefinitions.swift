@@ -37,58 +37,38 @@ package struct TableColumn<Row>: Sendable {
         switch read {
         case .string(let f):
             encode = { .string(Self.extract($0, f)) }
-            appendValues = { rows, column in
-                guard case .string(var values) = column else { Self.mismatch(name) }
-                // Taken out and an empty column left, so the array is not shared while it grows.
-                column = .string([])
-                Self.append(rows, f, to: &values)
-                column = .string(values)
-            }
+            appendValues = Self.appender(name, f, wrap: ParquetColumn.string) { if case .string(let values) = $0 { values } else { nil } }
         case .date(let f):
             encode = { .date(Self.extract($0) { f($0)?.daysSinceEpoch }) }
-            appendValues = { rows, column in
-                guard case .date(var values) = column else { Self.mismatch(name) }
-                column = .date([])
-                Self.append(rows, { f($0)?.daysSinceEpoch }, to: &values)
-                column = .date(values)
-            }
+            appendValues = Self.appender(name, { f($0)?.daysSinceEpoch }, wrap: ParquetColumn.date) { if case .date(let values) = $0 { values } else { nil } }
         case .int32(let f):
             encode = { .int32(Self.extract($0, f)) }
-            appendValues = { rows, column in
-                guard case .int32(var values) = column else { Self.mismatch(name) }
-                column = .int32([])
-                Self.append(rows, f, to: &values)
-                column = .int32(values)
-            }
+            appendValues = Self.appender(name, f, wrap: ParquetColumn.int32) { if case .int32(let values) = $0 { values } else { nil } }
         case .int64(let f):
             encode = { .int64(Self.extract($0, f)) }
-            appendValues = { rows, column in
-                guard case .int64(var values) = column else { Self.mismatch(name) }
-                column = .int64([])
-                Self.append(rows, f, to: &values)
-                column = .int64(values)
-            }
+            appendValues = Self.appender(name, f, wrap: ParquetColumn.int64) { if case .int64(let values) = $0 { values } else { nil } }
         case .double(let f):
             encode = { .double(Self.extract($0, f)) }
-            appendValues = { rows, column in
-                guard case .double(var values) = column else { Self.mismatch(name) }
-                column = .double([])
-                Self.append(rows, f, to: &values)
-                column = .double(values)
-            }
+            appendValues = Self.appender(name, f, wrap: ParquetColumn.double) { if case .double(let values) = $0 { values } else { nil } }
         case .boolean(let f):
             encode = { .boolean(Self.extract($0, f)) }
-            appendValues = { rows, column in
-                guard case .boolean(var values) = column else { Self.mismatch(name) }
-                column = .boolean([])
-                Self.append(rows, f, to: &values)
-                column = .boolean(values)
-            }
+            appendValues = Self.appender(name, f, wrap: ParquetColumn.boolean) { if case .boolean(let values) = $0 { values } else { nil } }
         }
     }
 
-    private static func mismatch(_ name: String) -> Never {
-        preconditionFailure("column \(name) appended to a column of another type")
+    /// Appends rows' values to a column whose values `wrap` makes a column of and `unwrap`
+    /// reads back (nil for a column of another type).
+    private static func appender<T>(
+        _ name: String, _ read: @escaping @Sendable (UnsafePointer<Row>) -> T,
+        wrap: @escaping @Sendable ([T]) -> ParquetColumn, unwrap: @escaping @Sendable (ParquetColumn) -> [T]?
+    ) -> @Sendable (ArraySlice<Row>, inout ParquetColumn) -> Void {
+        { rows, column in
+            guard var values = unwrap(column) else { preconditionFailure("column \(name) appended to a column of another type") }
+            // Taken out and an empty column left, so the array is not shared while it grows.
+            column = wrap([])
+            append(rows, read, to: &values)
+            column = wrap(values)
+        }
     }
 
     enum Reader: Sendable {
