@@ -89,12 +89,27 @@ package struct BucketRanges: Sendable {
         }
         let files = try await store.list(prefix: LakeDataset.artistMetrics.prefix).map(\.key).filter(LakeLayout.isDataKey)
         let chosen = files.map { (hash($0), $0) }.sorted { $0 < $1 }.prefix(24).map(\.1)
-        for key in chosen {
-            // Only the ids, read in place: this runs on one core before the transform's first
-            // pass, and making every sampled record cost a third of a second at 10,000 artists.
-            _ = try JSONLines.readLines(of: try await store.get(key), source: key) { line in
-                let fields = try MetricLine(jsonLine: line, keepingGenres: false)
-                keys.insert(fields.artistID.withBytes { BucketRanges.key($0) })
+        // Only the ids, read in place, on every core (this runs before the transform's first
+        // pass, when nothing else does), one file per core at a time so that memory holds
+        // as many files as there are cores.
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        try await withThrowingTaskGroup(of: [UInt64].self) { group in
+            var pending = chosen[...]
+            func start() {
+                guard let key = pending.popFirst() else { return }
+                group.addTask {
+                    var found: [UInt64] = []
+                    _ = try JSONLines.readLines(of: try await store.get(key), source: key) { line in
+                        let fields = try MetricLine(jsonLine: line, keepingGenres: false)
+                        found.append(fields.artistID.withBytes { BucketRanges.key($0) })
+                    }
+                    return found
+                }
+            }
+            for _ in 0..<cores { start() }
+            while let found = try await group.next() {
+                keys.formUnion(found)
+                start()
             }
         }
         return BucketRanges(buckets: buckets, keys: keys)

@@ -18,15 +18,12 @@ import MomentumAnalytics
 
 /// Spilled metric records: their encoding and decoding.
 enum ObservationSpill {
-    /// A raw line's fields (its strings as they are in the line, unescaped). The record is
-    /// laid out in a buffer of its own and appended in one piece: an append per field cost a
-    /// uniqueness check and a capacity check each, millions of times.
+    /// A raw line's fields (its strings as they are in the line, unescaped).
     static func encode(_ line: MetricLine, file: Int, position: Int, into bytes: inout [UInt8]) {
         line.artistID.withBytes { id in
             (line.artistName ?? .raw(UnsafeBufferPointer(start: nil, count: 0))).withBytes { name in
                 let size = 4 + 4 + 8 + 1 + (line.followers == nil ? 0 : 8) + (line.popularity == nil ? 0 : 4) + 4 + id.count + 4 + name.count
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { buffer in
-                    var record = SpillBytes.Writer(buffer)
+                SpillBytes.append(size: size, to: &bytes) { record in
                     record.put(UInt32(truncatingIfNeeded: file))
                     record.put(UInt32(truncatingIfNeeded: position))
                     record.put(UInt64(bitPattern: line.capturedAt.nanosecondsSinceEpoch))
@@ -35,7 +32,6 @@ enum ObservationSpill {
                     if let popularity = line.popularity { record.put(UInt32(bitPattern: popularity)) }
                     record.put(id)
                     record.put(name)
-                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<record.count]))
                 }
             }
         }
@@ -76,14 +72,16 @@ enum ReleaseSpill {
     }
 
     static func encode(_ record: ReleaseRecord, file: Int, position: Int, into bytes: inout [UInt8]) {
-        SpillBytes.append(UInt32(truncatingIfNeeded: file), to: &bytes)
-        SpillBytes.append(UInt32(truncatingIfNeeded: position), to: &bytes)
-        bytes.append((record.albumGroup == nil ? 0 : 1) | (record.discoveredAt == nil ? 0 : 2))
-        if let discovered = record.discoveredAt { SpillBytes.append(UInt64(bitPattern: discovered.nanosecondsSinceEpoch), to: &bytes) }
-        for text in [record.artistID, record.albumID, record.albumName, record.albumType] { SpillBytes.append(text, to: &bytes) }
-        if let group = record.albumGroup { SpillBytes.append(group, to: &bytes) }
-        SpillBytes.append(record.releaseDate, to: &bytes)
-        SpillBytes.append(record.releaseDatePrecision, to: &bytes)
+        let texts = [record.artistID, record.albumID, record.albumName, record.albumType] + (record.albumGroup.map { [$0] } ?? [])
+            + [record.releaseDate, record.releaseDatePrecision]
+        let size = 4 + 4 + 1 + (record.discoveredAt == nil ? 0 : 8) + texts.reduce(0) { $0 + SpillBytes.size(of: $1) }
+        SpillBytes.append(size: size, to: &bytes) { out in
+            out.put(UInt32(truncatingIfNeeded: file))
+            out.put(UInt32(truncatingIfNeeded: position))
+            out.put(UInt8((record.albumGroup == nil ? 0 : 1) | (record.discoveredAt == nil ? 0 : 2)))
+            if let discovered = record.discoveredAt { out.put(UInt64(bitPattern: discovered.nanosecondsSinceEpoch)) }
+            for text in texts { out.put(text) }
+        }
     }
 
     static func decode(_ data: [UInt8], strings: inout StringInterner, into entries: inout [Entry]) throws {
@@ -111,12 +109,16 @@ enum AudienceSpill {
     }
 
     static func encode(_ record: AudienceObservation, file: Int, position: Int, into bytes: inout [UInt8]) {
-        SpillBytes.append(UInt32(truncatingIfNeeded: file), to: &bytes)
-        SpillBytes.append(UInt32(truncatingIfNeeded: position), to: &bytes)
-        SpillBytes.append(UInt64(bitPattern: record.capturedAt.nanosecondsSinceEpoch), to: &bytes)
-        bytes.append(record.value == nil ? 0 : 1)
-        if let value = record.value { SpillBytes.append(UInt64(bitPattern: value), to: &bytes) }
-        for text in [record.artistID, record.artistName, record.source, record.sourceArtistID, record.metric] { SpillBytes.append(text, to: &bytes) }
+        let texts = [record.artistID, record.artistName, record.source, record.sourceArtistID, record.metric]
+        let size = 4 + 4 + 8 + 1 + (record.value == nil ? 0 : 8) + texts.reduce(0) { $0 + SpillBytes.size(of: $1) }
+        SpillBytes.append(size: size, to: &bytes) { out in
+            out.put(UInt32(truncatingIfNeeded: file))
+            out.put(UInt32(truncatingIfNeeded: position))
+            out.put(UInt64(bitPattern: record.capturedAt.nanosecondsSinceEpoch))
+            out.put(UInt8(record.value == nil ? 0 : 1))
+            if let value = record.value { out.put(UInt64(bitPattern: value)) }
+            for text in texts { out.put(text) }
+        }
     }
 
     static func decode(_ data: [UInt8], strings: inout StringInterner, into entries: inout [Entry]) throws {
@@ -137,20 +139,18 @@ enum AudienceSpill {
 
 /// The primitives of the spill format.
 enum SpillBytes {
-    static func append<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    /// Lays out a record of at most `size` bytes and appends it to `bytes` in one piece: an
+    /// append per field cost a uniqueness check and a capacity check each, millions of times.
+    static func append(size: Int, to bytes: inout [UInt8], _ fill: (inout Writer) -> Void) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { buffer in
+            var record = Writer(buffer)
+            fill(&record)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<record.count]))
+        }
     }
 
-    static func append(_ string: String, to bytes: inout [UInt8]) {
-        var string = string
-        string.withUTF8 { append($0, to: &bytes) }
-    }
-
-    /// A string's UTF-8 bytes.
-    static func append(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
-        append(UInt32(truncatingIfNeeded: utf8.count), to: &bytes)
-        bytes.append(contentsOf: utf8)
-    }
+    /// The bytes a string takes in a record.
+    static func size(of string: String) -> Int { 4 + string.utf8.count }
 
     /// Lays out a record in a buffer sized for it.
     struct Writer {
@@ -165,6 +165,11 @@ enum SpillBytes {
             precondition(count + MemoryLayout<T>.size <= buffer.count, "a spill record is larger than its buffer")
             UnsafeMutableRawPointer(buffer.baseAddress! + count).storeBytes(of: value.littleEndian, as: T.self)
             count += MemoryLayout<T>.size
+        }
+
+        mutating func put(_ string: String) {
+            var string = string
+            string.withUTF8 { put($0) }
         }
 
         /// A string's UTF-8 bytes, after their count.

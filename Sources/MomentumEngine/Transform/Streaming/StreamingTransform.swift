@@ -119,21 +119,34 @@ extension LocalEngine {
         if signals.rows == 0, let asOf { try signals.touch(asOf.monthString) }
         // The last check: from here the tables are published, each file atomically.
         try Task.checkCancellation()
+        // All at once: each publish waits on its files reaching the disk part of the time, and
+        // the leaderboard and the state are encoded meanwhile. The transform record, which
+        // names the state and the tables' fingerprints, comes after all of them: a run killed
+        // before it leaves a lake the next run sees as changed, and rebuilds.
+        let asOfDay = asOf, observedDays = spill.observedDays, finalEntries = entries
+        async let dailyPublished = daily.publish(to: self)
+        async let audiencePublished = audience.publish(to: self)
+        async let signalsPublished = signals.publish(to: self)
+        async let impactsPublished = impacts.publish(to: self)
+        async let leaderboardPublished = { () async throws -> (rows: Int, written: Int, removed: Int) in
+            let leaderboard = Leaderboard.rank(finalEntries)
+            let snapshots = try await writeLeaderboard(leaderboard, asOf: asOfDay, observedDays: observedDays)
+            return (leaderboard.count, snapshots.written, snapshots.removed)
+        }()
+        async let statePublished = carried?.publish(to: store)
         var written = 0, removed = 0
-        for stream in [daily.publish, audience.publish, signals.publish, impacts.publish] as [(LocalEngine) async throws -> (written: Int, removed: Int)] {
-            let result = try await stream(self)
+        for result in try await [dailyPublished, audiencePublished, signalsPublished, impactsPublished] {
             written += result.written
             removed += result.removed
         }
-        let leaderboard = Leaderboard.rank(entries)
-        let snapshots = try await writeLeaderboard(leaderboard, asOf: asOf, observedDays: spill.observedDays)
+        let snapshots = try await leaderboardPublished
         written += snapshots.written
         removed += snapshots.removed
-        let state = try await carried?.publish(to: store)
+        let state = try await statePublished
         try await recordTransform(engine: "local", rawListing: rawListing, unread: unreadKeys(malformed), carried: state)
         clock.lap("wrote \(written) files, removed \(removed)")
         return TransformSummary(
-            artists: artists, dailyRows: daily.rows, audienceRows: audience.rows, signalRows: signals.rows, events: impacts.rows, leaderboardRows: leaderboard.count,
+            artists: artists, dailyRows: daily.rows, audienceRows: audience.rows, signalRows: signals.rows, events: impacts.rows, leaderboardRows: snapshots.rows,
             asOf: asOf, objectsWritten: written, objectsRemoved: removed, malformed: malformed, rawBytes: read.bytes + releaseRead.bytes + audienceRead.bytes,
             scope: .full(reason: "streamed in \(buckets) buckets"))
     }
