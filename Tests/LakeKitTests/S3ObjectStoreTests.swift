@@ -40,6 +40,7 @@ enum LiveS3 {
         try await oddKeysRoundTrip(kind)
         try await createIsExclusiveAndMissingObjectsAreNotFound(kind)
         try await rangesAndLargeObjects(kind)
+        try await filesPutByMoving(kind)
     }
 
     @Test func aFolderKeepsTheContract() async throws { try await contract(.folder) }
@@ -111,6 +112,27 @@ enum LiveS3 {
         #expect(try await store.get("processed/big.bin") == big)
         #expect(try await store.get("processed/big.bin", range: 5..<105) == Array(big[5..<105]))
         #expect(try await store.get("processed/big.bin", range: (big.count - 10)..<(big.count + 50)) == Array(big.suffix(10)))
+    }
+
+    /// A local file put by moving, small and above the multipart threshold (on S3 sent a
+    /// part at a time from the file), replaces the object whole and is removed.
+    func filesPutByMoving(_ kind: Kind) async throws {
+        let store = try await store(kind)
+        let folder = try Repository.temporaryFolder("moving")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let key = "processed/artist_daily/month=2026-01/part-0.parquet"
+        try await store.put(key, bytes: [9, 9, 9])
+        for size in [3, (17 << 20) + 12345] {
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13) }
+            let file = folder.appendingPathComponent("scratch-\(size).parquet")
+            try Data(bytes).write(to: file)
+            try await store.put(key, movingFileAt: file)
+            #expect(try await store.size(of: key) == size, "\(kind): \(size) bytes")
+            #expect(try await store.get(key) == bytes, "\(kind): \(size) bytes")
+            #expect(!FileManager.default.fileExists(atPath: file.path), "\(kind): the file is moved, not copied")
+        }
+        await #expect(throws: LakeError.ioKind) { try await store.put(key, movingFileAt: folder.appendingPathComponent("missing.parquet")) }
+        #expect(try await store.list(prefix: "processed/").map(\.key) == [key], "\(kind): nothing else is left")
     }
 
     @Test(.tags(.seaweedFS))

@@ -118,42 +118,9 @@ public struct FileSystemObjectStore: ObjectStore {
 
     func getSync(_ key: String, range wanted: Range<Int>? = nil) throws -> [UInt8] {
         try ObjectKey.validate(key)
-        let path = fileURL(for: key).path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT || errno == ENOTDIR { throw LakeError.notFound(key, in: location) }
-            throw LakeError.io("cannot read \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw LakeError.io("cannot read \(path): \(String(cString: strerror(errno)))") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw LakeError.io("cannot read \(path): it is not a regular file") }
-        if let wanted {
-            let lower = min(max(0, wanted.lowerBound), Int(info.st_size))
-            let count = min(max(lower, wanted.upperBound), Int(info.st_size)) - lower
-            var bytes = [UInt8](repeating: 0, count: count)
-            var done = 0
-            while done < count {
-                let got = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(lower + done)) }
-                if got < 0, errno == EINTR { continue }
-                guard got > 0 else { throw LakeError.io("cannot read \(path): \(got < 0 ? String(cString: strerror(errno)) : "it shrank while being read")") }
-                done += got
-            }
-            return bytes
-        }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(Int(info.st_size))
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw LakeError.io("cannot read \(path): \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-        return bytes
+        let file = try LocalFile(path: fileURL(for: key).path, missing: LakeError.notFound(key, in: location))
+        if let wanted { return try file.read(wanted) }
+        return try file.readAll()
     }
 
     public func put(_ key: String, bytes: [UInt8]) async throws {

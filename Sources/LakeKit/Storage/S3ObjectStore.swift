@@ -71,6 +71,9 @@ public struct S3ObjectStore: ObjectStore {
         return try await translate(key: key) { try await client.headObject(bucket: bucket, key: full)?.size }
     }
 
+    /// The parts of a multipart upload, and how many are sent at once.
+    static let partSize = 8 << 20, partsInFlight = 4
+
     /// Stores the object: one PUT, or a multipart upload from `multipartThreshold` on.
     public func put(_ key: String, bytes: [UInt8]) async throws {
         try await put(key, bytes: bytes, contentType: "application/octet-stream")
@@ -87,11 +90,28 @@ public struct S3ObjectStore: ObjectStore {
         let full = try fullKey(key)
         try await translate(key: key) {
             if bytes.count >= multipartThreshold {
-                try await client.putObjectInParts(bucket: bucket, key: full, bytes: bytes, partSize: 8 << 20, concurrency: 4, contentType: contentType)
+                try await client.putObjectInParts(bucket: bucket, key: full, bytes: bytes, partSize: Self.partSize, concurrency: Self.partsInFlight, contentType: contentType)
             } else {
                 try await client.putObject(bucket: bucket, key: full, bytes: bytes, contentType: contentType)
             }
         }
+    }
+
+    /// Stores a local file as the object and removes the file: one PUT below
+    /// `multipartThreshold`, else a multipart upload whose parts are read from the file as
+    /// they are sent, so memory holds the parts in flight, not the file.
+    public func put(_ key: String, movingFileAt file: URL) async throws {
+        let full = try fullKey(key)
+        let source = try LocalFile(path: file.path)
+        if source.size < multipartThreshold {
+            try await put(key, bytes: try source.readAll())
+        } else {
+            try await translate(key: key) {
+                try await client.putObjectInParts(bucket: bucket, key: full, size: source.size, partSize: Self.partSize, concurrency: Self.partsInFlight,
+                                                  contentType: "application/octet-stream") { try source.read($0) }
+            }
+        }
+        try? FileManager.default.removeItem(at: file)
     }
 
     /// Copies the object on the server (CopyObject): one atomic object, no bytes through here.

@@ -19,20 +19,28 @@ extension S3Client {
     /// Uploads `bytes` in parts, stored with `contentType` (what S3 answers a GET with).
     public func putObjectInParts(bucket: String, key: String, bytes: [UInt8], partSize: Int, concurrency: Int,
                                  contentType: String) async throws {
-        let size = max(S3Client.minimumPartSize, partSize)
+        try await putObjectInParts(bucket: bucket, key: key, size: bytes.count, partSize: partSize, concurrency: concurrency,
+                                   contentType: contentType) { Array(bytes[$0]) }
+    }
+
+    /// Uploads an object of `size` bytes in parts that `part` reads (each range once, up to
+    /// `concurrency` at a time: memory holds that many parts, however large the object).
+    package func putObjectInParts(bucket: String, key: String, size: Int, partSize: Int, concurrency: Int, contentType: String,
+                                  part: @escaping @Sendable (Range<Int>) throws -> [UInt8]) async throws {
+        let partSize = max(S3Client.minimumPartSize, partSize)
+        let ranges = stride(from: 0, to: max(size, 1), by: partSize).map { $0..<min(size, $0 + partSize) }
+        guard ranges.count <= 10_000 else {
+            throw LakeError.invalidArgument("s3://\(bucket)/\(key): \(size) bytes need more than S3's 10,000 parts of \(partSize) bytes")
+        }
         let uploadID = try await createMultipartUpload(bucket: bucket, key: key, contentType: contentType)
         do {
-            let ranges = stride(from: 0, to: max(bytes.count, 1), by: size).map { $0..<min(bytes.count, $0 + size) }
-            guard ranges.count <= 10_000 else {
-                throw LakeError.invalidArgument("s3://\(bucket)/\(key): \(bytes.count) bytes need more than S3's 10,000 parts of \(size) bytes")
-            }
             var eTags = [String](repeating: "", count: ranges.count)
             try await withThrowingTaskGroup(of: (Int, String).self) { group in
                 var next = 0
                 func start() {
                     let index = next
-                    let part = Array(bytes[ranges[index]])
-                    group.addTask { (index, try await self.uploadPart(bucket: bucket, key: key, uploadID: uploadID, number: index + 1, bytes: part)) }
+                    let range = ranges[index]
+                    group.addTask { (index, try await self.uploadPart(bucket: bucket, key: key, uploadID: uploadID, number: index + 1, bytes: try part(range))) }
                     next += 1
                 }
                 while next < min(ranges.count, max(1, concurrency)) { start() }

@@ -1,0 +1,69 @@
+// A regular local file opened for reading: its size, a range of its bytes (pread, so several
+// tasks read parts of it at once) or all of them. One reader for the lake's own files and for
+// the local files a store is handed (a scratch file put into S3 a part at a time).
+
+import Foundation
+
+final class LocalFile: @unchecked Sendable {  // the descriptor is only read with pread
+    let path: String
+    let size: Int
+    private let descriptor: Int32
+
+    /// Opens `path`; a missing file throws `missing` (nil: an I/O error like any other).
+    init(path: String, missing: LakeError? = nil) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if let missing, errno == ENOENT || errno == ENOTDIR { throw missing }
+            throw LakeError.io("cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw LakeError.io("cannot read \(path): \(reason)")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw LakeError.io("cannot read \(path): it is not a regular file")
+        }
+        descriptor = fd
+        size = Int(info.st_size)
+    }
+
+    deinit { close(descriptor) }
+
+    /// Bytes `wanted` of the file, cut at its size when opened.
+    func read(_ wanted: Range<Int>) throws -> [UInt8] {
+        let lower = min(max(0, wanted.lowerBound), size)
+        let count = min(max(lower, wanted.upperBound), size) - lower
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, count - done, off_t(lower + done)) }
+            if got < 0, errno == EINTR { continue }
+            guard got > 0 else { throw LakeError.io("cannot read \(path): \(got < 0 ? String(cString: strerror(errno)) : "it shrank while being read")") }
+            done += got
+        }
+        return bytes
+    }
+
+    /// Every byte, to the end of the file (which may have grown since it was opened).
+    func readAll() throws -> [UInt8] {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(size)
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var offset = 0
+        while true {
+            let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(offset)) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw LakeError.io("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+            offset += count
+        }
+        return bytes
+    }
+}
