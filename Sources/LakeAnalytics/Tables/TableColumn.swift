@@ -113,7 +113,7 @@ package struct TableColumn<Row>: Sendable {
 
     package func parquetColumn(_ rows: [Row]) -> ParquetColumn {
         var column = emptyColumn
-        append(rows[...], to: &column)
+        rows.withUnsafeBufferPointer { append($0, to: &column) }
         return column
     }
 
@@ -131,35 +131,33 @@ package struct TableColumn<Row>: Sendable {
 
     /// Appends the rows' values to `column`, a column of this type, in place: a writer that
     /// fills a row group bucket by bucket keeps values, not copies of rows.
-    package func append(_ rows: ArraySlice<Row>, to column: inout ParquetColumn) {
-        rows.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
-            let (count, raw, stride, stored) = (buffer.count, UnsafeRawPointer(base), MemoryLayout<Row>.stride, stored)
-            switch read {
-            case .string(let f):
-                column.fill(count: count, column: name, \.strings, ParquetColumn.string) { values in
-                    if let stored { stored.gather(raw, count, stride, into: &values) } else { Self.append(base, count, f, to: &values) }
-                }
-            case .date(let f):
-                column.fill(count: count, column: name, \.dates, ParquetColumn.date) { values in
-                    if let stored { stored.gatherDays(raw, count, stride, into: &values) } else { Self.append(base, count, { f($0)?.daysSinceEpoch }, to: &values) }
-                }
-            case .int32(let f):
-                column.fill(count: count, column: name, \.int32s, ParquetColumn.int32) { values in
-                    if let stored { stored.gather(raw, count, stride, into: &values) } else { Self.append(base, count, f, to: &values) }
-                }
-            case .int64(let f):
-                column.fill(count: count, column: name, \.int64s, ParquetColumn.int64) { values in
-                    if let stored { stored.gather(raw, count, stride, into: &values) } else { Self.append(base, count, f, to: &values) }
-                }
-            case .double(let f):
-                column.fill(count: count, column: name, \.doubles, ParquetColumn.double) { values in
-                    if let stored { stored.gather(raw, count, stride, into: &values) } else { Self.append(base, count, f, to: &values) }
-                }
-            case .boolean(let f):
-                column.fill(count: count, column: name, \.booleans, ParquetColumn.boolean) { values in
-                    if let stored { stored.gather(raw, count, stride, into: &values) } else { Self.append(base, count, f, to: &values) }
-                }
+    package func append(_ buffer: UnsafeBufferPointer<Row>, to column: inout ParquetColumn) {
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
+        let (count, raw, stride, stored) = (buffer.count, UnsafeRawPointer(base), MemoryLayout<Row>.stride, stored)
+        switch read {
+        case .string(let f):
+            column.fill(count: count, column: name, \.strings, ParquetColumn.string) { values in
+                if let stored { stored.gather(raw, count, stride, into: &values) } else { Self.append(base, count, f, to: &values) }
+            }
+        case .date(let f):
+            column.fill(count: count, column: name, \.dates, ParquetColumn.date) { values in
+                if let stored { stored.gatherDays(raw, count, stride, into: &values) } else { Self.append(base, count, { f($0)?.daysSinceEpoch }, to: &values) }
+            }
+        case .int32(let f):
+            column.fill(count: count, column: name, \.int32s, ParquetColumn.int32) { values in
+                if let stored { stored.gather(raw, count, stride, into: &values) } else { Self.append(base, count, f, to: &values) }
+            }
+        case .int64(let f):
+            column.fill(count: count, column: name, \.int64s, ParquetColumn.int64) { values in
+                if let stored { stored.gather(raw, count, stride, into: &values) } else { Self.append(base, count, f, to: &values) }
+            }
+        case .double(let f):
+            column.fill(count: count, column: name, \.doubles, ParquetColumn.double) { values in
+                if let stored { stored.gather(raw, count, stride, into: &values) } else { Self.append(base, count, f, to: &values) }
+            }
+        case .boolean(let f):
+            column.fill(count: count, column: name, \.booleans, ParquetColumn.boolean) { values in
+                if let stored { stored.gather(raw, count, stride, into: &values) } else { Self.append(base, count, f, to: &values) }
             }
         }
     }

@@ -56,7 +56,11 @@ package struct TableDefinition<Row>: Sendable {
 
     /// Appends the rows' values to `columns` (the table's), in place.
     package func append(_ rows: ArraySlice<Row>, to values: inout [ParquetColumn]) {
-        for index in columns.indices { columns[index].append(rows, to: &values[index]) }
+        // The rows' memory is reached once for all columns: this runs unspecialised (the row
+        // type is a generic parameter from another module), once per artist segment.
+        rows.withUnsafeBufferPointer { buffer in
+            for index in columns.indices { columns[index].append(buffer, to: &values[index]) }
+        }
     }
 
     /// A Parquet file of the rows; a table in artist order gets the row groups of
