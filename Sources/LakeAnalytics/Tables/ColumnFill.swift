@@ -52,6 +52,18 @@ extension ParquetColumn {
         self = wrap(values)
     }
 
+    /// Room for `count` more values.
+    mutating func reserveCapacity(_ count: Int) {
+        switch self {
+        case .string: fill(count: count, column: "", \.strings, ParquetColumn.string) { _ in }
+        case .date: fill(count: count, column: "", \.dates, ParquetColumn.date) { _ in }
+        case .int32: fill(count: count, column: "", \.int32s, ParquetColumn.int32) { _ in }
+        case .int64: fill(count: count, column: "", \.int64s, ParquetColumn.int64) { _ in }
+        case .double: fill(count: count, column: "", \.doubles, ParquetColumn.double) { _ in }
+        case .boolean: fill(count: count, column: "", \.booleans, ParquetColumn.boolean) { _ in }
+        }
+    }
+
     var strings: [String?]? { if case .string(let values) = self { values } else { nil } }
     var dates: [Int32?]? { if case .date(let values) = self { values } else { nil } }
     var int32s: [Int32?]? { if case .int32(let values) = self { values } else { nil } }

@@ -54,6 +54,16 @@ package struct TableDefinition<Row>: Sendable {
     /// The table's columns with no values, for ``append(_:to:)``.
     package var emptyColumns: [ParquetColumn] { columns.map(\.emptyColumn) }
 
+    /// The table's columns with no values and room for `rows` (a row group being filled:
+    /// it grows to its size without copying itself on the way).
+    package func emptyColumns(reserving rows: Int) -> [ParquetColumn] {
+        columns.map { column in
+            var empty = column.emptyColumn
+            empty.reserveCapacity(rows)
+            return empty
+        }
+    }
+
     /// Appends the rows' values to `columns` (the table's), in place.
     package func append(_ rows: ArraySlice<Row>, to values: inout [ParquetColumn]) {
         // The rows' memory is reached once for all columns: this runs unspecialised (the row

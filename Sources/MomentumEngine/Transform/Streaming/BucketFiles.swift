@@ -9,8 +9,9 @@ final class BucketFiles: @unchecked Sendable {
     let folder: URL
     let name: String
     let buckets: Int
-    /// Buffers by worker, then bucket; only that worker touches its row.
-    private var buffers: [[[UInt8]]]
+    let workers: Int
+    /// Buffers by worker, then bucket (flat); only that worker touches its own.
+    private let buffers: [SpillBuffer]
     /// Buffered bytes per bucket and worker before they go to disk: 32 MiB across all the
     /// buffers, so that many buckets do not add up to much memory.
     private let flushBytes: Int
@@ -19,50 +20,52 @@ final class BucketFiles: @unchecked Sendable {
         self.folder = folder
         self.name = name
         self.buckets = buckets
-        buffers = Array(repeating: Array(repeating: [], count: buckets), count: max(1, workers))
-        flushBytes = min(1 << 20, max(16 << 10, (32 << 20) / max(1, buckets * max(1, workers))))
+        self.workers = max(1, workers)
+        buffers = (0..<(buckets * self.workers)).map { _ in SpillBuffer() }
+        flushBytes = min(1 << 20, max(16 << 10, (32 << 20) / max(1, buckets * self.workers)))
     }
-
-    var workers: Int { buffers.count }
 
     func file(bucket: Int, worker: Int) -> URL {
         folder.appendingPathComponent("\(name)-\(bucket)-\(worker).spill")
     }
 
-    /// Lets `encode` append to the buffer of `worker` and `bucket`.
-    func append(worker: Int, bucket: Int, _ encode: (inout [UInt8]) -> Void) throws {
-        encode(&buffers[worker][bucket])
-        if buffers[worker][bucket].count >= flushBytes { try flush(worker: worker, bucket: bucket) }
+    /// Lays out a record of at most `size` bytes in the buffer of `worker` and `bucket`.
+    func append(worker: Int, bucket: Int, size: Int, _ fill: (inout SpillBytes.Writer) -> Void) throws {
+        let buffer = buffers[worker * buckets + bucket]
+        buffer.record(size: size, reserving: flushBytes, fill)
+        if buffer.count >= flushBytes { try flush(worker: worker, bucket: bucket) }
     }
 
     /// Appends a buffer to its file. The file is opened for each write, not kept open: a
     /// thousand buckets on sixteen cores would need more descriptors than a process has.
     private func flush(worker: Int, bucket: Int) throws {
-        guard !buffers[worker][bucket].isEmpty else { return }
+        let buffer = buffers[worker * buckets + bucket]
+        guard buffer.count > 0, let base = buffer.base else { return }
         let path = file(bucket: bucket, worker: worker).path
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         guard descriptor >= 0 else {
             throw LakeError.io("cannot write the transform's scratch file \(path) (errno \(errno)): check free space and TMPDIR")
         }
         defer { close(descriptor) }
-        try buffers[worker][bucket].withUnsafeBytes { buffer in
-            var written = 0
-            while written < buffer.count {
-                let count = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                guard count > 0 else {
-                    throw LakeError.io("cannot write the transform's scratch file \(path) (errno \(errno)): check free space and TMPDIR")
-                }
-                written += count
+        var written = 0
+        while written < buffer.count {
+            let count = write(descriptor, base + written, buffer.count - written)
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else {
+                throw LakeError.io("cannot write the transform's scratch file \(path) (errno \(errno)): check free space and TMPDIR")
             }
+            written += count
         }
-        buffers[worker][bucket].removeAll(keepingCapacity: true)
+        buffer.count = 0
     }
 
     /// Writes what is buffered and lets the buffers go.
     func finish() throws {
-        for worker in buffers.indices {
-            for bucket in 0..<buckets { try flush(worker: worker, bucket: bucket) }
-            buffers[worker] = Array(repeating: [], count: buckets)
+        for worker in 0..<workers {
+            for bucket in 0..<buckets {
+                try flush(worker: worker, bucket: bucket)
+                buffers[worker * buckets + bucket].release()
+            }
         }
     }
 
@@ -94,4 +97,42 @@ final class BucketFiles: @unchecked Sendable {
         return bytes
     }
 
+}
+
+/// A byte buffer records are laid out in place in: no temporary buffer and copy per record, and
+/// no uniqueness check of nested arrays per record (they cost a few percent of a transform).
+final class SpillBuffer {
+    private(set) var base: UnsafeMutablePointer<UInt8>?
+    private var capacity = 0
+    /// Bytes held.
+    var count = 0
+
+    deinit { base?.deallocate() }
+
+    /// Lays out a record of at most `size` bytes after those held; a buffer that must grow
+    /// takes room for at least `reserving` bytes (a flush's worth) and doubles.
+    func record(size: Int, reserving: Int, _ fill: (inout SpillBytes.Writer) -> Void) {
+        if count + size > capacity { grow(to: Swift.max(count + size, 2 * capacity, reserving + size)) }
+        var writer = SpillBytes.Writer(UnsafeMutableBufferPointer(start: base! + count, count: size))
+        fill(&writer)
+        count += writer.count
+    }
+
+    private func grow(to wanted: Int) {
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: wanted)
+        if let base {
+            grown.update(from: base, count: count)
+            base.deallocate()
+        }
+        base = grown
+        capacity = wanted
+    }
+
+    /// Lets the memory go (the bytes held are dropped).
+    func release() {
+        base?.deallocate()
+        base = nil
+        capacity = 0
+        count = 0
+    }
 }

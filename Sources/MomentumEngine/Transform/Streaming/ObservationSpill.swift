@@ -19,11 +19,11 @@ import MomentumAnalytics
 /// Spilled metric records: their encoding and decoding.
 enum ObservationSpill {
     /// A raw line's fields (its strings as they are in the line, unescaped).
-    static func encode(_ line: MetricLine, file: Int, position: Int, into bytes: inout [UInt8]) {
-        line.artistID.withBytes { id in
-            (line.artistName ?? .raw(UnsafeBufferPointer(start: nil, count: 0))).withBytes { name in
+    static func encode(_ line: MetricLine, file: Int, position: Int, into files: BucketFiles, worker: Int, bucket: Int) throws {
+        try line.artistID.withBytes { id in
+            try (line.artistName ?? .raw(UnsafeBufferPointer(start: nil, count: 0))).withBytes { name in
                 let size = 4 + 4 + 8 + 1 + (line.followers == nil ? 0 : 8) + (line.popularity == nil ? 0 : 4) + 4 + id.count + 4 + name.count
-                SpillBytes.append(size: size, to: &bytes) { record in
+                try files.append(worker: worker, bucket: bucket, size: size) { record in
                     record.put(UInt32(truncatingIfNeeded: file))
                     record.put(UInt32(truncatingIfNeeded: position))
                     record.put(UInt64(bitPattern: line.capturedAt.nanosecondsSinceEpoch))
@@ -71,11 +71,11 @@ enum ReleaseSpill {
         var record: ReleaseRecord
     }
 
-    static func encode(_ record: ReleaseRecord, file: Int, position: Int, into bytes: inout [UInt8]) {
+    static func encode(_ record: ReleaseRecord, file: Int, position: Int, into files: BucketFiles, worker: Int, bucket: Int) throws {
         let texts = [record.artistID, record.albumID, record.albumName, record.albumType] + (record.albumGroup.map { [$0] } ?? [])
             + [record.releaseDate, record.releaseDatePrecision]
         let size = 4 + 4 + 1 + (record.discoveredAt == nil ? 0 : 8) + texts.reduce(0) { $0 + SpillBytes.size(of: $1) }
-        SpillBytes.append(size: size, to: &bytes) { out in
+        try files.append(worker: worker, bucket: bucket, size: size) { out in
             out.put(UInt32(truncatingIfNeeded: file))
             out.put(UInt32(truncatingIfNeeded: position))
             out.put(UInt8((record.albumGroup == nil ? 0 : 1) | (record.discoveredAt == nil ? 0 : 2)))
@@ -108,10 +108,10 @@ enum AudienceSpill {
         var record: AudienceObservation
     }
 
-    static func encode(_ record: AudienceObservation, file: Int, position: Int, into bytes: inout [UInt8]) {
+    static func encode(_ record: AudienceObservation, file: Int, position: Int, into files: BucketFiles, worker: Int, bucket: Int) throws {
         let texts = [record.artistID, record.artistName, record.source, record.sourceArtistID, record.metric]
         let size = 4 + 4 + 8 + 1 + (record.value == nil ? 0 : 8) + texts.reduce(0) { $0 + SpillBytes.size(of: $1) }
-        SpillBytes.append(size: size, to: &bytes) { out in
+        try files.append(worker: worker, bucket: bucket, size: size) { out in
             out.put(UInt32(truncatingIfNeeded: file))
             out.put(UInt32(truncatingIfNeeded: position))
             out.put(UInt64(bitPattern: record.capturedAt.nanosecondsSinceEpoch))
@@ -139,16 +139,6 @@ enum AudienceSpill {
 
 /// The primitives of the spill format.
 enum SpillBytes {
-    /// Lays out a record of at most `size` bytes and appends it to `bytes` in one piece: an
-    /// append per field cost a uniqueness check and a capacity check each, millions of times.
-    static func append(size: Int, to bytes: inout [UInt8], _ fill: (inout Writer) -> Void) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { buffer in
-            var record = Writer(buffer)
-            fill(&record)
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<record.count]))
-        }
-    }
-
     /// The bytes a string takes in a record.
     static func size(of string: String) -> Int { 4 + string.utf8.count }
 

@@ -55,9 +55,7 @@ final class SpillWriters: @unchecked Sendable {
                     if let violation = fields.contractViolation(partitionDay: partitionDay) { throw LakeError.format(violation) }
                     let bucket = fields.artistID.withBytes { ranges.bucket(ofUTF8: $0) }
                     do {
-                        try observations.append(worker: index, bucket: bucket) {
-                            ObservationSpill.encode(fields, file: object.index, position: position, into: &$0)
-                        }
+                        try ObservationSpill.encode(fields, file: object.index, position: position, into: observations, worker: index, bucket: bucket)
                     } catch {
                         // Not the line's fault: it must not be taken for a malformed line.
                         throw ScratchWriteFailure(underlying: error)
@@ -90,7 +88,7 @@ final class SpillWriters: @unchecked Sendable {
         if !file.malformed.isEmpty { worker.malformed.append((file.index, file.malformed)) }
         for (position, record) in file.records.enumerated() {
             let bucket = ranges.bucket(of: record.artistID)
-            try releases.append(worker: index, bucket: bucket) { ReleaseSpill.encode(record, file: file.index, position: position, into: &$0) }
+            try ReleaseSpill.encode(record, file: file.index, position: position, into: releases, worker: index, bucket: bucket)
         }
         worker.records += file.records.count
     }
@@ -102,7 +100,7 @@ final class SpillWriters: @unchecked Sendable {
         var lastDay: Int32?
         for (position, record) in file.records.enumerated() {
             let bucket = ranges.bucket(of: record.artistID)
-            try audience.append(worker: index, bucket: bucket) { AudienceSpill.encode(record, file: file.index, position: position, into: &$0) }
+            try AudienceSpill.encode(record, file: file.index, position: position, into: audience, worker: index, bucket: bucket)
             let day = record.capturedAt.day.daysSinceEpoch
             if day != lastDay { worker.observedDays.insert(day) }
             lastDay = day

@@ -192,9 +192,20 @@ extension LocalEngine {
     static func addByMonth<Row>(_ rows: [Row], to months: inout [Int32: [ArraySlice<Row>]], day: (Row) -> Day) {
         var start = 0
         while start < rows.count {
-            let month = day(rows[start]).monthIndex
+            let first = day(rows[start])
+            let month = first.monthIndex
+            // The month's first and last day, found once per run: a calendar conversion per
+            // row cost more than the rest of this loop. (A run of one series can be followed
+            // by another series' earlier days: both ends are checked.)
+            let (year, monthOfYear, dayOfMonth) = first.civil
+            let monthStart = first - (dayOfMonth - 1)
+            let next = Day(year: monthOfYear == 12 ? year + 1 : year, month: monthOfYear == 12 ? 1 : monthOfYear + 1, day: 1)
             var end = start + 1
-            while end < rows.count, day(rows[end]).monthIndex == month { end += 1 }
+            while end < rows.count {
+                let current = day(rows[end])
+                guard monthStart <= current, next.map({ current < $0 }) ?? true else { break }
+                end += 1
+            }
             months[month, default: []].append(rows[start..<end])
             start = end
         }

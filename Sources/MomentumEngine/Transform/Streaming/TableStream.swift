@@ -49,7 +49,7 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
     }
 
     private func newPartition() throws -> PartitionBox {
-        PartitionBox(Partition(writer: try ParquetWriter(schema: table.parquetSchema, options: options), open: table.emptyColumns,
+        PartitionBox(Partition(writer: try ParquetWriter(schema: table.parquetSchema, options: options), open: table.emptyColumns(reserving: table.artistOf == nil ? 0 : options.rowGroupRows),
                                cutter: table.artistOf == nil ? nil : ArtistGroupCutter(limit: options.rowGroupRows)))
     }
 
@@ -136,7 +136,8 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
     private static func close(_ partition: inout Partition, _ table: TableDefinition<Row>) throws {
         guard partition.openRows > 0 else { return }
         let group = partition.open
-        partition.open = table.emptyColumns
+        // A group of whole artists fills to about the limit: room for it up front.
+        partition.open = table.emptyColumns(reserving: partition.cutter?.limit ?? 0)
         partition.openRows = 0
         try partition.writer.append(group)
     }
