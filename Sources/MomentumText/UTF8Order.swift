@@ -20,32 +20,38 @@ package enum UTF8Order {
 
     /// Whether the two strings have the same UTF-8 bytes.
     @inlinable package static func equal(_ a: String, _ b: String) -> Bool {
-        var b = b
-        return b.withUTF8 { equal(a, $0) }
+        withBytes(of: b) { equal(a, $0) }
     }
 
     /// Whether `string`'s UTF-8 bytes are `bytes`.
     @inlinable package static func equal(_ string: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var string = string
-        return string.withUTF8 { stored in
+        withBytes(of: string) { stored in
             guard stored.count == bytes.count else { return false }
-            guard let x = stored.baseAddress, let y = bytes.baseAddress else { return true }
+            guard let x = stored.baseAddress, let y = bytes.baseAddress, x != y else { return true }
             return memcmp(x, y, stored.count) == 0
         }
     }
 
     /// Negative, zero or positive as `a`'s bytes sort before, equal or after `b`'s.
     @inlinable package static func compare(_ a: String, _ b: String) -> Int {
-        var a = a, b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
+        withBytes(of: a) { x in
+            withBytes(of: b) { y in
                 let common = min(x.count, y.count)
-                if common > 0, let p = x.baseAddress, let q = y.baseAddress {
+                if common > 0, let p = x.baseAddress, let q = y.baseAddress, p != q {
                     let order = memcmp(p, q, common)
                     if order != 0 { return Int(order) }
                 }
                 return x.count - y.count
             }
         }
+    }
+
+    /// The string's UTF-8 bytes in place: read without copying the string (a native or short
+    /// string has them contiguous; `withUTF8` would need a mutable copy, a retain and a release
+    /// per comparison), else from a contiguous copy (a string bridged from elsewhere).
+    @inlinable package static func withBytes<T>(of string: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        if let result = string.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = string
+        return copy.withUTF8(body)
     }
 }

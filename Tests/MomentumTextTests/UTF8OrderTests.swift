@@ -24,6 +24,11 @@ import Testing
                 let bytes = Array(b.utf8)
                 #expect(bytes.withUnsafeBufferPointer { UTF8Order.equal(a, $0) } == bytesEqual)
             }
+            // A string's bytes read in place, and compared with themselves (the same memory).
+            #expect(UTF8Order.withBytes(of: a) { Array($0) } == Array(a.utf8))
+            #expect(UTF8Order.withBytes(of: a) { UTF8Order.equal(a, $0) })
+            let copy = String(decoding: Array(a.utf8), as: UTF8.self)
+            #expect(UTF8Order.equal(a, copy) && UTF8Order.compare(a, copy) == 0, "\(a) and a copy of it")
         }
     }
 

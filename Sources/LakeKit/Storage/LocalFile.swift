@@ -48,22 +48,21 @@ final class LocalFile: @unchecked Sendable {  // the descriptor is only read wit
         return bytes
     }
 
-    /// Every byte, to the end of the file (which may have grown since it was opened).
+    /// Every byte, to the end of the file (which may have grown since it was opened): read
+    /// straight into the array, sized by the file (a chunk copied into a growing array
+    /// cost a copy of every byte of the lake).
     func readAll() throws -> [UInt8] {
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(size)
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        var offset = 0
-        while true {
-            let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(offset)) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw LakeError.io("cannot read \(path): \(String(cString: strerror(errno)))")
+        var bytes = try read(0..<size)
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64 << 10) { chunk in
+            while true {
+                let count = pread(descriptor, chunk.baseAddress, chunk.count, off_t(bytes.count))
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw LakeError.io("cannot read \(path): \(String(cString: strerror(errno)))")
+                }
+                if count == 0 { return bytes }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[0..<count]))
             }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-            offset += count
         }
-        return bytes
     }
 }

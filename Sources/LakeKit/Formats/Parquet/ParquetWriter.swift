@@ -509,8 +509,7 @@ struct ExactString: Hashable {
     static func == (lhs: ExactString, rhs: ExactString) -> Bool { UTF8Order.equal(lhs.value, rhs.value) }
 
     func hash(into hasher: inout Hasher) {
-        var value = value
-        value.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        UTF8Order.withBytes(of: value) { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 
 }

@@ -15,6 +15,7 @@ import Foundation
 import LakeAnalytics
 import LakeKit
 import MomentumAnalytics
+import MomentumText
 
 /// Spilled metric records: their encoding and decoding.
 enum ObservationSpill {
@@ -158,8 +159,7 @@ enum SpillBytes {
         }
 
         mutating func put(_ string: String) {
-            var string = string
-            string.withUTF8 { put($0) }
+            UTF8Order.withBytes(of: string) { put($0) }
         }
 
         /// A string's UTF-8 bytes, after their count.
