@@ -18,7 +18,7 @@ import MomentumAnalytics
 import MomentumText
 
 /// Spilled metric records: their encoding and decoding.
-enum ObservationSpill {
+package enum ObservationSpill {
     /// A raw line's fields (its strings as they are in the line, unescaped).
     static func encode(_ line: MetricLine, file: Int, position: Int, into files: BucketFiles, worker: Int, bucket: Int) throws {
         try line.artistID.withBytes { id in
@@ -38,17 +38,10 @@ enum ObservationSpill {
         }
     }
 
-    /// One decoded record with its read order and its artist's number (its id's, in the
-    /// interner that decoded it).
-    struct Entry {
-        var order: UInt64
-        var artist: Int32
-        var observation: MetricObservation
-    }
-
-    /// Decodes a spill file's bytes; throws on a damaged file (a bug or a disk fault, never
-    /// user input: the file was written by this process).
-    static func decode(_ data: [UInt8], strings: inout StringInterner, into entries: inout [Entry]) throws {
+    /// Decodes a spill file's bytes into each artist's list (by its id's number in
+    /// `strings`); throws on a damaged file (a bug or a disk fault, never user input: the file
+    /// was written by this process).
+    static func decode(_ data: [UInt8], strings: inout StringInterner, into artists: inout ArtistRecords) throws {
         var reader = SpillBytes.Reader(data)
         while !reader.atEnd {
             let file = UInt64(try reader.take(UInt32.self)), position = UInt64(try reader.take(UInt32.self))
@@ -58,9 +51,77 @@ enum ObservationSpill {
             let popularity = flags & 2 != 0 ? Int32(bitPattern: try reader.take(UInt32.self)) : nil
             let (id, artist) = try reader.numberedString(&strings)
             let name = try reader.string(&strings)
-            entries.append(Entry(order: file << 32 | position, artist: artist, observation: MetricObservation(
-                artistID: id, artistName: name, followers: followers, popularity: popularity,
-                capturedAt: Instant(nanosecondsSinceEpoch: captured))))
+            artists.append(MetricObservation(artistID: id, artistName: name, followers: followers, popularity: popularity,
+                                             capturedAt: Instant(nanosecondsSinceEpoch: captured)),
+                           order: file << 32 | position, artist: Int(artist))
+        }
+    }
+
+    /// A bucket's records, each put straight into its artist's list as it is decoded (no
+    /// record is copied again to be grouped), with its read order (file, then position).
+    package struct ArtistRecords {
+        private var observations: [[MetricObservation]] = []
+        private var orders: [[UInt64]] = []
+
+        mutating func append(_ observation: MetricObservation, order: UInt64, artist: Int) {
+            while observations.count <= artist {
+                observations.append([])
+                orders.append([])
+            }
+            observations[artist].append(observation)
+            orders[artist].append(order)
+        }
+
+        /// Each artist's records in read order, by id. A spill file holds its worker's
+        /// records in read order, so an artist's list is a few ascending runs (one per worker
+        /// file): merged, not sorted.
+        consuming func byArtist() -> [String: [MetricObservation]] {
+            var grouped: [String: [MetricObservation]] = [:]
+            grouped.reserveCapacity(observations.count)
+            for artist in observations.indices where !observations[artist].isEmpty {
+                var list: [MetricObservation] = []
+                swap(&list, &observations[artist])
+                let order = orders[artist]
+                if !zip(order, order.dropFirst()).allSatisfy({ $0 < $1 }) {
+                    list = ArtistRecords.mergedRuns(order).map { list[$0] }
+                }
+                grouped[list[0].artistID] = list
+            }
+            return grouped
+        }
+
+        /// The indices of `keys` in ascending key order, for keys made of ascending runs: the
+        /// runs merged pairwise until one is left.
+        package static func mergedRuns(_ keys: [UInt64]) -> [Int] {
+            var runs: [[Int]] = []
+            var current: [Int] = []
+            for index in keys.indices {
+                if let last = current.last, keys[index] < keys[last] {
+                    runs.append(current)
+                    current = []
+                }
+                current.append(index)
+            }
+            runs.append(current)
+            while runs.count > 1 {
+                var next: [[Int]] = []
+                for pair in stride(from: 0, to: runs.count, by: 2) {
+                    guard pair + 1 < runs.count else { next.append(runs[pair]); continue }
+                    let (a, b) = (runs[pair], runs[pair + 1])
+                    var merged: [Int] = []
+                    merged.reserveCapacity(a.count + b.count)
+                    var i = 0, j = 0
+                    while i < a.count, j < b.count {
+                        // Ties (never: read orders are unique) keep the earlier run's first.
+                        if keys[b[j]] < keys[a[i]] { merged.append(b[j]); j += 1 } else { merged.append(a[i]); i += 1 }
+                    }
+                    merged += a[i...]
+                    merged += b[j...]
+                    next.append(merged)
+                }
+                runs = next
+            }
+            return runs[0]
         }
     }
 }

@@ -116,14 +116,13 @@ final class SpillWriters: @unchecked Sendable {
         try audience.finish()
     }
 
-    /// A bucket's records, each with its read order and its artist's number (below
-    /// `artists`).
-    func entries(bucket: Int) throws -> (entries: [ObservationSpill.Entry], artists: Int) {
-        // Every string numbered, however many: the entries hold each one anyway.
+    /// A bucket's records by artist, each artist's in read order.
+    func observations(bucket: Int) throws -> [String: [MetricObservation]] {
+        // Every string numbered, however many: the records hold each one anyway.
         var strings = StringInterner(capacity: .max)
-        var entries: [ObservationSpill.Entry] = []
-        for bytes in try observations.contents(bucket: bucket) { try ObservationSpill.decode(bytes, strings: &strings, into: &entries) }
-        return (entries, strings.count)
+        var artists = ObservationSpill.ArtistRecords()
+        for bytes in try observations.contents(bucket: bucket) { try ObservationSpill.decode(bytes, strings: &strings, into: &artists) }
+        return artists.byArtist()
     }
 
     /// A bucket's release records by artist, in read order.

@@ -154,8 +154,7 @@ extension LocalEngine {
     /// One bucket's artists, analysed on every core, in id order. (Its spill files stay until
     /// the transform ends: a second leaderboard pass may read them again.)
     private func analyseBucket(_ bucket: Int, spill: SpillWriters) async throws -> [ArtistAnalysis] {
-        let (entries, numbers) = try spill.entries(bucket: bucket)
-        let observations = LocalEngine.groupedByArtist(entries, numbers: numbers)
+        let observations = try spill.observations(bucket: bucket)
         let releases = try spill.releases(bucket: bucket)
         let audience = try spill.audience(bucket: bucket)
         let ids = Set(observations.keys).union(releases.keys).union(audience.keys).sorted { UTF8Order.less($0, $1) }
@@ -163,28 +162,6 @@ extension LocalEngine {
         return await LocalEngine.parallelMap(inputs) { id, observations, releases, audience in
             ArtistAnalysis(artistID: id, observations: observations, releases: releases, audience: audience)
         }
-    }
-
-    /// A bucket's records by artist, each artist's in read order. Grouped by the artists'
-    /// numbers (a counting sort of positions: no string is hashed per record), and each
-    /// record copied once, into its artist's list.
-    static func groupedByArtist(_ entries: [ObservationSpill.Entry], numbers: Int) -> [String: [MetricObservation]] {
-        var starts = [Int](repeating: 0, count: numbers + 1)
-        for entry in entries { starts[Int(entry.artist) + 1] += 1 }
-        for number in 0..<numbers { starts[number + 1] += starts[number] }
-        var next = starts
-        var positions = [Int32](repeating: 0, count: entries.count)
-        for (position, entry) in entries.enumerated() {
-            positions[next[Int(entry.artist)]] = Int32(position)
-            next[Int(entry.artist)] += 1
-        }
-        var grouped: [String: [MetricObservation]] = [:]
-        for number in 0..<numbers where starts[number + 1] > starts[number] {
-            // Each worker's records are in read order already: the sort merges a few runs.
-            let mine = positions[starts[number]..<starts[number + 1]].sorted { entries[Int($0)].order < entries[Int($1)].order }
-            grouped[entries[Int(mine[0])].observation.artistID] = mine.map { entries[Int($0)].observation }
-        }
-        return grouped
     }
 
     /// Adds an artist's rows to their months' segments a run of one month at a time (its
