@@ -34,10 +34,15 @@ import Testing
     }
 
     @Test func definitionLevelsAreRunLengthEncoded() {
-        var out: [UInt8] = []
-        PlainEncoding.definitionLevels([true, true, true, false, true], into: &out)
+        // After bytes already in the page: the length is written in its place.
+        var out: [UInt8] = [42]
+        let page: [Int32?] = [1, 2, 3, nil, 5]
+        PlainEncoding.definitionLevels(of: page[...], into: &out)
         // length 6, then runs (3 << 1, 1), (1 << 1, 0), (1 << 1, 1)
-        #expect(out == [6, 0, 0, 0, 6, 1, 2, 0, 2, 1])
+        #expect(out == [42, 6, 0, 0, 0, 6, 1, 2, 0, 2, 1])
+        var none: [UInt8] = []
+        PlainEncoding.definitionLevels(of: ([] as [String?])[...], into: &none)
+        #expect(none == [0, 0, 0, 0])
     }
 
     @Test func thriftCompactFieldHeaders() {

@@ -167,7 +167,7 @@ public struct ParquetWriter: Sendable {
                 present.append(value)
             }
             var body: [UInt8] = []
-            if field.nullable { PlainEncoding.definitionLevels(page.map { $0 != nil }, into: &body) }
+            if field.nullable { PlainEncoding.definitionLevels(of: page, into: &body) }
             plain(present, &body)
             let sizes = try writePage(body) { ParquetWriter.dataPageHeader(values: page.count, uncompressed: $0, compressed: $1) }
             uncompressed += sizes.uncompressed
@@ -234,7 +234,7 @@ public struct ParquetWriter: Sendable {
             let page = values[pageStart..<pageEnd]
             let present = page.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
             var body: [UInt8] = []
-            if field.nullable { PlainEncoding.definitionLevels(page.map { $0 != nil }, into: &body) }
+            if field.nullable { PlainEncoding.definitionLevels(of: page, into: &body) }
             body.append(UInt8(bitWidth))
             PlainEncoding.runs(indices[indexCursor..<(indexCursor + present)], bitWidth: bitWidth, into: &body)
             indexCursor += present
@@ -462,11 +462,15 @@ enum PlainEncoding {
     }
 
     /// Definition levels (bit width 1) as RLE runs, prefixed by their byte length.
-    static func definitionLevels(_ present: [Bool], into output: inout [UInt8]) {
-        var encoded: [UInt8] = []
-        runs(present.map { $0 ? UInt32(1) : 0 }, bitWidth: 1, into: &encoded)
-        output.append(contentsOf: withUnsafeBytes(of: UInt32(encoded.count).littleEndian, Array.init))
-        output.append(contentsOf: encoded)
+    /// Read straight from the page's values (no arrays of flags made), the length written
+    /// in place once the runs are.
+    static func definitionLevels<T>(of page: ArraySlice<T?>, into output: inout [UInt8]) {
+        let lengthAt = output.count
+        output.append(contentsOf: [0, 0, 0, 0])
+        runs(page.lazy.map { $0 == nil ? UInt32(0) : 1 }, bitWidth: 1, into: &output)
+        withUnsafeBytes(of: UInt32(output.count - lengthAt - 4).littleEndian) { length in
+            for (offset, byte) in length.enumerated() { output[lengthAt + offset] = byte }
+        }
     }
 
     /// Values as RLE runs of the hybrid encoding: a varint header `count << 1`, then the
