@@ -8,12 +8,14 @@ package enum Snappy {
         var output: [UInt8] = []
         output.reserveCapacity(32 + input.count + input.count / 6)
         appendVarint(UInt64(input.count), to: &output)
+        // Filled once, not per block: a block only takes a candidate at or after its own start
+        // (`compressBlock`), so an earlier block's entries are refused exactly as -1 is, and
+        // the output is the same as with a fresh table per block.
         var table = [Int32](repeating: -1, count: 1 << 14)
         input.withUnsafeBufferPointer { bytes in
             var blockStart = 0
             while blockStart < bytes.count {
                 let blockEnd = min(blockStart + blockSize, bytes.count)
-                for i in table.indices { table[i] = -1 }
                 compressBlock(bytes, from: blockStart, to: blockEnd, table: &table, into: &output)
                 blockStart = blockEnd
             }
