@@ -131,6 +131,10 @@ package struct TableColumn<Row>: Sendable {
 
     /// Appends the rows' values to `column`, a column of this type, in place: a writer that
     /// fills a row group bucket by bucket keeps values, not copies of rows.
+    ///
+    /// The cases are written out, not folded into one generic helper: in this generic type a
+    /// helper generic over the value type looks up type metadata on every call (once per
+    /// artist segment and column), which measured 1 % of a full transform.
     package func append(_ buffer: UnsafeBufferPointer<Row>, to column: inout ParquetColumn) {
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
         let (count, raw, stride, stored) = (buffer.count, UnsafeRawPointer(base), MemoryLayout<Row>.stride, stored)

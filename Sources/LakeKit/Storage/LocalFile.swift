@@ -1,16 +1,17 @@
 // A regular local file opened for reading: its size, a range of its bytes (pread, so several
 // tasks read parts of it at once) or all of them. One reader for the lake's own files and for
-// the local files a store is handed (a scratch file put into S3 a part at a time).
+// the local files a store is handed (a scratch file put into S3 a part at a time), and a
+// transform's own scratch files.
 
 import Foundation
 
-final class LocalFile: @unchecked Sendable {  // the descriptor is only read with pread
-    let path: String
-    let size: Int
+package final class LocalFile: @unchecked Sendable {  // the descriptor is only read with pread
+    package let path: String
+    package let size: Int
     private let descriptor: Int32
 
     /// Opens `path`; a missing file throws `missing` (nil: an I/O error like any other).
-    init(path: String, missing: LakeError? = nil) throws {
+    package init(path: String, missing: LakeError? = nil) throws {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
@@ -34,7 +35,7 @@ final class LocalFile: @unchecked Sendable {  // the descriptor is only read wit
     deinit { close(descriptor) }
 
     /// Bytes `wanted` of the file, cut at its size when opened.
-    func read(_ wanted: Range<Int>) throws -> [UInt8] {
+    package func read(_ wanted: Range<Int>) throws -> [UInt8] {
         let lower = min(max(0, wanted.lowerBound), size)
         let count = min(max(lower, wanted.upperBound), size) - lower
         var bytes = [UInt8](repeating: 0, count: count)
@@ -51,7 +52,7 @@ final class LocalFile: @unchecked Sendable {  // the descriptor is only read wit
     /// Every byte, to the end of the file (which may have grown since it was opened): read
     /// straight into the array, sized by the file (a chunk copied into a growing array
     /// cost a copy of every byte of the lake).
-    func readAll() throws -> [UInt8] {
+    package func readAll() throws -> [UInt8] {
         var bytes = try read(0..<size)
         return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64 << 10) { chunk in
             while true {

@@ -78,23 +78,10 @@ final class BucketFiles: @unchecked Sendable {
         }
     }
 
-    /// A file's bytes, read straight into one array (no intermediate `Data` copy: the
-    /// largest partition is the largest thing a streaming transform holds).
+    /// A scratch file's bytes, read straight into one array (the largest partition is the
+    /// largest thing a streaming transform holds).
     static func bytes(of url: URL) throws -> [UInt8] {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        let size = Int(try handle.seekToEnd())
-        try handle.seek(toOffset: 0)
-        var bytes = [UInt8](repeating: 0, count: size)
-        var filled = 0
-        while filled < size {
-            let count = bytes.withUnsafeMutableBytes { buffer in
-                read(handle.fileDescriptor, buffer.baseAddress! + filled, size - filled)
-            }
-            guard count > 0 else { throw LakeError.io("could not read the transform's scratch file \(url.path)") }
-            filled += count
-        }
-        return bytes
+        try LocalFile(path: url.path).readAll()
     }
 
 }
