@@ -1,6 +1,6 @@
 // The reading commands on a lake whose processed tables hold a hostile Parquet file (the
 // shapes of Tests/Fixtures/hostile-parquet and the Parquet fuzz corpus): each ends within 10 s
-// under a 512 MiB address-space limit, with exit 5 naming the file, or reads it.
+// of CPU under a 512 MiB address-space limit, with exit 5 naming the file, or reads it.
 
 import Foundation
 import MomentumTestSupport
@@ -13,14 +13,25 @@ import Testing
         .sorted().map { "Fuzz/Corpus/parquet/\($0)" }
 
     /// Runs momentum under `ulimit -v` (512 MiB of address space: more than any reading
-    /// command needs, far less than what the hostile files declare).
-    static func bounded(_ arguments: [String], lake: URL) async throws -> (result: ProcessResult, seconds: Double) {
-        let clock = ContinuousClock()
-        let started = clock.now
-        let result = try await run("/bin/sh", ["-c", "ulimit -v 524288; exec \"$0\" \"$@\"", try Repository.momentumBinary().path] + arguments,
-                                   environment: momentumEnvironment(["MOMENTUM_LAKE": lake.path, "MALLOC_ARENA_MAX": "2"]))
-        let elapsed = clock.now - started
-        return (result, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    /// command needs, far less than what the hostile files declare) and `ulimit -t` (10 s of
+    /// CPU, the soft limit: a loop over a declared count ends there, stopped by SIGXCPU). The
+    /// bound is on CPU time, not wall time, because the suite runs many programs at once on two
+    /// cores, where a command of 0.1 s can wait seconds for a core. A command that waits without
+    /// using the CPU is killed after `wallLimit`.
+    static let cpuSeconds = 10
+    static let wallLimit = Duration.seconds(120)
+
+    static func bounded(_ arguments: [String], lake: URL) async throws -> (result: ProcessResult, overran: Bool) {
+        let child = try ChildProcess("/bin/sh", ["-c", "ulimit -v 524288; ulimit -c 0; ulimit -S -t \(cpuSeconds); exec \"$0\" \"$@\"", try Repository.momentumBinary().path] + arguments,
+                                     environment: momentumEnvironment(["MOMENTUM_LAKE": lake.path, "MALLOC_ARENA_MAX": "2"]))
+        let watchdog = Task {
+            try await Task.sleep(for: wallLimit)
+            child.signal(SIGKILL)
+        }
+        let result = await child.result()
+        watchdog.cancel()
+        let watchdogFired = (try? await watchdog.value) != nil
+        return (result, watchdogFired)
     }
 
     @Test(arguments: shapes + corpus)
@@ -38,8 +49,9 @@ import Testing
 
         for arguments in [["report", "--artist", artist], ["releases", "impact", "--artist", artist],
                           ["dashboard", "--out", folder.appendingPathComponent("d.html").path], ["transform"]] {
-            let (result, seconds) = try await Self.bounded(arguments, lake: lake)
-            #expect(seconds < 10, "\(arguments) on \(file): \(seconds) s")
+            let (result, overran) = try await Self.bounded(arguments, lake: lake)
+            #expect(!overran, "\(arguments) on \(file): still running after \(Self.wallLimit)")
+            #expect(result.status != SIGXCPU, "\(arguments) on \(file): used more than \(Self.cpuSeconds) s of CPU")
             #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Backtrace"), "\(arguments) on \(file): \(result.stderr.suffix(400))")
             // Refused with the file named (5), or read: never a crash or an allocation failure.
             #expect([0, 5].contains(result.status), "\(arguments) on \(file): exit \(result.status): \(result.stderr.suffix(400))")
