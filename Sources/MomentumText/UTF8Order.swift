@@ -49,7 +49,9 @@ package enum UTF8Order {
     /// The string's UTF-8 bytes in place: read without copying the string (a native or short
     /// string has them contiguous; `withUTF8` would need a mutable copy, a retain and a release
     /// per comparison), else from a contiguous copy (a string bridged from elsewhere).
-    @inlinable package static func withBytes<T>(of string: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+    /// Always inlined: called unspecialised from another module, it looked up type metadata
+    /// on every call (a hash of every dictionary-encoded value).
+    @inlinable @inline(__always) package static func withBytes<T>(of string: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         if let result = string.utf8.withContiguousStorageIfAvailable(body) { return result }
         var copy = string
         return copy.withUTF8(body)

@@ -6,6 +6,8 @@ import Testing
     func roundTripsAnySize(size: Int) throws {
         var rng = SystemRandomNumberGenerator()
         let random = (0..<size).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        // Within the room the compressor writes into: Snappy's worst case.
+        #expect(Snappy.compress(random).count <= 32 + size + size / 6)
         #expect(try Snappy.decompress(Snappy.compress(random)) == random)
         let repetitive = (0..<size).map { UInt8(truncatingIfNeeded: ($0 / 7) % 13) }
         let compressed = Snappy.compress(repetitive)
@@ -33,6 +35,29 @@ import Testing
     @Test func rejectsCorruptInput() {
         #expect(throws: LakeError.self) { try Snappy.decompress([0x05, 0x09, 0xff]) }
         #expect(throws: LakeError.self) { try Snappy.decompress([0x80]) }
+    }
+
+    /// The decompressor allocates what the header says only when the input could hold it: a
+    /// stream inflating as much as Snappy can (one literal, then copies of 64 bytes from 3
+    /// bytes each, overlapping their own output) decodes; a header promising more is refused.
+    @Test func theLargestInflationDecodesAndMoreIsRefused() throws {
+        func varint(_ value: Int) -> [UInt8] {
+            var bytes: [UInt8] = [], v = value
+            while v >= 0x80 { bytes.append(UInt8(v & 0x7f) | 0x80); v >>= 7 }
+            return bytes + [UInt8(v)]
+        }
+        let copies = 5_000
+        let body: [UInt8] = [0x00, 0x61] + Array([[UInt8]](repeating: [0xFE, 0x01, 0x00], count: copies).joined())
+        let size = 1 + 64 * copies
+        #expect(try Snappy.decompress(varint(size) + body) == [UInt8](repeating: 0x61, count: size))
+        let promise = (varint(size).count + body.count) * 22 + 65
+        #expect(throws: LakeError.self) { try Snappy.decompress(varint(promise) + body) }
+        do {
+            _ = try Snappy.decompress(varint(100_000_000) + [0x00, 0x61])
+            Issue.record("a header of 100 MB over 2 bytes was taken")
+        } catch let error as LakeError {
+            #expect(error.message.contains("header says 100000000 bytes"), "\(error.message)")
+        }
     }
 }
 

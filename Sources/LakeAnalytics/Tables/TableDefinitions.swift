@@ -65,9 +65,16 @@ package struct TableDefinition<Row>: Sendable {
     }
 
     /// Appends the rows' values to `columns` (the table's), in place.
+    ///
+    /// Specialised here for the tables a transform streams: its callers are in another module,
+    /// where this would run unspecialised, looking up type metadata once per artist segment
+    /// and column (2 % of a full transform).
+    @_specialize(exported: true, where Row == ArtistDaily)
+    @_specialize(exported: true, where Row == ArtistSignal)
+    @_specialize(exported: true, where Row == AudienceDaily)
+    @_specialize(exported: true, where Row == ReleaseImpact)
     package func append(_ rows: ArraySlice<Row>, to values: inout [ParquetColumn]) {
-        // The rows' memory is reached once for all columns: this runs unspecialised (the row
-        // type is a generic parameter from another module), once per artist segment.
+        // The rows' memory is reached once for all columns.
         rows.withUnsafeBufferPointer { buffer in
             for index in columns.indices { columns[index].append(buffer, to: &values[index]) }
         }

@@ -13,9 +13,12 @@ public enum DailyBuilder {
     public static func build(
         artistID: String, observations: [MetricObservation], calendar: ReleaseCalendar
     ) -> [ArtistDaily] {
-        let chosen = latestPerDay(observations)
+        // Positions, not copies: a copied observation retains and releases its strings.
+        let chosen = latestPerDayPositions(days: observations.indices.map { observations[$0].capturedAt.day }) {
+            wins(observations[$0], over: observations[$1])
+        }
         guard !chosen.isEmpty else { return [] }
-        let index = DayIndex(days: chosen.map { $0.capturedAt.day })
+        let index = DayIndex(days: chosen.map { observations[$0].capturedAt.day })
         // Releases per day in day order, read with a cursor as the rows go (rows are by day).
         let counts = calendar.releaseCounts.sorted { $0.key < $1.key }
         var countCursor = 0
@@ -25,16 +28,17 @@ public enum DailyBuilder {
         rows.reserveCapacity(chosen.count)
         var previous: (day: Day, count: Int64)?
         var eventCursor = 0
-        for observation in chosen {
-            let day = observation.capturedAt.day
-            let followers = observation.followers
+        for position in chosen {
+            let day = observations[position].capturedAt.day
+            let followers = observations[position].followers
+            let popularity = observations[position].popularity
             while countCursor < counts.count, counts[countCursor].key < day { countCursor += 1 }
             var row = ArtistDaily(
-                artistID: artistID, artistName: observation.artistName, day: day,
-                followers: followers, popularity: observation.popularity,
+                artistID: artistID, artistName: observations[position].artistName, day: day,
+                followers: followers, popularity: popularity,
                 releaseCount: countCursor < counts.count && counts[countCursor].key == day ? counts[countCursor].value : 0
             )
-            let growth = CountGrowth(day: day, count: followers, previous: previous) { index.position(of: $0).flatMap { chosen[$0].followers } }
+            let growth = CountGrowth(day: day, count: followers, previous: previous) { index.position(of: $0).flatMap { observations[chosen[$0]].followers } }
             row.prevDay = growth.prevDay
             row.gapDays = growth.gapDays
             row.followerDelta = growth.delta
@@ -43,7 +47,7 @@ public enum DailyBuilder {
             row.pctChange = growth.pctChange
             row.growth7d = growth.growth7d
             row.growth28d = growth.growth28d
-            if let p = observation.popularity, let i = index.position(of: day - 7), let old = chosen[i].popularity {
+            if let p = popularity, let i = index.position(of: day - 7), let old = observations[chosen[i]].popularity {
                 row.popularityChange7d = p - old
             }
             while eventCursor < eventDays.count, eventDays[eventCursor] <= day { eventCursor += 1 }
@@ -56,32 +60,34 @@ public enum DailyBuilder {
         return rows
     }
 
-    /// Section 1: per day the greatest `captured_at`, then the greater followers, then the
-    /// greater popularity (null below any number), then the one read last. Sorted by day.
-    static func latestPerDay(_ observations: [MetricObservation]) -> [MetricObservation] {
-        latestPerDay(observations, day: { $0.capturedAt.day }, wins: wins)
+    /// Section 1's pick for any records: per day the one no later record `wins` over (so a
+    /// full tie goes to the one read last), sorted by day. For observations, `wins` is the
+    /// greater `captured_at`, then the greater followers, then the greater popularity (null
+    /// below any number); section 8 picks audience records so.
+    static func latestPerDay<Record>(_ records: [Record], day: (Record) -> Day, wins: (Record, Record) -> Bool) -> [Record] {
+        latestPerDayPositions(days: records.map(day)) { wins(records[$0], records[$1]) }.map { records[$0] }
     }
 
-    /// Section 1's pick for any records: per day the one no later record `wins` over (so a
-    /// full tie goes to the one read last), sorted by day. Section 8 picks audience records so.
-    static func latestPerDay<Record>(_ records: [Record], day: (Record) -> Day, wins: (Record, Record) -> Bool) -> [Record] {
+    /// The positions of ``latestPerDay(_:day:wins:)``'s picks among records on `days` (in
+    /// read order), in day order; `wins` compares two records by position. Positions, not
+    /// records: a record copied retains and releases its strings, once per record of a lake.
+    static func latestPerDayPositions(days: [Day], wins: (Int, Int) -> Bool) -> [Int] {
         // Records in read order, then by day (stable: read order within a day). A lake read in
         // key order is already by day, so the sort is usually skipped; no hashing of days.
-        let days = records.map(day)
-        var order = Array(records.indices)
+        var order = Array(days.indices)
         if zip(days, days.dropFirst()).contains(where: { $0 > $1 }) {
             order.sort { days[$0] != days[$1] ? days[$0] < days[$1] : $0 < $1 }
         }
-        var chosen: [Record] = []
+        var chosen: [Int] = []
         var start = 0
         while start < order.count {
             var best = order[start], next = start + 1
             while next < order.count, days[order[next]] == days[best] {
                 // In read order, a record replaces the best so far unless the best wins.
-                if !wins(records[best], records[order[next]]) { best = order[next] }
+                if !wins(best, order[next]) { best = order[next] }
                 next += 1
             }
-            chosen.append(records[best])
+            chosen.append(best)
             start = next
         }
         return chosen

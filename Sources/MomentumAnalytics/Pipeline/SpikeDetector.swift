@@ -27,16 +27,19 @@ public enum SpikeDetector {
         var window = SortedWindow()
         var entered = 0  // rows before this index have entered the window (if they had adds)
         var left = 0     // rows before this index have left it
-        for row in daily {
-            while entered < daily.count, daily[entered].day < row.day {
+        // By index, not `for row in daily`: a row copied out of the array retains and
+        // releases its strings, for each of millions of rows.
+        for index in daily.indices {
+            let day = daily[index].day
+            while entered < daily.count, daily[entered].day < day {
                 if let adds = daily[entered].addsPerDay { window.insert(adds) }
                 entered += 1
             }
-            while left < entered, daily[left].day < row.day - lookBackDays {
+            while left < entered, daily[left].day < day - lookBackDays {
                 if let adds = daily[left].addsPerDay { window.remove(adds) }
                 left += 1
             }
-            guard let adds = row.addsPerDay else { continue }
+            guard let adds = daily[index].addsPerDay else { continue }
             var z: Double?
             if window.count >= minimumHistory {
                 let m = window.median
@@ -44,9 +47,9 @@ public enum SpikeDetector {
                 if mad > 0 { z = 0.6745 * (adds - m) / mad }
             }
             signals.append(ArtistSignal(
-                artistID: row.artistID, day: row.day, addsPerDay: adds, robustZ: z,
+                artistID: daily[index].artistID, day: day, addsPerDay: adds, robustZ: z,
                 isSpike: z.map { $0 > threshold } ?? false,
-                isDrop: z.map { $0 < -threshold } ?? false, series: row.series
+                isDrop: z.map { $0 < -threshold } ?? false, series: daily[index].series
             ))
         }
         return signals

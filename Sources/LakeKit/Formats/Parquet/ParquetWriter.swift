@@ -141,7 +141,9 @@ public struct ParquetWriter: Sendable {
         }
     }
 
-    private mutating func writeChunk<T>(
+    // Inlined into each case above: with its `less` known there, the comparison of every
+    // value for the statistics is an instruction, not a call through a closure.
+    @inline(__always) private mutating func writeChunk<T>(
         _ field: ParquetField, _ values: ArraySlice<T?>,
         plain: ([T], inout [UInt8]) -> Void, less: (T, T) -> Bool, bytes: (T) -> [UInt8]
     ) throws -> ColumnChunkMetadata {

@@ -63,7 +63,9 @@ package enum ObservationSpill {
         private var observations: [[MetricObservation]] = []
         private var orders: [[UInt64]] = []
 
-        mutating func append(_ observation: MetricObservation, order: UInt64, artist: Int) {
+        /// Takes the observation (consuming: moved into the list, not copied, which would
+        /// retain and then release its two strings once per record).
+        mutating func append(_ observation: consuming MetricObservation, order: UInt64, artist: Int) {
             while observations.count <= artist {
                 observations.append([])
                 orders.append([])
