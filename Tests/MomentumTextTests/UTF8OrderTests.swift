@@ -32,6 +32,22 @@ import Testing
         }
     }
 
+    /// One value (a copy of the same string) is recognised without reading its bytes; equal
+    /// bytes in other storage are not one value, and are still equal.
+    @Test func oneValueIsRecognisedByItsRepresentation() {
+        for a in Self.samples {
+            let same = a
+            #expect(UTF8Order.sameRepresentation(a, same), "\(a)")
+            let rebuilt = String(decoding: Array(a.utf8), as: UTF8.self)
+            // A short string is its bytes: rebuilt, it is the same value; a long one is not.
+            #expect(UTF8Order.sameRepresentation(a, rebuilt) == (a.utf8.count <= 15), "\(a)")
+            #expect(UTF8Order.equal(a, rebuilt))
+            for b in Self.samples where Array(a.utf8) != Array(b.utf8) {
+                #expect(!UTF8Order.sameRepresentation(a, b), "\(a) and \(b)")
+            }
+        }
+    }
+
     /// Swift's `==` is canonical equivalence: an NFC and an NFD spelling are equal to it, not here.
     @Test func canonicallyEquivalentSpellingsDiffer() {
         #expect("é" == "e\u{301}")

@@ -8,11 +8,14 @@ import Foundation
 import MomentumText
 
 package struct JSONFieldScanner: ~Copyable {
-    private let base: UnsafePointer<UInt8>
-    private let end: Int
-    private(set) var position = 0
+    // Usable from inline: the record readers of other modules (`MetricLine` and the rest) call
+    // the hot paths below a dozen times a line, and a call across a module boundary that cannot
+    // be inlined cost more than the scanning it does.
+    @usableFromInline let base: UnsafePointer<UInt8>
+    @usableFromInline let end: Int
+    @usableFromInline var position = 0
     /// Whether `nextKey` has read the opening brace.
-    private var started = false
+    @usableFromInline var started = false
 
     package init(_ buffer: UnsafeBufferPointer<UInt8>) {
         // An empty buffer may have no base address; point at a static byte instead.
@@ -43,7 +46,7 @@ package struct JSONFieldScanner: ~Copyable {
     /// `.end` after the closing brace; its value is the next thing to read. The name numbered
     /// `expected` is compared with the line's bytes first: a writer keeps one order of fields,
     /// so the key is almost always that one, and is then neither scanned nor looked up.
-    package mutating func nextField(in names: FieldNames, expected: Int) throws -> NextField {
+    @inlinable @inline(__always) package mutating func nextField(in names: FieldNames, expected: Int) throws -> NextField {
         guard try toNextKey() else { return .end }
         if let length = names.matches(expected, at: base + position + 1, available: end - position - 1) {
             position += length + 2
@@ -63,7 +66,7 @@ package struct JSONFieldScanner: ~Copyable {
     }
 
     /// Moves to the opening quote of the next key; false after the object's closing brace.
-    private mutating func toNextKey() throws -> Bool {
+    @inlinable @inline(__always) mutating func toNextKey() throws -> Bool {
         skipWhitespace()
         if !started {
             started = true
@@ -89,20 +92,20 @@ package struct JSONFieldScanner: ~Copyable {
     }
 
     /// Moves past the colon after a key, to its value.
-    private mutating func toValue() throws {
+    @inlinable @inline(__always) mutating func toValue() throws {
         skipWhitespace()
         try expect(UInt8(ascii: ":"), "expected ':' after a field name")
         skipWhitespace()
     }
 
-    private mutating func expectEnd() throws {
+    @inlinable mutating func expectEnd() throws {
         skipWhitespace()
         guard position == end else { throw error("unexpected text after the object") }
     }
 
     // MARK: Values
 
-    package mutating func isNull() -> Bool {
+    @inlinable @inline(__always) package mutating func isNull() -> Bool {
         if matchLiteral("null") { return true }
         return false
     }
@@ -131,7 +134,7 @@ package struct JSONFieldScanner: ~Copyable {
     }
 
     /// An integer; a number with a fraction or out of range is an error.
-    package mutating func integer() throws -> Int64 {
+    @inlinable @inline(__always) package mutating func integer() throws -> Int64 {
         let start = position
         var negative = false
         if peek() == UInt8(ascii: "-") {
@@ -163,7 +166,7 @@ package struct JSONFieldScanner: ~Copyable {
         return value
     }
 
-    package mutating func optionalInteger() throws -> Int64? {
+    @inlinable @inline(__always) package mutating func optionalInteger() throws -> Int64? {
         isNull() ? nil : try integer()
     }
 
@@ -182,7 +185,7 @@ package struct JSONFieldScanner: ~Copyable {
 
     /// Hands each string of an array of strings to `element` (`null` has none): a reader that
     /// does not keep them checks them without allocating.
-    package mutating func stringArray(_ element: (FieldKey) throws -> Void) throws {
+    @inlinable package mutating func stringArray(_ element: (FieldKey) throws -> Void) throws {
         if isNull() { return }
         try expect(UInt8(ascii: "["), "expected an array")
         skipWhitespace()
@@ -203,13 +206,13 @@ package struct JSONFieldScanner: ~Copyable {
 
     /// A string value's bytes, unescaped: a view into the line when it had no escapes (valid
     /// while the line is).
-    package mutating func stringValue() throws -> FieldKey {
+    @inlinable @inline(__always) package mutating func stringValue() throws -> FieldKey {
         guard peek() == UInt8(ascii: "\"") else { throw error("expected a string") }
         return try stringBytes()
     }
 
     /// A string value or `null`, as ``stringValue()``.
-    package mutating func optionalStringValue() throws -> FieldKey? {
+    @inlinable @inline(__always) package mutating func optionalStringValue() throws -> FieldKey? {
         isNull() ? nil : try stringValue()
     }
 
@@ -252,7 +255,7 @@ package struct JSONFieldScanner: ~Copyable {
         }
     }
 
-    mutating func number() throws -> Double {
+    @usableFromInline mutating func number() throws -> Double {
         let start = position
         if peek() == UInt8(ascii: "-") { position += 1 }
         var sawDigit = false
@@ -271,11 +274,11 @@ package struct JSONFieldScanner: ~Copyable {
 
     // MARK: Helpers
 
-    @inline(__always) private func peek() -> UInt8? {
+    @inlinable @inline(__always) func peek() -> UInt8? {
         position < end ? base[position] : nil
     }
 
-    @inline(__always) mutating func skipWhitespace() {
+    @inlinable @inline(__always) mutating func skipWhitespace() {
         while position < end {
             let b = base[position]
             guard b == 0x20 || b == 0x09 || b == 0x0a || b == 0x0d else { return }
@@ -283,12 +286,12 @@ package struct JSONFieldScanner: ~Copyable {
         }
     }
 
-    private mutating func expect(_ byte: UInt8, _ message: String) throws {
+    @inlinable @inline(__always) mutating func expect(_ byte: UInt8, _ message: String) throws {
         guard peek() == byte else { throw error(message) }
         position += 1
     }
 
-    private mutating func matchLiteral(_ literal: StaticString) -> Bool {
+    @inlinable @inline(__always) mutating func matchLiteral(_ literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         guard position + count <= end else { return false }
         let pointer = literal.utf8Start
@@ -299,7 +302,7 @@ package struct JSONFieldScanner: ~Copyable {
 
     /// A string's bytes between the quotes: a view into the line when it has no escapes,
     /// decoded otherwise.
-    @inline(__always) private mutating func stringBytes() throws -> FieldKey {
+    @inlinable @inline(__always) mutating func stringBytes() throws -> FieldKey {
         position += 1
         let start = position
         // Eight bytes at a time up to the first quote, backslash or control character (a
@@ -335,8 +338,8 @@ package struct JSONFieldScanner: ~Copyable {
     package struct FieldNames: Sendable {
         /// The names' bytes end to end, and where each starts (one more entry: the end). Flat,
         /// so a lookup per field of every line touches one buffer and retains nothing.
-        private let bytes: [UInt8]
-        private let starts: [Int]
+        @usableFromInline let bytes: [UInt8]
+        @usableFromInline let starts: [Int]
 
         /// The names, in the order `index(of:)` numbers them.
         package init(_ names: [String]) {
@@ -346,7 +349,7 @@ package struct JSONFieldScanner: ~Copyable {
 
         /// The length of the name numbered `index` when `bytes` start with it and a closing
         /// quote (so the key is that name, written without escapes); nil otherwise.
-        @inline(__always) package func matches(_ index: Int, at bytes: UnsafePointer<UInt8>, available: Int) -> Int? {
+        @inlinable @inline(__always) package func matches(_ index: Int, at bytes: UnsafePointer<UInt8>, available: Int) -> Int? {
             guard index >= 0, index < starts.count - 1 else { return nil }
             let length = starts[index + 1] - starts[index]
             guard length < available, bytes[length] == UInt8(ascii: "\"") else { return nil }
@@ -356,7 +359,7 @@ package struct JSONFieldScanner: ~Copyable {
         }
 
         /// The position of `key` among the names; nil for a field the record does not read.
-        package func index(of key: FieldKey) -> Int? {
+        @usableFromInline package func index(of key: FieldKey) -> Int? {
             key.withBytes { index(of: $0) }
         }
 
@@ -377,7 +380,7 @@ package struct JSONFieldScanner: ~Copyable {
         case decoded([UInt8])
 
         /// Calls `body` with the bytes.
-        package func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        @inlinable package func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
             switch self {
             case .raw(let bytes): return try body(bytes)
             case .decoded(let bytes): return try bytes.withUnsafeBufferPointer(body)
@@ -388,7 +391,7 @@ package struct JSONFieldScanner: ~Copyable {
         package var string: String { withBytes { String(decoding: $0, as: UTF8.self) } }
     }
 
-    private mutating func continueEscapedString(into bytes: inout [UInt8]) throws {
+    @usableFromInline mutating func continueEscapedString(into bytes: inout [UInt8]) throws {
         while position < end {
             let byte = base[position]
             position += 1
@@ -447,7 +450,7 @@ package struct JSONFieldScanner: ~Copyable {
         return value
     }
 
-    package func error(_ message: String) -> LakeError {
+    @usableFromInline package func error(_ message: String) -> LakeError {
         LakeError.format("\(message) (at byte \(position + 1))")
     }
 }
@@ -481,9 +484,7 @@ public struct StringInterner {
     /// string again.
     package mutating func numbered(_ bytes: UnsafeBufferPointer<UInt8>) -> (string: String, number: Int?) {
         if capacity == 0 { return (String(decoding: bytes, as: UTF8.self), nil) }
-        // FNV-1a: quick for short keys, and good enough to keep probe runs short.
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        let hash = Self.hash(bytes)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
         while true {
@@ -504,6 +505,30 @@ public struct StringInterner {
 
     /// How many distinct strings have numbers.
     package var count: Int { strings.count }
+
+    /// A hash of the bytes eight at a time (a multiply and a shift per word; the last word
+    /// padded with zeros, the length mixed in first): a byte-at-a-time hash was a chain of 22
+    /// multiplications per artist id, twice per spilled record.
+    @inline(__always) static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        guard let base = bytes.baseAddress else { return hash }
+        let raw = UnsafeRawPointer(base)
+        var offset = 0
+        @inline(__always) func mix(_ word: UInt64) {
+            hash = (hash ^ word) &* 0xBF58_476D_1CE4_E5B9
+            hash ^= hash >> 31
+        }
+        while offset + 8 <= bytes.count {
+            mix(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+            offset += 8
+        }
+        if offset < bytes.count {
+            var last: UInt64 = 0
+            for k in offset..<bytes.count { last |= UInt64(base[k]) << (8 * UInt64(k - offset)) }
+            mix(last)
+        }
+        return hash
+    }
 
     private mutating func grow() {
         slots = [Int32](repeating: 0, count: slots.count * 2)

@@ -195,26 +195,34 @@ public struct ParquetWriter: Sendable {
         var indices: [UInt32] = []
         indices.reserveCapacity(values.count)
         let limit = max(64, values.count / 2)
-        var previous: (value: String, index: UInt32)?
-        for value in values {
-            guard let value else { continue }
-            // Rows come grouped by artist: most values equal the one before.
-            if let previous, UTF8Order.equal(previous.value, value) {
-                indices.append(previous.index)
-                continue
+        // By position in the values' memory, not `for value in values`: each value copied out
+        // was a retain and a release, for every row of an id or name column.
+        let complete: Bool = values.withUnsafeBufferPointer { values in
+            var previous = -1  // the position of the last value given an index
+            var previousIndex: UInt32 = 0
+            for position in values.indices {
+                guard let value = values[position] else { continue }
+                // Rows come grouped by artist: most values equal the one before.
+                if previous >= 0, UTF8Order.equal(values[previous].unsafelyUnwrapped, value) {
+                    indices.append(previousIndex)
+                    continue
+                }
+                let index: UInt32
+                if let known = positions[ExactString(value)] {
+                    index = known
+                } else {
+                    guard dictionary.count < limit else { return false }
+                    index = UInt32(dictionary.count)
+                    positions[ExactString(value)] = index
+                    dictionary.append(value)
+                }
+                indices.append(index)
+                previous = position
+                previousIndex = index
             }
-            let index: UInt32
-            if let known = positions[ExactString(value)] {
-                index = known
-            } else {
-                guard dictionary.count < limit else { return nil }
-                index = UInt32(dictionary.count)
-                positions[ExactString(value)] = index
-                dictionary.append(value)
-            }
-            indices.append(index)
-            previous = (value, index)
+            return true
         }
+        guard complete else { return nil }
         guard !dictionary.isEmpty else { return nil }
 
         let offset = taken + Int64(output.count)
