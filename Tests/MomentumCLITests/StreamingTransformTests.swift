@@ -203,6 +203,9 @@ private func streamingStoreKeys(_ store: FileSystemObjectStore) async throws -> 
         var sizes = [Int](repeating: 0, count: ranges.count)
         for id in ids { sizes[ranges.bucket(of: id)] += 1 }
         #expect(ranges.count == 10 && sizes.allSatisfy { (250...750).contains($0) }, "\(sizes)")
+        // From the plan's listing of the whole raw lake (no second walk): the same ranges.
+        let fromListing = try await BucketRanges.sampled(buckets: 10, from: store, listing: try await store.list(prefix: "raw/"))
+        #expect(ids.allSatisfy { fromListing.bucket(of: $0) == ranges.bucket(of: $0) })
     }
 
     @Test func scratchFoldersOfKilledTransformsAreRemovedAndAMissingTMPDIRIsNotCreated() async throws {

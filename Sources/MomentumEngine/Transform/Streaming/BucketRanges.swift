@@ -78,7 +78,9 @@ package struct BucketRanges: Sendable {
     /// Ranges for `buckets` buckets from the lake's ids: every tracked artist (the roster,
     /// which lists whom the daily job fetches), and the ids of 24 metric files picked by a hash
     /// of their keys (the same every run), for artists imported or no longer tracked.
-    package static func sampled(buckets: Int, from store: any ObjectStore) async throws -> BucketRanges {
+    /// `listing`, when the caller has listed the raw lake already (the transform's plan has),
+    /// spares a second walk of every day's folder.
+    package static func sampled(buckets: Int, from store: any ObjectStore, listing: [ObjectInfo]? = nil) async throws -> BucketRanges {
         guard buckets > 1 else { return BucketRanges(buckets: 1, sample: []) }
         var keys = Set<UInt64>()
         if let roster = try? await TrackedArtists.load(from: store) {
@@ -87,7 +89,9 @@ package struct BucketRanges: Sendable {
         func hash(_ key: String) -> UInt64 {
             key.utf8.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
         }
-        let files = try await store.list(prefix: LakeDataset.artistMetrics.prefix).map(\.key).filter(LakeLayout.isDataKey)
+        var listed = listing ?? []
+        if listing == nil { listed = try await store.list(prefix: LakeDataset.artistMetrics.prefix) }
+        let files = listed.map(\.key).filter { $0.hasPrefix(LakeDataset.artistMetrics.prefix) && LakeLayout.isDataKey($0) }
         let chosen = files.map { (hash($0), $0) }.sorted { $0 < $1 }.prefix(24).map(\.1)
         // Only the ids, read in place, on every core (this runs before the transform's first
         // pass, when nothing else does), one file per core at a time so that memory holds

@@ -30,7 +30,7 @@ extension LocalEngine {
         defer { try? FileManager.default.removeItem(at: scratch) }
 
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let ranges = try await BucketRanges.sampled(buckets: buckets, from: store)
+        let ranges = try await BucketRanges.sampled(buckets: buckets, from: store, listing: rawListing)
         let spill = SpillWriters(folder: scratch, ranges: ranges, workers: cores)
         let buckets = ranges.count
         let report = progress
