@@ -48,6 +48,27 @@ import Testing
         }
     }
 
+    /// Byte runs of every length up to 40 (eight-byte loads overlap below 16, `memcmp` goes on
+    /// past 16): equal runs are equal, and a difference at any one position is seen.
+    @Test func runsDifferingAtAnyPositionAreTold() {
+        for count in 0...40 {
+            let a = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            a.withUnsafeBufferPointer { x in
+                let copy = Array(a)
+                copy.withUnsafeBufferPointer { y in
+                    #expect(count == 0 || UTF8Order.sameBytes(x.baseAddress!, y.baseAddress!, count: count), "\(count)")
+                }
+                for position in 0..<count {
+                    var b = a
+                    b[position] ^= 0x40
+                    b.withUnsafeBufferPointer { y in
+                        #expect(!UTF8Order.sameBytes(x.baseAddress!, y.baseAddress!, count: count), "\(count), at \(position)")
+                    }
+                }
+            }
+        }
+    }
+
     /// Swift's `==` is canonical equivalence: an NFC and an NFD spelling are equal to it, not here.
     @Test func canonicallyEquivalentSpellingsDiffer() {
         #expect("é" == "e\u{301}")

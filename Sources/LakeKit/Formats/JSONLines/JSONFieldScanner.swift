@@ -354,7 +354,7 @@ package struct JSONFieldScanner: ~Copyable {
             let length = starts[index + 1] - starts[index]
             guard length < available, bytes[length] == UInt8(ascii: "\"") else { return nil }
             return self.bytes.withUnsafeBufferPointer { names in
-                length == 0 || memcmp(names.baseAddress! + starts[index], bytes, length) == 0 ? length : nil
+                length == 0 || UTF8Order.sameBytes(names.baseAddress! + starts[index], bytes, count: length) ? length : nil
             }
         }
 
