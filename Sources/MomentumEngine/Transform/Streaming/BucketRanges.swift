@@ -89,8 +89,8 @@ package struct BucketRanges: Sendable {
         func hash(_ key: String) -> UInt64 {
             key.utf8.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
         }
-        var listed = listing ?? []
-        if listing == nil { listed = try await store.list(prefix: LakeDataset.artistMetrics.prefix) }
+        let listed: [ObjectInfo]
+        if let listing { listed = listing } else { listed = try await store.list(prefix: LakeDataset.artistMetrics.prefix) }
         let files = listed.map(\.key).filter { $0.hasPrefix(LakeDataset.artistMetrics.prefix) && LakeLayout.isDataKey($0) }
         let chosen = files.map { (hash($0), $0) }.sorted { $0 < $1 }.prefix(24).map(\.1)
         // Only the ids, read in place, on every core (this runs before the transform's first
