@@ -60,17 +60,18 @@ public enum DailyBuilder {
         return rows
     }
 
-    /// Section 1's pick for any records: per day the one no later record `wins` over (so a
-    /// full tie goes to the one read last), sorted by day. For observations, `wins` is the
-    /// greater `captured_at`, then the greater followers, then the greater popularity (null
-    /// below any number); section 8 picks audience records so.
+    /// Section 1's pick for any records (``latestPerDayPositions(days:wins:)``), the records
+    /// themselves: section 8 picks audience records so.
     static func latestPerDay<Record>(_ records: [Record], day: (Record) -> Day, wins: (Record, Record) -> Bool) -> [Record] {
         latestPerDayPositions(days: records.map(day)) { wins(records[$0], records[$1]) }.map { records[$0] }
     }
 
-    /// The positions of ``latestPerDay(_:day:wins:)``'s picks among records on `days` (in
-    /// read order), in day order; `wins` compares two records by position. Positions, not
-    /// records: a record copied retains and releases its strings, once per record of a lake.
+    /// Section 1's pick: per day the record no later one `wins` over (so a full tie goes to the
+    /// one read last), as positions among records on `days` (in read order), in day order;
+    /// `wins` compares two records by position. For observations (`build`), `wins` is the
+    /// greater `captured_at`, then the greater followers, then the greater popularity (null
+    /// below any number). Positions, not records: a record copied retains and releases its
+    /// strings, once per record of a lake.
     static func latestPerDayPositions(days: [Day], wins: (Int, Int) -> Bool) -> [Int] {
         // Records in read order, then by day (stable: read order within a day). A lake read in
         // key order is already by day, so the sort is usually skipped; no hashing of days.

@@ -367,7 +367,7 @@ package struct JSONFieldScanner: ~Copyable {
             bytes.withUnsafeBufferPointer { names in
                 for position in 0..<(starts.count - 1) where starts[position + 1] - starts[position] == key.count {
                     guard key.count > 0, let name = names.baseAddress, let wanted = key.baseAddress else { return position }
-                    if memcmp(name + starts[position], wanted, key.count) == 0 { return position }
+                    if UTF8Order.sameBytes(name + starts[position], wanted, count: key.count) { return position }
                 }
                 return nil
             }

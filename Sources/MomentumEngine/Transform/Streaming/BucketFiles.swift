@@ -108,7 +108,7 @@ final class SpillBuffer {
     private func grow(to wanted: Int) {
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: wanted)
         if let base {
-            grown.update(from: base, count: count)
+            grown.initialize(from: base, count: count)
             base.deallocate()
         }
         base = grown
