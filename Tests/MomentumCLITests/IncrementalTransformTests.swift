@@ -16,7 +16,7 @@ import Testing
     /// before its run); finally compares with a full rebuild. Returns each run's log.
     @discardableResult
     private func incrementalEqualsFull(lake: URL, steps: [[String]], expect: [String], throughWindow: Bool = true,
-                                       prepare: (Int) throws -> Void = { _ in }) async throws -> [String] {
+                                       environment: [String: String] = [:], prepare: (Int) throws -> Void = { _ in }) async throws -> [String] {
         let aside = lake.deletingLastPathComponent().appendingPathComponent("held-back")
         let files = FileManager.default
         for key in steps.joined() {
@@ -34,9 +34,9 @@ import Testing
                 try files.moveItem(at: aside.appendingPathComponent(key), to: target)
             }
             try prepare(index)
-            let plan = try await momentum(["transform", "--lake", lake.path, "--dry-run"])
+            let plan = try await momentum(["transform", "--lake", lake.path, "--dry-run"], environment: environment)
             #expect(plan.status == 0 && plan.stdout.contains(expected), "\(step): \(plan.stdout) \(plan.stderr)")
-            let incremental = try await momentum(["transform", "--lake", lake.path, "-v"])
+            let incremental = try await momentum(["transform", "--lake", lake.path, "-v"], environment: environment)
             #expect(incremental.status == 0 && incremental.stderr.contains(expected), "\(incremental.stderr)")
             // The window or the carried state, not the whole history, was read.
             #expect(!throughWindow || incremental.stderr.contains("read and analysed the window")
@@ -100,9 +100,10 @@ import Testing
             [metricDays[metricDays.count - 1], releaseScans.last!],
             [backDated],
         ], expect: [
-            // Metrics of the next day: appended from the carried state. With a release scan:
-            // the window. A back-dated release: its month on.
-            "appended from the carried state", "incremental: 2 new raw file(s); months from", "months from \(firstMonth) recomputed",
+            // Metrics of the next day: appended from the carried state. With a release scan of
+            // albums of the last days: appended too, their days computed again. A back-dated
+            // release, before the state reaches: its month on.
+            "appended from the carried state, stored rows kept", "appended from the carried state, stored rows from", "months from \(firstMonth) recomputed",
         ])
     }
 
@@ -123,7 +124,10 @@ import Testing
                                   expect: ["incremental: 1 new raw file(s)", "incremental"])
     }
 
-    @Test func historyBeforeTheWindowIsCarriedIn() async throws {
+    /// With the carried state, the day and the releases of the last days are appended from it;
+    /// without it, the window reads back and carries history in.
+    @Test(arguments: [true, false])
+    func historyBeforeTheWindowIsCarriedIn(keepingTheCarriedState: Bool) async throws {
         // 200 days from 2026-01-01; the last day (2026-07-19) arrives late, so the window
         // starts 76 days before 2026-07-01. Flip: counts, then Development Mode for 99 days, then
         // a count again (its prev_day is 98 days back, in the older months). Late: no count from
@@ -160,7 +164,37 @@ import Testing
         ]))
         try await incrementalEqualsFull(lake: lake, steps: [[
             LakeLayout.rawKey(.artistMetrics, day: day(199).isoString, runID: "run"), LakeLayout.rawKey(.releases, day: day(199).isoString, runID: "scan"),
-        ]], expect: ["incremental: 2 new raw file(s); months from 2026-07"])
+        ]], expect: [keepingTheCarriedState ? "day 2026-07-19 appended from the carried state, stored rows from 2026-07-10 computed again"
+                                            : "incremental: 2 new raw file(s); months from 2026-07"]) { _ in
+            if !keepingTheCarriedState { try FileManager.default.removeItem(at: lake.appendingPathComponent("state/increment/carried.parquet")) }
+        }
+    }
+
+    @Test func aWindowLargerThanAStreamingBucketIsRebuiltInFullStreaming() async throws {
+        // 100 artists, 150 days: about 2.4 MiB of counts. A release 120 days back is before the
+        // carried state reaches; its months' window holds more than a 1 MiB bucket.
+        let work = try Repository.temporaryFolder("incremental-bucket")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let lake = work.appendingPathComponent("lake")
+        let store = FileSystemObjectStore(root: lake)
+        let start = try #require(Day(iso: "2026-02-01"))
+        func day(_ offset: Int) -> Day { Day(daysSinceEpoch: start.daysSinceEpoch + Int32(offset))! }
+        for offset in 0..<150 {
+            let records = (0..<100).map { index in
+                MetricObservation(artistID: String(format: "artist%016d", index), artistName: "Artist \(index)", followers: Int64(1_000 * index + offset * (index % 7)),
+                                  popularity: Int32(20 + index % 50), capturedAt: Instant(nanosecondsSinceEpoch: Int64(day(offset).daysSinceEpoch) * 86_400_000_000_000))
+            }
+            try store.writeFile(LakeLayout.rawKey(.artistMetrics, day: day(offset).isoString, runID: "run"), bytes: JSONLines.encode(records))
+        }
+        let late = LakeLayout.rawKey(.releases, day: day(149).isoString, runID: "scan")
+        try store.writeFile(late, bytes: JSONLines.encode([
+            ReleaseRecord(artistID: "artist0000000000000003", albumID: "album00000000000000b001", albumName: "Found Later", albumType: "album",
+                          albumGroup: "album", releaseDate: day(30).isoString, releaseDatePrecision: "day", totalTracks: 8, discoveredAt: nil, isNew: true),
+        ]))
+        let raw = try rawKeys(lake, "raw/artist_metrics").map { try FileManager.default.attributesOfItem(atPath: lake.appendingPathComponent($0).path)[.size] as? Int ?? 0 }
+        try #require(raw.reduce(0, +) > 2 << 20, "the lake must hold more than two buckets")
+        try await incrementalEqualsFull(lake: lake, steps: [[late]], expect: ["full rebuild: the rows from 2026-03 on read back to"],
+                                        throughWindow: false, environment: ["MOMENTUM_TRANSFORM_BUCKET_MB": "1"])
     }
 
     @Test func theHandWrittenLakeWithTiesAndDuplicatesEqualsAFullRebuild() async throws {

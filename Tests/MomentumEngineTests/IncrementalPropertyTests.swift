@@ -59,7 +59,7 @@ private struct ReferenceStore: ObjectStore {
 private struct RandomLake {
     enum Step: String, CaseIterable {
         case appendDay, secondFileOnOldDay, sameSizeRewrite, removeRawFile, backDatedRelease, developmentModeDay, failedRead, removeProcessedTable,
-             audienceDay
+             audienceDay, scanDay
     }
 
     let folder: URL
@@ -68,7 +68,7 @@ private struct RandomLake {
     let start: Int32
     var lastDay: Int32
     var files = 0
-    var albums: [(artist: String, day: Int32)] = []
+    var albums: [(artist: String, day: Int32, id: String, filedOn: Int32)] = []
 
     init(folder: URL, seed: UInt64) throws {
         self.folder = folder
@@ -136,11 +136,39 @@ private struct RandomLake {
         } else if chaining, let earlier = own.randomElement(using: &random), Bool.random(using: &random) {
             day = earlier.day + (Bool.random(using: &random) ? 7 : -7)
         }
-        albums.append((artist, day))
         let album = "album\(String(format: "%017d", files))"
+        albums.append((artist, day, album, filedOn))
         try write("raw/releases/dt=\(Self.iso(filedOn))/scan-\(String(format: "%04d", files)).jsonl", [
-            #"{"artist_id":"\#(artist)","album_id":"\#(album)","album_name":"Record \#(files)","album_type":"album","album_group":"album","release_date":"\#(Self.iso(day))","release_date_precision":"day","total_tracks":9,"discovered_at":"\#(Self.iso(filedOn))T07:00:00Z","is_new":true}"#,
+            Self.releaseLine(artist: artist, album: album, name: "Record \(files)", day: day, discovered: filedOn),
         ])
+    }
+
+    static func releaseLine(artist: String, album: String, name: String, day: Int32, discovered: Int32) -> String {
+        #"{"artist_id":"\#(artist)","album_id":"\#(album)","album_name":"\#(name)","album_type":"album","album_group":"album","release_date":"\#(iso(day))","release_date_precision":"day","total_tracks":9,"discovered_at":"\#(iso(discovered))T07:00:00Z","is_new":true}"#
+    }
+
+    /// A weekly scan on `filedOn`: known albums seen again (now and then under another date or
+    /// name, which the earlier sighting overrules, or sighted earlier than first thought, which
+    /// moves the album), and often an album of the last weeks.
+    mutating func scanFile(filedOn: Int32) throws {
+        files += 1
+        var lines: [String] = []
+        for album in albums.shuffled(using: &random).prefix(Int.random(in: 1...3, using: &random)) {
+            let day = Bool.random(using: &random) ? album.day : album.day + Int32.random(in: -9...9, using: &random)
+            let earlier = Int.random(in: 0..<4, using: &random) == 0
+            lines.append(Self.releaseLine(artist: album.artist, album: album.id, name: Bool.random(using: &random) ? "Record" : "Other",
+                                          day: day, discovered: earlier ? album.filedOn - 1 : filedOn))
+        }
+        if Bool.random(using: &random) {
+            let artist = artists[Int.random(in: 0..<artists.count, using: &random)]
+            let latest = albums.filter { $0.artist == artist }.map(\.day).max()
+            let day = latest.map { $0 + 7 <= filedOn && Bool.random(using: &random) ? $0 + 7 : filedOn - Int32.random(in: 0...20, using: &random) }
+                ?? filedOn - Int32.random(in: 0...20, using: &random)
+            let album = "album\(String(format: "%017d", files))"
+            albums.append((artist, day, album, filedOn))
+            lines.append(Self.releaseLine(artist: artist, album: album, name: "Record \(files)", day: day, discovered: filedOn))
+        }
+        try write("raw/releases/dt=\(Self.iso(filedOn))/scan-\(String(format: "%04d", files)).jsonl", lines)
     }
 
     func rawKeys(_ prefix: String) -> [String] {
@@ -185,6 +213,10 @@ private struct RandomLake {
             try? FileManager.default.removeItem(at: folder.appendingPathComponent("processed/release_impact"))
         case .audienceDay:
             try audienceFile(day: Int32.random(in: max(start, lastDay - 60)...lastDay, using: &random))
+        case .scanDay:
+            lastDay += 1
+            try metricFile(day: lastDay, hour: 6)
+            try scanFile(filedOn: lastDay)
         }
         return []
     }
@@ -220,19 +252,22 @@ private struct RandomLake {
 
     /// Runs one sequence; returns a description of the first difference, nil when none, and
     /// how many of its runs appended days from the carried state.
-    static func sequence(seed: UInt64, in root: URL) async throws -> (difference: String?, appended: Int) {
+    static func sequence(seed: UInt64, in root: URL) async throws -> (difference: String?, appended: Int, appendedScans: Int) {
         let lake = root.appendingPathComponent("lake-\(seed)"), reference = root.appendingPathComponent("reference-\(seed)")
         defer { try? FileManager.default.removeItem(at: lake); try? FileManager.default.removeItem(at: reference) }
         var history = try RandomLake(folder: lake, seed: seed)
         _ = try await engine(lake, failing: []).transform(full: true)
         var steps: [RandomLake.Step] = []
-        var appended = 0
+        var appended = 0, appendedScans = 0
         for _ in 0..<stepsPerSequence {
             let step = RandomLake.Step.allCases.randomElement(using: &history.random)!
             steps.append(step)
             let failing = try history.apply(step)
             let incremental = try await engine(lake, failing: failing).transform()
-            if case .appended = incremental.scope { appended += 1 }
+            if case .appended = incremental.scope {
+                appended += 1
+                if step == .scanDay { appendedScans += 1 }
+            }
 
             try? FileManager.default.removeItem(at: reference)
             try FileManager.default.createDirectory(at: reference, withIntermediateDirectories: true)
@@ -241,14 +276,14 @@ private struct RandomLake {
             _ = try await LocalEngine(store: rebuild, logger: logger, parquetOptions: options).transform(full: true)
             let ours = try processed(lake), theirs = try processed(reference)
             for (key, bytes) in theirs.sorted(by: { $0.key < $1.key }) where ours[key] != bytes {
-                return ("seed \(seed), steps \(steps.map(\.rawValue)): \(key) differs from a full rebuild (\(incremental.scope.summary))", appended)
+                return ("seed \(seed), steps \(steps.map(\.rawValue)): \(key) differs from a full rebuild (\(incremental.scope.summary))", appended, appendedScans)
             }
             // Only leaderboard snapshots of earlier days may be extra (snapshots are kept per day).
             if let extra = Set(ours.keys).subtracting(theirs.keys).first(where: { !$0.hasPrefix("processed/momentum/") }) {
-                return ("seed \(seed), steps \(steps.map(\.rawValue)): \(extra) is not in a full rebuild (\(incremental.scope.summary))", appended)
+                return ("seed \(seed), steps \(steps.map(\.rawValue)): \(extra) is not in a full rebuild (\(incremental.scope.summary))", appended, appendedScans)
             }
         }
-        return (nil, appended)
+        return (nil, appended, appendedScans)
     }
 
     @Test func incrementalRunsEqualFullRebuildsOnRandomHistories() async throws {
@@ -262,14 +297,19 @@ private struct RandomLake {
             ?? (0..<UInt64(Self.sequences)).map { 0x5EED_0000 + $0 }
         // One sequence at a time: the rest of the suite runs beside this test, and some of it
         // measures deadlines.
-        var appended = 0
+        var appended = 0, appendedScans = 0
         for seed in seeds {
             let run = try await Self.sequence(seed: seed, in: root)
             if let difference = run.difference { Issue.record(Comment(rawValue: difference)) }
             appended += run.appended
+            appendedScans += run.appendedScans
         }
         // The days appended from the carried state are among the runs compared: a change that
         // stopped them from ever being taken would otherwise pass unseen.
-        if seeds.count >= 50 { #expect(appended >= seeds.count / 10, "\(appended) of \(seeds.count * Self.stepsPerSequence) runs appended days") }
+        if seeds.count >= 50 {
+            #expect(appended >= seeds.count / 10, "\(appended) of \(seeds.count * Self.stepsPerSequence) runs appended days")
+            // Weekly scans among them: release files that change calendars the state reaches.
+            #expect(appendedScans >= seeds.count / 10, "\(appendedScans) scan days appended")
+        }
     }
 }

@@ -204,7 +204,7 @@ extension TransformScope {
     /// Raw files new since the last transform; nil unless incremental.
     package var newFiles: Int? {
         if case .incremental(_, _, let files) = self { return files }
-        if case .appended(_, let files) = self { return files }
+        if case .appended(_, let files, _) = self { return files }
         return nil
     }
 

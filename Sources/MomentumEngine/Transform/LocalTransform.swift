@@ -47,20 +47,21 @@ extension LocalEngine {
         let (scope, releasesRead, listing) = (planning.scope, planning.releases, planning.rawListing)
         logger.debug("transform plan: \(scope.summary)")
         if scope == .upToDate { return TransformSummary.upToDate }
-        if case .full = scope {
+        /// A full rebuild in buckets when the lake's raw counts exceed one: bounded memory.
+        func streamedInFull(because reason: String) async throws -> TransformSummary? {
             let rawBytes = listing.filter { !$0.key.hasPrefix(LakeDataset.releases.prefix) }.reduce(0) { $0 + $1.size }
             let buckets = LocalEngine.bucketCount(rawBytes: rawBytes, bucketBytes: streamingBucketBytes)
-            if buckets > 1 {
-                var summary = try await streamingTransform(buckets: buckets, rawListing: listing)
-                if case .full(let reason) = scope { summary.scope = .full(reason: reason) }
-                return summary
-            }
+            guard buckets > 1 else { return nil }
+            var summary = try await streamingTransform(buckets: buckets, rawListing: listing)
+            summary.scope = .full(reason: reason)
+            return summary
         }
+        if case .full(let reason) = scope, let summary = try await streamedInFull(because: reason) { return summary }
         if case .incremental = scope {
             switch planning.appendable {
-            case .success(let carried):
+            case .success(let start):
                 do {
-                    return try await appendDays(newKeys: planning.newKeys, carried: carried, rawListing: listing)
+                    return try await appendDays(newKeys: planning.newKeys, from: start, rawListing: listing)
                 } catch let refusal as AppendRefusal {
                     logger.info("not appended from the carried state (\(refusal)): reading the window instead")
                 }
@@ -68,6 +69,7 @@ extension LocalEngine {
                 logger.debug("not appended from the carried state (\(refusal)): reading the window instead")
             }
         }
+        if let reason = windowBeyondBucket(scope, listing: listing), let summary = try await streamedInFull(because: reason) { return summary }
         if case .incremental(let firstDay, let changedDays, _) = scope,
            let windowed = try await windowedAnalysis(firstDay: firstDay, changedDays: changedDays, releases: releasesRead) {
             clock.lap("read and analysed the window from \(WindowedIncrement(firstDay: firstDay).windowStart) (\(windowed.lake.files) raw files of \(changedDays.count) day(s))")
@@ -91,6 +93,22 @@ extension LocalEngine {
         var summary = try await writeProcessedTablesLocked(analysis, from: lake, firstDay: scope.firstDay, rawListing: listing)
         summary.scope = scope
         return summary
+    }
+
+    /// Why an incremental scope that is not appended is rebuilt in full instead: what follows
+    /// holds its window (or more) in memory, and a window larger than a streaming bucket is
+    /// rebuilt in full, streaming (about as fast, in bounded memory). Nil when it fits.
+    func windowBeyondBucket(_ scope: TransformScope, listing: [ObjectInfo]) -> String? {
+        guard case .incremental(let firstDay, _, _) = scope else { return nil }
+        let start = WindowedIncrement(firstDay: firstDay).windowStart
+        let from = start.isoString
+        // Raw counts (metrics, audience) captured from the window's start on.
+        let bytes = listing.reduce(0) { total, object in
+            guard !object.key.hasPrefix(LakeDataset.releases.prefix), let captured = LakeLayout.captureDay(ofRawKey: object.key), captured >= from else { return total }
+            return total + object.size
+        }
+        guard bytes > streamingBucketBytes else { return nil }
+        return "the rows from \(firstDay.monthString) on read back to \(start.isoString), \(bytes >> 20) MiB of raw counts, more than one streaming bucket (\(streamingBucketBytes >> 20) MiB) holds in memory"
     }
 
     /// Replaces the processed tables with an analysis already computed from `lake` (the demo

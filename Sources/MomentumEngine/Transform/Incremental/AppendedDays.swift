@@ -1,5 +1,6 @@
 // The daily case at the cost of a day: new metric files whose days all come after the last
-// stored day, and nothing else new. Rows are causal (a row reads its own day and earlier ones,
+// stored day, and nothing else new but release files that change no artist's release calendar
+// (a weekly scan that sees known albums again). Rows are causal (a row reads its own day and earlier ones,
 // `incremental.md`), so every stored `artist_daily` and `artist_signals` row stays as it is,
 // and the new days' rows are inserted into their month partitions, stored row group by stored
 // row group, column by column (no stored row is decoded into its struct). The new rows, the
@@ -27,10 +28,12 @@ struct AppendRefusal: Error, CustomStringConvertible {
 }
 
 extension LocalEngine {
-    /// Appends the days of `newKeys` (new metric files only) to the processed tables from the
+    /// Appends the days of `newKeys` (new metric files, and release files that change no
+    /// release calendar, which are only recorded) to the processed tables from the
     /// carried state the transform record names. Throws `AppendRefusal` before writing
     /// anything when the state cannot settle them.
-    func appendDays(newKeys: Set<String>, carried: CarriedStateWriter.Written, rawListing: [ObjectInfo]) async throws -> TransformSummary {
+    func appendDays(newKeys: Set<String>, from start: AppendStart, rawListing: [ObjectInfo]) async throws -> TransformSummary {
+        let carried = start.carried, calendars = start.calendars.albums
         let lastDay = carried.lastDay
         var clock = PhaseClock(logger: logger)
         let metrics = try await RawLakeReader.read(MetricObservation.self, dataset: .artistMetrics, from: store, including: { newKeys.contains($0) })
@@ -50,6 +53,9 @@ extension LocalEngine {
             if record.followers != nil, record.capturedAt.day > predictedAsOf ?? Day.earliest { predictedAsOf = record.capturedAt.day }
         }
         let firstDay = lastDay + 1
+        // Stored rows from the first changed event on are computed again, from the changed
+        // calendars (`CalendarChanges`): `release_count` and `days_since_release` read them.
+        let recomputedFrom = start.recomputedFrom ?? firstDay
         guard let asOf = predictedAsOf else {
             throw AppendRefusal(description: "no follower count on the new days: the leaderboard's day reads history before the state")
         }
@@ -64,12 +70,14 @@ extension LocalEngine {
         let state: CarriedStateReader
         do { state = try await CarriedStateReader(store, sha256: carried.sha256) } catch { throw AppendRefusal(description: "the carried state cannot be read: \(error)") }
         let nextState = try CarriedStateWriter(lastDay: max(lastDay, observed.max() ?? lastDay), options: parquetOptions)
-        var events = try await ImpactRewrite(self, cut: firstDay - WindowedIncrement.eventReachForward)
+        var events = try await ImpactRewrite(self, cut: min(firstDay - WindowedIncrement.eventReachForward, recomputedFrom))
         var entries: [LeaderboardEntry] = []
         var daily: [Int32: PartitionAppender<ArtistDaily>] = [:], signals: [Int32: PartitionAppender<ArtistSignal>] = [:]
         var latestCounted: Day?
+        /// Rows of stored days computed again, by month.
+        var recomputedRows: [Int32: Int] = [:]
         var artists = 0
-        var unmatched = Set(newRecords.keys)
+        var unmatched = Set(newRecords.keys).union(calendars.keys)
         let records = newRecords
         /// The next span of the state, analysed with its artists' new records.
         @Sendable func analysedSpan() async throws -> (analyses: [ArtistAnalysis], upper: String, matched: [String])? {
@@ -84,10 +92,9 @@ extension LocalEngine {
                 var matched: [String] = []
                 let inputs = span.map { artist in
                     var inputs = artist.inputs
-                    if let new = records[artist.artistID] {
-                        inputs.observations += new
-                        matched.append(artist.artistID)
-                    }
+                    if let new = records[artist.artistID] { inputs.observations += new }
+                    if let albums = calendars[artist.artistID] { inputs.releases = albums.map { CarriedState.record(of: $0, artistID: artist.artistID) } }
+                    if records[artist.artistID] != nil || calendars[artist.artistID] != nil { matched.append(artist.artistID) }
                     return (artist.artistID, inputs)
                 }
                 let analyses = await LocalEngine.parallelMap(inputs) { id, artist in
@@ -105,12 +112,18 @@ extension LocalEngine {
             async let stateWritten: Void = nextState.add(span.analyses)
             var newDaily: [Int32: [ArtistDaily]] = [:], newSignals: [Int32: [ArtistSignal]] = [:]
             for analysis in span.analyses {
-                for row in analysis.daily where row.day >= firstDay { newDaily[row.day.monthIndex, default: []].append(row) }
+                for row in analysis.daily where row.day >= recomputedFrom {
+                    newDaily[row.day.monthIndex, default: []].append(row)
+                    if row.day < firstDay { recomputedRows[row.day.monthIndex, default: 0] += 1 }
+                }
                 for row in analysis.signals where row.day >= firstDay { newSignals[row.day.monthIndex, default: []].append(row) }
             }
-            for month in Set(newDaily.keys).union(newSignals.keys) where daily[month] == nil {
-                daily[month] = try await PartitionAppender(Tables.artistDaily, month: month, engine: self)
-                signals[month] = try await PartitionAppender(Tables.artistSignals, month: month, engine: self)
+            // Signals do not read releases: theirs are the new days' only.
+            for month in newDaily.keys where daily[month] == nil {
+                daily[month] = try await PartitionAppender(Tables.artistDaily, month: month, engine: self, replacingFrom: recomputedFrom)
+            }
+            for month in newSignals.keys where signals[month] == nil {
+                signals[month] = try await PartitionAppender(Tables.artistSignals, month: month, engine: self, replacingFrom: firstDay)
             }
             let (dailyNow, signalsNow, upper) = (daily, signals, span.upper)
             async let dailyMerged: Void = { for (month, partition) in dailyNow { try await partition.add(newDaily[month] ?? [], through: upper) } }()
@@ -141,16 +154,25 @@ extension LocalEngine {
         let (impactFile, eventCount) = try await events.finish()
         var files: [(key: String, bytes: [UInt8])] = []
         var dailyRows = 0, signalRows = 0
-        for month in daily.keys.sorted() {
-            guard let dailyPartition = daily[month], let signalPartition = signals[month] else { continue }
-            async let d = dailyPartition.finish()
-            async let s = signalPartition.finish()
+        let (dailyParts, signalParts) = (daily, signals)
+        for month in Set(daily.keys).union(signals.keys).sorted() {
+            async let d = dailyParts[month]?.finish()
+            async let s = signalParts[month]?.finish()
             let (dailyFile, signalFile) = try await (d, s)
-            dailyRows += dailyPartition.rows
-            signalRows += signalPartition.rows
-            files.append((dailyPartition.key, dailyFile))
+            if let dailyPartition = daily[month], let dailyFile {
+                // Every stored row replaced is one computed again: else the state is not the tables'.
+                guard dailyPartition.replaced == recomputedRows[month, default: 0] else {
+                    throw AppendRefusal(description: "\(dailyPartition.key) holds \(dailyPartition.replaced) rows from \(recomputedFrom.isoString) to \(lastDay.isoString), the carried state \(recomputedRows[month, default: 0])")
+                }
+                dailyRows += dailyPartition.rows
+                files.append((dailyPartition.key, dailyFile))
+            }
             // A full rebuild writes no partition without signals (but for an empty table).
-            if signalPartition.rows > 0 || signalPartition.stored { files.append((signalPartition.key, signalFile)) }
+            guard signals[month]?.replaced ?? 0 == 0 else { throw AppendRefusal(description: "artist_signals holds rows after \(lastDay.isoString)") }
+            if let signalPartition = signals[month], let signalFile, signalPartition.rows > 0 || signalPartition.stored {
+                signalRows += signalPartition.rows
+                files.append((signalPartition.key, signalFile))
+            }
         }
         clock.lap("analysed \(artists) artists from the carried state and the new records span by span, and inserted the new rows into \(daily.count) month(s)")
         files.append((LakeLayout.processedKey(.releaseImpact, partition: nil), impactFile))
@@ -167,6 +189,6 @@ extension LocalEngine {
         return TransformSummary(
             artists: artists, dailyRows: dailyRows, signalRows: signalRows, events: eventCount, leaderboardRows: leaderboard.count,
             asOf: asOf, objectsWritten: files.count + snapshots.written, objectsRemoved: snapshots.removed, malformed: metrics.malformed,
-            rawBytes: metrics.bytes, scope: .appended(days: observed.sorted(), newFiles: newKeys.count))
+            rawBytes: metrics.bytes, scope: .appended(days: observed.sorted(), newFiles: newKeys.count, recomputedFrom: start.recomputedFrom))
     }
 }

@@ -82,6 +82,13 @@ struct CarriedState: Sendable {
         return rows
     }
 
+    /// An album of a calendar as the one record the calendar keeps of it: the calendar made
+    /// of these records is the one they came from (they are de-duplicated already).
+    static func record(of album: ReleaseEvent.Album, artistID: String) -> ReleaseRecord {
+        ReleaseRecord(artistID: artistID, albumID: album.albumID, albumName: album.albumName, albumType: album.group, albumGroup: album.group,
+                      releaseDate: album.releaseDay.isoString, releaseDatePrecision: "day")
+    }
+
     /// The file's columns. An artist's id is on its first row only, and a name only where it
     /// differs from the row before's (null: the same): most of an artist's rows then hold no
     /// string, which is most of the cost of writing and reading the file.
@@ -168,10 +175,9 @@ final class CarriedStateReader: @unchecked Sendable {  // used by one task at a 
                 current?.inputs.observations.append(MetricObservation(
                     artistID: id, artistName: name, followers: followers[row], popularity: popularity[row], capturedAt: day.start))
             case .album:
-                let group = try c.required(groups, "album_group", row)
-                current?.inputs.releases.append(ReleaseRecord(
-                    artistID: id, albumID: try c.required(albumIDs, "album_id", row), albumName: name, albumType: group, albumGroup: group,
-                    releaseDate: day.isoString, releaseDatePrecision: "day"))
+                let album = ReleaseEvent.Album(albumID: try c.required(albumIDs, "album_id", row), albumName: name, releaseDay: day,
+                                               group: try c.required(groups, "album_group", row))
+                current?.inputs.releases.append(CarriedState.record(of: album, artistID: id))
             }
         }
         rowsRead += c.table.rowCount

@@ -24,11 +24,16 @@ final class PartitionAppender<Row: ArtistKeyed & Sendable>: @unchecked Sendable 
     private var cutter: ArtistGroupCutter
     private var writer: ParquetWriter
     private(set) var rows = 0
+    /// Stored rows from this day on give way to the new ones (computed again).
+    private let replacingFrom: Int32
+    /// Stored rows left out.
+    private(set) var replaced = 0
 
     var stored: Bool { reader != nil }
 
-    init(_ table: TableDefinition<Row>, month: Int32, engine: LocalEngine) async throws {
+    init(_ table: TableDefinition<Row>, month: Int32, engine: LocalEngine, replacingFrom: Day) async throws {
         self.table = table
+        self.replacingFrom = replacingFrom.daysSinceEpoch
         key = LakeLayout.processedKey(table.dataset, partition: ("month", Day.monthString(ofMonthIndex: month)))
         buffer = MergeBuffer(empty: table.parquetColumns([]))
         cutter = ArtistGroupCutter(limit: engine.parquetOptions.rowGroupRows)
@@ -39,7 +44,7 @@ final class PartitionAppender<Row: ArtistKeyed & Sendable>: @unchecked Sendable 
             return
         }
         let reader = try await ParquetReader.open(engine.store, key: key)
-        guard reader.schema == table.parquetSchema, table.columnNames.first == "artist_id" else {
+        guard reader.schema == table.parquetSchema, table.columnNames.first == "artist_id", table.columnNames.contains("day") else {
             throw AppendRefusal(description: "\(key) does not have the columns this version writes")
         }
         // Each row group's artists come after the previous group's: a batch holds whole artists.
@@ -65,7 +70,7 @@ final class PartitionAppender<Row: ArtistKeyed & Sendable>: @unchecked Sendable 
     /// The file, every row merged.
     func finish() async throws -> [UInt8] {
         while nextGroup < groupEnds.count { try await mergeNextGroup() }
-        try merge([], table.parquetColumns([]), through: nil)
+        try merge([], [], table.parquetColumns([]), through: nil)
         if buffer.held > 0 { try writer.append(try buffer.take(buffer.held)) }
         return writer.finish()
     }
@@ -77,14 +82,16 @@ final class PartitionAppender<Row: ArtistKeyed & Sendable>: @unchecked Sendable 
             guard let column = read.column(name) else { throw AppendRefusal(description: "\(key) has no column \(name)") }
             return column
         }
-        guard case .string(let ids) = columns[0] else { throw AppendRefusal(description: "\(key): artist_id is not a string column") }
-        try merge(ids.map { $0 ?? "" }, columns, through: groupEnds[nextGroup])
+        guard case .string(let ids) = columns[0], let dayColumn = table.columnNames.firstIndex(of: "day"), case .date(let days) = columns[dayColumn] else {
+            throw AppendRefusal(description: "\(key): artist_id is not a string column, or day not a date")
+        }
+        try merge(ids.map { $0 ?? "" }, days, columns, through: groupEnds[nextGroup])
         nextGroup += 1
     }
 
-    /// Stored rows (`ids`, `columns`) and the pending new rows up to `upper` (all when nil), in
-    /// artist order: each stored artist's rows, then its new ones.
-    private func merge(_ ids: [String], _ columns: [ParquetColumn], through upper: String?) throws {
+    /// Stored rows (`ids`, `days`, `columns`) and the pending new rows up to `upper` (all when
+    /// nil), in artist order: each stored artist's rows before `replacingFrom`, then its new ones.
+    private func merge(_ ids: [String], _ days: [Int32?], _ columns: [ParquetColumn], through upper: String?) throws {
         var order: [Int] = [], orderIDs: [String] = []
         var stored = 0, next = 0
         func takeNew() {
@@ -96,8 +103,12 @@ final class PartitionAppender<Row: ArtistKeyed & Sendable>: @unchecked Sendable 
             while next < pending.count, UTF8Order.less(pending[next].artistID, ids[stored]) { takeNew() }
             let id = ids[stored]
             while stored < ids.count, ids[stored] == id {
-                order.append(stored)
-                orderIDs.append(id)
+                if let day = days[stored], day < replacingFrom {
+                    order.append(stored)
+                    orderIDs.append(id)
+                } else {
+                    replaced += 1
+                }
                 stored += 1
             }
             while next < pending.count, pending[next].artistID == id { takeNew() }

@@ -7,8 +7,8 @@
 // says which. A file that could not be read is not recorded, so the next run reads it again.
 //
 // New metric files change the rows of their days and of days after them (growth windows,
-// `prev_day`); new release records change `release_count` and `days_since_release` from
-// their release day on. So every row from the first such day on is recomputed, by whole
+// `prev_day`); new release records that change an artist's release calendar change
+// `release_count` and `days_since_release` from the changed album's release day on. So every row from the first such day on is recomputed, by whole
 // month partitions; earlier months are kept. Both engines share this plan.
 
 import Foundation
@@ -75,8 +75,9 @@ struct TransformPlanning: Sendable {
     /// The raw files new since the last transform.
     var newKeys: Set<String> = []
     /// The carried state to append from, when the new files are metric files of days after
-    /// its last one only and it is the state the record names; otherwise why not.
-    var appendable: Result<CarriedStateWriter.Written, AppendRefusal> = .failure(AppendRefusal(description: "not an incremental run"))
+    /// its last one and release files it can settle, and it is the state the record names;
+    /// otherwise why not.
+    var appendable: Result<AppendStart, AppendRefusal> = .failure(AppendRefusal(description: "not an incremental run"))
 }
 
 /// The part of the processed tables a transform rebuilds.
@@ -87,14 +88,16 @@ package enum TransformScope: Sendable, Equatable {
     case incremental(firstDay: Day, changedDays: Set<Day>, newFiles: Int)
     /// Days after the last one appended from the carried state: what a local transform did or
     /// would do (`localTransformScope`). The plan the Athena engine sees is `incremental`.
-    case appended(days: [Day], newFiles: Int)
+    /// `recomputedFrom`: the first stored day computed again, when new releases change
+    /// events the carried state reaches.
+    case appended(days: [Day], newFiles: Int, recomputedFrom: Day? = nil)
     /// Nothing has changed since the last transform.
     case upToDate
 
     /// The first day recomputed; nil for a full rebuild.
     package var firstDay: Day? {
         if case .incremental(let day, _, _) = self { return day }
-        if case .appended(let days, _) = self { return days.first }
+        if case .appended(let days, _, let recomputed) = self { return recomputed ?? days.first }
         return nil
     }
 
@@ -103,8 +106,9 @@ package enum TransformScope: Sendable, Equatable {
         switch self {
         case .full(let reason): "full rebuild: \(reason)"
         case .incremental(let day, _, let files): "incremental: \(files) new raw file(s); months from \(day.monthString) recomputed, earlier ones kept"
-        case .appended(let days, let files):
-            "incremental: \(files) new raw file(s); \(days.count == 1 ? "day \(days[0].isoString)" : "\(days.count) days from \(days.first?.isoString ?? "")") appended from the carried state, stored rows kept"
+        case .appended(let days, let files, let recomputed):
+            "incremental: \(files) new raw file(s); \(days.count == 1 ? "day \(days[0].isoString)" : "\(days.count) days from \(days.first?.isoString ?? "")") appended from the carried state, "
+                + (recomputed.map { "stored rows from \($0.isoString) computed again (new releases)" } ?? "stored rows kept")
         case .upToDate: "up to date: no raw file has changed since the last transform"
         }
     }
@@ -119,11 +123,15 @@ extension LocalEngine {
     }
 
     /// What a local transform would do: as ``transformScope(full:)``, but new days after the
-    /// carried state's are `appended` (the Athena engine has no carried state: it plans months).
+    /// carried state's are `appended` (the Athena engine has no carried state: it plans months),
+    /// and months whose window is larger than a streaming bucket are rebuilt in full.
     package func localTransformScope(full: Bool) async throws -> TransformScope {
         let planning = try await planTransform(full: full)
-        guard case .incremental(_, let days, let files) = planning.scope, case .success = planning.appendable else { return planning.scope }
-        return .appended(days: days.sorted(), newFiles: files)
+        guard case .incremental(_, let days, let files) = planning.scope else { return planning.scope }
+        guard case .success(let start) = planning.appendable else {
+            return windowBeyondBucket(planning.scope, listing: planning.rawListing).map { .full(reason: $0) } ?? planning.scope
+        }
+        return .appended(days: days.sorted(), newFiles: files, recomputedFrom: start.recomputedFrom)
     }
 
     /// The plan, and the raw releases when planning read them (an incremental run needs them
@@ -161,15 +169,18 @@ extension LocalEngine {
 
         let newMetrics = added.filter { $0.hasPrefix(LakeDataset.artistMetrics.prefix) }
         let changedDays = Set(newMetrics.compactMap { LakeLayout.captureDay(ofRawKey: $0).flatMap { Day(iso: $0) } })
-        let appendable = try await appendable(record.carried, added: added, newMetrics: newMetrics, changedDays: changedDays)
         var first = changedDays.min()
         let newReleases = Set(added.filter { $0.hasPrefix(LakeDataset.releases.prefix) })
         var releases: RawReadResult<ReleaseRecord>?
+        var calendars = CalendarChanges()
         if !newReleases.isEmpty {
-            let (all, releaseDay) = try await firstReleaseDayChanged(by: newReleases)
-            releases = all
-            if let releaseDay { first = min(first ?? releaseDay, releaseDay) }
+            (releases, calendars) = try await calendarChanges(by: newReleases)
+            if let releaseDay = calendars.firstAlbumDay { first = min(first ?? releaseDay, releaseDay) }
         }
+        // A new release file with a line that could not be read is left to a run that reports it.
+        let readWhole = releases.map { read in !read.malformed.contains { newReleases.contains($0.source) } } ?? true
+        let appendable = try await appendable(record.carried, added: added, newMetrics: newMetrics, changedDays: changedDays,
+                                              releaseFiles: readWhole ? newReleases.count : 0, calendars: calendars)
         guard let first else {
             // New release files with no dated album or single: no row changes, but the record
             // must learn of them; a rebuild of the latest month does it cheaply and exactly.
@@ -182,42 +193,28 @@ extension LocalEngine {
         return planning
     }
 
-    /// The carried state's last day when the new files can be appended from it: metric files
-    /// only, of days after that one, and the state the record names.
-    private func appendable(_ carried: TransformRecord.Carried?, added: [String], newMetrics: [String],
-                            changedDays: Set<Day>) async throws -> Result<CarriedStateWriter.Written, AppendRefusal> {
+    /// What an appending run starts from, when the new files can be appended: metric files of
+    /// days after the carried state's last one, and release files (`releaseFiles` of them,
+    /// read whole) whose calendar changes the state's window reaches, only; and the state the
+    /// record names.
+    private func appendable(_ carried: TransformRecord.Carried?, added: [String], newMetrics: [String], changedDays: Set<Day>,
+                            releaseFiles: Int, calendars: CalendarChanges) async throws -> Result<AppendStart, AppendRefusal> {
         guard let carried, let lastDay = Day(iso: carried.lastDay) else {
             return .failure(AppendRefusal(description: "the last transform left no carried state"))
         }
-        guard newMetrics.count == added.count else { return .failure(AppendRefusal(description: "new files other than metrics")) }
+        guard newMetrics.count + releaseFiles == added.count else {
+            return .failure(AppendRefusal(description: "new files other than metrics and release files read whole"))
+        }
         guard newMetrics.allSatisfy({ LakeLayout.captureDay(ofRawKey: $0).flatMap { Day(iso: $0) } != nil }), let first = changedDays.min(), first > lastDay else {
             return .failure(AppendRefusal(description: "new files of days up to \(lastDay.isoString), the last day the state holds"))
+        }
+        if let changed = calendars.firstEventDay, changed < AppendStart.earliestEventRecomputed(lastDay: lastDay) {
+            return .failure(AppendRefusal(description: "new releases change events from \(changed.isoString), before the carried state's window reaches"))
         }
         guard LocalEngine.fingerprint(try await store.list(prefix: CarriedState.key)) == carried.fingerprint else {
             return .failure(AppendRefusal(description: "\(CarriedState.key) is not the state the last transform left"))
         }
-        return .success(CarriedStateWriter.Written(lastDay: lastDay, sha256: carried.sha256))
-    }
-
-    /// Every raw release, and the earliest release day the new release files can change: the
-    /// release days of their albums, and of every other record of those albums (one record
-    /// per album is kept, so a new record can move an album to another day).
-    private func firstReleaseDayChanged(by newFiles: Set<String>) async throws -> (RawReadResult<ReleaseRecord>, Day?) {
-        let files = FileCollector<ReleaseRecord>()
-        let summary = try await RawLakeReader.forEachFile(ReleaseRecord.self, dataset: .releases, from: store) { _, file in files.add(file) }
-        let read = files.sorted()
-        var albums = Set<String>()
-        for file in read where newFiles.contains(file.key) {
-            for record in file.records { albums.insert("\(record.artistID)\t\(record.albumID)") }
-        }
-        let all = RawReadResult(recordsByFile: read.map(\.records), malformed: summary.problems + read.flatMap(\.malformed),
-                                files: summary.files, bytes: summary.bytes)
-        guard !albums.isEmpty else { return (all, nil) }
-        let day = all.recordsByFile.joined()
-            .filter { albums.contains("\($0.artistID)\t\($0.albumID)") && $0.releaseDatePrecision == "day" }
-            .compactMap { Day(iso: $0.releaseDate) }
-            .min()
-        return (all, day)
+        return .success(AppendStart(carried: CarriedStateWriter.Written(lastDay: lastDay, sha256: carried.sha256), calendars: calendars))
     }
 
     /// Records what a transform read and left (written after its tables, so a kill in between
