@@ -44,7 +44,7 @@ extension LocalEngine {
     private func transformLocked(full: Bool) async throws -> TransformSummary {
         var clock = PhaseClock(logger: logger)
         let planning = try await planTransform(full: full)
-        let (scope, releasesRead, listing) = (planning.scope, planning.releases, planning.rawListing)
+        let (scope, listing) = (planning.scope, planning.rawListing)
         logger.debug("transform plan: \(scope.summary)")
         if scope == .upToDate { return TransformSummary.upToDate }
         /// A full rebuild in buckets when the lake's raw counts exceed one: bounded memory.
@@ -71,7 +71,7 @@ extension LocalEngine {
         }
         if let reason = windowBeyondBucket(scope, listing: listing), let summary = try await streamedInFull(because: reason) { return summary }
         if case .incremental(let firstDay, let changedDays, _) = scope,
-           let windowed = try await windowedAnalysis(firstDay: firstDay, changedDays: changedDays, releases: releasesRead) {
+           let windowed = try await windowedAnalysis(firstDay: firstDay, changedDays: changedDays) {
             clock.lap("read and analysed the window from \(WindowedIncrement(firstDay: firstDay).windowStart) (\(windowed.lake.files) raw files of \(changedDays.count) day(s))")
             var summary = try await writeProcessedTablesLocked(windowed.analysis, from: windowed.lake, firstDay: firstDay,
                                                                otherImpacts: windowed.keptImpacts, snapshotsKnownFrom: WindowedIncrement(firstDay: firstDay).windowStart,

@@ -37,21 +37,30 @@ struct AppendStart: Sendable {
 }
 
 extension LocalEngine {
-    /// Every raw release, and what the new release files (`newFiles`) change: for each
-    /// artist with records in them, its calendar from the records before and from all of
-    /// them, each in the order read.
-    func calendarChanges(by newFiles: Set<String>) async throws -> (RawReadResult<ReleaseRecord>, CalendarChanges) {
-        let files = FileCollector<ReleaseRecord>()
-        let summary = try await RawLakeReader.forEachFile(ReleaseRecord.self, dataset: .releases, from: store) { _, file in files.add(file) }
-        let read = files.sorted()
-        let all = RawReadResult(recordsByFile: read.map(\.records), malformed: summary.problems + read.flatMap(\.malformed),
-                                files: summary.files, bytes: summary.bytes)
-        let touched = Set(read.filter { newFiles.contains($0.key) }.flatMap { $0.records.map(\.artistID) })
-        guard !touched.isEmpty else { return (all, CalendarChanges()) }
+    /// What the new release files (`newFiles`) change: for each artist with records in them,
+    /// its calendar from the records before and from all of them, each in the order read.
+    /// Only those artists' records are held (a lake's releases can be hundreds of megabytes);
+    /// `readWhole` is false when a line of a new file could not be read.
+    func calendarChanges(by newFiles: Set<String>) async throws -> (changes: CalendarChanges, readWhole: Bool) {
+        let fresh = FileCollector<ReleaseRecord>()
+        let freshRead = try await RawLakeReader.forEachFile(ReleaseRecord.self, dataset: .releases, from: store, including: { newFiles.contains($0) }) { _, file in
+            fresh.add(file)
+        }
+        let readWhole = freshRead.problems.isEmpty && fresh.sorted().allSatisfy(\.malformed.isEmpty)
+        let touched = Set(fresh.sorted().flatMap { $0.records.map(\.artistID) })
+        guard !touched.isEmpty else { return (CalendarChanges(), readWhole) }
+        // Every file again (the new ones among them), keeping the touched artists' records.
+        let kept = FileCollector<ReleaseRecord>()
+        _ = try await RawLakeReader.forEachFile(ReleaseRecord.self, dataset: .releases, from: store) { _, file in
+            var file = file
+            file.records = file.records.filter { touched.contains($0.artistID) }
+            file.malformed = []
+            kept.add(file)
+        }
         var before: [String: [ReleaseRecord]] = [:], after: [String: [ReleaseRecord]] = [:]
-        for file in read {
+        for file in kept.sorted() {
             let isNew = newFiles.contains(file.key)
-            for record in file.records where touched.contains(record.artistID) {
+            for record in file.records {
                 after[record.artistID, default: []].append(record)
                 if !isNew { before[record.artistID, default: []].append(record) }
             }
@@ -69,6 +78,6 @@ extension LocalEngine {
             if let album { changes.firstAlbumDay = min(changes.firstAlbumDay ?? album, album) }
             if let event { changes.firstEventDay = min(changes.firstEventDay ?? event, event) }
         }
-        return (all, changes)
+        return (changes, readWhole)
     }
 }

@@ -66,11 +66,10 @@ struct TransformRecord: Codable, Sendable {
     static let processedDatasets: [LakeDataset] = [.artistDaily, .audienceDaily, .artistSignals, .releaseImpact, .momentum]
 }
 
-/// What planning found: the scope, the raw files listed (the record names those of them that
-/// were read), and the raw releases when planning read them.
+/// What planning found: the scope and the raw files listed (the record names those of them
+/// that were read).
 struct TransformPlanning: Sendable {
     var scope: TransformScope
-    var releases: RawReadResult<ReleaseRecord>?
     var rawListing: [ObjectInfo]
     /// The raw files new since the last transform.
     var newKeys: Set<String> = []
@@ -134,12 +133,11 @@ extension LocalEngine {
         return .appended(days: days.sorted(), newFiles: files, recomputedFrom: start.recomputedFrom)
     }
 
-    /// The plan, and the raw releases when planning read them (an incremental run needs them
-    /// again: they are read once).
+    /// The plan: what has changed in raw since the last transform, and what the run can start from.
     func planTransform(full: Bool) async throws -> TransformPlanning {
         let raw = try await rawFiles()
-        func plan(_ scope: TransformScope, _ releases: RawReadResult<ReleaseRecord>? = nil) -> TransformPlanning {
-            TransformPlanning(scope: scope, releases: releases, rawListing: raw)
+        func plan(_ scope: TransformScope) -> TransformPlanning {
+            TransformPlanning(scope: scope, rawListing: raw)
         }
         if full { return plan(.full(reason: "--full")) }
         guard let bytes = try? await store.get(TransformRecord.key),
@@ -171,23 +169,22 @@ extension LocalEngine {
         let changedDays = Set(newMetrics.compactMap { LakeLayout.captureDay(ofRawKey: $0).flatMap { Day(iso: $0) } })
         var first = changedDays.min()
         let newReleases = Set(added.filter { $0.hasPrefix(LakeDataset.releases.prefix) })
-        var releases: RawReadResult<ReleaseRecord>?
         var calendars = CalendarChanges()
+        // A new release file with a line that could not be read is left to a run that reports it.
+        var readWhole = true
         if !newReleases.isEmpty {
-            (releases, calendars) = try await calendarChanges(by: newReleases)
+            (calendars, readWhole) = try await calendarChanges(by: newReleases)
             if let releaseDay = calendars.firstAlbumDay { first = min(first ?? releaseDay, releaseDay) }
         }
-        // A new release file with a line that could not be read is left to a run that reports it.
-        let readWhole = releases.map { read in !read.malformed.contains { newReleases.contains($0.source) } } ?? true
         let appendable = try await appendable(record.carried, added: added, newMetrics: newMetrics, changedDays: changedDays,
                                               releaseFiles: readWhole ? newReleases.count : 0, calendars: calendars)
         guard let first else {
             // New release files with no dated album or single: no row changes, but the record
             // must learn of them; a rebuild of the latest month does it cheaply and exactly.
             let latest = changedDays.max() ?? Day(iso: record.latestRawDay ?? "") ?? Day.epoch
-            return plan(.incremental(firstDay: latest.firstOfMonth, changedDays: changedDays, newFiles: added.count), releases)
+            return plan(.incremental(firstDay: latest.firstOfMonth, changedDays: changedDays, newFiles: added.count))
         }
-        var planning = plan(.incremental(firstDay: first.firstOfMonth, changedDays: changedDays, newFiles: added.count), releases)
+        var planning = plan(.incremental(firstDay: first.firstOfMonth, changedDays: changedDays, newFiles: added.count))
         planning.newKeys = Set(added)
         planning.appendable = appendable
         return planning

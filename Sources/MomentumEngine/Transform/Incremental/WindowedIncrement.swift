@@ -52,7 +52,7 @@ extension LocalEngine {
     /// caller then reads the whole history).
     /// `untrimmed`: the analyses over the window before older events were replaced by their
     /// stored rows (their calendars are whole: the carried state is taken from them).
-    func windowedAnalysis(firstDay: Day, changedDays: Set<Day>, releases known: RawReadResult<ReleaseRecord>? = nil) async throws
+    func windowedAnalysis(firstDay: Day, changedDays: Set<Day>) async throws
         -> (analysis: LakeAnalysis, lake: RawLake, keptImpacts: [ReleaseImpact], untrimmed: [ArtistAnalysis])? {
         let window = WindowedIncrement(firstDay: firstDay)
         var clock = PhaseClock(logger: logger)
@@ -68,8 +68,7 @@ extension LocalEngine {
         let metrics = try await RawLakeReader.read(MetricObservation.self, dataset: .artistMetrics, from: store, including: { key in
             LakeLayout.captureDay(ofRawKey: key).map { dayStrings.contains($0) } ?? false
         })
-        let releases: RawReadResult<ReleaseRecord>
-        if let known { releases = known } else { releases = try await RawLakeReader.read(ReleaseRecord.self, dataset: .releases, from: store) }
+        let releases = try await RawLakeReader.read(ReleaseRecord.self, dataset: .releases, from: store)
         let storedImpacts = try await ProcessedTableReader.impacts(try await ProcessedTableReader.files(.releaseImpact, in: store), in: store, artistID: nil)
         clock.lap("read \(metrics.files) raw metric files, \(releases.files) release files and \(storedImpacts.count) stored events")
 
