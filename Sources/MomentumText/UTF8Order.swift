@@ -32,6 +32,16 @@ package enum UTF8Order {
         return unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self)
     }
 
+    /// Whether the optional strings at `i` and `j` of `values` are one value bit for bit (as
+    /// ``sameRepresentation(_:_:)``; two nils too), read where they are: a string copied out
+    /// of an array is a retain and a release, for every row of a column.
+    @inlinable @inline(__always) package static func sameRepresentation(_ values: UnsafeBufferPointer<String?>, _ i: Int, _ j: Int) -> Bool {
+        guard MemoryLayout<String?>.size == 16, let base = values.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base), stride = MemoryLayout<String?>.stride
+        return raw.loadUnaligned(fromByteOffset: i &* stride, as: (UInt64, UInt64).self)
+            == raw.loadUnaligned(fromByteOffset: j &* stride, as: (UInt64, UInt64).self)
+    }
+
     /// Whether `string`'s UTF-8 bytes are `bytes`.
     @inlinable package static func equal(_ string: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         withBytes(of: string) { stored in

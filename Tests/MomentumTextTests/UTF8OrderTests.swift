@@ -48,6 +48,23 @@ import Testing
         }
     }
 
+    /// The same, read in place from a column's memory: one value and two nils are recognised;
+    /// a nil is never a string, nor one string another.
+    @Test func oneValueIsRecognisedInAColumnsMemory() {
+        for a in Self.samples {
+            let column: [String?] = [a, nil, a, String(decoding: Array(a.utf8), as: UTF8.self), nil]
+            column.withUnsafeBufferPointer { values in
+                #expect(UTF8Order.sameRepresentation(values, 0, 2), "\(a)")
+                #expect(UTF8Order.sameRepresentation(values, 1, 4))
+                #expect(!UTF8Order.sameRepresentation(values, 0, 1) && !UTF8Order.sameRepresentation(values, 4, 3), "\(a)")
+                #expect(UTF8Order.sameRepresentation(values, 0, 3) == (a.utf8.count <= 15), "\(a)")
+            }
+            for b in Self.samples where Array(a.utf8) != Array(b.utf8) {
+                [String?]([a, b]).withUnsafeBufferPointer { #expect(!UTF8Order.sameRepresentation($0, 0, 1), "\(a) and \(b)") }
+            }
+        }
+    }
+
     /// Byte runs of every length up to 40 (eight-byte loads overlap below 16, `memcmp` goes on
     /// past 16): equal runs are equal, and a difference at any one position is seen.
     @Test func runsDifferingAtAnyPositionAreTold() {

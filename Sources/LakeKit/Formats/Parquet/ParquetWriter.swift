@@ -201,8 +201,13 @@ public struct ParquetWriter: Sendable {
             var previous = -1  // the position of the last value given an index
             var previousIndex: UInt32 = 0
             for position in values.indices {
+                // Rows come grouped by artist: most values are the one before, often the very
+                // same string (compared in place, not copied out).
+                if previous >= 0, UTF8Order.sameRepresentation(values, previous, position) {
+                    indices.append(previousIndex)
+                    continue
+                }
                 guard let value = values[position] else { continue }
-                // Rows come grouped by artist: most values equal the one before.
                 if previous >= 0, UTF8Order.equal(values[previous].unsafelyUnwrapped, value) {
                     indices.append(previousIndex)
                     continue
