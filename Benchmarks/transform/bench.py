@@ -64,20 +64,27 @@ def compare_full(args, artists):
             "duck": medians(duck_runs), "ratio": statistics.median(ratios), "lake_path": lake}
 
 
-def compare_incremental(args, artists):
+def compare_incremental(args, artists, scan=False):
     """A full run without the last day, then that day arrives: the incremental run against a
-    full one of the same lake. Each run starts from the same processed tables."""
+    full one of the same lake. Each run starts from the same processed tables. With `scan`,
+    the day's weekly release scan (the lake's last) arrives with it."""
     lake = lake_for(args, artists)
     work = os.path.join(args.data, f"incremental-{artists}x{args.days}")
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(lake, work, ignore=shutil.ignore_patterns("processed", "state"))
-    metrics = os.path.join(work, "raw", "artist_metrics")
-    last = sorted(os.listdir(metrics))[-1]
-    aside = os.path.join(args.data, "held-back-day")
-    shutil.rmtree(aside, ignore_errors=True)
-    shutil.move(os.path.join(metrics, last), aside)
+    held = [os.path.join(work, "raw", "artist_metrics")]
+    if scan:
+        held.append(os.path.join(work, "raw", "releases"))
+    last = sorted(os.listdir(held[0]))[-1]
+    if scan and last not in os.listdir(held[1]):
+        sys.exit(f"the lake has no release scan on its last day ({last}): there is no scan day to measure")
+    asides = [os.path.join(args.data, f"held-back-day-{index}") for index in range(len(held))]
+    for folder, aside in zip(held, asides):
+        shutil.rmtree(aside, ignore_errors=True)
+        shutil.move(os.path.join(folder, last), aside)
     subprocess.run([args.binary, "transform", "--lake", work, "--full", "--quiet"], check=True)
-    shutil.move(aside, os.path.join(metrics, last))
+    for folder, aside in zip(held, asides):
+        shutil.move(aside, os.path.join(folder, last))
     saved = os.path.join(args.data, "saved-tables")
     shutil.rmtree(saved, ignore_errors=True)
     os.makedirs(saved)
@@ -107,7 +114,7 @@ def compare_incremental(args, artists):
     shutil.rmtree(work, ignore_errors=True)
     shutil.rmtree(saved, ignore_errors=True)
     ratios = sorted(a[0] / b[0] for a, b in zip(incremental, full))
-    return {"lake": f"{artists:,} x {args.days}, then day {args.days}", "ours": medians(incremental), "duck": medians(full),
+    return {"lake": f"{artists:,} x {args.days}, then day {args.days}" + (" and its scan" if scan else ""), "ours": medians(incremental), "duck": medians(full),
             "ratio": statistics.median(ratios)}
 
 
