@@ -1,13 +1,15 @@
 // The daily case at the cost of a day: new metric files whose days all come after the last
-// stored day, and nothing else new but release files that change no artist's release calendar
-// (a weekly scan that sees known albums again). Rows are causal (a row reads its own day and earlier ones,
-// `incremental.md`), so every stored `artist_daily` and `artist_signals` row stays as it is,
-// and the new days' rows are inserted into their month partitions, stored row group by stored
-// row group, column by column (no stored row is decoded into its struct). The new rows, the
-// events whose 14-day windows reach the new days, and the leaderboard are computed by the
-// analytics from the carried state (`CarriedState`) plus the new records: the same inputs,
-// over the days they read, that a full rebuild gives them. Older events keep their stored
-// rows, renamed to the artist's latest name.
+// stored day, and nothing else new but release files whose calendar changes (`CalendarChanges`)
+// the state reaches (the weekly scan's day). Rows are causal (a row reads its own day and
+// earlier ones, `incremental.md`), so every stored `artist_daily` and `artist_signals` row stays
+// as it is, but the `artist_daily` rows from the first changed event on (`release_count`,
+// `days_since_release`), and the new days' rows are inserted into their month partitions,
+// stored row group by stored row group, column by column (no stored row is decoded into its
+// struct). The new and changed rows, the events whose 14-day windows reach the new days or that
+// changed, and the leaderboard are computed by the analytics from the carried state
+// (`CarriedState`, its albums replaced by the changed calendars) plus the new records: the same
+// inputs, over the days they read, that a full rebuild gives them. Older events keep their
+// stored rows, renamed to the artist's latest name.
 //
 // Memory holds one span of artists (a row group of the state) and one row group of each file
 // being rewritten, whatever the lake's size.
@@ -28,10 +30,10 @@ struct AppendRefusal: Error, CustomStringConvertible {
 }
 
 extension LocalEngine {
-    /// Appends the days of `newKeys` (new metric files, and release files that change no
-    /// release calendar, which are only recorded) to the processed tables from the
-    /// carried state the transform record names. Throws `AppendRefusal` before writing
-    /// anything when the state cannot settle them.
+    /// Appends the days of `newKeys` (new metric files, and release files whose calendar
+    /// changes `start` carries) to the processed tables from the carried state the transform
+    /// record names. Throws `AppendRefusal` before writing anything when the state cannot
+    /// settle them.
     func appendDays(newKeys: Set<String>, from start: AppendStart, rawListing: [ObjectInfo]) async throws -> TransformSummary {
         let carried = start.carried, calendars = start.calendars.albums
         let lastDay = carried.lastDay

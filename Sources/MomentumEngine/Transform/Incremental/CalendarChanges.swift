@@ -46,8 +46,9 @@ extension LocalEngine {
         let freshRead = try await RawLakeReader.forEachFile(ReleaseRecord.self, dataset: .releases, from: store, including: { newFiles.contains($0) }) { _, file in
             fresh.add(file)
         }
-        let readWhole = freshRead.problems.isEmpty && fresh.sorted().allSatisfy(\.malformed.isEmpty)
-        let touched = Set(fresh.sorted().flatMap { $0.records.map(\.artistID) })
+        let freshFiles = fresh.sorted()
+        let readWhole = freshRead.problems.isEmpty && freshFiles.allSatisfy(\.malformed.isEmpty)
+        let touched = Set(freshFiles.flatMap { $0.records.map(\.artistID) })
         guard !touched.isEmpty else { return (CalendarChanges(), readWhole) }
         // Every file again (the new ones among them), keeping the touched artists' records.
         let kept = FileCollector<ReleaseRecord>()

@@ -8,8 +8,9 @@
 //
 // New metric files change the rows of their days and of days after them (growth windows,
 // `prev_day`); new release records that change an artist's release calendar change
-// `release_count` and `days_since_release` from the changed album's release day on. So every row from the first such day on is recomputed, by whole
-// month partitions; earlier months are kept. Both engines share this plan.
+// `release_count` and `days_since_release` from the changed album's release day on. So every
+// row from the first such day on is recomputed, by whole month partitions; earlier months are
+// kept. Both engines share this plan.
 
 import Foundation
 import LakeAnalytics
