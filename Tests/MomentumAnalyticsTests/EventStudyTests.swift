@@ -141,6 +141,10 @@ func event(_ day: Day, ids: [String] = ["x"]) -> ReleaseEvent {
             guard !plain.isEmpty, let m = Statistics.median(plain) else { continue }
             #expect(window.median == m)
             #expect(window.medianAbsoluteDeviation(from: m) == Statistics.medianAbsoluteDeviation(plain, from: m))
+            // Any center, on a value, between two, or beyond them all: the deviations then
+            // come mostly or only from one side.
+            let other = [plain[Int(rng.next() % UInt64(plain.count))], value + 0.25, -1e6, 1e6][step % 4]
+            #expect(window.medianAbsoluteDeviation(from: other) == Statistics.medianAbsoluteDeviation(plain, from: other))
         }
     }
 }

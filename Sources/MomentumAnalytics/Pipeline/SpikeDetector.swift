@@ -77,26 +77,37 @@ struct SortedWindow {
         return n % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2
     }
 
-    /// The median of |x - center| over the values, by merging the two sides of `center`
-    /// (each already in order of distance) up to the middle: linear, and bit-for-bit the
-    /// result of sorting the deviations, since `a - b` is exactly `-(b - a)` in IEEE 754.
+    /// The median of |x - center| over the values. The deviations are two ascending lists
+    /// already (the values below `center` walking down, and those from it walking up), so the
+    /// middle of their merge is found by bisecting how many of the nearest come from each
+    /// side: logarithmic, and bit-for-bit the result of sorting the deviations, since each is
+    /// the same subtraction and `a - b` is exactly `-(b - a)` in IEEE 754.
     func medianAbsoluteDeviation(from center: Double) -> Double {
         let n = values.count
-        var below = values.lowerBound(of: center) - 1  // walks down: center - values[below] grows
-        var above = below + 1               // walks up: values[above] - center grows
-        var previous = 0.0, current = 0.0
-        for _ in 0...(n / 2) {
-            previous = current
-            let down = below >= 0 ? center - values[below] : Double.infinity
-            let up = above < n ? values[above] - center : Double.infinity
-            if down <= up {
-                current = down
-                below -= 1
-            } else {
-                current = up
-                above += 1
-            }
+        guard n > 0 else { return .infinity }  // as the merge gave: nothing is nearer
+        let split = values.lowerBound(of: center)
+        let belowCount = split, aboveCount = n - split
+        // The i-th nearest deviation below the center, and above it (0: nearest).
+        func below(_ i: Int) -> Double { center - values[split - 1 - i] }
+        func above(_ j: Int) -> Double { values[split + j] - center }
+        // The k + 1 smallest deviations (k = n / 2, the upper middle's rank): the fewest of
+        // them taken from below such that the next one below is not nearer than the last
+        // one taken from above.
+        let k = n / 2
+        var low = max(0, k + 1 - aboveCount), high = min(k + 1, belowCount)
+        while low < high {
+            let middle = (low + high) / 2
+            if below(middle) < above(k - middle) { low = middle + 1 } else { high = middle }
         }
-        return n % 2 == 1 ? current : (previous + current) / 2
+        let fromBelow = low, fromAbove = k + 1 - low
+        // The largest of those is the k-th deviation; the second largest, the (k-1)-th.
+        let lastBelow = fromBelow > 0 ? below(fromBelow - 1) : -Double.infinity
+        let lastAbove = fromAbove > 0 ? above(fromAbove - 1) : -Double.infinity
+        let current = Swift.max(lastBelow, lastAbove)
+        guard n % 2 == 0 else { return current }
+        let previous = lastBelow >= lastAbove
+            ? Swift.max(fromBelow > 1 ? below(fromBelow - 2) : -Double.infinity, lastAbove)
+            : Swift.max(lastBelow, fromAbove > 1 ? above(fromAbove - 2) : -Double.infinity)
+        return (previous + current) / 2
     }
 }
