@@ -226,9 +226,14 @@ extension LocalEngine {
         let listed: [ObjectInfo]
         if let rawListing { listed = rawListing } else { listed = try await rawFiles() }
         let raw = listed.filter { !unread.contains($0.key) }
-        var processed: [String: String] = [:]
-        for dataset in TransformRecord.processedDatasets {
-            processed[dataset.prefix] = LocalEngine.fingerprint(try await processedFiles(dataset))
+        // The tables listed at once: a local listing is a folder read and a stat per file,
+        // each a short wait on the file system (a few milliseconds per table at the very end
+        // of every transform).
+        let processed = try await withThrowingTaskGroup(of: (String, String).self) { group in
+            for dataset in TransformRecord.processedDatasets {
+                group.addTask { (dataset.prefix, LocalEngine.fingerprint(try await self.processedFiles(dataset))) }
+            }
+            return try await group.reduce(into: [String: String]()) { $0[$1.0] = $1.1 }
         }
         let latest = raw.compactMap { LakeLayout.captureDay(ofRawKey: $0.key) }.max()
         var record = TransformRecord(

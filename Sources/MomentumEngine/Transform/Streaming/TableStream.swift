@@ -169,12 +169,23 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
                 : LakeLayout.processedKey(table.dataset, partition: ("month", partition))
             keys[key] = partition
         }
-        var written = 0
-        for (key, partition) in keys.sorted(by: { $0.key < $1.key }) {
-            // Moved into a lake on the scratch folder's file system; read and put otherwise.
-            try await engine.store.put(key, movingFileAt: path(partition))
-            written += 1
+        // Moved into a lake on the scratch folder's file system; read and put otherwise. A
+        // local move is an fsync and a rename, mostly a wait on the disk: several at once, so
+        // the waits overlap (one after another they were most of a small transform's last
+        // tenth of a second). An S3 put holds its file's parts in memory: one at a time.
+        let inFlight = engine.store is FileSystemObjectStore ? 4 : 1
+        let store = engine.store
+        let moves = keys.sorted(by: { $0.key < $1.key }).map { ($0.key, path($0.value)) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var pending = moves[...]
+            func start() {
+                guard let (key, file) = pending.popFirst() else { return }
+                group.addTask { try await store.put(key, movingFileAt: file) }
+            }
+            for _ in 0..<inFlight { start() }
+            while try await group.next() != nil { start() }
         }
+        let written = moves.count
         var removed = 0
         for key in try await engine.store.list(prefix: table.dataset.prefix).map(\.key).filter(LakeLayout.isDataKey) where keys[key] == nil {
             try await engine.store.delete(key)
