@@ -109,9 +109,14 @@ final class SpillWriters: @unchecked Sendable {
         worker.records += file.records.count
     }
 
-    /// Writes what is buffered.
-    func finish() throws {
+    /// Writes the metric records buffered: a bucket's can be read from then on, while the
+    /// release and audience files are still being spilled.
+    func finishMetrics() throws {
         try observations.finish()
+    }
+
+    /// Writes the release and audience records buffered.
+    func finish() throws {
         try releases.finish()
         try audience.finish()
     }

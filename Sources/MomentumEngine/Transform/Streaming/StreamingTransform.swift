@@ -41,6 +41,10 @@ extension LocalEngine {
             let done = try spill.addMetrics(object, worker: worker)
             report?(EngineProgress(phase: .reading, completed: done, total: object.filesInAll))
         }
+        try spill.finishMetrics()
+        // The first bucket's metric records are decoded while the releases and audience records
+        // are spilled: alone, each left a core idle (a twentieth of a small transform).
+        async let firstObservations = buckets > 0 ? spill.observations(bucket: 0) : [:]
         // Releases are spilled by the same buckets: only one bucket's are ever in memory.
         let releaseRead = try await RawLakeReader.forEachFile(ReleaseRecord.self, dataset: .releases, from: store, parallelism: cores) { worker, file in
             try Task.checkCancellation()
@@ -75,7 +79,7 @@ extension LocalEngine {
         var artists = 0
         // The next bucket is analysed while this one's rows are encoded: each step alone leaves
         // a core idle part of the time (reading a bucket's spill, cutting and writing groups).
-        var analysed = buckets > 0 ? try await analyseBucket(0, spill: spill) : []
+        var analysed = buckets > 0 ? try await analyseBucket(0, spill: spill, observations: try await firstObservations) : []
         for bucket in 0..<buckets {
             try Task.checkCancellation()
             let analyses = analysed
@@ -153,8 +157,8 @@ extension LocalEngine {
 
     /// One bucket's artists, analysed on every core, in id order. (Its spill files stay until
     /// the transform ends: a second leaderboard pass may read them again.)
-    private func analyseBucket(_ bucket: Int, spill: SpillWriters) async throws -> [ArtistAnalysis] {
-        let observations = try spill.observations(bucket: bucket)
+    private func analyseBucket(_ bucket: Int, spill: SpillWriters, observations decoded: [String: [MetricObservation]]? = nil) async throws -> [ArtistAnalysis] {
+        let observations = try decoded ?? spill.observations(bucket: bucket)
         let releases = try spill.releases(bucket: bucket)
         let audience = try spill.audience(bucket: bucket)
         let ids = Set(observations.keys).union(releases.keys).union(audience.keys).sorted { UTF8Order.less($0, $1) }
