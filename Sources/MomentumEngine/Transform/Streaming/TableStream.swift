@@ -94,7 +94,9 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
         }
         for result in encoded {
             let (name, bytes) = try result.get()
-            try handle(name).write(contentsOf: bytes)
+            let file = try handle(name)
+            try file.write(contentsOf: bytes)
+            ScratchFolder.startWriteback(file)
         }
     }
 
