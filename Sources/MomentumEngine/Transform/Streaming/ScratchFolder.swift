@@ -43,10 +43,10 @@ enum ScratchFolder {
     }
 
     /// Starts writing a scratch file's pages to disk, without waiting for them (Linux's
-    /// `sync_file_range`; elsewhere nothing). A table file is made durable (fsync) when it is
-    /// published, at the end of a transform: its pages written while the buckets are still
-    /// being analysed leave that wait short, instead of a disk's worth of the whole output at
-    /// once while the cores have nothing else to do.
+    /// `sync_file_range`; elsewhere nothing). A table file moved into a local lake is made
+    /// durable (fsync) when it is published, at the end of a transform: its pages written
+    /// while the buckets are still being analysed leave that wait short, instead of a disk's
+    /// worth of the whole output at once while the cores have nothing else to do.
     static func startWriteback(_ handle: FileHandle) {
         #if os(Linux)
         if let syncFileRange { _ = syncFileRange(handle.fileDescriptor, 0, 0, 2 /* SYNC_FILE_RANGE_WRITE */) }

@@ -63,10 +63,13 @@ extension LocalEngine {
         }
         clock.lap("spilled \(spill.records) records of \(read.files) files into \(buckets) buckets")
 
-        let daily = TableStream(Tables.artistDaily, options: parquetOptions, folder: scratch)
-        let audience = TableStream(Tables.audienceDaily, options: parquetOptions, folder: scratch)
-        let signals = TableStream(Tables.artistSignals, options: parquetOptions, folder: scratch)
-        let impacts = TableStream(Tables.releaseImpact, options: parquetOptions, folder: scratch)
+        // A local lake's table files are made durable (fsync) when published: their writeback
+        // starts as they are written. An S3 lake's are read, put and removed: never written back.
+        let writeback = store is FileSystemObjectStore
+        let daily = TableStream(Tables.artistDaily, options: parquetOptions, folder: scratch, startsWriteback: writeback)
+        let audience = TableStream(Tables.audienceDaily, options: parquetOptions, folder: scratch, startsWriteback: writeback)
+        let signals = TableStream(Tables.artistSignals, options: parquetOptions, folder: scratch, startsWriteback: writeback)
+        let impacts = TableStream(Tables.releaseImpact, options: parquetOptions, folder: scratch, startsWriteback: writeback)
         try impacts.touch("")
         // The carried state of the next run (none for a lake with audience series: they are
         // not appended).

@@ -20,10 +20,14 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
     private var files: [String: FileHandle] = [:]
     private(set) var rows = 0
 
-    init(_ table: TableDefinition<Row>, options: ParquetWriter.Options, folder: URL) {
+    /// Whether the files' writeback starts as they are written (`ScratchFolder.startWriteback`).
+    private let startsWriteback: Bool
+
+    init(_ table: TableDefinition<Row>, options: ParquetWriter.Options, folder: URL, startsWriteback: Bool = false) {
         self.table = table
         self.options = options
         self.folder = folder.appendingPathComponent(table.dataset.tableName)
+        self.startsWriteback = startsWriteback
     }
 
     private func path(_ partition: String) -> URL {
@@ -96,7 +100,7 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
             let (name, bytes) = try result.get()
             let file = try handle(name)
             try file.write(contentsOf: bytes)
-            ScratchFolder.startWriteback(file)
+            if startsWriteback { ScratchFolder.startWriteback(file) }
         }
     }
 
