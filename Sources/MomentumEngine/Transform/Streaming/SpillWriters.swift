@@ -116,7 +116,7 @@ final class SpillWriters: @unchecked Sendable {
     }
 
     /// Writes the release and audience records buffered.
-    func finish() throws {
+    func finishReleasesAndAudience() throws {
         try releases.finish()
         try audience.finish()
     }

@@ -55,7 +55,7 @@ extension LocalEngine {
             try Task.checkCancellation()
             try spill.add(file, worker: worker)
         }
-        try spill.finish()
+        try spill.finishReleasesAndAudience()
         let malformed = read.problems + spill.malformed + releaseRead.problems + spill.releaseMalformed + audienceRead.problems + spill.audienceMalformed
         for line in malformed { logger.debug("skipped a malformed line", metadata: ["line": "\(line)"]) }
         guard spill.records + spill.releaseRecords + spill.audienceRecords > 0 else {
