@@ -1,10 +1,12 @@
 // The daily pipeline as an AWS Step Functions state machine (Amazon States Language), generated
 // from the plan of `transform --engine athena`: each kind of step in the plan becomes a state,
-// in the plan's order. A Lambda task asks the function for the run's plan (the same JSON as
+// in the plan's order. The first task claims the run's day (`PipelineDayClaim`: one run per
+// day; a second execution stops there), the last marks it done. A Lambda task asks the function for the run's plan (the same JSON as
 // `--dry-run --format json`), the Athena statements are started and awaited by the state
 // machine itself (a Map over the plan's steps, one at a time, polling with Wait and Choice), and
 // the function carries out the other steps. Every task retries what is worth retrying, and any
-// failure drops the run's staging, publishes to the failure topic and ends in a Fail state.
+// failure drops the run's staging, frees the day, publishes to the failure topic and ends in a
+// Fail state.
 //
 // The definition keeps two Terraform template variables, `${function_arn}` and
 // `${failure_topic_arn}`; `deploy/terraform` fills them in.
@@ -59,6 +61,26 @@ package enum PipelineStateMachine {
         guard let first = order.first else { throw EngineError.invalidInput("a state machine needs a plan with steps") }
         let after = order + ["Alerts"]
         var states: [String: Any] = [
+            // One run per day (`PipelineDayClaim`): a second execution for a day stops here, having only read its claim.
+            "Claim": lambdaTask(["job": "pipeline_claim", "execution.$": "$$.Execution.Name", "started.$": "$$.Execution.StartTime", "input.$": "$"],
+                                select: ["claimed.$": "$.Payload.claimed", "day.$": "$.Payload.day", "state.$": "$.Payload.state", "holder.$": "$.Payload.holder"],
+                                resultPath: "$.claim", next: "Claimed", catchNext: "NotifyFailure"),
+            "Claimed": [
+                "Type": "Choice",
+                "Choices": [
+                    ["Variable": "$.claim.claimed", "BooleanEquals": true, "Next": "Plan"] as [String: Any],
+                    ["Variable": "$.claim.state", "StringEquals": "done", "Next": "AlreadyDone"],
+                ],
+                "Default": "DescribeRunning",
+            ] as [String: Any],
+            "AlreadyDone": ["Type": "Succeed", "Comment": "The day's pipeline ran already (start with {\"rerun\": true} to run it again)."],
+            "DescribeRunning": [
+                "Type": "Pass",
+                "Parameters": ["cause.$": "States.Format('The pipeline of {} is running in execution {}; this execution stopped before touching the lake.', $.claim.day, $.claim.holder)"],
+                "ResultPath": "$.failure",
+                "Next": "AlreadyRunning",
+            ] as [String: Any],
+            "AlreadyRunning": ["Type": "Fail", "Error": "Momentum.AlreadyRunning", "CausePath": "$.failure.cause"],
             "Plan": lambdaTask(["job": "transform_plan", "run_id.$": "$$.Execution.Name"], select: ["plan.$": "$.Payload"],
                                resultPath: "$.transform", next: "AnythingToDo"),
             "AnythingToDo": [
@@ -74,10 +96,15 @@ package enum PipelineStateMachine {
             "AlertsNotDelivered": notify(subject: "Momentum: some alerts were not delivered",
                                          message: "States.Format('Momentum pipeline run {}: alerts not delivered, tried again next run. {}: {}', $$.Execution.Name, $.alertsError.Error, $.alertsError.Cause)",
                                          next: "Dashboard", catchPath: "$.notifyAlertsError"),
-            "Dashboard": lambdaTask(["job": "dashboard"], select: ["status.$": "$.Payload.status"], resultPath: "$.dashboard", next: "Done"),
+            "Dashboard": lambdaTask(["job": "dashboard"], select: ["status.$": "$.Payload.status"], resultPath: "$.dashboard", next: "Finish"),
+            "Finish": lambdaTask(["job": "pipeline_finish", "execution.$": "$$.Execution.Name", "day.$": "$.claim.day"], select: nil, resultPath: nil,
+                                 next: "Done", catchNext: "NotifyFailure"),
             "Done": ["Type": "Succeed"],
             "CleanUp": lambdaTask(["job": "transform_cleanup", "run_id.$": "$$.Execution.Name"], select: nil, resultPath: nil,
-                                  next: "NotifyFailure", catchNext: "NotifyFailure", catchPath: "$.cleanupError"),
+                                  next: "ReleaseClaim", catchNext: "ReleaseClaim", catchPath: "$.cleanupError"),
+            // The day is free again: a run started by hand (or tomorrow's) is not refused.
+            "ReleaseClaim": lambdaTask(["job": "pipeline_release", "execution.$": "$$.Execution.Name", "day.$": "$.claim.day"], select: nil, resultPath: nil,
+                                       next: "NotifyFailure", catchNext: "NotifyFailure", catchPath: "$.releaseError"),
             "NotifyFailure": notifyFailure(),
             "Failed": ["Type": "Fail", "Error": "Momentum.PipelineFailed",
                        "Cause": "A step failed; the failure topic has its error, and the execution history every step."],
@@ -96,9 +123,9 @@ package enum PipelineStateMachine {
             }
         }
         return [
-            "Comment": "Momentum's daily pipeline: the transform's plan, its Athena statements, the partitions promoted, the analytics, the alerts, the dashboard. Generated from the plan of `momentum transform --engine athena`; do not edit by hand.",
-            "StartAt": "Plan",
-            "TimeoutSeconds": 6 * 3600,
+            "Comment": "Momentum's daily pipeline: the day claimed, the transform's plan, its Athena statements, the partitions promoted, the analytics, the alerts, the dashboard. Generated from the plan of `momentum transform --engine athena`; do not edit by hand.",
+            "StartAt": "Claim",
+            "TimeoutSeconds": Int(PipelineDayClaim.executionTimeout.components.seconds),
             "States": states,
         ]
     }

@@ -2,8 +2,8 @@
 // generator makes it from the transform's plan; its steps carried out by `momentum lambda`
 // against SeaweedFS, moto's Glue and the Athena double, leaving the tables the local engine
 // makes; and the machine itself run in moto's Step Functions interpreter with the function's
-// real answers: every state in order, and a failing Athena query down the Catch path to the
-// failure topic.
+// real answers: every state in order, a failing Athena query down the Catch path to the
+// failure topic, and a second execution of a day stopped at its claim, the lake untouched.
 
 import Foundation
 #if canImport(FoundationNetworking)
@@ -61,7 +61,7 @@ import Testing
             }
         }
         check(definition["States"] as? [String: Any] ?? [:])
-        #expect(tasks == 11)
+        #expect(tasks == 14)
         // Alerts that could not go out are told on the failure topic; the page is still written.
         let states = definition["States"] as? [String: Any] ?? [:]
         let alerts = states["Alerts"] as? [String: Any] ?? [:]
@@ -69,6 +69,13 @@ import Testing
         #expect(((alerts["Catch"] as? [[String: Any]])?.first?["Next"]) as? String == "AlertsNotDelivered")
         #expect((states["AlertsNotDelivered"] as? [String: Any])?["Next"] as? String == "Dashboard")
         #expect((states["Analytics"] as? [String: Any])?["Next"] as? String == "Alerts")
+        // The day is claimed before anything else, marked done last, and freed on the failure path.
+        #expect(definition["StartAt"] as? String == "Claim")
+        #expect(definition["TimeoutSeconds"] as? Int == Int(PipelineDayClaim.executionTimeout.components.seconds), "the claim's expiry assumes the machine's timeout")
+        #expect((states["Dashboard"] as? [String: Any])?["Next"] as? String == "Finish")
+        #expect((states["CleanUp"] as? [String: Any])?["Next"] as? String == "ReleaseClaim")
+        #expect(((states["Claim"] as? [String: Any])?["Catch"] as? [[String: Any]])?.first?["Next"] as? String == "NotifyFailure",
+                "a claim that failed has nothing to clean up or free")
     }
 
     @Test(.tags(.seaweedFS, .moto, .athenaDouble, .outsideTools))
@@ -90,16 +97,39 @@ import Testing
         environment["MOMENTUM_LAKE"] = s3
         environment["MOMENTUM_DATABASE"] = database
         let runID = "pipeline-" + UUID().uuidString.prefix(8).lowercased()
+        // The schedule's time of today's run, and of tomorrow's.
+        let now = Date()
+        let (scheduled, day) = (now.isoSeconds, String(now.isoSeconds.prefix(10)))
+        let tomorrow = now.addingTimeInterval(86_400)
+        let (nextScheduled, nextDay) = (tomorrow.isoSeconds, String(tomorrow.isoSeconds.prefix(10)))
+        func claim(_ execution: String, _ scheduled: String) -> [String: Any] {
+            ["event": ["job": "pipeline_claim", "execution": execution, "started": Date().isoSeconds, "input": ["scheduled_time": scheduled]]]
+        }
+        func answers(of events: [[String: Any]], environment: [String: String] = environment) async throws -> [[String: Any]] {
+            let runtime = try await FakeRuntime(events: events, in: try Repository.temporaryFolder("pipeline-runtime"))
+            let served = try await runtime.serve(environment: environment)
+            #expect(served.status == 3, "\(served.stderr)")
+            let posts = try runtime.posts()
+            try #require(posts.map { $0["kind"] as? String } == Array(repeating: "response", count: events.count) + ["exhausted"], "\(posts)")
+            return try posts.dropLast().map { try #require($0["body"] as? [String: Any]) }
+        }
+        /// Every object of the lake, with its bytes.
+        func lakeObjects() async throws -> [String: [UInt8]] {
+            var objects: [String: [UInt8]] = [:]
+            for object in try await store.list(prefix: "") { objects[object.key] = try await store.get(object.key) }
+            return objects
+        }
 
-        // The machine's first tasks: the plan, then the Glue tables.
-        let first = try await FakeRuntime(events: [["event": ["job": "transform_plan", "run_id": runID]], ["event": ["job": "catalog"]]],
-                                    in: try Repository.temporaryFolder("pipeline-runtime"))
-        let served = try await first.serve(environment: environment)
-        #expect(served.status == 3, "\(served.stderr)")
-        let firstPosts = try first.posts()
-        try #require(firstPosts.map { $0["kind"] as? String } == ["response", "response", "exhausted"], "\(firstPosts)")
-        let plan = try #require(firstPosts[0]["body"] as? [String: Any])
-        let catalogAnswer = try #require(firstPosts[1]["body"] as? [String: Any])
+        // The machine's first tasks: the day claimed, the plan, then the Glue tables.
+        let firstAnswers = try await answers(of: [claim(runID, scheduled), ["event": ["job": "transform_plan", "run_id": runID]], ["event": ["job": "catalog"]]])
+        let (claimAnswer, plan, catalogAnswer) = (firstAnswers[0], firstAnswers[1], firstAnswers[2])
+        #expect(claimAnswer["claimed"] as? Bool == true && claimAnswer["day"] as? String == day && claimAnswer["holder"] as? String == runID, "\(claimAnswer)")
+
+        // A second execution of the day, started while the first runs: refused, the lake as it was.
+        let beforeSecond = try await lakeObjects()
+        let refused = try await answers(of: [claim("pipeline-second", scheduled)])[0]
+        #expect(refused["claimed"] as? Bool == false && refused["state"] as? String == "running" && refused["holder"] as? String == runID, "\(refused)")
+        #expect(try await lakeObjects() == beforeSecond, "the second execution touched the lake")
         #expect(plan["run_id"] as? String == runID && plan["database"] as? String == database && plan["mode"] as? String == "full")
         let steps = try #require(plan["steps"] as? [[String: Any]])
         let statements = steps.filter { $0["kind"] as? String == "athena_query" }
@@ -125,11 +155,13 @@ import Testing
             ["event": ["job": "alerts"]],
             ["event": ["job": "dashboard"]],
             ["event": ["job": "transform_promote", "plan": plan]],
+            ["event": ["job": "pipeline_finish", "execution": runID, "day": day]],
         ], in: try Repository.temporaryFolder("pipeline-runtime"))
         let servedAgain = try await second.serve(environment: environment)
         #expect(servedAgain.status == 3, "\(servedAgain.stderr)")
         var secondPosts = try second.posts()
-        try #require(secondPosts.map { $0["kind"] as? String } == ["response", "response", "response", "response", "response", "error", "exhausted"], "\(secondPosts)")
+        try #require(secondPosts.map { $0["kind"] as? String } == ["response", "response", "response", "response", "response", "error", "response", "exhausted"], "\(secondPosts)")
+        let finishAnswer = try #require(secondPosts[6]["body"] as? [String: Any])
         let written = try #require((secondPosts[0]["body"] as? [String: Any])?["written"] as? Int)
         #expect(written > 0)
         #expect(NSDictionary(dictionary: secondPosts[1]["body"] as? [String: Any] ?? [:]).isEqual(to: secondPosts[0]["body"] as? [String: Any] ?? [:]),
@@ -156,59 +188,86 @@ import Testing
 
         // moto runs the committed machine, its Lambda tasks answered with what the function answered.
         #expect((secondPosts[2]["body"] as? [String: Any])?["status"] as? String == "done", "the alerts job without rules answers done: \(secondPosts[2])")
-        let answers = try [plan, catalogAnswer] + secondPosts.prefix(4).map { try #require($0["body"] as? [String: Any]) }
-        let succeeded = try await runMachine(answers: answers, slowQueries: true)
+        let machineAnswers = try [claimAnswer, plan, catalogAnswer] + secondPosts.prefix(4).map { try #require($0["body"] as? [String: Any]) } + [finishAnswer]
+        let succeeded = try await runMachine(answers: machineAnswers, slowQueries: true, input: ["scheduled_time": scheduled])
         #expect(succeeded["status"] as? String == "SUCCEEDED", "\(succeeded)")
         let entered = succeeded["entered"] as? [String] ?? []
-        let topLevel = ["Plan", "AnythingToDo", "GlueSync", "Statements", "Promote", "Analytics", "Alerts", "Dashboard", "Done"]
+        let topLevel = ["Claim", "Claimed", "Plan", "AnythingToDo", "GlueSync", "Statements", "Promote", "Analytics", "Alerts", "Dashboard", "Finish", "Done"]
         #expect(entered.filter(topLevel.contains) == topLevel, "\(entered)")
         #expect(entered.contains("QueryRunning"), "a query still running was waited for: \(entered)")
         let iteration = entered.filter { !topLevel.contains($0) && !["QueryState", "QueryEnded", "QueryRunning"].contains($0) }
         #expect(iteration == ["IsStatement", "NotAStatement", "IsStatement", "StartQuery", "QuerySucceeded"]
             + Array(repeating: ["IsStatement", "NotAStatement"], count: 5).flatMap { $0 }, "\(entered)")
         let payloads = succeeded["lambda_payloads"] as? [[String: Any]] ?? []
-        #expect(payloads.map { $0["job"] as? String ?? "" } == ["transform_plan", "catalog", "transform_promote", "analytics", "alerts", "dashboard"])
-        #expect(NSDictionary(dictionary: payloads[2]["plan"] as? [String: Any] ?? [:]).isEqual(to: plan), "the plan reaches the promotion whole")
+        #expect(payloads.map { $0["job"] as? String ?? "" } == ["pipeline_claim", "transform_plan", "catalog", "transform_promote", "analytics", "alerts", "dashboard", "pipeline_finish"])
+        #expect(NSDictionary(dictionary: payloads[3]["plan"] as? [String: Any] ?? [:]).isEqual(to: plan), "the plan reaches the promotion whole")
+        // The claim gets the execution's name, start and input; the last task the claimed day.
+        #expect(payloads[0]["execution"] as? String == succeeded["name"] as? String && (payloads[0]["started"] as? String).flatMap { Instant(iso: $0) } != nil, "\(payloads[0])")
+        #expect(NSDictionary(dictionary: payloads[0]["input"] as? [String: Any] ?? [:]).isEqual(to: ["scheduled_time": scheduled]), "\(payloads[0])")
+        #expect(payloads[7]["day"] as? String == day && payloads[7]["execution"] as? String == succeeded["name"] as? String, "\(payloads[7])")
         let queries = succeeded["queries"] as? [[String: Any]] ?? []
         #expect(queries.map { $0["sql"] as? String } == statements.map { $0["sql"] as? String })
         #expect(queries.allSatisfy { $0["database"] as? String == database && $0["workgroup"] as? String == plan["workgroup"] as? String })
         #expect((succeeded["notifications"] as? [Any])?.isEmpty == true)
 
+        // The second execution's claim answer through the machine: it fails fast, naming the one running.
+        let refusedRun = try await runMachine(answers: [refused], slowQueries: false, input: ["scheduled_time": scheduled])
+        #expect(refusedRun["status"] as? String == "FAILED" && refusedRun["error"] as? String == "Momentum.AlreadyRunning", "\(refusedRun)")
+        #expect((refusedRun["cause"] as? String ?? "").contains("\(day) is running in execution \(runID)"), "\(refusedRun)")
+        #expect(refusedRun["entered"] as? [String] == ["Claim", "Claimed", "DescribeRunning", "AlreadyRunning"], "\(refusedRun)")
+        #expect((refusedRun["lambda_payloads"] as? [[String: Any]] ?? []).map { $0["job"] as? String ?? "" } == ["pipeline_claim"])
+        #expect((refusedRun["notifications"] as? [Any])?.isEmpty == true, "nothing failed: the failure topic stays quiet")
+        // Once the day is done, another execution of it ends at once, the lake as it was.
+        let beforeThird = try await lakeObjects()
+        let done = try await answers(of: [claim("pipeline-third", scheduled)])[0]
+        #expect(done["claimed"] as? Bool == false && done["state"] as? String == "done", "\(done)")
+        #expect(try await lakeObjects() == beforeThird, "the third execution touched the lake")
+        let doneRun = try await runMachine(answers: [done], slowQueries: false, input: ["scheduled_time": scheduled])
+        #expect(doneRun["status"] as? String == "SUCCEEDED" && doneRun["entered"] as? [String] == ["Claim", "Claimed", "AlreadyDone"], "\(doneRun)")
+
         // A query Athena refuses (the plan names a workgroup that does not exist): Catch, clean-up, notification, Fail.
         let failingRun = "pipeline-failing-" + UUID().uuidString.prefix(6).lowercased()
         var failingEnvironment = environment
         failingEnvironment["MOMENTUM_WORKGROUP"] = "missing-" + UUID().uuidString.prefix(6).lowercased()
-        let third = try await FakeRuntime(events: [["event": ["job": "transform_plan", "run_id": failingRun, "full": true]],
-                                             ["event": ["job": "transform_cleanup", "run_id": failingRun]],
-                                             ["event": ["job": "transform_plan", "run_id": "pipeline-next-day"]]],
-                                    in: try Repository.temporaryFolder("pipeline-runtime"))
-        #expect(try await third.serve(environment: failingEnvironment).status == 3)
-        let thirdPosts = try third.posts()
-        try #require(thirdPosts.map { $0["kind"] as? String } == ["response", "response", "response", "exhausted"], "\(thirdPosts)")
-        let failingPlan = try #require(thirdPosts[0]["body"] as? [String: Any])
-        let failed = try await runMachine(answers: [failingPlan, catalogAnswer, try #require(thirdPosts[1]["body"] as? [String: Any])], slowQueries: false)
+        // Tomorrow's run fails; its day is freed, so the next execution of that day runs.
+        let thirdAnswers = try await answers(of: [
+            claim(failingRun, nextScheduled),
+            ["event": ["job": "transform_plan", "run_id": failingRun, "full": true]],
+            ["event": ["job": "transform_cleanup", "run_id": failingRun]],
+            ["event": ["job": "pipeline_release", "execution": failingRun, "day": nextDay]],
+            claim("pipeline-next-day", nextScheduled),
+            ["event": ["job": "transform_plan", "run_id": "pipeline-next-day"]],
+            ["event": ["job": "pipeline_finish", "execution": "pipeline-next-day", "day": nextDay]],
+        ], environment: failingEnvironment)
+        let failingPlan = thirdAnswers[1]
+        #expect(thirdAnswers[3]["released"] as? Bool == true, "\(thirdAnswers[3])")
+        #expect(thirdAnswers[4]["claimed"] as? Bool == true, "the failed run freed its day: \(thirdAnswers[4])")
+        let failed = try await runMachine(answers: [thirdAnswers[0], failingPlan, catalogAnswer, thirdAnswers[2], thirdAnswers[3]], slowQueries: false)
         #expect(failed["status"] as? String == "FAILED" && failed["error"] as? String == "Momentum.PipelineFailed", "\(failed)")
         let failedEntered = (failed["entered"] as? [String] ?? []).filter { !["IsStatement", "NotAStatement"].contains($0) }
-        #expect(failedEntered == ["Plan", "AnythingToDo", "GlueSync", "Statements", "StartQuery", "QueryCouldNotRun", "CleanUp", "NotifyFailure", "Failed"],
-                "\(failed["entered"] ?? "")")
-        #expect((failed["lambda_payloads"] as? [[String: Any]] ?? []).map { $0["job"] as? String ?? "" } == ["transform_plan", "catalog", "transform_cleanup"])
+        #expect(failedEntered == ["Claim", "Claimed", "Plan", "AnythingToDo", "GlueSync", "Statements", "StartQuery", "QueryCouldNotRun", "CleanUp", "ReleaseClaim",
+                                  "NotifyFailure", "Failed"], "\(failed["entered"] ?? "")")
+        #expect((failed["lambda_payloads"] as? [[String: Any]] ?? []).map { $0["job"] as? String ?? "" }
+                == ["pipeline_claim", "transform_plan", "catalog", "transform_cleanup", "pipeline_release"])
         let notifications = failed["notifications"] as? [String] ?? []
         #expect(notifications.count == 1 && notifications.first?.contains("WorkGroup does not exist") == true, "\(notifications)")
         #expect(try await store.list(prefix: "processed/artist_daily/").count == (secondPosts[0]["body"] as? [String: Any])?["written"] as? Int,
                 "the failed run left the tables as they were")
 
         // Nothing new since the recorded run: the plan says so and the machine only refreshes the page.
-        let nextPlan = try #require(thirdPosts[2]["body"] as? [String: Any])
+        let nextPlan = thirdAnswers[5]
         #expect(nextPlan["mode"] as? String == "up_to_date" && (nextPlan["steps"] as? [Any])?.isEmpty == true, "\(nextPlan)")
-        let quiet = try await runMachine(answers: [nextPlan, try #require(secondPosts[2]["body"] as? [String: Any]),
-                                                   try #require(secondPosts[3]["body"] as? [String: Any])], slowQueries: false)
-        #expect(quiet["status"] as? String == "SUCCEEDED" && quiet["entered"] as? [String] == ["Plan", "AnythingToDo", "Alerts", "Dashboard", "Done"], "\(quiet)")
-        #expect((quiet["lambda_payloads"] as? [[String: Any]] ?? []).map { $0["job"] as? String ?? "" } == ["transform_plan", "alerts", "dashboard"])
+        let quiet = try await runMachine(answers: [thirdAnswers[4], nextPlan, try #require(secondPosts[2]["body"] as? [String: Any]),
+                                                   try #require(secondPosts[3]["body"] as? [String: Any]), thirdAnswers[6]], slowQueries: false)
+        #expect(quiet["status"] as? String == "SUCCEEDED"
+                && quiet["entered"] as? [String] == ["Claim", "Claimed", "Plan", "AnythingToDo", "Alerts", "Dashboard", "Finish", "Done"], "\(quiet)")
+        #expect((quiet["lambda_payloads"] as? [[String: Any]] ?? []).map { $0["job"] as? String ?? "" }
+                == ["pipeline_claim", "transform_plan", "alerts", "dashboard", "pipeline_finish"])
         #expect((quiet["queries"] as? [Any])?.isEmpty == true)
     }
 
     /// Runs the committed definition in moto with `answers` as the Lambda tasks' answers.
-    private func runMachine(answers: [[String: Any]], slowQueries: Bool) async throws -> [String: Any] {
+    private func runMachine(answers: [[String: Any]], slowQueries: Bool, input: [String: Any] = [:]) async throws -> [String: Any] {
         let folder = try Repository.temporaryFolder("pipeline-moto")
         defer { try? FileManager.default.removeItem(at: folder) }
         let texts = try answers.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
@@ -216,7 +275,8 @@ import Testing
         try JSONSerialization.data(withJSONObject: texts).write(to: file)
         let result = try await run(OutsideTools.python, [OutsideTools.tool("state_machine_run.py"),
                                                    try AWSServers.moto, Repository.root.appendingPathComponent(PipelineStateMachine.path).path,
-                                                   file.path] + (slowQueries ? ["--slow-queries"] : []))
+                                                   file.path] + (slowQueries ? ["--slow-queries"] : [])
+                                                   + ["--input", String(decoding: try JSONSerialization.data(withJSONObject: input), as: UTF8.self)])
         try #require(result.status == 0, "\(result.stderr)")
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     }

@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Runs the pipeline's state machine definition in moto_server's Step Functions interpreter.
 
-    state_machine_run.py ENDPOINT DEFINITION ANSWERS.json [--slow-queries]
+    state_machine_run.py ENDPOINT DEFINITION ANSWERS.json [--slow-queries] [--input JSON]
 
 moto executes the machine: its Athena tasks call moto's Athena, its SNS task moto's SNS, and its
 Lambda tasks get, in order, the answers of ANSWERS.json (a list of JSON texts: what the Momentum
 function answered each job). The failure topic has an SQS queue subscribed, so a notification can
 be read back. --slow-queries makes each Athena query report QUEUED and RUNNING before SUCCEEDED,
-so the machine's Wait loop runs.
+so the machine's Wait loop runs. --input is the execution's input (as EventBridge Scheduler
+would pass it; {} by default).
 
-Prints one JSON object: the execution's status, error and cause, the states entered in order,
+Prints one JSON object: the execution's name and status, error and cause, the states entered in order,
 each Lambda task's payload, the Athena queries started (text and client request token, in
 order) and the failure notifications.
 """
@@ -32,7 +33,9 @@ def post(endpoint, path, body):
 
 def main():
     endpoint, definition_path, answers_path = sys.argv[1:4]
-    slow = "--slow-queries" in sys.argv[4:]
+    options = sys.argv[4:]
+    slow = "--slow-queries" in options
+    execution_input = options[options.index("--input") + 1] if "--input" in options else "{}"
     answers = json.load(open(answers_path))
     region = "us-east-1"
 
@@ -68,7 +71,8 @@ def main():
     stepfunctions = client("stepfunctions")
     try:
         machine = stepfunctions.create_state_machine(name=name, definition=definition, roleArn=role)["stateMachineArn"]
-        execution = stepfunctions.start_execution(stateMachineArn=machine, name="run-" + uuid.uuid4().hex[:12])["executionArn"]
+        execution_name = "run-" + uuid.uuid4().hex[:12]
+        execution = stepfunctions.start_execution(stateMachineArn=machine, name=execution_name, input=execution_input)["executionArn"]
         deadline = time.time() + 240
         while True:
             described = stepfunctions.describe_execution(executionArn=execution)
@@ -103,7 +107,7 @@ def main():
                         "output": (found.get("ResultConfiguration") or {}).get("OutputLocation")})
     messages = [message["Body"] for message in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10,
                                                                       WaitTimeSeconds=1).get("Messages", [])]
-    print(json.dumps({"status": described["status"], "error": described.get("error"), "cause": described.get("cause"),
+    print(json.dumps({"name": execution_name, "status": described["status"], "error": described.get("error"), "cause": described.get("cause"),
                       "entered": entered, "lambda_payloads": payloads, "queries": queries, "notifications": messages}))
 
 

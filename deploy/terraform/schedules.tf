@@ -1,10 +1,11 @@
 # EventBridge Scheduler: the daily metrics job, the daily pipeline an hour later, the weekly
-# release scan. A run that fails every retry goes to the failed-invocations queue.
+# release scan. A run that fails every retry goes to the failed-invocations queue. The pipeline
+# gets the schedule's time: its first state claims that day, so a retried start is that day's.
 
 locals {
   schedules = {
     "daily-metrics"   = { expression = var.metrics_schedule, target = aws_lambda_function.jobs.arn, input = jsonencode({ job = "metrics" }) }
-    "daily-pipeline"  = { expression = var.pipeline_schedule, target = aws_sfn_state_machine.pipeline.arn, input = jsonencode({}) }
+    "daily-pipeline"  = { expression = var.pipeline_schedule, target = aws_sfn_state_machine.pipeline.arn, input = jsonencode({ scheduled_time = "<aws.scheduler.scheduled-time>" }) }
     "weekly-releases" = { expression = var.releases_schedule, target = aws_lambda_function.jobs.arn, input = jsonencode({ job = "releases" }) }
   }
 }

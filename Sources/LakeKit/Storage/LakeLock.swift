@@ -205,12 +205,9 @@ public final class LakeLock: Sendable {
     /// Removes a stale lock, once: the right to remove the lock of token T is itself an object
     /// created conditionally, so of several waiters only one deletes, and only that lock.
     static func takeOver(_ stale: LakeLockHolder, in store: any ObjectStore) async throws {
-        let claim = "_momentum/lock-takeover-\(stale.token).json"
-        guard try await store.create(claim, bytes: encode(stale)) else { return }
-        if let current = try? await read(store), current.token == stale.token {
-            try await store.delete(key)
+        try await store.removeStale(key, claim: "_momentum/lock-takeover-\(stale.token).json", claimBytes: encode(stale)) { bytes in
+            (try? JSONDecoder().decode(LakeLockHolder.self, from: Data(bytes)))?.token == stale.token
         }
-        try await store.delete(claim)
     }
 
     static func encode(_ holder: LakeLockHolder) throws -> [UInt8] {
@@ -219,13 +216,13 @@ public final class LakeLock: Sendable {
         return [UInt8](try encoder.encode(holder)) + [0x0a]
     }
 
-    static func now() -> Int64 {
+    package static func now() -> Int64 {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
     }
 
-    static func nanoseconds(_ duration: Duration) -> Int64 {
+    package static func nanoseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         return overflow ? Int64.max / 2 : whole &+ attoseconds / 1_000_000_000

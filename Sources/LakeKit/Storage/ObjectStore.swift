@@ -98,6 +98,19 @@ extension ObjectStore {
         return true
     }
 
+    /// Removes an object found stale (a dead holder's lock, an expired claim), once, however
+    /// many callers find it stale at the same time: the right to remove it is itself an object,
+    /// `claim`, created conditionally, so only one caller deletes, and only while `isStill`
+    /// holds of the object as then stored (another may have replaced it meanwhile). A caller
+    /// that did not get the right returns at once; the caller looks at the key again.
+    package func removeStale(_ key: String, claim: String, claimBytes: [UInt8], isStill: ([UInt8]) -> Bool) async throws {
+        guard try await create(claim, bytes: claimBytes) else { return }
+        if let current = try? await get(key), isStill(current) {
+            try await delete(key)
+        }
+        try await delete(claim)
+    }
+
     /// Reads the file, puts its bytes and removes it.
     public func put(_ key: String, movingFileAt file: URL) async throws {
         let bytes: [UInt8]

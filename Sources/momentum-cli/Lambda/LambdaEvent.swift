@@ -21,6 +21,9 @@ enum LambdaEvent: Decodable, Sendable {
     case transformPromote(plan: AthenaTransformPlan)
     case transformCleanup(runID: String)
     case alerts(since: Day?)
+    case pipelineClaim(execution: String, started: Instant, scheduled: Instant?, rerun: Bool)
+    case pipelineFinish(execution: String, day: Day)
+    case pipelineRelease(execution: String, day: Day)
 
     typealias Invalid = LambdaRequest.Invalid
 
@@ -47,6 +50,9 @@ enum LambdaEvent: Decodable, Sendable {
         case .transformPromote: "transform_promote"
         case .transformCleanup: "transform_cleanup"
         case .alerts: "alerts"
+        case .pipelineClaim: "pipeline_claim"
+        case .pipelineFinish: "pipeline_finish"
+        case .pipelineRelease: "pipeline_release"
         }
     }
 
@@ -72,6 +78,19 @@ enum LambdaEvent: Decodable, Sendable {
             }
             do { try AthenaSettings.validateRunID(text) } catch { throw Invalid(description: "\(error)") }
             return text
+        }
+        func execution() throws -> String {
+            guard let text = try? object.decode(String.self, forKey: Field("execution")) else {
+                throw Invalid(description: #""execution" must be a string (the execution's name, $$.Execution.Name)"#)
+            }
+            do { try AthenaSettings.validateRunID(text) } catch { throw Invalid(description: "\(error)") }
+            return text
+        }
+        func day() throws -> Day {
+            guard let text = try? object.decode(String.self, forKey: Field("day")), let day = Day(iso: text) else {
+                throw Invalid(description: #""day" must be a day YYYY-MM-DD (the claim's)"#)
+            }
+            return day
         }
         func plan() throws -> AthenaTransformPlan? {
             guard object.contains(Field("plan")) else { return nil }
@@ -122,6 +141,14 @@ enum LambdaEvent: Decodable, Sendable {
                 since = day
             }
             self = .alerts(since: since)
+        case "pipeline_claim":
+            guard let text = try? object.decode(String.self, forKey: Field("started")), let started = Instant(iso: text) else {
+                throw Invalid(description: #""started" must be an ISO 8601 time (the execution's, $$.Execution.StartTime)"#)
+            }
+            let input = try ExecutionInput(object, key: Field("input"))
+            self = .pipelineClaim(execution: try execution(), started: started, scheduled: input.scheduled, rerun: input.rerun)
+        case "pipeline_finish": self = .pipelineFinish(execution: try execution(), day: try day())
+        case "pipeline_release": self = .pipelineRelease(execution: try execution(), day: try day())
         default: self = .run
         }
     }
@@ -143,6 +170,37 @@ enum LambdaEvent: Decodable, Sendable {
         case .transformPromote(let plan): .pipeline(.promote(plan: plan))
         case .transformCleanup(let runID): .pipeline(.cleanup(runID: runID))
         case .alerts(let since): .pipeline(.alerts(since: since))
+        case .pipelineClaim(let execution, let started, let scheduled, let rerun):
+            .pipeline(.claim(execution: execution, started: started, scheduled: scheduled, rerun: rerun))
+        case .pipelineFinish(let execution, let day): .pipeline(.finish(execution: execution, day: day))
+        case .pipelineRelease(let execution, let day): .pipeline(.release(execution: execution, day: day))
+        }
+    }
+
+    /// The execution's input as the claim reads it: the schedule's time and `rerun`, nothing else
+    /// (a misspelt field would silently claim another day, or not run a day again).
+    struct ExecutionInput {
+        var scheduled: Instant?
+        var rerun = false
+
+        init(_ event: KeyedDecodingContainer<Field>, key: Field) throws {
+            guard event.contains(key) else { return }
+            guard let input = try? event.nestedContainer(keyedBy: Field.self, forKey: key) else {
+                throw Invalid(description: #""input" must be the execution's input, a JSON object ($)"#)
+            }
+            if let unknown = input.allKeys.map(\.stringValue).sorted().first(where: { !["scheduled_time", "rerun"].contains($0) }) {
+                throw Invalid(description: "the execution's input has an unknown field '\(TerminalText.sanitized(String(unknown.prefix(40))))' (known: rerun, scheduled_time)")
+            }
+            if input.contains(Field("scheduled_time")) {
+                guard let text = try? input.decode(String.self, forKey: Field("scheduled_time")), let time = Instant(iso: text) else {
+                    throw Invalid(description: #"the execution's "scheduled_time" must be an ISO 8601 time (the schedule's <aws.scheduler.scheduled-time>)"#)
+                }
+                scheduled = time
+            }
+            if input.contains(Field("rerun")) {
+                guard let value = try? input.decode(Bool.self, forKey: Field("rerun")) else { throw Invalid(description: #"the execution's "rerun" must be true or false"#) }
+                rerun = value
+            }
         }
     }
 }

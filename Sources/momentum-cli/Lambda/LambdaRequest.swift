@@ -29,6 +29,8 @@ struct LambdaRequest: Sendable {
         "catalog": ["job"], "analytics": ["job", "plan"], "dashboard": ["job"], "artists_add": ["job", "ids"],
         "transform_plan": ["job", "run_id", "full"], "transform_promote": ["job", "plan"], "transform_cleanup": ["job", "run_id"],
         "alerts": ["job", "since"],
+        "pipeline_claim": ["job", "execution", "started", "input"], "pipeline_finish": ["job", "execution", "day"],
+        "pipeline_release": ["job", "execution", "day"],
     ]
     static var jobs: [String] { fields.keys.sorted() }
 

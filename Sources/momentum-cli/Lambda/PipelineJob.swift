@@ -4,6 +4,7 @@
 
 import Foundation
 import LakeKit
+import Logging
 import MomentumAlerts
 import MomentumAnalytics
 import MomentumEngine
@@ -22,12 +23,19 @@ enum PipelineJob: Sendable {
     case cleanup(runID: String)
     /// The alert rules of the function's config (MOMENTUM_CONFIG) delivered; `since` replays.
     case alerts(since: Day?)
+    /// The day's claim taken for the execution, or why not (`PipelineDayClaim`).
+    case claim(execution: String, started: Instant, scheduled: Instant?, rerun: Bool)
+    /// The day's claim marked done: the last state of a run that got through.
+    case finish(execution: String, day: Day)
+    /// The day's claim removed after a failure, so the day can run again.
+    case release(execution: String, day: Day)
 
     /// Runs the step; the answer's JSON.
     func run() async throws -> [UInt8] {
         let settings = try await Settings.resolve(try GlobalOptions.parse([]))
         let store = try settings.existingStore()
         if case .alerts(let since) = self { return try await PipelineJob.alerts(settings: settings, store: store, since: since) }
+        if let answer = try await claimJob(store: store, logger: settings.logger) { return answer }
         if case .dashboard = self {
             guard let s3 = store as? S3ObjectStore else { throw CommandFailure.usage("the dashboard job writes into an s3:// lake, not \(store.location)") }
             let reading = try await LakeReading.open(LocalEngine(store: store, logger: settings.logger))
@@ -68,8 +76,29 @@ enum PipelineJob: Sendable {
                                                     athenaOutput: athenaSettings.athenaOutput)
             await engine.dropStaging(plan)
             return try PipelineJob.answer(["status": "done", "dropped": plan.stagingTable])
-        case .dashboard, .alerts:
+        case .dashboard, .alerts, .claim, .finish, .release:
             return []
+        }
+    }
+
+    /// The claim's jobs; nil for the others.
+    func claimJob(store: any ObjectStore, logger: Logger) async throws -> [UInt8]? {
+        let now = PipelineDayClaim.currentTime
+        switch self {
+        case .claim(let execution, let started, let scheduled, let rerun):
+            let outcome = try await PipelineDayClaim.claim(in: store, execution: execution, started: started, scheduled: scheduled, rerun: rerun, now: now)
+            if !outcome.claimed {
+                logger.notice("the pipeline of \(outcome.day.isoString) is \(outcome.state == "done" ? "done" : "running") in execution \(outcome.holder): this execution stops and touches nothing")
+            }
+            return try PipelineJob.answer(["claimed": outcome.claimed, "day": outcome.day.isoString, "state": outcome.state, "holder": outcome.holder])
+        case .finish(let execution, let day):
+            try await PipelineDayClaim.finish(in: store, day: day, execution: execution, now: now)
+            return try PipelineJob.answer(["status": "done", "day": day.isoString])
+        case .release(let execution, let day):
+            let released = try await PipelineDayClaim.release(in: store, day: day, execution: execution)
+            return try PipelineJob.answer(["status": "done", "day": day.isoString, "released": released])
+        default:
+            return nil
         }
     }
 
