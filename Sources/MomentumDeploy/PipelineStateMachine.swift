@@ -134,7 +134,7 @@ package enum PipelineStateMachine {
 
     /// A task of the Momentum function, with its retries and the failure path.
     static func lambdaTask(_ payload: [String: Any], select: [String: Any]?, resultPath: String?, next: String,
-                           catchNext: String = "CleanUp", catchPath: String = "$.error") -> [String: Any] {
+                           catchNext: String = "CleanUp", catchPath: String = "$.error", retryAlso: [[String: Any]] = []) -> [String: Any] {
         var task: [String: Any] = [
             "Type": "Task",
             "Resource": "arn:aws:states:::lambda:invoke",
@@ -147,7 +147,7 @@ package enum PipelineStateMachine {
                 ["ErrorEquals": ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
                                  "Lambda.TooManyRequestsException", "Momentum.Unavailable"],
                  "IntervalSeconds": 30, "MaxAttempts": 3, "BackoffRate": 2],
-            ],
+            ] + retryAlso,
             "Catch": [["ErrorEquals": ["States.ALL"], "ResultPath": catchPath, "Next": catchNext]],
             "Next": next,
         ]
@@ -235,11 +235,11 @@ package enum PipelineStateMachine {
         ]
     }
 
-    /// The failure message to the SNS topic (e-mail subscribers read it), then the Fail state.
-    static func notifyFailure() -> [String: Any] {
-        notify(subject: "Momentum: the daily pipeline failed",
-               message: "States.Format('Momentum pipeline run {} failed. {}: {}', $$.Execution.Name, $.error.Error, $.error.Cause)",
-               next: "Failed", catchPath: "$.notifyError")
+    /// The failure message to the SNS topic (e-mail subscribers read it), then `next`.
+    static func notifyFailure(of what: String = "the daily pipeline", run: String = "pipeline run", next: String = "Failed") -> [String: Any] {
+        notify(subject: "Momentum: \(what) failed",
+               message: "States.Format('Momentum \(run) {} failed. {}: {}', $$.Execution.Name, $.error.Error, $.error.Cause)",
+               next: next, catchPath: "$.notifyError")
     }
 
     /// A message to the failure topic, then `next` whether or not it went out.

@@ -32,18 +32,27 @@ struct LambdaRuntimeTests {
             ["event": ["job": "artists_add", "ids": ["Radiohead"]]],
             ["event": ["job": "transform_promote", "plan": ["run_id": "x"]]],
             ["event": #"{"job": "transform", "full": false, "job": "metrics"}"#, "raw": true],
+            // The state machines' jobs check what the machine hands them, the execution's input too.
+            ["event": ["job": "pipeline_claim", "execution": "run-1", "started": "2026-12-05T07:00:00Z", "input": ["scheduled_tme": "2026-12-05T07:00:00Z"]]],
+            ["event": ["job": "ingest", "input": ["job": "metrics"], "started": "2026-12-05T07:00:00Z", "attempt": -1]],
+            ["event": ["job": "ingest", "input": ["job": "weather"], "started": "2026-12-05T07:00:00Z", "attempt": 0]],
+            ["event": ["job": "pipeline_finish", "execution": "run-1", "day": "2026-13-01"]],
+            ["event": ["job": "pipeline_release", "execution": "../run", "day": "2026-12-05"]],
         ], in: folder)
         let result = try await serve(runtime, environment: ["MOMENTUM_LAKE": lake.path])
         // The loop ends only when the Runtime API fails (the fake's list is used up): exit 3.
         #expect(result.status == 3, "\(result.stderr)")
         let posts = try runtime.posts()
-        #expect(posts.map { $0["kind"] as? String } == ["response", "error", "error", "error", "error", "response", "error", "error", "error", "exhausted"])
+        #expect(posts.map { $0["kind"] as? String } == ["response", "error", "error", "error", "error", "response", "error", "error", "error"]
+                + Array(repeating: "error", count: 5) + ["exhausted"])
         #expect((posts[0]["body"] as? [String: Any])?["status"] as? String == "done" && posts[0]["request"] as? String == "request-0")
         #expect(posts[1]["error_type"] as? String == "Momentum.Usage")
         #expect(((posts[1]["body"] as? [String: Any])?["errorMessage"] as? String)?.contains("SPOTIFY_CLIENT_ID") == true)
         for (index, expected) in [(2, "not a JSON object"), (3, "unknown job 'dance'"), (4, #""full" must be true or false"#),
                                   (6, "'Radiohead' is not a Spotify artist id"), (7, #""plan" must be the plan the transform_plan job answered"#),
-                                  (8, #"names "job" twice"#)] {
+                                  (8, #"names "job" twice"#), (9, "unknown field 'scheduled_tme' (known: rerun, scheduled_time)"),
+                                  (10, #""attempt" must be the invocations so far"#), (11, #"needs "job": "metrics" or "releases""#),
+                                  (12, #""day" must be a day"#), (13, "run_id must be 1 to 80 letters")] {
             #expect(posts[index]["error_type"] as? String == "Momentum.InvalidEvent")
             let message = (posts[index]["body"] as? [String: Any])?["errorMessage"] as? String ?? ""
             #expect(message.contains(expected), "\(message)")

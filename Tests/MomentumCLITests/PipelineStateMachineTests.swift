@@ -266,18 +266,7 @@ import Testing
         #expect((quiet["queries"] as? [Any])?.isEmpty == true)
     }
 
-    /// Runs the committed definition in moto with `answers` as the Lambda tasks' answers.
     private func runMachine(answers: [[String: Any]], slowQueries: Bool, input: [String: Any] = [:]) async throws -> [String: Any] {
-        let folder = try Repository.temporaryFolder("pipeline-moto")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let texts = try answers.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
-        let file = folder.appendingPathComponent("answers.json")
-        try JSONSerialization.data(withJSONObject: texts).write(to: file)
-        let result = try await run(OutsideTools.python, [OutsideTools.tool("state_machine_run.py"),
-                                                   try AWSServers.moto, Repository.root.appendingPathComponent(PipelineStateMachine.path).path,
-                                                   file.path] + (slowQueries ? ["--slow-queries"] : [])
-                                                   + ["--input", String(decoding: try JSONSerialization.data(withJSONObject: input), as: UTF8.self)])
-        try #require(result.status == 0, "\(result.stderr)")
-        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        try await runInMoto(PipelineStateMachine.path, answers: answers, slowQueries: slowQueries, input: input)
     }
 }

@@ -1,14 +1,14 @@
 # Sourced by scripts/test: starts moto_server (AWS's Glue, Athena and other JSON APIs, in
 # memory; it runs no SQL) on 127.0.0.1; the caller stops it with moto_stop (in its EXIT trap).
-# Exports MOMENTUM_MOTO_ENDPOINT.
+# Exports MOMENTUM_MOTO_ENDPOINT. The command is given whole (moto_server.py: moto's server
+# with one fix), and gets the host and port options.
 
 moto_start() {
-    local server=$1
     local port
     port=$("$MOMENTUM_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
     MOTO_LOG=$(mktemp "${TMPDIR:-/tmp}/momentum-moto.XXXXXX")
     # MOTO_PORT: the state machines moto executes call its own services on this port.
-    MOTO_PORT=$port "$server" -H 127.0.0.1 -p "$port" > "$MOTO_LOG" 2>&1 &
+    MOTO_PORT=$port "$@" -H 127.0.0.1 -p "$port" > "$MOTO_LOG" 2>&1 &
     MOTO_PID=$!
     MOMENTUM_MOTO_ENDPOINT=http://127.0.0.1:$port
     export MOMENTUM_MOTO_ENDPOINT

@@ -8,7 +8,9 @@ Lambda tasks get, in order, the answers of ANSWERS.json (a list of JSON texts: w
 function answered each job). The failure topic has an SQS queue subscribed, so a notification can
 be read back. --slow-queries makes each Athena query report QUEUED and RUNNING before SUCCEEDED,
 so the machine's Wait loop runs. --input is the execution's input (as EventBridge Scheduler
-would pass it; {} by default).
+would pass it; {} by default). A definition that starts the pipeline (`${pipeline_arn}`: the
+ingestion machine) starts a stand-in machine that only succeeds; the inputs it was started with
+are printed as "started_pipelines".
 
 Prints one JSON object: the execution's name and status, error and cause, the states entered in order,
 each Lambda task's payload, the Athena queries started (text and client request token, in
@@ -61,6 +63,12 @@ def main():
 
     definition = open(definition_path).read()
     definition = definition.replace("${function_arn}", function).replace("${failure_topic_arn}", topic)
+    stepfunctions = client("stepfunctions")
+    stand_in = None
+    if "${pipeline_arn}" in definition:
+        stand_in = stepfunctions.create_state_machine(name=name + "-pipeline", roleArn=role, definition=json.dumps(
+            {"StartAt": "Started", "States": {"Started": {"Type": "Succeed"}}}))["stateMachineArn"]
+        definition = definition.replace("${pipeline_arn}", stand_in)
     # The Lambda answers are one queue for the whole server: fill it just before the run.
     post(endpoint, "/moto-api/static/lambda-simple/response", {"results": answers, "region": region})
     if slow:
@@ -68,7 +76,6 @@ def main():
              {"model_name": "athena::execution", "transition": {"progression": "manual", "times": 2}})
     athena = client("athena")
     before = set(athena.list_query_executions().get("QueryExecutionIds", []))
-    stepfunctions = client("stepfunctions")
     try:
         machine = stepfunctions.create_state_machine(name=name, definition=definition, roleArn=role)["stateMachineArn"]
         execution_name = "run-" + uuid.uuid4().hex[:12]
@@ -107,7 +114,11 @@ def main():
                         "output": (found.get("ResultConfiguration") or {}).get("OutputLocation")})
     messages = [message["Body"] for message in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10,
                                                                       WaitTimeSeconds=1).get("Messages", [])]
-    print(json.dumps({"name": execution_name, "status": described["status"], "error": described.get("error"), "cause": described.get("cause"),
+    started_pipelines = []
+    if stand_in:
+        for started in stepfunctions.list_executions(stateMachineArn=stand_in)["executions"]:
+            started_pipelines.append(json.loads(stepfunctions.describe_execution(executionArn=started["executionArn"])["input"]))
+    print(json.dumps({"started_pipelines": started_pipelines, "name": execution_name, "status": described["status"], "error": described.get("error"), "cause": described.get("cause"),
                       "entered": entered, "lambda_payloads": payloads, "queries": queries, "notifications": messages}))
 
 

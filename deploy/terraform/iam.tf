@@ -1,5 +1,6 @@
 # Three roles, each allowed only what its work needs, on this deployment's resources: the
-# function's, the state machine's (Athena runs its statements with it) and the scheduler's.
+# function's, the pipeline's (Athena runs its statements with it) and the scheduler's. The
+# ingestion machine's is beside it, in ingest.tf.
 
 locals {
   lake_objects  = "${aws_s3_bucket.lake.arn}/${local.key_prefix}*"
@@ -180,14 +181,9 @@ resource "aws_iam_role" "scheduler" {
 
 data "aws_iam_policy_document" "scheduler" {
   statement {
-    sid       = "StartTheJobs"
-    actions   = ["lambda:InvokeFunction"]
-    resources = [aws_lambda_function.jobs.arn]
-  }
-  statement {
-    sid       = "StartThePipeline"
+    sid       = "StartTheIngestion"
     actions   = ["states:StartExecution"]
-    resources = [aws_sfn_state_machine.pipeline.arn]
+    resources = [aws_sfn_state_machine.ingest.arn]
   }
   statement {
     sid       = "FailedInvocations"

@@ -14,14 +14,15 @@ data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  account_id   = data.aws_caller_identity.current.account_id
-  partition    = data.aws_partition.current.partition
-  bucket_name  = var.lake_bucket_name != "" ? var.lake_bucket_name : "${var.name}-lake-${local.account_id}"
-  lake_root    = var.lake_prefix == "" ? "s3://${aws_s3_bucket.lake.id}" : "s3://${aws_s3_bucket.lake.id}/${var.lake_prefix}"
-  key_prefix   = var.lake_prefix == "" ? "" : "${var.lake_prefix}/"
-  results_root = "${local.lake_root}/_athena/results/"
-  function     = "${var.name}-jobs"
-  machine      = "${var.name}-daily-pipeline"
+  account_id     = data.aws_caller_identity.current.account_id
+  partition      = data.aws_partition.current.partition
+  bucket_name    = var.lake_bucket_name != "" ? var.lake_bucket_name : "${var.name}-lake-${local.account_id}"
+  lake_root      = var.lake_prefix == "" ? "s3://${aws_s3_bucket.lake.id}" : "s3://${aws_s3_bucket.lake.id}/${var.lake_prefix}"
+  key_prefix     = var.lake_prefix == "" ? "" : "${var.lake_prefix}/"
+  results_root   = "${local.lake_root}/_athena/results/"
+  function       = "${var.name}-jobs"
+  machine        = "${var.name}-daily-pipeline"
+  ingest_machine = "${var.name}-ingest"
 }
 
 # One customer-managed key for the lake, the logs, the secret, the topic and the queue.

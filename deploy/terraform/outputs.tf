@@ -18,6 +18,11 @@ output "state_machine_arn" {
   value       = aws_sfn_state_machine.pipeline.arn
 }
 
+output "ingest_state_machine_arn" {
+  description = "The ingestion state machine: start it with {\"job\": \"metrics\"} or {\"job\": \"releases\"}."
+  value       = aws_sfn_state_machine.ingest.arn
+}
+
 output "spotify_secret_arn" {
   description = "Put Spotify's credentials here: aws secretsmanager put-secret-value --secret-id <arn> --secret-string '{\"client_id\":\"...\",\"client_secret\":\"...\"}'."
   value       = aws_secretsmanager_secret.spotify.arn

@@ -1,12 +1,13 @@
-# EventBridge Scheduler: the daily metrics job, the daily pipeline an hour later, the weekly
-# release scan. A run that fails every retry goes to the failed-invocations queue. The pipeline
-# gets the schedule's time: its first state claims that day, so a retried start is that day's.
+# EventBridge Scheduler: the daily metrics job and the weekly release scan, each an execution of
+# the ingestion machine (ingest.tf), which starts the daily pipeline once the metrics are in. A
+# start that fails every retry goes to the failed-invocations queue. Each gets the schedule's
+# time: the metrics are filed under that day and the pipeline claims it, so a start retried
+# after midnight is still that day's.
 
 locals {
   schedules = {
-    "daily-metrics"   = { expression = var.metrics_schedule, target = aws_lambda_function.jobs.arn, input = jsonencode({ job = "metrics" }) }
-    "daily-pipeline"  = { expression = var.pipeline_schedule, target = aws_sfn_state_machine.pipeline.arn, input = jsonencode({ scheduled_time = "<aws.scheduler.scheduled-time>" }) }
-    "weekly-releases" = { expression = var.releases_schedule, target = aws_lambda_function.jobs.arn, input = jsonencode({ job = "releases" }) }
+    "daily-metrics"   = { expression = var.metrics_schedule, input = jsonencode({ job = "metrics", scheduled_time = "<aws.scheduler.scheduled-time>" }) }
+    "weekly-releases" = { expression = var.releases_schedule, input = jsonencode({ job = "releases", scheduled_time = "<aws.scheduler.scheduled-time>" }) }
   }
 }
 
@@ -25,7 +26,7 @@ resource "aws_scheduler_schedule" "jobs" {
     mode = "OFF"
   }
   target {
-    arn      = each.value.target
+    arn      = aws_sfn_state_machine.ingest.arn
     role_arn = aws_iam_role.scheduler.arn
     input    = each.value.input
     retry_policy {

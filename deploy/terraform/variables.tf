@@ -94,12 +94,6 @@ variable "metrics_schedule" {
   default     = "cron(0 6 * * ? *)"
 }
 
-variable "pipeline_schedule" {
-  description = "When the daily pipeline (transform on Athena, analytics, dashboard) starts: after the metrics job."
-  type        = string
-  default     = "cron(0 7 * * ? *)"
-}
-
 variable "releases_schedule" {
   description = "When the weekly release scan runs."
   type        = string

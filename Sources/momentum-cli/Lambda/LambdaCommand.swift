@@ -19,8 +19,9 @@ struct LambdaCommand: AsyncParsableCommand {
         {"job": "run"}, {"job": "catalog"} (catalog sync), {"job": "artists_add", "ids": [...]}, \
         {"job": "analytics"} (the tables from artist_daily as stored), {"job": "dashboard"} \
         (dashboard.html into the lake), {"job": "alerts"} (the alert rules of MOMENTUM_CONFIG, which may be \
-        an s3:// object; "since": "YYYY-MM-DD" replays), and the daily state machine's steps transform_plan, \
-        transform_promote and transform_cleanup (deploy/state-machine). The lake is MOMENTUM_LAKE \
+        an s3:// object; "since": "YYYY-MM-DD" replays), the daily state machine's steps pipeline_claim, \
+        transform_plan, transform_promote, transform_cleanup, pipeline_finish and pipeline_release, and the \
+        ingestion machine's ingest (deploy/state-machine). The lake is MOMENTUM_LAKE \
         (an s3:// URL in AWS); Spotify's credentials come from SPOTIFY_SECRET_ARN. A failed job's \
         error type is Momentum.Usage, Momentum.Unavailable, Momentum.Failed, \
         Momentum.InvalidEvent or Momentum.DeadlineReached.
@@ -109,6 +110,9 @@ enum LambdaHandler {
                 return nil
             case .pipeline(let job):
                 return try await job.run()
+            case .loop(let loop):
+                try await Momentum.run(arguments: loop.arguments)
+                return loop.answer(done: true)
             }
         }
         let work: Task<[UInt8]?, any Error>
@@ -140,6 +144,10 @@ enum LambdaHandler {
             let body: [String: Any] = ["job": request.job, "status": "done", "seconds": seconds]
             return (.success(Array((try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{}".utf8))), finishing)
         case .failure where stopped.isRaised:
+            if case .loop(let loop) = request.work {
+                log.notice("stopped \(margin) s before the invocation's deadline with what it stored kept; the machine invokes it again", metadata: ["attempt": "\(loop.attempt + 1)"])
+                return (.success(loop.answer(done: false)), finishing)
+            }
             let message = "\(request.job) stopped \(margin) s before the invocation's deadline; what it stored is kept: invoke it again to resume"
             log.warning("\(message)")
             return (.failure(type: "Momentum.DeadlineReached", message: message), finishing)

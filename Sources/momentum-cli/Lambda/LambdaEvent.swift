@@ -24,6 +24,7 @@ enum LambdaEvent: Decodable, Sendable {
     case pipelineClaim(execution: String, started: Instant, scheduled: Instant?, rerun: Bool)
     case pipelineFinish(execution: String, day: Day)
     case pipelineRelease(execution: String, day: Day)
+    case ingest(IngestLoop)
 
     typealias Invalid = LambdaRequest.Invalid
 
@@ -53,6 +54,7 @@ enum LambdaEvent: Decodable, Sendable {
         case .pipelineClaim: "pipeline_claim"
         case .pipelineFinish: "pipeline_finish"
         case .pipelineRelease: "pipeline_release"
+        case .ingest: "ingest"
         }
     }
 
@@ -145,8 +147,20 @@ enum LambdaEvent: Decodable, Sendable {
             guard let text = try? object.decode(String.self, forKey: Field("started")), let started = Instant(iso: text) else {
                 throw Invalid(description: #""started" must be an ISO 8601 time (the execution's, $$.Execution.StartTime)"#)
             }
-            let input = try ExecutionInput(object, key: Field("input"))
+            let input = try ExecutionInput(object, key: Field("input"), allowing: ["scheduled_time", "rerun"])
             self = .pipelineClaim(execution: try execution(), started: started, scheduled: input.scheduled, rerun: input.rerun)
+        case "ingest":
+            guard let text = try? object.decode(String.self, forKey: Field("started")), let started = Instant(iso: text) else {
+                throw Invalid(description: #""started" must be an ISO 8601 time (the execution's, $$.Execution.StartTime)"#)
+            }
+            guard let attempt = try? object.decode(Int.self, forKey: Field("attempt")), (0..<IngestLoop.maximumInvocations).contains(attempt) else {
+                throw Invalid(description: "\"attempt\" must be the invocations so far, 0 to \(IngestLoop.maximumInvocations - 1)")
+            }
+            let input = try ExecutionInput(object, key: Field("input"), allowing: ["job", "scheduled_time"])
+            guard let what = input.job, let kind = IngestLoop.Kind(rawValue: what) else {
+                throw Invalid(description: #"the execution's input needs "job": "metrics" or "releases""#)
+            }
+            self = .ingest(IngestLoop(kind: kind, scheduled: input.scheduled ?? started, attempt: attempt))
         case "pipeline_finish": self = .pipelineFinish(execution: try execution(), day: try day())
         case "pipeline_release": self = .pipelineRelease(execution: try execution(), day: try day())
         default: self = .run
@@ -174,22 +188,29 @@ enum LambdaEvent: Decodable, Sendable {
             .pipeline(.claim(execution: execution, started: started, scheduled: scheduled, rerun: rerun))
         case .pipelineFinish(let execution, let day): .pipeline(.finish(execution: execution, day: day))
         case .pipelineRelease(let execution, let day): .pipeline(.release(execution: execution, day: day))
+        case .ingest(let loop): .loop(loop)
         }
     }
 
-    /// The execution's input as the claim reads it: the schedule's time and `rerun`, nothing else
-    /// (a misspelt field would silently claim another day, or not run a day again).
+    /// A state machine execution's input, as its tasks read it: the schedule's time, `rerun`,
+    /// the job; only the fields the task allows (a misspelt field would silently claim another
+    /// day, or not run a day again).
     struct ExecutionInput {
         var scheduled: Instant?
         var rerun = false
+        var job: String?
 
-        init(_ event: KeyedDecodingContainer<Field>, key: Field) throws {
+        init(_ event: KeyedDecodingContainer<Field>, key: Field, allowing allowed: Set<String>) throws {
             guard event.contains(key) else { return }
             guard let input = try? event.nestedContainer(keyedBy: Field.self, forKey: key) else {
                 throw Invalid(description: #""input" must be the execution's input, a JSON object ($)"#)
             }
-            if let unknown = input.allKeys.map(\.stringValue).sorted().first(where: { !["scheduled_time", "rerun"].contains($0) }) {
-                throw Invalid(description: "the execution's input has an unknown field '\(TerminalText.sanitized(String(unknown.prefix(40))))' (known: rerun, scheduled_time)")
+            if let unknown = input.allKeys.map(\.stringValue).sorted().first(where: { !allowed.contains($0) }) {
+                throw Invalid(description: "the execution's input has an unknown field '\(TerminalText.sanitized(String(unknown.prefix(40))))' (known: \(allowed.sorted().joined(separator: ", ")))")
+            }
+            if input.contains(Field("job")) {
+                guard let text = try? input.decode(String.self, forKey: Field("job")) else { throw Invalid(description: #"the execution's "job" must be a string"#) }
+                job = text
             }
             if input.contains(Field("scheduled_time")) {
                 guard let text = try? input.decode(String.self, forKey: Field("scheduled_time")), let time = Instant(iso: text) else {

@@ -14,6 +14,9 @@ struct LambdaRequest: Sendable {
         case command([String])
         /// A step of the state machine, answered with JSON the machine reads.
         case pipeline(PipelineJob)
+        /// A command the ingestion state machine invokes until it is done: stopped at the
+        /// deadline, it answers "incomplete" (not an error) and the machine invokes it again.
+        case loop(IngestLoop)
     }
 
     struct Invalid: Error, CustomStringConvertible {
@@ -30,7 +33,7 @@ struct LambdaRequest: Sendable {
         "transform_plan": ["job", "run_id", "full"], "transform_promote": ["job", "plan"], "transform_cleanup": ["job", "run_id"],
         "alerts": ["job", "since"],
         "pipeline_claim": ["job", "execution", "started", "input"], "pipeline_finish": ["job", "execution", "day"],
-        "pipeline_release": ["job", "execution", "day"],
+        "pipeline_release": ["job", "execution", "day"], "ingest": ["job", "input", "started", "attempt"],
     ]
     static var jobs: [String] { fields.keys.sorted() }
 
