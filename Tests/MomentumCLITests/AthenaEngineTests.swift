@@ -65,7 +65,7 @@ import Testing
 
         let onAthena = try await momentum(["transform", "--engine", "athena", "--lake", s3, "--database", database], environment: AWSServers.aws())
         try #require(onAthena.status == 0, "\(onAthena.stderr)")
-        #expect(onAthena.stderr.contains("Athena statement 2 of 2") && onAthena.stderr.contains("audience_daily partition file(s) copied"), "\(onAthena.stderr)")
+        #expect(onAthena.stderr.contains("Athena statement 2 of 2") && onAthena.stderr.contains("audience_daily partition file(s) rewritten in artist order"), "\(onAthena.stderr)")
         let sql = try statements(database: database).compactMap { $0["sql"] as? String }
         #expect(sql.count == 2 && sql[1].contains("_audience\"") && sql[1].contains("/_athena/staging/") && sql[1].contains("audience_daily/'"), "\(sql)")
         let inLake = try await momentum(["transform", "--lake", folder.path, "--full", "--quiet"])

@@ -1,11 +1,15 @@
 // The promotion of an Athena run's staged `artist_daily` partitions, in process over a folder
 // that stands in for the bucket: a plan handed back is checked whole (an empty or altered one
 // removes nothing), and a promotion killed after any of its writes, then run again, leaves
-// every partition old or new, none missing.
+// every partition old or new, none missing. Athena stages a month in no order; the promotion
+// publishes it in artist order (`ArtistOrderRewrite`).
 
 import Foundation
+import LakeAnalytics
 import LakeKit
 import Logging
+import MomentumAnalytics
+import MomentumText
 import MomentumEngine
 import MomentumTestSupport
 import Testing
@@ -69,20 +73,41 @@ private struct KilledStore: ObjectStore {
         return (folder, store)
     }
 
+    /// A month's rows as Athena stages them: three artists' days, last first.
+    static func staged(_ month: String) -> [ArtistDaily] {
+        let start = Day(iso: month + "-01")!
+        return ["b-artist", "a-artist", "c-artist"].flatMap { artist in
+            (0..<5).reversed().map { offset in
+                ArtistDaily(artistID: artist, artistName: artist, day: start + offset, followers: Int64(offset * 10), popularity: nil,
+                            prevDay: nil, gapDays: nil, followerDelta: nil, addsPerDay: nil, logGrowth: nil, pctChange: nil, growth7d: nil,
+                            growth28d: nil, popularityChange7d: nil, releaseCount: 0, daysSinceRelease: nil)
+            }
+        }
+    }
+
+    /// The month as the promotion publishes it: in artist order, laid out as the local engine lays it out.
+    static func published(_ month: String) throws -> [UInt8] {
+        let sorted = staged(month).sorted { UTF8Order.equal($0.artistID, $1.artistID) ? $0.day < $1.day : UTF8Order.less($0.artistID, $1.artistID) }
+        return try Tables.artistDaily.parquetFile(sorted, options: .init(rowGroupRows: LocalEngine.processedRowGroupRows))
+    }
+
     static func fill(_ store: FileSystemObjectStore) async throws {
         for month in months {
             try await store.put("raw/artist_metrics/dt=\(month)-10/run.jsonl", bytes: Array("{}\n".utf8))
             try await store.put("processed/artist_daily/month=\(month)/part-0.parquet", bytes: Array("old \(month)".utf8))
-            try await store.put("_athena/staging/run-1/month=\(month)/20260101_staged", bytes: Array("new \(month)".utf8))
+            try await store.put("_athena/staging/run-1/month=\(month)/20260101_staged", bytes: try Tables.artistDaily.parquetFile(staged(month)))
         }
         try await store.put("processed/artist_daily/month=2026-02/part-1.parquet", bytes: Array("old 2026-02 part 1".utf8))
         try await store.put("processed/artist_daily/month=2026-04/part-0.parquet", bytes: Array("old 2026-04".utf8))
     }
 
+    /// Each partition file: "old ..." as filled, or "new <month>" when it is the month as published.
     static func partitions(_ store: FileSystemObjectStore) async throws -> [String: String] {
         var out: [String: String] = [:]
         for object in try await store.list(prefix: "processed/artist_daily/") {
-            out[object.key] = String(decoding: try await store.get(object.key), as: UTF8.self)
+            let bytes = try await store.get(object.key)
+            let month = object.key.split(separator: "/").first { $0.hasPrefix("month=") }.map { String($0.dropFirst(6)) } ?? ""
+            out[object.key] = (try? published(month)) == bytes ? "new \(month)" : String(decoding: bytes.prefix(40), as: UTF8.self)
         }
         return out
     }

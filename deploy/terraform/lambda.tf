@@ -38,6 +38,11 @@ resource "aws_lambda_function" "jobs" {
   timeout          = 900
   kms_key_arn      = aws_kms_key.momentum.arn
 
+  # The promotion sorts a month of more than a million rows in runs spilled here.
+  ephemeral_storage {
+    size = var.lambda_tmp_mb
+  }
+
   environment {
     variables = {
       MOMENTUM_LAKE             = local.lake_root

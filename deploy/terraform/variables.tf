@@ -72,6 +72,16 @@ variable "lambda_memory_mb" {
   default     = 2048
 }
 
+variable "lambda_tmp_mb" {
+  description = "The function's /tmp, 512 to 10240 MB: the promotion sorts a month of more than a million rows (about 32,000 artists) in runs spilled there, about two compressed copies of the month."
+  type        = number
+  default     = 2048
+  validation {
+    condition     = var.lambda_tmp_mb >= 512 && var.lambda_tmp_mb <= 10240
+    error_message = "lambda_tmp_mb: 512 to 10240."
+  }
+}
+
 variable "spotify_market" {
   description = "Spotify market of the release scans (ISO 3166-1 alpha-2)."
   type        = string

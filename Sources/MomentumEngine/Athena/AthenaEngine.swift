@@ -199,12 +199,14 @@ package struct AthenaEngine: Sendable {
             return promotion
         }
         let listed = try await store.list(prefix: stagingPrefix).map(\.key)
+        let scratch = try ScratchFolder.make(logger: local.logger)
+        defer { try? FileManager.default.removeItem(at: scratch) }
         let daily = try await promoteStaged(.artistDaily, staged: listed, under: stagingPrefix, months: plan.months, raw: .artistMetrics,
-                                            firstDay: plan.firstDay, runID: plan.runID, report: report)
+                                            firstDay: plan.firstDay, runID: plan.runID, scratch: scratch, report: report)
         var written = daily.written, removed = daily.removed
         if let audienceMonths = plan.audienceMonths {
             let audience = try await promoteStaged(.audienceDaily, staged: listed, under: stagingPrefix + AthenaTransformPlan.audienceStagingFolder,
-                                                   months: audienceMonths, raw: .audience, firstDay: nil, runID: plan.runID, report: report)
+                                                   months: audienceMonths, raw: .audience, firstDay: nil, runID: plan.runID, scratch: scratch, report: report)
             written += audience.written
             removed += audience.removed
         }
@@ -215,10 +217,13 @@ package struct AthenaEngine: Sendable {
     }
 
     /// One table's staged partitions (the keys under `prefix` of the form `month=YYYY-MM/<file>`)
-    /// copied to their lake.md keys, then its stale partitions removed: a part of a month this
-    /// run staged anew that it no longer has, or a month without raw data left.
+    /// rewritten in artist order (`ArtistOrderRewrite`) to their lake.md keys, one file a month
+    /// put whole, then its stale partitions removed: a part of a month this run staged anew
+    /// that it no longer has, or a month without raw data left. A promotion stopped half way
+    /// (its deadline) and retried skips the months it had published (`promotedMonthsKey`).
     private func promoteStaged(_ dataset: LakeDataset, staged listed: [String], under prefix: String, months: [String], raw: LakeDataset,
-                               firstDay: String?, runID: String, report: @escaping @Sendable (String) -> Void) async throws -> (written: Int, removed: Int) {
+                               firstDay: String?, runID: String, scratch: URL,
+                               report: @escaping @Sendable (String) -> Void) async throws -> (written: Int, removed: Int) {
         let store = local.store
         let table = dataset.tableName
         var staged: [String: [String]] = [:]
@@ -235,14 +240,32 @@ package struct AthenaEngine: Sendable {
         }
         let existing = try await store.list(prefix: dataset.prefix).map(\.key).filter(LakeLayout.isDataKey)
         var written = Set<String>()
+        let progressKey = AthenaEngine.promotedMonthsKey(runID: runID, dataset: dataset)
+        var done = try await LakeStateJSON.load([String].self, key: progressKey, from: store, what: "months of run \(runID)'s promotion") ?? []
+        var rows = 0
+        var runs = 0
         for month in months {
-            for (part, source) in (staged[month] ?? []).sorted().enumerated() {
-                let key = LakeLayout.processedKey(dataset, partition: ("month", month), part: part)
-                try await store.copy(source, to: key)
-                written.insert(key)
+            let sources = (staged[month] ?? []).sorted()
+            guard !sources.isEmpty else { continue }
+            let key = LakeLayout.processedKey(dataset, partition: ("month", month), part: 0)
+            written.insert(key)
+            if done.contains(month) { continue }
+            let rewritten: (file: URL, rows: Int, runs: Int)
+            switch dataset {
+            case .audienceDaily:
+                let result = try await ArtistOrderRewrite.audienceDaily(options: local.parquetOptions).rewrite(sources, in: store, month: month, scratch: scratch)
+                rewritten = (result.file, result.rows, result.runs)
+            default:
+                let result = try await ArtistOrderRewrite.artistDaily(options: local.parquetOptions).rewrite(sources, in: store, month: month, scratch: scratch)
+                rewritten = (result.file, result.rows, result.runs)
             }
+            try await store.put(key, movingFileAt: rewritten.file)
+            rows += rewritten.rows
+            runs += rewritten.runs
+            done.append(month)
+            try await store.put(progressKey, bytes: Array(try JSONEncoder().encode(done)))
         }
-        report("S3: \(written.count) \(table) partition file(s) copied into \(dataset.prefix)")
+        report("S3: \(written.count) \(table) partition file(s) rewritten in artist order into \(dataset.prefix) (\(rows) rows\(runs > 0 ? ", sorted in \(runs) runs" : ""))")
         let firstMonth = firstDay.flatMap { Day(iso: $0) }?.monthIndex
         let stagedMonths = Set(staged.keys.compactMap { Day(iso: $0 + "-01")?.monthIndex })
         let rawMonths = Set(try await store.list(prefix: raw.prefix).compactMap {
@@ -259,6 +282,11 @@ package struct AthenaEngine: Sendable {
         }
         if removed > 0 { report("S3: \(removed) stale \(table) file(s) removed") }
         return (written.count, removed)
+    }
+
+    /// The months of `dataset` a run's promotion has published so far: hidden, inside its staging prefix.
+    static func promotedMonthsKey(runID: String, dataset: LakeDataset) -> String {
+        AthenaTransformPlan.stagingPrefix(runID: runID) + "_promoted-\(dataset.tableName)-months.json"
     }
 
     /// Where a run's promotion is recorded: hidden, inside its staging prefix (the bucket's

@@ -4,7 +4,8 @@
 //
 // `artist_daily` is written by CTAS into a staging prefix of its own run, then by INSERT INTO
 // when more than 100 month partitions are written (Athena's limit per statement), one file per
-// partition (`bucket_count = 1`); each partition is then copied on the server to its lake.md key.
+// partition (`bucket_count = 1`); each partition is then rewritten in artist order to its lake.md key
+// (`ArtistOrderRewrite`).
 
 import Foundation
 import LakeKit

@@ -160,17 +160,27 @@ final class TableStream<Row: Sendable>: @unchecked Sendable {
         if partitions[partition] == nil { partitions[partition] = try newPartition() }
     }
 
-    /// Finishes every file and puts it into the lake at its key; then removes the dataset's
-    /// files the new version does not have.
-    func publish(to engine: LocalEngine) async throws -> (written: Int, removed: Int) {
+    /// Closes every partition's file (its last row group and footer written): the partition
+    /// values and their local files, in partition order.
+    func finishFiles() async throws -> [(partition: String, file: URL)] {
         let open = partitions.filter { $0.value.partition.openRows > 0 }.sorted { $0.key < $1.key }
             .map { Job(name: $0.key, box: $0.value, segments: [], closing: true) }
         try await run(open)
-        var keys: [String: String] = [:]
+        var finished: [(partition: String, file: URL)] = []
         for partition in partitions.keys.sorted() {
             guard let writer = partitions.removeValue(forKey: partition)?.partition.writer else { continue }
             try handle(partition).write(contentsOf: writer.finish())
             try files.removeValue(forKey: partition)?.close()
+            finished.append((partition, path(partition)))
+        }
+        return finished
+    }
+
+    /// Finishes every file and puts it into the lake at its key; then removes the dataset's
+    /// files the new version does not have.
+    func publish(to engine: LocalEngine) async throws -> (written: Int, removed: Int) {
+        var keys: [String: String] = [:]
+        for (partition, _) in try await finishFiles() {
             let key = partition.isEmpty ? LakeLayout.processedKey(table.dataset, partition: nil)
                 : LakeLayout.processedKey(table.dataset, partition: ("month", partition))
             keys[key] = partition
