@@ -39,7 +39,7 @@ package struct ArtistSpan: Sendable, Hashable {
     }
 
     /// The row groups that may hold the span's artists.
-    var filter: ParquetFilter? {
+    package var filter: ParquetFilter? {
         lower == nil && upper == nil ? nil : ParquetFilter(column: "artist_id", from: lower.map { .string($0) }, through: upper.map { .string($0) })
     }
 }

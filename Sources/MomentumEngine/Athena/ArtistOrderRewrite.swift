@@ -33,8 +33,10 @@ struct ArtistOrderRewrite<Row: Sendable>: Sendable {
     }
 
     /// The rows of the staged files `sources`, in artist order, as one file of partition
-    /// `month` in `scratch`.
-    func rewrite(_ sources: [String], in store: any ObjectStore, month: String, scratch: URL) async throws -> Rewritten {
+    /// `month` (`""` for an unpartitioned table) in `scratch`. Sources that are in the table's
+    /// order already, each and one after the other (the parts of analytics shards), are
+    /// re-encoded as they are read, nothing sorted or held (`inOrder`).
+    func rewrite(_ sources: [String], in store: any ObjectStore, month: String, scratch: URL, inOrder: Bool = false) async throws -> Rewritten {
         let folder = scratch.appendingPathComponent("rewrite-\(table.dataset.tableName)-\(month)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let runStore = FileSystemObjectStore(root: folder)
@@ -48,18 +50,34 @@ struct ArtistOrderRewrite<Row: Sendable>: Sendable {
             runs.append(key)
             buffer.removeAll(keepingCapacity: true)
         }
+        let output = TableStream(table, options: options, folder: folder.appendingPathComponent("out"))
+        try output.touch(month)
         for source in sources {
             let opened = try await ProcessedTableReader.open(source, in: store, holdingBytes: false)
             for group in 0..<opened.reader.rowGroupCount {
                 try Task.checkCancellation()
                 let decoded = try decode(ProcessedColumns(table: try await opened.reader.read(rowGroups: [group]), file: opened.file))
                 rows += decoded.count
+                if inOrder {
+                    guard let artistOf = table.artistOf else {
+                        try await append(decoded[...], to: output, month: month)
+                        continue
+                    }
+                    // Held until the next artist begins: the stream takes an artist's rows at once.
+                    buffer += decoded
+                    if let last = buffer.last, let cut = buffer.lastIndex(where: { artistOf($0) != artistOf(last) }) {
+                        try await append(buffer[...cut], to: output, month: month)
+                        buffer.removeSubrange(...cut)
+                    }
+                    continue
+                }
                 buffer += decoded
                 if buffer.count >= runRows { try await spill() }
             }
         }
-        let output = TableStream(table, options: options, folder: folder.appendingPathComponent("out"))
-        if runs.isEmpty {
+        if inOrder {
+            try await append(buffer[...], to: output, month: month)
+        } else if runs.isEmpty {
             buffer.sort(by: less)
             try await append(buffer[...], to: output, month: month)
         } else {
@@ -108,7 +126,8 @@ struct ArtistOrderRewrite<Row: Sendable>: Sendable {
     /// Sorted rows into the stream, one segment per artist (the stream cuts row groups
     /// between artists).
     private func append(_ rows: ArraySlice<Row>, to output: TableStream<Row>, month: String) async throws {
-        guard let artistOf = table.artistOf, !rows.isEmpty else { return }
+        guard !rows.isEmpty else { return }
+        guard let artistOf = table.artistOf else { return try await output.append([month: [rows]]) }
         var segments: [ArraySlice<Row>] = []
         var start = rows.startIndex
         for index in rows.indices.dropFirst() where artistOf(rows[index]) != artistOf(rows[index - 1]) {
@@ -181,6 +200,24 @@ extension ArtistOrderRewrite where Row == ArtistDaily {
     static func artistDaily(options: ParquetWriter.Options) -> ArtistOrderRewrite {
         ArtistOrderRewrite(table: Tables.artistDaily, decode: { try ProcessedTableReader.daily($0, span: nil) }, less: { a, b in
             UTF8Order.equal(a.artistID, b.artistID) ? a.day < b.day : UTF8Order.less(a.artistID, b.artistID)
+        }, options: options)
+    }
+}
+
+extension ArtistOrderRewrite where Row == ArtistSignal {
+    /// `artist_signals`: by artist, then day.
+    static func artistSignals(options: ParquetWriter.Options) -> ArtistOrderRewrite {
+        ArtistOrderRewrite(table: Tables.artistSignals, decode: { try ProcessedTableReader.signals($0, span: nil) }, less: { a, b in
+            UTF8Order.equal(a.artistID, b.artistID) ? a.day < b.day : UTF8Order.less(a.artistID, b.artistID)
+        }, options: options)
+    }
+}
+
+extension ArtistOrderRewrite where Row == ReleaseImpact {
+    /// `release_impact`, whose shards' parts come in order (`inOrder`): by artist, then event.
+    static func releaseImpact(options: ParquetWriter.Options) -> ArtistOrderRewrite {
+        ArtistOrderRewrite(table: Tables.releaseImpact, decode: { try ProcessedTableReader.impacts($0, span: nil) }, less: { a, b in
+            UTF8Order.equal(a.artistID, b.artistID) ? a.eventDay < b.eventDay : UTF8Order.less(a.artistID, b.artistID)
         }, options: options)
     }
 }

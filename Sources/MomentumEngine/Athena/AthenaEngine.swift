@@ -296,56 +296,37 @@ package struct AthenaEngine: Sendable {
     }
 
     /// `analytics` and `record`: the other tables from `artist_daily` as stored, then the
-    /// transform record (what the next incremental run starts from).
-    package func analyse(_ plan: AthenaTransformPlan, promoted: Promotion) async throws -> LocalEngine.TransformSummary {
-        let today = Day(Date()) ?? Day.epoch
-        let analysis = try await analyseStoredDaily()
-        var tables = try await local.writeProcessedTablesLocked(analysis.analysis, from: analysis.lake, firstDay: plan.firstDay.flatMap { Day(iso: $0) },
-                                                               dailyWritten: true, engine: "athena")
-        tables.dailyRows = analysis.analysis.analyses.reduce(0) { $0 + $1.daily.count }
-        tables.audienceRows = analysis.analysis.analyses.reduce(0) { $0 + $1.audience.count }
-        tables.objectsWritten += promoted.written
-        tables.objectsRemoved += promoted.removed
-        tables.scope = plan.mode == "full" ? .full(reason: plan.reason) : .incremental(firstDay: Day(iso: plan.firstDay ?? "") ?? today, changedDays: [], newFiles: plan.newFiles ?? 0)
-        // The run is recorded: its promotion will not be retried, so its marker can go.
+    /// transform record (what the next incremental run starts from). In shards
+    /// (`AnalyticsShardPlan`), one after another: memory holds one shard's artists, whatever
+    /// the roster; the state machine runs the same shards as tasks of their own.
+    package func analyse(_ plan: AthenaTransformPlan, promoted: Promotion, shards: Int? = nil) async throws -> LocalEngine.TransformSummary {
+        try await local.requireStoredRows()
+        let shardPlan = try await local.shardPlan(runID: plan.runID, firstDay: plan.firstDay, count: shards)
+        for shard in shardPlan.shards {
+            try Task.checkCancellation()
+            _ = try await local.analyseShard(shardPlan, index: shard.index)
+        }
+        let published = try await local.publishShards(shardPlan, engine: "athena")
+        await local.dropShardParts(shardPlan)
+        return await finishAnalytics(plan, published: published, promoted: promoted)
+    }
+
+    /// The run's summary once its shards are published; the promotion's marker goes (the run
+    /// is recorded: its promotion will not be retried).
+    package func finishAnalytics(_ plan: AthenaTransformPlan, published: ShardsPublished, promoted: Promotion) async -> LocalEngine.TransformSummary {
         do { try await local.store.delete(AthenaEngine.promotedMarker(runID: plan.runID)) } catch {
             local.logger.warning("could not delete \(AthenaEngine.promotedMarker(runID: plan.runID)): \(error)")
         }
-        return tables
-    }
-
-    /// The analyses from `artist_daily` and `audience_daily` as stored (whoever wrote them) and
-    /// the raw releases.
-    private func analyseStoredDaily() async throws -> (analysis: LakeAnalysis, lake: RawLake) {
-        let keys = try await ProcessedTableReader.files(.artistDaily, in: local.store)
-        let daily = Dictionary(grouping: try await ProcessedTableReader.daily(keys, in: local.store, artistID: nil), by: \.artistID)
-        let audienceKeys = try await ProcessedTableReader.files(.audienceDaily, in: local.store)
-        let audience = Dictionary(grouping: try await ProcessedTableReader.audience(audienceKeys, in: local.store, artistID: nil), by: \.artistID)
-        let releases = try await RawLakeReader.read(ReleaseRecord.self, dataset: .releases, from: local.store)
-        let releaseRecords = LocalEngine.releasesByArtist(releases)
-        let ids = Set(daily.keys).union(releaseRecords.keys).union(audience.keys).sorted { UTF8Order.less($0, $1) }
-        let inputs = ids.map { id in
-            (id, (daily[id] ?? []).sorted { $0.day < $1.day },
-             (audience[id] ?? []).sorted { $0.series != $1.series ? $0.series < $1.series : $0.day < $1.day }, releaseRecords[id] ?? [])
-        }
-        let analyses = await LocalEngine.parallelMap(inputs) { id, rows, audience, releases in
-            ArtistAnalysis(artistID: id, daily: rows, audience: audience, releases: releases)
-        }
-        let asOf = Leaderboard.defaultAsOf(analyses)
-        let leaderboard = asOf.map { day in Leaderboard.rank(analyses.compactMap { $0.leaderboardEntry(asOf: day) }) } ?? []
-        // The days the lake has, for the leaderboard snapshots it keeps.
-        var lake = RawLake(
-            artists: ids.map { id in RawLake.ArtistInput(artistID: id, observations: (daily[id] ?? []).map { row in
-                MetricObservation(artistID: id, artistName: row.artistName, followers: row.followers,
-                                  popularity: row.popularity, capturedAt: row.day.start)
-            }, releases: releaseRecords[id] ?? [], audience: (audience[id] ?? []).map { row in
-                AudienceObservation(artistID: id, artistName: row.artistName, source: row.source, sourceArtistID: "", metric: row.metric,
-                                    value: row.value, capturedAt: row.day.start)
-            }) },
-            malformed: releases.malformed, files: keys.count + releases.files, bytes: releases.bytes,
-            metricRecords: daily.values.reduce(0) { $0 + $1.count }, releaseRecords: releases.recordCount)
-        lake.audienceRecords = audience.values.reduce(0) { $0 + $1.count }
-        return (LakeAnalysis(analyses: analyses, asOf: asOf, leaderboard: leaderboard), lake)
+        let today = Day(Date()) ?? Day.epoch
+        let total = published.total
+        var summary = LocalEngine.TransformSummary(
+            artists: total.artists, dailyRows: total.dailyRows, signalRows: total.signalRows, events: total.events,
+            leaderboardRows: published.leaderboardRows, asOf: published.asOf.flatMap { Day(iso: $0) }, objectsWritten: published.written + promoted.written,
+            objectsRemoved: published.removed + promoted.removed, malformed: total.malformed.map { MalformedLine(source: $0.source, line: $0.line, reason: $0.reason) },
+            rawBytes: 0, scope: plan.mode == "full" ? .full(reason: plan.reason)
+                : .incremental(firstDay: Day(iso: plan.firstDay ?? "") ?? today, changedDays: [], newFiles: plan.newFiles ?? 0))
+        summary.audienceRows = total.audienceRows
+        return summary
     }
 
     /// Deletes the run's staging table and objects; failures are logged (a later run's
