@@ -118,8 +118,7 @@ extension LocalEngine {
     }
 
     /// Writes the tables; with `firstDay`, `artist_daily`, `audience_daily` and `artist_signals`
-    /// only from that day's month on (earlier months are kept as they are). `dailyWritten` skips
-    /// `artist_daily` and `audience_daily` (the Athena engine has written them).
+    /// only from that day's month on (earlier months are kept as they are).
     ///
     /// `otherImpacts` are `release_impact` rows of artists outside `analysis` (kept by an
     /// incremental run); leaderboard snapshots before `snapshotsKnownFrom` are kept whatever
@@ -127,8 +126,7 @@ extension LocalEngine {
     /// `carriedFrom`: the analyses the carried state is taken from, when not `analysis`'s own
     /// (a windowed run's, before its events were trimmed); the local engine writes one unless
     /// the lake has audience series, which are not appended.
-    func writeProcessedTablesLocked(_ analysis: LakeAnalysis, from lake: RawLake, firstDay: Day?, dailyWritten: Bool = false,
-                                    engine: String = "local", otherImpacts: [ReleaseImpact] = [],
+    func writeProcessedTablesLocked(_ analysis: LakeAnalysis, from lake: RawLake, firstDay: Day?, otherImpacts: [ReleaseImpact] = [],
                                     snapshotsKnownFrom: Day? = nil, rawListing: [ObjectInfo]? = nil,
                                     carriedFrom: [ArtistAnalysis]? = nil) async throws -> TransformSummary {
         try LocalEngine.requireRecords(in: lake, at: store)
@@ -150,10 +148,8 @@ extension LocalEngine {
 
         // Every file to write, as a job; all of them are then encoded together on all cores.
         var jobs: [EncodeJob] = []
-        if !dailyWritten {
-            jobs += LocalEngine.monthlyJobs(analysis.analyses.lazy.map { $0.daily.filter { kept($0.day) } }, table: Tables.artistDaily, options: options) { $0.day.monthIndex }
-            jobs += LocalEngine.monthlyJobs(analysis.analyses.lazy.map { $0.audience.filter { kept($0.day) } }, table: Tables.audienceDaily, options: options) { $0.day.monthIndex }
-        }
+        jobs += LocalEngine.monthlyJobs(analysis.analyses.lazy.map { $0.daily.filter { kept($0.day) } }, table: Tables.artistDaily, options: options) { $0.day.monthIndex }
+        jobs += LocalEngine.monthlyJobs(analysis.analyses.lazy.map { $0.audience.filter { kept($0.day) } }, table: Tables.audienceDaily, options: options) { $0.day.monthIndex }
         let signalJobs = LocalEngine.monthlyJobs(analysis.analyses.lazy.map { $0.signals.filter { kept($0.day) } }, table: Tables.artistSignals, options: options) { $0.day.monthIndex }
         jobs += signalJobs
         // Signals need a previous day: on a lake's first day there are none. The table still
@@ -177,9 +173,7 @@ extension LocalEngine {
         clock.lap("encoded Parquet")
         var written = 0
         var removed = 0
-        // An engine that wrote artist_daily (Athena) wrote audience_daily with it.
-        let datasets: [LakeDataset] = dailyWritten ? [.artistSignals, .releaseImpact] : [.artistDaily, .audienceDaily, .artistSignals, .releaseImpact]
-        for dataset in datasets {
+        for dataset in [LakeDataset.artistDaily, .audienceDaily, .artistSignals, .releaseImpact] {
             let result = try await replace(dataset, with: files[dataset] ?? [:], fromMonth: dataset == .releaseImpact ? nil : firstMonth)
             written += result.written
             removed += result.removed
@@ -189,12 +183,12 @@ extension LocalEngine {
         written += snapshots.written
         removed += snapshots.removed
         var carried: CarriedStateWriter.Written?
-        if !dailyWritten, engine == "local", lake.audienceRecords == 0, let lastDay = lake.observedDays.max() {
+        if lake.audienceRecords == 0, let lastDay = lake.observedDays.max() {
             let state = try CarriedStateWriter(lastDay: lastDay, options: options)
             try state.add(carriedFrom ?? analysis.analyses)
             carried = try await state.publish(to: store)
         }
-        try await recordTransform(engine: engine, rawListing: rawListing, unread: unreadKeys(lake.malformed), carried: carried)
+        try await recordTransform(engine: "local", rawListing: rawListing, unread: unreadKeys(lake.malformed), carried: carried)
         clock.lap("wrote \(written) files, removed \(removed)")
         return TransformSummary(
             artists: analysis.analyses.count, dailyRows: dailyRows, audienceRows: audienceRows, signalRows: signalRows, events: impacts.count,

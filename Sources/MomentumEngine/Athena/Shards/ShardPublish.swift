@@ -114,11 +114,12 @@ extension LocalEngine {
         return published
     }
 
-    /// Drops a run's shard parts (after its publish, or of a run that failed); the publish
-    /// record stays until the run's staging goes.
-    package func dropShardParts(_ plan: AnalyticsShardPlan) async {
+    /// Drops a run's shard parts (after its publish, or of a run that failed). The publish
+    /// record stays while a retried publish task may still come (`keepingRecord`); without
+    /// it, a late retry finds no shard done and changes nothing.
+    package func dropShardParts(_ plan: AnalyticsShardPlan, keepingRecord: Bool = true) async {
         let prefix = AnalyticsShardPlan.prefix(runID: plan.runID)
-        for object in (try? await store.list(prefix: prefix)) ?? [] where object.key != Self.publishedMarker(plan) {
+        for object in (try? await store.list(prefix: prefix)) ?? [] where !keepingRecord || object.key != Self.publishedMarker(plan) {
             do { try await store.delete(object.key) } catch { logger.warning("could not delete \(object.key): \(error)") }
         }
     }
