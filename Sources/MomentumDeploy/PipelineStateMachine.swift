@@ -119,7 +119,13 @@ package enum PipelineStateMachine {
             case "Promote":
                 states[state] = lambdaTask(["job": "transform_promote", "plan.$": "$.transform.plan"], select: nil, resultPath: nil, next: next)
             default:
-                states[state] = lambdaTask(["job": "analytics", "plan.$": "$.transform.plan"], select: nil, resultPath: nil, next: next)
+                // The analytics in shards: their plan, one task per shard (a Map), then the publish.
+                states[state] = lambdaTask(["job": "analytics_plan", "plan.$": "$.transform.plan"],
+                                           select: ["plan.$": "$.Payload.shards", "concurrency.$": "$.Payload.concurrency"],
+                                           resultPath: "$.analytics", next: "AnalyticsShards")
+                states["AnalyticsShards"] = shards(next: "AnalyticsPublish")
+                states["AnalyticsPublish"] = lambdaTask(["job": "analytics_publish", "plan.$": "$.transform.plan", "shards.$": "$.analytics.plan"],
+                                                        select: nil, resultPath: nil, next: next)
             }
         }
         return [
@@ -229,6 +235,29 @@ package enum PipelineStateMachine {
             // In order: the first statement creates the staging table the others insert into.
             "MaxConcurrency": 1,
             "ItemProcessor": ["ProcessorConfig": ["Mode": "INLINE"], "StartAt": "IsStatement", "States": iteration] as [String: Any],
+            "ResultPath": NSNull(),
+            "Catch": [["ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "CleanUp"]],
+            "Next": next,
+        ]
+    }
+
+    /// One task per shard of the analytics, `concurrency` at once (the analytics_plan job's
+    /// answer). The items are the shard plan's shards, a few dozen bytes each: even at the plan's
+    /// 1,000 shards the state stays far below Step Functions' 256 KiB, so the Map is inline.
+    static func shards(next: String) -> [String: Any] {
+        let shard = lambdaTask(["job": "analytics_shard", "shards.$": "$.plan", "index.$": "$.index"], select: nil, resultPath: nil,
+                               next: "ShardDone", catchNext: "ShardFailed")
+        return [
+            "Type": "Map",
+            "ItemsPath": "$.analytics.plan.shards",
+            "ItemSelector": ["index.$": "$$.Map.Item.Value.index", "plan.$": "$.analytics.plan"],
+            "MaxConcurrencyPath": "$.analytics.concurrency",
+            "ItemProcessor": ["ProcessorConfig": ["Mode": "INLINE"], "StartAt": "AnalyseShard", "States": [
+                "AnalyseShard": shard,
+                "ShardDone": ["Type": "Succeed"],
+                // Its error and cause go on to the Map, whose Catch takes the failure path.
+                "ShardFailed": ["Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"],
+            ] as [String: Any]] as [String: Any],
             "ResultPath": NSNull(),
             "Catch": [["ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "CleanUp"]],
             "Next": next,

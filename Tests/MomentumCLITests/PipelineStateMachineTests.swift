@@ -61,14 +61,17 @@ import Testing
             }
         }
         check(definition["States"] as? [String: Any] ?? [:])
-        #expect(tasks == 14)
+        #expect(tasks == 16)
         // Alerts that could not go out are told on the failure topic; the page is still written.
         let states = definition["States"] as? [String: Any] ?? [:]
         let alerts = states["Alerts"] as? [String: Any] ?? [:]
         #expect(alerts["Next"] as? String == "Dashboard")
         #expect(((alerts["Catch"] as? [[String: Any]])?.first?["Next"]) as? String == "AlertsNotDelivered")
         #expect((states["AlertsNotDelivered"] as? [String: Any])?["Next"] as? String == "Dashboard")
-        #expect((states["Analytics"] as? [String: Any])?["Next"] as? String == "Alerts")
+        #expect((states["Analytics"] as? [String: Any])?["Next"] as? String == "AnalyticsShards")
+        #expect((states["AnalyticsShards"] as? [String: Any])?["Next"] as? String == "AnalyticsPublish")
+        #expect((states["AnalyticsShards"] as? [String: Any])?["MaxConcurrencyPath"] as? String == "$.analytics.concurrency")
+        #expect((states["AnalyticsPublish"] as? [String: Any])?["Next"] as? String == "Alerts")
         // The day is claimed before anything else, marked done last, and freed on the failure path.
         #expect(definition["StartAt"] as? String == "Claim")
         #expect(definition["TimeoutSeconds"] as? Int == Int(PipelineDayClaim.executionTimeout.components.seconds), "the claim's expiry assumes the machine's timeout")
@@ -147,31 +150,39 @@ import Testing
         }
 
         // Then the function again: promote (and the same promotion retried, as after a lost
-        // answer), analytics, dashboard, and a promotion retried too late, after the record.
-        let second = try await FakeRuntime(events: [
-            ["event": ["job": "transform_promote", "plan": plan]],
-            ["event": ["job": "transform_promote", "plan": plan]],
-            ["event": ["job": "analytics", "plan": plan]],
+        // answer), and the analytics' plan of 7 shards.
+        let promote: [String: Any] = ["event": ["job": "transform_promote", "plan": plan]]
+        let promoted = try await answers(of: [promote, promote, ["event": ["job": "analytics_plan", "plan": plan, "shards": 7]]])
+        let written = try #require(promoted[0]["written"] as? Int)
+        #expect(written > 0)
+        #expect(NSDictionary(dictionary: promoted[1]).isEqual(to: promoted[0]), "a retried promotion answers what the first did")
+        let analyticsPlan = promoted[2]
+        let shardPlan = try #require(analyticsPlan["shards"] as? [String: Any])
+        #expect((shardPlan["shards"] as? [Any])?.count == 7 && analyticsPlan["concurrency"] as? Int == 10, "\(analyticsPlan)")
+        // Each shard, the publish (retried too: it answers the same), alerts, the dashboard, a
+        // promotion retried too late (after the record), and the day marked done.
+        let publish: [String: Any] = ["event": ["job": "analytics_publish", "plan": plan, "shards": shardPlan]]
+        let second = try await FakeRuntime(events: (0..<7).map { ["event": ["job": "analytics_shard", "shards": shardPlan, "index": $0]] } + [
+            publish, publish,
             ["event": ["job": "alerts"]],
             ["event": ["job": "dashboard"]],
-            ["event": ["job": "transform_promote", "plan": plan]],
+            promote,
             ["event": ["job": "pipeline_finish", "execution": runID, "day": day]],
         ], in: try Repository.temporaryFolder("pipeline-runtime"))
         let servedAgain = try await second.serve(environment: environment)
         #expect(servedAgain.status == 3, "\(servedAgain.stderr)")
-        var secondPosts = try second.posts()
-        try #require(secondPosts.map { $0["kind"] as? String } == ["response", "response", "response", "response", "response", "error", "response", "exhausted"], "\(secondPosts)")
-        let finishAnswer = try #require(secondPosts[6]["body"] as? [String: Any])
-        let written = try #require((secondPosts[0]["body"] as? [String: Any])?["written"] as? Int)
-        #expect(written > 0)
-        #expect(NSDictionary(dictionary: secondPosts[1]["body"] as? [String: Any] ?? [:]).isEqual(to: secondPosts[0]["body"] as? [String: Any] ?? [:]),
-                "a retried promotion answers what the first did")
-        let late = ((secondPosts[5]["body"] as? [String: Any])?["errorMessage"] as? String) ?? ""
+        let secondPosts = try second.posts()
+        try #require(secondPosts.map { $0["kind"] as? String } == Array(repeating: "response", count: 11) + ["error", "response", "exhausted"], "\(secondPosts)")
+        let body = { (index: Int) in secondPosts[index]["body"] as? [String: Any] ?? [:] }
+        let shardAnswers = (0..<7).map(body)
+        #expect(shardAnswers.map { $0["artists"] as? Int ?? -1 }.reduce(0, +) == 8, "every artist in one shard: \(shardAnswers)")
+        let (publishAnswer, alertsAnswer, dashboardAnswer, finishAnswer) = (body(7), body(9), body(10), body(12))
+        #expect(publishAnswer["artists"] as? Int == 8)
+        #expect(NSDictionary(dictionary: body(8)).isEqual(to: publishAnswer), "a retried publish answers what the first did")
+        let late = (body(11)["errorMessage"] as? String) ?? ""
         #expect(late.contains("nothing is staged") && late.contains("left as it was"), "\(late)")
         #expect(try await store.list(prefix: "processed/artist_daily/").count == written, "no retry removed a partition")
-        secondPosts.remove(at: 1)
-        #expect((secondPosts[1]["body"] as? [String: Any])?["artists"] as? Int == 8)
-        #expect(try await store.list(prefix: "_athena/staging/").isEmpty, "the promotion dropped the staging, the record its marker")
+        #expect(try await store.list(prefix: "_athena/staging/").isEmpty, "the promotion dropped the staging, the publish its marker and the shards' parts, the last task the publish record")
         #expect(try await glue.tables(database: database).allSatisfy { !$0.Name.hasPrefix("momentum_staging_") })
 
         // The tables equal the local engine's, value for value; the page is in the lake, served as HTML.
@@ -194,28 +205,53 @@ import Testing
         #expect((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("text/html") == true)
 
         // moto runs the committed machine, its Lambda tasks answered with what the function answered.
-        #expect((secondPosts[2]["body"] as? [String: Any])?["status"] as? String == "done", "the alerts job without rules answers done: \(secondPosts[2])")
-        let machineAnswers = try [claimAnswer, plan, catalogAnswer] + secondPosts.prefix(4).map { try #require($0["body"] as? [String: Any]) } + [finishAnswer]
+        #expect(alertsAnswer["status"] as? String == "done", "the alerts job without rules answers done: \(alertsAnswer)")
+        let machineAnswers = [claimAnswer, plan, catalogAnswer, promoted[0], analyticsPlan] + shardAnswers + [publishAnswer, alertsAnswer, dashboardAnswer, finishAnswer]
         let succeeded = try await runMachine(answers: machineAnswers, slowQueries: true, input: ["scheduled_time": scheduled])
         #expect(succeeded["status"] as? String == "SUCCEEDED", "\(succeeded)")
         let entered = succeeded["entered"] as? [String] ?? []
-        let topLevel = ["Claim", "Claimed", "Plan", "AnythingToDo", "GlueSync", "Statements", "Promote", "Analytics", "Alerts", "Dashboard", "Finish", "Done"]
+        let topLevel = ["Claim", "Claimed", "Plan", "AnythingToDo", "GlueSync", "Statements", "Promote", "Analytics", "AnalyticsShards", "AnalyticsPublish",
+                        "Alerts", "Dashboard", "Finish", "Done"]
         #expect(entered.filter(topLevel.contains) == topLevel, "\(entered)")
         #expect(entered.contains("QueryRunning"), "a query still running was waited for: \(entered)")
-        let iteration = entered.filter { !topLevel.contains($0) && !["QueryState", "QueryEnded", "QueryRunning"].contains($0) }
+        let iteration = entered.filter { !topLevel.contains($0) && !["QueryState", "QueryEnded", "QueryRunning", "AnalyseShard", "ShardDone"].contains($0) }
         #expect(iteration == ["IsStatement", "NotAStatement", "IsStatement", "StartQuery", "QuerySucceeded"]
             + Array(repeating: ["IsStatement", "NotAStatement"], count: 5).flatMap { $0 }, "\(entered)")
+        #expect(entered.filter { $0 == "AnalyseShard" }.count == 7 && entered.filter { $0 == "ShardDone" }.count == 7, "one task per shard: \(entered)")
         let payloads = succeeded["lambda_payloads"] as? [[String: Any]] ?? []
-        #expect(payloads.map { $0["job"] as? String ?? "" } == ["pipeline_claim", "transform_plan", "catalog", "transform_promote", "analytics", "alerts", "dashboard", "pipeline_finish"])
+        #expect(payloads.map { $0["job"] as? String ?? "" } == ["pipeline_claim", "transform_plan", "catalog", "transform_promote", "analytics_plan"]
+                + Array(repeating: "analytics_shard", count: 7) + ["analytics_publish", "alerts", "dashboard", "pipeline_finish"])
+        // Each shard's task gets the shard plan the plan task answered, and its own index.
+        #expect(Set(payloads.filter { $0["job"] as? String == "analytics_shard" }.compactMap { $0["index"] as? Int }) == Set(0..<7))
+        #expect(payloads.filter { $0["job"] as? String == "analytics_shard" }.allSatisfy { NSDictionary(dictionary: $0["shards"] as? [String: Any] ?? [:]).isEqual(to: shardPlan) })
         #expect(NSDictionary(dictionary: payloads[3]["plan"] as? [String: Any] ?? [:]).isEqual(to: plan), "the plan reaches the promotion whole")
         // The claim gets the execution's name, start and input; the last task the claimed day.
         #expect(payloads[0]["execution"] as? String == succeeded["name"] as? String && (payloads[0]["started"] as? String).flatMap { Instant(iso: $0) } != nil, "\(payloads[0])")
         #expect(NSDictionary(dictionary: payloads[0]["input"] as? [String: Any] ?? [:]).isEqual(to: ["scheduled_time": scheduled]), "\(payloads[0])")
-        #expect(payloads[7]["day"] as? String == day && payloads[7]["execution"] as? String == succeeded["name"] as? String, "\(payloads[7])")
+        #expect(payloads.last?["day"] as? String == day && payloads.last?["execution"] as? String == succeeded["name"] as? String, "\(payloads.last ?? [:])")
         let queries = succeeded["queries"] as? [[String: Any]] ?? []
         #expect(queries.map { $0["sql"] as? String } == statements.map { $0["sql"] as? String })
         #expect(queries.allSatisfy { $0["database"] as? String == database && $0["workgroup"] as? String == plan["workgroup"] as? String })
         #expect((succeeded["notifications"] as? [Any])?.isEmpty == true)
+
+        // The same analytics in one shard (as another run's): the same tables, and the machine
+        // takes the one-item Map as it took seven.
+        var onePlan = plan
+        onePlan["run_id"] = runID + "-one"
+        let oneAnalytics = try await answers(of: [["event": ["job": "analytics_plan", "plan": onePlan, "shards": 1]]])[0]
+        let oneShards = try #require(oneAnalytics["shards"] as? [String: Any])
+        #expect((oneShards["shards"] as? [Any])?.count == 1, "\(oneAnalytics)")
+        let oneRun = try await answers(of: [["event": ["job": "analytics_shard", "shards": oneShards, "index": 0]],
+                                            ["event": ["job": "analytics_publish", "plan": onePlan, "shards": oneShards]],
+                                            ["event": ["job": "transform_cleanup", "run_id": runID + "-one"]]])
+        #expect(oneRun[0]["artists"] as? Int == 8 && oneRun[1]["artists"] as? Int == 8, "\(oneRun)")
+        let sameInOne = try await run(OutsideTools.python, [OutsideTools.tool("compare_s3_lake.py"), folder.path, AWSServers.bucket, prefix, "--values"],
+                                      environment: ProcessInfo.processInfo.environment.merging(AWSServers.aws()) { $1 })
+        #expect(sameInOne.status == 0, "one shard: \(sameInOne.stdout) \(sameInOne.stderr)")
+        #expect(try await store.list(prefix: "_athena/staging/").isEmpty, "the clean-up dropped the one-shard run's record")
+        let inOne = try await runMachine(answers: [claimAnswer, plan, catalogAnswer, promoted[0], oneAnalytics, oneRun[0], oneRun[1], alertsAnswer,
+                                                   dashboardAnswer, finishAnswer], slowQueries: false, input: ["scheduled_time": scheduled])
+        #expect(inOne["status"] as? String == "SUCCEEDED" && (inOne["entered"] as? [String] ?? []).filter { $0 == "AnalyseShard" }.count == 1, "\(inOne)")
 
         // The second execution's claim answer through the machine: it fails fast, naming the one running.
         let refusedRun = try await runMachine(answers: [refused], slowQueries: false, input: ["scheduled_time": scheduled])
@@ -258,14 +294,13 @@ import Testing
                 == ["pipeline_claim", "transform_plan", "catalog", "transform_cleanup", "pipeline_release"])
         let notifications = failed["notifications"] as? [String] ?? []
         #expect(notifications.count == 1 && notifications.first?.contains("WorkGroup does not exist") == true, "\(notifications)")
-        #expect(try await store.list(prefix: "processed/artist_daily/").count == (secondPosts[0]["body"] as? [String: Any])?["written"] as? Int,
+        #expect(try await store.list(prefix: "processed/artist_daily/").count == written,
                 "the failed run left the tables as they were")
 
         // Nothing new since the recorded run: the plan says so and the machine only refreshes the page.
         let nextPlan = thirdAnswers[5]
         #expect(nextPlan["mode"] as? String == "up_to_date" && (nextPlan["steps"] as? [Any])?.isEmpty == true, "\(nextPlan)")
-        let quiet = try await runMachine(answers: [thirdAnswers[4], nextPlan, try #require(secondPosts[2]["body"] as? [String: Any]),
-                                                   try #require(secondPosts[3]["body"] as? [String: Any]), thirdAnswers[6]], slowQueries: false)
+        let quiet = try await runMachine(answers: [thirdAnswers[4], nextPlan, alertsAnswer, dashboardAnswer, thirdAnswers[6]], slowQueries: false)
         #expect(quiet["status"] as? String == "SUCCEEDED"
                 && quiet["entered"] as? [String] == ["Claim", "Claimed", "Plan", "AnythingToDo", "Alerts", "Dashboard", "Finish", "Done"], "\(quiet)")
         #expect((quiet["lambda_payloads"] as? [[String: Any]] ?? []).map { $0["job"] as? String ?? "" }

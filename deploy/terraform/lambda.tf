@@ -45,14 +45,15 @@ resource "aws_lambda_function" "jobs" {
 
   environment {
     variables = {
-      MOMENTUM_LAKE             = local.lake_root
-      MOMENTUM_DATABASE         = aws_glue_catalog_database.lake.name
-      MOMENTUM_WORKGROUP        = aws_athena_workgroup.momentum.name
-      MOMENTUM_ATHENA_OUTPUT    = local.results_root
-      SPOTIFY_SECRET_ARN        = aws_secretsmanager_secret.spotify.arn
-      SPOTIFY_MARKET            = var.spotify_market
-      MOMENTUM_CONFIG           = "s3://${aws_s3_bucket.lake.id}/${aws_s3_object.config.key}"
-      MOMENTUM_ALERTS_TOPIC_ARN = aws_sns_topic.alerts.arn
+      MOMENTUM_LAKE              = local.lake_root
+      MOMENTUM_DATABASE          = aws_glue_catalog_database.lake.name
+      MOMENTUM_WORKGROUP         = aws_athena_workgroup.momentum.name
+      MOMENTUM_ATHENA_OUTPUT     = local.results_root
+      SPOTIFY_SECRET_ARN         = aws_secretsmanager_secret.spotify.arn
+      SPOTIFY_MARKET             = var.spotify_market
+      MOMENTUM_CONFIG            = "s3://${aws_s3_bucket.lake.id}/${aws_s3_object.config.key}"
+      MOMENTUM_ALERTS_TOPIC_ARN  = aws_sns_topic.alerts.arn
+      MOMENTUM_SHARD_CONCURRENCY = tostring(var.shard_concurrency)
     }
   }
 

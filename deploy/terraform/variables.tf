@@ -172,3 +172,13 @@ variable "momentum_config" {
     error_message = "momentum_config must be a JSON object."
   }
 }
+
+variable "shard_concurrency" {
+  description = "How many analytics shard tasks the pipeline runs at once (each one Lambda invocation; the account's concurrency quota bounds it)."
+  type        = number
+  default     = 10
+  validation {
+    condition     = var.shard_concurrency >= 1 && var.shard_concurrency <= 1000
+    error_message = "shard_concurrency: 1 to 1000."
+  }
+}

@@ -25,6 +25,9 @@ enum LambdaEvent: Decodable, Sendable {
     case pipelineFinish(execution: String, day: Day)
     case pipelineRelease(execution: String, day: Day)
     case ingest(IngestLoop)
+    case analyticsPlan(plan: AthenaTransformPlan, shards: Int?)
+    case analyticsShard(shards: AnalyticsShardPlan, index: Int)
+    case analyticsPublish(plan: AthenaTransformPlan, shards: AnalyticsShardPlan)
 
     typealias Invalid = LambdaRequest.Invalid
 
@@ -55,6 +58,9 @@ enum LambdaEvent: Decodable, Sendable {
         case .pipelineFinish: "pipeline_finish"
         case .pipelineRelease: "pipeline_release"
         case .ingest: "ingest"
+        case .analyticsPlan: "analytics_plan"
+        case .analyticsShard: "analytics_shard"
+        case .analyticsPublish: "analytics_publish"
         }
     }
 
@@ -93,6 +99,12 @@ enum LambdaEvent: Decodable, Sendable {
                 throw Invalid(description: #""day" must be a day YYYY-MM-DD (the claim's)"#)
             }
             return day
+        }
+        func shardPlan() throws -> AnalyticsShardPlan {
+            guard let plan = try? object.decode(AnalyticsShardPlan.self, forKey: Field("shards")) else {
+                throw Invalid(description: #""shards" must be the shard plan the analytics_plan job answered (run_id, shards, ...)"#)
+            }
+            do { return try plan.validated() } catch { throw Invalid(description: "\(error)") }
         }
         func plan() throws -> AthenaTransformPlan? {
             guard object.contains(Field("plan")) else { return nil }
@@ -161,6 +173,25 @@ enum LambdaEvent: Decodable, Sendable {
                 throw Invalid(description: #"the execution's input needs "job": "metrics" or "releases""#)
             }
             self = .ingest(IngestLoop(kind: kind, scheduled: input.scheduled ?? started, attempt: attempt))
+        case "analytics_plan":
+            guard let plan = try plan() else { throw Invalid(description: #"the analytics_plan event needs "plan" (the transform_plan job's answer)"#) }
+            var count: Int?
+            if object.contains(Field("shards")) {
+                guard let value = try? object.decode(Int.self, forKey: Field("shards")), (1...AnalyticsShardPlan.maximumShards).contains(value) else {
+                    throw Invalid(description: "\"shards\" must be a count of shards, 1 to \(AnalyticsShardPlan.maximumShards)")
+                }
+                count = value
+            }
+            self = .analyticsPlan(plan: plan, shards: count)
+        case "analytics_shard":
+            let shards = try shardPlan()
+            guard let index = try? object.decode(Int.self, forKey: Field("index")), shards.shards.indices.contains(index) else {
+                throw Invalid(description: "\"index\" must be a shard of the plan, 0 to \(shards.shards.count - 1)")
+            }
+            self = .analyticsShard(shards: shards, index: index)
+        case "analytics_publish":
+            guard let plan = try plan() else { throw Invalid(description: #"the analytics_publish event needs "plan" (the transform_plan job's answer)"#) }
+            self = .analyticsPublish(plan: plan, shards: try shardPlan())
         case "pipeline_finish": self = .pipelineFinish(execution: try execution(), day: try day())
         case "pipeline_release": self = .pipelineRelease(execution: try execution(), day: try day())
         default: self = .run
@@ -189,6 +220,9 @@ enum LambdaEvent: Decodable, Sendable {
         case .pipelineFinish(let execution, let day): .pipeline(.finish(execution: execution, day: day))
         case .pipelineRelease(let execution, let day): .pipeline(.release(execution: execution, day: day))
         case .ingest(let loop): .loop(loop)
+        case .analyticsPlan(let plan, let shards): .pipeline(.shardPlan(plan: plan, shards: shards))
+        case .analyticsShard(let shards, let index): .pipeline(.shard(shards: shards, index: index))
+        case .analyticsPublish(let plan, let shards): .pipeline(.publish(plan: plan, shards: shards))
         }
     }
 

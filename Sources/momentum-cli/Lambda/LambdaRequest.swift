@@ -34,6 +34,7 @@ struct LambdaRequest: Sendable {
         "alerts": ["job", "since"],
         "pipeline_claim": ["job", "execution", "started", "input"], "pipeline_finish": ["job", "execution", "day"],
         "pipeline_release": ["job", "execution", "day"], "ingest": ["job", "input", "started", "attempt"],
+        "analytics_plan": ["job", "plan", "shards"], "analytics_shard": ["job", "shards", "index"], "analytics_publish": ["job", "plan", "shards"],
     ]
     static var jobs: [String] { fields.keys.sorted() }
 

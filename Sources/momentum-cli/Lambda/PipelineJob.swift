@@ -14,8 +14,15 @@ enum PipelineJob: Sendable {
     case plan(runID: String, full: Bool)
     /// promote_partitions, remove_stale_partitions, drop_staging.
     case promote(plan: AthenaTransformPlan)
-    /// analytics and record, from `artist_daily` as stored; without a plan, every month.
+    /// analytics and record, from `artist_daily` as stored; without a plan, every month. In
+    /// one task, shard after shard.
     case analytics(plan: AthenaTransformPlan?)
+    /// The analytics' shards (`AnalyticsShardPlan`): the machine runs one task per shard.
+    case shardPlan(plan: AthenaTransformPlan, shards: Int?)
+    /// One shard's analytics, into the run's staging.
+    case shard(shards: AnalyticsShardPlan, index: Int)
+    /// The shards' parts published into the tables, and the run recorded.
+    case publish(plan: AthenaTransformPlan, shards: AnalyticsShardPlan)
     /// dashboard.html written into the lake (no link: a link signed by the function's role
     /// would die with its session).
     case dashboard
@@ -69,6 +76,28 @@ enum PipelineJob: Sendable {
             if !tables.malformed.isEmpty { log.warning("\(tables.malformed.count) malformed raw release line(s) were skipped") }
             return try PipelineJob.answer(["status": "done", "artists": tables.artists, "signal_rows": tables.signalRows,
                                            "release_events": tables.events, "as_of": tables.asOf?.isoString ?? ""])
+        case .shardPlan(let handed, let count):
+            let plan = try athenaSettings.restore(handed, root: store.location)
+            try await local.requireStoredRows()
+            let shards = try await local.shardPlan(runID: plan.runID, firstDay: plan.firstDay, count: count)
+            let object = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(shards))
+            return try PipelineJob.answer(["shards": object, "concurrency": PipelineJob.shardConcurrency()])
+        case .shard(let shards, let index):
+            // Into the run's staging only: no lake lock, so that the shards run at once.
+            let outcome = try await local.analyseShard(shards, index: index)
+            return try PipelineJob.answer(["status": "done", "index": index, "artists": outcome.artists, "daily_rows": outcome.dailyRows,
+                                           "bytes_read": outcome.bytesRead])
+        case .publish(let handed, let shards):
+            let plan = try athenaSettings.restore(handed, root: store.location)
+            guard shards.runID == plan.runID else { throw CommandFailure.usage("the shard plan is run \(shards.runID)'s, the plan run \(plan.runID)'s") }
+            let tables = try await settings.withLakeLock(store, command: "momentum lambda analytics_publish") { () -> LocalEngine.TransformSummary in
+                let published = try await local.publishShards(shards, engine: "athena")
+                await local.dropShardParts(shards)
+                return await engine.finishAnalytics(plan, published: published, promoted: .init(written: 0, removed: 0))
+            }
+            if !tables.malformed.isEmpty { log.warning("\(tables.malformed.count) malformed raw release line(s) were skipped") }
+            return try PipelineJob.answer(["status": "done", "artists": tables.artists, "signal_rows": tables.signalRows,
+                                           "release_events": tables.events, "as_of": tables.asOf?.isoString ?? ""])
         case .cleanup(let runID):
             // The plan's staging names come from the run id alone.
             let plan = try AthenaTransformPlan.make(scope: .full(reason: "clean-up"), months: [], root: store.location, runID: runID,
@@ -93,6 +122,8 @@ enum PipelineJob: Sendable {
             return try PipelineJob.answer(["claimed": outcome.claimed, "day": outcome.day.isoString, "state": outcome.state, "holder": outcome.holder])
         case .finish(let execution, let day):
             try await PipelineDayClaim.finish(in: store, day: day, execution: execution, now: now)
+            // The run is over: its publish record (kept for a retried publish task) goes.
+            await LocalEngine(store: store, logger: logger).dropShardParts(runID: execution, keepingRecord: false)
             return try PipelineJob.answer(["status": "done", "day": day.isoString])
         case .release(let execution, let day):
             let released = try await PipelineDayClaim.release(in: store, day: day, execution: execution)
@@ -119,6 +150,16 @@ enum PipelineJob: Sendable {
         if let failure = AlertsStep.failure(report) { throw failure }
         return try answer(["status": "done", "rules": settings.alertRules.count, "messages": report.delivered.count,
                            "delivered": report.deliveredAlerts, "destinations": report.deliveredDestinations, "disabled": report.disabled])
+    }
+
+    /// How many shard tasks the machine runs at once: MOMENTUM_SHARD_CONCURRENCY (Terraform's
+    /// `shard_concurrency`), 10 by default; each is a Lambda invocation of its own.
+    static func shardConcurrency(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int {
+        guard let text = environment["MOMENTUM_SHARD_CONCURRENCY"], !text.isEmpty else { return 10 }
+        guard let value = Int(text), (1...1_000).contains(value) else {
+            throw CommandFailure.usage("MOMENTUM_SHARD_CONCURRENCY must be 1 to 1000, got '\(text.prefix(20))'")
+        }
+        return value
     }
 
     static func answer(_ object: [String: Any]) throws -> [UInt8] {

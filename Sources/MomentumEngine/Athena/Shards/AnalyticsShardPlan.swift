@@ -142,7 +142,7 @@ extension LocalEngine {
 extension LocalEngine {
     /// Refuses a lake with nothing to analyse: no stored daily or audience rows and no raw
     /// release file.
-    func requireStoredRows() async throws {
+    package func requireStoredRows() async throws {
         let stored = try await ProcessedTableReader.files(.artistDaily, in: store) + ProcessedTableReader.files(.audienceDaily, in: store)
         guard stored.isEmpty else { return }
         guard try await store.list(prefix: LakeDataset.releases.prefix).contains(where: { LakeLayout.isDataKey($0.key) }) else {

@@ -31,7 +31,11 @@ package struct ShardsPublished: Codable, Sendable, Equatable {
 
 extension LocalEngine {
     static func publishedMarker(_ plan: AnalyticsShardPlan) -> String {
-        AnalyticsShardPlan.prefix(runID: plan.runID) + "_published.json"
+        publishedMarker(runID: plan.runID)
+    }
+
+    static func publishedMarker(runID: String) -> String {
+        AnalyticsShardPlan.prefix(runID: runID) + "_published.json"
     }
 
     /// The shards' outcomes, in shard order; an error naming the first shard not done.
@@ -118,8 +122,14 @@ extension LocalEngine {
     /// record stays while a retried publish task may still come (`keepingRecord`); without
     /// it, a late retry finds no shard done and changes nothing.
     package func dropShardParts(_ plan: AnalyticsShardPlan, keepingRecord: Bool = true) async {
-        let prefix = AnalyticsShardPlan.prefix(runID: plan.runID)
-        for object in (try? await store.list(prefix: prefix)) ?? [] where !keepingRecord || object.key != Self.publishedMarker(plan) {
+        await dropShardParts(runID: plan.runID, keepingRecord: keepingRecord)
+    }
+
+    /// `dropShardParts` by run id: the pipeline's last task drops the publish record so.
+    package func dropShardParts(runID: String, keepingRecord: Bool) async {
+        let prefix = AnalyticsShardPlan.prefix(runID: runID)
+        let record = Self.publishedMarker(runID: runID)
+        for object in (try? await store.list(prefix: prefix)) ?? [] where !keepingRecord || object.key != record {
             do { try await store.delete(object.key) } catch { logger.warning("could not delete \(object.key): \(error)") }
         }
     }
