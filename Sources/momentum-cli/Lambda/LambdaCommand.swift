@@ -20,8 +20,8 @@ struct LambdaCommand: AsyncParsableCommand {
         {"job": "analytics"} (the tables from artist_daily as stored), {"job": "dashboard"} \
         (dashboard.html into the lake), {"job": "alerts"} (the alert rules of MOMENTUM_CONFIG, which may be \
         an s3:// object; "since": "YYYY-MM-DD" replays), the daily state machine's steps pipeline_claim, \
-        transform_plan, transform_promote, transform_cleanup, pipeline_finish and pipeline_release, and the \
-        ingestion machine's ingest (deploy/state-machine). The lake is MOMENTUM_LAKE \
+        transform_plan, transform_promote, analytics_plan, analytics_shard, analytics_publish, transform_cleanup, \
+        pipeline_finish and pipeline_release, and the ingestion machine's ingest (deploy/state-machine). The lake is MOMENTUM_LAKE \
         (an s3:// URL in AWS); Spotify's credentials come from SPOTIFY_SECRET_ARN. A failed job's \
         error type is Momentum.Usage, Momentum.Unavailable, Momentum.Failed, \
         Momentum.InvalidEvent or Momentum.DeadlineReached.

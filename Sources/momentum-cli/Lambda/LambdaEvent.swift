@@ -25,9 +25,9 @@ enum LambdaEvent: Decodable, Sendable {
     case pipelineFinish(execution: String, day: Day)
     case pipelineRelease(execution: String, day: Day)
     case ingest(IngestLoop)
-    case analyticsPlan(plan: AthenaTransformPlan, shards: Int?)
+    case analyticsPlan(plan: AthenaTransformPlan?, shards: Int?)
     case analyticsShard(shards: AnalyticsShardPlan, index: Int)
-    case analyticsPublish(plan: AthenaTransformPlan, shards: AnalyticsShardPlan)
+    case analyticsPublish(plan: AthenaTransformPlan?, shards: AnalyticsShardPlan)
 
     typealias Invalid = LambdaRequest.Invalid
 
@@ -174,7 +174,7 @@ enum LambdaEvent: Decodable, Sendable {
             }
             self = .ingest(IngestLoop(kind: kind, scheduled: input.scheduled ?? started, attempt: attempt))
         case "analytics_plan":
-            guard let plan = try plan() else { throw Invalid(description: #"the analytics_plan event needs "plan" (the transform_plan job's answer)"#) }
+            let plan = try plan()
             var count: Int?
             if object.contains(Field("shards")) {
                 guard let value = try? object.decode(Int.self, forKey: Field("shards")), (1...AnalyticsShardPlan.maximumShards).contains(value) else {
@@ -189,9 +189,7 @@ enum LambdaEvent: Decodable, Sendable {
                 throw Invalid(description: "\"index\" must be a shard of the plan, 0 to \(shards.shards.count - 1)")
             }
             self = .analyticsShard(shards: shards, index: index)
-        case "analytics_publish":
-            guard let plan = try plan() else { throw Invalid(description: #"the analytics_publish event needs "plan" (the transform_plan job's answer)"#) }
-            self = .analyticsPublish(plan: plan, shards: try shardPlan())
+        case "analytics_publish": self = .analyticsPublish(plan: try plan(), shards: try shardPlan())
         case "pipeline_finish": self = .pipelineFinish(execution: try execution(), day: try day())
         case "pipeline_release": self = .pipelineRelease(execution: try execution(), day: try day())
         default: self = .run

@@ -18,11 +18,13 @@ enum PipelineJob: Sendable {
     /// one task, shard after shard.
     case analytics(plan: AthenaTransformPlan?)
     /// The analytics' shards (`AnalyticsShardPlan`): the machine runs one task per shard.
-    case shardPlan(plan: AthenaTransformPlan, shards: Int?)
+    /// Without a transform plan, every month's (run id `analytics`).
+    case shardPlan(plan: AthenaTransformPlan?, shards: Int?)
     /// One shard's analytics, into the run's staging.
     case shard(shards: AnalyticsShardPlan, index: Int)
-    /// The shards' parts published into the tables, and the run recorded.
-    case publish(plan: AthenaTransformPlan, shards: AnalyticsShardPlan)
+    /// The shards' parts published into the tables, and the run recorded. Without a transform
+    /// plan, over `artist_daily` as stored (a lake the local engine wrote: a benchmark's).
+    case publish(plan: AthenaTransformPlan?, shards: AnalyticsShardPlan)
     /// dashboard.html written into the lake (no link: a link signed by the function's role
     /// would die with its session).
     case dashboard
@@ -53,6 +55,26 @@ enum PipelineJob: Sendable {
             return try PipelineJob.answer(["status": "done", "dashboard": location, "artists": page.artists])
         }
         let local = LocalEngine(store: store, logger: settings.logger)
+        // The shards read and write the lake only: no Athena, any lake (a benchmark's too).
+        switch self {
+        case .shard(let shards, let index):
+            // Into the run's staging only: no lake lock, so that the shards run at once.
+            let outcome = try await local.analyseShard(shards, index: index)
+            return try PipelineJob.answer(["status": "done", "index": index, "artists": outcome.artists, "daily_rows": outcome.dailyRows,
+                                           "bytes_read": outcome.bytesRead, "release_bytes_read": outcome.releaseBytesRead])
+        case .shardPlan(nil, let count):
+            return try await PipelineJob.shardPlanAnswer(local, runID: "analytics", firstDay: nil, count: count)
+        case .publish(nil, let shards):
+            let published = try await settings.withLakeLock(store, command: "momentum lambda analytics_publish") { () -> ShardsPublished in
+                let published = try await local.publishShards(shards, engine: "local")
+                await local.dropShardParts(shards, keepingRecord: false)
+                return published
+            }
+            return try PipelineJob.answer(["status": "done", "artists": published.total.artists, "signal_rows": published.total.signalRows,
+                                           "release_events": published.total.events, "as_of": published.asOf ?? ""])
+        default:
+            break
+        }
         let athenaSettings = try settings.athenaSettings(store, database: nil, workgroup: nil, athenaOutput: nil)
         let engine = try await settings.athenaEngine(local, settings: athenaSettings)
         let log = settings.logger
@@ -76,18 +98,12 @@ enum PipelineJob: Sendable {
             if !tables.malformed.isEmpty { log.warning("\(tables.malformed.count) malformed raw release line(s) were skipped") }
             return try PipelineJob.answer(["status": "done", "artists": tables.artists, "signal_rows": tables.signalRows,
                                            "release_events": tables.events, "as_of": tables.asOf?.isoString ?? ""])
-        case .shardPlan(let handed, let count):
+        case .shardPlan(let handed?, let count):
             let plan = try athenaSettings.restore(handed, root: store.location)
-            try await local.requireStoredRows()
-            let shards = try await local.shardPlan(runID: plan.runID, firstDay: plan.firstDay, count: count)
-            let object = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(shards))
-            return try PipelineJob.answer(["shards": object, "concurrency": PipelineJob.shardConcurrency()])
-        case .shard(let shards, let index):
-            // Into the run's staging only: no lake lock, so that the shards run at once.
-            let outcome = try await local.analyseShard(shards, index: index)
-            return try PipelineJob.answer(["status": "done", "index": index, "artists": outcome.artists, "daily_rows": outcome.dailyRows,
-                                           "bytes_read": outcome.bytesRead])
-        case .publish(let handed, let shards):
+            return try await PipelineJob.shardPlanAnswer(local, runID: plan.runID, firstDay: plan.firstDay, count: count)
+        case .shardPlan(nil, _), .shard, .publish(nil, _):
+            return []
+        case .publish(let handed?, let shards):
             let plan = try athenaSettings.restore(handed, root: store.location)
             guard shards.runID == plan.runID else { throw CommandFailure.usage("the shard plan is run \(shards.runID)'s, the plan run \(plan.runID)'s") }
             let tables = try await settings.withLakeLock(store, command: "momentum lambda analytics_publish") { () -> LocalEngine.TransformSummary in
@@ -150,6 +166,14 @@ enum PipelineJob: Sendable {
         if let failure = AlertsStep.failure(report) { throw failure }
         return try answer(["status": "done", "rules": settings.alertRules.count, "messages": report.delivered.count,
                            "delivered": report.deliveredAlerts, "destinations": report.deliveredDestinations, "disabled": report.disabled])
+    }
+
+    /// The shard plan and how many shards run at once, as the machine reads them.
+    static func shardPlanAnswer(_ local: LocalEngine, runID: String, firstDay: String?, count: Int?) async throws -> [UInt8] {
+        try await local.requireStoredRows()
+        let shards = try await local.shardPlan(runID: runID, firstDay: firstDay, count: count)
+        let object = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(shards))
+        return try answer(["shards": object, "concurrency": try shardConcurrency()])
     }
 
     /// How many shard tasks the machine runs at once: MOMENTUM_SHARD_CONCURRENCY (Terraform's

@@ -20,6 +20,8 @@ package struct ShardOutcome: Codable, Sendable, Equatable {
     package var events: Int
     /// Bytes of `artist_daily` and `audience_daily` the shard read (column chunks and footers).
     package var bytesRead: Int
+    /// Bytes of raw release files read: every shard reads them all, keeping its artists'.
+    package var releaseBytesRead: Int
     /// Signal months written, `YYYY-MM`.
     package var signalMonths: [String]
     /// The days of the shard's daily and audience rows, `YYYY-MM-DD` (the leaderboard keeps a
@@ -40,7 +42,7 @@ package struct ShardOutcome: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case artists, events, malformed
         case dailyRows = "daily_rows", audienceRows = "audience_rows", signalRows = "signal_rows"
-        case bytesRead = "bytes_read", signalMonths = "signal_months", observedDays = "observed_days"
+        case bytesRead = "bytes_read", releaseBytesRead = "release_bytes_read", signalMonths = "signal_months", observedDays = "observed_days"
     }
 }
 
@@ -72,7 +74,7 @@ extension LocalEngine {
             let columns = ProcessedColumns(table: try await table.reader.read(filter: span.filter), file: table.file)
             for row in try ProcessedTableReader.audience(columns, span: span) { audience[row.artistID, default: []].append(row) }
         }
-        let (releases, malformed) = try await shardReleases(span)
+        let (releases, malformed, releaseBytes) = try await shardReleases(span)
         let ids = Set(daily.keys).union(audience.keys).union(releases.keys).sorted { UTF8Order.less($0, $1) }
         let inputs = ids.map { id in
             (id, (daily[id] ?? []).sorted { $0.day < $1.day },
@@ -83,21 +85,21 @@ extension LocalEngine {
         let analyses = await LocalEngine.parallelMap(inputs) { id, rows, audience, releases in
             ArtistAnalysis(artistID: id, daily: rows, audience: audience, releases: releases)
         }
-        return try await writeShard(plan, index: index, analyses: analyses, bytesRead: counting.bytes, malformed: malformed)
+        return try await writeShard(plan, index: index, analyses: analyses, bytesRead: (counting.bytes, releaseBytes), malformed: malformed)
     }
 
     /// The shard's raw release records by artist, in the order "read last" refers to (key order).
-    private func shardReleases(_ span: ArtistSpan) async throws -> ([String: [ReleaseRecord]], [MalformedLine]) {
+    private func shardReleases(_ span: ArtistSpan) async throws -> ([String: [ReleaseRecord]], [MalformedLine], Int) {
         let kept = ShardFiles<ReleaseRecord>()
         let summary = try await RawLakeReader.forEachFile(ReleaseRecord.self, dataset: .releases, from: store) { _, file in
             kept.add(file.index, file.records.filter { span.contains($0.artistID) }, malformed: file.malformed)
         }
         var byArtist: [String: [ReleaseRecord]] = [:]
         for record in kept.inKeyOrder() { byArtist[record.artistID, default: []].append(record) }
-        return (byArtist, summary.problems + kept.malformed())
+        return (byArtist, summary.problems + kept.malformed(), summary.bytes)
     }
 
-    private func writeShard(_ plan: AnalyticsShardPlan, index: Int, analyses: [ArtistAnalysis], bytesRead: Int,
+    private func writeShard(_ plan: AnalyticsShardPlan, index: Int, analyses: [ArtistAnalysis], bytesRead: (tables: Int, releases: Int),
                             malformed: [MalformedLine]) async throws -> ShardOutcome {
         let prefix = Self.shardPrefix(plan, index)
         let firstMonth = plan.firstDay.flatMap { Day(iso: $0) }?.monthIndex
@@ -121,7 +123,7 @@ extension LocalEngine {
         }
         let outcome = ShardOutcome(artists: analyses.count, dailyRows: analyses.reduce(0) { $0 + $1.daily.count },
                                    audienceRows: analyses.reduce(0) { $0 + $1.audience.count }, signalRows: signals.values.reduce(0) { $0 + $1.count },
-                                   events: impacts.count, bytesRead: bytesRead,
+                                   events: impacts.count, bytesRead: bytesRead.tables, releaseBytesRead: bytesRead.releases,
                                    signalMonths: signals.keys.sorted().map { Day.monthString(ofMonthIndex: $0) },
                                    observedDays: days.sorted().map(\.isoString),
                                    malformed: malformed.prefix(ShardOutcome.maximumMalformed).map { .init(source: $0.source, line: $0.line, reason: $0.reason) })

@@ -112,6 +112,7 @@ extension LocalEngine {
         let total = ShardOutcome(artists: outcomes.reduce(0) { $0 + $1.artists }, dailyRows: outcomes.reduce(0) { $0 + $1.dailyRows },
                                  audienceRows: outcomes.reduce(0) { $0 + $1.audienceRows }, signalRows: outcomes.reduce(0) { $0 + $1.signalRows },
                                  events: outcomes.reduce(0) { $0 + $1.events }, bytesRead: outcomes.reduce(0) { $0 + $1.bytesRead },
+                                 releaseBytesRead: outcomes.reduce(0) { $0 + $1.releaseBytesRead },
                                  signalMonths: months, observedDays: observed.sorted().map(\.isoString), malformed: outcomes.first?.malformed ?? [])
         let published = ShardsPublished(written: written.count + snapshots.written, removed: removed, leaderboardRows: leaderboard.count, asOf: plan.asOf, total: total)
         try await store.put(marker, bytes: Array(try JSONEncoder().encode(published)))
