@@ -323,7 +323,7 @@ package struct AthenaEngine: Sendable {
             artists: total.artists, dailyRows: total.dailyRows, signalRows: total.signalRows, events: total.events,
             leaderboardRows: published.leaderboardRows, asOf: published.asOf.flatMap { Day(iso: $0) }, objectsWritten: published.written + promoted.written,
             objectsRemoved: published.removed + promoted.removed, malformed: total.malformed.map { MalformedLine(source: $0.source, line: $0.line, reason: $0.reason) },
-            rawBytes: 0, scope: plan.mode == "full" ? .full(reason: plan.reason)
+            rawBytes: total.releaseBytesRead, scope: plan.mode == "full" ? .full(reason: plan.reason)
                 : .incremental(firstDay: Day(iso: plan.firstDay ?? "") ?? today, changedDays: [], newFiles: plan.newFiles ?? 0))
         summary.audienceRows = total.audienceRows
         return summary
