@@ -15,33 +15,6 @@ import MomentumTestSupport
 import Testing
 import MomentumHTTP
 
-/// A folder under an `s3://` name, whose `failAt`-th change (put, copy, delete) fails, as a
-/// killed task would stop there.
-private struct KilledStore: ObjectStore {
-    let base: FileSystemObjectStore
-    let failAt: Int?
-    let changes = Counter()
-
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0
-        func next() -> Int { lock.withLock { value += 1; return value } }
-        var count: Int { lock.withLock { value } }
-    }
-
-    struct Killed: Error {}
-
-    private func change() throws { if changes.next() == failAt { throw Killed() } }
-    var location: String { "s3://lake-bucket/lake" }
-    func list(prefix: String) async throws -> [ObjectInfo] { try await base.list(prefix: prefix) }
-    func get(_ key: String) async throws -> [UInt8] { try await base.get(key) }
-    func put(_ key: String, bytes: [UInt8]) async throws { try change(); try await base.put(key, bytes: bytes) }
-    func create(_ key: String, bytes: [UInt8]) async throws -> Bool { try change(); return try await base.create(key, bytes: bytes) }
-    func delete(_ key: String) async throws { try change(); try await base.delete(key) }
-    func size(of key: String) async throws -> Int? { try await base.size(of: key) }
-    func copy(_ source: String, to destination: String) async throws { try change(); try await base.copy(source, to: destination) }
-}
-
 @Suite struct AthenaPromotionTests {
     static let months = ["2026-01", "2026-02", "2026-03"]
     static let lake = "s3://lake-bucket/lake"
@@ -117,7 +90,7 @@ private struct KilledStore: ObjectStore {
         defer { try? FileManager.default.removeItem(at: folder) }
         try await Self.fill(store)
         let before = try await Self.partitions(store)
-        let engine = try Self.engine(KilledStore(base: store, failAt: nil))
+        let engine = try Self.engine(KilledStore(base: store, failAt: nil, reportedLocation: Self.lake))
 
         var empty = try Self.plan()
         empty.months = []
@@ -146,7 +119,7 @@ private struct KilledStore: ObjectStore {
         let (countFolder, countStore) = try Self.lakeFolder()
         defer { try? FileManager.default.removeItem(at: countFolder) }
         try await Self.fill(countStore)
-        let counting = KilledStore(base: countStore, failAt: nil)
+        let counting = KilledStore(base: countStore, failAt: nil, reportedLocation: Self.lake)
         _ = try await Self.engine(counting).promote(try Self.plan(), report: { _ in })
         let changes = counting.changes.count
         try #require(changes >= 6)
@@ -158,13 +131,13 @@ private struct KilledStore: ObjectStore {
             defer { try? FileManager.default.removeItem(at: folder) }
             try await Self.fill(store)
             // (The last changes drop the staging, best effort: a kill there is not an error.)
-            _ = try? await Self.engine(KilledStore(base: store, failAt: kill)).promote(try Self.plan(), report: { _ in })
+            _ = try? await Self.engine(KilledStore(base: store, failAt: kill, reportedLocation: Self.lake)).promote(try Self.plan(), report: { _ in })
             let killed = try await Self.partitions(store)
             for month in Self.months {
                 let value = killed["processed/artist_daily/month=\(month)/part-0.parquet"]
                 #expect(value == "old \(month)" || value == "new \(month)", "kill at change \(kill): \(month) is \(value ?? "missing")")
             }
-            _ = try await Self.engine(KilledStore(base: store, failAt: nil)).promote(try Self.plan(), report: { _ in })
+            _ = try await Self.engine(KilledStore(base: store, failAt: nil, reportedLocation: Self.lake)).promote(try Self.plan(), report: { _ in })
             #expect(try await Self.partitions(store) == finished, "kill at change \(kill), then run again")
         }
     }

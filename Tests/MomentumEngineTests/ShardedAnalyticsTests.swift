@@ -14,35 +14,6 @@ import MomentumAnalytics
 import MomentumTestSupport
 import Testing
 
-/// A folder whose `failAt`-th change (put, delete, move) fails, as a killed task stops there.
-private struct KilledAt: ObjectStore {
-    let base: FileSystemObjectStore
-    let failAt: Int?
-    let changes = Counter()
-
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0
-        func next() -> Int { lock.withLock { value += 1; return value } }
-        var count: Int { lock.withLock { value } }
-    }
-
-    struct Killed: Error {}
-
-    private func change() throws { if changes.next() == failAt { throw Killed() } }
-    var location: String { base.location }
-    func list(prefix: String) async throws -> [ObjectInfo] { try await base.list(prefix: prefix) }
-    func listing(prefix: String) async throws -> ObjectListing { try await base.listing(prefix: prefix) }
-    func get(_ key: String) async throws -> [UInt8] { try await base.get(key) }
-    func get(_ key: String, range: Range<Int>) async throws -> [UInt8] { try await base.get(key, range: range) }
-    func put(_ key: String, bytes: [UInt8]) async throws { try change(); try await base.put(key, bytes: bytes) }
-    func put(_ key: String, movingFileAt file: URL) async throws { try change(); try await base.put(key, movingFileAt: file) }
-    func create(_ key: String, bytes: [UInt8]) async throws -> Bool { try change(); return try await base.create(key, bytes: bytes) }
-    func delete(_ key: String) async throws { try change(); try await base.delete(key) }
-    func size(of key: String) async throws -> Int? { try await base.size(of: key) }
-    func copy(_ source: String, to destination: String) async throws { try change(); try await base.copy(source, to: destination) }
-}
-
 @Suite struct ShardedAnalyticsTests {
     /// Small row groups, so that a shard has other artists' groups to skip.
     static let options = ParquetWriter.Options(rowGroupRows: 120)
@@ -162,7 +133,7 @@ private struct KilledAt: ObjectStore {
         try FileManager.default.copyItem(at: folder, to: staged)
         defer { try? FileManager.default.removeItem(at: staged) }
 
-        let counting = KilledAt(base: store, failAt: nil)
+        let counting = KilledStore(base: store, failAt: nil)
         _ = try await Self.engine(counting).publishShards(plan, engine: "athena")
         let changes = counting.changes.count
         try #require(changes >= derived.count)
@@ -170,7 +141,7 @@ private struct KilledAt: ObjectStore {
         for kill in 1...changes {
             try FileManager.default.removeItem(at: folder)
             try FileManager.default.copyItem(at: staged, to: folder)
-            let killed = KilledAt(base: store, failAt: kill)
+            let killed = KilledStore(base: store, failAt: kill)
             await #expect(throws: (any Error).self) { _ = try await Self.engine(killed).publishShards(plan, engine: "athena") }
             let after = try await Self.processed(store)
             for key in derived {

@@ -126,6 +126,15 @@ def main():
         for block in document.get("resource", []):
             for policy in block.get("aws_iam_role_policy", {}).values():
                 attached.update(re.findall(r"data\.aws_iam_policy_document\.([A-Za-z0-9_]+)\.json", str(policy.get("policy"))))
+    # A document an attached one takes statements from (source_policy_documents) is checked too.
+    documents = {policy_name: body for document in parsed.values() for block in document.get("data", [])
+                 for policy_name, body in block.get("aws_iam_policy_document", {}).items()}
+    while True:
+        sources = {source for name in attached for source in re.findall(
+            r"data\.aws_iam_policy_document\.([A-Za-z0-9_]+)\.json", str(documents.get(name, {}).get("source_policy_documents")))}
+        if sources <= attached:
+            break
+        attached |= sources
     policies = 0
     for name, document in parsed.items():
         for block in document.get("data", []):

@@ -107,12 +107,40 @@ resource "aws_iam_role" "pipeline" {
   assume_role_policy = data.aws_iam_policy_document.trust["states"].json
 }
 
-data "aws_iam_policy_document" "pipeline" {
+# What both state machines (the pipeline and the ingestion, ingest.tf) need: the function, the
+# key, the failure topic, their logs and traces.
+data "aws_iam_policy_document" "state_machines" {
   statement {
     sid       = "InvokeTheFunction"
     actions   = ["lambda:InvokeFunction"]
     resources = [aws_lambda_function.jobs.arn, "${aws_lambda_function.jobs.arn}:*"]
   }
+  statement {
+    sid       = "UseTheKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [aws_kms_key.momentum.arn]
+  }
+  statement {
+    sid       = "NotifyFailures"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.failures.arn]
+  }
+  statement {
+    sid = "DeliverLogs"
+    # CloudWatch Logs' delivery actions have no resource-level permissions.
+    actions = ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "Tracing"
+    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
+    resources = ["*"]
+  }
+}
+
+data "aws_iam_policy_document" "pipeline" {
+  source_policy_documents = [data.aws_iam_policy_document.state_machines.json]
   statement {
     sid       = "RunTheStatements"
     actions   = ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:StopQueryExecution", "athena:GetWorkGroup"]
@@ -141,28 +169,6 @@ data "aws_iam_policy_document" "pipeline" {
     actions = ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions",
     "glue:CreateTable", "glue:BatchCreatePartition", "glue:CreatePartition"]
     resources = [local.glue_catalog, local.glue_database, local.glue_tables]
-  }
-  statement {
-    sid       = "UseTheKey"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [aws_kms_key.momentum.arn]
-  }
-  statement {
-    sid       = "NotifyFailures"
-    actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.failures.arn]
-  }
-  statement {
-    sid = "DeliverLogs"
-    # CloudWatch Logs' delivery actions have no resource-level permissions.
-    actions = ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
-    "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"]
-    resources = ["*"]
-  }
-  statement {
-    sid       = "Tracing"
-    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
-    resources = ["*"]
   }
 }
 

@@ -39,37 +39,11 @@ resource "aws_iam_role" "ingest" {
 }
 
 data "aws_iam_policy_document" "ingest" {
-  statement {
-    sid       = "InvokeTheFunction"
-    actions   = ["lambda:InvokeFunction"]
-    resources = [aws_lambda_function.jobs.arn, "${aws_lambda_function.jobs.arn}:*"]
-  }
+  source_policy_documents = [data.aws_iam_policy_document.state_machines.json]
   statement {
     sid       = "StartThePipeline"
     actions   = ["states:StartExecution"]
     resources = [aws_sfn_state_machine.pipeline.arn]
-  }
-  statement {
-    sid       = "UseTheKey"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [aws_kms_key.momentum.arn]
-  }
-  statement {
-    sid       = "NotifyFailures"
-    actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.failures.arn]
-  }
-  statement {
-    sid = "DeliverLogs"
-    # CloudWatch Logs' delivery actions have no resource-level permissions.
-    actions = ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
-    "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"]
-    resources = ["*"]
-  }
-  statement {
-    sid       = "Tracing"
-    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
-    resources = ["*"]
   }
 }
 

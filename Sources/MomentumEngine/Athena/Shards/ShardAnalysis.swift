@@ -115,7 +115,7 @@ extension LocalEngine {
         try await store.put(prefix + "release_impact.parquet", bytes: try Tables.releaseImpact.parquetFile(impacts, options: options))
         let asOf = plan.asOf.flatMap { Day(iso: $0) }
         let entries = asOf.map { day in analyses.compactMap { $0.leaderboardEntry(asOf: day) } } ?? []
-        try await store.put(prefix + "entries.parquet", bytes: try LeaderboardEntries.table.parquetFile(entries, options: options))
+        try await store.put(prefix + "entries.parquet", bytes: try Tables.momentum.parquetFile(entries.map(StagedEntries.row), options: options))
         var days = Set<Day>()
         for analysis in analyses {
             for row in analysis.daily { days.insert(row.day) }
@@ -182,40 +182,20 @@ final class ByteCountingStore: ObjectStore, @unchecked Sendable {
     func copy(_ source: String, to destination: String) async throws { try await base.copy(source, to: destination) }
 }
 
-/// Leaderboard entries as a shard stages them, for the publish step to rank (all columns of
-/// `momentum` but the rank and score, which need every artist).
-enum LeaderboardEntries {
-    static let table = TableDefinition<LeaderboardEntry>(dataset: .momentum, columns: [
-        .string("artist_id", nullable: false, \.artistID),
-        .string("artist_name", \.artistName),
-        .date("day", nullable: false, \.day),
-        .int64("followers", \.followers),
-        .double("growth_7d", \.growth7d),
-        .double("growth_28d", \.growth28d),
-        .double("acceleration_7d", \.acceleration7d),
-        .int32("popularity_change_28d", \.popularityChange28d),
-        .int32("spikes_28d", nullable: false, \.spikes28d),
-        .date("last_event_day", \.lastEventDay),
-        .double("last_event_uplift", \.lastEventUplift),
-        .double("last_event_car", \.lastEventCar),
-        .string("series", nullable: false) { $0.pointee.series.name },
-    ])
+/// Leaderboard entries as a shard stages them: rows of the `momentum` table without their rank
+/// and score, which need every artist (rank 0, no score); the publish reads them back as entries.
+enum StagedEntries {
+    static func row(_ entry: LeaderboardEntry) -> MomentumRow {
+        MomentumRow(rank: 0, artistID: entry.artistID, artistName: entry.artistName, day: entry.day, followers: entry.followers,
+                    growth7d: entry.growth7d, growth28d: entry.growth28d, acceleration7d: entry.acceleration7d,
+                    popularityChange28d: entry.popularityChange28d, spikes28d: entry.spikes28d, lastEventDay: entry.lastEventDay,
+                    lastEventUplift: entry.lastEventUplift, lastEventCar: entry.lastEventCar, series: entry.series)
+    }
 
-    static func decode(_ c: ProcessedColumns) throws -> [LeaderboardEntry] {
-        let ids = try c.strings("artist_id"), names = try c.strings("artist_name"), days = try c.days("day")
-        let followers = try c.int64s("followers"), g7 = try c.doubles("growth_7d"), g28 = try c.doubles("growth_28d")
-        let acceleration = try c.doubles("acceleration_7d"), pop28 = try c.int32s("popularity_change_28d")
-        let spikes = try c.int32s("spikes_28d"), lastDays = try c.days("last_event_day")
-        let uplift = try c.doubles("last_event_uplift"), car = try c.doubles("last_event_car"), series = try c.strings("series")
-        return try (0..<c.table.rowCount).map { row in
-            let id = try c.required(ids, "artist_id", row)
-            guard let named = AudienceSeries(name: try c.required(series, "series", row)) else {
-                throw LakeError.format("\(c.file): column 'series', row \(row + 1) is not source/metric")
-            }
-            return LeaderboardEntry(artistID: id, artistName: names[row] ?? id, day: try c.required(days, "day", row), followers: followers[row],
-                                    growth7d: g7[row], growth28d: g28[row], acceleration7d: acceleration[row], popularityChange28d: pop28[row],
-                                    spikes28d: try c.required(spikes, "spikes_28d", row), lastEventDay: lastDays[row], lastEventUplift: uplift[row],
-                                    lastEventCar: car[row], series: named)
-        }
+    static func entry(_ row: MomentumRow) -> LeaderboardEntry {
+        LeaderboardEntry(artistID: row.artistID, artistName: row.artistName, day: row.day, followers: row.followers,
+                         growth7d: row.growth7d, growth28d: row.growth28d, acceleration7d: row.acceleration7d,
+                         popularityChange28d: row.popularityChange28d, spikes28d: row.spikes28d, lastEventDay: row.lastEventDay,
+                         lastEventUplift: row.lastEventUplift, lastEventCar: row.lastEventCar, series: row.series)
     }
 }

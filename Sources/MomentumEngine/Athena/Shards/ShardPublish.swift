@@ -89,11 +89,8 @@ extension LocalEngine {
         written.insert(impactKey)
 
         // The leaderboard, ranked over every shard's entries.
-        var entries: [LeaderboardEntry] = []
-        for shard in plan.shards {
-            let table = try await ProcessedTableReader.open(Self.shardPrefix(plan, shard.index) + "entries.parquet", in: store)
-            entries += try LeaderboardEntries.decode(ProcessedColumns(table: try await table.reader.read(), file: table.file))
-        }
+        let entries = try await ProcessedTableReader.leaderboard(plan.shards.map { Self.shardPrefix(plan, $0.index) + "entries.parquet" }, in: store)
+            .map(StagedEntries.entry)
         let leaderboard = Leaderboard.rank(entries)
         let observed = Set(outcomes.flatMap(\.observedDays).compactMap { Day(iso: $0) })
         let snapshots = try await writeLeaderboard(leaderboard, asOf: plan.asOf.flatMap { Day(iso: $0) }, observedDays: observed)
