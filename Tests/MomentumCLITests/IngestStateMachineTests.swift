@@ -91,6 +91,7 @@ import Testing
         #expect(done["entered"] as? [String] == ["Start", "Ingest", "Ingested", "Ingest", "Ingested", "Ingest", "Ingested", "AfterIngest", "StartPipeline", "Ended", "Done"],
                 "\(done)")
         let payloads = done["lambda_payloads"] as? [[String: Any]] ?? []
+        try #require(payloads.count == 3, "\(payloads)")
         #expect(payloads.map { $0["attempt"] as? Int } == [0, 1, 2] && payloads.allSatisfy { $0["job"] as? String == "ingest" }, "\(payloads)")
         let handed = NSDictionary(dictionary: payloads.first?["input"] as? [String: Any] ?? [:])
         #expect(handed.isEqual(to: input), "the task gets the execution's input: \(handed)")

@@ -219,6 +219,7 @@ import Testing
             + Array(repeating: ["IsStatement", "NotAStatement"], count: 5).flatMap { $0 }, "\(entered)")
         #expect(entered.filter { $0 == "AnalyseShard" }.count == 7 && entered.filter { $0 == "ShardDone" }.count == 7, "one task per shard: \(entered)")
         let payloads = succeeded["lambda_payloads"] as? [[String: Any]] ?? []
+        try #require(payloads.count == 16, "\(payloads.map { $0["job"] ?? "" })")
         #expect(payloads.map { $0["job"] as? String ?? "" } == ["pipeline_claim", "transform_plan", "catalog", "transform_promote", "analytics_plan"]
                 + Array(repeating: "analytics_shard", count: 7) + ["analytics_publish", "alerts", "dashboard", "pipeline_finish"])
         // Each shard's task gets the shard plan the plan task answered, and its own index.
