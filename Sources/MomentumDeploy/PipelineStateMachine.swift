@@ -97,8 +97,9 @@ package enum PipelineStateMachine {
                                          message: "States.Format('Momentum pipeline run {}: alerts not delivered, tried again next run. {}: {}', $$.Execution.Name, $.alertsError.Error, $.alertsError.Cause)",
                                          next: "Dashboard", catchPath: "$.notifyAlertsError"),
             "Dashboard": lambdaTask(["job": "dashboard"], select: ["status.$": "$.Payload.status"], resultPath: "$.dashboard", next: "Finish"),
+            // A day that could not be marked done is freed instead, not held until the claim expires.
             "Finish": lambdaTask(["job": "pipeline_finish", "execution.$": "$$.Execution.Name", "day.$": "$.claim.day"], select: nil, resultPath: nil,
-                                 next: "Done", catchNext: "NotifyFailure"),
+                                 next: "Done", catchNext: "ReleaseClaim"),
             "Done": ["Type": "Succeed"],
             "CleanUp": lambdaTask(["job": "transform_cleanup", "run_id.$": "$$.Execution.Name"], select: nil, resultPath: nil,
                                   next: "ReleaseClaim", catchNext: "ReleaseClaim", catchPath: "$.cleanupError"),

@@ -77,6 +77,8 @@ import Testing
         #expect(definition["TimeoutSeconds"] as? Int == Int(PipelineDayClaim.executionTimeout.components.seconds), "the claim's expiry assumes the machine's timeout")
         #expect((states["Dashboard"] as? [String: Any])?["Next"] as? String == "Finish")
         #expect((states["CleanUp"] as? [String: Any])?["Next"] as? String == "ReleaseClaim")
+        #expect(((states["Finish"] as? [String: Any])?["Catch"] as? [[String: Any]])?.first?["Next"] as? String == "ReleaseClaim",
+                "a day that could not be marked done is freed, not held until its claim expires")
         #expect(((states["Claim"] as? [String: Any])?["Catch"] as? [[String: Any]])?.first?["Next"] as? String == "NotifyFailure",
                 "a claim that failed has nothing to clean up or free")
     }
