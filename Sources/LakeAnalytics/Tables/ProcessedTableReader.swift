@@ -39,7 +39,7 @@ package struct ArtistSpan: Sendable, Hashable {
     }
 
     /// The row groups that may hold the span's artists.
-    package var filter: ParquetFilter? {
+    var filter: ParquetFilter? {
         lower == nil && upper == nil ? nil : ParquetFilter(column: "artist_id", from: lower.map { .string($0) }, through: upper.map { .string($0) })
     }
 }
@@ -72,31 +72,41 @@ package enum ProcessedTableReader {
         ProcessedColumns(table: try await table.reader.read(filter: span?.filter), file: table.file)
     }
 
-    /// Each file of `keys`, opened one at a time, read for `artistID` (every artist when nil).
-    private static func rows<Row>(_ keys: [String], in store: any ObjectStore, artistID: String?,
+    /// Each file of `keys`, opened one at a time, read for the artists of `span` (every artist
+    /// when nil). `holdingBytes: false` reads the footer and the row groups the span needs only.
+    private static func rows<Row>(_ keys: [String], in store: any ObjectStore, span: ArtistSpan?, holdingBytes: Bool = true,
                                   _ decode: (ProcessedColumns, ArtistSpan?) throws -> [Row]) async throws -> [Row] {
-        let span = artistID.map(ArtistSpan.only)
         var rows: [Row] = []
         for key in keys {
-            rows += try decode(try await columns(try await open(key, in: store), span: span), span)
+            rows += try decode(try await columns(try await open(key, in: store, holdingBytes: holdingBytes), span: span), span)
         }
         return rows
     }
 
     package static func daily(_ keys: [String], in store: any ObjectStore, artistID: String?) async throws -> [ArtistDaily] {
-        try await rows(keys, in: store, artistID: artistID, daily)
+        try await rows(keys, in: store, span: artistID.map(ArtistSpan.only), daily)
+    }
+
+    /// The rows of a span of artists, each file's row groups that may hold them only (a shard's read).
+    package static func daily(_ keys: [String], in store: any ObjectStore, span: ArtistSpan) async throws -> [ArtistDaily] {
+        try await rows(keys, in: store, span: span, holdingBytes: false, daily)
     }
 
     package static func audience(_ keys: [String], in store: any ObjectStore, artistID: String?) async throws -> [AudienceDaily] {
-        try await rows(keys, in: store, artistID: artistID, audience)
+        try await rows(keys, in: store, span: artistID.map(ArtistSpan.only), audience)
+    }
+
+    /// As ``daily(_:in:span:)``.
+    package static func audience(_ keys: [String], in store: any ObjectStore, span: ArtistSpan) async throws -> [AudienceDaily] {
+        try await rows(keys, in: store, span: span, holdingBytes: false, audience)
     }
 
     package static func signals(_ keys: [String], in store: any ObjectStore, artistID: String?) async throws -> [ArtistSignal] {
-        try await rows(keys, in: store, artistID: artistID, signals)
+        try await rows(keys, in: store, span: artistID.map(ArtistSpan.only), signals)
     }
 
     package static func impacts(_ keys: [String], in store: any ObjectStore, artistID: String?) async throws -> [ReleaseImpact] {
-        try await rows(keys, in: store, artistID: artistID, impacts)
+        try await rows(keys, in: store, span: artistID.map(ArtistSpan.only), impacts)
     }
 
     /// The rows of the span's artists (every row when nil) in columns read from a file.

@@ -33,16 +33,12 @@ struct ArtistOrderRewrite<Row: Sendable>: Sendable {
     }
 
     /// The rows of the staged files `sources`, in artist order, as one file of partition
-    /// `month` (`""` for an unpartitioned table) in `scratch`. Sources that are in the table's
-    /// order already, each and one after the other (the parts of analytics shards), are
-    /// re-encoded as they are read, nothing sorted or held (`inOrder`).
-    func rewrite(_ sources: [String], in store: any ObjectStore, month: String, scratch: URL, inOrder: Bool = false) async throws -> Rewritten {
-        let folder = scratch.appendingPathComponent("rewrite-\(table.dataset.tableName)-\(month)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    /// `month` (`""` for an unpartitioned table) in `scratch`.
+    func rewrite(_ sources: [String], in store: any ObjectStore, month: String, scratch: URL) async throws -> Rewritten {
+        let folder = try Self.folder(in: scratch, table.dataset, month)
         let runStore = FileSystemObjectStore(root: folder)
         var runs: [String] = []
         var buffer: [Row] = []
-        var rows = 0
         func spill() async throws {
             buffer.sort(by: less)
             let key = "run-\(runs.count).parquet"
@@ -50,34 +46,12 @@ struct ArtistOrderRewrite<Row: Sendable>: Sendable {
             runs.append(key)
             buffer.removeAll(keepingCapacity: true)
         }
-        let output = TableStream(table, options: options, folder: folder.appendingPathComponent("out"))
-        try output.touch(month)
-        for source in sources {
-            let opened = try await ProcessedTableReader.open(source, in: store, holdingBytes: false)
-            for group in 0..<opened.reader.rowGroupCount {
-                try Task.checkCancellation()
-                let decoded = try decode(ProcessedColumns(table: try await opened.reader.read(rowGroups: [group]), file: opened.file))
-                rows += decoded.count
-                if inOrder {
-                    guard let artistOf = table.artistOf else {
-                        try await append(decoded[...], to: output, month: month)
-                        continue
-                    }
-                    // Held until the next artist begins: the stream takes an artist's rows at once.
-                    buffer += decoded
-                    if let last = buffer.last, let cut = buffer.lastIndex(where: { artistOf($0) != artistOf(last) }) {
-                        try await append(buffer[...cut], to: output, month: month)
-                        buffer.removeSubrange(...cut)
-                    }
-                    continue
-                }
-                buffer += decoded
-                if buffer.count >= runRows { try await spill() }
-            }
+        let output = try stream(folder, month)
+        let rows = try await forEachRowGroup(of: sources, in: store) { decoded in
+            buffer += decoded
+            if buffer.count >= runRows { try await spill() }
         }
-        if inOrder {
-            try await append(buffer[...], to: output, month: month)
-        } else if runs.isEmpty {
+        if runs.isEmpty {
             buffer.sort(by: less)
             try await append(buffer[...], to: output, month: month)
         } else {
@@ -85,12 +59,66 @@ struct ArtistOrderRewrite<Row: Sendable>: Sendable {
             buffer = []
             try await merge(runs, in: runStore, into: output, month: month)
         }
+        let file = try await finish(output, month)
+        for run in runs { try? await runStore.delete(run) }
+        return Rewritten(file: file, rows: rows, runs: runs.count)
+    }
+
+    /// The rows of `sources` that are in the table's order already, each and one after the
+    /// other (the parts of analytics shards), re-encoded as they are read into one file of
+    /// partition `month` in `scratch`: nothing sorted, an artist's rows held at most.
+    func concatenate(_ sources: [String], in store: any ObjectStore, month: String, scratch: URL) async throws -> Rewritten {
+        let output = try stream(try Self.folder(in: scratch, table.dataset, month), month)
+        var held: [Row] = []
+        let rows = try await forEachRowGroup(of: sources, in: store) { decoded in
+            guard let artistOf = table.artistOf else { return try await append(decoded[...], to: output, month: month) }
+            // Held until the next artist begins: the stream takes an artist's rows at once.
+            held += decoded
+            if let last = held.last, let cut = held.lastIndex(where: { artistOf($0) != artistOf(last) }) {
+                try await append(held[...cut], to: output, month: month)
+                held.removeSubrange(...cut)
+            }
+        }
+        try await append(held[...], to: output, month: month)
+        return Rewritten(file: try await finish(output, month), rows: rows, runs: 0)
+    }
+
+    /// A folder of its own in the scratch folder, for one rewrite.
+    private static func folder(in scratch: URL, _ dataset: LakeDataset, _ month: String) throws -> URL {
+        let folder = scratch.appendingPathComponent("rewrite-\(dataset.tableName)-\(month)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    /// The output: the local engine's writer of the table, its one partition begun.
+    private func stream(_ folder: URL, _ month: String) throws -> TableStream<Row> {
+        let output = TableStream(table, options: options, folder: folder.appendingPathComponent("out"))
+        try output.touch(month)
+        return output
+    }
+
+    /// Decodes the sources a row group at a time, in order; returns the rows read.
+    private func forEachRowGroup(of sources: [String], in store: any ObjectStore, _ body: ([Row]) async throws -> Void) async throws -> Int {
+        var rows = 0
+        for source in sources {
+            let opened = try await ProcessedTableReader.open(source, in: store, holdingBytes: false)
+            for group in 0..<opened.reader.rowGroupCount {
+                try Task.checkCancellation()
+                let decoded = try decode(ProcessedColumns(table: try await opened.reader.read(rowGroups: [group]), file: opened.file))
+                rows += decoded.count
+                try await body(decoded)
+            }
+        }
+        return rows
+    }
+
+    /// The output's one file, finished.
+    private func finish(_ output: TableStream<Row>, _ month: String) async throws -> URL {
         let files = try await output.finishFiles()
         guard let file = files.first?.file, files.count == 1 else {
             throw LakeError.io("the rewrite of \(table.dataset.tableName) month \(month) made \(files.count) files")
         }
-        for run in runs { try? await runStore.delete(run) }
-        return Rewritten(file: file, rows: rows, runs: runs.count)
+        return file
     }
 
     /// Merges sorted runs into `output`: each run is read a row group at a time, the next row
@@ -195,39 +223,41 @@ struct MinHeap {
     }
 }
 
+extension ArtistOrderRewrite {
+    /// By artist id (byte order, as Parquet orders strings), then by `then` within an artist.
+    static func byArtist(_ id: @escaping @Sendable (Row) -> String, then: @escaping @Sendable (Row, Row) -> Bool) -> @Sendable (Row, Row) -> Bool {
+        { a, b in UTF8Order.equal(id(a), id(b)) ? then(a, b) : UTF8Order.less(id(a), id(b)) }
+    }
+}
+
 extension ArtistOrderRewrite where Row == ArtistDaily {
     /// `artist_daily`: by artist, then day.
     static func artistDaily(options: ParquetWriter.Options) -> ArtistOrderRewrite {
-        ArtistOrderRewrite(table: Tables.artistDaily, decode: { try ProcessedTableReader.daily($0, span: nil) }, less: { a, b in
-            UTF8Order.equal(a.artistID, b.artistID) ? a.day < b.day : UTF8Order.less(a.artistID, b.artistID)
-        }, options: options)
+        ArtistOrderRewrite(table: Tables.artistDaily, decode: { try ProcessedTableReader.daily($0, span: nil) },
+                           less: byArtist(\.artistID) { $0.day < $1.day }, options: options)
     }
 }
 
 extension ArtistOrderRewrite where Row == ArtistSignal {
     /// `artist_signals`: by artist, then day.
     static func artistSignals(options: ParquetWriter.Options) -> ArtistOrderRewrite {
-        ArtistOrderRewrite(table: Tables.artistSignals, decode: { try ProcessedTableReader.signals($0, span: nil) }, less: { a, b in
-            UTF8Order.equal(a.artistID, b.artistID) ? a.day < b.day : UTF8Order.less(a.artistID, b.artistID)
-        }, options: options)
+        ArtistOrderRewrite(table: Tables.artistSignals, decode: { try ProcessedTableReader.signals($0, span: nil) },
+                           less: byArtist(\.artistID) { $0.day < $1.day }, options: options)
     }
 }
 
 extension ArtistOrderRewrite where Row == ReleaseImpact {
-    /// `release_impact`, whose shards' parts come in order (`inOrder`): by artist, then event.
+    /// `release_impact`, whose shards' parts are concatenated (in order already): by artist, then event.
     static func releaseImpact(options: ParquetWriter.Options) -> ArtistOrderRewrite {
-        ArtistOrderRewrite(table: Tables.releaseImpact, decode: { try ProcessedTableReader.impacts($0, span: nil) }, less: { a, b in
-            UTF8Order.equal(a.artistID, b.artistID) ? a.eventDay < b.eventDay : UTF8Order.less(a.artistID, b.artistID)
-        }, options: options)
+        ArtistOrderRewrite(table: Tables.releaseImpact, decode: { try ProcessedTableReader.impacts($0, span: nil) },
+                           less: byArtist(\.artistID) { $0.eventDay < $1.eventDay }, options: options)
     }
 }
 
 extension ArtistOrderRewrite where Row == AudienceDaily {
     /// `audience_daily`: by artist, then series, then day.
     static func audienceDaily(options: ParquetWriter.Options) -> ArtistOrderRewrite {
-        ArtistOrderRewrite(table: Tables.audienceDaily, decode: { try ProcessedTableReader.audience($0, span: nil) }, less: { a, b in
-            if !UTF8Order.equal(a.artistID, b.artistID) { return UTF8Order.less(a.artistID, b.artistID) }
-            return a.series != b.series ? a.series < b.series : a.day < b.day
-        }, options: options)
+        ArtistOrderRewrite(table: Tables.audienceDaily, decode: { try ProcessedTableReader.audience($0, span: nil) },
+                           less: byArtist(\.artistID) { $0.series != $1.series ? $0.series < $1.series : $0.day < $1.day }, options: options)
     }
 }

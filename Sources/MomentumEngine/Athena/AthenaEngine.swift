@@ -307,7 +307,7 @@ package struct AthenaEngine: Sendable {
             _ = try await local.analyseShard(shardPlan, index: shard.index)
         }
         let published = try await local.publishShards(shardPlan, engine: "athena")
-        await local.dropShardParts(shardPlan, keepingRecord: false)
+        await local.dropShardParts(runID: shardPlan.runID, keepingRecord: false)
         return await finishAnalytics(plan, published: published, promoted: promoted)
     }
 

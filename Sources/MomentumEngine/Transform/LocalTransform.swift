@@ -234,19 +234,22 @@ extension LocalEngine {
     /// new file, never a mix.
     /// With `fromMonth`, only partitions of that month and later are replaced.
     func replace(_ dataset: LakeDataset, with files: [String: [UInt8]], fromMonth: Int32? = nil) async throws -> (written: Int, removed: Int) {
-        let existing = try await store.list(prefix: dataset.prefix).map(\.key).filter(LakeLayout.isDataKey).filter { key in
-            guard let fromMonth else { return true }
-            return LocalEngine.monthIndex(ofProcessedKey: key).map { $0 >= fromMonth } ?? false
-        }
         for (key, bytes) in files.sorted(by: { $0.key < $1.key }) {
             try await store.put(key, bytes: bytes)
         }
+        return (files.count, try await removeStale(dataset, keeping: Set(files.keys), fromMonth: fromMonth))
+    }
+
+    /// Removes the dataset's files a new version does not have (`keeping`), once that version
+    /// is in place; with `fromMonth`, only partitions of that month and later. Returns how many.
+    func removeStale(_ dataset: LakeDataset, keeping: Set<String>, fromMonth: Int32? = nil) async throws -> Int {
         var removed = 0
-        for key in existing where files[key] == nil {
+        for key in try await store.list(prefix: dataset.prefix).map(\.key).filter(LakeLayout.isDataKey) where !keeping.contains(key) {
+            if let fromMonth, (LocalEngine.monthIndex(ofProcessedKey: key).map { $0 < fromMonth } ?? true) { continue }
             try await store.delete(key)
             removed += 1
         }
-        return (files.count, removed)
+        return removed
     }
 }
 

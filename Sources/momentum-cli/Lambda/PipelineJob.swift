@@ -67,7 +67,7 @@ enum PipelineJob: Sendable {
         case .publish(nil, let shards):
             let published = try await settings.withLakeLock(store, command: "momentum lambda analytics_publish") { () -> ShardsPublished in
                 let published = try await local.publishShards(shards, engine: "local")
-                await local.dropShardParts(shards, keepingRecord: false)
+                await local.dropShardParts(runID: shards.runID, keepingRecord: false)
                 return published
             }
             return try PipelineJob.answer(["status": "done", "artists": published.total.artists, "signal_rows": published.total.signalRows,
@@ -108,7 +108,7 @@ enum PipelineJob: Sendable {
             guard shards.runID == plan.runID else { throw CommandFailure.usage("the shard plan is run \(shards.runID)'s, the plan run \(plan.runID)'s") }
             let tables = try await settings.withLakeLock(store, command: "momentum lambda analytics_publish") { () -> LocalEngine.TransformSummary in
                 let published = try await local.publishShards(shards, engine: "athena")
-                await local.dropShardParts(shards)
+                await local.dropShardParts(runID: shards.runID, keepingRecord: true)
                 return await engine.finishAnalytics(plan, published: published, promoted: .init(written: 0, removed: 0))
             }
             if !tables.malformed.isEmpty { log.warning("\(tables.malformed.count) malformed raw release line(s) were skipped") }

@@ -80,22 +80,15 @@ extension LocalEngine {
         for key in dailyKeys { rows += try await ProcessedTableReader.open(key, in: store, holdingBytes: false).reader.rowCount }
         let wanted = min(AnalyticsShardPlan.maximumShards, max(1, count ?? (rows + AnalyticsShardPlan.rowsPerShard - 1) / AnalyticsShardPlan.rowsPerShard))
         // The ids of the latest month, in order: the shards' bounds are their quantiles.
-        var ids: [String] = []
-        if let latest = Self.latestMonthKeys(dailyKeys).last {
-            var seen = Set<String>()
-            for key in latest {
-                let table = try await ProcessedTableReader.open(key, in: store, holdingBytes: false)
-                for id in try ProcessedColumns(table: try await table.reader.read(columns: ["artist_id"]), file: table.file).strings("artist_id") {
-                    if let id, seen.insert(id).inserted { ids.append(id) }
-                }
-            }
+        var distinct = Set<String>()
+        for key in Self.keysByMonth(dailyKeys).max(by: { $0.key < $1.key })?.value ?? [] {
+            let table = try await ProcessedTableReader.open(key, in: store, holdingBytes: false)
+            distinct.formUnion(try ProcessedColumns(table: try await table.reader.read(columns: ["artist_id"]), file: table.file).strings("artist_id").compactMap { $0 })
         }
-        ids.sort { UTF8Order.less($0, $1) }
-        var bounds: [String] = []
-        for shard in 1..<max(1, min(wanted, ids.count)) {
-            let bound = ids[shard * ids.count / min(wanted, ids.count) - 1]
-            if bounds.last.map({ !UTF8Order.equal($0, bound) }) ?? true { bounds.append(bound) }
-        }
+        let ids = distinct.sorted { UTF8Order.less($0, $1) }
+        let count = min(wanted, ids.count)
+        // Distinct ids, so the bounds are distinct and ascending.
+        let bounds = count < 2 ? [] : (1..<count).map { ids[$0 * ids.count / count - 1] }
         var shards: [AnalyticsShardPlan.Shard] = []
         for index in 0...bounds.count {
             shards.append(.init(index: index, after: index == 0 ? nil : bounds[index - 1], through: index < bounds.count ? bounds[index] : nil))
@@ -104,9 +97,11 @@ extension LocalEngine {
         return AnalyticsShardPlan(runID: runID, asOf: asOf?.isoString, firstDay: firstDay, shards: shards)
     }
 
-    /// The keys of each month partition, months in order.
-    static func latestMonthKeys(_ keys: [String]) -> [[String]] {
-        Dictionary(grouping: keys) { monthIndex(ofProcessedKey: $0) ?? Int32.min }.sorted { $0.key < $1.key }.map(\.value)
+    /// The keys of each month partition, by month (a key outside any month is left out).
+    static func keysByMonth(_ keys: [String]) -> [Int32: [String]] {
+        var months: [Int32: [String]] = [:]
+        for key in keys { if let month = monthIndex(ofProcessedKey: key) { months[month, default: []].append(key) } }
+        return months
     }
 
     /// The contract's leaderboard day: the latest day with a count in some series (followers in
@@ -130,10 +125,10 @@ extension LocalEngine {
             return (any, counted)
         }
         // Months from the latest: the first month with a count holds the latest count.
-        let months = Set((dailyKeys + audienceKeys).compactMap { LocalEngine.monthIndex(ofProcessedKey: $0) }).sorted(by: >)
-        for month in months {
-            let daily = try await latestDays(dailyKeys.filter { LocalEngine.monthIndex(ofProcessedKey: $0) == month }, counted: "followers")
-            let audience = try await latestDays(audienceKeys.filter { LocalEngine.monthIndex(ofProcessedKey: $0) == month }, counted: "value")
+        let dailyMonths = Self.keysByMonth(dailyKeys), audienceMonths = Self.keysByMonth(audienceKeys)
+        for month in Set(dailyMonths.keys).union(audienceMonths.keys).sorted(by: >) {
+            let daily = try await latestDays(dailyMonths[month] ?? [], counted: "followers")
+            let audience = try await latestDays(audienceMonths[month] ?? [], counted: "value")
             if latest == nil { latest = [daily.any, audience.any].compactMap { $0 }.max() }
             if let counted = [daily.counted, audience.counted].compactMap({ $0 }).max() { return counted }
         }

@@ -39,6 +39,16 @@ package struct ShardOutcome: Codable, Sendable, Equatable {
 
     static let maximumMalformed = 1_000
 
+    /// The outcomes of every shard, summed: their days and signal months united, the malformed
+    /// lines the first shard's (every shard finds the same).
+    static func summed(_ outcomes: [ShardOutcome]) -> ShardOutcome {
+        func sum(_ value: (ShardOutcome) -> Int) -> Int { outcomes.reduce(0) { $0 + value($1) } }
+        return ShardOutcome(artists: sum(\.artists), dailyRows: sum(\.dailyRows), audienceRows: sum(\.audienceRows), signalRows: sum(\.signalRows),
+                            events: sum(\.events), bytesRead: sum(\.bytesRead), releaseBytesRead: sum(\.releaseBytesRead),
+                            signalMonths: Set(outcomes.flatMap(\.signalMonths)).sorted(), observedDays: Set(outcomes.flatMap(\.observedDays)).sorted(),
+                            malformed: outcomes.first?.malformed ?? [])
+    }
+
     enum CodingKeys: String, CodingKey {
         case artists, events, malformed
         case dailyRows = "daily_rows", audienceRows = "audience_rows", signalRows = "signal_rows"
@@ -62,18 +72,10 @@ extension LocalEngine {
         guard plan.shards.indices.contains(index) else { throw EngineError.invalidInput("run \(plan.runID) has no shard \(index)") }
         let span = plan.shards[index].span
         let counting = ByteCountingStore(base: store)
-        var daily: [String: [ArtistDaily]] = [:]
-        for key in try await ProcessedTableReader.files(.artistDaily, in: store).sorted() {
-            let table = try await ProcessedTableReader.open(key, in: counting, holdingBytes: false)
-            let columns = ProcessedColumns(table: try await table.reader.read(filter: span.filter), file: table.file)
-            for row in try ProcessedTableReader.daily(columns, span: span) { daily[row.artistID, default: []].append(row) }
-        }
-        var audience: [String: [AudienceDaily]] = [:]
-        for key in try await ProcessedTableReader.files(.audienceDaily, in: store).sorted() {
-            let table = try await ProcessedTableReader.open(key, in: counting, holdingBytes: false)
-            let columns = ProcessedColumns(table: try await table.reader.read(filter: span.filter), file: table.file)
-            for row in try ProcessedTableReader.audience(columns, span: span) { audience[row.artistID, default: []].append(row) }
-        }
+        var daily = Dictionary(grouping: try await ProcessedTableReader.daily(try await ProcessedTableReader.files(.artistDaily, in: store).sorted(),
+                                                                             in: counting, span: span), by: \.artistID)
+        var audience = Dictionary(grouping: try await ProcessedTableReader.audience(try await ProcessedTableReader.files(.audienceDaily, in: store).sorted(),
+                                                                                   in: counting, span: span), by: \.artistID)
         let (releases, malformed, releaseBytes) = try await shardReleases(span)
         let ids = Set(daily.keys).union(audience.keys).union(releases.keys).sorted { UTF8Order.less($0, $1) }
         let inputs = ids.map { id in

@@ -30,10 +30,6 @@ package struct ShardsPublished: Codable, Sendable, Equatable {
 }
 
 extension LocalEngine {
-    static func publishedMarker(_ plan: AnalyticsShardPlan) -> String {
-        publishedMarker(runID: plan.runID)
-    }
-
     static func publishedMarker(runID: String) -> String {
         AnalyticsShardPlan.prefix(runID: runID) + "_published.json"
     }
@@ -55,7 +51,7 @@ extension LocalEngine {
     /// who computed `artist_daily`).
     package func publishShards(_ handed: AnalyticsShardPlan, engine: String) async throws -> ShardsPublished {
         let plan = try handed.validated()
-        let marker = Self.publishedMarker(plan)
+        let marker = Self.publishedMarker(runID: plan.runID)
         if let done = try await LakeStateJSON.load(ShardsPublished.self, key: marker, from: store, what: "record of run \(plan.runID)'s publish") {
             return done
         }
@@ -71,7 +67,7 @@ extension LocalEngine {
         for month in months {
             let parts = plan.shards.indices.filter { outcomes[$0].signalMonths.contains(month) }
                 .map { Self.shardPrefix(plan, $0) + "artist_signals/\(month).parquet" }
-            let file = try await ArtistOrderRewrite.artistSignals(options: options).rewrite(parts, in: store, month: month, scratch: scratch, inOrder: true)
+            let file = try await ArtistOrderRewrite.artistSignals(options: options).concatenate(parts, in: store, month: month, scratch: scratch)
             let key = LakeLayout.processedKey(.artistSignals, partition: ("month", month))
             try await store.put(key, movingFileAt: file.file)
             written.insert(key)
@@ -83,7 +79,7 @@ extension LocalEngine {
         }
         // release_impact: one file, every shard's events.
         let impacts = try await ArtistOrderRewrite.releaseImpact(options: options)
-            .rewrite(plan.shards.map { Self.shardPrefix(plan, $0.index) + "release_impact.parquet" }, in: store, month: "", scratch: scratch, inOrder: true)
+            .concatenate(plan.shards.map { Self.shardPrefix(plan, $0.index) + "release_impact.parquet" }, in: store, month: "", scratch: scratch)
         let impactKey = LakeLayout.processedKey(.releaseImpact, partition: nil)
         try await store.put(impactKey, movingFileAt: impacts.file)
         written.insert(impactKey)
@@ -96,34 +92,20 @@ extension LocalEngine {
         let snapshots = try await writeLeaderboard(leaderboard, asOf: plan.asOf.flatMap { Day(iso: $0) }, observedDays: observed)
 
         // Stale files go once every new one is in place.
-        var removed = snapshots.removed
-        for dataset in [LakeDataset.artistSignals, .releaseImpact] {
-            for key in try await store.list(prefix: dataset.prefix).map(\.key).filter(LakeLayout.isDataKey) where !written.contains(key) {
-                if dataset == .artistSignals, let firstMonth, let month = LocalEngine.monthIndex(ofProcessedKey: key), month < firstMonth { continue }
-                try await store.delete(key)
-                removed += 1
-            }
-        }
+        let removed = try await snapshots.removed + removeStale(.artistSignals, keeping: written, fromMonth: firstMonth)
+            + removeStale(.releaseImpact, keeping: written)
         let unread = Set((outcomes.first?.malformed ?? []).filter { $0.line == 0 }.map(\.source))
         try await recordTransform(engine: engine, unread: unread)
-        let total = ShardOutcome(artists: outcomes.reduce(0) { $0 + $1.artists }, dailyRows: outcomes.reduce(0) { $0 + $1.dailyRows },
-                                 audienceRows: outcomes.reduce(0) { $0 + $1.audienceRows }, signalRows: outcomes.reduce(0) { $0 + $1.signalRows },
-                                 events: outcomes.reduce(0) { $0 + $1.events }, bytesRead: outcomes.reduce(0) { $0 + $1.bytesRead },
-                                 releaseBytesRead: outcomes.reduce(0) { $0 + $1.releaseBytesRead },
-                                 signalMonths: months, observedDays: observed.sorted().map(\.isoString), malformed: outcomes.first?.malformed ?? [])
+        let total = ShardOutcome.summed(outcomes)
         let published = ShardsPublished(written: written.count + snapshots.written, removed: removed, leaderboardRows: leaderboard.count, asOf: plan.asOf, total: total)
         try await store.put(marker, bytes: Array(try JSONEncoder().encode(published)))
         return published
     }
 
     /// Drops a run's shard parts (after its publish, or of a run that failed). The publish
-    /// record stays while a retried publish task may still come (`keepingRecord`); without
-    /// it, a late retry finds no shard done and changes nothing.
-    package func dropShardParts(_ plan: AnalyticsShardPlan, keepingRecord: Bool = true) async {
-        await dropShardParts(runID: plan.runID, keepingRecord: keepingRecord)
-    }
-
-    /// `dropShardParts` by run id: the pipeline's last task drops the publish record so.
+    /// record stays while a retried publish task may still come (`keepingRecord`; the
+    /// pipeline's last task drops it); without it, a late retry finds no shard done and
+    /// changes nothing.
     package func dropShardParts(runID: String, keepingRecord: Bool) async {
         let prefix = AnalyticsShardPlan.prefix(runID: runID)
         let record = Self.publishedMarker(runID: runID)
