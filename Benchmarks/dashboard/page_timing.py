@@ -5,6 +5,10 @@ reports them in real time. Chromium is driven over the DevTools protocol on a pi
 (--remote-debugging-pipe), so nothing is added to the page and no port is opened. Prints one
 JSON object.
 
+A site's page (`momentum dashboard --site`) is timed the same way; opening an artist then
+includes loading its data file, and the search (its directory files loaded) and sorting the whole
+leaderboard (every board file loaded) are timed too.
+
 Usage: page_timing.py PAGE.html [--runs 3]
 """
 import argparse
@@ -34,6 +38,40 @@ OPEN_ONE_MORE = """(() => {
   const height = section ? section.getBoundingClientRect().height : 0;
   return JSON.stringify({fcp_ms: paint ? paint.startTime : null, load_ms: nav ? nav.loadEventStart : null,
     open_ms: performance.now() - start, opened: !!section && section.getAttribute("data-artist") === pick.id && height > 0});
+})()"""
+
+
+OPEN_ON_SITE = """(async () => {
+  const paint = performance.getEntriesByName("first-contentful-paint")[0];
+  const nav = performance.getEntriesByType("navigation")[0];
+  const data = JSON.parse(document.getElementById("dashboard-data").textContent);
+  const files = data.site.artistFiles;
+  const pick = files[Math.floor(files.length / 2)][1];
+  const until = (done) => new Promise((resolve, reject) => {
+    const limit = performance.now() + 120000;
+    const step = () => done() ? resolve() : (performance.now() > limit ? reject(new Error("timed out")) : setTimeout(step, 2));
+    step();
+  });
+  let start = performance.now();
+  location.hash = "#artist=" + encodeURIComponent(pick);
+  await until(() => {
+    const section = document.querySelector("section.artist:not([hidden])");
+    return section && section.getAttribute("data-artist") === pick && section.getBoundingClientRect().height > 0;
+  });
+  const open_ms = performance.now() - start;
+  const search = document.getElementById("artist-search");
+  start = performance.now();
+  search.value = "a";
+  search.dispatchEvent(new Event("input"));
+  await until(() => document.querySelectorAll("#search-results li").length > 0);
+  const search_ms = performance.now() - start;
+  const header = document.querySelector('th[data-key="followers"]');
+  start = performance.now();
+  header.querySelector("button").click();
+  await until(() => header.getAttribute("aria-sort") === "ascending");
+  const sort_ms = performance.now() - start;
+  return JSON.stringify({fcp_ms: paint ? paint.startTime : null, load_ms: nav ? nav.loadEventStart : null,
+    open_ms: open_ms, search_ms: search_ms, sort_ms: sort_ms, opened: true});
 })()"""
 
 
@@ -109,7 +147,12 @@ def measure(page, profile):
         browser.send("Page.navigate", {"url": "file://" + os.path.abspath(page)}, session=session)
         browser.wait(lambda m: m.get("method") == "Page.loadEventFired" and m.get("sessionId") == session, timeout=300)
         time.sleep(0.3)  # the first paint's entry is recorded after the frame that painted it
-        answer = browser.send("Runtime.evaluate", {"expression": OPEN_ONE_MORE, "returnByValue": True}, session=session)
+        with open(page, encoding="utf-8") as text:
+            site = '"site":{"base":' in text.read()
+        answer = browser.send("Runtime.evaluate", {"expression": OPEN_ON_SITE if site else OPEN_ONE_MORE, "returnByValue": True,
+                                                   "awaitPromise": True}, session=session, timeout=300)
+        if "exceptionDetails" in answer["result"]:
+            raise RuntimeError(f"page_timing: {answer['result']['exceptionDetails']}")
         return json.loads(answer["result"]["result"]["value"])
     finally:
         browser.close()
@@ -129,10 +172,11 @@ def main():
             shutil.rmtree(profile, ignore_errors=True)
         if not all(r["opened"] for r in runs):
             sys.exit(f"page_timing: the opened artist was not drawn: {runs}")
-        print(json.dumps({"bytes": os.path.getsize(args.page),
-                          "fcp_ms": statistics.median(r["fcp_ms"] for r in runs),
-                          "load_ms": statistics.median(r["load_ms"] for r in runs),
-                          "open_ms": statistics.median(r["open_ms"] for r in runs)}))
+        result = {"bytes": os.path.getsize(args.page)}
+        for key in ("fcp_ms", "load_ms", "open_ms", "search_ms", "sort_ms"):
+            if key in runs[0]:
+                result[key] = statistics.median(r[key] for r in runs)
+        print(json.dumps(result))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -55,6 +55,26 @@ def invoke(binary, lake, event):
         return posts[0]["body"], wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+def linked_copy(lake, work, suffix):
+    """The lake hard-linked into `work` (`cp -al`): tasks that replace or add files leave the
+    source lake as it was."""
+    copy = os.path.join(work, os.path.basename(os.path.normpath(lake)) + suffix)
+    if os.path.exists(copy):
+        shutil.rmtree(copy)
+    os.makedirs(work, exist_ok=True)
+    subprocess.run(["cp", "-al", lake, copy], check=True)
+    return copy
+
+
+def print_tasks(header, widths, rows):
+    """The tasks' table: the given columns, then each task's wall time, CPU time and peak."""
+    widths = widths + (8, 8, 10)
+    print("  ".join(f"{h:<{w}}" for h, w in zip(header + ("wall", "CPU", "peak"), widths)))
+    for row in rows:
+        *columns, wall, cpu, peak = row
+        print("  ".join(f"{c:<{w}}" for c, w in zip((*columns, f"{wall:.1f} s", f"{cpu:.1f} s", f"{peak:,.0f} MiB"), widths)))
+
+
 def stored_bytes(lake):
     total = 0
     for table in ("artist_daily", "audience_daily"):
@@ -70,11 +90,7 @@ def main():
     parser.add_argument("--work", required=True)
     parser.add_argument("--shards", type=int)
     args = parser.parse_args()
-    lake = os.path.join(args.work, os.path.basename(os.path.normpath(args.lake)) + "-shards")
-    if os.path.exists(lake):
-        shutil.rmtree(lake)
-    os.makedirs(args.work, exist_ok=True)
-    subprocess.run(["cp", "-al", args.lake, lake], check=True)
+    lake = linked_copy(args.lake, args.work, "-shards")
     try:
         event = {"job": "analytics_plan"}
         if args.shards:
@@ -94,11 +110,7 @@ def main():
         shutil.rmtree(lake, ignore_errors=True)
     print(f"sharded analytics over {args.lake}: {len(plan['shards'])} shards; stored artist_daily + audience_daily {stored / 2**20:,.0f} MiB; "
           f"each task a whole process with Lambda's 15-minute deadline")
-    header = ("task", "artists", "daily rows", "tables + releases read", "wall", "CPU", "peak")
-    widths = (10, 9, 11, 30, 8, 8, 10)
-    print("  ".join(f"{h:<{w}}" for h, w in zip(header, widths)))
-    for task, artists, daily, read, wall, cpu, peak in rows:
-        print("  ".join(f"{c:<{w}}" for c, w in zip((task, artists, daily, read, f"{wall:.1f} s", f"{cpu:.1f} s", f"{peak:,.0f} MiB"), widths)))
+    print_tasks(("task", "artists", "daily rows", "tables + releases read"), (10, 9, 11, 30), rows)
     shards = [r for r in rows if r[0].startswith("shard")]
     print(f"largest shard: {max(r[6] for r in shards):,.0f} MiB peak, {max(r[4] for r in shards):.1f} s (goals: 1,024 MiB, 600 s)")
 

@@ -92,11 +92,17 @@ package enum PipelineStateMachine {
             // After the analytics: the rules read the tables just written. Alerts that could not
             // go out are said on the failure topic and tried again next run; the page is still written.
             "Alerts": lambdaTask(["job": "alerts"], select: ["status.$": "$.Payload.status", "delivered.$": "$.Payload.delivered"],
-                                 resultPath: "$.alerts", next: "Dashboard", catchNext: "AlertsNotDelivered", catchPath: "$.alertsError"),
+                                 resultPath: "$.alerts", next: "DashboardPlan", catchNext: "AlertsNotDelivered", catchPath: "$.alertsError"),
             "AlertsNotDelivered": notify(subject: "Momentum: some alerts were not delivered",
                                          message: "States.Format('Momentum pipeline run {}: alerts not delivered, tried again next run. {}: {}', $$.Execution.Name, $.alertsError.Error, $.alertsError.Cause)",
-                                         next: "Dashboard", catchPath: "$.notifyAlertsError"),
-            "Dashboard": lambdaTask(["job": "dashboard"], select: ["status.$": "$.Payload.status"], resultPath: "$.dashboard", next: "Finish"),
+                                         next: "DashboardPlan", catchPath: "$.notifyAlertsError"),
+            // The dashboard site in parts (ranges of artists, one task each), then its page.
+            "DashboardPlan": lambdaTask(["job": "dashboard_plan"], select: ["plan.$": "$.Payload.site", "concurrency.$": "$.Payload.concurrency"],
+                                        resultPath: "$.dashboard", next: "DashboardParts"),
+            "DashboardParts": rangeTasks(job: "dashboard_part", planField: "site", result: "$.dashboard", items: "parts", state: "WriteDashboardPart",
+                                         next: "Dashboard"),
+            "Dashboard": lambdaTask(["job": "dashboard", "site.$": "$.dashboard.plan"], select: ["status.$": "$.Payload.status"],
+                                    resultPath: "$.dashboardPage", next: "Finish"),
             // A day that could not be marked done is freed instead, not held until the claim expires.
             "Finish": lambdaTask(["job": "pipeline_finish", "execution.$": "$$.Execution.Name", "day.$": "$.claim.day"], select: nil, resultPath: nil,
                                  next: "Done", catchNext: "ReleaseClaim"),
@@ -130,7 +136,7 @@ package enum PipelineStateMachine {
             }
         }
         return [
-            "Comment": "Momentum's daily pipeline: the day claimed, the transform's plan, its Athena statements, the partitions promoted, the analytics, the alerts, the dashboard. Generated from the plan of `momentum transform --engine athena`; do not edit by hand.",
+            "Comment": "Momentum's daily pipeline: the day claimed, the transform's plan, its Athena statements, the partitions promoted, the analytics, the alerts, the dashboard (its parts, then its page). Generated from the plan of `momentum transform --engine athena`; do not edit by hand.",
             "StartAt": "Claim",
             "TimeoutSeconds": Int(PipelineDayClaim.executionTimeout.components.seconds),
             "States": states,
@@ -246,18 +252,24 @@ package enum PipelineStateMachine {
     /// answer). The items are the shard plan's shards, a few dozen bytes each: even at the plan's
     /// 1,000 shards the state stays far below Step Functions' 256 KiB, so the Map is inline.
     static func shards(next: String) -> [String: Any] {
-        let shard = lambdaTask(["job": "analytics_shard", "shards.$": "$.plan", "index.$": "$.index"], select: nil, resultPath: nil,
-                               next: "ShardDone", catchNext: "ShardFailed")
+        rangeTasks(job: "analytics_shard", planField: "shards", result: "$.analytics", items: "shards", state: "AnalyseShard", next: next)
+    }
+
+    /// One task per range of artists of `result`'s plan (`result.plan.<items>`), each given the
+    /// plan (as `planField`) and its range's index, `result.concurrency` at once.
+    static func rangeTasks(job: String, planField: String, result: String, items: String, state: String, next: String) -> [String: Any] {
+        let task = lambdaTask(["job": job, "\(planField).$": "$.plan", "index.$": "$.index"], select: nil, resultPath: nil,
+                              next: "RangeDone", catchNext: "RangeFailed")
         return [
             "Type": "Map",
-            "ItemsPath": "$.analytics.plan.shards",
-            "ItemSelector": ["index.$": "$$.Map.Item.Value.index", "plan.$": "$.analytics.plan"],
-            "MaxConcurrencyPath": "$.analytics.concurrency",
-            "ItemProcessor": ["ProcessorConfig": ["Mode": "INLINE"], "StartAt": "AnalyseShard", "States": [
-                "AnalyseShard": shard,
-                "ShardDone": ["Type": "Succeed"],
+            "ItemsPath": "\(result).plan.\(items)",
+            "ItemSelector": ["index.$": "$$.Map.Item.Value.index", "plan.$": "\(result).plan"],
+            "MaxConcurrencyPath": "\(result).concurrency",
+            "ItemProcessor": ["ProcessorConfig": ["Mode": "INLINE"], "StartAt": state, "States": [
+                state: task,
+                "RangeDone": ["Type": "Succeed"],
                 // Its error and cause go on to the Map, whose Catch takes the failure path.
-                "ShardFailed": ["Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"],
+                "RangeFailed": ["Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"],
             ] as [String: Any]] as [String: Any],
             "ResultPath": NSNull(),
             "Catch": [["ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "CleanUp"]],

@@ -23,12 +23,15 @@ struct BrowserReport: Decodable {
     var artist_ids: [String]
     var section_html: [String: String]
     var board_html: String
+    var search_results: [String]
     var text: String
 }
 
-func browse(_ page: URL, hash: String = "", screenshot: URL? = nil, script: Bool = true) async throws -> BrowserReport {
+/// The page as a reader gets it; `then` runs after the page's script (a reader's clicks).
+func browse(_ page: URL, hash: String = "", screenshot: URL? = nil, script: Bool = true, then: String? = nil) async throws -> BrowserReport {
     var arguments = [page.path]
     if !script { arguments.append("--no-script") }
+    if let then { arguments += ["--then", then] }
     if !hash.isEmpty { arguments += ["--hash", hash] }
     if let screenshot { arguments += ["--screenshot", screenshot.path] }
     let result = try await OutsideTools.runScript("browser_check.py", arguments)

@@ -38,13 +38,18 @@ struct LambdaRuntimeTests {
             ["event": ["job": "ingest", "input": ["job": "weather"], "started": "2026-12-05T07:00:00Z", "attempt": 0]],
             ["event": ["job": "pipeline_finish", "execution": "run-1", "day": "2026-13-01"]],
             ["event": ["job": "pipeline_release", "execution": "../run", "day": "2026-12-05"]],
+            ["event": ["job": "dashboard_part", "index": 0]],
+            ["event": ["job": "dashboard_part", "index": 1, "site": ["generation": "20261205T070000Z-0badf00d", "generated_at": "2026-12-05T07:00:00Z",
+                                                                     "parts": [["index": 0]]]]],
+            ["event": ["job": "dashboard", "site": ["generation": "../up", "generated_at": "2026-12-05T07:00:00Z", "parts": [["index": 0]]]]],
+            ["event": ["job": "dashboard_plan", "parts": 0]],
         ], in: folder)
         let result = try await serve(runtime, environment: ["MOMENTUM_LAKE": lake.path])
         // The loop ends only when the Runtime API fails (the fake's list is used up): exit 3.
         #expect(result.status == 3, "\(result.stderr)")
         let posts = try runtime.posts()
         #expect(posts.map { $0["kind"] as? String } == ["response", "error", "error", "error", "error", "response", "error", "error", "error"]
-                + Array(repeating: "error", count: 5) + ["exhausted"])
+                + Array(repeating: "error", count: 9) + ["exhausted"])
         #expect((posts[0]["body"] as? [String: Any])?["status"] as? String == "done" && posts[0]["request"] as? String == "request-0")
         #expect(posts[1]["error_type"] as? String == "Momentum.Usage")
         #expect(((posts[1]["body"] as? [String: Any])?["errorMessage"] as? String)?.contains("SPOTIFY_CLIENT_ID") == true)
@@ -52,7 +57,9 @@ struct LambdaRuntimeTests {
                                   (6, "'Radiohead' is not a Spotify artist id"), (7, #""plan" must be the plan the transform_plan job answered"#),
                                   (8, #"names "job" twice"#), (9, "unknown field 'scheduled_tme' (known: rerun, scheduled_time)"),
                                   (10, #""attempt" must be the invocations so far"#), (11, #"needs "job": "metrics" or "releases""#),
-                                  (12, #""day" must be a day"#), (13, "run_id must be 1 to 80 letters")] {
+                                  (12, #""day" must be a day"#), (13, "run_id must be 1 to 80 letters"),
+                                  (14, #"needs "site" (the dashboard_plan job's answer)"#), (15, #""index" must be a part of the plan, 0 to 0"#),
+                                  (16, "is not a build's name"), (17, #""parts" must be a count of parts"#)] {
             #expect(posts[index]["error_type"] as? String == "Momentum.InvalidEvent")
             let message = (posts[index]["body"] as? [String: Any])?["errorMessage"] as? String ?? ""
             #expect(message.contains(expected), "\(message)")

@@ -61,13 +61,17 @@ import Testing
             }
         }
         check(definition["States"] as? [String: Any] ?? [:])
-        #expect(tasks == 16)
+        #expect(tasks == 18)
         // Alerts that could not go out are told on the failure topic; the page is still written.
         let states = definition["States"] as? [String: Any] ?? [:]
         let alerts = states["Alerts"] as? [String: Any] ?? [:]
-        #expect(alerts["Next"] as? String == "Dashboard")
+        #expect(alerts["Next"] as? String == "DashboardPlan")
         #expect(((alerts["Catch"] as? [[String: Any]])?.first?["Next"]) as? String == "AlertsNotDelivered")
-        #expect((states["AlertsNotDelivered"] as? [String: Any])?["Next"] as? String == "Dashboard")
+        #expect((states["AlertsNotDelivered"] as? [String: Any])?["Next"] as? String == "DashboardPlan")
+        // The dashboard in parts: its plan, a task per part (as many at once as the shards), its page.
+        #expect((states["DashboardPlan"] as? [String: Any])?["Next"] as? String == "DashboardParts")
+        #expect((states["DashboardParts"] as? [String: Any])?["Next"] as? String == "Dashboard")
+        #expect((states["DashboardParts"] as? [String: Any])?["MaxConcurrencyPath"] as? String == "$.dashboard.concurrency")
         #expect((states["Analytics"] as? [String: Any])?["Next"] as? String == "AnalyticsShards")
         #expect((states["AnalyticsShards"] as? [String: Any])?["Next"] as? String == "AnalyticsPublish")
         #expect((states["AnalyticsShards"] as? [String: Any])?["MaxConcurrencyPath"] as? String == "$.analytics.concurrency")
@@ -161,24 +165,35 @@ import Testing
         let analyticsPlan = promoted[2]
         let shardPlan = try #require(analyticsPlan["shards"] as? [String: Any])
         #expect((shardPlan["shards"] as? [Any])?.count == 7 && analyticsPlan["concurrency"] as? Int == 10, "\(analyticsPlan)")
-        // Each shard, the publish (retried too: it answers the same), alerts, the dashboard, a
-        // promotion retried too late (after the record), and the day marked done.
+        // Each shard, the publish (retried too: it answers the same), alerts, the dashboard's plan
+        // (in three parts), and a promotion retried too late (after the record).
         let publish: [String: Any] = ["event": ["job": "analytics_publish", "plan": plan, "shards": shardPlan]]
         let second = try await FakeRuntime(events: (0..<7).map { ["event": ["job": "analytics_shard", "shards": shardPlan, "index": $0]] } + [
             publish, publish,
             ["event": ["job": "alerts"]],
-            ["event": ["job": "dashboard"]],
+            ["event": ["job": "dashboard_plan", "parts": 3]],
             promote,
-            ["event": ["job": "pipeline_finish", "execution": runID, "day": day]],
         ], in: try Repository.temporaryFolder("pipeline-runtime"))
         let servedAgain = try await second.serve(environment: environment)
         #expect(servedAgain.status == 3, "\(servedAgain.stderr)")
         let secondPosts = try second.posts()
-        try #require(secondPosts.map { $0["kind"] as? String } == Array(repeating: "response", count: 11) + ["error", "response", "exhausted"], "\(secondPosts)")
+        try #require(secondPosts.map { $0["kind"] as? String } == Array(repeating: "response", count: 11) + ["error", "exhausted"], "\(secondPosts)")
         let body = { (index: Int) in secondPosts[index]["body"] as? [String: Any] ?? [:] }
         let shardAnswers = (0..<7).map(body)
         #expect(shardAnswers.map { $0["artists"] as? Int ?? -1 }.reduce(0, +) == 8, "every artist in one shard: \(shardAnswers)")
-        let (publishAnswer, alertsAnswer, dashboardAnswer, finishAnswer) = (body(7), body(9), body(10), body(12))
+        let (publishAnswer, alertsAnswer, dashboardPlanAnswer) = (body(7), body(9), body(10))
+        // The dashboard's parts (one retried: it writes the same), its page, and the day marked done.
+        let sitePlan = try #require(dashboardPlanAnswer["site"] as? [String: Any])
+        #expect((sitePlan["parts"] as? [Any])?.count == 3 && dashboardPlanAnswer["concurrency"] as? Int == 10, "\(dashboardPlanAnswer)")
+        let dashboardRun = try await answers(of: (0..<3).map { ["event": ["job": "dashboard_part", "site": sitePlan, "index": $0]] } + [
+            ["event": ["job": "dashboard_part", "site": sitePlan, "index": 1]],
+            ["event": ["job": "dashboard", "site": sitePlan]],
+            ["event": ["job": "pipeline_finish", "execution": runID, "day": day]],
+        ])
+        let partAnswers = Array(dashboardRun.prefix(3))
+        #expect(partAnswers.map { $0["artists"] as? Int ?? -1 }.reduce(0, +) == 8, "every artist in one part: \(partAnswers)")
+        #expect(NSDictionary(dictionary: dashboardRun[3]).isEqual(to: partAnswers[1]), "a retried part answers what the first did")
+        let (dashboardAnswer, finishAnswer) = (dashboardRun[4], dashboardRun[5])
         #expect(publishAnswer["artists"] as? Int == 8)
         #expect(NSDictionary(dictionary: body(8)).isEqual(to: publishAnswer), "a retried publish answers what the first did")
         let late = (body(11)["errorMessage"] as? String) ?? ""
@@ -205,25 +220,39 @@ import Testing
         let (page, response) = try await URLSession.shared.data(from: link.url)
         #expect(String(decoding: page.prefix(15), as: UTF8.self).lowercased() == "<!doctype html>")
         #expect((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("text/html") == true)
+        // The site beside it, for rosters of any size: its page names the build whose files are there.
+        #expect((dashboardAnswer["site_files"] as? Int ?? 0) >= 3 && (dashboardAnswer["site"] as? String)?.hasSuffix("/dashboard/index.html") == true,
+                "\(dashboardAnswer)")
+        let sitePage = String(decoding: try await store.get("dashboard/index.html"), as: UTF8.self)
+        let generation = try #require(sitePage.firstMatch(of: #/"site":\{"base":"([^"/]+)\//#)?.output.1)
+        #expect(try await store.list(prefix: "dashboard/\(generation)/").filter { $0.key.hasSuffix(".js") }.count == dashboardAnswer["site_files"] as? Int)
 
         // moto runs the committed machine, its Lambda tasks answered with what the function answered.
         #expect(alertsAnswer["status"] as? String == "done", "the alerts job without rules answers done: \(alertsAnswer)")
-        let machineAnswers = [claimAnswer, plan, catalogAnswer, promoted[0], analyticsPlan] + shardAnswers + [publishAnswer, alertsAnswer, dashboardAnswer, finishAnswer]
+        let dashboardAnswers = [dashboardPlanAnswer] + partAnswers + [dashboardAnswer]
+        let machineAnswers = [claimAnswer, plan, catalogAnswer, promoted[0], analyticsPlan] + shardAnswers + [publishAnswer, alertsAnswer]
+            + dashboardAnswers + [finishAnswer]
         let succeeded = try await runMachine(answers: machineAnswers, slowQueries: true, input: ["scheduled_time": scheduled])
         #expect(succeeded["status"] as? String == "SUCCEEDED", "\(succeeded)")
         let entered = succeeded["entered"] as? [String] ?? []
         let topLevel = ["Claim", "Claimed", "Plan", "AnythingToDo", "GlueSync", "Statements", "Promote", "Analytics", "AnalyticsShards", "AnalyticsPublish",
-                        "Alerts", "Dashboard", "Finish", "Done"]
+                        "Alerts", "DashboardPlan", "DashboardParts", "Dashboard", "Finish", "Done"]
         #expect(entered.filter(topLevel.contains) == topLevel, "\(entered)")
         #expect(entered.contains("QueryRunning"), "a query still running was waited for: \(entered)")
-        let iteration = entered.filter { !topLevel.contains($0) && !["QueryState", "QueryEnded", "QueryRunning", "AnalyseShard", "ShardDone"].contains($0) }
+        let iteration = entered.filter { !topLevel.contains($0) && !["QueryState", "QueryEnded", "QueryRunning", "AnalyseShard", "WriteDashboardPart", "RangeDone"].contains($0) }
         #expect(iteration == ["IsStatement", "NotAStatement", "IsStatement", "StartQuery", "QuerySucceeded"]
             + Array(repeating: ["IsStatement", "NotAStatement"], count: 5).flatMap { $0 }, "\(entered)")
-        #expect(entered.filter { $0 == "AnalyseShard" }.count == 7 && entered.filter { $0 == "ShardDone" }.count == 7, "one task per shard: \(entered)")
+        #expect(entered.filter { $0 == "AnalyseShard" }.count == 7 && entered.filter { $0 == "WriteDashboardPart" }.count == 3
+                && entered.filter { $0 == "RangeDone" }.count == 10, "one task per shard and per part: \(entered)")
         let payloads = succeeded["lambda_payloads"] as? [[String: Any]] ?? []
-        try #require(payloads.count == 16, "\(payloads.map { $0["job"] ?? "" })")
+        try #require(payloads.count == 20, "\(payloads.map { $0["job"] ?? "" })")
         #expect(payloads.map { $0["job"] as? String ?? "" } == ["pipeline_claim", "transform_plan", "catalog", "transform_promote", "analytics_plan"]
-                + Array(repeating: "analytics_shard", count: 7) + ["analytics_publish", "alerts", "dashboard", "pipeline_finish"])
+                + Array(repeating: "analytics_shard", count: 7) + ["analytics_publish", "alerts", "dashboard_plan"]
+                + Array(repeating: "dashboard_part", count: 3) + ["dashboard", "pipeline_finish"])
+        // Each part's task and the page's get the dashboard plan the plan task answered.
+        let sitePayloads = payloads.filter { ["dashboard_part", "dashboard"].contains($0["job"] as? String) }
+        #expect(sitePayloads.allSatisfy { NSDictionary(dictionary: $0["site"] as? [String: Any] ?? [:]).isEqual(to: sitePlan) })
+        #expect(Set(sitePayloads.compactMap { $0["index"] as? Int }) == Set(0..<3))
         // Each shard's task gets the shard plan the plan task answered, and its own index.
         #expect(Set(payloads.filter { $0["job"] as? String == "analytics_shard" }.compactMap { $0["index"] as? Int }) == Set(0..<7))
         #expect(payloads.filter { $0["job"] as? String == "analytics_shard" }.allSatisfy { NSDictionary(dictionary: $0["shards"] as? [String: Any] ?? [:]).isEqual(to: shardPlan) })
@@ -252,8 +281,8 @@ import Testing
                                       environment: ProcessInfo.processInfo.environment.merging(AWSServers.aws()) { $1 })
         #expect(sameInOne.status == 0, "one shard: \(sameInOne.stdout) \(sameInOne.stderr)")
         #expect(try await store.list(prefix: "_athena/staging/").isEmpty, "the clean-up dropped the one-shard run's record")
-        let inOne = try await runMachine(answers: [claimAnswer, plan, catalogAnswer, promoted[0], oneAnalytics, oneRun[0], oneRun[1], alertsAnswer,
-                                                   dashboardAnswer, finishAnswer], slowQueries: false, input: ["scheduled_time": scheduled])
+        let inOne = try await runMachine(answers: [claimAnswer, plan, catalogAnswer, promoted[0], oneAnalytics, oneRun[0], oneRun[1], alertsAnswer]
+                                         + dashboardAnswers + [finishAnswer], slowQueries: false, input: ["scheduled_time": scheduled])
         #expect(inOne["status"] as? String == "SUCCEEDED" && (inOne["entered"] as? [String] ?? []).filter { $0 == "AnalyseShard" }.count == 1, "\(inOne)")
 
         // The second execution's claim answer through the machine: it fails fast, naming the one running.
@@ -303,11 +332,12 @@ import Testing
         // Nothing new since the recorded run: the plan says so and the machine only refreshes the page.
         let nextPlan = thirdAnswers[5]
         #expect(nextPlan["mode"] as? String == "up_to_date" && (nextPlan["steps"] as? [Any])?.isEmpty == true, "\(nextPlan)")
-        let quiet = try await runMachine(answers: [thirdAnswers[4], nextPlan, alertsAnswer, dashboardAnswer, thirdAnswers[6]], slowQueries: false)
+        let quiet = try await runMachine(answers: [thirdAnswers[4], nextPlan, alertsAnswer] + dashboardAnswers + [thirdAnswers[6]], slowQueries: false)
         #expect(quiet["status"] as? String == "SUCCEEDED"
-                && quiet["entered"] as? [String] == ["Claim", "Claimed", "Plan", "AnythingToDo", "Alerts", "Dashboard", "Finish", "Done"], "\(quiet)")
+                && (quiet["entered"] as? [String] ?? []).filter { !["WriteDashboardPart", "RangeDone"].contains($0) }
+                == ["Claim", "Claimed", "Plan", "AnythingToDo", "Alerts", "DashboardPlan", "DashboardParts", "Dashboard", "Finish", "Done"], "\(quiet)")
         #expect((quiet["lambda_payloads"] as? [[String: Any]] ?? []).map { $0["job"] as? String ?? "" }
-                == ["pipeline_claim", "transform_plan", "alerts", "dashboard", "pipeline_finish"])
+                == ["pipeline_claim", "transform_plan", "alerts", "dashboard_plan"] + Array(repeating: "dashboard_part", count: 3) + ["dashboard", "pipeline_finish"])
         #expect((quiet["queries"] as? [Any])?.isEmpty == true)
     }
 

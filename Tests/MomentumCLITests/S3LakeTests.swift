@@ -112,6 +112,43 @@ private typealias S3Server = AWSServers
         }
     }
 
+    /// The site in the lake: a signed copy of its page loads every data file from a presigned
+    /// URL, so the printed link alone opens it; `--link` signs the published site again without
+    /// building one, and a lake without a dashboard says so.
+    @Test(.tags(.seaweedFS, .outsideTools))
+    func aSitePublishedIntoTheLakeOpensFromItsLinkAlone() async throws {
+        let (folder, s3, prefix) = try await demoLakes()
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let none = try await momentum(["dashboard", "--lake", s3, "--link"], environment: S3Server.aws())
+        #expect(none.status == 2 && none.stderr.contains("holds no dashboard yet"), "\(none.stderr)")
+        let published = try await momentum(["dashboard", "--lake", s3, "--site", "--publish", "--expires", "3h"], environment: S3Server.aws())
+        try #require(published.status == 0, "\(published.stderr)")
+        #expect(try published.stderr.contains("\(s3)/dashboard/index.html") && !published.stdout.contains(S3Server.aws()["AWS_SECRET_ACCESS_KEY"] ?? "-"))
+        for output in [published.stdout, try await momentum(["dashboard", "--lake", s3, "--link", "--expires", "1h"], environment: S3Server.aws()).stdout] {
+            let link = try #require(URL(string: output.trimmingCharacters(in: .whitespacesAndNewlines)))
+            #expect(link.absoluteString.contains("/\(prefix)/dashboard/") && link.absoluteString.contains("X-Amz-Signature="), "\(link)")
+            let (body, response) = try await URLSession.shared.data(from: link)
+            #expect((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("text/html") == true)
+            let page = String(decoding: body, as: UTF8.self)
+            let start = try #require(page.range(of: "<script id=\"dashboard-data\" type=\"application/json\">"))
+            let end = try #require(page.range(of: "</script>", range: start.upperBound..<page.endIndex))
+            let data = try JSONSerialization.jsonObject(with: Data(page[start.upperBound..<end.lowerBound].utf8)) as? [String: Any]
+            let urls = try #require((data?["site"] as? [String: Any])?["urls"] as? [String: String])
+            #expect(Set(urls.keys) == ["board-0.js", "artists-0-0.js", "directory-0-0.js"])
+            for (name, address) in urls {
+                let (file, answer) = try await URLSession.shared.data(from: try #require(URL(string: address)))
+                #expect((answer as? HTTPURLResponse)?.statusCode == 200, "\(name)")
+                #expect((answer as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("text/javascript") == true)
+                #expect(String(decoding: file, as: UTF8.self).hasPrefix("MomentumSite.receive(\"\(name)\","), "\(name)")
+                // Without its signature the file is not served: the bucket stays private.
+                var unsigned = try #require(URLComponents(string: address))
+                unsigned.query = nil
+                let (_, refused) = try await URLSession.shared.data(from: try #require(unsigned.url))
+                #expect((refused as? HTTPURLResponse)?.statusCode == 403, "\(name)")
+            }
+        }
+    }
+
     @Test(.tags(.seaweedFS, .outsideTools))
     func aWrongSecretIsExitThreeNamingTheCause() async throws {
         let (lake, _) = try await S3Server.freshLake()

@@ -8,7 +8,10 @@ calls a few of Google's service hosts even for a blank page; those are reported 
 rendered DOM (after the page's script ran) is parsed and summarised as JSON on stdout; a
 screenshot is written when asked.
 
-Usage: browser_check.py PAGE.html [--hash '#artist=ID'] [--screenshot OUT.png] [--width 1280 --height 2400] [--no-script]
+With --then, a copy of the page beside it (so that its data files load as the page's do) runs
+the given script after the page's own: a reader's clicks, for a test.
+
+Usage: browser_check.py PAGE.html [--hash '#artist=ID'] [--screenshot OUT.png] [--width 1280 --height 2400] [--no-script] [--then JS]
 """
 import argparse
 import html
@@ -207,8 +210,18 @@ def main():
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=2400)
     parser.add_argument("--no-script", action="store_true", help="render with JavaScript switched off")
+    parser.add_argument("--then", help="a script run after the page's own (clicks, in a copy of the page)")
     args = parser.parse_args()
     url = "file://" + os.path.abspath(args.page) + args.hash
+    acted = None
+    if args.then:
+        with open(args.page, encoding="utf-8") as page:
+            text = page.read()
+        injected = "<script>" + args.then.replace("</", "<\\/") + "</script>\n</body>"
+        acted = os.path.join(os.path.dirname(os.path.abspath(args.page)), f".acted-{os.getpid()}.html")
+        with open(acted, "w", encoding="utf-8") as out:
+            out.write(text.replace("</body>", injected, 1))
+        url = "file://" + acted + args.hash
     proxy = CountingProxy()
     profile = tempfile.mkdtemp(prefix="momentum-chromium-")
     try:
@@ -227,6 +240,8 @@ def main():
     finally:
         proxy.stop()
         shutil.rmtree(profile, ignore_errors=True)
+        if acted:
+            os.remove(acted)
     summary = Summary()
     summary.feed(dom)
     visible = [s for s in summary.sections if not s["hidden"]]
@@ -246,6 +261,7 @@ def main():
         "artist_ids": summary.picker,
         "section_html": section_markup(dom),
         "board_html": (re.search(r'<table id="leaderboard".*?</table>', dom, re.S) or [""])[0],
+        "search_results": [html.unescape(m) for m in re.findall(r'<li><a href="#artist=[^"]*" data-artist="([^"]*)"', dom)],
         "text": "".join(summary.texts)[:200000],
     }))
 

@@ -34,11 +34,12 @@ output "failure_topic_arn" {
 }
 
 output "dashboard" {
-  description = "The dashboard the pipeline writes every day: the object, its page in the S3 console (for the account's users), and the command that prints a link anyone can open (up to 7 days)."
+  description = "The dashboard the pipeline writes every day: the single page (a notice beyond 20,000 artists) and its page in the S3 console (for the account's users), the site for any roster, and the command that prints a link anyone can open (up to 7 days; the site's when there is one)."
   value = {
     object       = "${local.lake_root}/dashboard.html"
     console      = "https://${var.region}.console.aws.amazon.com/s3/object/${aws_s3_bucket.lake.id}?region=${var.region}&prefix=${local.key_prefix}dashboard.html"
-    share_by_url = "momentum dashboard --lake ${local.lake_root} --publish --expires 7d"
+    site         = "${local.lake_root}/dashboard/index.html"
+    share_by_url = "momentum dashboard --lake ${local.lake_root} --link --expires 7d"
   }
 }
 

@@ -17,18 +17,29 @@ package struct ProcessedSpanReader<Row: Sendable>: Sendable {
     private var unread: [[(group: Int, least: String?)]]
     /// Per file: rows read, of spans still to come, by row group.
     private var waiting: [[(group: Int, rows: [Row])]]
+    /// Rows of ids up to this one are not wanted (a part of the roster that starts after it).
+    private let after: String?
 
     /// A reader of `tables`, whose rows `decode` makes from a file's columns.
     package init(_ tables: [ProcessedTableReader.OpenedTable], artistID: @escaping @Sendable (Row) -> String,
                  decode: @escaping @Sendable (ProcessedColumns) throws -> [Row]) throws {
+        try self.init(tables, after: nil, artistID: artistID, decode: decode)
+    }
+
+    /// A reader of `tables`, whose rows `decode` makes from a file's columns; with `after`, of
+    /// the ids after it only (row groups wholly before it are not read).
+    package init(_ tables: [ProcessedTableReader.OpenedTable], after: String?, artistID: @escaping @Sendable (Row) -> String,
+                 decode: @escaping @Sendable (ProcessedColumns) throws -> [Row]) throws {
         self.tables = tables
         self.decode = decode
         self.artistID = artistID
+        self.after = after
         // Rows read wait for their span: the whole file's declared rows are bounded by its
         // size first, as one read of every group would be.
         for table in tables { try table.reader.checkValueAllowance() }
         unread = try tables.map { table in
-            try table.reader.rowGroupRanges(of: "artist_id").enumerated().map { group, range in
+            try table.reader.rowGroupRanges(of: "artist_id").enumerated().compactMap { group, range in
+                if let after, case .string(let greatest)? = range.max, !UTF8Order.less(after, greatest) { return nil }
                 guard case .string(let least)? = range.min else { return (group, nil) }
                 return (group, least)
             }
@@ -47,7 +58,9 @@ package struct ProcessedSpanReader<Row: Sendable>: Sendable {
             var groups = waiting[file]
             for (group, _) in due {
                 let table = try await tables[file].reader.read(rowGroups: [group])
-                groups.append((group, try decode(ProcessedColumns(table: table, file: tables[file].file))))
+                var rows = try decode(ProcessedColumns(table: table, file: tables[file].file))
+                if let after { rows.removeAll { !UTF8Order.less(after, artistID($0)) } }
+                groups.append((group, rows))
             }
             groups.sort { $0.group < $1.group }
             waiting[file] = []

@@ -199,8 +199,14 @@ package enum ProcessedTableReader {
 
     package static func leaderboard(_ keys: [String], in store: any ObjectStore) async throws -> [MomentumRow] {
         var rows: [MomentumRow] = []
-        for key in keys {
-            let c = try await columns(try await open(key, in: store), span: nil)
+        for key in keys { rows += try leaderboard(try await columns(try await open(key, in: store), span: nil)) }
+        return rows.sorted { $0.rank < $1.rank }
+    }
+
+    /// The leaderboard's rows in columns read from a file (or a row group of one), in their order.
+    package static func leaderboard(_ c: ProcessedColumns) throws -> [MomentumRow] {
+        var rows: [MomentumRow] = []
+        do {
             let ranks = try c.int32s("rank"), ids = try c.strings("artist_id"), names = try c.strings("artist_name"), days = try c.days("day")
             let followers = try c.int64s("followers"), g7 = try c.doubles("growth_7d"), g28 = try c.doubles("growth_28d")
             let acceleration = try c.doubles("acceleration_7d"), pop28 = try c.int32s("popularity_change_28d")
@@ -220,7 +226,36 @@ package enum ProcessedTableReader {
                     lastEventDay: lastDays[row], lastEventUplift: lastUplift[row], lastEventCar: lastCar[row], series: series))
             }
         }
-        return rows.sorted { $0.rank < $1.rank }
+        return rows
+    }
+
+    /// A day's stored leaderboard in rank order, a row group at a time, when it is one file whose
+    /// row groups' ranks ascend (as both engines write it: the reader then holds one group, about
+    /// 8,000 rows); otherwise every row at once, sorted. The rows in all.
+    @discardableResult
+    package static func forEachLeaderboardBatch(_ keys: [String], in store: any ObjectStore, _ body: ([MomentumRow]) async throws -> Void) async throws -> Int {
+        if keys.count == 1 {
+            let table = try await open(keys[0], in: store, holdingBytes: false)
+            let ranges = try table.reader.rowGroupRanges(of: "rank")
+            var previous: Int64?
+            let ascending = ranges.allSatisfy { range in
+                guard case .integer(let low)? = range.min, case .integer(let high)? = range.max, previous.map({ $0 < low }) ?? true else { return false }
+                previous = high
+                return true
+            }
+            if ascending {
+                var count = 0
+                for group in ranges.indices {
+                    let rows = try leaderboard(ProcessedColumns(table: try await table.reader.read(rowGroups: [group]), file: table.file))
+                    count += rows.count
+                    try await body(rows)
+                }
+                return count
+            }
+        }
+        let rows = try await leaderboard(keys, in: store)
+        try await body(rows)
+        return rows.count
     }
 }
 

@@ -361,7 +361,7 @@ extension DashboardAssets {
         return out + "</tr>";
       }
 
-      return {section: section, boardRow: boardRow, grouped: grouped, decodeSeries: decodeSeries};
+      return {section: section, boardRow: boardRow, grouped: grouped, decodeSeries: decodeSeries, escape: esc};
     })();
     """#
 }

@@ -39,6 +39,19 @@ public enum Dashboard {
         for analysis in analyses { composer.add(analysis) }
         return composer.render()
     }
+
+    /// The single page's stand-in when the roster is too large for one page: where the site is
+    /// and how to get a link to it.
+    public static func siteNotice(title: String = "Momentum", artists: Int, sitePath: String, linkCommand: String) -> String {
+        var page = PageWriter()
+        page.head(title: title)
+        page.header(title: title, asOf: nil, generatedAt: nil, artists: artists)
+        page.text("<section><h2>This dashboard is a site</h2><p>\(DisplayFormat.grouped(Int64(artists))) artists are too many for one page. "
+                  + "The dashboard is at <code>\(HTMLText.escape(sitePath))</code>, with data files it loads when an artist is opened. "
+                  + "A link anyone can open: <code>\(HTMLText.escape(linkCommand))</code>.</p></section>\n</main>\n")
+        page.finish()
+        return page.html
+    }
 }
 
 struct PageWriter {
@@ -51,14 +64,17 @@ struct PageWriter {
         html.reserveCapacity(bytes)
     }
 
-    mutating func head(title: String) {
+    /// The page's head. A site's page may load scripts from its own origin (its data files);
+    /// the single page loads nothing.
+    mutating func head(title: String, loadsDataFiles: Bool = false) {
+        let scripts = loadsDataFiles ? "'unsafe-inline' 'self'" : "'unsafe-inline'"
         html += """
         <!DOCTYPE html>
         <html lang="en">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src \(scripts); img-src data:">
         <title>\(HTMLText.escape(title))</title>
         <style>\(DashboardAssets.css)</style>
         </head>
@@ -79,9 +95,12 @@ struct PageWriter {
     /// (Ten thousand table rows take a browser seconds to lay out.)
     static let leaderboardPageRows = 100
 
-    mutating func leaderboard(_ rows: [MomentumRow]) {
+    /// The leaderboard's first rows; `total` counts every row (a site's page has only the
+    /// first rows at hand).
+    mutating func leaderboard(_ rows: [MomentumRow], total: Int? = nil) {
+        let total = total ?? rows.count
         html += "<section class=\"leaderboard\"><h2>Leaderboard</h2>"
-        guard !rows.isEmpty else {
+        guard total > 0 else {
             html += "<p class=\"note\">No artist has data within three days of the leaderboard day.</p></section>\n"
             return
         }
@@ -101,7 +120,7 @@ struct PageWriter {
         }
         html += "</tbody></table></div>"
         let shown = min(rows.count, PageWriter.leaderboardPageRows)
-        html += "<p class=\"board-count\"><span>\(DisplayFormat.grouped(Int64(shown))) of \(DisplayFormat.grouped(Int64(rows.count))) artists shown</span>"
+        html += "<p class=\"board-count\"><span>\(DisplayFormat.grouped(Int64(shown))) of \(DisplayFormat.grouped(Int64(total))) artists shown</span>"
         html += " <button type=\"button\" id=\"leaderboard-more\" hidden>Show \(PageWriter.leaderboardPageRows) more</button></p></section>\n"
     }
 
@@ -153,6 +172,14 @@ struct PageWriter {
         html += "</select></nav>\n"
     }
 
+    /// A site's way to any artist: a search over its directory files (the script loads them
+    /// when a reader first searches).
+    mutating func search() {
+        html += "<nav class=\"picker\"><label for=\"artist-search\">Find an artist</label> "
+        html += "<input type=\"search\" id=\"artist-search\" placeholder=\"name or Spotify id\" autocomplete=\"off\">"
+        html += "<p class=\"search-status\" id=\"search-status\" hidden></p><ol class=\"search-results\" id=\"search-results\"></ol></nav>\n"
+    }
+
     /// The container of the artists' sections, holding the opening artist's; the script adds
     /// the others to it.
     mutating func artists(opening: (analysis: ArtistAnalysis, index: Int)?) {
@@ -174,14 +201,22 @@ struct PageWriter {
         html += "</section>\n"
     }
 
-    /// The script's data: the leaderboard and each artist's payload (`ArtistPayload`), in page order.
-    mutating func data(_ payloads: [String], leaderboard: [MomentumRow], selected: Int) {
+    /// The script's data: the leaderboard and each artist's payload (`ArtistPayload`), in page
+    /// order. A site's page holds the opening artist's payload and the first rows of the
+    /// leaderboard; `site` says where the rest is (`DashboardSite`).
+    mutating func data(_ payloads: [String], leaderboard: [MomentumRow], selected: Int, site: String? = nil) {
         // The script's data: every artist's payload, as JSON that cannot close its element.
         html += "</main>\n<script id=\"dashboard-data\" type=\"application/json\">{\"selected\":\(selected),"
+        if let site { html += "\"site\":\(site),\n" }
         html += "\"board\":\(PageWriter.leaderboardData(leaderboard)),\n\"artists\":["
         html += payloads.joined(separator: ",\n")
         html += "]}</script>\n"
         html += "<script>\(DashboardAssets.chartScript)\n\(DashboardAssets.script)</script>\n"
+    }
+
+    /// Markup written as it is (the caller escaped what came from data).
+    mutating func text(_ markup: String) {
+        html += markup
     }
 
     mutating func finish() {

@@ -1,4 +1,4 @@
-// The dashboard's style sheet and script, inlined into the page.
+// The dashboard's style sheet, inlined into the page (its script: PageScript.swift).
 
 import MomentumAnalytics
 
@@ -14,7 +14,8 @@ enum DashboardAssets {
     th[aria-sort=ascending] button::after{content:" ▲"}th[aria-sort=descending] button::after{content:" ▼"}
     tbody tr{cursor:pointer}tbody tr:hover{background:#eef3fb}tr.selected{background:#e1ecff}a{color:var(--accent);text-decoration:none}
     .board-count{margin:8px 0 0;font-size:13px;color:var(--muted)}.board-count button{font:inherit;margin-left:8px;border:1px solid var(--line);background:#fff;padding:2px 10px;cursor:pointer}
-    .picker{margin:14px 0 0}.picker select{font:inherit;padding:4px 6px;max-width:100%}
+    .picker{margin:14px 0 0}.picker select,.picker input{font:inherit;padding:4px 6px;max-width:100%}.picker input{width:22em}
+    .search-results{margin:6px 0 0;padding-left:1.6em;font-size:14px}.search-results small{color:var(--muted)}.search-status{margin:6px 0 0;color:var(--muted);font-size:13px}
     .tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px;margin-bottom:10px}
     .tile{border:1px solid var(--line);border-radius:8px;padding:8px 10px;display:flex;flex-direction:column}.tile .label{font-size:12px;color:var(--muted)}
     .tile .value{font-size:20px;font-weight:600;font-variant-numeric:tabular-nums}.tile .sub{font-size:11.5px;color:var(--muted)}
@@ -36,144 +37,5 @@ enum DashboardAssets {
     .show-all:not(:checked)+.scroll tr.insufficient-row{display:none}.show-all:checked~.impact-toggle{display:none}.show-all-link{color:var(--accent);text-decoration:underline;cursor:pointer}
     .status.ok{color:#2b8a3e}.status.insufficient{color:var(--muted)}
     @media (max-width:640px){body{font-size:14px}main{padding:8px}section{padding:10px}.tile .value{font-size:17px}}
-    """
-
-    static let script = """
-    (function () {
-      "use strict";
-      var data = JSON.parse(document.getElementById("dashboard-data").textContent);
-      // A prototype-free map: an address such as #artist=__proto__ must find nothing.
-      var indexOf = Object.create(null);
-      data.artists.forEach(function (a, i) { indexOf[a.id] = i; });
-      var picker = document.getElementById("artist-picker");
-      var container = document.getElementById("artists");
-      var leaderboard = document.getElementById("leaderboard");
-      var selectedRow = null;
-
-      // The artist's section: drawn by the page for the artist it opens on, by Chart when
-      // another artist is first opened, then kept.
-      function sectionFor(index) {
-        var existing = document.getElementById("artist-" + index);
-        if (existing) { return existing; }
-        var drawn = Chart.section(data.artists[index], index);
-        container.appendChild(drawn);
-        return drawn;
-      }
-
-      function show(id, updateHash) {
-        if (typeof id !== "string" || !Object.prototype.hasOwnProperty.call(indexOf, id)) { return null; }
-        var index = indexOf[id];
-        if (typeof index !== "number") { return null; }
-        var target = sectionFor(index);
-        Array.prototype.forEach.call(container.children, function (s) { s.hidden = s !== target; });
-        markSelected(id);
-        if (picker) { picker.value = id; }
-        if (updateHash) { history.replaceState(null, "", "#artist=" + encodeURIComponent(id)); }
-        return target;
-      }
-
-      function fromHash() {
-        var match = /^#artist=(.+)$/.exec(location.hash);
-        if (!match) { return false; }
-        var id;
-        // A hand-typed or truncated address (#artist=%E0%A4%A) is ignored, not thrown.
-        try { id = decodeURIComponent(match[1]); } catch (error) { return false; }
-        return show(id, false) !== null;
-      }
-
-      // The leaderboard: every row is in the data; the table holds the first `shown` rows of
-      // `order`, drawn here (the page wrote the first page of them for readers without script).
-      var board = Array.isArray(data.board) ? data.board : [];
-      var order = board.map(function (row, i) { return i; });
-      var pageRows = leaderboard ? Math.max(leaderboard.tBodies[0].rows.length, 1) : 0;
-      var shown = Math.min(board.length, pageRows);
-      var more = document.getElementById("leaderboard-more");
-      var count = document.querySelector(".board-count span");
-      // Column key to its place in a data row; text columns sort as text.
-      var columns = {rank: 2, artist: 1, followers: 3, growth_7d: 4, growth_28d: 5, acceleration_7d: 6,
-                     momentum_score: 7, spikes_28d: 8, last_event_day: 9, last_event_uplift: 10};
-
-      function drawBoard() {
-        if (!leaderboard) { return; }
-        leaderboard.tBodies[0].innerHTML = order.slice(0, shown).map(function (i) { return Chart.boardRow(board[i]); }).join("");
-        selectedRow = null;
-        var current = /^#artist=(.+)$/.exec(location.hash);
-        markSelected(current ? safeDecode(current[1]) : (data.artists[data.selected] || {}).id);
-        if (count) { count.textContent = Chart.grouped(shown) + " of " + Chart.grouped(board.length) + " artists shown"; }
-        if (more) { more.hidden = shown >= board.length; }
-      }
-
-      function safeDecode(text) { try { return decodeURIComponent(text); } catch (error) { return null; } }
-
-      function markSelected(id) {
-        if (selectedRow) { selectedRow.classList.remove("selected"); selectedRow = null; }
-        if (!leaderboard || typeof id !== "string") { return; }
-        Array.prototype.some.call(leaderboard.tBodies[0].rows, function (r) {
-          if (r.getAttribute("data-artist") !== id) { return false; }
-          r.classList.add("selected");
-          selectedRow = r;
-          return true;
-        });
-      }
-
-      if (more) {
-        more.addEventListener("click", function () {
-          shown = Math.min(board.length, shown + pageRows);
-          drawBoard();
-        });
-      }
-
-      // One listener for the whole table: thousands of rows need no handler each.
-      if (leaderboard) {
-        leaderboard.tBodies[0].addEventListener("click", function (event) {
-          var row = event.target.closest("tr");
-          if (!row) { return; }
-          event.preventDefault();
-          var target = show(row.getAttribute("data-artist"), true);
-          if (target && event.target.tagName === "A") { target.scrollIntoView({behavior: "smooth"}); }
-        });
-      }
-      if (picker) { picker.addEventListener("change", function () { show(picker.value, true); }); }
-      window.addEventListener("hashchange", fromHash);
-
-      // Sorting, over every row of the data: numbers by value, text alphabetically, missing
-      // values last either way.
-      document.querySelectorAll("table.sortable th button").forEach(function (button) {
-        button.addEventListener("click", function () {
-          var th = button.parentElement, column = columns[th.getAttribute("data-key")];
-          if (typeof column !== "number") { return; }
-          var numeric = th.classList.contains("num");
-          var descending = th.getAttribute("aria-sort") === "ascending";
-          th.closest("table").querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
-          th.setAttribute("aria-sort", descending ? "descending" : "ascending");
-          function key(i) { var v = board[i][column]; return v === null ? null : (column === 1 ? String(v).toLowerCase() : v); }
-          order.sort(function (a, b) {
-            var x = key(a), y = key(b);
-            if (x === null || y === null) { return x === y ? a - b : (x === null ? 1 : -1); }
-            var result = numeric ? x - y : (x < y ? -1 : (x > y ? 1 : 0));
-            if (column === 1) { result = x.localeCompare(y); }
-            return (descending ? -result : result) || a - b;
-          });
-          drawBoard();
-        });
-      });
-
-      // Linear or log scale for the followers chart, in drawn and later sections alike.
-      document.addEventListener("click", function (event) {
-        var button = event.target.closest ? event.target.closest(".scale-toggle button") : null;
-        if (!button) { return; }
-        var figure = button.closest("figure");
-        figure.classList.toggle("log", button.getAttribute("data-scale") === "log");
-        button.parentElement.querySelectorAll("button").forEach(function (b) {
-          b.setAttribute("aria-pressed", String(b === button));
-        });
-      });
-
-      drawBoard();
-      if (!fromHash() && data.artists.length) {
-        var first = data.artists[typeof data.selected === "number" && data.artists[data.selected] ? data.selected : 0];
-        show(first.id, false);
-      }
-    })();
     """
 }

@@ -14,6 +14,22 @@ public struct DashboardComposer: Sendable {
         let name: String
         let sortName: String
         let payload: String
+
+        init(artistID: String, name: String, sortName: String, payload: String) {
+            self.artistID = artistID
+            self.name = name
+            self.sortName = sortName
+            self.payload = payload
+        }
+
+        /// The page data of one artist ranked on `rankedOn` (nil: not on the leaderboard);
+        /// nil for an artist no page shows (no daily row and no release event).
+        init?(_ analysis: ArtistAnalysis, rankedOn: AudienceSeries?) {
+            guard !analysis.daily.isEmpty || !analysis.impacts.isEmpty else { return nil }
+            let name = PageWriter.name(analysis)
+            let payload = ArtistPayload(panel: ArtistPanel(analysis: analysis, rankedOn: rankedOn)).json(name: name)
+            self.init(artistID: analysis.artistID, name: name, sortName: analysis.daily.last?.artistName ?? analysis.artistID, payload: payload)
+        }
     }
 
     private let leaderboard: [MomentumRow]
@@ -44,10 +60,7 @@ public struct DashboardComposer: Sendable {
     /// The page data of one artist; nil for an artist the page does not show (no daily row and
     /// no release event). Pure: safe to call from several tasks at once.
     public func prepare(_ analysis: ArtistAnalysis) -> PreparedArtist? {
-        guard !analysis.daily.isEmpty || !analysis.impacts.isEmpty else { return nil }
-        let name = PageWriter.name(analysis)
-        let payload = ArtistPayload(panel: ArtistPanel(analysis: analysis, rankedOn: rankedOn[analysis.artistID])).json(name: name)
-        return PreparedArtist(artistID: analysis.artistID, name: name, sortName: analysis.daily.last?.artistName ?? analysis.artistID, payload: payload)
+        PreparedArtist(analysis, rankedOn: rankedOn[analysis.artistID])
     }
 
     /// Hands an artist over with its prepared data (`prepare(analysis)`, nil when not shown).

@@ -16,11 +16,26 @@ package struct DashboardPage: Sendable {
     /// The page's key in a lake.
     package static let lakeKey = "dashboard.html"
 
+    /// The largest roster the pipeline still writes the single page for (its 34 MB at 10,000
+    /// artists open in about 2 s); beyond it the site alone (`DashboardSite`).
+    package static let singlePageArtists = 20_000
+
     /// Puts the page at the lake's `dashboard.html` (one PUT or a completed multipart upload:
     /// a reader gets the old page or the new, never half of one); its location.
-    package static func publish(_ html: String, to store: S3ObjectStore) async throws -> String {
-        try await store.put(lakeKey, bytes: Array(html.utf8), contentType: "text/html; charset=utf-8")
+    package static func publish(_ html: String, to store: any ObjectStore) async throws -> String {
+        try await store.put(lakeKey, bytes: Array(html.utf8), servedAs: "text/html; charset=utf-8")
         return "\(store.location)/\(lakeKey)"
+    }
+}
+
+extension ObjectStore {
+    /// Stores an object a browser opens, with the type S3 serves it with (a folder keeps none).
+    package func put(_ key: String, bytes: [UInt8], servedAs contentType: String) async throws {
+        if let s3 = self as? S3ObjectStore {
+            try await s3.put(key, bytes: bytes, contentType: contentType)
+        } else {
+            try await put(key, bytes: bytes)
+        }
     }
 }
 
@@ -33,33 +48,21 @@ extension LakeReading {
     ///   - generatedAt: the time the page says it was made.
     package func dashboardPage(asOf: Day?, selected: String?, generatedAt: String) async throws -> DashboardPage {
         let options = Dashboard.Options(generatedAt: generatedAt, selectedArtistID: selected)
-        var composer: DashboardComposer
-        var asOfShown: Day?
-        if case .processed(let processed) = source, let day = asOf ?? processed.latestLeaderboardDay, processed.leaderboards[day] != nil {
-            // The stored leaderboard, and the artists a span at a time: the page holds each
-            // artist's compact data, never every artist's rows.
-            let board = try await engine.processedLeaderboard(processed, asOf: day)
-            asOfShown = board.day
-            composer = DashboardComposer(leaderboard: board.rows, asOf: board.day, options: options)
-            try await engine.forEachProcessedSpan(processed) { analyses in
-                // Each artist's page data (its charts and change points are the work) on every
-                // core. The copy the workers share ends with its scope, so adding to the
-                // composer below does not copy what it holds.
-                let prepared: [DashboardComposer.PreparedArtist?]
-                do {
-                    let preparing = composer
-                    prepared = await LocalEngine.parallelMap(analyses) { preparing.prepare($0) }
-                }
-                for (analysis, page) in zip(analyses, prepared) { composer.add(analysis, prepared: page) }
+        let board = try await pageLeaderboard(asOf: asOf)
+        var composer = DashboardComposer(leaderboard: board.rows, asOf: board.day, options: options)
+        try await forEachArtistOfPage(asOf: board.day) { analyses in
+            // Each artist's page data (its charts and change points are the work) on every
+            // core; only its compact data stays, never every artist's rows. The copy the
+            // workers share ends with its scope, so adding to the composer below does not copy
+            // what it holds.
+            let prepared: [DashboardComposer.PreparedArtist?]
+            do {
+                let preparing = composer
+                prepared = await LocalEngine.parallelMap(analyses) { preparing.prepare($0) }
             }
-        } else {
-            // Raw data (already in memory), or tables without a stored leaderboard for the day:
-            // the leaderboard is ranked from every artist's analysis.
-            let analysis = try await analysis(asOf: asOf)
-            asOfShown = analysis.asOf
-            composer = DashboardComposer(leaderboard: analysis.leaderboard, asOf: analysis.asOf, options: options)
-            for artist in analysis.analyses { composer.add(artist) }
+            for (analysis, page) in zip(analyses, prepared) { composer.add(analysis, prepared: page) }
         }
+        let asOfShown = board.day
         if selected != nil, !composer.hasSelectedArtist {
             throw EngineError.invalidInput("artist \(selected ?? "") is not in \(place)")
         }

@@ -12,21 +12,29 @@ extension LocalEngine {
     /// Calls `body` with the analyses of each span of artists in turn, in id order; every
     /// artist of the tables is in exactly one span. A span holds about `rowsPerSpan` (default
     /// `spanRows`) daily rows; a span's rows of every table, as the analytics' types, take a few
-    /// hundred bytes each.
+    /// hundred bytes each. With `within`, the artists of that span only (a part of the roster:
+    /// row groups outside it are not read).
     package func forEachProcessedSpan(
-        _ processed: ProcessedLake, rowsPerSpan: Int? = nil, _ body: ([ArtistAnalysis]) async throws -> Void
+        _ processed: ProcessedLake, within range: ArtistSpan? = nil, rowsPerSpan: Int? = nil, _ body: ([ArtistAnalysis]) async throws -> Void
     ) async throws {
+        precondition(range?.includesLower != true, "a part of the roster starts after an id")
+        let after = range?.lower
         func opened(_ keys: [String]) async throws -> [ProcessedTableReader.OpenedTable] {
             var tables: [ProcessedTableReader.OpenedTable] = []
             for key in keys { tables.append(try await ProcessedTableReader.open(key, in: store, holdingBytes: false)) }
             return tables
         }
         let dailyFiles = try await opened(processed.dailyKeys)
-        var daily = try ProcessedSpanReader(dailyFiles, artistID: \.artistID) { try ProcessedTableReader.daily($0, span: nil) }
-        var signals = try ProcessedSpanReader(try await opened(processed.signalKeys), artistID: \.artistID) { try ProcessedTableReader.signals($0, span: nil) }
-        var impacts = try ProcessedSpanReader(try await opened(processed.impactKeys), artistID: \.artistID) { try ProcessedTableReader.impacts($0, span: nil) }
-        var audience = try ProcessedSpanReader(try await opened(processed.audienceKeys), artistID: \.artistID) { try ProcessedTableReader.audience($0, span: nil) }
-        for upper in try Self.spanEnds(of: dailyFiles, rowsPerSpan: rowsPerSpan ?? spanRows) {
+        var daily = try ProcessedSpanReader(dailyFiles, after: after, artistID: \.artistID) { try ProcessedTableReader.daily($0, span: nil) }
+        var signals = try ProcessedSpanReader(try await opened(processed.signalKeys), after: after, artistID: \.artistID) { try ProcessedTableReader.signals($0, span: nil) }
+        var impacts = try ProcessedSpanReader(try await opened(processed.impactKeys), after: after, artistID: \.artistID) { try ProcessedTableReader.impacts($0, span: nil) }
+        var audience = try ProcessedSpanReader(try await opened(processed.audienceKeys), after: after, artistID: \.artistID) { try ProcessedTableReader.audience($0, span: nil) }
+        // The spans' ends within the range; the last ends at the range's end.
+        var ends = try Self.spanEnds(of: dailyFiles, rowsPerSpan: rowsPerSpan ?? spanRows).dropLast().filter { end in
+            end.map { id in range?.contains(id) ?? true } ?? false
+        }
+        ends.append(range?.upper)
+        for upper in ends {
             try Task.checkCancellation()
             let dailyRows = Dictionary(grouping: try await daily.rows(through: upper), by: \.artistID)
             let signalRows = Dictionary(grouping: try await signals.rows(through: upper), by: \.artistID)

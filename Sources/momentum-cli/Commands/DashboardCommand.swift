@@ -9,13 +9,23 @@ import MomentumEngine
 struct DashboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dashboard",
-        abstract: "Write a self-contained HTML dashboard (no network needed to view it)."
+        abstract: "Write a self-contained HTML dashboard (no network needed to view it).",
+        discussion: """
+        One page holds every artist's data: right for rosters up to about 20,000 artists. \
+        --site writes a page and data files it loads when an artist is opened, for rosters of any size.
+        """
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Where to write the page (default dashboard.html; with --publish, only when given).")
+    @Option(help: "Where to write the page (default dashboard.html; with --publish, only when given); with --site, the site's folder (default dashboard).")
     var out: String?
+
+    @Flag(help: "Write a site: a page with the leaderboard's first rows and data files it loads when an artist is opened or searched for, for rosters of any size (a folder; with --publish, the lake's dashboard/).")
+    var site = false
+
+    @Flag(help: "Print a link to the dashboard the pipeline published into the lake (an s3:// lake), building nothing: its site when it has one, else dashboard.html.")
+    var link = false
 
     @Flag(help: "Write dashboard.html into the lake (an s3:// lake) and print a presigned link to it: the page opens in any browser, no AWS account needed.")
     var publish = false
@@ -30,7 +40,11 @@ struct DashboardCommand: AsyncParsableCommand {
     var artist: String?
 
     func validate() throws {
-        if expires != nil, !publish { throw ValidationError("--expires goes with --publish") }
+        if expires != nil, !publish, !link { throw ValidationError("--expires goes with --publish or --link") }
+        if link, publish || site || out != nil || asOf != nil || artist != nil {
+            throw ValidationError("--link prints a link to what is published; it takes no --publish, --site, --out, --as-of or --artist")
+        }
+        if site, publish, out != nil { throw ValidationError("--site --publish writes into the lake's dashboard/; --out has no place there") }
         if let expires { _ = try DashboardCommand.lifetime(expires) }
         if let asOf, Day(iso: asOf) == nil { throw ValidationError("--as-of must be a date as YYYY-MM-DD, got '\(asOf)'") }
         if let artist { try ArtistArgument.validate(artist) }
@@ -40,11 +54,13 @@ struct DashboardCommand: AsyncParsableCommand {
         let settings = try await Settings.resolve(global)
         let store = try settings.existingStore()
         let lifetime = try expires.map(DashboardCommand.lifetime) ?? S3Client.maximumPresignedLifetime
-        if publish, !(store is S3ObjectStore) {
-            throw CommandFailure.usage("--publish writes into an S3 lake: the lake at \(store.location) (\(settings.lakeSource.description)) is a folder")
+        if publish || link, !(store is S3ObjectStore) {
+            throw CommandFailure.usage("--\(link ? "link" : "publish") \(link ? "reads" : "writes into") an S3 lake: the lake at \(store.location) (\(settings.lakeSource.description)) is a folder")
         }
+        if link, let s3 = store as? S3ObjectStore { return try await printLink(s3, lifetime: lifetime) }
         var selected: String?
         if let artist { selected = try await ArtistArgument.id(artist, in: LocalEngine(store: store, logger: settings.logger)) }
+        if site { return try await writeSite(settings: settings, store: store, selected: selected, lifetime: lifetime) }
         let (page, reading) = try await DashboardCommand.page(settings: settings, store: store, asOf: asOf.flatMap { Day(iso: $0) },
                                                               selected: selected, quiet: global.quiet)
         if asOf == nil { warnIfAfterToday(page.asOf) }
@@ -54,27 +70,78 @@ struct DashboardCommand: AsyncParsableCommand {
         }
         if publish, let s3 = store as? S3ObjectStore {
             let location = try await DashboardPage.publish(page.html, to: s3)
-            let link = try await s3.presignedURL(DashboardPage.lakeKey, expires: lifetime)
-            if !global.quiet {
-                let until = ISO8601DateFormatter().string(from: link.expires)
-                Console.note("wrote \(location) (\(page.html.utf8.count / 1024) KiB, \(page.artists) artists); the link below opens it until \(until)")
-                if link.cutShortByCredentials {
-                    Console.warnOnce("the link stops working at \(until), when the temporary credentials that signed it expire; sign with longer-lived credentials for a longer link")
-                }
-            }
-            // The link itself is the command's output: it reads the page, nothing else.
-            print(link.url.absoluteString)
+            if !global.quiet { Console.note("wrote \(location) (\(page.html.utf8.count / 1024) KiB, \(page.artists) artists)") }
+            announce(try await s3.presignedURL(DashboardPage.lakeKey, expires: lifetime))
         }
         if let raw = reading.rawLake { try reportMalformed(raw) }
+    }
+
+    /// `--site`: the site into a folder, or with `--publish` into the lake and a link to it.
+    private func writeSite(settings: Settings, store: any ObjectStore, selected: String?, lifetime: Duration) async throws {
+        let folder = out ?? "dashboard"
+        let target: DashboardSiteTarget
+        if publish, let s3 = store as? S3ObjectStore {
+            target = .lake(s3)
+        } else {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw CommandFailure.usage("cannot write the site into \(folder): \(error.localizedDescription)")
+            }
+            // A folder's old builds go as soon as no page opened a moment ago can want them.
+            target = DashboardSiteTarget(store: FileSystemObjectStore(path: folder), prefix: "", keep: .zero)
+        }
+        let reading = try await DashboardCommand.reading(settings: settings, store: store, quiet: global.quiet)
+        let result = try await reading.writeDashboardSite(asOf: asOf.flatMap { Day(iso: $0) }, selected: selected, to: target)
+        if asOf == nil { warnIfAfterToday(result.asOf) }
+        let location = publish ? "\(store.location)/\(result.pageKey)" : (folder as NSString).appendingPathComponent(result.pageKey)
+        if !global.quiet {
+            Console.note("wrote \(location) and \(result.files) data files (\(result.bytes / 1024) KiB, \(result.artists) artists)")
+        }
+        if publish, let s3 = store as? S3ObjectStore { try await printLink(s3, lifetime: lifetime) }
+        if let raw = reading.rawLake { try reportMalformed(raw) }
+    }
+
+    /// `--link`, and the link `--site --publish` prints: the published site's signed copy, or
+    /// the single page.
+    private func printLink(_ s3: S3ObjectStore, lifetime: Duration) async throws {
+        let link: S3Client.PresignedURL
+        if let site = try await DashboardSiteTarget.link(to: s3, expires: lifetime) {
+            link = site
+        } else if try await s3.size(of: DashboardPage.lakeKey) != nil {
+            link = try await s3.presignedURL(DashboardPage.lakeKey, expires: lifetime)
+        } else {
+            throw CommandFailure.usage("\(s3.location) holds no dashboard yet: the pipeline's Dashboard step or `momentum dashboard --publish` writes one")
+        }
+        announce(link)
+    }
+
+    /// A link printed: the command's output (it reads the dashboard, nothing else), with how
+    /// long it works on standard error.
+    private func announce(_ link: S3Client.PresignedURL) {
+        if !global.quiet {
+            let until = ISO8601DateFormatter().string(from: link.expires)
+            Console.note("the link below opens the dashboard until \(until)")
+            if link.cutShortByCredentials {
+                Console.warnOnce("the link stops working at \(until), when the temporary credentials that signed it expire; sign with longer-lived credentials for a longer link")
+            }
+        }
+        print(link.url.absoluteString)
+    }
+
+    /// The lake by the engine's read policy; a lake with nothing to show is an error.
+    static func reading(settings: Settings, store: any ObjectStore, quiet: Bool) async throws -> LakeReading {
+        let engine = LocalEngine(store: store, logger: settings.logger, progress: ProgressBar.forCommand(quiet: quiet).update)
+        let reading = try await LakeReading.open(engine)
+        guard !reading.isEmpty else { throw settings.emptyLake(store) }
+        if let warning = reading.staleWarning { Console.warnOnce(warning) }
+        return reading
     }
 
     /// The page by the engine's read policy; a lake with nothing to show is an error.
     static func page(settings: Settings, store: any ObjectStore, asOf day: Day?, selected: String?, quiet: Bool) async throws
         -> (page: DashboardPage, reading: LakeReading) {
-        let engine = LocalEngine(store: store, logger: settings.logger, progress: ProgressBar.forCommand(quiet: quiet).update)
-        let reading = try await LakeReading.open(engine)
-        guard !reading.isEmpty else { throw settings.emptyLake(store) }
-        if let warning = reading.staleWarning { Console.warnOnce(warning) }
+        let reading = try await reading(settings: settings, store: store, quiet: quiet)
         return (try await reading.dashboardPage(asOf: day, selected: selected, generatedAt: Date().isoSeconds), reading)
     }
 

@@ -16,7 +16,9 @@ enum LambdaEvent: Decodable, Sendable {
     case catalog
     case artistsAdd(ids: [String])
     case analytics(plan: AthenaTransformPlan?)
-    case dashboard
+    case dashboard(site: DashboardSitePlan?)
+    case dashboardPlan(parts: Int?)
+    case dashboardPart(site: DashboardSitePlan, index: Int)
     case transformPlan(runID: String, full: Bool)
     case transformPromote(plan: AthenaTransformPlan)
     case transformCleanup(runID: String)
@@ -50,6 +52,8 @@ enum LambdaEvent: Decodable, Sendable {
         case .artistsAdd: "artists_add"
         case .analytics: "analytics"
         case .dashboard: "dashboard"
+        case .dashboardPlan: "dashboard_plan"
+        case .dashboardPart: "dashboard_part"
         case .transformPlan: "transform_plan"
         case .transformPromote: "transform_promote"
         case .transformCleanup: "transform_cleanup"
@@ -106,6 +110,13 @@ enum LambdaEvent: Decodable, Sendable {
             }
             do { return try plan.validated() } catch { throw Invalid(description: "\(error)") }
         }
+        func sitePlan() throws -> DashboardSitePlan? {
+            guard object.contains(Field("site")) else { return nil }
+            guard let plan = try? object.decode(DashboardSitePlan.self, forKey: Field("site")) else {
+                throw Invalid(description: #""site" must be the plan the dashboard_plan job answered (generation, parts, ...)"#)
+            }
+            do { return try plan.validated() } catch { throw Invalid(description: "\(error)") }
+        }
         func plan() throws -> AthenaTransformPlan? {
             guard object.contains(Field("plan")) else { return nil }
             guard let plan = try? object.decode(AthenaTransformPlan.self, forKey: Field("plan")) else {
@@ -140,7 +151,22 @@ enum LambdaEvent: Decodable, Sendable {
             }
             self = .artistsAdd(ids: ids)
         case "analytics": self = .analytics(plan: try plan())
-        case "dashboard": self = .dashboard
+        case "dashboard": self = .dashboard(site: try sitePlan())
+        case "dashboard_plan":
+            var count: Int?
+            if object.contains(Field("parts")) {
+                guard let value = try? object.decode(Int.self, forKey: Field("parts")), (1...AnalyticsShardPlan.maximumShards).contains(value) else {
+                    throw Invalid(description: "\"parts\" must be a count of parts, 1 to \(AnalyticsShardPlan.maximumShards)")
+                }
+                count = value
+            }
+            self = .dashboardPlan(parts: count)
+        case "dashboard_part":
+            guard let site = try sitePlan() else { throw Invalid(description: #"the dashboard_part event needs "site" (the dashboard_plan job's answer)"#) }
+            guard let index = try? object.decode(Int.self, forKey: Field("index")), site.parts.indices.contains(index) else {
+                throw Invalid(description: "\"index\" must be a part of the plan, 0 to \(site.parts.count - 1)")
+            }
+            self = .dashboardPart(site: site, index: index)
         case "transform_plan": self = .transformPlan(runID: try runID(), full: try flag("full"))
         case "transform_promote":
             guard let plan = try plan() else { throw Invalid(description: #"the transform_promote event needs "plan" (the transform_plan job's answer)"#) }
@@ -208,7 +234,9 @@ enum LambdaEvent: Decodable, Sendable {
         case .catalog: .command(["catalog", "sync"])
         case .artistsAdd(let ids): .command(["artists", "add", "--yes"] + ids)
         case .analytics(let plan): .pipeline(.analytics(plan: plan))
-        case .dashboard: .pipeline(.dashboard)
+        case .dashboard(let site): .pipeline(.dashboard(site: site))
+        case .dashboardPlan(let parts): .pipeline(.dashboardPlan(parts: parts))
+        case .dashboardPart(let site, let index): .pipeline(.dashboardPart(site: site, index: index))
         case .transformPlan(let runID, let full): .pipeline(.plan(runID: runID, full: full))
         case .transformPromote(let plan): .pipeline(.promote(plan: plan))
         case .transformCleanup(let runID): .pipeline(.cleanup(runID: runID))

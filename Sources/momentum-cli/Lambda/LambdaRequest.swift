@@ -29,7 +29,7 @@ struct LambdaRequest: Sendable {
     /// The fields each job takes; any other is refused by name.
     static let fields: [String: Set<String>] = [
         "metrics": ["job", "date"], "releases": ["job"], "transform": ["job", "engine", "full"], "run": ["job"],
-        "catalog": ["job"], "analytics": ["job", "plan"], "dashboard": ["job"], "artists_add": ["job", "ids"],
+        "catalog": ["job"], "analytics": ["job", "plan"], "dashboard": ["job", "site"], "dashboard_plan": ["job", "parts"], "dashboard_part": ["job", "site", "index"], "artists_add": ["job", "ids"],
         "transform_plan": ["job", "run_id", "full"], "transform_promote": ["job", "plan"], "transform_cleanup": ["job", "run_id"],
         "alerts": ["job", "since"],
         "pipeline_claim": ["job", "execution", "started", "input"], "pipeline_finish": ["job", "execution", "day"],

@@ -7,6 +7,7 @@ import LakeKit
 import Logging
 import MomentumAlerts
 import MomentumAnalytics
+import MomentumDashboard
 import MomentumEngine
 
 enum PipelineJob: Sendable {
@@ -25,9 +26,14 @@ enum PipelineJob: Sendable {
     /// The shards' parts published into the tables, and the run recorded. Without a transform
     /// plan, over `artist_daily` as stored (a lake the local engine wrote: a benchmark's).
     case publish(plan: AthenaTransformPlan?, shards: AnalyticsShardPlan)
-    /// dashboard.html written into the lake (no link: a link signed by the function's role
-    /// would die with its session).
-    case dashboard
+    /// The dashboard written into the lake (no link: a link signed by the function's role would
+    /// die with its session): with a site plan, that build's page from its parts; without, the
+    /// whole build in this one task (`DashboardJobs`).
+    case dashboard(site: DashboardSitePlan?)
+    /// A dashboard build's plan: its board files written, its parts.
+    case dashboardPlan(parts: Int?)
+    /// One part of a dashboard build: its artists' files.
+    case dashboardPart(site: DashboardSitePlan, index: Int)
     /// After a failure: the run's staging table and objects dropped.
     case cleanup(runID: String)
     /// The alert rules of the function's config (MOMENTUM_CONFIG) delivered; `since` replays.
@@ -45,15 +51,7 @@ enum PipelineJob: Sendable {
         let store = try settings.existingStore()
         if case .alerts(let since) = self { return try await PipelineJob.alerts(settings: settings, store: store, since: since) }
         if let answer = try await claimJob(store: store, logger: settings.logger) { return answer }
-        if case .dashboard = self {
-            guard let s3 = store as? S3ObjectStore else { throw CommandFailure.usage("the dashboard job writes into an s3:// lake, not \(store.location)") }
-            let reading = try await LakeReading.open(LocalEngine(store: store, logger: settings.logger))
-            guard !reading.isEmpty else { throw settings.emptyLake(store) }
-            if let warning = reading.staleWarning { settings.logger.warning("\(warning)") }
-            let page = try await reading.dashboardPage(asOf: nil, selected: nil, generatedAt: Date().isoSeconds)
-            let location = try await DashboardPage.publish(page.html, to: s3)
-            return try PipelineJob.answer(["status": "done", "dashboard": location, "artists": page.artists])
-        }
+        if let answer = try await DashboardJobs.run(self, settings: settings, store: store) { return answer }
         let local = LocalEngine(store: store, logger: settings.logger)
         // The shards read and write the lake only: no Athena, any lake (a benchmark's too).
         switch self {
@@ -121,7 +119,7 @@ enum PipelineJob: Sendable {
                                                     athenaOutput: athenaSettings.athenaOutput)
             await engine.dropStaging(plan)
             return try PipelineJob.answer(["status": "done", "dropped": plan.stagingTable])
-        case .dashboard, .alerts, .claim, .finish, .release:
+        case .dashboard, .dashboardPlan, .dashboardPart, .alerts, .claim, .finish, .release:
             return []
         }
     }

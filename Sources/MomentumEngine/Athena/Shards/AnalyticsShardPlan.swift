@@ -83,7 +83,11 @@ extension LocalEngine {
         var distinct = Set<String>()
         for key in Self.keysByMonth(dailyKeys).max(by: { $0.key < $1.key })?.value ?? [] {
             let table = try await ProcessedTableReader.open(key, in: store, holdingBytes: false)
-            distinct.formUnion(try ProcessedColumns(table: try await table.reader.read(columns: ["artist_id"]), file: table.file).strings("artist_id").compactMap { $0 })
+            // A row group at a time: the plan holds the distinct ids, not the month's rows.
+            for group in 0..<table.reader.rowGroupCount {
+                let ids = try await table.reader.read(columns: ["artist_id"], rowGroups: [group])
+                distinct.formUnion(try ProcessedColumns(table: ids, file: table.file).strings("artist_id").compactMap { $0 })
+            }
         }
         let ids = distinct.sorted { UTF8Order.less($0, $1) }
         let count = min(wanted, ids.count)
@@ -114,12 +118,15 @@ extension LocalEngine {
             var any: Day?, counted: Day?
             for key in keys {
                 let table = try await ProcessedTableReader.open(key, in: store, holdingBytes: false)
-                let columns = ProcessedColumns(table: try await table.reader.read(columns: ["day", column]), file: table.file)
-                let days = try columns.days("day"), values = try columns.int64s(column)
-                for (row, day) in days.enumerated() {
-                    guard let day else { continue }
-                    if day > any ?? Day.earliest { any = day }
-                    if values[row] != nil, day > counted ?? Day.earliest { counted = day }
+                // A row group at a time: a month of a million artists is 31 million rows.
+                for group in 0..<table.reader.rowGroupCount {
+                    let columns = ProcessedColumns(table: try await table.reader.read(columns: ["day", column], rowGroups: [group]), file: table.file)
+                    let days = try columns.days("day"), values = try columns.int64s(column)
+                    for (row, day) in days.enumerated() {
+                        guard let day else { continue }
+                        if day > any ?? Day.earliest { any = day }
+                        if values[row] != nil, day > counted ?? Day.earliest { counted = day }
+                    }
                 }
             }
             return (any, counted)
