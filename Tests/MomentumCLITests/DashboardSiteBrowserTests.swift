@@ -64,6 +64,9 @@ struct DashboardSiteBrowserTests {
         // An id the site does not hold is said so, not thrown.
         let unknown = try await browse(site, hash: "#artist=zzzzNobody")
         #expect(unknown.console.isEmpty && unknown.text.contains("No artist zzzzNobody in this dashboard."))
+        // One before the first file's first id: said too, and the page shows the artist it opens on.
+        let early = try await browse(site, hash: "#artist=!!early")
+        #expect(early.console.isEmpty && early.text.contains("No artist !!early in this dashboard.") && early.visible_sections.count == 1)
     }
 
     @Test func theLeaderboardsLaterRowsAndItsSortingLoadTheBoardFiles() async throws {

@@ -93,7 +93,7 @@ extension DashboardAssets {
         if (typeof id !== "string") { return null; }
         if (!Object.prototype.hasOwnProperty.call(indexOf, id) && site) {
           var name = artistFileOf(id);
-          if (name === null) { return null; }
+          if (name === null) { status("No artist " + id + " in this dashboard."); return null; }
           load(name, function (payloads) {
             (Array.isArray(payloads) ? payloads : []).forEach(function (a) {
               if (a && typeof a.id === "string" && !Object.prototype.hasOwnProperty.call(indexOf, a.id)) {
@@ -109,6 +109,9 @@ extension DashboardAssets {
         var index = indexOf[id];
         if (typeof index !== "number") { return null; }
         var target = sectionFor(index);
+        // A note about an artist not found goes once the reader opens another.
+        var note = updateHash ? document.getElementById("site-status") : null;
+        if (note) { note.parentNode.removeChild(note); }
         Array.prototype.forEach.call(container.children, function (s) { s.hidden = s !== target; });
         markSelected(id);
         if (picker) { picker.value = id; }

@@ -157,7 +157,11 @@ extension LakeReading {
             guard try await target.store.size(of: key) != nil else {
                 throw EngineError.invalidInput("part \(part.index) of dashboard build \(plan.generation) is not written (\(key))")
             }
-            manifests.append(try JSONDecoder().decode(DashboardSite.Manifest.self, from: Data(try await target.store.get(key))))
+            do {
+                manifests.append(try JSONDecoder().decode(DashboardSite.Manifest.self, from: Data(try await target.store.get(key))))
+            } catch is DecodingError {
+                throw EngineError.invalidInput("\(key) is not a dashboard part's record: write the part again (or build the site again)")
+            }
         }
         // The leaderboard's first rows, its length and the series the opening artist is ranked on.
         var top: [MomentumRow] = [], rankedOn: AudienceSeries?
