@@ -97,11 +97,16 @@ private func jsonObject(_ text: String) throws -> Any {
     @Test func anEmptyLakeGetsTheSameExitCodeFromEveryReadCommand() async throws {
         let lake = try Repository.temporaryFolder("empty-lake")
         defer { try? FileManager.default.removeItem(at: lake) }
-        for command in Self.readCommands {
+        let site = lake.deletingLastPathComponent().appendingPathComponent(lake.lastPathComponent + "-site")
+        for command in Self.readCommands + [["dashboard", "--site", "--out", site.path]] {
             let result = try await momentum(command + ["--lake", lake.path])
             #expect(result.status == 2, "\(command): \(result.stderr)")
             #expect(result.stderr.components(separatedBy: "error:").count == 2, "one error line: \(result.stderr)")
         }
+        #expect(!FileManager.default.fileExists(atPath: site.path), "a lake with nothing to show makes no site folder")
+        // --link reads an S3 lake's published dashboard; a folder lake is told so.
+        let link = try await momentum(["dashboard", "--link", "--lake", lake.path])
+        #expect(link.status == 2 && link.stderr.contains("--link reads an S3 lake"), "\(link.stderr)")
     }
 
     @Test func artistAcceptsAnIdAURIOrALink() async throws {

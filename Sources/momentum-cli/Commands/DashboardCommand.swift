@@ -79,6 +79,8 @@ struct DashboardCommand: AsyncParsableCommand {
     /// `--site`: the site into a folder, or with `--publish` into the lake and a link to it.
     private func writeSite(settings: Settings, store: any ObjectStore, selected: String?, lifetime: Duration) async throws {
         let folder = out ?? "dashboard"
+        // The lake first: a lake with nothing to show makes no folder.
+        let reading = try await DashboardCommand.reading(settings: settings, store: store, quiet: global.quiet)
         let target: DashboardSiteTarget
         if publish, let s3 = store as? S3ObjectStore {
             target = .lake(s3)
@@ -91,7 +93,6 @@ struct DashboardCommand: AsyncParsableCommand {
             // A folder's old builds go as soon as no page opened a moment ago can want them.
             target = DashboardSiteTarget(store: FileSystemObjectStore(path: folder), prefix: "", keep: .zero)
         }
-        let reading = try await DashboardCommand.reading(settings: settings, store: store, quiet: global.quiet)
         let result = try await reading.writeDashboardSite(asOf: asOf.flatMap { Day(iso: $0) }, selected: selected, to: target)
         if asOf == nil { warnIfAfterToday(result.asOf) }
         let location = publish ? "\(store.location)/\(result.pageKey)" : (folder as NSString).appendingPathComponent(result.pageKey)
