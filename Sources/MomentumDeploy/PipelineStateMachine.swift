@@ -74,13 +74,9 @@ package enum PipelineStateMachine {
                 "Default": "DescribeRunning",
             ] as [String: Any],
             "AlreadyDone": ["Type": "Succeed", "Comment": "The day's pipeline ran already (start with {\"rerun\": true} to run it again)."],
-            "DescribeRunning": [
-                "Type": "Pass",
-                "Parameters": ["cause.$": "States.Format('The pipeline of {} is running in execution {}; this execution stopped before touching the lake.', $.claim.day, $.claim.holder)"],
-                "ResultPath": "$.failure",
-                "Next": "AlreadyRunning",
-            ] as [String: Any],
-            "AlreadyRunning": ["Type": "Fail", "Error": "Momentum.AlreadyRunning", "CausePath": "$.failure.cause"],
+            "DescribeRunning": describeFailure("States.Format('The pipeline of {} is running in execution {}; this execution stopped before touching the lake.', $.claim.day, $.claim.holder)",
+                                               next: "AlreadyRunning"),
+            "AlreadyRunning": failure("Momentum.AlreadyRunning"),
             "Plan": lambdaTask(["job": "transform_plan", "run_id.$": "$$.Execution.Name"], select: ["plan.$": "$.Payload"],
                                resultPath: "$.transform", next: "AnythingToDo"),
             "AnythingToDo": [
@@ -225,13 +221,9 @@ package enum PipelineStateMachine {
                 ] as [String: Any],
                 "QueryRunning": ["Type": "Wait", "Seconds": pollSeconds, "Next": "QueryState"] as [String: Any],
                 "QuerySucceeded": ["Type": "Succeed"],
-                "DescribeFailure": [
-                    "Type": "Pass",
-                    "Parameters": ["cause.$": "States.Format('Athena query {} ended {}: its reason is in Athena (GetQueryExecution) and the execution history.', $.query.id, $.status.state)"],
-                    "ResultPath": "$.failure",
-                    "Next": "QueryFailed",
-                ] as [String: Any],
-                "QueryFailed": ["Type": "Fail", "Error": "Momentum.QueryFailed", "CausePath": "$.failure.cause"],
+                "DescribeFailure": describeFailure("States.Format('Athena query {} ended {}: its reason is in Athena (GetQueryExecution) and the execution history.', $.query.id, $.status.state)",
+                                                   next: "QueryFailed"),
+                "QueryFailed": failure("Momentum.QueryFailed"),
                 // Athena refused the call (or kept refusing it): its error and message go on.
                 "QueryCouldNotRun": ["Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"],
         ]
@@ -275,6 +267,17 @@ package enum PipelineStateMachine {
             "Catch": [["ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "CleanUp"]],
             "Next": next,
         ]
+    }
+
+    /// A Fail state's cause, made from the execution's data (a Fail state cannot format one):
+    /// `format`, an intrinsic such as `States.Format(...)`, into `$.failure.cause`, then `next`.
+    static func describeFailure(_ format: String, next: String) -> [String: Any] {
+        ["Type": "Pass", "Parameters": ["cause.$": format], "ResultPath": "$.failure", "Next": next]
+    }
+
+    /// The Fail state after `describeFailure`: `error`, with the cause it described.
+    static func failure(_ error: String) -> [String: Any] {
+        ["Type": "Fail", "Error": error, "CausePath": "$.failure.cause"]
     }
 
     /// The failure message to the SNS topic (e-mail subscribers read it), then `next`.

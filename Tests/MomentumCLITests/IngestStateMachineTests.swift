@@ -47,10 +47,7 @@ import Testing
         let folder = try Repository.temporaryFolder("ingest-machine")
         defer { try? FileManager.default.removeItem(at: folder) }
         let lake = folder.appendingPathComponent("lake")
-        let ids = SpotifySimulator(options: server.options).artistDirectory.map(\.id)
-        let config = folder.appendingPathComponent("momentum.json")
-        try Data(#"{"sources": {"deezer": false}}"#.utf8).write(to: config)
-        #expect(try await server.momentum(["artists", "add", "--lake", lake.path, "--config", config.path, "--yes"] + ids).status == 0)
+        let (ids, config) = try await server.trackEveryArtist(in: lake, configIn: folder)
 
         // Scheduled yesterday, started today (a start retried past midnight): yesterday's day.
         let now = Date()

@@ -57,6 +57,18 @@ final class ServedSimulator: Sendable {
     }
 }
 
+extension ServedSimulator {
+    /// Every simulated artist tracked in `lake`, with a config in `folder` that turns Deezer off
+    /// (a test of Spotify's pacing: Deezer's on hundreds of artists at 150 ms would be minutes).
+    func trackEveryArtist(in lake: URL, configIn folder: URL) async throws -> (ids: [String], config: URL) {
+        let ids = SpotifySimulator(options: options).artistDirectory.map(\.id)
+        let config = folder.appendingPathComponent("momentum.json")
+        try Data(#"{"sources": {"deezer": false}}"#.utf8).write(to: config)
+        #expect(try await momentum(["artists", "add", "--lake", lake.path, "--config", config.path, "--yes"] + ids).status == 0)
+        return (ids, config)
+    }
+}
+
 func metricRecords(in lake: URL) throws -> [(key: String, record: MetricObservation)] {
     let store = FileSystemObjectStore(root: lake)
     return try store.keys(under: LakeDataset.artistMetrics.prefix).filter(LakeLayout.isDataKey).flatMap { key in

@@ -118,12 +118,8 @@ struct LambdaRuntimeTests {
         let folder = try Repository.temporaryFolder("lambda-deadline")
         defer { try? FileManager.default.removeItem(at: folder) }
         let lake = folder.appendingPathComponent("lake")
-        let ids = SpotifySimulator(options: server.options).artistDirectory.map(\.id)
-        // Spotify's metrics alone: this is about the deadline, and 400 artists at 150 ms a request
-        // on Deezer too would be minutes of pacing.
-        let config = folder.appendingPathComponent("momentum.json")
-        try Data(#"{"sources": {"deezer": false}}"#.utf8).write(to: config)
-        #expect(try await server.momentum(["artists", "add", "--lake", lake.path, "--config", config.path, "--yes"] + ids).status == 0)
+        // Spotify's metrics alone: this is about the deadline.
+        let (ids, config) = try await server.trackEveryArtist(in: lake, configIn: folder)
         let runtime = try await FakeRuntime(events: [
             ["event": ["job": "metrics"], "deadline_seconds": 5],
             ["event": ["job": "metrics"], "deadline_seconds": 120],

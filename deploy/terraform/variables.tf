@@ -174,7 +174,7 @@ variable "momentum_config" {
 }
 
 variable "shard_concurrency" {
-  description = "How many analytics shard tasks the pipeline runs at once (each one Lambda invocation; the account's concurrency quota bounds it)."
+  description = "How many analytics shard tasks, and dashboard part tasks, the pipeline runs at once (each one Lambda invocation; the account's concurrency quota bounds it)."
   type        = number
   default     = 10
   validation {

@@ -13,25 +13,25 @@ import MomentumEngine
 enum DashboardJobs {
     /// The answer of a dashboard job; nil for the other jobs.
     static func run(_ job: PipelineJob, settings: Settings, store: any ObjectStore) async throws -> [UInt8]? {
-        switch job {
-        case .dashboard, .dashboardPlan, .dashboardPart: break
-        default: return nil
-        }
         // Any lake: an s3:// one on AWS, a folder for a benchmark (Benchmarks/dashboard/site_tasks.py).
-        let reading = try await LakeReading.open(LocalEngine(store: store, logger: settings.logger))
-        guard !reading.isEmpty else { throw settings.emptyLake(store) }
+        func reading() async throws -> LakeReading {
+            let reading = try await LakeReading.open(LocalEngine(store: store, logger: settings.logger))
+            guard !reading.isEmpty else { throw settings.emptyLake(store) }
+            return reading
+        }
         let target = DashboardSiteTarget.lake(store)
         switch job {
         case .dashboardPlan(let parts):
+            let reading = try await reading()
             if let warning = reading.staleWarning { settings.logger.warning("\(warning)") }
             let (plan, bytes) = try await reading.planDashboardSite(asOf: nil, selected: nil, parts: .ranges(count: parts), to: target)
-            let object = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(plan))
-            return try PipelineJob.answer(["site": object, "concurrency": try PipelineJob.shardConcurrency(), "board_bytes": bytes])
+            return try PipelineJob.rangesAnswer("site", plan, also: ["board_bytes": bytes])
         case .dashboardPart(let plan, let index):
-            let (manifest, bytes) = try await reading.writeDashboardPart(plan, index: index, to: target)
+            let (manifest, bytes) = try await reading().writeDashboardPart(plan, index: index, to: target)
             return try PipelineJob.answer(["status": "done", "part": index, "artists": manifest.artistsShown,
                                            "files": manifest.artistFiles.count + manifest.directoryFiles.count, "bytes": bytes])
         case .dashboard(let plan):
+            let reading = try await reading()
             if plan == nil, let warning = reading.staleWarning { settings.logger.warning("\(warning)") }
             let site: DashboardSiteResult
             if let plan {

@@ -169,9 +169,14 @@ enum PipelineJob: Sendable {
     /// The shard plan and how many shards run at once, as the machine reads them.
     static func shardPlanAnswer(_ local: LocalEngine, runID: String, firstDay: String?, count: Int?) async throws -> [UInt8] {
         try await local.requireStoredRows()
-        let shards = try await local.shardPlan(runID: runID, firstDay: firstDay, count: count)
-        let object = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(shards))
-        return try answer(["shards": object, "concurrency": try shardConcurrency()])
+        return try rangesAnswer("shards", try await local.shardPlan(runID: runID, firstDay: firstDay, count: count))
+    }
+
+    /// A plan of ranges of artists (the analytics' shards, the dashboard's parts) under `key`,
+    /// with how many of its tasks run at once, as the machine's Map reads them.
+    static func rangesAnswer(_ key: String, _ plan: some Encodable, also: [String: Any] = [:]) throws -> [UInt8] {
+        let object = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(plan))
+        return try answer(also.merging([key: object, "concurrency": try shardConcurrency()]) { $1 })
     }
 
     /// How many shard tasks the machine runs at once: MOMENTUM_SHARD_CONCURRENCY (Terraform's

@@ -196,13 +196,21 @@ extension LakeReading {
     /// day when the tables have it (`fromTables`; a row group at a time), else ranked from every
     /// artist's analysis (raw data, in memory: one batch). Its day and its rows in all.
     func forEachLeaderboardBatch(asOf: Day?, _ body: ([MomentumRow]) async throws -> Void) async throws -> (day: Day?, rows: Int, fromTables: Bool) {
-        if case .processed(let processed) = source, let day = asOf ?? processed.latestLeaderboardDay, let keys = processed.leaderboards[day] {
-            let rows = try await ProcessedTableReader.forEachLeaderboardBatch(keys, in: engine.store, body)
-            return (day, rows, true)
+        if let stored = storedLeaderboard(asOf: asOf) {
+            let rows = try await ProcessedTableReader.forEachLeaderboardBatch(stored.keys, in: engine.store, body)
+            return (stored.day, rows, true)
         }
         let analysis = try await analysis(asOf: asOf)
         try await body(analysis.leaderboard)
         return (analysis.asOf, analysis.leaderboard.count, false)
+    }
+
+    /// The processed tables and the keys of their stored leaderboard of `asOf` (the latest
+    /// when nil), when they have it: a dashboard then reads the tables, a span at a time.
+    private func storedLeaderboard(asOf: Day?) -> (processed: ProcessedLake, day: Day, keys: [String])? {
+        guard case .processed(let processed) = source, let day = asOf ?? processed.latestLeaderboardDay,
+              let keys = processed.leaderboards[day] else { return nil }
+        return (processed, day, keys)
     }
 
     /// The whole leaderboard a dashboard shows (`forEachLeaderboardBatch`'s rows together).
@@ -216,8 +224,8 @@ extension LakeReading {
     /// from processed tables with a stored leaderboard for the day; otherwise from every
     /// artist's analysis (raw data, already in memory).
     func forEachArtistOfPage(asOf: Day?, span: ArtistSpan? = nil, _ body: ([ArtistAnalysis]) async throws -> Void) async throws {
-        if case .processed(let processed) = source, let day = asOf ?? processed.latestLeaderboardDay, processed.leaderboards[day] != nil {
-            try await engine.forEachProcessedSpan(processed, within: span) { try await body($0) }
+        if let stored = storedLeaderboard(asOf: asOf) {
+            try await engine.forEachProcessedSpan(stored.processed, within: span) { try await body($0) }
         } else {
             let analyses = try await analysis(asOf: asOf).analyses.filter { span?.contains($0.artistID) ?? true }
             try await body(analyses.sorted { UTF8Order.less($0.artistID, $1.artistID) })
